@@ -1,0 +1,81 @@
+"""On-disk cache of per-file parse results, outside the scanned tree.
+
+An entry is keyed by a hash of the file's bytes, its relative path and module
+name, the tool version and the heuristics digest, so any change to any of
+them is a miss; nothing depends on modification times. Entries are pickled
+`ParseResult`s written atomically (temp file, then rename), so concurrent
+scans never read half an entry. A damaged entry reads as a miss. Results that
+depend on the machine rather than the file (time-outs, crashed workers) are
+never stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from platformdirs import user_cache_dir
+
+from migrate_scan.model.facts import FileSkipped, ParseResult, SkipReason
+
+CACHE_FORMAT = "1"
+_UNCACHEABLE = frozenset({SkipReason.TIMEOUT, SkipReason.PARSER_CRASH})
+
+
+def default_cache_dir() -> Path:
+    """The user's cache folder for migrate-scan."""
+    return Path(user_cache_dir("migrate-scan", appauthor=False))
+
+
+class FactsCache:
+    """Reads and writes parse results by content key under one folder.
+
+    Args:
+        directory: the cache folder (created on first write).
+        namespace: tool version and heuristics digest; part of every key.
+    """
+
+    def __init__(self, directory: Path, namespace: str) -> None:
+        self.directory = directory / f"facts-v{CACHE_FORMAT}"
+        self.namespace = namespace.encode("utf-8")
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, source: bytes, path: str, module: str, is_package: bool) -> str:
+        """The content key of one file as it will be parsed."""
+        digest = hashlib.blake2b(digest_size=20)
+        for part in (self.namespace, path.encode("utf-8"), module.encode("utf-8"), b"P" if is_package else b"M"):
+            digest.update(len(part).to_bytes(4, "little"))
+            digest.update(part)
+        digest.update(source)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> ParseResult | None:
+        """Return the stored result for `key`, or None on a miss or a damaged entry."""
+        try:
+            with open(self._entry(key), "rb") as handle:
+                result: ParseResult = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return result
+
+    def put(self, key: str, result: ParseResult) -> None:
+        """Store a result; silently gives up when the cache folder is not writable."""
+        if isinstance(result, FileSkipped) and result.reason in _UNCACHEABLE:
+            return
+        entry = self._entry(key)
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=entry.parent, delete=False, suffix=".tmp") as handle:
+                pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(handle.name, entry)
+        except OSError:
+            return
+
+    def _entry(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.pickle"

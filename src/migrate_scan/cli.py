@@ -1,0 +1,191 @@
+"""The command line: `migrate-scan PATH [options]`.
+
+The only module that prints errors or exits. Exit codes:
+
+    0  success
+    1  `--fail-on` found findings at or above the given category
+    2  bad usage, a missing path, invalid configuration or heuristics
+    3  internal error (rerun with --debug for the traceback)
+
+Every error is one line on stderr; `--debug` re-raises for the full traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from migrate_scan import __version__
+from migrate_scan.cache import default_cache_dir
+from migrate_scan.errors import EXIT_INTERNAL, ConfigError, InputPathError, MigrateScanError, UsageError
+from migrate_scan.model.report import Report
+from migrate_scan.options import ProjectConfig, ScanOptions, read_project_config
+from migrate_scan.render import RENDERERS, RenderOptions
+from migrate_scan.workers import default_jobs
+
+OutputFormat = Enum("OutputFormat", {name: name for name in RENDERERS}, type=str)  # type: ignore[misc]
+
+HELP = f"""Read a Python monolith (Flask, Django and their companions) without running it and
+report how to migrate it to AWS serverless.
+
+Exit codes: 0 success; 1 --fail-on triggered; 2 bad usage, missing path, invalid
+config or heuristics; 3 internal error (rerun with --debug).
+
+Version {__version__}."""
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+
+
+@app.command(help=HELP)
+def scan(
+    path: Annotated[Path | None, typer.Argument(help="Folder of the application to scan.", show_default=False)] = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    ] = OutputFormat("text"),  # noqa: B008
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes [default: all cores].")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the parse cache.")] = False,
+    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="Cache folder [default: user cache].")] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Gitignore-style pattern to skip.")] = None,
+    include: Annotated[list[str] | None, typer.Option("--include", help="Pattern to scan even if excluded.")] = None,
+    no_gitignore: Annotated[bool, typer.Option("--no-gitignore", help="Do not honour .gitignore files.")] = False,
+    no_default_excludes: Annotated[
+        bool, typer.Option("--no-default-excludes", help="Also scan virtualenvs, build output, migrations...")
+    ] = False,
+    heuristics: Annotated[list[Path] | None, typer.Option("--heuristics", help="Folder of extra rule files.")] = None,
+    max_file_size: Annotated[int | None, typer.Option("--max-file-size", min=1, help="Skip larger files (bytes).")] = None,
+    file_timeout: Annotated[
+        float | None, typer.Option("--file-timeout", min=0.1, help="Seconds allowed to parse one file.")
+    ] = None,
+    no_config: Annotated[bool, typer.Option("--no-config", help="Ignore [tool.migrate-scan] in pyproject.toml.")] = False,
+    schema: Annotated[bool, typer.Option("--schema", help="Print the report's JSON Schema and exit.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+) -> None:
+    """Scan PATH and print the migration report."""
+    if version:
+        typer.echo(f"migrate-scan {__version__}")
+        return
+    if schema:
+        typer.echo(json.dumps(Report.model_json_schema(), sort_keys=True, indent=2))
+        return
+    if path is None:
+        raise UsageError("missing PATH: the folder of the application to scan")
+    root = _existing_folder(path)
+    config = ProjectConfig() if no_config else read_project_config(root)
+    options = ScanOptions(
+        root=root,
+        jobs=jobs or config.jobs or default_jobs(),
+        use_cache=not no_cache,
+        cache_dir=_cache_folder(cache_dir, root),
+        excludes=(*config.exclude, *(exclude or ())),
+        includes=(*config.include, *(include or ())),
+        default_excludes=config.default_excludes and not no_default_excludes,
+        respect_gitignore=config.respect_gitignore and not no_gitignore,
+        source_roots=tuple(config.source_roots),
+        heuristics_dirs=(*(root / h for h in config.heuristics), *(heuristics or ())),
+        max_file_bytes=max_file_size or config.max_file_size,
+        file_timeout=file_timeout or config.file_timeout,
+    )
+    report = _run_with_progress(options)
+    text = RENDERERS[output_format.value](report, RenderOptions(color=output is None and sys.stdout.isatty()))
+    _write(text, output)
+
+
+def _existing_folder(path: Path) -> Path:
+    if not path.exists():
+        raise InputPathError(f"path does not exist: {path}")
+    if not path.is_dir():
+        raise InputPathError(f"not a folder: {path} (give the folder of the application)")
+    return path.resolve()
+
+
+def _cache_folder(requested: Path | None, root: Path) -> Path:
+    folder = (requested or default_cache_dir()).expanduser().resolve()
+    if folder == root or root in folder.parents:
+        raise ConfigError(f"the cache folder must be outside the scanned tree: {folder}")
+    return folder
+
+
+def _run_with_progress(options: ScanOptions) -> Report:
+    from migrate_scan import pipeline
+
+    if not sys.stderr.isatty():
+        return pipeline.run(options)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("parsing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("parse", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        return pipeline.run(options, advance)
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write {output}: {error.strerror or error}") from error
+
+
+def _command_line_errors() -> tuple[type[Exception], ...]:
+    """Typer's parse errors: its vendored click's in recent versions, click's own before."""
+    errors: list[type[Exception]] = []
+    vendored = getattr(typer, "exceptions", None)
+    if vendored is not None and hasattr(vendored, "TyperException"):
+        errors.append(vendored.TyperException)
+    try:
+        import click
+
+        errors.append(click.ClickException)
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
+_COMMAND_LINE_ERRORS = _command_line_errors()
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    sys.stderr.write(f"migrate-scan: error: {message}\n")
+    raise SystemExit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `migrate-scan` console script."""
+    arguments = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in arguments
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=arguments, prog_name="migrate-scan", standalone_mode=False)
+    except MigrateScanError as error:
+        if debug:
+            raise
+        _fail(str(error), error.exit_code)
+    except typer.Exit as done:
+        raise SystemExit(done.exit_code) from None
+    except typer.Abort:
+        _fail("interrupted", 130)
+    except _COMMAND_LINE_ERRORS as error:
+        _fail(" ".join(error.format_message().split()), UsageError.exit_code)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except BrokenPipeError:
+        raise SystemExit(0) from None
+    except Exception as error:
+        if debug:
+            raise
+        _fail(f"internal error: {type(error).__name__}: {error}; rerun with --debug", EXIT_INTERNAL)

@@ -1,0 +1,1 @@
+"""Declarative rules (heuristics/*.toml): their pydantic schema and their loader."""

@@ -1,0 +1,117 @@
+"""Load, validate and digest the heuristics: bundled rule files plus the user's.
+
+The bundled files are the top-level `heuristics/` folder of the project,
+shipped inside the wheel as `migrate_scan/heuristics/rules`; in a source
+checkout they are read where they are. `--heuristics DIR` adds a user's own
+files. Every validation error of every file is collected and reported at once
+as `file: rules[3].imports[0]: message` (exit code 2).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from migrate_scan.errors import HeuristicsError
+from migrate_scan.heuristics.schema import FrameworkRule, Rule, RuleFile
+
+
+@dataclass(frozen=True)
+class Heuristics:
+    """All rules in force for a scan, and a digest that changes when any rule does."""
+
+    rules: tuple[Rule, ...]
+    digest: str
+
+    @property
+    def framework_rules(self) -> tuple[FrameworkRule, ...]:
+        """Rules that detect frameworks from imports."""
+        return tuple(r for r in self.rules if isinstance(r, FrameworkRule))
+
+
+def bundled_rules_dir() -> Traversable:
+    """The folder of bundled rule files, from an installed wheel or a checkout."""
+    packaged = resources.files("migrate_scan.heuristics") / "rules"
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[3] / "heuristics"
+    if checkout.is_dir():
+        return checkout
+    raise HeuristicsError("bundled heuristics not found: the installation is incomplete")
+
+
+def load_heuristics(extra_dirs: tuple[Path, ...] = ()) -> Heuristics:
+    """Load and validate the bundled rules and those in `extra_dirs`.
+
+    Raises:
+        HeuristicsError: a folder is missing, or any file is unreadable or invalid.
+    """
+    sources: list[tuple[str, bytes]] = _read_folder(bundled_rules_dir(), "heuristics")
+    for directory in extra_dirs:
+        if not directory.is_dir():
+            raise HeuristicsError(f"heuristics folder not found: {directory}")
+        sources.extend(_read_folder(directory, str(directory)))
+    errors: list[str] = []
+    rules: list[Rule] = []
+    for label, data in sources:
+        parsed = _validate(label, data, errors)
+        if parsed is not None:
+            rules.extend(parsed.rules)
+    errors.extend(_duplicate_ids(rules))
+    if errors:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise HeuristicsError(f"invalid heuristics: {errors[0]}{more}")
+    digest = hashlib.sha256()
+    for label, data in sorted(sources):
+        digest.update(label.rsplit("/", 1)[-1].encode())
+        digest.update(data)
+    return Heuristics(rules=tuple(sorted(rules, key=lambda r: r.id)), digest=digest.hexdigest()[:16])
+
+
+def _read_folder(folder: Traversable | Path, label: str) -> list[tuple[str, bytes]]:
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
+    found = []
+    for file in files:
+        try:
+            found.append((f"{label}/{file.name}", file.read_bytes()))
+        except OSError as error:
+            raise HeuristicsError(f"{label}/{file.name}: cannot read: {error.strerror}") from error
+    return found
+
+
+def _validate(label: str, data: bytes, errors: list[str]) -> RuleFile | None:
+    try:
+        document = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        errors.append(f"{label}: not valid TOML: {error}")
+        return None
+    try:
+        return RuleFile.model_validate(document)
+    except ValidationError as error:
+        for detail in error.errors():
+            where = _field_path(detail["loc"])
+            errors.append(f"{label}: {where}: {detail['msg']}" if where else f"{label}: {detail['msg']}")
+        return None
+
+
+def _field_path(location: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _duplicate_ids(rules: list[Rule]) -> list[str]:
+    seen: set[str] = set()
+    duplicates = []
+    for rule in rules:
+        if rule.id in seen:
+            duplicates.append(f"rule id {rule.id!r} is declared more than once")
+        seen.add(rule.id)
+    return duplicates

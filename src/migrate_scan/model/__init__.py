@@ -1,0 +1,1 @@
+"""Typed data passed between pipeline stages and the schema-v1 report."""

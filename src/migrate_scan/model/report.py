@@ -1,0 +1,257 @@
+"""The schema-v1 report: the one source of truth for the JSON output and its JSON Schema.
+
+Every renderer reads this model and nothing else. Lists are sorted when the
+report is built, so the same tree always gives the same bytes. Keys may be
+added in later versions of schema 1; none may be renamed.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from migrate_scan.model.ids import Location
+
+SCHEMA_VERSION = "1"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Evidence(_Model):
+    """Why something was concluded: the rule that fired and where."""
+
+    rule: str = Field(description="Stable id of the rule that fired.")
+    locations: list[Location] = Field(default_factory=list, description="Where in the scanned code.")
+
+
+class Tool(_Model):
+    """The tool that wrote the report."""
+
+    name: Literal["migrate-scan"] = "migrate-scan"
+    version: str
+
+
+class Framework(_Model):
+    """A framework or companion library the project uses."""
+
+    name: str
+    evidence: Evidence
+
+
+class Totals(_Model):
+    """Sizes of the scanned tree."""
+
+    files: int = Field(description="Python files found (analyzed + skipped).")
+    analyzed: int = Field(description="Python files analyzed.")
+    skipped: int = Field(description="Python files skipped.")
+    lines: int = Field(description="Physical lines of the analyzed files.")
+    source_lines: int = Field(description="Lines that are neither blank nor comment-only.")
+
+
+class Project(_Model):
+    """What was scanned."""
+
+    name: str = Field(description="The scanned folder's name (never an absolute path).")
+    frameworks: list[Framework]
+    source_roots: list[str] = Field(description="Folders that module names are relative to ('.' = the root).")
+    totals: Totals
+
+
+class SkippedFile(_Model):
+    """A Python file that was not analyzed, and why."""
+
+    path: str
+    reason: Literal[
+        "syntax-error",
+        "undecodable",
+        "too-large",
+        "unreadable",
+        "not-a-file",
+        "outside-root",
+        "timeout",
+        "parser-crash",
+        "newer-syntax",
+    ]
+    message: str
+    line: int | None = None
+
+
+class Files(_Model):
+    """Every Python file under the root: analyzed (counted) or skipped (listed)."""
+
+    analyzed: int
+    skipped: list[SkippedFile]
+
+
+class Route(_Model):
+    """An HTTP endpoint the application serves."""
+
+    methods: list[str]
+    path: str = Field(description="Canonical path: parameters as {name}, prefixes applied, leading '/'.")
+    raw_path: str = Field(description="The path as the framework spells it.")
+    handler: str = Field(description="Symbol of the view function or method.")
+    action: str | None = Field(default=None, description="DRF or MethodView action, if any.")
+    framework: str
+    location: Location
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Job(_Model):
+    """Background or scheduled work."""
+
+    kind: str = Field(description="celery-task, celery-periodic, rq-job, scheduler, django-command, worker-loop, ...")
+    name: str
+    handler: str
+    schedule: str | None = None
+    location: Location
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Relation(_Model):
+    """A relation from one data model to another."""
+
+    kind: str = Field(description="foreign-key, one-to-one, many-to-many, relationship, ...")
+    target: str = Field(description="Symbol of the target model, or the unresolved spelling.")
+
+
+class DataModel(_Model):
+    """A persistent data model (ORM class)."""
+
+    name: str
+    symbol: str
+    orm: str
+    table: str | None = None
+    relations: list[Relation] = Field(default_factory=list)
+    location: Location
+
+
+class Realtime(_Model):
+    """A real-time (WebSocket, Socket.IO, server-sent events) handler."""
+
+    kind: str = Field(description="channels-consumer, socketio-event, sse, ...")
+    handler: str
+    event: str | None = None
+    path: str | None = None
+    location: Location
+
+
+class Event(_Model):
+    """An in-process event: a signal receiver or listener."""
+
+    kind: str = Field(description="django-signal, sqlalchemy-event, blinker, ...")
+    signal: str
+    sender: str | None = None
+    receiver: str
+    location: Location
+
+
+class Module(_Model):
+    """One analyzed file and what the tool recommends for it."""
+
+    name: str = Field(description="Dotted module name.")
+    file: str
+    lines: int
+    source_lines: int
+    complexity: int = Field(description="Total cyclomatic complexity (radon).")
+    max_complexity: int = Field(description="Cyclomatic complexity of the most complex function.")
+    parser: Literal["ast", "libcst"] = Field(description="libcst: the file uses syntax newer than the interpreter.")
+    context: str | None = None
+    pattern: int | None = Field(default=None, ge=1, le=5)
+    stage: int | None = Field(default=None, ge=1, le=4)
+    compute: Literal["lambda", "fargate", "ec2"] | None = None
+    confidence: float | None = Field(default=None, ge=0, le=1)
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class ServiceNeed(_Model):
+    """One line of a pattern's service checklist."""
+
+    service: str
+    need: Literal["required", "recommended", "optional", "not-needed"]
+
+
+class Context(_Model):
+    """A bounded context: a group of modules that should move together."""
+
+    name: str
+    modules: list[str]
+    models_owned: list[str] = Field(default_factory=list)
+    routes: int = 0
+    jobs: int = 0
+    pattern: int | None = Field(default=None, ge=1, le=5)
+    stage: int | None = Field(default=None, ge=1, le=4)
+    services: list[ServiceNeed] = Field(default_factory=list)
+    depends_on: list[str] = Field(default_factory=list)
+    metrics: dict[str, float] = Field(default_factory=dict)
+    rationale: str = ""
+
+
+class CallEdge(_Model):
+    """A call from one symbol to another."""
+
+    caller: str
+    callee: str
+
+
+class CallGraph(_Model):
+    """The resolved call graph."""
+
+    edges: list[CallEdge] = Field(default_factory=list)
+    resolved: int = 0
+    unresolved: int = 0
+
+
+class PlanStage(_Model):
+    """One stage of the migration path."""
+
+    stage: int = Field(ge=1, le=4)
+    pattern: int = Field(ge=1, le=5)
+    contexts: list[str] = Field(default_factory=list)
+    steps: list[str] = Field(default_factory=list)
+    effort: int = Field(default=0, description="Story points.")
+
+
+class Plan(_Model):
+    """The staged migration plan."""
+
+    stages: list[PlanStage] = Field(default_factory=list)
+
+
+class Suppression(_Model):
+    """Why a finding was silenced by the user."""
+
+    reason: str
+    location: Location | None = None
+
+
+class Warning(_Model):  # noqa: A001 - the contract's name for a finding
+    """A finding: anti-pattern, over-engineering case or Lambda blocker."""
+
+    rule: str
+    category: Literal["mandatory", "optional", "potential"]
+    message: str
+    fix: str
+    locations: list[Location]
+    suppressed: Suppression | None = None
+
+
+class Report(_Model):
+    """The whole migration report (schema version 1)."""
+
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    tool: Tool
+    project: Project
+    files: Files
+    routes: list[Route] = Field(default_factory=list)
+    jobs: list[Job] = Field(default_factory=list)
+    models: list[DataModel] = Field(default_factory=list)
+    realtime: list[Realtime] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+    modules: list[Module] = Field(default_factory=list)
+    contexts: list[Context] = Field(default_factory=list)
+    call_graph: CallGraph = Field(default_factory=CallGraph)
+    plan: Plan = Field(default_factory=Plan)
+    warnings: list[Warning] = Field(default_factory=list)

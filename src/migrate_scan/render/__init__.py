@@ -1,0 +1,34 @@
+"""Renderers: pure functions from the final `Report` to text, one per output format.
+
+`RENDERERS` maps a `--format` name to its function; the CLI takes its choices
+from it. Renderers do no IO, no filtering and no analysis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from migrate_scan.model.report import Report
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to render: terminal colour and width (used by the terminal renderer)."""
+
+    color: bool = False
+    width: int = 100
+
+
+Renderer = Callable[[Report, RenderOptions], str]
+
+
+def _registry() -> dict[str, Renderer]:
+    from migrate_scan.render.json_report import render_json
+    from migrate_scan.render.markdown_report import render_markdown
+    from migrate_scan.render.terminal import render_terminal
+
+    return {"text": render_terminal, "json": render_json, "markdown": render_markdown}
+
+
+RENDERERS: dict[str, Renderer] = _registry()

@@ -1,0 +1,1 @@
+"""The pipeline stages: discover, parse, link, recognize, cluster, classify, plan."""

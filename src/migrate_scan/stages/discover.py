@@ -1,0 +1,310 @@
+"""Discover stage: a root folder → `Discovery` (the Python files to parse and their module names).
+
+Walks the tree once with `os.scandir`, honouring `.gitignore` files (nested
+ones too, deeper files first, as git does), the default excludes and the
+user's `--exclude`/`--include` patterns (gitignore syntax, relative to the
+root; an include beats every exclude). Never follows a symlink out of the root
+or into a folder already walked, and never opens anything: FIFOs, devices and
+folders named `x.py` are reported as skipped, not read.
+
+Module names follow what Python would import: the top of the chain of
+packages (folders with `__init__.py`) holding a file is its source root; a
+file outside any package takes the deepest known source root above it (the
+folder of `manage.py`, a `src/` folder, a configured root, the scan root).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from migrate_scan.model.facts import FileSkipped, SkipReason
+
+DEFAULT_EXCLUDES: tuple[str, ...] = (
+    ".git/",
+    ".hg/",
+    ".svn/",
+    ".tox/",
+    ".nox/",
+    ".venv/",
+    "venv/",
+    ".env/",
+    "env/",
+    "virtualenv/",
+    "site-packages/",
+    "dist-packages/",
+    "node_modules/",
+    "bower_components/",
+    "build/",
+    "dist/",
+    "*.egg-info/",
+    ".eggs/",
+    "__pycache__/",
+    ".mypy_cache/",
+    ".pytest_cache/",
+    ".ruff_cache/",
+    ".ipynb_checkpoints/",
+    "migrations/",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoveredFile:
+    """A Python file to parse."""
+
+    path: str  # relative to the root, '/'-separated
+    module: str
+    is_package: bool
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    """The outcome of walking the root: files to parse, files skipped, source roots."""
+
+    root: Path
+    files: tuple[DiscoveredFile, ...]
+    skipped: tuple[FileSkipped, ...]
+    source_roots: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoverySettings:
+    """What the walk honours."""
+
+    excludes: tuple[str, ...] = ()
+    includes: tuple[str, ...] = ()
+    use_default_excludes: bool = True
+    respect_gitignore: bool = True
+    max_file_bytes: int = 2 * 1024 * 1024
+    source_roots: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    path: str
+    size: int
+
+
+class _IgnoreRules:
+    """Decides whether a relative path is left out of the scan."""
+
+    def __init__(self, settings: DiscoverySettings) -> None:
+        excludes = [*(DEFAULT_EXCLUDES if settings.use_default_excludes else ()), *settings.excludes]
+        self._excludes = pathspec.GitIgnoreSpec.from_lines(excludes)
+        self._includes = pathspec.GitIgnoreSpec.from_lines(settings.includes) if settings.includes else None
+        self._include_lines = [line.strip("/") for line in settings.includes if not line.startswith("!")]
+        self._respect_gitignore = settings.respect_gitignore
+        self._gitignores: dict[str, pathspec.GitIgnoreSpec] = {}
+
+    def add_gitignore(self, directory: str, text: str) -> None:
+        if self._respect_gitignore:
+            self._gitignores[directory] = pathspec.GitIgnoreSpec.from_lines(text.splitlines())
+
+    def is_ignored(self, path: str, is_dir: bool) -> bool:
+        candidate = path + "/" if is_dir else path
+        if self._includes is not None and self._is_included(path, is_dir):
+            return False
+        if self._excludes.match_file(candidate):
+            return True
+        return self._is_gitignored(path, is_dir)
+
+    def _is_included(self, path: str, is_dir: bool) -> bool:
+        assert self._includes is not None
+        if self._includes.match_file(path + "/" if is_dir else path):
+            return True
+        # A folder on the way to an included path must be walked, not pruned.
+        return is_dir and any(line.startswith(path + "/") for line in self._include_lines)
+
+    def _is_gitignored(self, path: str, is_dir: bool) -> bool:
+        directory = path
+        while True:
+            directory = directory.rpartition("/")[0] if "/" in directory else ""
+            spec = self._gitignores.get(directory)
+            if spec is not None:
+                relative = path[len(directory) + 1 :] if directory else path
+                result = spec.check_file(relative + "/" if is_dir else relative)
+                if result.include is not None:
+                    return bool(result.include)
+            if not directory:
+                return False
+
+
+def discover(root: Path, settings: DiscoverySettings) -> Discovery:
+    """Walk `root` and return the Python files to parse, with their module names.
+
+    Args:
+        root: an existing directory (the caller checks).
+        settings: excludes, includes and limits.
+    """
+    root = root.resolve()
+    rules = _IgnoreRules(settings)
+    candidates: list[_Candidate] = []
+    skipped: list[FileSkipped] = []
+    package_dirs: set[str] = set()
+    manage_dirs: set[str] = set()
+    visited: set[str] = {str(root)}
+    pending: list[str] = [""]
+    while pending:
+        directory = pending.pop()
+        absolute = root / directory if directory else root
+        try:
+            entries = sorted(os.scandir(absolute), key=lambda e: e.name)
+        except OSError as error:
+            skipped.append(_skip(directory or ".", SkipReason.UNREADABLE, f"cannot list folder: {error.strerror}"))
+            continue
+        names = {entry.name for entry in entries}
+        if "__init__.py" in names:
+            package_dirs.add(directory)
+        if "manage.py" in names:
+            manage_dirs.add(directory)
+        if ".gitignore" in names:
+            rules.add_gitignore(directory, _read_text(absolute / ".gitignore"))
+        for entry in entries:
+            relative = f"{directory}/{entry.name}" if directory else entry.name
+            _classify_entry(entry, relative, root, rules, settings, candidates, skipped, pending, visited)
+    known_roots = _known_roots(manage_dirs, candidates, settings)
+    files, used_roots = _name_modules(candidates, package_dirs, known_roots)
+    return Discovery(
+        root=root,
+        files=tuple(sorted(files, key=lambda f: f.path)),
+        skipped=tuple(sorted(skipped, key=lambda s: s.path)),
+        source_roots=tuple(sorted(used_roots)),
+    )
+
+
+def _classify_entry(
+    entry: os.DirEntry[str],
+    relative: str,
+    root: Path,
+    rules: _IgnoreRules,
+    settings: DiscoverySettings,
+    candidates: list[_Candidate],
+    skipped: list[FileSkipped],
+    pending: list[str],
+    visited: set[str],
+) -> None:
+    is_python_name = entry.name.endswith(".py")
+    try:
+        is_symlink = entry.is_symlink()
+        info = os.stat(entry.path) if is_symlink else entry.stat(follow_symlinks=False)
+    except OSError as error:
+        if is_python_name and not rules.is_ignored(relative, False):
+            skipped.append(_skip(relative, SkipReason.UNREADABLE, _broken_link_message(error)))
+        return
+    is_dir = stat.S_ISDIR(info.st_mode)
+    if rules.is_ignored(relative, is_dir):
+        return
+    if is_symlink and not _is_inside(root, entry.path):
+        if is_python_name:
+            skipped.append(_skip(relative, SkipReason.OUTSIDE_ROOT, "symlink to a target outside the scanned root"))
+        return
+    if is_dir:
+        if is_python_name:
+            skipped.append(_skip(relative, SkipReason.NOT_A_FILE, "a folder named like a Python file"))
+        real = os.path.realpath(entry.path)
+        if real in visited:
+            return  # a symlink loop, or a second way into a folder already walked
+        visited.add(real)
+        if _is_virtualenv(entry.path):
+            return
+        pending.append(relative)
+        return
+    if not is_python_name:
+        return
+    if not stat.S_ISREG(info.st_mode):
+        skipped.append(_skip(relative, SkipReason.NOT_A_FILE, f"not a regular file ({_file_kind(info.st_mode)})"))
+        return
+    if info.st_size > settings.max_file_bytes:
+        skipped.append(
+            _skip(relative, SkipReason.TOO_LARGE, f"{info.st_size} bytes, over the {settings.max_file_bytes}-byte limit")
+        )
+        return
+    candidates.append(_Candidate(relative, info.st_size))
+
+
+def _is_virtualenv(path: str) -> bool:
+    return os.path.exists(os.path.join(path, "pyvenv.cfg"))
+
+
+def _is_inside(root: Path, path: str) -> bool:
+    real = os.path.realpath(path)
+    root_text = str(root)
+    return real == root_text or real.startswith(root_text + os.sep)
+
+
+def _broken_link_message(error: OSError) -> str:
+    if isinstance(error, FileNotFoundError):
+        return "broken symlink"
+    return f"cannot stat: {error.strerror or error}"
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _skip(path: str, reason: SkipReason, message: str) -> FileSkipped:
+    return FileSkipped(path=path, module="", reason=reason, message=message)
+
+
+def _known_roots(manage_dirs: set[str], candidates: list[_Candidate], settings: DiscoverySettings) -> list[str]:
+    roots = {"", *manage_dirs, *(r.strip("/") for r in settings.source_roots)}
+    for candidate in candidates:
+        parts = candidate.path.split("/")
+        for index, part in enumerate(parts[:-1]):
+            if part == "src":
+                roots.add("/".join(parts[: index + 1]))
+    roots.discard(".")
+    return sorted(roots, key=lambda r: (r.count("/") if r else -1, r), reverse=True)
+
+
+def _name_modules(
+    candidates: list[_Candidate], package_dirs: set[str], known_roots: list[str]
+) -> tuple[list[DiscoveredFile], set[str]]:
+    files = []
+    used_roots: set[str] = set()
+    for candidate in candidates:
+        parts = candidate.path.split("/")
+        directories, stem = parts[:-1], parts[-1][:-3]
+        top = len(directories)
+        while top > 0 and "/".join(directories[:top]) in package_dirs:
+            top -= 1
+        if top < len(directories):
+            source_root, module_parts = "/".join(directories[:top]), directories[top:]
+        else:
+            source_root, module_parts = _below_known_root(directories, known_roots)
+        is_package = stem == "__init__"
+        if not is_package:
+            module_parts = [*module_parts, stem]
+        used_roots.add(source_root or ".")
+        files.append(DiscoveredFile(candidate.path, ".".join(module_parts), is_package, candidate.size))
+    return files, used_roots
+
+
+def _below_known_root(directories: list[str], known_roots: list[str]) -> tuple[str, list[str]]:
+    """The deepest known source root above a file outside any package, and the folders below it."""
+    directory = "/".join(directories)
+    for root in known_roots:  # deepest first
+        if root == "" or directory == root or directory.startswith(root + "/"):
+            below = directories[len(root.split("/")) :] if root else directories
+            if all(part.isidentifier() for part in below):
+                return root, below
+            break
+    return directory, []

@@ -1,0 +1,354 @@
+"""One pass over a standard-library `ast` tree → the generic facts of a file.
+
+Input: a parsed `ast.Module` and the file's module name. Output: the tuples of
+facts that make up `FileFacts`. Nothing framework-specific happens here, and no
+`ast` node escapes: expressions become the small `Expr` tree of `model.facts`.
+
+Statements are walked recursively (Python caps block nesting at 100 levels);
+expressions are walked with an explicit stack, so a 10,000-term `a + a + ...`
+chain cannot exhaust the interpreter's stack.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+
+from migrate_scan.model.facts import (
+    AssignmentFact,
+    CallFact,
+    DefinitionFact,
+    Expr,
+    ExprKind,
+    ImportFact,
+    LoopFact,
+    ParameterFact,
+    ReturnFact,
+)
+
+MAX_EXPR_DEPTH = 12
+MAX_CONTAINER_ITEMS = 64
+MAX_STRING_CHARS = 2000
+
+_CONTAINER_KINDS: dict[type[ast.expr], ExprKind] = {
+    ast.List: ExprKind.LIST,
+    ast.Tuple: ExprKind.TUPLE,
+    ast.Set: ExprKind.SET,
+}
+
+
+def to_expr(node: ast.expr, depth: int = 0) -> Expr:
+    """Convert an `ast` expression to the serialisable `Expr` tree (bounded depth/size)."""
+    if depth >= MAX_EXPR_DEPTH:
+        return Expr(ExprKind.OTHER, type(node).__name__)
+    deeper = depth + 1
+    node_type = type(node)
+    if node_type is ast.Name:
+        return Expr(ExprKind.NAME, node.id)  # type: ignore[attr-defined]
+    if node_type is ast.Attribute:
+        return Expr(ExprKind.ATTRIBUTE, node.attr, (to_expr(node.value, deeper),))  # type: ignore[attr-defined]
+    if node_type is ast.Call:
+        return _call_to_expr(node, deeper)  # type: ignore[arg-type]
+    if node_type is ast.Constant:
+        return _constant_to_expr(node.value)  # type: ignore[attr-defined]
+    if node_type in _CONTAINER_KINDS:
+        elements = node.elts  # type: ignore[attr-defined]
+        return Expr(
+            _CONTAINER_KINDS[node_type],
+            children=tuple(to_expr(e, deeper) for e in elements[:MAX_CONTAINER_ITEMS]),
+            is_truncated=len(elements) > MAX_CONTAINER_ITEMS,
+        )
+    if node_type is ast.Dict:
+        return _dict_to_expr(node, deeper)  # type: ignore[arg-type]
+    if node_type is ast.Starred:
+        return Expr(ExprKind.STARRED, children=(to_expr(node.value, deeper),))  # type: ignore[attr-defined]
+    if node_type is ast.Subscript:
+        return Expr(
+            ExprKind.SUBSCRIPT,
+            children=(to_expr(node.value, deeper), to_expr(node.slice, deeper)),  # type: ignore[attr-defined]
+        )
+    if node_type is ast.BinOp:
+        return Expr(
+            ExprKind.BINARY,
+            type(node.op).__name__,  # type: ignore[attr-defined]
+            (to_expr(node.left, deeper), to_expr(node.right, deeper)),  # type: ignore[attr-defined]
+        )
+    if node_type is ast.JoinedStr:
+        values = [v.value for v in node.values if type(v) is ast.FormattedValue]  # type: ignore[attr-defined]
+        return Expr(ExprKind.FSTRING, children=tuple(to_expr(v, deeper) for v in values[:MAX_CONTAINER_ITEMS]))
+    if node_type is ast.Lambda:
+        return Expr(ExprKind.LAMBDA)
+    return Expr(ExprKind.OTHER, node_type.__name__)
+
+
+def _constant_to_expr(value: object) -> Expr:
+    if isinstance(value, str | bytes) and len(value) > MAX_STRING_CHARS:
+        return Expr(ExprKind.CONSTANT, value[:MAX_STRING_CHARS], is_truncated=True)
+    if value is Ellipsis:
+        return Expr(ExprKind.OTHER, "Ellipsis")
+    return Expr(ExprKind.CONSTANT, value)  # type: ignore[arg-type]
+
+
+def _call_to_expr(node: ast.Call, depth: int) -> Expr:
+    positional = tuple(to_expr(a, depth) for a in node.args[:MAX_CONTAINER_ITEMS])
+    keywords = tuple((k.arg, to_expr(k.value, depth)) for k in node.keywords[:MAX_CONTAINER_ITEMS])
+    return Expr(
+        ExprKind.CALL,
+        children=(to_expr(node.func, depth), *positional),
+        keywords=keywords,
+        is_truncated=len(node.args) > MAX_CONTAINER_ITEMS or len(node.keywords) > MAX_CONTAINER_ITEMS,
+    )
+
+
+def _dict_to_expr(node: ast.Dict, depth: int) -> Expr:
+    children: list[Expr] = []
+    for key, value in zip(node.keys[:MAX_CONTAINER_ITEMS], node.values[:MAX_CONTAINER_ITEMS], strict=True):
+        children.append(Expr(ExprKind.OTHER, "DictUnpack") if key is None else to_expr(key, depth))
+        children.append(to_expr(value, depth))
+    return Expr(ExprKind.DICT, children=tuple(children), is_truncated=len(node.keys) > MAX_CONTAINER_ITEMS)
+
+
+def resolve_relative_module(module: str, is_package: bool, level: int, target: str | None) -> str | None:
+    """Resolve `from <level dots><target> import ...` inside `module`; None if it escapes the top."""
+    if level == 0:
+        return target or ""
+    parts = module.split(".") if module else []
+    if not is_package:
+        parts = parts[:-1]
+    drop = level - 1
+    if drop > len(parts) or (drop == len(parts) and not target):
+        return None
+    base = parts[: len(parts) - drop]
+    if target:
+        base.append(target)
+    return ".".join(base)
+
+
+class FactExtractor:
+    """Walks one module once and accumulates its facts.
+
+    Lifecycle: construct with the module's name, call `extract(tree)` once,
+    then read the public tuples. `complexity_by_line` maps a definition's
+    first line to radon's cyclomatic complexity for it.
+    """
+
+    def __init__(self, module: str, is_package: bool, complexity_by_line: dict[int, int]) -> None:
+        self.module = module
+        self.is_package = is_package
+        self.complexity_by_line = complexity_by_line
+        self.imports: list[ImportFact] = []
+        self.definitions: list[DefinitionFact] = []
+        self.calls: list[CallFact] = []
+        self.assignments: list[AssignmentFact] = []
+        self.returns: list[ReturnFact] = []
+        self.loops: list[LoopFact] = []
+        self._scope = ""
+        self._in_function = False
+
+    def extract(self, tree: ast.Module) -> None:
+        """Walk the module body."""
+        self._visit_block(tree.body)
+
+    # -- statements -------------------------------------------------------
+
+    def _visit_block(self, statements: Iterable[ast.stmt]) -> None:
+        for statement in statements:
+            handler = self._STATEMENT_HANDLERS.get(type(statement))
+            if handler is None:
+                self._visit_generic_statement(statement)
+            else:
+                handler(self, statement)
+
+    def _visit_generic_statement(self, statement: ast.AST) -> None:
+        for value in _field_values(statement):
+            if isinstance(value, list):
+                if value and isinstance(value[0], ast.stmt):
+                    self._visit_block(value)
+                elif value and isinstance(value[0], ast.excepthandler | ast.match_case):
+                    for item in value:
+                        self._visit_generic_statement(item)
+                else:
+                    for item in value:
+                        if isinstance(item, ast.AST):
+                            self._collect_calls(item)
+            elif isinstance(value, ast.AST):
+                self._collect_calls(value)
+
+    def _visit_import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            bound = alias.asname or alias.name.partition(".")[0]
+            self.imports.append(ImportFact(node.lineno, self._scope, alias.name, None, bound))
+
+    def _visit_import_from(self, node: ast.ImportFrom) -> None:
+        resolved = resolve_relative_module(self.module, self.is_package, node.level, node.module)
+        is_resolved = resolved is not None
+        module = resolved if resolved is not None else "." * node.level + (node.module or "")
+        for alias in node.names:
+            if alias.name == "*":
+                fact = ImportFact(node.lineno, self._scope, module, "*", None, node.level, is_resolved)
+            else:
+                bound = alias.asname or alias.name
+                fact = ImportFact(node.lineno, self._scope, module, alias.name, bound, node.level, is_resolved)
+            self.imports.append(fact)
+
+    def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        for decorator in node.decorator_list:
+            self._collect_calls(decorator)
+        self._collect_calls(node.args)
+        if node.returns is not None:
+            self._collect_calls(node.returns)
+        qualname = self._qualify(node.name)
+        self.definitions.append(
+            DefinitionFact(
+                kind="function",
+                name=node.name,
+                qualname=qualname,
+                scope=self._scope,
+                line=node.lineno,
+                end_line=node.end_lineno or node.lineno,
+                decorators=tuple(to_expr(d) for d in node.decorator_list),
+                parameters=_parameters(node.args),
+                returns=to_expr(node.returns) if node.returns is not None else None,
+                is_async=isinstance(node, ast.AsyncFunctionDef),
+                complexity=self.complexity_by_line.get(node.lineno, 1),
+            )
+        )
+        self._enter(qualname, is_function=True, body=node.body)
+
+    def _visit_class(self, node: ast.ClassDef) -> None:
+        for expression in (*node.decorator_list, *node.bases, *(k.value for k in node.keywords)):
+            self._collect_calls(expression)
+        qualname = self._qualify(node.name)
+        self.definitions.append(
+            DefinitionFact(
+                kind="class",
+                name=node.name,
+                qualname=qualname,
+                scope=self._scope,
+                line=node.lineno,
+                end_line=node.end_lineno or node.lineno,
+                decorators=tuple(to_expr(d) for d in node.decorator_list),
+                bases=tuple(to_expr(b) for b in node.bases),
+                class_keywords=tuple((k.arg, to_expr(k.value)) for k in node.keywords),
+                complexity=self.complexity_by_line.get(node.lineno, 1),
+            )
+        )
+        self._enter(qualname, is_function=False, body=node.body)
+
+    def _enter(self, qualname: str, *, is_function: bool, body: list[ast.stmt]) -> None:
+        saved = self._scope, self._in_function
+        self._scope, self._in_function = qualname, is_function
+        try:
+            self._visit_block(body)
+        finally:
+            self._scope, self._in_function = saved
+
+    def _visit_assign(self, node: ast.Assign) -> None:
+        self._collect_calls(node.value)
+        for target in node.targets:
+            self._collect_calls(target)
+        self._record_assignment(node.lineno, node.targets, node.value, None, None)
+
+    def _visit_ann_assign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self._collect_calls(node.value)
+        self._record_assignment(node.lineno, [node.target], node.value, node.annotation, None)
+
+    def _visit_aug_assign(self, node: ast.AugAssign) -> None:
+        self._collect_calls(node.value)
+        self._record_assignment(node.lineno, [node.target], node.value, None, type(node.op).__name__)
+
+    def _record_assignment(
+        self,
+        line: int,
+        targets: list[ast.expr],
+        value: ast.expr | None,
+        annotation: ast.expr | None,
+        operator: str | None,
+    ) -> None:
+        if self._in_function and not all(_is_simple_target(t) for t in targets):
+            return
+        self.assignments.append(
+            AssignmentFact(
+                line=line,
+                scope=self._scope,
+                targets=tuple(to_expr(t) for t in targets),
+                value=to_expr(value) if value is not None else None,
+                annotation=to_expr(annotation) if annotation is not None else None,
+                operator=operator,
+            )
+        )
+
+    def _visit_return(self, node: ast.Return) -> None:
+        if node.value is None:
+            return
+        self._collect_calls(node.value)
+        if self._in_function:
+            self.returns.append(ReturnFact(node.lineno, self._scope, to_expr(node.value)))
+
+    def _visit_while(self, node: ast.While) -> None:
+        test = node.test
+        if isinstance(test, ast.Constant) and test.value:
+            self.loops.append(LoopFact(node.lineno, self._scope))
+        self._visit_generic_statement(node)
+
+    _STATEMENT_HANDLERS = {
+        ast.Import: _visit_import,
+        ast.ImportFrom: _visit_import_from,
+        ast.FunctionDef: _visit_function,
+        ast.AsyncFunctionDef: _visit_function,
+        ast.ClassDef: _visit_class,
+        ast.Assign: _visit_assign,
+        ast.AnnAssign: _visit_ann_assign,
+        ast.AugAssign: _visit_aug_assign,
+        ast.Return: _visit_return,
+        ast.While: _visit_while,
+    }
+
+    # -- expressions ------------------------------------------------------
+
+    def _collect_calls(self, root: ast.AST) -> None:
+        """Record every call inside an expression (lambdas and comprehensions included)."""
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if type(node) is ast.Call:
+                self.calls.append(CallFact(node.lineno, self._scope, to_expr(node)))  # type: ignore[attr-defined]
+            stack.extend(ast.iter_child_nodes(node))
+
+    def _qualify(self, name: str) -> str:
+        return f"{self._scope}.{name}" if self._scope else name
+
+
+def _field_values(node: ast.AST) -> Iterable[object]:
+    for name in node._fields:
+        yield getattr(node, name, None)
+
+
+def _is_simple_target(target: ast.expr) -> bool:
+    if isinstance(target, ast.Name):
+        return True
+    return isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self"
+
+
+def _parameters(arguments: ast.arguments) -> tuple[ParameterFact, ...]:
+    positional = [*arguments.posonlyargs, *arguments.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(arguments.defaults))
+    defaults.extend(arguments.defaults)
+    parameters = [_parameter(a, "positional", d) for a, d in zip(positional, defaults, strict=True)]
+    if arguments.vararg is not None:
+        parameters.append(_parameter(arguments.vararg, "vararg", None))
+    for argument, default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True):
+        parameters.append(_parameter(argument, "keyword", default))
+    if arguments.kwarg is not None:
+        parameters.append(_parameter(arguments.kwarg, "varkw", None))
+    return tuple(parameters)
+
+
+def _parameter(argument: ast.arg, kind: str, default: ast.expr | None) -> ParameterFact:
+    return ParameterFact(
+        name=argument.arg,
+        kind=kind,
+        annotation=to_expr(argument.annotation) if argument.annotation is not None else None,
+        default=to_expr(default) if default is not None else None,
+    )
