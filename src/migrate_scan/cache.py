@@ -3,7 +3,7 @@
 An entry is keyed by a hash of the file's bytes, its relative path and module
 name, the tool version and the heuristics digest, so any change to any of
 them is a miss; nothing depends on modification times. Entries are pickled
-`ParseResult`s written atomically (temp file, then rename), so concurrent
+`ParseResult`s (`model.facts.encode_result`) written atomically (temp file, then rename), so concurrent
 scans never read half an entry. A damaged entry reads as a miss. Results that
 depend on the machine rather than the file (time-outs, crashed workers) are
 never stored.
@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
+import sys
 import tempfile
 from pathlib import Path
 
 from platformdirs import user_cache_dir
 
-from migrate_scan.model.facts import FileSkipped, ParseResult, SkipReason
+from migrate_scan.model.facts import ParseResult, decode_result
 
 CACHE_FORMAT = "1"
-_UNCACHEABLE = frozenset({SkipReason.TIMEOUT, SkipReason.PARSER_CRASH})
 
 
 def default_cache_dir() -> Path:
@@ -40,7 +39,8 @@ class FactsCache:
 
     def __init__(self, directory: Path, namespace: str) -> None:
         self.directory = directory / f"facts-v{CACHE_FORMAT}"
-        self.namespace = namespace.encode("utf-8")
+        interpreter = f"{sys.implementation.name}{sys.version_info[0]}.{sys.version_info[1]}"
+        self.namespace = f"{namespace}:{interpreter}".encode()
         self.hits = 0
         self.misses = 0
 
@@ -57,22 +57,20 @@ class FactsCache:
         """Return the stored result for `key`, or None on a miss or a damaged entry."""
         try:
             with open(self._entry(key), "rb") as handle:
-                result: ParseResult = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+                result = decode_result(handle.read())
+        except (OSError, ValueError):
             self.misses += 1
             return None
         self.hits += 1
         return result
 
-    def put(self, key: str, result: ParseResult) -> None:
-        """Store a result; silently gives up when the cache folder is not writable."""
-        if isinstance(result, FileSkipped) and result.reason in _UNCACHEABLE:
-            return
+    def put(self, key: str, encoded: bytes) -> None:
+        """Store an encoded result; silently gives up when the cache folder is not writable."""
         entry = self._entry(key)
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=entry.parent, delete=False, suffix=".tmp") as handle:
-                pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                handle.write(encoded)
             os.replace(handle.name, entry)
         except OSError:
             return

@@ -48,7 +48,9 @@ def scan(
         OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
     ] = OutputFormat("text"),  # noqa: B008
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes [default: all cores].")] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes [default: all cores].")
+    ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the parse cache.")] = False,
     cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="Cache folder [default: user cache].")] = None,
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Gitignore-style pattern to skip.")] = None,
@@ -58,11 +60,15 @@ def scan(
         bool, typer.Option("--no-default-excludes", help="Also scan virtualenvs, build output, migrations...")
     ] = False,
     heuristics: Annotated[list[Path] | None, typer.Option("--heuristics", help="Folder of extra rule files.")] = None,
-    max_file_size: Annotated[int | None, typer.Option("--max-file-size", min=1, help="Skip larger files (bytes).")] = None,
+    max_file_size: Annotated[
+        int | None, typer.Option("--max-file-size", min=1, help="Skip larger files (bytes).")
+    ] = None,
     file_timeout: Annotated[
         float | None, typer.Option("--file-timeout", min=0.1, help="Seconds allowed to parse one file.")
     ] = None,
-    no_config: Annotated[bool, typer.Option("--no-config", help="Ignore [tool.migrate-scan] in pyproject.toml.")] = False,
+    no_config: Annotated[
+        bool, typer.Option("--no-config", help="Ignore [tool.migrate-scan] in pyproject.toml.")
+    ] = False,
     schema: Annotated[bool, typer.Option("--schema", help="Print the report's JSON Schema and exit.")] = False,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,

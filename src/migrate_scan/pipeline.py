@@ -82,11 +82,11 @@ def parse_tree(options: ScanOptions, heuristics: Heuristics, progress: ProgressC
     if progress is not None:
         progress(done, total)
 
-    def on_result(result: ParseResult) -> None:
+    def on_result(result: ParseResult, encoded: bytes | None) -> None:
         nonlocal done
         done += 1
-        if cache is not None:
-            cache.put(keys[result.path], result)
+        if cache is not None and encoded is not None:
+            cache.put(keys[result.path], encoded)
         if progress is not None:
             progress(done, total)
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
-from migrate_scan.model.facts import FileSkipped, ParseResult, SkipReason
+from migrate_scan.model.facts import FileSkipped, ParseResult, SkipReason, decode_result, encode_result
 from migrate_scan.stages.parse import ParseRequest, parse_file
 
 WORKER_STACK_BYTES = 512 * 1024 * 1024
@@ -44,7 +44,7 @@ def _serve(connection: Connection) -> None:
             return
         if request is None:
             return
-        connection.send(parse_file(request))
+        connection.send_bytes(encode_result(parse_file(request)))
 
 
 def _worker_main(connection: Connection) -> None:
@@ -88,9 +88,13 @@ class ParsePool:
         self._context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
     def parse_all(
-        self, requests: list[ParseRequest], on_result: Callable[[ParseResult], None] | None = None
+        self, requests: list[ParseRequest], on_result: Callable[[ParseResult, bytes | None], None] | None = None
     ) -> list[ParseResult]:
-        """Parse every request; results come back in request order."""
+        """Parse every request; results come back in request order.
+
+        `on_result` gets each result as it arrives, with its encoded bytes
+        (None for a time-out or a crash, which are never worth caching).
+        """
         results: list[ParseResult | None] = [None] * len(requests)
         queue = deque(range(len(requests)))
         workers = [self._start() for _ in range(min(self.jobs, len(requests)))]
@@ -104,10 +108,10 @@ class ParsePool:
                     worker = busy[connection]  # type: ignore[index]
                     index = worker.index
                     assert index is not None
-                    result = self._receive(worker, requests[index])
+                    result, encoded = self._receive(worker, requests[index])
                     results[index] = result
                     if on_result is not None:
-                        on_result(result)
+                        on_result(result, encoded)
                     if worker.index is None:  # the worker died and was replaced
                         workers[workers.index(worker)] = worker = self._start()
                     self._assign(worker, queue, requests)
@@ -119,7 +123,7 @@ class ParsePool:
                             requests[index], SkipReason.TIMEOUT, f"parsing took over {self.time_limit:g} s"
                         )
                         if on_result is not None:
-                            on_result(results[index])  # type: ignore[arg-type]
+                            on_result(results[index], None)  # type: ignore[arg-type]
                         workers[position] = replacement = self._start()
                         self._assign(replacement, queue, requests)
         finally:
@@ -142,16 +146,16 @@ class ParsePool:
         worker.started = time.monotonic()
         worker.connection.send(requests[worker.index])
 
-    def _receive(self, worker: _Worker, request: ParseRequest) -> ParseResult:
+    def _receive(self, worker: _Worker, request: ParseRequest) -> tuple[ParseResult, bytes | None]:
         try:
-            result: ParseResult = worker.connection.recv()
-            return result
+            encoded = worker.connection.recv_bytes()
+            return decode_result(encoded), encoded
         except (EOFError, OSError):
             worker.process.join(timeout=5)
             code = worker.process.exitcode
             self._stop(worker, kill=True)
             worker.index = None
-            return _skipped(request, SkipReason.PARSER_CRASH, _death_message(code))
+            return _skipped(request, SkipReason.PARSER_CRASH, _death_message(code)), None
 
     def _next_deadline(self, workers: list[_Worker]) -> float:
         now = time.monotonic()

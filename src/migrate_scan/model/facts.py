@@ -1,9 +1,11 @@
 """Per-file facts: what the parse stage learns from one file, and nothing more.
 
 Facts depend on the bytes of one file and its module name alone, which is what
-lets them be computed in parallel and cached. They are frozen slotted
-dataclasses (cheap to build, pickle and compare on the hot path), hold no
-syntax-tree node, and keep every collection as a tuple in source order.
+lets them be computed in parallel and cached. They are NamedTuples
+(typed, immutable, and several times cheaper to build and pickle than frozen
+dataclasses or pydantic models, which matters for hundreds of thousands of
+facts), hold no syntax-tree node, and keep every collection as a tuple in
+source order.
 
 `ParseResult = FileFacts | FileSkipped` is closed: parsing a file never raises.
 """
@@ -11,60 +13,55 @@ syntax-tree node, and keep every collection as a tuple in source order.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
-from typing import Union
+import pickle
+from typing import NamedTuple
 
-ConstValue = Union[str, int, float, complex, bool, bytes, None]
+ConstValue = str | int | float | complex | bool | bytes | None
 
 
-class ExprKind(str, enum.Enum):
-    """Node kinds of the small expression tree kept from the source."""
+class ExprKind:
+    """Node kinds of the expression tree (plain strings: they are compared on hot paths)."""
 
     NAME = "name"  # value: identifier
     ATTRIBUTE = "attr"  # value: attribute name; children: (object,)
-    CALL = "call"  # children: (func, *positional); keywords: ((name|None, expr), ...)
+    CALL = "call"  # children: (func, *positional); keywords: ((name | None, expr), ...)
     CONSTANT = "const"  # value: the literal
     LIST = "list"
     TUPLE = "tuple"
     SET = "set"
-    DICT = "dict"  # children: keys and values interleaved; a None key (`**x`) is OTHER
+    DICT = "dict"  # children: keys and values interleaved; `**x` has an OTHER key "DictUnpack"
     STARRED = "starred"  # children: (value,)
     SUBSCRIPT = "subscript"  # children: (object, index)
     BINARY = "binop"  # value: operator class name (BitOr, Add, ...); children: (left, right)
     FSTRING = "fstring"  # children: the formatted values
     LAMBDA = "lambda"
     OTHER = "other"  # value: the ast node class name; children dropped
+    TRUNCATED = "truncated"  # last child of a container cut at the size cap
 
 
-@dataclass(frozen=True, slots=True)
-class Expr:
-    """One node of a serialisable expression tree.
+Expr = tuple[str, ConstValue, tuple["Expr", ...], tuple[tuple[str | None, "Expr"], ...]]
+"""One node of the expression tree: `(kind, value, children, keywords)`.
 
-    Containers longer than the parser's cap keep their first elements and set
-    `is_truncated`; trees deeper than the cap end in an OTHER node.
-    """
-
-    kind: ExprKind
-    value: ConstValue = None
-    children: tuple[Expr, ...] = ()
-    keywords: tuple[tuple[str | None, Expr], ...] = ()
-    is_truncated: bool = False
-
-    def dotted_name(self) -> str | None:
-        """Return `a.b.c` for a NAME/ATTRIBUTE chain, else None."""
-        parts: list[str] = []
-        node: Expr = self
-        while node.kind is ExprKind.ATTRIBUTE:
-            parts.append(str(node.value))
-            node = node.children[0]
-        if node.kind is not ExprKind.NAME:
-            return None
-        parts.append(str(node.value))
-        return ".".join(reversed(parts))
+Plain nested tuples, not objects: a large file holds hundreds of thousands of
+them, and tuples of primitives build, pickle and compare several times
+faster than any class. Read them by unpacking: `kind, value, children, _ = expr`.
+"""
 
 
-@dataclass(frozen=True, slots=True)
-class ImportFact:
+def dotted_name(expr: Expr) -> str | None:
+    """Return `a.b.c` for a NAME/ATTRIBUTE chain, else None."""
+    parts: list[str] = []
+    kind, value, children, _ = expr
+    while kind == ExprKind.ATTRIBUTE:
+        parts.append(str(value))
+        kind, value, children, _ = children[0]
+    if kind != ExprKind.NAME:
+        return None
+    parts.append(str(value))
+    return ".".join(reversed(parts))
+
+
+class ImportFact(NamedTuple):
     """One name bound by an import statement.
 
     `module` is absolute (relative imports resolved against the file's own
@@ -81,8 +78,7 @@ class ImportFact:
     is_resolved: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class ParameterFact:
+class ParameterFact(NamedTuple):
     """One parameter of a function: name, kind and annotation."""
 
     name: str
@@ -91,8 +87,7 @@ class ParameterFact:
     default: Expr | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class DefinitionFact:
+class DefinitionFact(NamedTuple):
     """A class or function definition (methods and nested functions included)."""
 
     kind: str  # class, function
@@ -110,8 +105,7 @@ class DefinitionFact:
     complexity: int = 1
 
 
-@dataclass(frozen=True, slots=True)
-class CallFact:
+class CallFact(NamedTuple):
     """A call expression and the definition that encloses it ('' = module body)."""
 
     line: int
@@ -119,8 +113,7 @@ class CallFact:
     call: Expr
 
 
-@dataclass(frozen=True, slots=True)
-class AssignmentFact:
+class AssignmentFact(NamedTuple):
     """An assignment `targets = value` (also annotated and augmented ones).
 
     Recorded at module and class level always; inside functions only for
@@ -135,8 +128,7 @@ class AssignmentFact:
     operator: str | None = None  # set for augmented assignment (`+=` → "Add")
 
 
-@dataclass(frozen=True, slots=True)
-class ReturnFact:
+class ReturnFact(NamedTuple):
     """A `return` with a value, kept for return-type inference."""
 
     line: int
@@ -144,16 +136,14 @@ class ReturnFact:
     value: Expr
 
 
-@dataclass(frozen=True, slots=True)
-class LoopFact:
+class LoopFact(NamedTuple):
     """A `while` loop whose test is always true (`while True`, `while 1`)."""
 
     line: int
     scope: str
 
 
-@dataclass(frozen=True, slots=True)
-class SuppressionFact:
+class SuppressionFact(NamedTuple):
     """A `# migrate-scan: ignore[RULE,...] reason` comment.
 
     `rules` empty means every rule; `is_file_level` for `ignore-file`.
@@ -165,8 +155,7 @@ class SuppressionFact:
     is_file_level: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class FileMetrics:
+class FileMetrics(NamedTuple):
     """Size and complexity of one file, from the same tree radon walks."""
 
     loc: int
@@ -177,7 +166,7 @@ class FileMetrics:
     max_complexity: int  # the most complex function or method
 
 
-class SkipReason(str, enum.Enum):
+class SkipReason(enum.StrEnum):
     """Why a Python file was not analyzed."""
 
     SYNTAX_ERROR = "syntax-error"
@@ -191,8 +180,7 @@ class SkipReason(str, enum.Enum):
     NEWER_SYNTAX = "newer-syntax"
 
 
-@dataclass(frozen=True, slots=True)
-class FileFacts:
+class FileFacts(NamedTuple):
     """Everything the parse stage learned from one file."""
 
     path: str
@@ -210,8 +198,7 @@ class FileFacts:
     parser: str = "ast"  # "libcst" when the file needed the newer-syntax fallback
 
 
-@dataclass(frozen=True, slots=True)
-class FileSkipped:
+class FileSkipped(NamedTuple):
     """A Python file that was not analyzed, with the reason and line if known."""
 
     path: str
@@ -221,4 +208,78 @@ class FileSkipped:
     line: int | None = None
 
 
-ParseResult = Union[FileFacts, FileSkipped]
+ParseResult = FileFacts | FileSkipped
+
+
+# -- wire form: how results cross process boundaries and sit in the cache -------------
+
+_new = tuple.__new__
+_PARAMETERS = DefinitionFact._fields.index("parameters")
+
+
+def encode_result(result: ParseResult) -> bytes:
+    """Serialise a parse result as a pickle of plain tuples (fast to write and to read back)."""
+    if isinstance(result, FileSkipped):
+        wire: tuple[object, ...] = ("S", result.path, result.module, result.reason.value, result.message, result.line)
+    else:
+        definitions = tuple(
+            (*d[:_PARAMETERS], tuple(map(tuple, d.parameters)), *d[_PARAMETERS + 1 :]) for d in result.definitions
+        )
+        wire = (
+            "F",
+            result.path,
+            result.module,
+            result.is_package,
+            tuple(result.metrics),
+            tuple(map(tuple, result.imports)),
+            definitions,
+            tuple(map(tuple, result.calls)),
+            tuple(map(tuple, result.assignments)),
+            tuple(map(tuple, result.returns)),
+            tuple(map(tuple, result.loops)),
+            tuple(map(tuple, result.suppressions)),
+            result.docstring,
+            result.parser,
+        )
+    return pickle.dumps(wire, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def decode_result(data: bytes) -> ParseResult:
+    """Rebuild a parse result from `encode_result`'s bytes.
+
+    Raises:
+        ValueError: the bytes are not an encoded result.
+    """
+    try:
+        wire = pickle.loads(data)
+        if wire[0] == "S":
+            return FileSkipped(wire[1], wire[2], SkipReason(wire[3]), wire[4], wire[5])
+        if wire[0] != "F":
+            raise ValueError("unknown tag")
+        definitions = tuple(
+            _new(
+                DefinitionFact,
+                (*d[:_PARAMETERS], tuple(_new(ParameterFact, p) for p in d[_PARAMETERS]), *d[_PARAMETERS + 1 :]),
+            )
+            for d in wire[6]
+        )
+        return _new(
+            FileFacts,
+            (
+                wire[1],
+                wire[2],
+                wire[3],
+                _new(FileMetrics, wire[4]),
+                tuple(_new(ImportFact, i) for i in wire[5]),
+                definitions,
+                tuple(_new(CallFact, c) for c in wire[7]),
+                tuple(_new(AssignmentFact, a) for a in wire[8]),
+                tuple(_new(ReturnFact, r) for r in wire[9]),
+                tuple(_new(LoopFact, loop) for loop in wire[10]),
+                tuple(_new(SuppressionFact, s) for s in wire[11]),
+                wire[12],
+                wire[13],
+            ),
+        )
+    except (pickle.UnpicklingError, EOFError, IndexError, TypeError, KeyError, AttributeError) as error:
+        raise ValueError(f"not an encoded parse result: {error}") from error

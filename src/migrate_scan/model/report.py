@@ -227,7 +227,7 @@ class Suppression(_Model):
     location: Location | None = None
 
 
-class Warning(_Model):  # noqa: A001 - the contract's name for a finding
+class Warning(_Model):
     """A finding: anti-pattern, over-engineering case or Lambda blocker."""
 
     rule: str

@@ -25,16 +25,8 @@ import pathspec
 from migrate_scan.model.facts import FileSkipped, SkipReason
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
-    ".git/",
-    ".hg/",
-    ".svn/",
-    ".tox/",
-    ".nox/",
-    ".venv/",
+    ".*/",  # hidden folders: VCS data, tool caches, CI configuration, editor state
     "venv/",
-    ".env/",
-    "env/",
-    "virtualenv/",
     "site-packages/",
     "dist-packages/",
     "node_modules/",
@@ -42,12 +34,7 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
     "build/",
     "dist/",
     "*.egg-info/",
-    ".eggs/",
     "__pycache__/",
-    ".mypy_cache/",
-    ".pytest_cache/",
-    ".ruff_cache/",
-    ".ipynb_checkpoints/",
     "migrations/",
 )
 
@@ -221,7 +208,9 @@ def _classify_entry(
         return
     if info.st_size > settings.max_file_bytes:
         skipped.append(
-            _skip(relative, SkipReason.TOO_LARGE, f"{info.st_size} bytes, over the {settings.max_file_bytes}-byte limit")
+            _skip(
+                relative, SkipReason.TOO_LARGE, f"{info.st_size} bytes, over the {settings.max_file_bytes}-byte limit"
+            )
         )
         return
     candidates.append(_Candidate(relative, info.st_size))

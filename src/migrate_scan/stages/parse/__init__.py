@@ -54,7 +54,7 @@ def parse_file(request: ParseRequest) -> ParseResult:
         return _skipped(request, SkipReason.PARSER_CRASH, "nesting too deep for the parser (RecursionError)")
     except MemoryError:
         return _skipped(request, SkipReason.PARSER_CRASH, "the parser ran out of memory")
-    except Exception as error:  # noqa: BLE001 - a bad file is a result, not an exception
+    except Exception as error:
         return _skipped(request, SkipReason.PARSER_CRASH, f"{type(error).__name__}: {error}")
 
 
@@ -114,7 +114,7 @@ def _try_newer_syntax(request: ParseRequest, error: SyntaxError) -> str | FileSk
 
     try:
         downgraded = downgrade_source(request.source)
-    except Exception:  # noqa: BLE001 - libcst raises ParserSyntaxError, SyntaxError, UnicodeDecodeError...
+    except Exception:
         return syntax_skip
     try:
         _ast_parse(downgraded.encode("utf-8"), request.path)

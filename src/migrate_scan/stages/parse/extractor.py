@@ -12,7 +12,8 @@ chain cannot exhaust the interpreter's stack.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
 
 from migrate_scan.model.facts import (
     AssignmentFact,
@@ -30,82 +31,77 @@ MAX_EXPR_DEPTH = 12
 MAX_CONTAINER_ITEMS = 64
 MAX_STRING_CHARS = 2000
 
-_CONTAINER_KINDS: dict[type[ast.expr], ExprKind] = {
+_CONTAINER_KINDS: dict[type[ast.AST], str] = {
     ast.List: ExprKind.LIST,
     ast.Tuple: ExprKind.TUPLE,
     ast.Set: ExprKind.SET,
 }
+_TRUNCATED: Expr = (ExprKind.TRUNCATED, None, (), ())
+_LAMBDA: Expr = (ExprKind.LAMBDA, None, (), ())
 
 
 def to_expr(node: ast.expr, depth: int = 0) -> Expr:
-    """Convert an `ast` expression to the serialisable `Expr` tree (bounded depth/size)."""
-    if depth >= MAX_EXPR_DEPTH:
-        return Expr(ExprKind.OTHER, type(node).__name__)
-    deeper = depth + 1
+    """Convert an `ast` expression to the `Expr` tuple tree (bounded depth and size)."""
     node_type = type(node)
+    if depth >= MAX_EXPR_DEPTH:
+        return (ExprKind.OTHER, node_type.__name__, (), ())
+    deeper = depth + 1
     if node_type is ast.Name:
-        return Expr(ExprKind.NAME, node.id)  # type: ignore[attr-defined]
+        return (ExprKind.NAME, node.id, (), ())  # type: ignore[attr-defined]
     if node_type is ast.Attribute:
-        return Expr(ExprKind.ATTRIBUTE, node.attr, (to_expr(node.value, deeper),))  # type: ignore[attr-defined]
+        return (ExprKind.ATTRIBUTE, node.attr, (to_expr(node.value, deeper),), ())  # type: ignore[attr-defined]
     if node_type is ast.Call:
         return _call_to_expr(node, deeper)  # type: ignore[arg-type]
     if node_type is ast.Constant:
         return _constant_to_expr(node.value)  # type: ignore[attr-defined]
     if node_type in _CONTAINER_KINDS:
-        elements = node.elts  # type: ignore[attr-defined]
-        return Expr(
-            _CONTAINER_KINDS[node_type],
-            children=tuple(to_expr(e, deeper) for e in elements[:MAX_CONTAINER_ITEMS]),
-            is_truncated=len(elements) > MAX_CONTAINER_ITEMS,
-        )
+        return (_CONTAINER_KINDS[node_type], None, _bounded(node.elts, deeper), ())  # type: ignore[attr-defined]
     if node_type is ast.Dict:
         return _dict_to_expr(node, deeper)  # type: ignore[arg-type]
     if node_type is ast.Starred:
-        return Expr(ExprKind.STARRED, children=(to_expr(node.value, deeper),))  # type: ignore[attr-defined]
+        return (ExprKind.STARRED, None, (to_expr(node.value, deeper),), ())  # type: ignore[attr-defined]
     if node_type is ast.Subscript:
-        return Expr(
-            ExprKind.SUBSCRIPT,
-            children=(to_expr(node.value, deeper), to_expr(node.slice, deeper)),  # type: ignore[attr-defined]
-        )
+        children = (to_expr(node.value, deeper), to_expr(node.slice, deeper))  # type: ignore[attr-defined]
+        return (ExprKind.SUBSCRIPT, None, children, ())
     if node_type is ast.BinOp:
-        return Expr(
-            ExprKind.BINARY,
-            type(node.op).__name__,  # type: ignore[attr-defined]
-            (to_expr(node.left, deeper), to_expr(node.right, deeper)),  # type: ignore[attr-defined]
-        )
+        children = (to_expr(node.left, deeper), to_expr(node.right, deeper))  # type: ignore[attr-defined]
+        return (ExprKind.BINARY, type(node.op).__name__, children, ())  # type: ignore[attr-defined]
     if node_type is ast.JoinedStr:
         values = [v.value for v in node.values if type(v) is ast.FormattedValue]  # type: ignore[attr-defined]
-        return Expr(ExprKind.FSTRING, children=tuple(to_expr(v, deeper) for v in values[:MAX_CONTAINER_ITEMS]))
+        return (ExprKind.FSTRING, None, _bounded(values, deeper), ())
     if node_type is ast.Lambda:
-        return Expr(ExprKind.LAMBDA)
-    return Expr(ExprKind.OTHER, node_type.__name__)
+        return _LAMBDA
+    return (ExprKind.OTHER, node_type.__name__, (), ())
+
+
+def _bounded(nodes: list[ast.expr], depth: int) -> tuple[Expr, ...]:
+    if len(nodes) <= MAX_CONTAINER_ITEMS:
+        return tuple([to_expr(n, depth) for n in nodes])
+    return (*[to_expr(n, depth) for n in nodes[:MAX_CONTAINER_ITEMS]], _TRUNCATED)
 
 
 def _constant_to_expr(value: object) -> Expr:
     if isinstance(value, str | bytes) and len(value) > MAX_STRING_CHARS:
-        return Expr(ExprKind.CONSTANT, value[:MAX_STRING_CHARS], is_truncated=True)
+        return (ExprKind.CONSTANT, value[:MAX_STRING_CHARS], (_TRUNCATED,), ())
     if value is Ellipsis:
-        return Expr(ExprKind.OTHER, "Ellipsis")
-    return Expr(ExprKind.CONSTANT, value)  # type: ignore[arg-type]
+        return (ExprKind.OTHER, "Ellipsis", (), ())
+    return (ExprKind.CONSTANT, value, (), ())  # type: ignore[return-value]
 
 
 def _call_to_expr(node: ast.Call, depth: int) -> Expr:
-    positional = tuple(to_expr(a, depth) for a in node.args[:MAX_CONTAINER_ITEMS])
-    keywords = tuple((k.arg, to_expr(k.value, depth)) for k in node.keywords[:MAX_CONTAINER_ITEMS])
-    return Expr(
-        ExprKind.CALL,
-        children=(to_expr(node.func, depth), *positional),
-        keywords=keywords,
-        is_truncated=len(node.args) > MAX_CONTAINER_ITEMS or len(node.keywords) > MAX_CONTAINER_ITEMS,
-    )
+    children = (to_expr(node.func, depth), *_bounded(node.args, depth))
+    keywords = tuple([(k.arg, to_expr(k.value, depth)) for k in node.keywords[:MAX_CONTAINER_ITEMS]])
+    return (ExprKind.CALL, None, children, keywords)
 
 
 def _dict_to_expr(node: ast.Dict, depth: int) -> Expr:
     children: list[Expr] = []
     for key, value in zip(node.keys[:MAX_CONTAINER_ITEMS], node.values[:MAX_CONTAINER_ITEMS], strict=True):
-        children.append(Expr(ExprKind.OTHER, "DictUnpack") if key is None else to_expr(key, depth))
+        children.append((ExprKind.OTHER, "DictUnpack", (), ()) if key is None else to_expr(key, depth))
         children.append(to_expr(value, depth))
-    return Expr(ExprKind.DICT, children=tuple(children), is_truncated=len(node.keys) > MAX_CONTAINER_ITEMS)
+    if len(node.keys) > MAX_CONTAINER_ITEMS:
+        children.append(_TRUNCATED)
+    return (ExprKind.DICT, None, tuple(children), ())
 
 
 def resolve_relative_module(module: str, is_package: bool, level: int, target: str | None) -> str | None:
@@ -292,7 +288,7 @@ class FactExtractor:
             self.loops.append(LoopFact(node.lineno, self._scope))
         self._visit_generic_statement(node)
 
-    _STATEMENT_HANDLERS = {
+    _STATEMENT_HANDLERS: ClassVar[dict[type[ast.stmt], Callable[[FactExtractor, Any], None]]] = {
         ast.Import: _visit_import,
         ast.ImportFrom: _visit_import_from,
         ast.FunctionDef: _visit_function,
@@ -310,14 +306,34 @@ class FactExtractor:
     def _collect_calls(self, root: ast.AST) -> None:
         """Record every call inside an expression (lambdas and comprehensions included)."""
         stack = [root]
+        pop, push, extend = stack.pop, stack.append, stack.extend
+        calls, scope = self.calls, self._scope
         while stack:
-            node = stack.pop()
-            if type(node) is ast.Call:
-                self.calls.append(CallFact(node.lineno, self._scope, to_expr(node)))  # type: ignore[attr-defined]
-            stack.extend(ast.iter_child_nodes(node))
+            node = pop()
+            node_type = type(node)
+            if node_type is ast.Call:
+                calls.append(CallFact(node.lineno, scope, to_expr(node)))  # type: ignore[attr-defined]
+            fields = _CHILD_FIELDS.get(node_type)
+            if fields is None:
+                fields = _CHILD_FIELDS[node_type] = _child_fields(node_type)
+            for name in fields:
+                value = getattr(node, name, None)
+                if type(value) is list:
+                    extend(value)
+                elif value is not None:
+                    push(value)
 
     def _qualify(self, name: str) -> str:
         return f"{self._scope}.{name}" if self._scope else name
+
+
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "kind", "type_comment", "conversion", "level"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {ast.Constant: (), ast.Name: ()}
+
+
+def _child_fields(node_type: type) -> tuple[str, ...]:
+    """The fields of a node type that can hold sub-expressions."""
+    return tuple(name for name in getattr(node_type, "_fields", ()) if name not in _LEAF_FIELDS)
 
 
 def _field_values(node: ast.AST) -> Iterable[object]:

@@ -24,37 +24,31 @@ class _Downgrade(cst.CSTTransformer):
         super().__init__()
         self._module = module
 
-    def leave_TypeAlias(  # noqa: N802 (libcst's visitor naming)
-        self, original_node: cst.TypeAlias, updated_node: cst.TypeAlias
-    ) -> cst.Assign:
+    def leave_TypeAlias(self, original_node: cst.TypeAlias, updated_node: cst.TypeAlias) -> cst.Assign:
         return cst.Assign(targets=[cst.AssignTarget(target=updated_node.name)], value=updated_node.value)
 
-    def leave_FunctionDef(  # noqa: N802
-        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
-    ) -> cst.FunctionDef:
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
         return updated_node.with_changes(type_parameters=None)
 
-    def leave_ClassDef(  # noqa: N802
-        self, original_node: cst.ClassDef, updated_node: cst.ClassDef
-    ) -> cst.ClassDef:
+    def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.ClassDef:
         return updated_node.with_changes(type_parameters=None)
 
-    def leave_ExceptHandler(  # noqa: N802
+    def leave_ExceptHandler(
         self, original_node: cst.ExceptHandler, updated_node: cst.ExceptHandler
     ) -> cst.ExceptHandler:
         return updated_node.with_changes(type=_bracketed(updated_node.type))
 
-    def leave_ExceptStarHandler(  # noqa: N802
+    def leave_ExceptStarHandler(
         self, original_node: cst.ExceptStarHandler, updated_node: cst.ExceptStarHandler
     ) -> cst.ExceptStarHandler:
         return updated_node.with_changes(type=_bracketed(updated_node.type))
 
-    def leave_FormattedString(  # noqa: N802
+    def leave_FormattedString(
         self, original_node: cst.FormattedString, updated_node: cst.FormattedString
     ) -> cst.BaseExpression:
         return self._as_tuple(original_node, updated_node.parts)
 
-    def leave_TemplatedString(  # noqa: N802
+    def leave_TemplatedString(
         self, original_node: cst.TemplatedString, updated_node: cst.TemplatedString
     ) -> cst.BaseExpression:
         return self._as_tuple(original_node, updated_node.parts)
@@ -76,7 +70,9 @@ class _Downgrade(cst.CSTTransformer):
                     last_line=cst.SimpleWhitespace(""),
                 )
             )
-        elements = [cst.Element(value=e, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for e in expressions]
+        elements = [
+            cst.Element(value=e, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for e in expressions
+        ]
         return cst.Tuple(elements=elements, lpar=[cst.LeftParen()], rpar=[closing])
 
 

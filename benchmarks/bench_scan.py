@@ -1,0 +1,153 @@
+"""Benchmark: scan speed against the `ast.parse` floor, cold and warm, with peak memory.
+
+Usage:
+    python benchmarks/bench_scan.py                 # Django's source (downloaded with pip on first use)
+    python benchmarks/bench_scan.py PATH [PATH...]  # any codebases
+    python benchmarks/bench_scan.py --jobs 2 PATH
+
+For each codebase, each measurement runs in a fresh interpreter so that peak
+memory (the largest process: the scan's own or one of its workers) is that
+measurement's alone:
+
+- floor: single process, read + `ast.parse` of every file the scan analyzes;
+- cold: the whole pipeline with the cache off;
+- warm: the whole pipeline again with a cache that a previous run filled.
+
+Prints lines per second and the ratios to the floor. A script, not a test:
+timings on a shared machine are not assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import contextlib
+import json
+import os
+import resource
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+DJANGO_VERSION = "5.2.19"
+
+
+def django_source() -> Path:
+    """Django's source tree, downloaded as an sdist with pip on first use."""
+    target = DATA / f"django-{DJANGO_VERSION}" / "django"
+    if target.is_dir():
+        return target
+    DATA.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--no-binary",
+            ":all:",
+            f"django=={DJANGO_VERSION}",
+            "-d",
+            str(DATA),
+        ],
+        check=True,
+    )
+    with tarfile.open(DATA / f"django-{DJANGO_VERSION}.tar.gz") as archive:
+        archive.extractall(DATA, filter="data")
+    return target
+
+
+def peak_memory_mib() -> float:
+    """Largest resident set of this process or any finished child, in MiB (Linux: ru_maxrss is KiB)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def child(mode: str, root: Path, jobs: int, cache_dir: Path) -> dict[str, float]:
+    """One measurement, inside a fresh interpreter."""
+    from migrate_scan.heuristics.loader import load_heuristics
+    from migrate_scan.options import ScanOptions
+    from migrate_scan.pipeline import build_report, parse_tree
+    from migrate_scan.render import RenderOptions
+    from migrate_scan.render.json_report import render_json
+    from migrate_scan.stages.discover import DiscoverySettings, discover
+
+    options = ScanOptions(root=root, jobs=jobs, use_cache=mode == "warm", cache_dir=cache_dir)
+    if mode == "floor":
+        files = discover(root, DiscoverySettings()).files
+        start = time.perf_counter()
+        lines = 0
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for file in files:
+                source = (root / file.path).read_bytes()
+                lines += source.count(b"\n")
+                with contextlib.suppress(SyntaxError, ValueError):
+                    ast.parse(source)
+        elapsed = time.perf_counter() - start
+        return {"seconds": elapsed, "lines": lines, "files": len(files), "peak_mib": peak_memory_mib()}
+    start = time.perf_counter()
+    heuristics = load_heuristics()
+    parsed = parse_tree(options, heuristics)
+    report = build_report(parsed, heuristics)
+    render_json(report, RenderOptions())
+    elapsed = time.perf_counter() - start
+    return {
+        "seconds": elapsed,
+        "lines": report.project.totals.lines,
+        "files": report.project.totals.analyzed,
+        "peak_mib": peak_memory_mib(),
+    }
+
+
+def measure(mode: str, root: Path, jobs: int, cache_dir: Path) -> dict[str, float]:
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", mode, "--jobs", str(jobs), "--cache-dir", str(cache_dir), str(root)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output)
+
+
+def bench(root: Path, jobs: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="migrate-scan-bench-") as cache:
+        cache_dir = Path(cache)
+        floor = measure("floor", root, jobs, cache_dir)
+        cold = measure("cold", root, jobs, cache_dir)
+        measure("prime", root, jobs, cache_dir)
+        warm = measure("warm", root, jobs, cache_dir)
+    print(f"\n{root}  ({int(cold['files'])} files, {int(cold['lines']):,} lines, --jobs {jobs})")
+    print(f"{'run':<8}{'seconds':>10}{'lines/s':>12}{'x floor':>10}{'peak MiB':>10}")
+    for name, result in (("floor", floor), ("cold", cold), ("warm", warm)):
+        rate = result["lines"] / result["seconds"]
+        ratio = result["seconds"] / floor["seconds"]
+        print(f"{name:<8}{result['seconds']:>10.2f}{rate:>12,.0f}{ratio:>10.2f}{result['peak_mib']:>10.0f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("paths", nargs="*", type=Path)
+    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--child", choices=("floor", "cold", "prime", "warm"))
+    parser.add_argument("--cache-dir", type=Path)
+    arguments = parser.parse_args()
+    if arguments.child:
+        mode = "warm" if arguments.child == "prime" else arguments.child
+        print(json.dumps(child(mode, arguments.paths[0].resolve(), arguments.jobs, arguments.cache_dir)))
+        return
+    for path in arguments.paths or [django_source()]:
+        bench(path.resolve(), arguments.jobs)
+
+
+if __name__ == "__main__":
+    main()
