@@ -69,6 +69,9 @@ def scan(
     no_config: Annotated[
         bool, typer.Option("--no-config", help="Ignore [tool.migrate-scan] in pyproject.toml.")
     ] = False,
+    list_unresolved: Annotated[
+        bool, typer.Option("--list-unresolved", help="List every call whose target could not be resolved.")
+    ] = False,
     schema: Annotated[bool, typer.Option("--schema", help="Print the report's JSON Schema and exit.")] = False,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
@@ -97,6 +100,7 @@ def scan(
         heuristics_dirs=(*(root / h for h in config.heuristics), *(heuristics or ())),
         max_file_bytes=max_file_size or config.max_file_size,
         file_timeout=file_timeout or config.file_timeout,
+        list_unresolved=list_unresolved,
     )
     report = _run_with_progress(options)
     text = RENDERERS[output_format.value](report, RenderOptions(color=output is None and sys.stdout.isatty()))

@@ -56,6 +56,7 @@ class ScanOptions(BaseModel):
     heuristics_dirs: tuple[Path, ...] = ()
     max_file_bytes: int = Field(default=DEFAULT_MAX_FILE_BYTES, gt=0)
     file_timeout: float = Field(default=DEFAULT_FILE_TIMEOUT, gt=0)
+    list_unresolved: bool = False
 
 
 def read_project_config(root: Path) -> ProjectConfig:

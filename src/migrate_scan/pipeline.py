@@ -16,10 +16,23 @@ from migrate_scan import __version__
 from migrate_scan.cache import FactsCache
 from migrate_scan.heuristics.loader import Heuristics, load_heuristics
 from migrate_scan.model.facts import FileFacts, FileSkipped, ParseResult, SkipReason
-from migrate_scan.model.report import Files, Module, Project, Report, SkippedFile, Tool, Totals
+from migrate_scan.model.graphs import LinkedGraphs
+from migrate_scan.model.report import (
+    CallEdge,
+    CallGraph,
+    Files,
+    Module,
+    Project,
+    Report,
+    SkippedFile,
+    Tool,
+    Totals,
+    UnresolvedCallEntry,
+)
 from migrate_scan.options import ScanOptions
 from migrate_scan.stages.discover import DiscoveredFile, Discovery, DiscoverySettings, discover
 from migrate_scan.stages.frameworks import detect_frameworks
+from migrate_scan.stages.link import link
 from migrate_scan.stages.parse import ParseRequest
 from migrate_scan.workers import ParsePool
 
@@ -43,7 +56,8 @@ def run(options: ScanOptions, progress: ProgressCallback | None = None) -> Repor
     """
     heuristics = load_heuristics(options.heuristics_dirs)
     parsed = parse_tree(options, heuristics, progress)
-    return build_report(parsed, heuristics)
+    graphs = link(parsed.facts)
+    return build_report(parsed, heuristics, graphs, list_unresolved=options.list_unresolved)
 
 
 def parse_tree(options: ScanOptions, heuristics: Heuristics, progress: ProgressCallback | None = None) -> ParsedTree:
@@ -112,7 +126,9 @@ def _read(discovery: Discovery, file: DiscoveredFile) -> bytes | FileSkipped:
         )
 
 
-def build_report(parsed: ParsedTree, heuristics: Heuristics) -> Report:
+def build_report(
+    parsed: ParsedTree, heuristics: Heuristics, graphs: LinkedGraphs, *, list_unresolved: bool = False
+) -> Report:
     """Assemble the schema-v1 report from the stages' outputs (sorted, deterministic)."""
     facts = list(parsed.facts)
     lines = sum(f.metrics.loc for f in facts)
@@ -135,6 +151,25 @@ def build_report(parsed: ParsedTree, heuristics: Heuristics) -> Report:
         project=project,
         files=Files(analyzed=len(facts), skipped=[_skipped_entry(s) for s in parsed.skipped]),
         modules=sorted((_module_entry(f) for f in facts), key=lambda m: (m.file, m.name)),
+        call_graph=_call_graph_entry(graphs, list_unresolved),
+    )
+
+
+def _call_graph_entry(graphs: LinkedGraphs, list_unresolved: bool) -> CallGraph:
+    graph = graphs.call_graph
+    edges = [
+        CallEdge(caller=caller, callee=callee, external=bool(graph.nodes[callee].get("external")), line=data["line"])
+        for caller, callee, data in graph.edges(data=True)
+    ]
+    edges.sort(key=lambda e: (e.caller, e.callee))
+    unresolved = [
+        UnresolvedCallEntry(caller=u.caller, callee=u.callee_text, location=u.location) for u in graphs.unresolved_calls
+    ]
+    return CallGraph(
+        edges=edges,
+        resolved=graphs.resolved_calls,
+        unresolved=len(graphs.unresolved_calls),
+        unresolved_calls=unresolved if list_unresolved else [],
     )
 
 

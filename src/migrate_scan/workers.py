@@ -14,6 +14,7 @@ built from hundreds of `+` terms) parse instead of hitting RecursionError.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -144,7 +145,10 @@ class ParsePool:
             return
         worker.index = queue.popleft()
         worker.started = time.monotonic()
-        worker.connection.send(requests[worker.index])
+        # A worker that died since its last result cannot take the request: the next wait() sees EOF
+        # and reports the file as a crash.
+        with contextlib.suppress(OSError):
+            worker.connection.send(requests[worker.index])
 
     def _receive(self, worker: _Worker, request: ParseRequest) -> tuple[ParseResult, bytes | None]:
         try:

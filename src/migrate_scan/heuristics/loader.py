@@ -59,11 +59,17 @@ def load_heuristics(extra_dirs: tuple[Path, ...] = ()) -> Heuristics:
         sources.extend(_read_folder(directory, str(directory)))
     errors: list[str] = []
     rules: list[Rule] = []
+    declared: dict[str, str] = {}  # rule id → the file that declares it first
     for label, data in sources:
         parsed = _validate(label, data, errors)
-        if parsed is not None:
-            rules.extend(parsed.rules)
-    errors.extend(_duplicate_ids(rules))
+        if parsed is None:
+            continue
+        rules.extend(parsed.rules)
+        for index, rule in enumerate(parsed.rules):
+            if rule.id in declared:
+                first = declared[rule.id]
+                errors.append(f"{label}: rules[{index}].id: rule id {rule.id!r} is already declared in {first}")
+            declared.setdefault(rule.id, label)
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise HeuristicsError(f"invalid heuristics: {errors[0]}{more}")
@@ -105,13 +111,3 @@ def _field_path(location: tuple[int | str, ...]) -> str:
     for part in location:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text
-
-
-def _duplicate_ids(rules: list[Rule]) -> list[str]:
-    seen: set[str] = set()
-    duplicates = []
-    for rule in rules:
-        if rule.id in seen:
-            duplicates.append(f"rule id {rule.id!r} is declared more than once")
-        seen.add(rule.id)
-    return duplicates

@@ -34,7 +34,7 @@ class ExprKind:
     SUBSCRIPT = "subscript"  # children: (object, index)
     BINARY = "binop"  # value: operator class name (BitOr, Add, ...); children: (left, right)
     FSTRING = "fstring"  # children: the formatted values
-    LAMBDA = "lambda"
+    LAMBDA = "lambda"  # value: the lambda's name in its scope, as in its DefinitionFact
     OTHER = "other"  # value: the ast node class name; children dropped
     TRUNCATED = "truncated"  # last child of a container cut at the size cap
 
@@ -90,7 +90,7 @@ class ParameterFact(NamedTuple):
 class DefinitionFact(NamedTuple):
     """A class or function definition (methods and nested functions included)."""
 
-    kind: str  # class, function
+    kind: str  # class, function, lambda
     name: str
     qualname: str
     scope: str  # qualname of the enclosing definition, '' for module level
@@ -111,6 +111,7 @@ class CallFact(NamedTuple):
     line: int
     scope: str
     call: Expr
+    is_implicit: bool = False  # a call the syntax implies (`raise Error` constructs Error)
 
 
 class AssignmentFact(NamedTuple):
@@ -125,15 +126,17 @@ class AssignmentFact(NamedTuple):
     targets: tuple[Expr, ...]
     value: Expr | None
     annotation: Expr | None = None
-    operator: str | None = None  # set for augmented assignment (`+=` → "Add")
+    operator: str | None = None  # augmented assignment (`+=` → "Add"); "iter" for a `for` target
+    is_conditional: bool = False  # inside an if/for/while/try/match block of its scope
 
 
 class ReturnFact(NamedTuple):
-    """A `return` with a value, kept for return-type inference."""
+    """A `return` (or `yield`) with a value, kept for return-type inference."""
 
     line: int
     scope: str
     value: Expr
+    is_yield: bool = False
 
 
 class LoopFact(NamedTuple):

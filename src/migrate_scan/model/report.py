@@ -190,18 +190,35 @@ class Context(_Model):
 
 
 class CallEdge(_Model):
-    """A call from one symbol to another."""
+    """A call from one symbol to another, at the first line where it happens."""
 
     caller: str
     callee: str
+    external: bool = Field(default=False, description="The callee is outside the scanned tree.")
+    line: int = Field(default=0, description="First line of the caller where the call is made.")
+
+
+class UnresolvedCallEntry(_Model):
+    """A call whose target static reading could not determine."""
+
+    caller: str
+    callee: str = Field(description="The callee as written (`handlers[name]`, `getattr(...)`).")
+    location: Location
 
 
 class CallGraph(_Model):
-    """The resolved call graph."""
+    """The resolved call graph: our own functions, and the outside calls they make.
+
+    External callees are named by import path (`requests:get`,
+    `smtplib:SMTP.sendmail`); builtins as `builtins:len`.
+    """
 
     edges: list[CallEdge] = Field(default_factory=list)
-    resolved: int = 0
-    unresolved: int = 0
+    resolved: int = Field(default=0, description="Calls whose target was determined.")
+    unresolved: int = Field(default=0, description="Calls whose target could not be determined.")
+    unresolved_calls: list[UnresolvedCallEntry] = Field(
+        default_factory=list, description="Where they are (filled with --list-unresolved)."
+    )
 
 
 class PlanStage(_Model):

@@ -94,14 +94,16 @@ class _IgnoreRules:
 
     def is_ignored(self, path: str, is_dir: bool) -> bool:
         candidate = path + "/" if is_dir else path
-        if self._includes is not None and self._is_included(path, is_dir):
+        if self.is_included(path, is_dir):
             return False
         if self._excludes.match_file(candidate):
             return True
         return self._is_gitignored(path, is_dir)
 
-    def _is_included(self, path: str, is_dir: bool) -> bool:
-        assert self._includes is not None
+    def is_included(self, path: str, is_dir: bool) -> bool:
+        """Whether an `--include` pattern brings the path (or a path below it) back in."""
+        if self._includes is None:
+            return False
         if self._includes.match_file(path + "/" if is_dir else path):
             return True
         # A folder on the way to an included path must be walked, not pruned.
@@ -149,7 +151,7 @@ def discover(root: Path, settings: DiscoverySettings) -> Discovery:
             package_dirs.add(directory)
         if "manage.py" in names:
             manage_dirs.add(directory)
-        if ".gitignore" in names:
+        if any(entry.name == ".gitignore" and entry.is_file() for entry in entries):  # never open a FIFO
             rules.add_gitignore(directory, _read_text(absolute / ".gitignore"))
         for entry in entries:
             relative = f"{directory}/{entry.name}" if directory else entry.name
@@ -197,7 +199,7 @@ def _classify_entry(
         if real in visited:
             return  # a symlink loop, or a second way into a folder already walked
         visited.add(real)
-        if _is_virtualenv(entry.path):
+        if settings.use_default_excludes and _is_virtualenv(entry.path) and not rules.is_included(relative, True):
             return
         pending.append(relative)
         return

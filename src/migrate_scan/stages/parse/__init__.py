@@ -145,4 +145,5 @@ def _one_line(text: str) -> str:
 
 
 def _skipped(request: ParseRequest, reason: SkipReason, message: str, line: int | None = None) -> FileSkipped:
-    return FileSkipped(path=request.path, module=request.module, reason=reason, message=message, line=line)
+    # Python reports line 0 for errors about the whole file (an unknown coding cookie): no line is known.
+    return FileSkipped(path=request.path, module=request.module, reason=reason, message=message, line=line or None)

@@ -37,7 +37,12 @@ _CONTAINER_KINDS: dict[type[ast.AST], str] = {
     ast.Set: ExprKind.SET,
 }
 _TRUNCATED: Expr = (ExprKind.TRUNCATED, None, (), ())
-_LAMBDA: Expr = (ExprKind.LAMBDA, None, (), ())
+_NONE: Expr = (ExprKind.CONSTANT, None, (), ())
+
+
+def lambda_name(node: ast.Lambda) -> str:
+    """The name a lambda gets in qualnames: its position, since it has none of its own."""
+    return f"<lambda@{node.lineno}:{node.col_offset}>"
 
 
 def to_expr(node: ast.expr, depth: int = 0) -> Expr:
@@ -60,6 +65,10 @@ def to_expr(node: ast.expr, depth: int = 0) -> Expr:
         return _dict_to_expr(node, deeper)  # type: ignore[arg-type]
     if node_type is ast.Starred:
         return (ExprKind.STARRED, None, (to_expr(node.value, deeper),), ())  # type: ignore[attr-defined]
+    if node_type is ast.Slice:
+        bounds = (node.lower, node.upper, node.step)  # type: ignore[attr-defined]
+        children = tuple(_NONE if b is None else to_expr(b, deeper) for b in bounds)
+        return (ExprKind.OTHER, "Slice", children, ())
     if node_type is ast.Subscript:
         children = (to_expr(node.value, deeper), to_expr(node.slice, deeper))  # type: ignore[attr-defined]
         return (ExprKind.SUBSCRIPT, None, children, ())
@@ -70,7 +79,7 @@ def to_expr(node: ast.expr, depth: int = 0) -> Expr:
         values = [v.value for v in node.values if type(v) is ast.FormattedValue]  # type: ignore[attr-defined]
         return (ExprKind.FSTRING, None, _bounded(values, deeper), ())
     if node_type is ast.Lambda:
-        return _LAMBDA
+        return (ExprKind.LAMBDA, lambda_name(node), (), ())  # type: ignore[arg-type]
     return (ExprKind.OTHER, node_type.__name__, (), ())
 
 
@@ -112,7 +121,7 @@ def resolve_relative_module(module: str, is_package: bool, level: int, target: s
     if not is_package:
         parts = parts[:-1]
     drop = level - 1
-    if drop > len(parts) or (drop == len(parts) and not target):
+    if drop >= len(parts):  # as Python: the dots climb to or past the top package
         return None
     base = parts[: len(parts) - drop]
     if target:
@@ -140,6 +149,7 @@ class FactExtractor:
         self.loops: list[LoopFact] = []
         self._scope = ""
         self._in_function = False
+        self._nesting = 0  # depth of if/for/while/try/match blocks inside the current scope
 
     def extract(self, tree: ast.Module) -> None:
         """Walk the module body."""
@@ -159,7 +169,10 @@ class FactExtractor:
         for value in _field_values(statement):
             if isinstance(value, list):
                 if value and isinstance(value[0], ast.stmt):
-                    self._visit_block(value)
+                    if type(statement) in (ast.With, ast.AsyncWith):
+                        self._visit_block(value)
+                    else:
+                        self._visit_nested_block(value)
                 elif value and isinstance(value[0], ast.excepthandler | ast.match_case):
                     for item in value:
                         self._visit_generic_statement(item)
@@ -231,13 +244,20 @@ class FactExtractor:
         )
         self._enter(qualname, is_function=False, body=node.body)
 
+    def _visit_nested_block(self, statements: list[ast.stmt]) -> None:
+        self._nesting += 1
+        try:
+            self._visit_block(statements)
+        finally:
+            self._nesting -= 1
+
     def _enter(self, qualname: str, *, is_function: bool, body: list[ast.stmt]) -> None:
-        saved = self._scope, self._in_function
-        self._scope, self._in_function = qualname, is_function
+        saved = self._scope, self._in_function, self._nesting
+        self._scope, self._in_function, self._nesting = qualname, is_function, 0
         try:
             self._visit_block(body)
         finally:
-            self._scope, self._in_function = saved
+            self._scope, self._in_function, self._nesting = saved
 
     def _visit_assign(self, node: ast.Assign) -> None:
         self._collect_calls(node.value)
@@ -272,6 +292,7 @@ class FactExtractor:
                 value=to_expr(value) if value is not None else None,
                 annotation=to_expr(annotation) if annotation is not None else None,
                 operator=operator,
+                is_conditional=self._nesting > 0,
             )
         )
 
@@ -281,6 +302,27 @@ class FactExtractor:
         self._collect_calls(node.value)
         if self._in_function:
             self.returns.append(ReturnFact(node.lineno, self._scope, to_expr(node.value)))
+
+    def _visit_for(self, node: ast.For | ast.AsyncFor) -> None:
+        self._collect_calls(node.iter)
+        self._record_iteration(node.target, node.iter)
+        self._visit_nested_block(node.body)
+        self._visit_nested_block(node.orelse)
+
+    def _record_iteration(self, target: ast.expr, iterable: ast.expr) -> None:
+        """`for target in iterable` (statement or comprehension): an assignment of the elements."""
+        if not self._in_function or _is_simple_target(target):
+            self.assignments.append(
+                AssignmentFact(iterable.lineno, self._scope, (to_expr(target),), to_expr(iterable), None, "iter")
+            )
+
+    def _visit_raise(self, node: ast.Raise) -> None:
+        """`raise SomeError` instantiates the class: recorded as the call it implies."""
+        self._visit_generic_statement(node)
+        exception = node.exc
+        if isinstance(exception, ast.Name | ast.Attribute):
+            implied = (ExprKind.CALL, None, (to_expr(exception),), ())
+            self.calls.append(CallFact(node.lineno, self._scope, implied, is_implicit=True))
 
     def _visit_while(self, node: ast.While) -> None:
         test = node.test
@@ -299,6 +341,9 @@ class FactExtractor:
         ast.AugAssign: _visit_aug_assign,
         ast.Return: _visit_return,
         ast.While: _visit_while,
+        ast.For: _visit_for,
+        ast.AsyncFor: _visit_for,
+        ast.Raise: _visit_raise,
     }
 
     # -- expressions ------------------------------------------------------
@@ -313,6 +358,16 @@ class FactExtractor:
             node_type = type(node)
             if node_type is ast.Call:
                 calls.append(CallFact(node.lineno, scope, to_expr(node)))  # type: ignore[attr-defined]
+                literal = _evaluated_literal(node)  # type: ignore[arg-type]
+                if literal is not None:
+                    push(literal)
+            elif node_type is ast.Lambda:
+                self._visit_lambda(node)  # type: ignore[arg-type]
+                continue
+            elif node_type is ast.comprehension:
+                self._record_iteration(node.target, node.iter)  # type: ignore[attr-defined]
+            elif node_type is ast.Yield and node.value is not None and self._in_function:  # type: ignore[attr-defined]
+                self.returns.append(ReturnFact(node.lineno, scope, to_expr(node.value), True))  # type: ignore[attr-defined]
             fields = _CHILD_FIELDS.get(node_type)
             if fields is None:
                 fields = _CHILD_FIELDS[node_type] = _child_fields(node_type)
@@ -322,6 +377,29 @@ class FactExtractor:
                     extend(value)
                 elif value is not None:
                     push(value)
+
+    def _visit_lambda(self, node: ast.Lambda) -> None:
+        """A lambda is a small function: a definition whose body is its return value."""
+        self._collect_calls(node.args)
+        qualname = self._qualify(lambda_name(node))
+        self.definitions.append(
+            DefinitionFact(
+                kind="lambda",
+                name=lambda_name(node),
+                qualname=qualname,
+                scope=self._scope,
+                line=node.lineno,
+                end_line=node.end_lineno or node.lineno,
+                parameters=_parameters(node.args),
+            )
+        )
+        saved = self._scope, self._in_function
+        self._scope, self._in_function = qualname, True
+        try:
+            self._collect_calls(node.body)
+            self.returns.append(ReturnFact(node.lineno, qualname, to_expr(node.body)))
+        finally:
+            self._scope, self._in_function = saved
 
     def _qualify(self, name: str) -> str:
         return f"{self._scope}.{name}" if self._scope else name
@@ -341,9 +419,31 @@ def _field_values(node: ast.AST) -> Iterable[object]:
         yield getattr(node, name, None)
 
 
+def _evaluated_literal(call: ast.Call) -> ast.AST | None:
+    """The code inside `eval("...")`/`exec("...")` when it is a literal: static after all."""
+    func = call.func
+    if not (isinstance(func, ast.Name) and func.id in ("eval", "exec") and call.args):
+        return None
+    source = call.args[0]
+    if not (isinstance(source, ast.Constant) and isinstance(source.value, str)) or len(source.value) > 10_000:
+        return None
+    try:
+        tree = ast.parse(source.value, mode="eval" if func.id == "eval" else "exec")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    for node in ast.walk(tree):  # report calls at the line of the eval itself
+        if hasattr(node, "lineno"):
+            node.lineno = call.lineno  # type: ignore[attr-defined]
+    return tree
+
+
 def _is_simple_target(target: ast.expr) -> bool:
     if isinstance(target, ast.Name):
         return True
+    if isinstance(target, ast.Subscript):
+        return _is_simple_target(target.value)
+    if isinstance(target, ast.Tuple | ast.List):
+        return all(_is_simple_target(element) for element in target.elts)
     return isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self"
 
 

@@ -8,7 +8,8 @@ the same facts. The rewrites:
 
 - `type X[T] = ...` (PEP 695) → `X = ...`; type parameter lists are dropped;
 - f-strings that reuse their quotes (PEP 701) and t-strings (PEP 750) become a
-  tuple of their embedded expressions (the calls in them are kept);
+  tuple of their embedded expressions (the calls in them are kept, each on its
+  own line); an implicit concatenation holding one becomes a tuple of its parts;
 - `except A, B:` without brackets (PEP 758) gets its brackets.
 """
 
@@ -46,34 +47,71 @@ class _Downgrade(cst.CSTTransformer):
     def leave_FormattedString(
         self, original_node: cst.FormattedString, updated_node: cst.FormattedString
     ) -> cst.BaseExpression:
-        return self._as_tuple(original_node, updated_node.parts)
+        return self._as_tuple(original_node, updated_node)
 
     def leave_TemplatedString(
         self, original_node: cst.TemplatedString, updated_node: cst.TemplatedString
     ) -> cst.BaseExpression:
-        return self._as_tuple(original_node, updated_node.parts)
+        return self._as_tuple(original_node, updated_node)
 
-    def _as_tuple(self, original: cst.CSTNode, parts: object) -> cst.BaseExpression:
-        expressions = [
-            part.expression
-            for part in parts  # type: ignore[attr-defined]
-            if isinstance(part, cst.FormattedStringExpression | cst.TemplatedStringExpression)
-        ]
-        extra_lines = self._module.code_for_node(original).count("\n")
-        closing = cst.RightParen()
-        if extra_lines:
-            closing = cst.RightParen(
-                whitespace_before=cst.ParenthesizedWhitespace(
-                    first_line=cst.TrailingWhitespace(),
-                    empty_lines=[cst.EmptyLine(indent=False)] * (extra_lines - 1),
-                    indent=False,
-                    last_line=cst.SimpleWhitespace(""),
-                )
-            )
+    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> bool:
+        return False  # libcst refuses to concatenate a rewritten (parenthesized) part: done in leave
+
+    def leave_ConcatenatedString(
+        self, original_node: cst.ConcatenatedString, updated_node: cst.ConcatenatedString
+    ) -> cst.BaseExpression:
+        left = original_node.left.visit(self)
+        right = original_node.right.visit(self)
+        if left is original_node.left and right is original_node.right:
+            return updated_node
+        # `"a" f"{x}"` → `("a", (x, ))`: the whitespace between the parts keeps every line in place.
+        comma = cst.Comma(whitespace_after=original_node.whitespace_between)
+        elements = [cst.Element(value=left, comma=comma), cst.Element(value=right)]  # type: ignore[arg-type]
+        return cst.Tuple(
+            elements=elements,
+            lpar=[*original_node.lpar, cst.LeftParen()],
+            rpar=[cst.RightParen(), *original_node.rpar],
+        )
+
+    def _as_tuple(
+        self, original: cst.FormattedString | cst.TemplatedString, updated: cst.FormattedString | cst.TemplatedString
+    ) -> cst.BaseExpression:
+        """The embedded expressions as a tuple, each on the line it had in the string."""
+        code = self._module.code_for_node
+        expressions: list[tuple[int, cst.BaseExpression]] = []  # (newlines before it, expression)
+        newlines = 0  # from the opening quote to the current part
+        for old_part, new_part in zip(original.parts, updated.parts, strict=True):
+            if isinstance(old_part, cst.FormattedStringExpression | cst.TemplatedStringExpression):
+                before = newlines + code(old_part.whitespace_before_expression).count("\n")
+                expressions.append((before, new_part.expression))  # type: ignore[union-attr]
+            newlines += code(old_part).count("\n")
+        gaps = []
+        line = 0  # newlines written so far
+        for before, expression in expressions:
+            gaps.append(before - line)
+            line = before + code(expression).count("\n")
         elements = [
-            cst.Element(value=e, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for e in expressions
+            cst.Element(
+                value=expression,
+                comma=cst.Comma(whitespace_after=_newlines(gaps[i + 1], " ") if i + 1 < len(gaps) else _newlines(0)),
+            )
+            for i, (_, expression) in enumerate(expressions)
         ]
-        return cst.Tuple(elements=elements, lpar=[cst.LeftParen()], rpar=[closing])
+        opening = cst.LeftParen(whitespace_after=_newlines(gaps[0] if gaps else 0))
+        closing = cst.RightParen(whitespace_before=_newlines(newlines - line))
+        return cst.Tuple(elements=elements, lpar=[*updated.lpar, opening], rpar=[closing, *updated.rpar])
+
+
+def _newlines(count: int, otherwise: str = "") -> cst.BaseParenthesizableWhitespace:
+    """Whitespace holding `count` line breaks (inside brackets), or `otherwise` when none."""
+    if count <= 0:
+        return cst.SimpleWhitespace(otherwise)
+    return cst.ParenthesizedWhitespace(
+        first_line=cst.TrailingWhitespace(),
+        empty_lines=[cst.EmptyLine(indent=False)] * (count - 1),
+        indent=False,
+        last_line=cst.SimpleWhitespace(""),
+    )
 
 
 def _bracketed(expression: cst.BaseExpression | None) -> cst.BaseExpression | None:

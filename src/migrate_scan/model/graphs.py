@@ -1,0 +1,77 @@
+"""The link stage's output: one symbol table and the graphs later stages read.
+
+Values in the symbol table are tagged strings (cheap to hash and compare):
+
+    def:<symbol>   a function, method or lambda     (shop.views:index)
+    cls:<symbol>   a class                          (shop.models:Order)
+    obj:<symbol>   an instance of a class           (obj:shop.models:Order)
+    mod:<module>   a module of the scanned tree     (mod:shop.views)
+    ext:<mod>:<p>  something outside the tree       (ext:flask:Blueprint.route)
+    bi:<name>      a builtin                        (bi:len)
+    sup:<symbol>   `super()` inside class <symbol>
+    seq:<n>        a list/tuple/set/dict literal (its elements are tracked)
+
+`LinkedGraphs` holds the module import graph and the call graph (networkx,
+keyed by symbol strings; external nodes carry `external=True`), the calls
+that could not be resolved, and the resolver that recognizers use to ask
+what an expression denotes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import networkx as nx
+
+from migrate_scan.model.facts import DefinitionFact, Expr, FileFacts
+from migrate_scan.model.ids import Location
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """A definition with the module and file it lives in."""
+
+    symbol: str
+    module: str
+    file: str
+    fact: DefinitionFact
+
+
+@dataclass(frozen=True, slots=True)
+class UnresolvedCall:
+    """A call whose target static reading could not determine."""
+
+    caller: str
+    location: Location
+    callee_text: str
+
+
+class Resolver(Protocol):
+    """What recognizers may ask the symbol table."""
+
+    def values(self, scope: str, expr: Expr) -> frozenset[str]:
+        """The tagged values `expr` may denote when evaluated in `scope` (a symbol)."""
+        ...
+
+    def qualified_names(self, scope: str, expr: Expr) -> tuple[str, ...]:
+        """Dotted names `expr` may denote (`flask.Blueprint.route`, `shop.views.index`), sorted."""
+        ...
+
+    def ancestors(self, class_symbol: str) -> tuple[str, ...]:
+        """The class's MRO after itself: internal symbols and external dotted names."""
+        ...
+
+
+@dataclass
+class LinkedGraphs:
+    """Everything the link stage resolved, for the recognizers and later stages."""
+
+    modules: dict[str, FileFacts]
+    definitions: dict[str, Definition]
+    import_graph: nx.DiGraph
+    call_graph: nx.DiGraph
+    resolver: Resolver
+    unresolved_calls: list[UnresolvedCall] = field(default_factory=list)
+    resolved_calls: int = 0
+    duplicate_modules: list[str] = field(default_factory=list)
