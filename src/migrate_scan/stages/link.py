@@ -17,6 +17,7 @@ unresolved; it is never guessed.
 
 from __future__ import annotations
 
+import bisect
 import builtins
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -116,6 +117,8 @@ class SymbolTable:
         self._assignment_lines: dict[tuple[str, str], list[tuple[int, bool]]] = defaultdict(list)
         self._assigned: dict[tuple[str, str, int], set[str]] = defaultdict(set)
         self._other_bindings: set[tuple[str, str]] = set()
+        self._straight_lines: dict[tuple[str, str], tuple[list[int], list[int]]] = {}
+        self._bindings: dict[tuple[str, str], tuple[str, str]] = {}  # (scope, name) → ("local", scope) ...
         # The same for constant-key writes into literal containers (`d["a"] = f`).
         self._slot_writes: dict[tuple[str, str], set[tuple[str, int, bool]]] = defaultdict(set)
         self._readers: dict[tuple[str, str], set[int]] = defaultdict(set)
@@ -218,6 +221,8 @@ class SymbolTable:
             function(module, fact)
             evaluated += 1
         self._unit = -1
+        self._readers = defaultdict(set)  # only needed while solving; the biggest table by far
+        self._queued = bytearray()
         return evaluated
 
     def _propagate_import(self, module: str, fact: ImportFact) -> None:
@@ -514,6 +519,26 @@ class SymbolTable:
         return _EMPTY
 
     def _lookup(self, scope: str, name: str, line: int | None = None) -> frozenset[str]:
+        binding = self._bindings.get((scope, name))
+        if binding is None:
+            binding = self._bindings[(scope, name)] = self._find_binding(scope, name)
+        kind, where = binding
+        if kind == "local":
+            if where == scope and line is not None:
+                reaching = self._reaching(where, name, line)
+                if reaching is not None:
+                    return reaching
+            return self._read((where, name))
+        if kind == "star":
+            found = self._star_lookup(self.scopes[where], name, 0)
+            if found:
+                return found
+        if name in BUILTIN_NAMES:
+            return frozenset({f"bi:{name}"})
+        return _EMPTY
+
+    def _find_binding(self, scope: str, name: str) -> tuple[str, str]:
+        """Which scope binds `name` as seen from `scope` (Python's LEGB; class bodies only from inside)."""
         current: str | None = scope
         starting = True
         while current is not None:
@@ -522,20 +547,12 @@ class SymbolTable:
                 break
             if info.kind != "class" or starting:
                 if name in info.locals:
-                    if starting and line is not None:
-                        reaching = self._reaching(current, name, line)
-                        if reaching is not None:
-                            return reaching
-                    return self._read((current, name))
+                    return "local", current
                 if info.kind == "module" and info.star_sources:
-                    found = self._star_lookup(info, name, 0)
-                    if found:
-                        return found
+                    return "star", current
             starting = False
             current = info.parent
-        if name in BUILTIN_NAMES:
-            return frozenset({f"bi:{name}"})
-        return _EMPTY
+        return "global", ""
 
     def _reaching(self, scope: str, name: str, line: int) -> frozenset[str] | None:
         """The bindings of a local that reach `line`, when plain assignments are all that bind it.
@@ -545,18 +562,28 @@ class SymbolTable:
         "cannot tell": use every binding.
         """
         key = (scope, name)
-        bindings = self._assignment_lines.get(key)
-        if not bindings or key in self._other_bindings:
+        lines = self._straight_lines.get(key)
+        if lines is None:
+            lines = self._straight_lines[key] = self._assignment_order(key)
+        unconditional, conditional = lines
+        position = bisect.bisect_left(unconditional, line)
+        if not position:
             return None
         self._depend(key)
-        latest = max((b for b, conditional in bindings if b < line and not conditional), default=None)
-        if latest is None:
-            return None
+        latest = unconditional[position - 1]
         found = set(self._assigned.get((scope, name, latest), ()))
-        for bound_line, conditional in bindings:
-            if conditional and bound_line > latest:
-                found.update(self._assigned.get((scope, name, bound_line), ()))
+        for bound_line in conditional[bisect.bisect_right(conditional, latest) :]:
+            found.update(self._assigned.get((scope, name, bound_line), ()))
         return frozenset(found)
+
+    def _assignment_order(self, key: tuple[str, str]) -> tuple[list[int], list[int]]:
+        """Sorted lines of the unconditional and the conditional plain assignments of a local."""
+        bindings = self._assignment_lines.get(key)
+        if not bindings or key in self._other_bindings:
+            return [], []
+        unconditional = sorted({line for line, is_conditional in bindings if not is_conditional})
+        conditional = sorted({line for line, is_conditional in bindings if is_conditional})
+        return unconditional, conditional
 
     def _star_lookup(self, scope: _Scope, name: str, depth: int) -> frozenset[str]:
         if name.startswith("_") or depth > 5:

@@ -1,0 +1,44 @@
+"""Regenerate the example reports in reports/ from the sample monoliths.
+
+Usage: python scripts/make_reports.py
+
+One report per sample monolith and output format. A test regenerates them in
+memory and fails when the committed files drift from what the code produces.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from migrate_scan.options import ScanOptions
+from migrate_scan.pipeline import run
+from migrate_scan.render import RENDERERS, RenderOptions
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ("flask_shop", "django_helpdesk")
+EXTENSIONS = {"text": "txt", "json": "json", "markdown": "md"}
+
+
+def render_sample_reports(cache_dir: Path) -> dict[str, str]:
+    """Every example report, by file name, as the current code renders it."""
+    reports: dict[str, str] = {}
+    for sample in SAMPLES:
+        options = ScanOptions(root=ROOT / "sample_monoliths" / sample, jobs=2, use_cache=False, cache_dir=cache_dir)
+        report = run(options)
+        for name, renderer in sorted(RENDERERS.items()):
+            reports[f"{sample}.{EXTENSIONS.get(name, name)}"] = renderer(report, RenderOptions(color=False, width=100))
+    return reports
+
+
+def main() -> None:
+    target = ROOT / "reports"
+    target.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as cache:
+        for name, text in render_sample_reports(Path(cache)).items():
+            (target / name).write_text(text, encoding="utf-8")
+            print(f"wrote reports/{name}")
+
+
+if __name__ == "__main__":
+    main()
