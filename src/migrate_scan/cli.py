@@ -91,7 +91,7 @@ def scan(
         root=root,
         jobs=jobs or config.jobs or default_jobs(),
         use_cache=not no_cache,
-        cache_dir=_cache_folder(cache_dir, root),
+        cache_dir=_cache_folder(cache_dir, root, is_used=not no_cache),
         excludes=(*config.exclude, *(exclude or ())),
         includes=(*config.include, *(include or ())),
         default_excludes=config.default_excludes and not no_default_excludes,
@@ -115,9 +115,9 @@ def _existing_folder(path: Path) -> Path:
     return path.resolve()
 
 
-def _cache_folder(requested: Path | None, root: Path) -> Path:
+def _cache_folder(requested: Path | None, root: Path, *, is_used: bool) -> Path:
     folder = (requested or default_cache_dir()).expanduser().resolve()
-    if folder == root or root in folder.parents:
+    if is_used and (folder == root or root in folder.parents):
         raise ConfigError(f"the cache folder must be outside the scanned tree: {folder}")
     return folder
 

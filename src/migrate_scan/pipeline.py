@@ -158,7 +158,14 @@ def build_report(
 def _call_graph_entry(graphs: LinkedGraphs, list_unresolved: bool) -> CallGraph:
     graph = graphs.call_graph
     edges = [
-        CallEdge(caller=caller, callee=callee, external=bool(graph.nodes[callee].get("external")), line=data["line"])
+        CallEdge(
+            caller=caller,
+            callee=callee,
+            external=bool(graph.nodes[callee].get("external")),
+            line=data["line"],
+            via_decorator=data.get("via_decorator", False),
+            wrapped_call=data.get("wrapped_call", False),
+        )
         for caller, callee, data in graph.edges(data=True)
     ]
     edges.sort(key=lambda e: (e.caller, e.callee))

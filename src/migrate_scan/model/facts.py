@@ -165,7 +165,7 @@ class FileMetrics(NamedTuple):
     sloc: int
     comments: int
     blank: int
-    complexity: int  # sum of the cyclomatic complexity of every block
+    complexity: int  # radon's total: decision points of the whole file + 1
     max_complexity: int  # the most complex function or method
 
 

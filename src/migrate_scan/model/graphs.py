@@ -10,6 +10,7 @@ Values in the symbol table are tagged strings (cheap to hash and compare):
     bi:<name>      a builtin                        (bi:len)
     sup:<symbol>   `super()` inside class <symbol>
     seq:<n>        a list/tuple/set/dict literal (its elements are tracked)
+    wrap:<w>|...|<f>  what our decorator made of function f: wrapper w (calls reach each link)
 
 `LinkedGraphs` holds the module import graph and the call graph (networkx,
 keyed by symbol strings; external nodes carry `external=True`), the calls

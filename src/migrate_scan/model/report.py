@@ -196,6 +196,21 @@ class CallEdge(_Model):
     callee: str
     external: bool = Field(default=False, description="The callee is outside the scanned tree.")
     line: int = Field(default=0, description="First line of the caller where the call is made.")
+    via_decorator: bool = Field(
+        default=False,
+        description=(
+            "A decorator's wrapper calling the function it wraps: it reaches every function the decorator wraps, "
+            "and each call site of a decorated function has its own edge, so a closure should skip this one."
+        ),
+    )
+    wrapped_call: bool = Field(
+        default=False,
+        description=(
+            "The callee is a function our own decorator wraps: the caller calls the wrapper (its own edge), "
+            "which calls this function. Kept so a closure reaches the function without passing through "
+            "a wrapper shared by every function the decorator wraps."
+        ),
+    )
 
 
 class UnresolvedCallEntry(_Model):

@@ -157,7 +157,7 @@ def discover(root: Path, settings: DiscoverySettings) -> Discovery:
             relative = f"{directory}/{entry.name}" if directory else entry.name
             _classify_entry(entry, relative, root, rules, settings, candidates, skipped, pending, visited)
     known_roots = _known_roots(manage_dirs, candidates, settings)
-    files, used_roots = _name_modules(candidates, package_dirs, known_roots)
+    files, used_roots = _name_modules(candidates, package_dirs, known_roots, root.name)
     return Discovery(
         root=root,
         files=tuple(sorted(files, key=lambda f: f.path)),
@@ -267,7 +267,7 @@ def _known_roots(manage_dirs: set[str], candidates: list[_Candidate], settings: 
 
 
 def _name_modules(
-    candidates: list[_Candidate], package_dirs: set[str], known_roots: list[str]
+    candidates: list[_Candidate], package_dirs: set[str], known_roots: list[str], root_name: str
 ) -> tuple[list[DiscoveredFile], set[str]]:
     files = []
     used_roots: set[str] = set()
@@ -277,7 +277,11 @@ def _name_modules(
         top = len(directories)
         while top > 0 and "/".join(directories[:top]) in package_dirs:
             top -= 1
-        if top < len(directories):
+        if not directories and stem == "__init__":
+            # The scanned folder's own `__init__.py`: the code inside still imports its modules
+            # as top-level ones (the folder is what is on sys.path), so only this file takes its name.
+            source_root, module_parts = "", [root_name]
+        elif top < len(directories):
             source_root, module_parts = "/".join(directories[:top]), directories[top:]
         else:
             source_root, module_parts = _below_known_root(directories, known_roots)

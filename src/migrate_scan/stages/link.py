@@ -125,10 +125,22 @@ class SymbolTable:
         self._queue: deque[int] = deque()
         self._queued = bytearray()
         self._unit = -1  # the unit being evaluated; -1 outside `solve`
+        self._deferred: set[int] = set()  # definitions waiting for a decorator's value
+        self.decorators: set[str] = set()  # our functions used as decorators that return a wrapper
+        self._finalizing = False
         # What each call's callee expression denotes at its last evaluation: final once solved.
         self.call_values: dict[int, frozenset[str]] = {}  # by id() of the CallFact
+        self._exports: dict[str, set[str]] = {}  # module → its literal `__all__`
+        self._external_modules: set[str] = set()
         for facts in self.modules.values():
             self._declare_module(facts)
+        self._namespaces = {
+            prefix
+            for module in self.modules
+            for prefix in _prefixes(module)
+            if prefix not in self.modules
+        }
+        self._external_modules -= self._namespaces
 
     # -- declarations (once) --------------------------------------------------
 
@@ -154,6 +166,8 @@ class SymbolTable:
                 self._other_bindings.add((symbol, parameter.name))
             self._declare_parameters(scope)
         for fact in facts.imports:
+            if fact.is_resolved and not any(m in self.modules for m in (fact.module, *_prefixes(fact.module))):
+                self._external_modules.update((fact.module, *_prefixes(fact.module)))
             scope = self._scope_of(module, fact.scope)
             if fact.name == "*":
                 scope.star_sources.append(fact.module)
@@ -171,6 +185,11 @@ class SymbolTable:
                     )
                 else:
                     self._other_bindings.update((scope.symbol, name) for name in names)
+        for assignment in facts.assignments:
+            if assignment.scope == "" and assignment.targets[0][:2] == (ExprKind.NAME, "__all__"):
+                names = _literal_strings(assignment.value)
+                if names is not None:
+                    self._exports.setdefault(module, set()).update(names)
         for returned in facts.returns:
             if returned.is_yield:
                 self.generators.add(f"{module}:{returned.scope}")
@@ -214,12 +233,19 @@ class SymbolTable:
         self._queued = bytearray(b"\x01" * len(units))
         evaluated = 0
         budget = MAX_EVALUATIONS_PER_UNIT * len(units)
-        while self._queue and evaluated < budget:
-            unit = self._unit = self._queue.popleft()
-            self._queued[unit] = 0
-            function, module, fact = units[unit]
-            function(module, fact)
-            evaluated += 1
+        for finalizing in (False, True):
+            self._finalizing = finalizing
+            if finalizing:  # decorators still unknown now never will be: bind those names as they are
+                for unit in sorted(self._deferred):
+                    if not self._queued[unit]:
+                        self._queued[unit] = 1
+                        self._queue.append(unit)
+            while self._queue and evaluated < budget:
+                unit = self._unit = self._queue.popleft()
+                self._queued[unit] = 0
+                function, module, fact = units[unit]
+                function(module, fact)
+                evaluated += 1
         self._unit = -1
         self._readers = defaultdict(set)  # only needed while solving; the biggest table by far
         self._queued = bytearray()
@@ -238,7 +264,8 @@ class SymbolTable:
     def _import_values(self, module: str, name: str | None, bound_as: str) -> set[str]:
         if name is None:
             target = module if bound_as != module.partition(".")[0] else module.partition(".")[0]
-            return {f"mod:{target}"} if target in self.modules else {f"ext:{target}:"}
+            is_ours = target in self.modules or target in self._namespaces
+            return {f"mod:{target}"} if is_ours else {f"ext:{target}:"}
         submodule = f"{module}.{name}"
         if submodule in self.modules:
             return {f"mod:{submodule}"}
@@ -253,8 +280,7 @@ class SymbolTable:
             bases = tuple(
                 value
                 for base in definition.bases
-                for value in self.values(parent, base, definition.line)
-                if value.startswith(("cls:", "ext:"))
+                for value in _as_base(self.values(parent, base, definition.line))
             )
             if bases != self.bases.get(symbol):
                 self.bases[symbol] = bases
@@ -272,22 +298,69 @@ class SymbolTable:
         self._add((parent, definition.name), self._decorated(parent, symbol, definition))
 
     def _decorated(self, scope: str, symbol: str, definition: DefinitionFact) -> set[str]:
-        """The value a decorated name ends up bound to: the last decorator's result, if known."""
+        """The value a decorated name ends up bound to.
+
+        Our own decorator binds the name to what it returns (a wrapper, or an
+        instance for a class used as a decorator). A library decorator (route,
+        task, property...) is taken to keep the function itself. A decorator
+        whose value is not known yet binds nothing until it is; one that stays
+        unknown to the end is then taken to keep the function (see `solve`).
+        """
         tag = "cls:" if definition.kind == "class" else "def:"
         current: set[str] = {tag + symbol}
         for decorator in reversed(definition.decorators):
+            callees = self.values(scope, decorator, definition.line)
+            if not callees:
+                if not self._finalizing:
+                    self._deferred.add(self._unit)
+                    return set()
+                continue
             results: set[str] = set()
             is_ours = False
-            for callee in self.values(scope, decorator, definition.line):
+            for callee in callees:
+                target = callee.partition(":")[2]
                 if callee.startswith(("def:", "bnd:")):
                     is_ours = True
-                    target = callee.partition(":")[2]
                     self._bind_arguments(target, callee.startswith("bnd:"), [current], {})
-                    results |= self._returns(target)
-            if is_ours:  # our own decorator: the name is bound to what it returns (maybe not known yet)
+                    results |= self._wrapped(target, self._returns(target), current)
+                elif callee.startswith("cls:"):
+                    is_ours = True
+                    for initializer in self._class_attribute(target, "__init__", bound=True):
+                        if initializer.startswith("bnd:"):
+                            self._bind_arguments(initializer[4:], True, [current], {})
+                    results.add(f"obj:{target}")
+            if is_ours:
                 current = results
-            # a library decorator (route, task, property...) is taken to keep the function itself
         return current
+
+    def _wrapped(self, decorator: str, returned: Iterable[str], originals: set[str]) -> set[str]:
+        """What applying our decorator gives: its wrapper, specialised to the function it wraps.
+
+        `wrap:<wrapper>|<inner wrapper>...|<function>`: calling it reaches every
+        link of the chain, so a call to a decorated view reaches that view, not
+        every view the same decorator wraps.
+        """
+        self.decorators.add(decorator)
+        found: set[str] = set()
+        for value in returned:
+            if value.startswith("def:"):
+                chain = value[4:]
+            elif value.startswith("wrap:"):  # the wrapper is itself decorated inside the decorator
+                chain = value[5:]
+            else:
+                found.add(value)
+                continue
+            if not chain.rpartition("|")[2].startswith(decorator + "."):
+                found.add(value)  # returns something else than a wrapper of its own
+                continue
+            for original in originals:
+                if original.startswith("wrap:"):
+                    found.add(f"wrap:{chain}|{original[5:]}")
+                elif original.startswith(("def:", "bnd:")):
+                    found.add(f"wrap:{chain}|{original[4:]}")
+                else:
+                    found.add(value)
+        return found
 
     def _propagate_assignment(self, module: str, fact: AssignmentFact) -> None:
         scope = f"{module}:{fact.scope}" if fact.scope else module
@@ -356,7 +429,7 @@ class SymbolTable:
         else:
             callees = self.values(scope, func, line)
         self.call_values[id(call)] = callees
-        is_ours = any(c.startswith(("def:", "bnd:", "cls:")) for c in callees)
+        is_ours = any(c.startswith(("def:", "bnd:", "cls:", "wrap:")) for c in callees)
         is_container_write = func[1] in _CONTAINER_WRITES and any(o.startswith("seq:") for o in owners)
         if not (is_ours or is_container_write):
             return
@@ -370,6 +443,9 @@ class SymbolTable:
                 self._bind_receiver(callee[4:], receivers)
             if callee.startswith(("def:", "bnd:")):
                 self._bind_arguments(callee.partition(":")[2], callee.startswith("bnd:"), positional, named)
+            elif callee.startswith("wrap:"):
+                for link in callee[5:].split("|"):
+                    self._bind_arguments(link, False, positional, named)
             elif callee.startswith("cls:"):
                 for initializer in self._class_attribute(callee[4:], "__init__", bound=True):
                     if initializer.startswith("bnd:"):
@@ -412,8 +488,10 @@ class SymbolTable:
         if definition is None or not definition.fact.parameters:
             return
         first = definition.fact.parameters[0]
-        wanted = "cls:" if "classmethod" in {dotted_name(d) for d in definition.fact.decorators} else "obj:"
-        self._add((method, first.name), (r for r in receivers if r.startswith(wanted)))
+        if "classmethod" in {dotted_name(d) for d in definition.fact.decorators}:
+            self._add((method, first.name), {f"cls:{r[4:]}" for r in receivers})  # `obj.create()` passes type(obj)
+        else:
+            self._add((method, first.name), (r for r in receivers if r.startswith("obj:")))
 
     def _bind_arguments(
         self, function: str, is_bound: bool, positional: list[Iterable[str]], named: dict[str, Iterable[str]]
@@ -586,22 +664,36 @@ class SymbolTable:
         return unconditional, conditional
 
     def _star_lookup(self, scope: _Scope, name: str, depth: int) -> frozenset[str]:
-        if name.startswith("_") or depth > 5:
+        """A name a module got from `from x import *`: the last import that exports it wins.
+
+        Our own modules export their `__all__`, or else their public names.
+        What an outside module exports is unknown: it is assumed to provide
+        the name unless one of ours does or the name is a builtin.
+        """
+        if depth > 5:
             return _EMPTY
-        for source in scope.star_sources:
+        external = None
+        for source in reversed(scope.star_sources):
             if source in self.modules:
+                exports = self._exports.get(source)
+                if (name not in exports) if exports is not None else name.startswith("_"):
+                    continue
                 found = self._module_attribute(source, name, depth + 1)
                 if found:
                     return found
-            else:
-                return frozenset({f"ext:{source}:{name}"})
+            elif external is None and not name.startswith("_"):
+                external = source
+        if external is not None and name not in BUILTIN_NAMES:
+            return frozenset({f"ext:{external}:{name}"})
         return _EMPTY
 
     def _module_attribute(self, module: str, name: str, depth: int) -> frozenset[str]:
         submodule = f"{module}.{name}"
-        if submodule in self.modules:
+        if submodule in self.modules or submodule in self._namespaces:
             return frozenset({f"mod:{submodule}"})
-        scope = self.scopes[module]
+        scope = self.scopes.get(module)
+        if scope is None:  # a namespace package: only its submodules are known
+            return _EMPTY
         if name in scope.locals:
             return self._read((module, name))
         return self._star_lookup(scope, name, depth)
@@ -617,15 +709,28 @@ class SymbolTable:
             found.update(self._class_attribute(target, name, bound=True))
             return found
         if tag == "sup":
-            return self._class_attribute(target, name, bound=True, skip_self=True)
+            return self._super_attribute(target, name)
         if tag == "ext":
-            return (f"{owner}.{name}" if not owner.endswith(":") else f"{owner}{name}",)
+            if owner.endswith(":"):
+                submodule = f"{target[:-1]}.{name}"
+                return (f"ext:{submodule}:" if submodule in self._external_modules else f"{owner}{name}",)
+            return (f"{owner}.{name}",)
         if tag in ("bi", "lit"):
             return (f"ext:builtins:{target}.{name}",)
         if tag == "seq":
             container_type = _CONTAINER_TYPES.get(self._sequence_members[owner][1][0], "object")
             return (f"ext:builtins:{container_type}.{name}",)
         return ()
+
+    def _super_attribute(self, target: str, name: str) -> set[str]:
+        """`super().name` inside class C: the next class after C in the MRO of the receiver's class."""
+        owner, _, receiver = target.partition("|")
+        if not receiver or receiver == owner:
+            return self._class_attribute(owner, name, bound=True, skip_self=True)
+        lineage = (receiver, *self.ancestors(receiver))
+        if owner not in lineage:
+            return set()  # that receiver cannot reach this method
+        return self._lookup_in_lineage(lineage[lineage.index(owner) + 1 :], name, bound=True)
 
     def _instance_attribute(self, class_symbol: str, name: str) -> set[str]:
         found: set[str] = set()
@@ -635,6 +740,9 @@ class SymbolTable:
 
     def _class_attribute(self, class_symbol: str, name: str, *, bound: bool, skip_self: bool = False) -> set[str]:
         lineage = self.ancestors(class_symbol) if skip_self else (class_symbol, *self.ancestors(class_symbol))
+        return self._lookup_in_lineage(lineage, name, bound=bound)
+
+    def _lookup_in_lineage(self, lineage: Iterable[str], name: str, *, bound: bool) -> set[str]:
         for owner in lineage:
             if ":" not in owner or owner not in self.scopes:
                 origin = self._external_origins.get(owner) or _external_symbol(owner)
@@ -663,11 +771,13 @@ class SymbolTable:
         if func[0] == ExprKind.NAME and func[1] == "super":
             owner = self._class_of_method(scope)
             if owner is not None:
-                return frozenset({f"sup:{owner}"})
+                return frozenset({f"sup:{owner}", *(f"sup:{owner}|{r}" for r in self._receiver_classes(scope))})
         found: set[str] = set()
         for callee in self.values(scope, func, line):
             tag, _, target = callee.partition(":")
-            if tag in ("def", "bnd") and target in self.generators:
+            if tag == "wrap":
+                found.update(self._returns(target.partition("|")[0]))
+            elif tag in ("def", "bnd") and target in self.generators:
                 found.add(f"gen:{target}")
             elif tag in ("def", "bnd"):
                 found.update(self._returns(target))
@@ -685,6 +795,19 @@ class SymbolTable:
                 for method in self._class_attribute(target, "__call__", bound=True):
                     found.update(self._returns(method.partition(":")[2]))
         return frozenset(found)
+
+    def _receiver_classes(self, scope: str) -> set[str]:
+        """The classes the method's `self` (or `cls`) may be an instance of, at run time."""
+        current: str | None = scope
+        while current is not None:
+            info = self.scopes.get(current)
+            if info is None:
+                return set()
+            if info.enclosing_class is not None and info.definition is not None and info.definition.parameters:
+                first = info.definition.parameters[0].name
+                return {v[4:] for v in self._read((current, first)) if v.startswith(("obj:", "cls:"))}
+            current = info.parent
+        return set()
 
     def _class_of_method(self, scope: str) -> str | None:
         current: str | None = scope
@@ -879,6 +1002,29 @@ def _c3(bases: list[str], ancestors: Callable[[str], tuple[str, ...]]) -> list[s
     return result
 
 
+def _prefixes(module: str) -> list[str]:
+    """`a.b.c` → `a`, `a.b`: the packages a module lives in."""
+    parts = module.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+
+def _literal_strings(expr: Expr | None) -> set[str] | None:
+    """The strings of a literal list or tuple of strings (`__all__`), else None."""
+    if expr is None or expr[0] not in (ExprKind.LIST, ExprKind.TUPLE):
+        return None
+    names = {c[1] for c in expr[2] if c[0] == ExprKind.CONSTANT and isinstance(c[1], str)}
+    return names if len(names) == len(expr[2]) else None
+
+
+def _as_base(values: Iterable[str]) -> Iterator[str]:
+    """Base-class values: our classes, outside ones, and builtins (`dict`) as outside ones."""
+    for value in values:
+        if value.startswith(("cls:", "ext:")):
+            yield value
+        elif value.startswith("bi:"):
+            yield f"ext:builtins:{value[3:]}"
+
+
 def _constant_int(expr: Expr) -> int | None:
     value = expr[1]
     if expr[0] == ExprKind.CONSTANT and isinstance(value, int) and not isinstance(value, bool):
@@ -947,6 +1093,8 @@ def callee_symbols(table: SymbolTable, value: str) -> list[str]:
     tag, _, target = value.partition(":")
     if tag in ("def", "bnd"):
         return [target]
+    if tag == "wrap":
+        return target.split("|")
     if tag in ("cls", "obj"):
         method = "__init__" if tag == "cls" else "__call__"
         return [callee for v in table.class_attribute(target, method) for callee in _method_symbol(v)]
@@ -995,8 +1143,16 @@ def link(files: Iterable[FileFacts]) -> LinkedGraphs:
                 unresolved.append(UnresolvedCall(caller, location, _expr_text(call.call[2][0])))
                 continue
             resolved += 1
+            via_decorator = _is_call_of_wrapped_function(table, caller, call)
+            # What a wrapper stands in front of: reached through it, not called from here.
+            behind_wrappers = {t for v in values if v.startswith("wrap:") for t in v[5:].split("|")[1:]}
+            direct = {t for v in values if not v.startswith("wrap:") for t in callee_symbols(table, v)}
+            direct |= {v[5:].split("|")[0] for v in values if v.startswith("wrap:")}
             for target in targets:
-                _add_edge(call_graph, table, caller, target, call.line)
+                is_wrapped = target in behind_wrappers and target not in direct
+                _add_edge(
+                    call_graph, table, caller, target, call.line, via_decorator=via_decorator, wrapped_call=is_wrapped
+                )
             _add_argument_call_edges(call_graph, table, caller, call)
         for definition in facts.definitions:
             _add_decorator_edges(call_graph, table, module, definition)
@@ -1016,14 +1172,42 @@ def link(files: Iterable[FileFacts]) -> LinkedGraphs:
     )
 
 
-def _add_edge(graph: nx.DiGraph, table: SymbolTable, caller: str, callee: str, line: int) -> None:
+def _is_call_of_wrapped_function(table: SymbolTable, caller: str, call: CallFact) -> bool:
+    """A decorator (or its wrapper) calling the function it was given.
+
+    Such a call reaches every function the decorator wraps; each call site of a
+    decorated function already gets its own edge to that function, so these
+    edges are marked and closures can skip them.
+    """
+    func = call.call[2][0]
+    if func[0] != ExprKind.NAME:
+        return False
+    kind, where = table._find_binding(caller, str(func[1]))
+    if kind != "local" or where not in table.decorators:
+        return False
+    definition = table.definitions[where].fact
+    return any(p.name == func[1] for p in definition.parameters)
+
+
+def _add_edge(
+    graph: nx.DiGraph,
+    table: SymbolTable,
+    caller: str,
+    callee: str,
+    line: int,
+    *,
+    via_decorator: bool = False,
+    wrapped_call: bool = False,
+) -> None:
     if callee not in graph:
         graph.add_node(callee, external=callee.split(":", 1)[0] not in table.modules)
     data = graph.get_edge_data(caller, callee)
     if data is None:
-        graph.add_edge(caller, callee, line=line)
-    elif line < data["line"]:
-        data["line"] = line
+        graph.add_edge(caller, callee, line=line, via_decorator=via_decorator, wrapped_call=wrapped_call)
+        return
+    data["line"] = min(line, data["line"])
+    data["via_decorator"] = data["via_decorator"] and via_decorator
+    data["wrapped_call"] = data["wrapped_call"] and wrapped_call
 
 
 def _add_argument_call_edges(graph: nx.DiGraph, table: SymbolTable, caller: str, call: CallFact) -> None:
@@ -1059,8 +1243,10 @@ def _add_decorator_edges(graph: nx.DiGraph, table: SymbolTable, module: str, def
     scope = f"{module}:{definition.scope}" if definition.scope else module
     for decorator in definition.decorators:
         for value in table.values(scope, decorator, definition.line):
-            if value.startswith(("def:", "bnd:")):
-                _add_edge(graph, table, scope, value.partition(":")[2], definition.line)
+            if value.startswith(("def:", "bnd:", "cls:")):
+                for callee in callee_symbols(table, value):
+                    if callee.split(":", 1)[0] in table.modules:
+                        _add_edge(graph, table, scope, callee, definition.line)
 
 
 def _expr_text(expr: Expr) -> str:

@@ -1,0 +1,314 @@
+"""Discovery: which files are scanned, which are skipped and why, and the module name of each."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from migrate_scan.model.facts import FileSkipped, SkipReason
+from migrate_scan.stages.discover import DiscoveredFile, Discovery, DiscoverySettings, discover
+
+
+def paths(discovery: Discovery) -> list[str]:
+    return [f.path for f in discovery.files]
+
+
+def modules(discovery: Discovery) -> dict[str, tuple[str, bool]]:
+    return {f.path: (f.module, f.is_package) for f in discovery.files}
+
+
+def skips(discovery: Discovery) -> dict[str, tuple[SkipReason, str]]:
+    return {s.path: (s.reason, s.message) for s in discovery.skipped}
+
+
+# -- .gitignore ---------------------------------------------------------------------------------
+
+
+def test_root_and_nested_gitignore_with_negation(tmp_path: Path, write_tree) -> None:
+    root = write_tree(
+        tmp_path / "app",
+        {
+            ".gitignore": "*.log\nignored/\ngen_*.py\n/anchored.py\n",
+            "a.py": "",
+            "gen_models.py": "",  # gen_*.py
+            "ignored/b.py": "",  # a whole folder
+            "anchored.py": "",  # /anchored.py: only at the root
+            "sub/anchored.py": "",
+            "sub/gen_x.py": "",  # unanchored pattern applies below too
+            "pkg/.gitignore": "*.py\n!keep.py\n!__init__.py\n",
+            "pkg/__init__.py": "",
+            "pkg/keep.py": "",  # re-included by the nested negation
+            "pkg/drop.py": "",
+            "pkg/deeper/drop_too.py": "",  # the nested *.py applies below pkg too
+        },
+    )
+
+    discovery = discover(root, DiscoverySettings())
+
+    assert paths(discovery) == ["a.py", "pkg/__init__.py", "pkg/keep.py", "sub/anchored.py"]
+    assert discovery.skipped == ()
+
+
+def test_nested_gitignore_overrides_the_root_one(tmp_path: Path, write_tree) -> None:
+    root = write_tree(
+        tmp_path / "app",
+        {
+            ".gitignore": "secret_*.py\n",
+            "lib/.gitignore": "!secret_ok.py\n",  # deeper file wins, as in git
+            "lib/secret_ok.py": "",
+            "lib/secret_no.py": "",
+            "secret_ok.py": "",
+        },
+    )
+
+    assert paths(discover(root, DiscoverySettings())) == ["lib/secret_ok.py"]
+
+
+def test_gitignore_is_ignored_when_asked(tmp_path: Path, write_tree) -> None:
+    root = write_tree(tmp_path / "app", {".gitignore": "*.py\n", "a.py": "", "b/c.py": ""})
+
+    assert paths(discover(root, DiscoverySettings())) == []
+    assert paths(discover(root, DiscoverySettings(respect_gitignore=False))) == ["a.py", "b/c.py"]
+
+
+def test_a_fifo_named_gitignore_is_never_opened(tmp_path: Path, write_tree, within) -> None:
+    root = write_tree(tmp_path / "app", {"a.py": ""})
+    os.mkfifo(root / ".gitignore")
+
+    discovery = within(lambda: discover(root, DiscoverySettings()), 10)
+
+    assert paths(discovery) == ["a.py"]
+
+
+# -- default excludes, --exclude, --include -------------------------------------------------------
+
+EXCLUDED_BY_DEFAULT = {
+    ".git/hooks/pre_commit.py": "",
+    ".tox/py311/lib/x.py": "",
+    ".venv/lib/python3.11/site-packages/dep.py": "",
+    "weird_env_name/pyvenv.cfg": "home = /usr/bin\n",  # a virtualenv, whatever its name
+    "weird_env_name/lib/python3.11/site-packages/dep.py": "",
+    "weird_env_name/bin/activate_this.py": "",
+    "venv/v.py": "",
+    "node_modules/pkg/n.py": "",
+    "frontend/node_modules/n.py": "",
+    "build/lib/b.py": "",
+    "dist/d.py": "",
+    "app/migrations/__init__.py": "",
+    "app/migrations/0001_initial.py": "",
+    "vendor/lib/site-packages/s.py": "",
+    "mylib.egg-info/x.py": "",
+    "app/__pycache__/models.py": "",
+}
+
+
+def test_default_excludes(tmp_path: Path, write_tree) -> None:
+    root = write_tree(tmp_path / "app", {**EXCLUDED_BY_DEFAULT, "app/__init__.py": "", "app/models.py": ""})
+
+    discovery = discover(root, DiscoverySettings())
+
+    assert paths(discovery) == ["app/__init__.py", "app/models.py"]
+    assert discovery.skipped == ()
+
+
+def test_no_default_excludes_scans_everything(tmp_path: Path, write_tree) -> None:
+    root = write_tree(tmp_path / "app", {**EXCLUDED_BY_DEFAULT, "app/__init__.py": "", "app/models.py": ""})
+
+    discovery = discover(root, DiscoverySettings(use_default_excludes=False))
+
+    expected = sorted([p for p in EXCLUDED_BY_DEFAULT if p.endswith(".py")] + ["app/__init__.py", "app/models.py"])
+    assert paths(discovery) == expected
+
+
+def test_exclude_and_include_patterns(tmp_path: Path, write_tree) -> None:
+    root = write_tree(
+        tmp_path / "app",
+        {
+            "a.py": "",
+            "b.py": "",
+            "tests/test_a.py": "",
+            "shop/__init__.py": "",
+            "shop/migrations/__init__.py": "",
+            "shop/migrations/0001_initial.py": "",
+            "build/keep_me.py": "",
+            "build/other.py": "",
+            "build/lib/deep.py": "",
+        },
+    )
+
+    discovery = discover(
+        root,
+        DiscoverySettings(excludes=("a.py", "tests/"), includes=("migrations/", "build/keep_me.py")),
+    )
+
+    assert paths(discovery) == [
+        "b.py",
+        "build/keep_me.py",
+        "shop/__init__.py",
+        "shop/migrations/0001_initial.py",
+        "shop/migrations/__init__.py",
+    ]
+
+
+def test_include_beats_gitignore(tmp_path: Path, write_tree) -> None:
+    root = write_tree(tmp_path / "app", {".gitignore": "generated/\n", "generated/api.py": "", "generated/x.py": ""})
+
+    discovery = discover(root, DiscoverySettings(includes=("generated/api.py",)))
+
+    assert paths(discovery) == ["generated/api.py"]
+
+
+def test_include_brings_back_a_virtualenv_folder(tmp_path: Path, write_tree) -> None:
+    root = write_tree(tmp_path / "app", {"tools/pyvenv.cfg": "", "tools/run.py": "", "main.py": ""})
+
+    assert paths(discover(root, DiscoverySettings())) == ["main.py"]
+    assert paths(discover(root, DiscoverySettings(includes=("tools/",)))) == ["main.py", "tools/run.py"]
+
+
+# -- source roots and module names ----------------------------------------------------------------
+
+
+def test_module_names_follow_source_roots(tmp_path: Path, write_tree) -> None:
+    root = write_tree(
+        tmp_path / "monorepo",
+        {
+            # Django: the folder of manage.py is the source root; apps are packages below it.
+            "site/manage.py": "",
+            "site/proj/__init__.py": "",
+            "site/proj/settings.py": "",
+            "site/shop/__init__.py": "",
+            "site/shop/views.py": "",
+            "site/shop/api/__init__.py": "",
+            "site/shop/api/v1.py": "",
+            "site/scripts/tool.py": "",  # a namespace folder under a known root
+            # src/ layout.
+            "lib/src/mylib/__init__.py": "",
+            "lib/src/mylib/core.py": "",
+            "lib/src/loose.py": "",
+            # A package chain whose parent is not a package: the parent is the source root.
+            "backend/app/__init__.py": "",
+            "backend/app/models.py": "",
+            # Flat package at the root.
+            "flat/__init__.py": "",
+            "flat/a.py": "",
+            # Namespace packages (no __init__) under the scan root.
+            "ns/part/mod.py": "",
+            "top.py": "",
+            # A folder that is not an identifier cannot be imported through: it is its own root.
+            "my-tools/run.py": "",
+        },
+    )
+
+    discovery = discover(root, DiscoverySettings())
+
+    assert modules(discovery) == {
+        "backend/app/__init__.py": ("app", True),
+        "backend/app/models.py": ("app.models", False),
+        "flat/__init__.py": ("flat", True),
+        "flat/a.py": ("flat.a", False),
+        "lib/src/loose.py": ("loose", False),
+        "lib/src/mylib/__init__.py": ("mylib", True),
+        "lib/src/mylib/core.py": ("mylib.core", False),
+        "my-tools/run.py": ("run", False),
+        "ns/part/mod.py": ("ns.part.mod", False),
+        "site/manage.py": ("manage", False),
+        "site/proj/__init__.py": ("proj", True),
+        "site/proj/settings.py": ("proj.settings", False),
+        "site/scripts/tool.py": ("scripts.tool", False),
+        "site/shop/__init__.py": ("shop", True),
+        "site/shop/api/__init__.py": ("shop.api", True),
+        "site/shop/api/v1.py": ("shop.api.v1", False),
+        "site/shop/views.py": ("shop.views", False),
+        "top.py": ("top", False),
+    }
+    assert discovery.source_roots == (".", "backend", "lib/src", "my-tools", "site")
+    assert discovery.root == root.resolve()
+
+
+def test_configured_source_root(tmp_path: Path, write_tree) -> None:
+    root = write_tree(tmp_path / "app", {"services/api/handlers/h.py": "", "services/api/main.py": ""})
+
+    default = discover(root, DiscoverySettings())
+    configured = discover(root, DiscoverySettings(source_roots=("services/api",)))
+
+    assert modules(default) == {
+        "services/api/handlers/h.py": ("services.api.handlers.h", False),
+        "services/api/main.py": ("services.api.main", False),
+    }
+    assert modules(configured) == {
+        "services/api/handlers/h.py": ("handlers.h", False),
+        "services/api/main.py": ("main", False),
+    }
+    assert configured.source_roots == ("services/api",)
+
+
+def test_discovered_file_records_size(tmp_path: Path, write_tree) -> None:
+    root = write_tree(tmp_path / "app", {"pkg/__init__.py": "x = 1\n"})
+
+    assert discover(root, DiscoverySettings()).files == (DiscoveredFile("pkg/__init__.py", "pkg", True, 6),)
+
+
+# -- things that are not plain files ------------------------------------------------------------
+
+
+def test_symlink_loops_terminate_and_folders_are_walked_once(tmp_path: Path, write_tree, within) -> None:
+    root = write_tree(tmp_path / "app", {"pkg/__init__.py": "", "pkg/a.py": ""})
+    os.symlink(root / "pkg", root / "pkg" / "self_loop")
+    os.symlink("..", root / "pkg" / "up")  # back to the root
+
+    discovery = within(lambda: discover(root, DiscoverySettings()), 10)
+
+    assert paths(discovery) == ["pkg/__init__.py", "pkg/a.py"]
+    assert discovery.skipped == ()
+
+
+def test_symlinks_out_of_the_root_are_never_followed(tmp_path: Path, write_tree) -> None:
+    outside = write_tree(tmp_path / "outside", {"o.py": "x = 1\n", "lib/l.py": ""})
+    root = write_tree(tmp_path / "app", {"pkg/a.py": ""})
+    os.symlink(outside / "o.py", root / "ext.py")
+    os.symlink(outside / "lib", root / "extlib")
+    os.symlink(root / "pkg" / "a.py", root / "alias.py")  # inside the root: followed
+
+    discovery = discover(root, DiscoverySettings())
+
+    assert paths(discovery) == ["alias.py", "pkg/a.py"]
+    assert discovery.skipped == (
+        FileSkipped("ext.py", "", SkipReason.OUTSIDE_ROOT, "symlink to a target outside the scanned root"),
+    )
+
+
+def test_special_files_are_skipped_with_their_reason(tmp_path: Path, write_tree, within) -> None:
+    root = write_tree(tmp_path / "app", {"ok.py": "x = 1\n", "big.py": "x = 1\n" * 100, "dir.py/inner.py": ""})
+    os.symlink(root / "missing.py", root / "broken.py")
+    os.symlink(root / "missing.txt", root / "broken.txt")  # not Python: not reported
+    os.mkfifo(root / "fifo.py")
+
+    discovery = within(lambda: discover(root, DiscoverySettings(max_file_bytes=500)), 10)
+
+    assert skips(discovery) == {
+        "big.py": (SkipReason.TOO_LARGE, "600 bytes, over the 500-byte limit"),
+        "broken.py": (SkipReason.UNREADABLE, "broken symlink"),
+        "dir.py": (SkipReason.NOT_A_FILE, "a folder named like a Python file"),
+        "fifo.py": (SkipReason.NOT_A_FILE, "not a regular file (a FIFO)"),
+    }
+    # A folder named x.py is still walked: the files in it are Python files under the root.
+    assert modules(discovery) == {"dir.py/inner.py": ("inner", False), "ok.py": ("ok", False)}
+    assert [s.path for s in discovery.skipped] == sorted(s.path for s in discovery.skipped)
+
+
+def test_file_at_the_size_limit_is_kept(tmp_path: Path, write_tree) -> None:
+    root = write_tree(tmp_path / "app", {"edge.py": "x" * 500, "over.py": "x" * 501})
+
+    discovery = discover(root, DiscoverySettings(max_file_bytes=500))
+
+    assert paths(discovery) == ["edge.py"]
+    assert skips(discovery) == {"over.py": (SkipReason.TOO_LARGE, "501 bytes, over the 500-byte limit")}
+
+
+@pytest.mark.parametrize("name", ["README.md", "setup.cfg", "script", "module.pyc", "stub.pyi"])
+def test_only_py_files_are_candidates(tmp_path: Path, write_tree, name: str) -> None:
+    root = write_tree(tmp_path / "app", {name: "x = 1\n", "a.py": ""})
+
+    assert paths(discover(root, DiscoverySettings())) == ["a.py"]
