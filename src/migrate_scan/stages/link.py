@@ -135,10 +135,7 @@ class SymbolTable:
         for facts in self.modules.values():
             self._declare_module(facts)
         self._namespaces = {
-            prefix
-            for module in self.modules
-            for prefix in _prefixes(module)
-            if prefix not in self.modules
+            prefix for module in self.modules for prefix in _prefixes(module) if prefix not in self.modules
         }
         self._external_modules -= self._namespaces
 
@@ -278,9 +275,7 @@ class SymbolTable:
         parent = self.scopes[symbol].parent or module
         if definition.kind == "class":
             bases = tuple(
-                value
-                for base in definition.bases
-                for value in _as_base(self.values(parent, base, definition.line))
+                value for base in definition.bases for value in _as_base(self.values(parent, base, definition.line))
             )
             if bases != self.bases.get(symbol):
                 self.bases[symbol] = bases
