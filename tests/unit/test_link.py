@@ -1580,3 +1580,34 @@ def test_decorated_functions_are_reached_through_their_own_wrapper_only() -> Non
     assert wrapped_callees(graphs, "views:dashboard") == {"views:orders"}  # not views:invoices
     shared = graphs.call_graph.get_edge_data("auth:login_required.wrapped", "views:orders")
     assert shared is not None and shared["via_decorator"] is True
+
+
+def test_identical_across_hash_seeds_when_value_sets_overflow() -> None:
+    """Why: past MAX_VALUES a set keeps only some values; which ones must not depend on hashing."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from migrate_scan.stages.link import MAX_VALUES
+
+    count = MAX_VALUES + 8
+    handlers = "\n".join(f"def handler_{i}(): pass" for i in range(count))
+    registrations = "\n".join(f"dispatch(handler_{i})" for i in range(count))
+    source = f"def dispatch(callback):\n    callback()\n\n{handlers}\n\n{registrations}\n"
+    payload = json.dumps({"app.py": ("app", False, source)})
+    outputs = []
+    for seed in ("0", "7", "4242"):
+        completed = subprocess.run(
+            [sys.executable, "-c", _CHILD_LINK],
+            input=payload,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        outputs.append(json.loads(completed.stdout))
+    reached = {edge[1] for edge in outputs[0]["edges"] if edge[0] == "app:dispatch"}
+    assert len(reached) == MAX_VALUES  # the cap was hit
+    assert outputs[0] == outputs[1] == outputs[2]

@@ -121,7 +121,8 @@ class SymbolTable:
         self._bindings: dict[tuple[str, str], tuple[str, str]] = {}  # (scope, name) → ("local", scope) ...
         # The same for constant-key writes into literal containers (`d["a"] = f`).
         self._slot_writes: dict[tuple[str, str], set[tuple[str, int, bool]]] = defaultdict(set)
-        self._readers: dict[tuple[str, str], set[int]] = defaultdict(set)
+        # key → units that read it (a list: far smaller than sets; repeats are harmless, see `_notify`)
+        self._readers: dict[tuple[str, str], list[int]] = defaultdict(list)
         self._queue: deque[int] = deque()
         self._queued = bytearray()
         self._unit = -1  # the unit being evaluated; -1 outside `solve`
@@ -129,7 +130,7 @@ class SymbolTable:
         self.decorators: set[str] = set()  # our functions used as decorators that return a wrapper
         self._finalizing = False
         # What each call's callee expression denotes at its last evaluation: final once solved.
-        self.call_values: dict[int, frozenset[str]] = {}  # by id() of the CallFact
+        self.call_values: dict[int, tuple[str, ...]] = {}  # by id() of the CallFact
         self._exports: dict[str, set[str]] = {}  # module → its literal `__all__`
         self._external_modules: set[str] = set()
         for facts in self.modules.values():
@@ -138,6 +139,11 @@ class SymbolTable:
             prefix for module in self.modules for prefix in _prefixes(module) if prefix not in self.modules
         }
         self._external_modules -= self._namespaces
+        self._rebound = {
+            key
+            for key, bindings in self._assignment_lines.items()
+            if len(bindings) > 1 and key not in self._other_bindings
+        }
 
     # -- declarations (once) --------------------------------------------------
 
@@ -244,7 +250,7 @@ class SymbolTable:
                 function(module, fact)
                 evaluated += 1
         self._unit = -1
-        self._readers = defaultdict(set)  # only needed while solving; the biggest table by far
+        self._readers = defaultdict(list)  # only needed while solving
         self._queued = bytearray()
         return evaluated
 
@@ -275,7 +281,9 @@ class SymbolTable:
         parent = self.scopes[symbol].parent or module
         if definition.kind == "class":
             bases = tuple(
-                value for base in definition.bases for value in _as_base(self.values(parent, base, definition.line))
+                value
+                for base in definition.bases
+                for value in sorted(_as_base(self.values(parent, base, definition.line)))
             )
             if bases != self.bases.get(symbol):
                 self.bases[symbol] = bases
@@ -312,7 +320,7 @@ class SymbolTable:
                 continue
             results: set[str] = set()
             is_ours = False
-            for callee in callees:
+            for callee in sorted(callees):
                 target = callee.partition(":")[2]
                 if callee.startswith(("def:", "bnd:")):
                     is_ours = True
@@ -383,7 +391,7 @@ class SymbolTable:
                 self._add((f"obj:{owner}", str(name)), values)
         elif kind == ExprKind.SUBSCRIPT:
             slot = _slot(children[1])
-            for container in self.values(scope, children[0], line):
+            for container in sorted(self.values(scope, children[0], line)):
                 if container.startswith("seq:"):
                     self._slots[container].add(slot)
                     self._add((container, slot), values)
@@ -423,7 +431,7 @@ class SymbolTable:
             callees = frozenset(found)
         else:
             callees = self.values(scope, func, line)
-        self.call_values[id(call)] = callees
+        self.call_values[id(call)] = tuple(callees)
         is_ours = any(c.startswith(("def:", "bnd:", "cls:", "wrap:")) for c in callees)
         is_container_write = func[1] in _CONTAINER_WRITES and any(o.startswith("seq:") for o in owners)
         if not (is_ours or is_container_write):
@@ -433,7 +441,7 @@ class SymbolTable:
             self._mutate_container(owners, str(func[1]), arguments, positional)
         named = {k: self.values(scope, v, line) for k, v in keywords if k is not None}
         receivers = frozenset(v for v in owners if v.startswith(("obj:", "cls:")))
-        for callee in callees:
+        for callee in sorted(callees):
             if callee.startswith("bnd:") and receivers:
                 self._bind_receiver(callee[4:], receivers)
             if callee.startswith(("def:", "bnd:")):
@@ -461,8 +469,8 @@ class SymbolTable:
             stored = {("[*]", positional[1])}
         else:
             stored = {("[*]", positional[0])}
-        for container in containers:
-            for slot, values in stored:
+        for container in sorted(containers):
+            for slot, values in sorted(stored, key=lambda item: (item[0], sorted(item[1]))):
                 self._slots[container].add(slot)
                 self._add((container, slot), values)
 
@@ -506,46 +514,42 @@ class SymbolTable:
                 self._add((function, target.name), values)
 
     def _add(self, key: tuple[str, str], values: Iterable[str]) -> None:
-        current = self.vars[key]
-        if len(current) >= MAX_VALUES:
+        if not values:
             return
-        before = len(current)
-        current.update(values)
-        if len(current) != before:
+        if _grow(self.vars[key], values):
             self._notify(key)
 
     def _add_return(self, function: str, values: Iterable[str]) -> None:
-        current = self.returns[function]
-        before = len(current)
-        if before < MAX_VALUES:
-            current.update(values)
-            if len(current) != before:
-                self._notify(("<return>", function))
+        if values and _grow(self.returns[function], values):
+            self._notify(("<return>", function))
 
     def _add_assigned(self, key: tuple[str, str], line: int, values: Iterable[str]) -> None:
-        current = self._assigned[(*key, line)]
-        before = len(current)
-        if before < MAX_VALUES:
-            current.update(values)
-            if len(current) != before:
-                self._notify(key)
+        if not values or (key not in self._rebound and not key[0].startswith("seq:")):
+            return  # a name bound once: its only assignment is all `_reaching` could ever say
+        if _grow(self._assigned[(*key, line)], values):
+            self._notify(key)
 
     # -- dependencies: which units read what, so a change re-runs only its readers ---------
 
     def _depend(self, key: tuple[str, str]) -> None:
         if self._unit >= 0:
-            self._readers[key].add(self._unit)
+            self._reader_of(key)
 
     def _read(self, key: tuple[str, str]) -> frozenset[str]:
         if self._unit >= 0:
-            self._readers[key].add(self._unit)
+            self._reader_of(key)
         values = self.vars.get(key)
         return frozenset(values) if values else _EMPTY
 
     def _returns(self, function: str) -> set[str]:
         if self._unit >= 0:
-            self._readers[("<return>", function)].add(self._unit)
+            self._reader_of(("<return>", function))
         return self.returns.get(function) or set()
+
+    def _reader_of(self, key: tuple[str, str]) -> None:
+        readers = self._readers[key]
+        if not readers or readers[-1] != self._unit:
+            readers.append(self._unit)
 
     def _notify(self, key: tuple[str, str]) -> None:
         readers = self._readers.get(key)
@@ -635,6 +639,8 @@ class SymbolTable:
         "cannot tell": use every binding.
         """
         key = (scope, name)
+        if key not in self._rebound:
+            return None
         lines = self._straight_lines.get(key)
         if lines is None:
             lines = self._straight_lines[key] = self._assignment_order(key)
@@ -946,7 +952,7 @@ class SymbolTable:
         if self._unit >= 0:
             for owner in (class_symbol, *cached):
                 if ":" in owner:
-                    self._readers[("<bases>", owner)].add(self._unit)
+                    self._reader_of(("<bases>", owner))
         return cached
 
     def _direct_bases(self, class_symbol: str) -> list[str]:
@@ -995,6 +1001,26 @@ def _c3(bases: list[str], ancestors: Callable[[str], tuple[str, ...]]) -> list[s
         result.append(head)
         sequences = [[s for s in sequence if s != head] for sequence in sequences]
     return result
+
+
+def _grow(current: set[str], values: Iterable[str]) -> bool:
+    """Add values to a set of at most MAX_VALUES; True if it grew.
+
+    Past the cap, the smallest new values win: which values a full set keeps
+    must not depend on the order they arrive in (string hashing varies between
+    processes), or the same tree would not always give the same report.
+    """
+    before = len(current)
+    if before >= MAX_VALUES:
+        return False
+    fresh = set(values) - current if not isinstance(values, set | frozenset) else values - current
+    if not fresh:
+        return False
+    if before + len(fresh) <= MAX_VALUES:
+        current |= fresh
+    else:
+        current.update(sorted(fresh)[: MAX_VALUES - before])
+    return True
 
 
 def _prefixes(module: str) -> list[str]:
@@ -1208,7 +1234,7 @@ def _add_edge(
 def _add_argument_call_edges(graph: nx.DiGraph, table: SymbolTable, caller: str, call: CallFact) -> None:
     """`map(f, xs)`, `sorted(xs, key=f)`: the builtin calls `f` on the caller's behalf."""
     _, _, children, keywords = call.call
-    for builtin in table.values(caller, children[0], call.line):
+    for builtin in table.call_values.get(id(call), _EMPTY):
         if not builtin.startswith("bi:") or builtin[3:] not in _CALLING_BUILTINS:
             continue
         position, keyword = _CALLING_BUILTINS[builtin[3:]]
