@@ -130,12 +130,15 @@ def _run_with_progress(options: ScanOptions) -> Report:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    columns = (TextColumn("parsing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("parse", total=None)
+        task = progress.add_task("parsing", total=None)
 
-        def advance(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
+        def advance(stage: str, done: int, total: int) -> None:
+            if stage == "parse":
+                progress.update(task, completed=done, total=total)
+            else:
+                progress.update(task, description="linking", completed=done, total=None)
 
         return pipeline.run(options, advance)
 

@@ -36,7 +36,8 @@ from migrate_scan.stages.link import link
 from migrate_scan.stages.parse import ParseRequest
 from migrate_scan.workers import ParsePool
 
-ProgressCallback = Callable[[int, int], None]
+ProgressCallback = Callable[[str, int, int], None]
+"""Called with (stage, done, total): "parse" per file, then "link" once it starts."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ def run(options: ScanOptions, progress: ProgressCallback | None = None) -> Repor
     """
     heuristics = load_heuristics(options.heuristics_dirs)
     parsed = parse_tree(options, heuristics, progress)
+    if progress is not None:
+        progress("link", 0, 1)
     graphs = link(parsed.facts)
     return build_report(parsed, heuristics, graphs, list_unresolved=options.list_unresolved)
 
@@ -94,7 +97,7 @@ def parse_tree(options: ScanOptions, heuristics: Heuristics, progress: ProgressC
             results.append(cached)
     done = len(results)
     if progress is not None:
-        progress(done, total)
+        progress("parse", done, total)
 
     def on_result(result: ParseResult, encoded: bytes | None) -> None:
         nonlocal done
@@ -102,7 +105,7 @@ def parse_tree(options: ScanOptions, heuristics: Heuristics, progress: ProgressC
         if cache is not None and encoded is not None:
             cache.put(keys[result.path], encoded)
         if progress is not None:
-            progress(done, total)
+            progress("parse", done, total)
 
     if requests:
         results.extend(ParsePool(options.jobs, options.file_timeout).parse_all(requests, on_result))
