@@ -81,6 +81,7 @@ def child(mode: str, root: Path, jobs: int, cache_dir: Path) -> dict[str, float]
     from migrate_scan.render.json_report import render_json
     from migrate_scan.stages.discover import DiscoverySettings, discover
     from migrate_scan.stages.link import link
+    from migrate_scan.stages.recognize import recognize
 
     options = ScanOptions(root=root, jobs=jobs, use_cache=mode == "warm", cache_dir=cache_dir)
     if mode == "floor":
@@ -102,7 +103,7 @@ def child(mode: str, root: Path, jobs: int, cache_dir: Path) -> dict[str, float]
     parsed_at = time.perf_counter()
     graphs = link(parsed.facts)
     linked_at = time.perf_counter()
-    report = build_report(parsed, heuristics, graphs)
+    report = build_report(parsed, heuristics, graphs, recognize(graphs, heuristics))
     render_json(report, RenderOptions())
     elapsed = time.perf_counter() - start
     return {

@@ -138,9 +138,12 @@ def _run_with_progress(options: ScanOptions) -> Report:
             if stage == "parse":
                 progress.update(task, completed=done, total=total)
             else:
-                progress.update(task, description="linking", completed=done, total=None)
+                progress.update(task, description=_STAGE_LABELS.get(stage, stage), completed=done, total=None)
 
         return pipeline.run(options, advance)
+
+
+_STAGE_LABELS = {"link": "linking", "recognize": "recognizing"}
 
 
 def _write(text: str, output: Path | None) -> None:

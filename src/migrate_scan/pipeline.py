@@ -17,6 +17,7 @@ from migrate_scan.cache import FactsCache
 from migrate_scan.heuristics.loader import Heuristics, load_heuristics
 from migrate_scan.model.facts import FileFacts, FileSkipped, ParseResult, SkipReason
 from migrate_scan.model.graphs import LinkedGraphs
+from migrate_scan.model.inventory import Recognition
 from migrate_scan.model.report import (
     CallEdge,
     CallGraph,
@@ -34,6 +35,7 @@ from migrate_scan.stages.discover import DiscoveredFile, Discovery, DiscoverySet
 from migrate_scan.stages.frameworks import detect_frameworks
 from migrate_scan.stages.link import link
 from migrate_scan.stages.parse import ParseRequest
+from migrate_scan.stages.recognize import recognize
 from migrate_scan.workers import ParsePool
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -60,7 +62,10 @@ def run(options: ScanOptions, progress: ProgressCallback | None = None) -> Repor
     if progress is not None:
         progress("link", 0, 1)
     graphs = link(parsed.facts)
-    return build_report(parsed, heuristics, graphs, list_unresolved=options.list_unresolved)
+    if progress is not None:
+        progress("recognize", 0, 1)
+    recognition = recognize(graphs, heuristics)
+    return build_report(parsed, heuristics, graphs, recognition, list_unresolved=options.list_unresolved)
 
 
 def parse_tree(options: ScanOptions, heuristics: Heuristics, progress: ProgressCallback | None = None) -> ParsedTree:
@@ -130,7 +135,12 @@ def _read(discovery: Discovery, file: DiscoveredFile) -> bytes | FileSkipped:
 
 
 def build_report(
-    parsed: ParsedTree, heuristics: Heuristics, graphs: LinkedGraphs, *, list_unresolved: bool = False
+    parsed: ParsedTree,
+    heuristics: Heuristics,
+    graphs: LinkedGraphs,
+    recognition: Recognition,
+    *,
+    list_unresolved: bool = False,
 ) -> Report:
     """Assemble the schema-v1 report from the stages' outputs (sorted, deterministic)."""
     facts = list(parsed.facts)
@@ -155,6 +165,11 @@ def build_report(
         files=Files(analyzed=len(facts), skipped=[_skipped_entry(s) for s in parsed.skipped]),
         modules=sorted((_module_entry(f) for f in facts), key=lambda m: (m.file, m.name)),
         call_graph=_call_graph_entry(graphs, list_unresolved),
+        routes=recognition.routes,
+        jobs=recognition.jobs,
+        models=recognition.models,
+        realtime=recognition.realtime,
+        events=recognition.events,
     )
 
 

@@ -15,11 +15,14 @@ from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import get_args
 
 from pydantic import ValidationError
 
 from migrate_scan.errors import HeuristicsError
-from migrate_scan.heuristics.schema import FrameworkRule, Rule, RuleFile
+from migrate_scan.heuristics.schema import FrameworkRule, MatchKind, MatchRule, Rule, RuleFile
+
+_RULE_KINDS = frozenset({"framework", *get_args(MatchKind)})
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,15 @@ class Heuristics:
     def framework_rules(self) -> tuple[FrameworkRule, ...]:
         """Rules that detect frameworks from imports."""
         return tuple(r for r in self.rules if isinstance(r, FrameworkRule))
+
+    def matchers(self, kind: str) -> dict[str, MatchRule]:
+        """Qualified name → rule, for the match rules of one kind (the first rule wins a name)."""
+        table: dict[str, MatchRule] = {}
+        for rule in self.rules:
+            if isinstance(rule, MatchRule) and rule.kind == kind:
+                for name in rule.names:
+                    table.setdefault(name, rule)
+        return table
 
 
 def bundled_rules_dir() -> Traversable:
@@ -108,6 +120,11 @@ def _validate(label: str, data: bytes, errors: list[str]) -> RuleFile | None:
 
 def _field_path(location: tuple[int | str, ...]) -> str:
     text = ""
+    previous: int | str | None = None
     for part in location:
+        if isinstance(previous, int) and part in _RULE_KINDS:
+            previous = part
+            continue  # pydantic names the union member (the rule's kind); the user wrote no such field
+        previous = part
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text

@@ -7,7 +7,7 @@ field named. Doc fields (`summary`, `why`, `example`, `known_problems`,
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -38,7 +38,37 @@ class FrameworkRule(RuleDocs):
     )
 
 
-Rule = FrameworkRule
+MatchKind = Literal[
+    "app-object",
+    "route-decorator",
+    "route-registration",
+    "model-base",
+    "task-decorator",
+]
+
+
+class MatchRule(RuleDocs):
+    """Recognises a framework construct by the qualified names link resolved.
+
+    Recognizers compile these into lookup tables (qualified name → rule) and
+    never loop over rules. What a match means is the recognizer's code; what
+    it matches is this data.
+    """
+
+    kind: MatchKind = Field(description="What the names identify (the recognizer that consumes the rule).")
+    framework: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", description="Framework or ORM reported with the match.")
+    names: list[str] = Field(
+        min_length=1,
+        description="Fully qualified dotted names (`flask.Blueprint.route`); a match on any candidate counts.",
+    )
+    role: str = Field(default="", description="Role of the match, when the kind has several (app, blueprint, api).")
+    methods: list[str] = Field(
+        default_factory=list,
+        description="HTTP methods a shortcut implies (`flask.Blueprint.post` → POST); empty: from the code.",
+    )
+
+
+Rule = Annotated[FrameworkRule | MatchRule, Field(discriminator="kind")]
 
 
 class RuleFile(BaseModel):

@@ -63,6 +63,14 @@ class Resolver(Protocol):
         """The class's MRO after itself: internal symbols and external dotted names."""
         ...
 
+    def binding_site(self, scope: str, expr: Expr) -> str | None:
+        """The variable `expr` names, followed through imports (`shop.auth|bp`), or None."""
+        ...
+
+    def class_attribute(self, class_symbol: str, name: str) -> set[str]:
+        """What `instance.name` finds through the MRO (bound methods tagged `bnd:`)."""
+        ...
+
 
 @dataclass
 class LinkedGraphs:

@@ -132,6 +132,7 @@ class SymbolTable:
         # What each call's callee expression denotes at its last evaluation: final once solved.
         self.call_values: dict[int, tuple[str, ...]] = {}  # by id() of the CallFact
         self._exports: dict[str, set[str]] = {}  # module → its literal `__all__`
+        self._import_sites: dict[tuple[str, str], ImportFact] = {}  # (scope, bound name) → its import
         self._external_modules: set[str] = set()
         for facts in self.modules.values():
             self._declare_module(facts)
@@ -176,6 +177,7 @@ class SymbolTable:
                 scope.star_sources.append(fact.module)
             elif fact.bound_as:
                 scope.locals.add(fact.bound_as)
+                self._import_sites[(scope.symbol, fact.bound_as)] = fact
                 self._other_bindings.add((scope.symbol, fact.bound_as))
         for assignment in facts.assignments:
             scope = self._scope_of(module, assignment.scope)
@@ -967,6 +969,36 @@ class SymbolTable:
         return bases
 
     # -- what recognizers ask ----------------------------------------------------
+
+    def binding_site(self, scope: str, expr: Expr, depth: int = 0) -> str | None:
+        """The variable an expression names, followed through imports: `scope|name`.
+
+        `bp` imported from `shop.auth` where `bp = Blueprint(...)` is assigned
+        gives `shop.auth|bp` wherever it is used; a local of a function gives
+        `shop:create_app|app`. None when it is not a plain variable of ours.
+        """
+        if depth > 10:
+            return None
+        kind, name, children, _ = expr
+        if kind == ExprKind.ATTRIBUTE:
+            owners = self.values(scope, children[0])
+            modules = [v[4:] for v in owners if v.startswith("mod:")]
+            if len(modules) == 1 and modules[0] in self.modules:
+                return self.binding_site(modules[0], (ExprKind.NAME, name, (), ()), depth + 1)
+            return None
+        if kind != ExprKind.NAME:
+            return None
+        binding, where = self._find_binding(scope, str(name))
+        if binding != "local":
+            return None
+        imported = self._import_sites.get((where, str(name)))
+        if imported is None:
+            return f"{where}|{name}"
+        if imported.name is None or f"{imported.module}.{imported.name}" in self.modules:
+            return None
+        if imported.module not in self.modules:
+            return None
+        return self.binding_site(imported.module, (ExprKind.NAME, imported.name, (), ()), depth + 1)
 
     def class_attribute(self, class_symbol: str, name: str) -> set[str]:
         """What `instance.name` finds through the MRO (bound methods tagged `bnd:`)."""

@@ -1,0 +1,66 @@
+"""The recognize stage's output: what the application registers, with evidence.
+
+Entries are the report's own models (routes, jobs, models, real-time handlers,
+events), so later stages and renderers read them as they are. Registrations
+static reading could not follow are kept with their location, never guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from migrate_scan.model.ids import Location
+from migrate_scan.model.report import DataModel, Event, Job, Realtime, Route
+
+_Entry = TypeVar("_Entry", bound=BaseModel)
+
+
+@dataclass(frozen=True, slots=True)
+class UnresolvedRegistration:
+    """A registration whose target or path static reading could not determine."""
+
+    rule: str
+    location: Location
+    detail: str
+
+
+@dataclass
+class Recognition:
+    """Everything the recognizers found; `merged` sorts it for the report."""
+
+    routes: list[Route] = field(default_factory=list)
+    jobs: list[Job] = field(default_factory=list)
+    models: list[DataModel] = field(default_factory=list)
+    realtime: list[Realtime] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    unresolved: list[UnresolvedRegistration] = field(default_factory=list)
+
+    def extend(self, other: Recognition) -> None:
+        """Add another recognizer's findings."""
+        self.routes += other.routes
+        self.jobs += other.jobs
+        self.models += other.models
+        self.realtime += other.realtime
+        self.events += other.events
+        self.unresolved += other.unresolved
+
+    def sorted(self) -> Recognition:
+        """The same findings, duplicates dropped, in a stable order."""
+        return Recognition(
+            routes=_unique(self.routes, lambda r: (r.path, r.methods, r.handler, r.location.file, r.location.line)),
+            jobs=_unique(self.jobs, lambda j: (j.kind, j.name, j.handler, j.location.file, j.location.line)),
+            models=_unique(self.models, lambda m: (m.symbol, m.location.file, m.location.line)),
+            realtime=_unique(self.realtime, lambda r: (r.kind, r.handler, r.event or "", r.path or "")),
+            events=_unique(self.events, lambda e: (e.kind, e.signal, e.receiver, e.location.line)),
+            unresolved=sorted(set(self.unresolved), key=lambda u: (u.location.file, u.location.line, u.rule)),
+        )
+
+
+def _unique(entries: list[_Entry], order: Callable[[_Entry], Any]) -> list[_Entry]:
+    """Entries without duplicates (equal JSON), sorted by `order` then by their JSON."""
+    distinct = {entry.model_dump_json(): entry for entry in entries}
+    return [distinct[text] for text in sorted(distinct, key=lambda text: (order(distinct[text]), text))]

@@ -1,0 +1,399 @@
+"""Flask routes: app and blueprint objects, their prefixes, and every way a view is registered.
+
+Real apps spread one route over several files: the blueprint is made in a
+package `__init__`, its views decorated in `routes.py`, its `url_prefix` given
+by `app.register_blueprint` inside an app factory. Objects are identified by
+the variable that holds them (`binding_site`, followed through imports), so
+all three meet. Handled: `@x.route` and the `.get/.post/...` shortcuts,
+`add_url_rule` with functions and `View.as_view(...)`, `MethodView`/`View`
+classes (one route per HTTP method the class defines), nested blueprints,
+Flask-RESTful/RESTX `Api.add_resource` and namespaces. Error handlers and
+request hooks are not routes. A rule that is not a string literal is reported
+as unresolved, with its location.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from migrate_scan.heuristics.loader import Heuristics
+from migrate_scan.heuristics.schema import MatchRule
+from migrate_scan.model.facts import CallFact, Expr, ExprKind, FileFacts
+from migrate_scan.model.graphs import LinkedGraphs
+from migrate_scan.model.ids import Location
+from migrate_scan.model.inventory import Recognition, UnresolvedRegistration
+from migrate_scan.model.report import Evidence, Route
+from migrate_scan.stages.recognize.paths import flask_canonical, join_prefix
+
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+@dataclass
+class _Object:
+    """An app, blueprint, Api or namespace, by the variable that holds it."""
+
+    site: str
+    role: str
+    rule: MatchRule
+    prefix: str = ""
+    location: Location | None = None
+    parents: list[tuple[str, str | None]] = field(default_factory=list)  # (parent site, prefix given there)
+
+
+@dataclass
+class _Context:
+    graphs: LinkedGraphs
+    objects: dict[str, _Object]
+    decorators: dict[str, MatchRule]
+    registrations: dict[str, MatchRule]
+    object_rules: dict[str, MatchRule]
+    assigned: dict[str, tuple[str, Expr]] = field(default_factory=dict)  # site → (scope, value) of its assignment
+    found: Recognition = field(default_factory=Recognition)
+
+
+def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
+    """Find every Flask route the application registers."""
+    context = _Context(
+        graphs=graphs,
+        objects={},
+        decorators=heuristics.matchers("route-decorator"),
+        registrations=heuristics.matchers("route-registration"),
+        object_rules=heuristics.matchers("app-object"),
+    )
+    for facts in graphs.modules.values():
+        _find_objects(context, facts, context.object_rules)
+    if not context.objects:
+        return context.found
+    for facts in graphs.modules.values():
+        _find_nesting(context, facts)
+    for facts in graphs.modules.values():
+        _find_decorated_views(context, facts)
+        _find_registered_views(context, facts)
+    return context.found
+
+
+# -- objects and where they are mounted -------------------------------------------------
+
+
+def _scope_of(module: str, qualname: str) -> str:
+    return f"{module}:{qualname}" if qualname else module
+
+
+def _find_objects(context: _Context, facts: FileFacts, rules: dict[str, MatchRule]) -> None:
+    resolver = context.graphs.resolver
+    for assignment in facts.assignments:
+        value = assignment.value
+        if value is None or value[0] != ExprKind.CALL or len(assignment.targets) != 1:
+            continue
+        scope = _scope_of(facts.module, assignment.scope)
+        if assignment.targets[0][0] == ExprKind.NAME:
+            context.assigned.setdefault(f"{scope}|{assignment.targets[0][1]}", (scope, value))
+        rule = _first_match(resolver.qualified_names(scope, value[2][0]), rules)
+        if rule is None:
+            continue
+        site = resolver.binding_site(scope, assignment.targets[0])
+        if site is None:
+            continue
+        prefix = _string_argument(value, "url_prefix") or _string_argument(value, "prefix") or ""
+        location = Location(file=facts.path, line=assignment.line)
+        obj = _Object(site=site, role=rule.role, rule=rule, prefix=prefix, location=location)
+        context.objects.setdefault(site, obj)
+        if rule.role == "api" and len(value[2]) > 1:  # Api(app_or_blueprint)
+            parent = resolver.binding_site(scope, value[2][1])
+            if parent is not None:
+                obj.parents.append((parent, None))
+        elif rule.role == "api":
+            for name, argument in value[3]:
+                if name == "app":
+                    parent = resolver.binding_site(scope, argument)
+                    if parent is not None:
+                        obj.parents.append((parent, None))
+
+
+def _find_nesting(context: _Context, facts: FileFacts) -> None:
+    """`parent.register_blueprint(child, url_prefix=...)` and `api.add_namespace(ns, path=...)`; `api.init_app(app)`."""
+    for call, scope, owner, rule in _registration_calls(context, facts, ("blueprint", "namespace")):
+        arguments = call.call[2][1:]
+        if not arguments:
+            continue
+        child = context.graphs.resolver.binding_site(scope, arguments[0])
+        if child is None or child not in context.objects:
+            _unresolved(
+                context, rule, facts, call.line, "registered object is not a blueprint static reading can follow"
+            )
+            continue
+        keyword = "url_prefix" if rule.role == "blueprint" else "path"
+        prefix = _string_argument(call.call, keyword)
+        context.objects[child].parents.append((owner, prefix))
+    for call in facts.calls:
+        func = call.call[2][0]
+        if func[0] == ExprKind.ATTRIBUTE and func[1] == "init_app" and len(call.call[2]) > 1:
+            scope = _scope_of(facts.module, call.scope)
+            owner = context.graphs.resolver.binding_site(scope, func[2][0])
+            target = context.graphs.resolver.binding_site(scope, call.call[2][1])
+            if owner in context.objects and context.objects[owner].role == "api" and target is not None:
+                context.objects[owner].parents.append((target, None))
+
+
+def _mount_points(context: _Context, site: str, depth: int = 0) -> list[str]:
+    """Every URL prefix an object's routes get, through all the places it is mounted."""
+    obj = context.objects.get(site)
+    if obj is None or depth > 10:
+        return [""]
+    if obj.role == "app":
+        return [obj.prefix]
+    if not obj.parents:
+        return [obj.prefix]
+    prefixes = []
+    for parent, given in obj.parents:
+        own = obj.prefix if given is None else given
+        for outer in _mount_points(context, parent, depth + 1):
+            prefixes.append(join_prefix(outer, own))
+    return sorted(set(prefixes))
+
+
+# -- views --------------------------------------------------------------------------------
+
+
+def _find_decorated_views(context: _Context, facts: FileFacts) -> None:
+    resolver = context.graphs.resolver
+    for definition in facts.definitions:
+        if definition.kind == "lambda":
+            continue
+        scope = _scope_of(facts.module, definition.scope)
+        handler = f"{facts.module}:{definition.qualname}"
+        for decorator in definition.decorators:
+            if decorator[0] != ExprKind.CALL or decorator[2][0][0] != ExprKind.ATTRIBUTE:
+                continue
+            func = decorator[2][0]
+            rule = _first_match(resolver.qualified_names(scope, func), context.decorators)
+            if rule is None:
+                continue
+            owner = _owner(context, scope, func[2][0])
+            raw = _rule_argument(decorator)
+            location = Location(file=facts.path, line=definition.line)
+            if raw is None or owner is None:
+                _unresolved(context, rule, facts, definition.line, "route rule or owner is computed at run time")
+                continue
+            if definition.kind == "class":  # Flask-RESTX `@ns.route("/x")` on a Resource
+                _add_class_routes(context, owner, raw, handler, rule, location)
+                continue
+            methods = rule.methods or _methods_argument(decorator) or ["GET"]
+            _add_routes(context, owner, raw, methods, handler, None, rule, location)
+
+
+def _find_registered_views(context: _Context, facts: FileFacts) -> None:
+    for call, scope, owner, rule in _registration_calls(context, facts, ("url-rule", "resource")):
+        location = Location(file=facts.path, line=call.line)
+        if rule.role == "url-rule":
+            _add_url_rule(context, call, scope, owner, rule, location)
+        else:
+            _add_resource(context, call, scope, owner, rule, location)
+
+
+def _add_url_rule(
+    context: _Context, call: CallFact, scope: str, owner: str, rule: MatchRule, location: Location
+) -> None:
+    expr = call.call
+    raw = _rule_argument(expr)
+    view = _keyword(expr, "view_func")
+    if view is None and len(expr[2]) > 3:
+        view = expr[2][3]
+    if raw is None or view is None:
+        _unresolved(context, rule, location, "add_url_rule without a literal rule or a view function")
+        return
+    resolver = context.graphs.resolver
+    methods = _methods_argument(expr)
+    if view[0] == ExprKind.NAME:  # `view = SomeView.as_view("name")` first, then `view_func=view`
+        site = resolver.binding_site(scope, view)
+        if site in context.assigned:
+            scope, view = context.assigned[site]
+    if view[0] == ExprKind.CALL and view[2][0][0] == ExprKind.ATTRIBUTE and view[2][0][1] == "as_view":
+        classes = [v[4:] for v in resolver.values(scope, view[2][0][2][0]) if v.startswith("cls:")]
+        if not classes:
+            _unresolved(context, rule, location, "as_view() on a class static reading cannot follow")
+        for class_symbol in classes:
+            _add_class_routes(context, owner, raw, class_symbol, rule, location, methods)
+        return
+    functions = _functions(resolver.values(scope, view))
+    if not functions:
+        _unresolved(context, rule, location, "view function static reading cannot follow")
+    for handler in functions:
+        _add_routes(context, owner, raw, methods or ["GET"], handler, None, rule, location)
+
+
+def _add_resource(
+    context: _Context, call: CallFact, scope: str, owner: str, rule: MatchRule, location: Location
+) -> None:
+    expr = call.call
+    arguments = expr[2][1:]
+    if not arguments:
+        return
+    classes = [v[4:] for v in context.graphs.resolver.values(scope, arguments[0]) if v.startswith("cls:")]
+    paths = [a[1] for a in arguments[1:] if a[0] == ExprKind.CONSTANT and isinstance(a[1], str)]
+    if not classes or not paths:
+        _unresolved(context, rule, location, "add_resource with a resource or path static reading cannot follow")
+        return
+    for class_symbol in classes:
+        for raw in paths:
+            _add_class_routes(context, owner, raw, class_symbol, rule, location)
+
+
+def _add_class_routes(
+    context: _Context,
+    owner: str,
+    raw: str,
+    class_symbol: str,
+    rule: MatchRule,
+    location: Location,
+    methods: list[str] | None = None,
+) -> None:
+    """One route per HTTP method a class-based view or resource defines (through its MRO)."""
+    resolver = context.graphs.resolver
+    handled = []
+    for method in HTTP_METHODS:
+        if methods and method.upper() not in methods:
+            continue
+        handled += [(method, handler) for handler in _functions(resolver.class_attribute(class_symbol, method))]
+    if not handled:  # a plain View: dispatch_request serves the methods it declares
+        for handler in _functions(resolver.class_attribute(class_symbol, "dispatch_request")):
+            handled += [(method.lower(), handler) for method in methods or ["GET"]]
+    for method, handler in handled:
+        _add_routes(context, owner, raw, [method.upper()], handler, method, rule, location)
+
+
+def _add_routes(
+    context: _Context,
+    owner: str,
+    raw: str,
+    methods: list[str],
+    handler: str,
+    action: str | None,
+    rule: MatchRule,
+    location: Location,
+) -> None:
+    obj = context.objects.get(owner)
+    if obj is None:
+        return
+    framework = "flask-restful" if obj.role in ("api", "namespace") else rule.framework
+    evidence = [Evidence(rule=rule.id, locations=[location])]
+    if obj.location is not None:
+        evidence.append(Evidence(rule=obj.rule.id, locations=[obj.location]))
+    for prefix in _mount_points(context, owner):
+        full = join_prefix(prefix, raw)
+        context.found.routes.append(
+            Route(
+                methods=sorted({m.upper() for m in methods}),
+                path=flask_canonical(full),
+                raw_path=full,
+                handler=handler,
+                action=action,
+                framework=framework,
+                location=location,
+                evidence=evidence,
+            )
+        )
+
+
+# -- expressions ----------------------------------------------------------------------------
+
+
+def _registration_calls(
+    context: _Context, facts: FileFacts, roles: tuple[str, ...]
+) -> Iterator[tuple[CallFact, str, str, MatchRule]]:
+    resolver = context.graphs.resolver
+    for call in facts.calls:
+        func = call.call[2][0]
+        if func[0] != ExprKind.ATTRIBUTE:
+            continue
+        scope = _scope_of(facts.module, call.scope)
+        rule = _first_match(resolver.qualified_names(scope, func), context.registrations)
+        if rule is None or rule.role not in roles:
+            continue
+        owner = _owner(context, scope, func[2][0])
+        if owner is None:
+            _unresolved(context, rule, facts, call.line, "registered on an object static reading cannot follow")
+            continue
+        yield call, scope, owner, rule
+
+
+_ANY_APP = "<the Flask application>"
+
+
+def _owner(context: _Context, scope: str, expr: Expr) -> str | None:
+    """The object a registration or decorator is made on.
+
+    A variable we saw assigned; else, when all static reading knows is that
+    it is a Flask application (`def register_blueprints(app): app.register_blueprint(...)`),
+    the application: routes on it take no prefix.
+    """
+    resolver = context.graphs.resolver
+    site = resolver.binding_site(scope, expr)
+    if site is not None and site in context.objects:
+        return site
+    for name in resolver.qualified_names(scope, expr):
+        rule = context.object_rules.get(name)
+        if rule is not None and rule.role == "app":
+            context.objects.setdefault(_ANY_APP, _Object(site=_ANY_APP, role="app", rule=rule))
+            return _ANY_APP
+    return None
+
+
+def _functions(values: object) -> list[str]:
+    """The functions among symbol-table values; behind our own decorators' wrappers, the function itself."""
+    found = set()
+    for value in values:  # type: ignore[attr-defined]
+        if value.startswith(("def:", "bnd:")):
+            found.add(value[4:])
+        elif value.startswith("wrap:"):
+            found.add(value[5:].split("|")[-1])
+    return sorted(found)
+
+
+def _first_match(names: tuple[str, ...], table: dict[str, MatchRule]) -> MatchRule | None:
+    for name in names:
+        rule = table.get(name)
+        if rule is not None:
+            return rule
+    return None
+
+
+def _keyword(call: Expr, name: str) -> Expr | None:
+    for keyword, value in call[3]:
+        if keyword == name:
+            return value
+    return None
+
+
+def _string_argument(call: Expr, name: str) -> str | None:
+    value = _keyword(call, name)
+    if value is not None and value[0] == ExprKind.CONSTANT and isinstance(value[1], str):
+        return value[1]
+    return None
+
+
+def _rule_argument(call: Expr) -> str | None:
+    """The URL rule: first positional argument or `rule=`, when it is a string literal."""
+    arguments = call[2][1:]
+    value = arguments[0] if arguments else _keyword(call, "rule")
+    if value is not None and value[0] == ExprKind.CONSTANT and isinstance(value[1], str):
+        return value[1]
+    return None
+
+
+def _methods_argument(call: Expr) -> list[str]:
+    value = _keyword(call, "methods")
+    if value is None or value[0] not in (ExprKind.LIST, ExprKind.TUPLE, ExprKind.SET):
+        return []
+    return [str(c[1]).upper() for c in value[2] if c[0] == ExprKind.CONSTANT and isinstance(c[1], str)]
+
+
+def _unresolved(
+    context: _Context, rule: MatchRule, where: FileFacts | Location, line: int | str, detail: str | None = None
+) -> None:
+    if isinstance(where, Location):  # called as (rule, location, detail)
+        location, text = where, str(line)
+    else:
+        location, text = Location(file=where.path, line=int(line)), str(detail)
+    context.found.unresolved.append(UnresolvedRegistration(rule=rule.id, location=location, detail=text))
