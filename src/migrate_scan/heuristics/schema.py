@@ -44,6 +44,19 @@ MatchKind = Literal[
     "route-registration",
     "model-base",
     "task-decorator",
+    "realtime-base",
+    "realtime-decorator",
+    "realtime-registration",
+    "signal-decorator",
+    "signal-object",
+    "signal-builtin",
+    "signal-listen",
+    "url-pattern",
+    "url-include",
+    "url-router",
+    "view-class",
+    "view-decorator",
+    "viewset-action",
 ]
 
 

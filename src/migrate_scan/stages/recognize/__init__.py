@@ -13,11 +13,15 @@ from collections.abc import Callable
 from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.inventory import Recognition
-from migrate_scan.stages.recognize import flask
+from migrate_scan.stages.recognize import events, flask, realtime
 
 Recognizer = Callable[[LinkedGraphs, Heuristics], Recognition]
 
-RECOGNIZERS: tuple[tuple[str, Recognizer], ...] = (("flask", flask.recognize),)
+RECOGNIZERS: tuple[tuple[str, Recognizer], ...] = (
+    ("flask", flask.recognize),
+    ("realtime", realtime.recognize),
+    ("events", events.recognize),
+)
 
 
 def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:

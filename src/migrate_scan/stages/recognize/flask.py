@@ -24,6 +24,7 @@ from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition, UnresolvedRegistration
 from migrate_scan.model.report import Evidence, Route
+from migrate_scan.stages.recognize.expressions import first_match, functions_of, keyword, scope_of, string_of
 from migrate_scan.stages.recognize.paths import flask_canonical, join_prefix
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
@@ -76,20 +77,16 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
 # -- objects and where they are mounted -------------------------------------------------
 
 
-def _scope_of(module: str, qualname: str) -> str:
-    return f"{module}:{qualname}" if qualname else module
-
-
 def _find_objects(context: _Context, facts: FileFacts, rules: dict[str, MatchRule]) -> None:
     resolver = context.graphs.resolver
     for assignment in facts.assignments:
         value = assignment.value
         if value is None or value[0] != ExprKind.CALL or len(assignment.targets) != 1:
             continue
-        scope = _scope_of(facts.module, assignment.scope)
+        scope = scope_of(facts.module, assignment.scope)
         if assignment.targets[0][0] == ExprKind.NAME:
             context.assigned.setdefault(f"{scope}|{assignment.targets[0][1]}", (scope, value))
-        rule = _first_match(resolver.qualified_names(scope, value[2][0]), rules)
+        rule = first_match(resolver.qualified_names(scope, value[2][0]), rules)
         if rule is None:
             continue
         site = resolver.binding_site(scope, assignment.targets[0])
@@ -129,7 +126,7 @@ def _find_nesting(context: _Context, facts: FileFacts) -> None:
     for call in facts.calls:
         func = call.call[2][0]
         if func[0] == ExprKind.ATTRIBUTE and func[1] == "init_app" and len(call.call[2]) > 1:
-            scope = _scope_of(facts.module, call.scope)
+            scope = scope_of(facts.module, call.scope)
             owner = context.graphs.resolver.binding_site(scope, func[2][0])
             target = context.graphs.resolver.binding_site(scope, call.call[2][1])
             if owner in context.objects and context.objects[owner].role == "api" and target is not None:
@@ -161,13 +158,13 @@ def _find_decorated_views(context: _Context, facts: FileFacts) -> None:
     for definition in facts.definitions:
         if definition.kind == "lambda":
             continue
-        scope = _scope_of(facts.module, definition.scope)
+        scope = scope_of(facts.module, definition.scope)
         handler = f"{facts.module}:{definition.qualname}"
         for decorator in definition.decorators:
             if decorator[0] != ExprKind.CALL or decorator[2][0][0] != ExprKind.ATTRIBUTE:
                 continue
             func = decorator[2][0]
-            rule = _first_match(resolver.qualified_names(scope, func), context.decorators)
+            rule = first_match(resolver.qualified_names(scope, func), context.decorators)
             if rule is None:
                 continue
             owner = _owner(context, scope, func[2][0])
@@ -197,7 +194,7 @@ def _add_url_rule(
 ) -> None:
     expr = call.call
     raw = _rule_argument(expr)
-    view = _keyword(expr, "view_func")
+    view = keyword(expr, "view_func")
     if view is None and len(expr[2]) > 3:
         view = expr[2][3]
     if raw is None or view is None:
@@ -216,7 +213,7 @@ def _add_url_rule(
         for class_symbol in classes:
             _add_class_routes(context, owner, raw, class_symbol, rule, location, methods)
         return
-    functions = _functions(resolver.values(scope, view))
+    functions = functions_of(resolver.values(scope, view))
     if not functions:
         _unresolved(context, rule, location, "view function static reading cannot follow")
     for handler in functions:
@@ -255,9 +252,9 @@ def _add_class_routes(
     for method in HTTP_METHODS:
         if methods and method.upper() not in methods:
             continue
-        handled += [(method, handler) for handler in _functions(resolver.class_attribute(class_symbol, method))]
+        handled += [(method, handler) for handler in functions_of(resolver.class_attribute(class_symbol, method))]
     if not handled:  # a plain View: dispatch_request serves the methods it declares
-        for handler in _functions(resolver.class_attribute(class_symbol, "dispatch_request")):
+        for handler in functions_of(resolver.class_attribute(class_symbol, "dispatch_request")):
             handled += [(method.lower(), handler) for method in methods or ["GET"]]
     for method, handler in handled:
         _add_routes(context, owner, raw, [method.upper()], handler, method, rule, location)
@@ -307,8 +304,8 @@ def _registration_calls(
         func = call.call[2][0]
         if func[0] != ExprKind.ATTRIBUTE:
             continue
-        scope = _scope_of(facts.module, call.scope)
-        rule = _first_match(resolver.qualified_names(scope, func), context.registrations)
+        scope = scope_of(facts.module, call.scope)
+        rule = first_match(resolver.qualified_names(scope, func), context.registrations)
         if rule is None or rule.role not in roles:
             continue
         owner = _owner(context, scope, func[2][0])
@@ -340,50 +337,18 @@ def _owner(context: _Context, scope: str, expr: Expr) -> str | None:
     return None
 
 
-def _functions(values: object) -> list[str]:
-    """The functions among symbol-table values; behind our own decorators' wrappers, the function itself."""
-    found = set()
-    for value in values:  # type: ignore[attr-defined]
-        if value.startswith(("def:", "bnd:")):
-            found.add(value[4:])
-        elif value.startswith("wrap:"):
-            found.add(value[5:].split("|")[-1])
-    return sorted(found)
-
-
-def _first_match(names: tuple[str, ...], table: dict[str, MatchRule]) -> MatchRule | None:
-    for name in names:
-        rule = table.get(name)
-        if rule is not None:
-            return rule
-    return None
-
-
-def _keyword(call: Expr, name: str) -> Expr | None:
-    for keyword, value in call[3]:
-        if keyword == name:
-            return value
-    return None
-
-
 def _string_argument(call: Expr, name: str) -> str | None:
-    value = _keyword(call, name)
-    if value is not None and value[0] == ExprKind.CONSTANT and isinstance(value[1], str):
-        return value[1]
-    return None
+    return string_of(keyword(call, name))
 
 
 def _rule_argument(call: Expr) -> str | None:
     """The URL rule: first positional argument or `rule=`, when it is a string literal."""
     arguments = call[2][1:]
-    value = arguments[0] if arguments else _keyword(call, "rule")
-    if value is not None and value[0] == ExprKind.CONSTANT and isinstance(value[1], str):
-        return value[1]
-    return None
+    return string_of(arguments[0] if arguments else keyword(call, "rule"))
 
 
 def _methods_argument(call: Expr) -> list[str]:
-    value = _keyword(call, "methods")
+    value = keyword(call, "methods")
     if value is None or value[0] not in (ExprKind.LIST, ExprKind.TUPLE, ExprKind.SET):
         return []
     return [str(c[1]).upper() for c in value[2] if c[0] == ExprKind.CONSTANT and isinstance(c[1], str)]

@@ -1,0 +1,161 @@
+"""In-process events: who receives which signal (Django, blinker, SQLAlchemy).
+
+A signal is named by what it is: Django's built-ins by their import path
+(`django.db.models.signals.post_save`), our own `Signal()`/blinker objects by
+the variable holding them (`escalations.signals:ticket_escalated`). Receivers
+come from `@receiver(signal or [signals], sender=...)`, `signal.connect(handler,
+sender=...)` (also `@signal.connect` as a decorator), `@event.listens_for(...)`
+and `event.listen(...)`.
+"""
+
+from __future__ import annotations
+
+from migrate_scan.heuristics.loader import Heuristics
+from migrate_scan.heuristics.schema import MatchRule
+from migrate_scan.model.facts import Expr, ExprKind, FileFacts, dotted_name
+from migrate_scan.model.graphs import LinkedGraphs
+from migrate_scan.model.ids import Location
+from migrate_scan.model.inventory import Recognition
+from migrate_scan.model.report import Event
+from migrate_scan.stages.recognize.expressions import argument, first_match, functions_of, keyword, scope_of, string_of
+
+
+def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
+    """Find every signal receiver and event listener."""
+    found = Recognition()
+    signals = _SignalNamer(graphs, heuristics)
+    decorators = heuristics.matchers("signal-decorator")
+    listens = heuristics.matchers("signal-listen")
+    for facts in graphs.modules.values():
+        _decorated_receivers(graphs, signals, decorators, facts, found)
+        _connected_receivers(graphs, signals, listens, facts, found)
+    return found
+
+
+class _SignalNamer:
+    """Tells whether an expression is a signal, and names it."""
+
+    def __init__(self, graphs: LinkedGraphs, heuristics: Heuristics) -> None:
+        self.resolver = graphs.resolver
+        self.builtins = heuristics.matchers("signal-builtin")
+        self.objects = heuristics.matchers("signal-object")
+        self.sites: dict[str, MatchRule] = {}
+        for facts in graphs.modules.values():
+            for assignment in facts.assignments:
+                value = assignment.value
+                if value is None or value[0] != ExprKind.CALL or len(assignment.targets) != 1:
+                    continue
+                scope = scope_of(facts.module, assignment.scope)
+                rule = first_match(self.resolver.qualified_names(scope, value[2][0]), self.objects)
+                site = self.resolver.binding_site(scope, assignment.targets[0]) if rule else None
+                if rule is not None and site is not None:
+                    self.sites[site] = rule
+
+    def name(self, scope: str, expr: Expr) -> tuple[str, str] | None:
+        """(signal name, kind) of a signal expression, or None if it is not a signal."""
+        site = self.resolver.binding_site(scope, expr)
+        if site in self.sites:
+            return site.replace("|", ":", 1), self.sites[site].framework
+        for name in self.resolver.qualified_names(scope, expr):
+            rule = self.builtins.get(name)
+            if rule is not None:
+                return name, rule.framework
+        return None
+
+
+def _sender(graphs: LinkedGraphs, scope: str, call: Expr) -> str | None:
+    sender = keyword(call, "sender")
+    if sender is None:
+        return None
+    text = string_of(sender)
+    if text is not None:
+        return text  # Django's lazy "app_label.Model" form, as written
+    classes = sorted(v[4:] for v in graphs.resolver.values(scope, sender) if v.startswith("cls:"))
+    if classes:
+        return classes[0]
+    return dotted_name(sender) or "?"
+
+
+def _decorated_receivers(
+    graphs: LinkedGraphs, signals: _SignalNamer, decorators: dict[str, MatchRule], facts: FileFacts, found: Recognition
+) -> None:
+    for definition in facts.definitions:
+        scope = scope_of(facts.module, definition.scope)
+        receiver = f"{facts.module}:{definition.qualname}"
+        location = Location(file=facts.path, line=definition.line)
+        for decorator in definition.decorators:
+            if decorator[0] != ExprKind.CALL:
+                continue
+            func = decorator[2][0]
+            rule = first_match(graphs.resolver.qualified_names(scope, func), decorators)
+            if rule is not None:
+                target = argument(decorator, 0, "signal")
+                sender = _sender(graphs, scope, decorator)
+                for signal_expr in _each(target):
+                    if rule.framework == "sqlalchemy-event":
+                        event_name = string_of(argument(decorator, 1, "identifier")) or "?"
+                        owner = graphs.resolver.qualified_names(scope, signal_expr)
+                        signal = f"{owner[0] if owner else '?'}:{event_name}"
+                        found.events.append(
+                            Event(kind=rule.framework, signal=signal, receiver=receiver, location=location)
+                        )
+                        continue
+                    named = signals.name(scope, signal_expr)
+                    if named is not None:
+                        found.events.append(
+                            Event(kind=named[1], signal=named[0], sender=sender, receiver=receiver, location=location)
+                        )
+            elif func[0] == ExprKind.ATTRIBUTE and func[1] == "connect":  # `@signal.connect` / `@signal.connect_via(x)`
+                named = signals.name(scope, func[2][0])
+                if named is not None:
+                    event = Event(
+                        kind=named[1],
+                        signal=named[0],
+                        sender=_sender(graphs, scope, decorator),
+                        receiver=receiver,
+                        location=location,
+                    )
+                    found.events.append(event)
+        for decorator in definition.decorators:  # bare `@signal.connect`
+            if decorator[0] == ExprKind.ATTRIBUTE and decorator[1] == "connect":
+                named = signals.name(scope, decorator[2][0])
+                if named is not None:
+                    found.events.append(Event(kind=named[1], signal=named[0], receiver=receiver, location=location))
+
+
+def _connected_receivers(
+    graphs: LinkedGraphs, signals: _SignalNamer, listens: dict[str, MatchRule], facts: FileFacts, found: Recognition
+) -> None:
+    resolver = graphs.resolver
+    for call in facts.calls:
+        scope = scope_of(facts.module, call.scope)
+        func = call.call[2][0]
+        location = Location(file=facts.path, line=call.line)
+        listen = first_match(resolver.qualified_names(scope, func), listens)
+        if listen is not None:  # event.listen(target, "after_insert", handler)
+            target, name, handler = (argument(call.call, i) for i in range(3))
+            owner = resolver.qualified_names(scope, target) if target is not None else ()
+            signal = f"{owner[0] if owner else '?'}:{string_of(name) or '?'}"
+            for receiver in functions_of(resolver.values(scope, handler)) if handler is not None else []:
+                found.events.append(Event(kind=listen.framework, signal=signal, receiver=receiver, location=location))
+            continue
+        if func[0] != ExprKind.ATTRIBUTE or func[1] != "connect":
+            continue
+        named = signals.name(scope, func[2][0])
+        handler = argument(call.call, 0, "receiver")
+        if named is None or handler is None:
+            continue
+        sender = _sender(graphs, scope, call.call)
+        for receiver in functions_of(resolver.values(scope, handler)):
+            found.events.append(
+                Event(kind=named[1], signal=named[0], sender=sender, receiver=receiver, location=location)
+            )
+
+
+def _each(expr: Expr | None) -> list[Expr]:
+    """A receiver's signal argument: one expression, or each of a list/tuple of them."""
+    if expr is None:
+        return []
+    if expr[0] in (ExprKind.LIST, ExprKind.TUPLE):
+        return [child for child in expr[2] if child[0] != ExprKind.TRUNCATED]
+    return [expr]

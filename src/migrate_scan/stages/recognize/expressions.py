@@ -1,0 +1,56 @@
+"""Reading call expressions and rule tables: what every recognizer needs from the facts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from migrate_scan.heuristics.schema import MatchRule
+from migrate_scan.model.facts import Expr, ExprKind
+
+
+def scope_of(module: str, qualname: str) -> str:
+    """The symbol of the scope a fact sits in ('' qualname = the module body)."""
+    return f"{module}:{qualname}" if qualname else module
+
+
+def first_match(names: Iterable[str], table: dict[str, MatchRule]) -> MatchRule | None:
+    """The rule of the first qualified name found in a compiled table."""
+    for name in names:
+        rule = table.get(name)
+        if rule is not None:
+            return rule
+    return None
+
+
+def keyword(call: Expr, name: str) -> Expr | None:
+    """A call's keyword argument, if given."""
+    for given, value in call[3]:
+        if given == name:
+            return value
+    return None
+
+
+def argument(call: Expr, position: int, name: str | None = None) -> Expr | None:
+    """A call's argument by position (0 = first after the function) or, failing that, by keyword."""
+    arguments = call[2][1:]
+    if position < len(arguments) and arguments[position][0] != ExprKind.STARRED:
+        return arguments[position]
+    return keyword(call, name) if name else None
+
+
+def string_of(expr: Expr | None) -> str | None:
+    """The value of a string literal, else None."""
+    if expr is not None and expr[0] == ExprKind.CONSTANT and isinstance(expr[1], str):
+        return expr[1]
+    return None
+
+
+def functions_of(values: Iterable[str]) -> list[str]:
+    """The functions among symbol-table values; behind our own decorators' wrappers, the function itself."""
+    found = set()
+    for value in values:
+        if value.startswith(("def:", "bnd:")):
+            found.add(value[4:])
+        elif value.startswith("wrap:"):
+            found.add(value[5:].split("|")[-1])
+    return sorted(found)

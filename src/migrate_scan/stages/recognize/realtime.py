@@ -1,0 +1,104 @@
+"""Real-time handlers: Channels consumers (and their WebSocket routes) and Flask-SocketIO events.
+
+A consumer is a class whose MRO reaches a Channels consumer base; its paths
+come from `path(...)`/`re_path(...)` entries whose view is `Consumer.as_asgi()`
+(in `websocket_urlpatterns` or any list a `URLRouter` takes). A consumer no
+route mentions is still reported, without a path. Socket.IO handlers come
+from `@socketio.on(event, namespace=...)` and `socketio.on_event(...)`.
+"""
+
+from __future__ import annotations
+
+from migrate_scan.heuristics.loader import Heuristics
+from migrate_scan.model.facts import ExprKind, FileFacts
+from migrate_scan.model.graphs import LinkedGraphs
+from migrate_scan.model.ids import Location
+from migrate_scan.model.inventory import Recognition
+from migrate_scan.model.report import Realtime
+from migrate_scan.stages.recognize.expressions import argument, first_match, functions_of, keyword, scope_of, string_of
+from migrate_scan.stages.recognize.paths import django_canonical
+
+
+def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
+    """Find Channels consumers with their paths, and Socket.IO event handlers."""
+    found = Recognition()
+    bases = heuristics.matchers("realtime-base")
+    consumers = _consumers(graphs, bases)
+    routed: set[str] = set()
+    for facts in graphs.modules.values():
+        routed |= _consumer_routes(graphs, heuristics, facts, consumers, found)
+        _socketio_handlers(graphs, heuristics, facts, found)
+    for symbol, location in sorted(consumers.items()):
+        if symbol not in routed:
+            found.realtime.append(Realtime(kind="channels-consumer", handler=symbol, location=location))
+    return found
+
+
+def _consumers(graphs: LinkedGraphs, bases: dict[str, object]) -> dict[str, Location]:
+    consumers = {}
+    for symbol, definition in graphs.definitions.items():
+        if definition.fact.kind == "class" and any(a in bases for a in graphs.resolver.ancestors(symbol)):
+            consumers[symbol] = Location(file=definition.file, line=definition.fact.line)
+    return consumers
+
+
+def _consumer_routes(
+    graphs: LinkedGraphs, heuristics: Heuristics, facts: FileFacts, consumers: dict[str, Location], found: Recognition
+) -> set[str]:
+    routes = {n: r for n, r in heuristics.matchers("realtime-registration").items() if r.role == "route"}
+    routed = set()
+    for call in facts.calls:
+        scope = scope_of(facts.module, call.scope)
+        func = call.call[2][0]
+        if first_match(graphs.resolver.qualified_names(scope, func), routes) is None:
+            continue
+        raw = string_of(argument(call.call, 0, "route"))
+        view = argument(call.call, 1, "view")
+        if raw is None or view is None or view[0] != ExprKind.CALL or view[2][0][0] != ExprKind.ATTRIBUTE:
+            continue
+        if view[2][0][1] not in ("as_asgi", "as_view"):
+            continue
+        for value in graphs.resolver.values(scope, view[2][0][2][0]):
+            symbol = value[4:]
+            if value.startswith("cls:") and symbol in consumers:
+                is_regex = func[1] in ("re_path", "url") if func[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE) else False
+                path = django_canonical(raw, is_regex=bool(is_regex))
+                location = Location(file=facts.path, line=call.line)
+                found.realtime.append(Realtime(kind="channels-consumer", handler=symbol, path=path, location=location))
+                routed.add(symbol)
+    return routed
+
+
+def _socketio_handlers(graphs: LinkedGraphs, heuristics: Heuristics, facts: FileFacts, found: Recognition) -> None:
+    decorators = heuristics.matchers("realtime-decorator")
+    registrations = {n: r for n, r in heuristics.matchers("realtime-registration").items() if r.role == "event"}
+    resolver = graphs.resolver
+    for definition in facts.definitions:
+        scope = scope_of(facts.module, definition.scope)
+        for decorator in definition.decorators:
+            func = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
+            if first_match(resolver.qualified_names(scope, func), decorators) is None:
+                continue
+            event = string_of(argument(decorator, 0, "message")) if decorator[0] == ExprKind.CALL else None
+            namespace = string_of(keyword(decorator, "namespace")) if decorator[0] == ExprKind.CALL else None
+            found.realtime.append(
+                Realtime(
+                    kind="socketio-event",
+                    handler=f"{facts.module}:{definition.qualname}",
+                    event=event or definition.name,
+                    path=namespace or "/",
+                    location=Location(file=facts.path, line=definition.line),
+                )
+            )
+    for call in facts.calls:
+        scope = scope_of(facts.module, call.scope)
+        if first_match(resolver.qualified_names(scope, call.call[2][0]), registrations) is None:
+            continue
+        event = string_of(argument(call.call, 0, "message"))
+        handler = argument(call.call, 1, "handler")
+        namespace = string_of(keyword(call.call, "namespace"))
+        for symbol in functions_of(resolver.values(scope, handler)) if handler is not None else []:
+            location = Location(file=facts.path, line=call.line)
+            found.realtime.append(
+                Realtime(kind="socketio-event", handler=symbol, event=event, path=namespace or "/", location=location)
+            )
