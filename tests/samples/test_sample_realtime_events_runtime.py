@@ -57,7 +57,8 @@ def function_of(entry):
     return f"{target.__module__}:{target.__qualname__}"
 
 receivers = []
-named = {f"django.db.models.signals.{n}": getattr(model_signals, n) for n in ("pre_save", "post_save", "post_delete", "m2m_changed")}
+names = ("pre_save", "post_save", "post_delete", "m2m_changed")
+named = {f"django.db.models.signals.{n}": getattr(model_signals, n) for n in names}
 named.update({"escalations.signals:ticket_escalated": custom.ticket_escalated})
 for name, signal in named.items():
     for entry in signal.receivers:
@@ -70,8 +71,8 @@ while not hasattr(router, "routes"):  # through the middleware stack down to the
     router = getattr(router, "inner", None) or getattr(router, "application")
 for pattern in router.routes:
     consumer = pattern.callback.consumer_class
-    routes.append([str(pattern.pattern), hasattr(pattern.pattern, "regex") and type(pattern.pattern).__name__ == "RegexPattern",
-                   f"{consumer.__module__}:{consumer.__qualname__}"])
+    is_regex = type(pattern.pattern).__name__ == "RegexPattern"
+    routes.append([str(pattern.pattern), is_regex, f"{consumer.__module__}:{consumer.__qualname__}"])
 print(json.dumps({"receivers": receivers, "routes": routes}))
 """
 

@@ -301,6 +301,7 @@ def test_function_level_assignments_only_for_simple_targets() -> None:
     assert [(a.line, a.scope, a.targets) for a in facts.assignments] == [
         (2, "f", (name("x"),)),
         (3, "f", (dotted("self.y"),)),
+        (5, "f", (dotted("a.b.c"),)),  # configuration on an attribute chain (`celery.conf.beat_schedule = ...`)
     ]
 
 

@@ -108,6 +108,13 @@ class Job(_Model):
     schedule: str | None = None
     location: Location
     evidence: list[Evidence] = Field(default_factory=list)
+    task: str | None = Field(default=None, description="celery-periodic: the registered name of the task it runs.")
+    time_limit: float | None = Field(default=None, description="Hard time limit in seconds, if declared.")
+    soft_time_limit: float | None = Field(default=None, description="Soft time limit in seconds, if declared.")
+    max_retries: int | None = Field(default=None, description="Retries allowed, if declared.")
+    steps: list[str] = Field(
+        default_factory=list, description="celery-workflow: the tasks the canvas composes, in source order."
+    )
 
 
 class Relation(_Model):
@@ -115,6 +122,7 @@ class Relation(_Model):
 
     kind: str = Field(description="foreign-key, one-to-one, many-to-many, relationship, ...")
     target: str = Field(description="Symbol of the target model, or the unresolved spelling.")
+    field: str | None = Field(default=None, description="The attribute that declares the relation.")
 
 
 class DataModel(_Model):
@@ -126,6 +134,9 @@ class DataModel(_Model):
     table: str | None = None
     relations: list[Relation] = Field(default_factory=list)
     location: Location
+    abstract: bool = Field(default=False, description="An abstract base: no table of its own.")
+    proxy: bool = Field(default=False, description="A Django proxy model: the table of its concrete parent.")
+    parent: str | None = Field(default=None, description="Concrete parent model (multi-table or proxy inheritance).")
 
 
 class Realtime(_Model):

@@ -13,14 +13,17 @@ from collections.abc import Callable
 from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.inventory import Recognition
-from migrate_scan.stages.recognize import events, flask, realtime
+from migrate_scan.stages.recognize import django, events, flask, jobs, models, realtime
 
 Recognizer = Callable[[LinkedGraphs, Heuristics], Recognition]
 
 RECOGNIZERS: tuple[tuple[str, Recognizer], ...] = (
     ("flask", flask.recognize),
+    ("django", django.recognize),
     ("realtime", realtime.recognize),
     ("events", events.recognize),
+    ("models", models.recognize),
+    ("jobs", jobs.recognize),
 )
 
 

@@ -1,0 +1,753 @@
+"""Django and Django REST framework routes: the URLconf tree from ROOT_URLCONF down.
+
+The root is the module named by `ROOT_URLCONF = "x.urls"` in any module (the
+settings); without one, every module with `urlpatterns` that no other module
+includes. From the root, `urlpatterns` is read as Django builds it: list
+literals, `+=`, `.append`/`.extend`, concatenations and names of other lists
+(followed through imports); `path`, `re_path` and legacy `url` entries;
+`include("dotted.module")`, `include(list)`, `include((patterns, app_name),
+namespace=...)` with the prefixes applied down the chain; DRF routers
+(`include(router.urls)`, `urlpatterns += router.urls`).
+
+Views:
+- `View.as_view()`: one route per HTTP method the class has through its MRO:
+  methods the project's classes define (handler where defined), methods
+  Django's or DRF's generic classes define (the `view-class` table; handler
+  `module:Class.method` on the routed class), `http_method_names` honoured.
+  `ViewSet.as_view({"get": "list"})` maps each method to its action.
+- function views: methods from `@require_http_methods([...])`,
+  `@require_GET/POST/safe` and DRF `@api_view([...])` (several decorators
+  intersect); a plain function view accepts any method: reported as `["*"]`.
+- router registrations: the list route `prefix/` and the detail route
+  `prefix/{lookup}/` (`lookup_url_kwarg`, else `lookup_field`, else `pk`),
+  one route per action the viewset has (own methods or the `viewset-action`
+  table of ModelViewSet, ReadOnlyModelViewSet and the mixins), plus each
+  `@action(detail=..., methods=[...], url_path=...)`. `action` in the report is
+  the viewset action; for class-based views it is the method (`get`).
+- a DefaultRouter's API root is reported as a framework-generated GET route,
+  handler `rest_framework.routers:APIRootView.get` (evidence `drf.router.api-root`).
+  DRF's `.{format}` suffix twins are not reported: they are the same handlers.
+
+Not routes: `admin.site.urls` (Django's generated admin) and `static(...)`
+(media/static files served in DEBUG only). What static reading cannot follow
+(patterns returned by a call, a computed route string, an include of a module
+outside the scanned tree, a view it cannot resolve) goes to `unresolved` with
+its location.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from migrate_scan.heuristics.loader import Heuristics
+from migrate_scan.heuristics.schema import MatchRule
+from migrate_scan.model.facts import Expr, ExprKind, FileFacts
+from migrate_scan.model.graphs import LinkedGraphs
+from migrate_scan.model.ids import Location
+from migrate_scan.model.inventory import Recognition, UnresolvedRegistration
+from migrate_scan.model.report import Evidence, Route
+from migrate_scan.stages.recognize.expressions import argument, first_match, functions_of, keyword, scope_of, string_of
+from migrate_scan.stages.recognize.paths import django_canonical
+
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+_NOT_REPORTED = {"HEAD", "OPTIONS", "TRACE"}
+_ANY = ["*"]
+_DJANGO = "django"
+_DRF = "django-rest-framework"
+_API_ROOT = "rest_framework.routers:APIRootView.get"
+_MAX_DEPTH = 25
+_REGEX_GROUP = re.compile(r"\(\?P<([^>]+)>(?:[^()]|\([^()]*\))*\)")
+
+
+@dataclass(frozen=True)
+class _Prefix:
+    """What the URLconfs above an entry contribute: raw spelling, canonical form, evidence."""
+
+    raw: str = ""
+    canonical: str = ""
+    evidence: tuple[Evidence, ...] = ()
+
+    def extend(self, raw: str, is_regex: bool, evidence: Evidence | None = None) -> _Prefix:
+        return _Prefix(
+            raw=self.raw + raw,
+            canonical=self.canonical + "/" + _pathish(raw, is_regex),
+            evidence=self.evidence + ((evidence,) if evidence else ()),
+        )
+
+
+@dataclass(frozen=True)
+class _Mutation:
+    """One statement that builds a list variable: `x = [...]`, `x += [...]`, `x.append(...)`, `x.extend(...)`."""
+
+    line: int
+    kind: str  # assign, add, append, extend
+    value: Expr
+    facts: FileFacts
+    scope: str
+    is_conditional: bool = False
+
+
+@dataclass
+class _Router:
+    site: str
+    rule: MatchRule
+    trailing: str
+    location: Location
+    registrations: list[tuple[Expr, str, FileFacts, Location, MatchRule]] = field(default_factory=list)
+
+
+@dataclass
+class _Context:
+    graphs: LinkedGraphs
+    patterns: dict[str, MatchRule]
+    includes: dict[str, MatchRule]
+    routers_rules: dict[str, MatchRule]
+    view_classes: dict[str, MatchRule]
+    decorators: dict[str, MatchRule]
+    actions: list[MatchRule]
+    sites: dict[str, list[_Mutation]] = field(default_factory=lambda: defaultdict(list))
+    call_lines: dict[str, dict[Expr, int]] = field(default_factory=dict)
+    routers: dict[str, _Router] = field(default_factory=dict)
+    methods_of_class: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    found: Recognition = field(default_factory=Recognition)
+
+
+def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
+    """Find every route the Django URLconf tree (and its DRF routers) registers."""
+    context = _Context(
+        graphs=graphs,
+        patterns=heuristics.matchers("url-pattern"),
+        includes=heuristics.matchers("url-include"),
+        routers_rules=heuristics.matchers("url-router"),
+        view_classes=heuristics.matchers("view-class"),
+        decorators=heuristics.matchers("view-decorator"),
+        actions=[r for r in heuristics.rules if isinstance(r, MatchRule) and r.kind == "viewset-action"],
+    )
+    if not context.patterns:
+        return context.found
+    for facts in graphs.modules.values():
+        _index(context, facts)
+    for facts in graphs.modules.values():
+        _find_routers(context, facts)
+    for facts in graphs.modules.values():
+        _find_registrations(context, facts)
+    for root, location in _roots(context):
+        if root in graphs.modules:
+            _walk_module(context, root, _Prefix(), ())
+        elif location is not None:
+            _unresolved(
+                context, "django.url.include", location, f"ROOT_URLCONF {root!r} is not a module of the scanned tree"
+            )
+    return context.found
+
+
+# -- indexes -------------------------------------------------------------------------------
+
+
+def _index(context: _Context, facts: FileFacts) -> None:
+    lines: dict[Expr, int] = {}
+    for call in facts.calls:
+        lines.setdefault(call.call, call.line)
+    context.call_lines[facts.module] = lines
+    for assignment in facts.assignments:
+        if assignment.value is None or len(assignment.targets) != 1 or assignment.targets[0][0] != ExprKind.NAME:
+            continue
+        if assignment.operator not in (None, "Add"):
+            continue
+        scope = scope_of(facts.module, assignment.scope)
+        kind = "assign" if assignment.operator is None else "add"
+        context.sites[f"{scope}|{assignment.targets[0][1]}"].append(
+            _Mutation(assignment.line, kind, assignment.value, facts, scope, assignment.is_conditional)
+        )
+    for call in facts.calls:
+        func = call.call[2][0]
+        if func[0] != ExprKind.ATTRIBUTE or func[1] not in ("append", "extend") or len(call.call[2]) != 2:
+            continue
+        scope = scope_of(facts.module, call.scope)
+        site = context.graphs.resolver.binding_site(scope, func[2][0])
+        if site is not None:
+            context.sites[site].append(_Mutation(call.line, str(func[1]), call.call[2][1], facts, scope))
+    for definition in facts.definitions:
+        if definition.kind == "function" and definition.scope:
+            context.methods_of_class[f"{facts.module}:{definition.scope}"].append(
+                (definition.name, f"{facts.module}:{definition.qualname}")
+            )
+
+
+def _find_routers(context: _Context, facts: FileFacts) -> None:
+    resolver = context.graphs.resolver
+    for assignment in facts.assignments:
+        value = assignment.value
+        if value is None or value[0] != ExprKind.CALL or len(assignment.targets) != 1:
+            continue
+        scope = scope_of(facts.module, assignment.scope)
+        rule = first_match(resolver.qualified_names(scope, value[2][0]), context.routers_rules)
+        if rule is None or rule.role not in ("default-router", "simple-router"):
+            continue
+        site = resolver.binding_site(scope, assignment.targets[0])
+        if site is None:
+            continue
+        slash = keyword(value, "trailing_slash")
+        trailing = "" if slash is not None and slash[0] == ExprKind.CONSTANT and not slash[1] else "/"
+        location = Location(file=facts.path, line=assignment.line)
+        context.routers.setdefault(site, _Router(site, rule, trailing, location))
+
+
+def _find_registrations(context: _Context, facts: FileFacts) -> None:
+    """`router.register(prefix, ViewSet, basename=...)` calls, in source order."""
+    resolver = context.graphs.resolver
+    for call in facts.calls:
+        func = call.call[2][0]
+        if func[0] != ExprKind.ATTRIBUTE or func[1] != "register":
+            continue
+        scope = scope_of(facts.module, call.scope)
+        rule = first_match(resolver.qualified_names(scope, func), context.routers_rules)
+        site = resolver.binding_site(scope, func[2][0])
+        if rule is None or rule.role != "register":
+            if site not in context.routers:
+                continue
+            rule = next(r for r in context.routers_rules.values() if r.role == "register")
+        location = Location(file=facts.path, line=call.line)
+        if site not in context.routers:
+            _unresolved(context, rule.id, location, "router.register on a router static reading cannot follow")
+            continue
+        context.routers[site].registrations.append((call.call, scope, facts, location, rule))
+
+
+def _roots(context: _Context) -> list[tuple[str, Location | None]]:
+    """ROOT_URLCONF values; without any, the urls modules no other module includes."""
+    roots: dict[str, Location] = {}
+    for facts in context.graphs.modules.values():
+        for assignment in facts.assignments:
+            if (
+                not assignment.scope
+                and len(assignment.targets) == 1
+                and assignment.targets[0][:2] == (ExprKind.NAME, "ROOT_URLCONF")
+            ):
+                value = string_of(assignment.value)
+                if value is not None:
+                    roots.setdefault(value, Location(file=facts.path, line=assignment.line))
+    if roots:
+        return sorted(roots.items())
+    candidates = {site.split("|")[0] for site in context.sites if site.endswith("|urlpatterns") and ":" not in site}
+    included = set()
+    for facts in context.graphs.modules.values():
+        for call in facts.calls:
+            scope = scope_of(facts.module, call.scope)
+            rule = first_match(context.graphs.resolver.qualified_names(scope, call.call[2][0]), context.includes)
+            if rule is None or rule.role != "include":
+                continue
+            target = argument(call.call, 0, "arg")
+            if target is not None and target[0] == ExprKind.TUPLE and target[2]:
+                target = target[2][0]
+            name = string_of(target)
+            if name is not None:
+                included.add(name)
+            elif target is not None:
+                included.update(v[4:] for v in context.graphs.resolver.values(scope, target) if v.startswith("mod:"))
+    return [(module, None) for module in sorted(candidates - included)]
+
+
+# -- the URLconf tree ---------------------------------------------------------------------------
+
+
+def _walk_module(context: _Context, module: str, prefix: _Prefix, stack: tuple[str, ...]) -> bool:
+    """The routes of one URLconf module; False when it has no `urlpatterns`."""
+    site = f"{module}|urlpatterns"
+    if site not in context.sites:
+        return False
+    _walk_site(context, site, prefix, stack)
+    return True
+
+
+def _walk_site(context: _Context, site: str, prefix: _Prefix, stack: tuple[str, ...]) -> None:
+    if site in stack or len(stack) > _MAX_DEPTH:
+        return
+    stack = (*stack, site)
+    mutations = sorted(context.sites[site], key=lambda m: (m.facts.module, m.line))
+    terms = [_terms(context, m.scope, m.value) if m.kind != "append" else [m.value] for m in mutations]
+    resolver = context.graphs.resolver
+    pairs = zip(mutations, terms, strict=True)
+    refers = [any(resolver.binding_site(m.scope, t) == site for t in ts) for m, ts in pairs]
+    # An unconditional plain assignment replaces what came before it, unless it reads the list itself
+    # (`urlpatterns = urlpatterns + [...]`, `urlpatterns = format_suffix_patterns(urlpatterns)`).
+    start = 0
+    for index, mutation in enumerate(mutations):
+        if mutation.kind == "assign" and not mutation.is_conditional and not refers[index]:
+            start = index
+    for index in range(start, len(mutations)):
+        mutation = mutations[index]
+        if mutation.kind == "append":
+            _entry(context, mutation.scope, mutation.value, mutation.facts, prefix, stack)
+            continue
+        for term in terms[index]:
+            if resolver.binding_site(mutation.scope, term) != site:
+                _entries(context, mutation.scope, term, mutation.facts, prefix, stack, mutation.line)
+
+
+def _terms(context: _Context, scope: str, expr: Expr) -> list[Expr]:
+    """The lists a value concatenates: `a + b + c`; through `format_suffix_patterns(a)`."""
+    if expr[0] == ExprKind.BINARY and expr[1] == "Add":
+        return [t for side in expr[2] for t in _terms(context, scope, side)]
+    if expr[0] == ExprKind.CALL:
+        rule = first_match(context.graphs.resolver.qualified_names(scope, expr[2][0]), context.includes)
+        wrapped = argument(expr, 0, "urlpatterns")
+        if rule is not None and rule.role == "passthrough" and wrapped is not None:
+            return _terms(context, scope, wrapped)
+    return [expr]
+
+
+def _entries(
+    context: _Context, scope: str, expr: Expr, facts: FileFacts, prefix: _Prefix, stack: tuple[str, ...], line: int
+) -> None:
+    """A list of URL patterns, however it is spelled."""
+    resolver = context.graphs.resolver
+    kind = expr[0]
+    if kind in (ExprKind.LIST, ExprKind.TUPLE):
+        for child in expr[2]:
+            if child[0] == ExprKind.STARRED:
+                _entries(context, scope, child[2][0], facts, prefix, stack, line)
+            else:
+                _entry(context, scope, child, facts, prefix, stack)
+        return
+    if kind == ExprKind.BINARY and expr[1] == "Add":
+        for side in expr[2]:
+            _entries(context, scope, side, facts, prefix, stack, line)
+        return
+    if kind in (ExprKind.NAME, ExprKind.ATTRIBUTE):
+        router = _router_of(context, scope, expr)
+        if router is not None:
+            _router_routes(context, router, prefix)
+            return
+        site = resolver.binding_site(scope, expr)
+        if site is not None and site in context.sites:
+            _walk_site(context, site, prefix, stack)
+            return
+        if first_match(resolver.qualified_names(scope, expr), context.includes) is not None:
+            return  # admin.site.urls and the like: framework-generated
+    if kind == ExprKind.CALL:
+        rule = first_match(resolver.qualified_names(scope, expr[2][0]), context.includes)
+        if rule is not None and rule.role == "framework":
+            return  # static(...): media files in DEBUG only
+    where = Location(file=facts.path, line=context.call_lines[facts.module].get(expr, line))
+    _unresolved(context, "django.url.include", where, "URL patterns built in a way static reading cannot follow")
+
+
+def _entry(
+    context: _Context, scope: str, expr: Expr, facts: FileFacts, prefix: _Prefix, stack: tuple[str, ...]
+) -> None:
+    """One element of a urlpatterns list: `path(...)`, `re_path(...)`, `url(...)`."""
+    resolver = context.graphs.resolver
+    line = context.call_lines[facts.module].get(expr, 0)
+    location = Location(file=facts.path, line=line)
+    if expr[0] != ExprKind.CALL:
+        _unresolved(context, "django.url.path", location, "a urlpatterns entry that is not a call")
+        return
+    rule = first_match(resolver.qualified_names(scope, expr[2][0]), context.patterns)
+    if rule is None:
+        include = first_match(resolver.qualified_names(scope, expr[2][0]), context.includes)
+        if include is None or include.role != "framework":
+            _unresolved(context, "django.url.path", location, "a urlpatterns entry that is not a Django URL pattern")
+        return
+    is_regex = rule.role == "regex"
+    raw = string_of(argument(expr, 0, "regex" if is_regex and rule.id.endswith("legacy-url") else "route"))
+    view = argument(expr, 1, "view")
+    if raw is None or view is None:
+        _unresolved(context, rule.id, location, "URL pattern with a route or view static reading cannot follow")
+        return
+    here = prefix.extend(raw, is_regex, Evidence(rule=rule.id, locations=[location]))
+    _view(context, scope, view, facts, here, stack, rule, location)
+
+
+def _view(
+    context: _Context,
+    scope: str,
+    view: Expr,
+    facts: FileFacts,
+    prefix: _Prefix,
+    stack: tuple[str, ...],
+    rule: MatchRule,
+    location: Location,
+) -> None:
+    resolver = context.graphs.resolver
+    if view[0] in (ExprKind.TUPLE, ExprKind.LIST) and view[2]:  # path("x/", (patterns, app_name, namespace))
+        _include_target(context, scope, view[2][0], facts, prefix, stack, location)
+        return
+    if view[0] == ExprKind.CALL:
+        func = view[2][0]
+        include = first_match(resolver.qualified_names(scope, func), context.includes)
+        if include is not None and include.role == "include":
+            target = argument(view, 0, "arg")
+            if target is None:
+                _unresolved(context, include.id, location, "include() without an argument")
+                return
+            _include_target(context, scope, target, facts, prefix, stack, location)
+            return
+        if func[0] == ExprKind.ATTRIBUTE and func[1] == "as_view":
+            _class_view(context, scope, view, prefix, rule, location)
+            return
+    router = _router_of(context, scope, view)
+    if router is not None:
+        _router_routes(context, router, prefix)
+        return
+    if first_match(resolver.qualified_names(scope, view), context.includes) is not None:
+        return  # admin.site.urls: framework-generated
+    if view[0] == ExprKind.CALL:
+        # `csrf_exempt(views.index)`, `cache_page(60)(view)`, `login_required(V.as_view())`: a framework
+        # decorator applied where the view is routed; the view is its argument.
+        wrapped = argument(view, 0)
+        if wrapped is not None and all(v.startswith("ext:") for v in resolver.values(scope, view[2][0]) or ("",)):
+            _view(context, scope, wrapped, facts, prefix, stack, rule, location)
+            return
+        _unresolved(context, rule.id, location, "view built by a call static reading cannot follow")
+        return
+    values = resolver.values(scope, view)
+    functions = functions_of(values)
+    for handler in functions:
+        methods, framework = _function_methods(context, handler)
+        _add(context, prefix, methods, handler, None, framework or rule.framework, location)
+    for value in sorted(values):
+        if value.startswith("ext:") and ":" in value[4:]:  # a framework's own function view (`serve`)
+            _add(context, prefix, _ANY, value[4:], None, rule.framework, location)
+            functions.append(value)
+    if not functions:
+        _unresolved(context, rule.id, location, "view static reading cannot follow")
+
+
+def _include_target(
+    context: _Context,
+    scope: str,
+    target: Expr,
+    facts: FileFacts,
+    prefix: _Prefix,
+    stack: tuple[str, ...],
+    location: Location,
+) -> None:
+    """The argument of `include(...)`: a module string, a module, a list, a (list, app_name) tuple, router.urls."""
+    include_rule = "django.url.include"
+    if target[0] == ExprKind.TUPLE and target[2]:  # (patterns_or_module, app_name)
+        target = target[2][0]
+    name = string_of(target)
+    prefix = _Prefix(
+        prefix.raw, prefix.canonical, (*prefix.evidence, Evidence(rule=include_rule, locations=[location]))
+    )
+    if name is not None:
+        if name not in context.graphs.modules:
+            _unresolved(context, include_rule, location, f"include of {name!r}: not a module of the scanned tree")
+        elif not _walk_module(context, name, prefix, stack):
+            _unresolved(context, include_rule, location, f"include of {name!r}: the module defines no urlpatterns")
+        return
+    if target[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE):
+        modules = sorted(v[4:] for v in context.graphs.resolver.values(scope, target) if v.startswith("mod:"))
+        if modules:
+            for module in modules:
+                if not _walk_module(context, module, prefix, stack):
+                    _unresolved(context, include_rule, location, f"include of {module!r}: no urlpatterns")
+            return
+    _entries(context, scope, target, facts, prefix, stack, location.line)
+
+
+# -- views ------------------------------------------------------------------------------------
+
+
+def _function_methods(context: _Context, handler: str) -> tuple[list[str], str | None]:
+    """Methods a function view accepts, from its decorators (intersected); `["*"]` when none restrict them."""
+    definition = context.graphs.definitions.get(handler)
+    if definition is None:
+        return _ANY, None
+    scope = scope_of(definition.module, definition.fact.scope)
+    allowed: set[str] | None = None
+    framework = None
+    for decorator in definition.fact.decorators:
+        func = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
+        rule = first_match(context.graphs.resolver.qualified_names(scope, func), context.decorators)
+        if rule is None or rule.role not in ("fixed", "methods-argument", "api-view"):
+            continue
+        if rule.role == "fixed":
+            methods = set(rule.methods)
+        else:
+            given = (
+                (argument(decorator, 0, "http_method_names") or argument(decorator, 0, "request_method_list"))
+                if (decorator[0] == ExprKind.CALL)
+                else None
+            )
+            strings = _strings(given)
+            methods = {m.upper() for m in strings} if strings is not None else set(rule.methods)
+        if rule.role == "api-view":
+            framework = _DRF
+        allowed = methods if allowed is None else allowed & methods
+    if allowed is None:
+        return _ANY, framework
+    reported = sorted(allowed - _NOT_REPORTED) or sorted(allowed)
+    return reported, framework
+
+
+def _class_view(
+    context: _Context, scope: str, call: Expr, prefix: _Prefix, rule: MatchRule, location: Location
+) -> None:
+    """`SomeView.as_view(...)`: one route per method (or per action, with an actions mapping)."""
+    resolver = context.graphs.resolver
+    owner = call[2][0][2][0]
+    classes = sorted(v[4:] for v in resolver.values(scope, owner) if v.startswith("cls:"))
+    mapping = argument(call, 0, "actions")
+    handled = False
+    for class_symbol in classes:
+        framework = _class_framework(context, class_symbol)
+        if mapping is not None and mapping[0] == ExprKind.DICT:
+            routes = _mapped_actions(context, class_symbol, mapping)
+        else:
+            routes = [(m, h, m.lower()) for m, h in _class_methods(context, class_symbol)]
+        if not routes:
+            _unresolved(
+                context,
+                rule.id,
+                location,
+                f"class-based view {class_symbol} with no HTTP method static reading can find",
+            )
+        for method, handler, action in routes:
+            _add(context, prefix, [method], handler, action, framework, location)
+        handled = True
+    if not classes:
+        external = first_match(resolver.qualified_names(scope, owner), context.view_classes)
+        if external is not None and external.methods:
+            module, _, name = external.names[0].rpartition(".")
+            for method in external.methods:
+                _add(
+                    context,
+                    prefix,
+                    [method],
+                    f"{module}:{name}.{method.lower()}",
+                    method.lower(),
+                    external.framework,
+                    location,
+                )
+            handled = True
+    if not handled:
+        _unresolved(context, rule.id, location, "as_view() on a class static reading cannot follow")
+
+
+def _class_framework(context: _Context, class_symbol: str) -> str:
+    ancestors = context.graphs.resolver.ancestors(class_symbol)
+    return _DRF if any(a.startswith("rest_framework.") for a in ancestors) else _DJANGO
+
+
+def _own_function(context: _Context, class_symbol: str, name: str) -> str | None:
+    """The project's own method `name` of a class through its MRO (not a framework's)."""
+    values = {v for v in context.graphs.resolver.class_attribute(class_symbol, name) if not v.startswith("ext:")}
+    found = functions_of(values)
+    return found[0] if found else None
+
+
+def _class_methods(context: _Context, class_symbol: str) -> list[tuple[str, str]]:
+    """(METHOD, handler) for each HTTP method the class answers."""
+    resolver = context.graphs.resolver
+    inherited: set[str] = set()
+    for ancestor in resolver.ancestors(class_symbol):
+        rule = context.view_classes.get(ancestor)
+        if rule is not None:
+            inherited.update(m.lower() for m in rule.methods)
+    allowed = _strings(_class_constant(context, class_symbol, "http_method_names"))
+    found = []
+    for method in HTTP_METHODS:
+        if allowed is not None and method not in {a.lower() for a in allowed}:
+            continue
+        own = _own_function(context, class_symbol, method)
+        if own is not None:
+            found.append((method.upper(), own))
+        elif method in inherited:
+            found.append((method.upper(), f"{class_symbol}.{method}"))
+    return found
+
+
+def _mapped_actions(context: _Context, class_symbol: str, mapping: Expr) -> list[tuple[str, str, str]]:
+    children = mapping[2]
+    found = []
+    for key, value in zip(children[::2], children[1::2], strict=False):
+        method, action = string_of(key), string_of(value)
+        if method is None or action is None:
+            continue
+        handler = _action_handler(context, class_symbol, action)
+        if handler is not None:
+            found.append((method.upper(), handler, action))
+    return found
+
+
+def _action_handler(context: _Context, class_symbol: str, action: str) -> str | None:
+    own = _own_function(context, class_symbol, action)
+    if own is not None:
+        return own
+    ancestors = set(context.graphs.resolver.ancestors(class_symbol))
+    for rule in context.actions:
+        if rule.role.split(":")[-1] == action and ancestors & set(rule.names):
+            return f"{class_symbol}.{action}"
+    return None
+
+
+def _class_constant(context: _Context, class_symbol: str, name: str) -> Expr | None:
+    """The value a class (or a project base class) assigns to `name` in its body."""
+    for owner in (class_symbol, *context.graphs.resolver.ancestors(class_symbol)):
+        for mutation in context.sites.get(f"{owner}|{name}", ()):
+            if mutation.kind == "assign":
+                return mutation.value
+    return None
+
+
+# -- DRF routers ---------------------------------------------------------------------------------
+
+
+def _router_of(context: _Context, scope: str, expr: Expr) -> _Router | None:
+    """`router.urls` → the router."""
+    if expr[0] != ExprKind.ATTRIBUTE or expr[1] != "urls":
+        return None
+    site = context.graphs.resolver.binding_site(scope, expr[2][0])
+    return context.routers.get(site) if site is not None else None
+
+
+def _router_routes(context: _Context, router: _Router, prefix: _Prefix) -> None:
+    resolver = context.graphs.resolver
+    if router.rule.role == "default-router":
+        root = prefix.extend("^$", True, Evidence(rule="drf.router.api-root", locations=[router.location]))
+        _add(context, root, ["GET"], _API_ROOT, "get", _DRF, router.location)
+    for call, scope, _facts, location, rule in router.registrations:
+        name = string_of(argument(call, 0, "prefix"))
+        viewset = argument(call, 1, "viewset")
+        classes = sorted(v[4:] for v in resolver.values(scope, viewset) if v.startswith("cls:")) if viewset else []
+        if name is None or not classes:
+            _unresolved(
+                context, rule.id, location, "router.register with a prefix or viewset static reading cannot follow"
+            )
+            continue
+        evidence = Evidence(rule=rule.id, locations=[location])
+        for class_symbol in classes:
+            _viewset_routes(context, router, prefix, name, class_symbol, evidence, location)
+
+
+def _viewset_routes(
+    context: _Context,
+    router: _Router,
+    prefix: _Prefix,
+    name: str,
+    class_symbol: str,
+    evidence: Evidence,
+    location: Location,
+) -> None:
+    lookup = (
+        string_of(_class_constant(context, class_symbol, "lookup_url_kwarg"))
+        or string_of(_class_constant(context, class_symbol, "lookup_field"))
+        or "pk"
+    )
+    value_regex = string_of(_class_constant(context, class_symbol, "lookup_value_regex")) or "[^/.]+"
+    detail = f"{name}/(?P<{lookup}>{value_regex})"
+    slash = router.trailing
+    found = 0
+    for rule in context.actions:
+        route, _, action = rule.role.partition(":")
+        handler = _action_handler(context, class_symbol, action)
+        if handler is None:
+            continue
+        raw = f"^{name}{slash}$" if route == "list" else f"^{detail}{slash}$"
+        for method in rule.methods:
+            _add(context, prefix.extend(raw, True, evidence), [method], handler, action, _DRF, location)
+            found += 1
+    for action, handler, is_detail, url_path, methods in _extra_actions(context, class_symbol):
+        raw = f"^{detail if is_detail else name}/{url_path}{slash}$"
+        for method in methods:
+            _add(context, prefix.extend(raw, True, evidence), [method], handler, action, _DRF, location)
+            found += 1
+    if not found:
+        _unresolved(context, evidence.rule, location, f"viewset {class_symbol} with no action static reading can find")
+
+
+def _extra_actions(context: _Context, class_symbol: str) -> list[tuple[str, str, bool, str, list[str]]]:
+    """`@action` methods of a viewset and its project base classes (a subclass's method wins)."""
+    resolver = context.graphs.resolver
+    seen: set[str] = set()
+    found = []
+    for owner in (class_symbol, *resolver.ancestors(class_symbol)):
+        definition = context.graphs.definitions.get(owner)
+        if definition is None:
+            continue
+        for name, symbol in context.methods_of_class.get(owner, ()):
+            if name in seen:
+                continue
+            seen.add(name)
+            method = context.graphs.definitions.get(symbol)
+            if method is None:
+                continue
+            scope = scope_of(method.module, method.fact.scope)
+            for decorator in method.fact.decorators:
+                func = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
+                rule = first_match(resolver.qualified_names(scope, func), context.decorators)
+                if rule is None or not rule.role.startswith("action"):
+                    continue
+                call = decorator if decorator[0] == ExprKind.CALL else (ExprKind.CALL, None, (func,), ())
+                flag = keyword(call, "detail")
+                if rule.role == "action":
+                    if flag is None or flag[0] != ExprKind.CONSTANT:
+                        _unresolved(
+                            context,
+                            rule.id,
+                            Location(file=definition.file, line=method.fact.line),
+                            "@action with a detail flag static reading cannot follow",
+                        )
+                        continue
+                    is_detail = bool(flag[1])
+                else:
+                    is_detail = rule.role == "action-detail"
+                url_path = string_of(keyword(call, "url_path")) or name
+                strings = _strings(keyword(call, "methods"))
+                methods = sorted({m.upper() for m in strings} if strings is not None else set(rule.methods))
+                found.append((name, symbol, is_detail, url_path, [m for m in methods if m not in _NOT_REPORTED]))
+    return sorted(found)
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+
+def _strings(expr: Expr | None) -> list[str] | None:
+    """The strings of a list/tuple/set literal of string literals, else None."""
+    if expr is None or expr[0] not in (ExprKind.LIST, ExprKind.TUPLE, ExprKind.SET):
+        return None
+    values = [string_of(child) for child in expr[2]]
+    if any(v is None for v in values):
+        return None
+    return [v for v in values if v is not None]
+
+
+def _pathish(raw: str, is_regex: bool) -> str:
+    """A route piece with parameters as `{name}`, regex anchors and escapes dropped (not yet tidied)."""
+    if is_regex:
+        raw = _REGEX_GROUP.sub(lambda m: "{" + m.group(1) + "}", raw)
+        raw = raw.replace("^", "").replace("$", "").replace("\\", "")
+        return re.sub(r"\?$", "", raw)
+    return re.sub(r"<(?:[^<>:]+:)?([^<>:]+)>", lambda m: "{" + m.group(1) + "}", raw)
+
+
+def _add(
+    context: _Context,
+    prefix: _Prefix,
+    methods: list[str],
+    handler: str,
+    action: str | None,
+    framework: str,
+    location: Location,
+) -> None:
+    evidence = list(reversed(prefix.evidence))
+    context.found.routes.append(
+        Route(
+            methods=sorted({m.upper() for m in methods}),
+            path=django_canonical(prefix.canonical),
+            raw_path=prefix.raw,
+            handler=handler,
+            action=action,
+            framework=framework,
+            location=location,
+            evidence=evidence,
+        )
+    )
+
+
+def _unresolved(context: _Context, rule: str, location: Location, detail: str) -> None:
+    context.found.unresolved.append(UnresolvedRegistration(rule=rule, location=location, detail=detail))

@@ -1,0 +1,665 @@
+"""Jobs: background, scheduled and command-line work, and the Celery canvases that chain it.
+
+Handled: Celery `@shared_task` and `@app.task` (name Celery registers: `name=`
+or `module.function`; `bind`, `max_retries`, time limits), beat schedules
+(`conf.beat_schedule = {...}`, `CELERY_BEAT_SCHEDULE = {...}` in settings,
+`beat_schedule.update({...})`, `conf.update(beat_schedule=...)`) resolved to
+their task by registered name; canvases (`chain`, `chord`, `group`, `.s()`,
+`.si()`, `|`) as a `celery-workflow` entry on the function that builds them;
+RQ `queue.enqueue(f)` and `@job`; APScheduler `add_job` and `@scheduled_job`;
+Django management commands; Flask CLI commands and groups (`@app.cli.command`,
+`AppGroup`, click commands attached with `app.cli.add_command`); `while True`
+worker loops. Decorators and calls are matched by the qualified names link
+resolved, so a function merely called `task` is not a Celery task.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from migrate_scan.heuristics.loader import Heuristics
+from migrate_scan.heuristics.schema import MatchRule
+from migrate_scan.model.facts import CallFact, DefinitionFact, Expr, ExprKind, FileFacts
+from migrate_scan.model.graphs import LinkedGraphs
+from migrate_scan.model.ids import Location
+from migrate_scan.model.inventory import Recognition, UnresolvedRegistration
+from migrate_scan.model.report import Evidence, Job
+
+SIGNATURE_METHODS = ("s", "si", "signature", "map", "starmap", "chunks")
+COMMAND_SUFFIXES = ("_command", "_cmd", "_group", "_grp")
+CRONTAB_FIELDS = ("minute", "hour", "day_of_month", "month_of_year", "day_of_week")
+TIMEDELTA_UNITS = ("days", "seconds", "microseconds", "milliseconds", "minutes", "hours", "weeks")
+
+
+@dataclass
+class _Context:
+    graphs: LinkedGraphs
+    decorators: dict[str, MatchRule]
+    calls: dict[str, MatchRule]
+    bases: dict[str, MatchRule]
+    keys: dict[str, MatchRule]
+    tasks: dict[str, Job] = field(default_factory=dict)  # registered name → task
+    task_functions: dict[str, str] = field(default_factory=dict)  # function symbol → registered name
+    found: Recognition = field(default_factory=Recognition)
+
+
+def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
+    """Find every job the application defines."""
+    context = _Context(
+        graphs=graphs,
+        decorators=heuristics.matchers("task-decorator"),
+        calls=heuristics.matchers("job-call"),
+        bases=heuristics.matchers("job-base"),
+        keys=heuristics.matchers("settings-key"),
+    )
+    for facts in graphs.modules.values():
+        _find_decorated(context, facts)
+    for facts in graphs.modules.values():
+        _find_beat(context, facts)
+        _find_calls(context, facts)
+        _find_commands(context, facts)
+        _find_loops(context, facts)
+    _find_cli(context)
+    return context.found
+
+
+def _scope(module: str, qualname: str) -> str:
+    return f"{module}:{qualname}" if qualname else module
+
+
+def _evidence(rule: MatchRule | str, *locations: Location) -> list[Evidence]:
+    return [Evidence(rule=rule if isinstance(rule, str) else rule.id, locations=list(locations))]
+
+
+# -- decorated functions: Celery, RQ, APScheduler ------------------------------------------------
+
+
+def _find_decorated(context: _Context, facts: FileFacts) -> None:
+    resolver = context.graphs.resolver
+    for definition in facts.definitions:
+        if definition.kind != "function":
+            continue
+        scope = _scope(facts.module, definition.scope)
+        handler = f"{facts.module}:{definition.qualname}"
+        location = Location(file=facts.path, line=definition.line)
+        for decorator in definition.decorators:
+            func = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
+            rule = _first(resolver.qualified_names(scope, func), context.decorators)
+            if rule is None:
+                continue
+            call = decorator if decorator[0] == ExprKind.CALL else None
+            if rule.role == "celery":
+                _add_task(context, facts, definition, handler, rule, call, location)
+            elif rule.role == "rq":
+                name = f"{facts.module}.{definition.name}"
+                context.found.jobs.append(
+                    Job(
+                        kind="rq-job", name=name, handler=handler, location=location, evidence=_evidence(rule, location)
+                    )
+                )
+            elif rule.role == "apscheduler":
+                schedule = _trigger(call) if call is not None else None
+                name = (_string(_keyword(call, "id")) if call is not None else None) or definition.name
+                context.found.jobs.append(
+                    Job(
+                        kind="scheduler",
+                        name=name,
+                        handler=handler,
+                        schedule=schedule,
+                        location=location,
+                        evidence=_evidence(rule, location),
+                    )
+                )
+
+
+def _add_task(
+    context: _Context,
+    facts: FileFacts,
+    definition: DefinitionFact,
+    handler: str,
+    rule: MatchRule,
+    call: Expr | None,
+    location: Location,
+) -> None:
+    explicit = _string(_keyword(call, "name")) if call is not None else None
+    name = explicit or f"{facts.module}.{definition.name}"
+    job = Job(
+        kind="celery-task",
+        name=name,
+        handler=handler,
+        location=location,
+        evidence=_evidence(rule, location),
+        time_limit=_number(_keyword(call, "time_limit")) if call is not None else None,
+        soft_time_limit=_number(_keyword(call, "soft_time_limit")) if call is not None else None,
+        max_retries=_integer(_keyword(call, "max_retries")) if call is not None else None,
+    )
+    context.found.jobs.append(job)
+    context.tasks.setdefault(name, job)
+    context.task_functions.setdefault(handler, name)
+
+
+# -- beat schedules ------------------------------------------------------------------------------
+
+
+def _find_beat(context: _Context, facts: FileFacts) -> None:
+    resolver = context.graphs.resolver
+    for assignment in facts.assignments:
+        if len(assignment.targets) != 1 or assignment.value is None:
+            continue
+        target = assignment.targets[0]
+        location = Location(file=facts.path, line=assignment.line)
+        if target[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE) and _is_beat_key(context, str(target[1])):
+            _add_beat_entries(context, facts, assignment.scope, assignment.value, location)
+        elif target[0] == ExprKind.SUBSCRIPT and _is_beat_key(context, str(target[2][0][1])):
+            key = _string(target[2][1])  # conf.beat_schedule["key"] = {...}
+            if key is not None:
+                _add_beat_entry(context, facts, assignment.scope, key, assignment.value, location)
+    for call in facts.calls:
+        func = call.call[2][0]
+        location = Location(file=facts.path, line=call.line)
+        if func[0] != ExprKind.ATTRIBUTE:
+            continue
+        owner = func[2][0]
+        if func[1] == "update" and owner[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE) and _is_beat_key(context, owner[1]):
+            for argument in call.call[2][1:]:
+                _add_beat_entries(context, facts, call.scope, argument, location)
+            continue
+        scope = _scope(facts.module, call.scope)
+        rule = _first(resolver.qualified_names(scope, func), context.calls)
+        if (rule is not None and rule.role == "conf-update") or (func[1] == "update" and owner[1] == "conf"):
+            for keyword, value in call.call[3]:
+                if keyword is not None and _is_beat_key(context, keyword):
+                    _add_beat_entries(context, facts, call.scope, value, location)
+
+
+def _is_beat_key(context: _Context, name: object) -> bool:
+    rule = context.keys.get(str(name))
+    return rule is not None and rule.role == "beat-schedule"
+
+
+def _local_value(facts: FileFacts, scope: str, expr: Expr, line: int) -> Expr:
+    """A name assigned in the same scope before `line` (`entry = {...}; schedule.update(x=entry)`): its value."""
+    if expr[0] != ExprKind.NAME:
+        return expr
+    found = expr
+    for assignment in facts.assignments:
+        if (
+            assignment.scope == scope
+            and assignment.line <= line
+            and assignment.value is not None
+            and assignment.targets == (expr,)
+        ):
+            found = assignment.value
+    return found
+
+
+def _add_beat_entries(context: _Context, facts: FileFacts, scope: str, value: Expr, location: Location) -> None:
+    value = _local_value(facts, scope, value, location.line)
+    if value[0] != ExprKind.DICT:
+        return
+    items = value[2]
+    for index in range(0, len(items) - 1, 2):
+        key = _string(items[index])
+        if key is not None:
+            _add_beat_entry(context, facts, scope, key, items[index + 1], location)
+
+
+def _add_beat_entry(context: _Context, facts: FileFacts, scope: str, key: str, entry: Expr, location: Location) -> None:
+    entry = _local_value(facts, scope, entry, location.line)
+    if entry[0] == ExprKind.CALL:  # dict(task=..., schedule=...)
+        fields = {name: value for name, value in entry[3] if name is not None}
+    elif entry[0] == ExprKind.DICT:
+        items = entry[2]
+        fields = {str(_string(items[i])): items[i + 1] for i in range(0, len(items) - 1, 2)}
+    else:
+        return
+    rule = context.keys.get("beat_schedule") or next(r for r in context.keys.values() if r.role == "beat-schedule")
+    task = fields.get("task")
+    name = _string(task) if task is not None else None
+    if name is None and task is not None:  # "task": some_task.name
+        name = _task_name_of(context, _scope(facts.module, scope), task)
+    schedule = _schedule(context, _scope(facts.module, scope), fields.get("schedule"))
+    for call in facts.calls:  # the entry's own line: where its schedule call is, when it is one
+        if call.call == fields.get("schedule") and call.scope == scope and call.line >= location.line:
+            location = Location(file=facts.path, line=call.line)
+            break
+    job = context.tasks.get(name or "")
+    if job is None:
+        detail = f"beat entry {key!r} runs task {name!r}, which no recognised task registers"
+        context.found.unresolved.append(UnresolvedRegistration(rule=rule.id, location=location, detail=detail))
+    context.found.jobs.append(
+        Job(
+            kind="celery-periodic",
+            name=key,
+            handler=job.handler if job is not None else (name or "<unknown>"),
+            schedule=schedule,
+            task=name,
+            location=location,
+            evidence=_evidence(rule, location) + (job.evidence if job is not None else []),
+            time_limit=job.time_limit if job is not None else None,
+            soft_time_limit=job.soft_time_limit if job is not None else None,
+        )
+    )
+
+
+def _task_name_of(context: _Context, scope: str, expr: Expr) -> str | None:
+    if expr[0] == ExprKind.ATTRIBUTE and expr[1] == "name":
+        expr = expr[2][0]
+    for value in context.graphs.resolver.values(scope, expr):
+        name = context.task_functions.get(value.partition(":")[2])
+        if name is not None:
+            return name
+    return None
+
+
+def _schedule(context: _Context, scope: str, expr: Expr | None) -> str | None:
+    """A short schedule string: `crontab(30 2 * * *)` (minute hour day month weekday), or `every 300s`."""
+    if expr is None:
+        return None
+    seconds = _number(expr)
+    if seconds is not None:
+        return f"every {_seconds(seconds)}s"
+    if expr[0] == ExprKind.CALL:
+        rule = _first(context.graphs.resolver.qualified_names(scope, expr[2][0]), context.calls)
+        if rule is not None and rule.role == "crontab":
+            given = dict(zip(CRONTAB_FIELDS, expr[2][1:], strict=False))
+            given.update({name: value for name, value in expr[3] if name is not None})
+            parts = [_cron_field(given.get(name)) for name in CRONTAB_FIELDS]
+            return f"crontab({' '.join(parts)})"
+        if rule is not None and rule.role == "interval":
+            total = _timedelta_seconds(expr) if expr[2][0][1] == "timedelta" else None
+            if total is None:
+                run_every = _keyword(expr, "run_every") or (expr[2][1] if len(expr[2]) > 1 else None)
+                if run_every is not None:
+                    return _schedule(context, scope, run_every)
+            if total is not None:
+                return f"every {_seconds(total)}s"
+    return _text(expr)
+
+
+def _cron_field(expr: Expr | None) -> str:
+    if expr is None:
+        return "*"
+    value = _constant(expr)
+    return str(value) if value is not None else _text(expr)
+
+
+def _timedelta_seconds(call: Expr) -> float | None:
+    given = dict(zip(TIMEDELTA_UNITS, call[2][1:], strict=False))
+    given.update({name: value for name, value in call[3] if name is not None})
+    numbers = {name: _number(value) for name, value in given.items()}
+    if any(value is None for value in numbers.values()) or any(name not in TIMEDELTA_UNITS for name in numbers):
+        return None
+    return timedelta(**{name: float(value) for name, value in numbers.items() if value is not None}).total_seconds()
+
+
+def _seconds(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _trigger(call: Expr) -> str | None:
+    """APScheduler trigger: `cron(hour=3)`, `interval(minutes=5)`."""
+    trigger = _string(call[2][2]) if len(call[2]) > 2 else _string(_keyword(call, "trigger"))
+    if trigger is None:
+        trigger = _string(call[2][1]) if len(call[2]) > 1 else None
+    if trigger is None:
+        return None
+    skip = {"id", "name", "trigger", "args", "kwargs", "replace_existing", "misfire_grace_time", "max_instances"}
+    options = ", ".join(f"{name}={_text(value)}" for name, value in call[3] if name is not None and name not in skip)
+    return f"{trigger}({options})"
+
+
+# -- calls: canvases, RQ enqueue, APScheduler add_job ----------------------------------------------
+
+
+def _find_calls(context: _Context, facts: FileFacts) -> None:
+    resolver = context.graphs.resolver
+    workflows: dict[str, tuple[list[Location], set[str], list[str]]] = {}
+    for call in facts.calls:
+        scope = _scope(facts.module, call.scope)
+        func = call.call[2][0]
+        location = Location(file=facts.path, line=call.line)
+        rule = _first(resolver.qualified_names(scope, func), context.calls)
+        if rule is not None and rule.role == "rq-enqueue":
+            _add_enqueued(context, facts, call, scope, rule, location)
+        elif rule is not None and rule.role == "apscheduler-add":
+            _add_scheduled(context, call, scope, rule, location)
+        elif rule is not None and rule.role == "canvas":
+            _workflow(workflows, scope, location, rule.id)
+        elif func[0] == ExprKind.ATTRIBUTE and func[1] in SIGNATURE_METHODS:
+            name = _task_name_of(context, scope, func[2][0])
+            if name is not None:
+                steps = _workflow(workflows, scope, location, "jobs.celery.canvas")[2]
+                if name not in steps:
+                    steps.append(name)
+    for expr, scope, line in _expressions(facts):
+        if _has_pipe(context, _scope(facts.module, scope), expr):
+            _workflow(
+                workflows, _scope(facts.module, scope), Location(file=facts.path, line=line), "jobs.celery.canvas"
+            )
+    for builder, (locations, rules, steps) in sorted(workflows.items()):
+        uses = [Evidence(rule=rule, locations=sorted(set(locations), key=lambda x: x.line)) for rule in sorted(rules)]
+        context.found.jobs.append(
+            Job(
+                kind="celery-workflow",
+                name=builder.replace(":", "."),
+                handler=builder,
+                location=min(locations, key=lambda x: x.line),
+                evidence=uses,
+                steps=steps,
+            )
+        )
+
+
+def _workflow(
+    workflows: dict[str, tuple[list[Location], set[str], list[str]]], scope: str, location: Location, rule: str
+) -> tuple[list[Location], set[str], list[str]]:
+    entry = workflows.setdefault(scope, ([], set(), []))
+    entry[0].append(location)
+    entry[1].add(rule)
+    return entry
+
+
+def _expressions(facts: FileFacts) -> list[tuple[Expr, str, int]]:
+    found = [(a.value, a.scope, a.line) for a in facts.assignments if a.value is not None]
+    found += [(r.value, r.scope, r.line) for r in facts.returns]
+    found += [(c.call, c.scope, c.line) for c in facts.calls]
+    return found
+
+
+def _has_pipe(context: _Context, scope: str, expr: Expr) -> bool:
+    """`a.s() | b.s()`: a BitOr whose operand is a task signature."""
+    if expr[0] == ExprKind.BINARY and expr[1] == "BitOr":
+        for operand in expr[2]:
+            if operand[0] == ExprKind.CALL and operand[2][0][0] == ExprKind.ATTRIBUTE:
+                func = operand[2][0]
+                if func[1] in SIGNATURE_METHODS and _task_name_of(context, scope, func[2][0]) is not None:
+                    return True
+        return any(_has_pipe(context, scope, operand) for operand in expr[2])
+    return False
+
+
+def _add_enqueued(
+    context: _Context, facts: FileFacts, call: CallFact, scope: str, rule: MatchRule, location: Location
+) -> None:
+    expr = call.call
+    arguments = expr[2][1:]
+    if expr[2][0][1] in ("enqueue_in", "enqueue_at"):
+        arguments = arguments[1:]
+    target = arguments[0] if arguments else _keyword(expr, "f") or _keyword(expr, "func")
+    if target is None:
+        return
+    text = _string(target)
+    handlers: list[str] = []
+    if text is not None:
+        module, _, name = text.rpartition(".")
+        if f"{module}:{name}" in context.graphs.definitions:
+            handlers = [f"{module}:{name}"]
+        name = text
+    else:
+        handlers = sorted(
+            v.partition(":")[2] for v in context.graphs.resolver.values(scope, target) if v.startswith("def:")
+        )
+        name = ""
+    if not handlers:
+        detail = "enqueued function static reading cannot follow"
+        context.found.unresolved.append(UnresolvedRegistration(rule=rule.id, location=location, detail=detail))
+        return
+    for handler in handlers:
+        context.found.jobs.append(
+            Job(
+                kind="rq-job",
+                name=name or handler.replace(":", "."),
+                handler=handler,
+                location=location,
+                evidence=_evidence(rule, location),
+            )
+        )
+
+
+def _add_scheduled(context: _Context, call: CallFact, scope: str, rule: MatchRule, location: Location) -> None:
+    expr = call.call
+    target = expr[2][1] if len(expr[2]) > 1 else _keyword(expr, "func")
+    if target is None:
+        return
+    handlers = sorted(v.partition(":")[2] for v in context.graphs.resolver.values(scope, target) if v[:4] == "def:")
+    text = _string(target)
+    if text is not None and ":" in text:  # "package.module:function"
+        handlers = [text] if text in context.graphs.definitions else handlers
+    if not handlers:
+        detail = "scheduled function static reading cannot follow"
+        context.found.unresolved.append(UnresolvedRegistration(rule=rule.id, location=location, detail=detail))
+        return
+    for handler in handlers:
+        name = _string(_keyword(expr, "id")) or handler.rpartition(":")[2]
+        context.found.jobs.append(
+            Job(
+                kind="scheduler",
+                name=name,
+                handler=handler,
+                schedule=_trigger(expr),
+                location=location,
+                evidence=_evidence(rule, location),
+            )
+        )
+
+
+# -- commands and loops ---------------------------------------------------------------------------
+
+
+def _find_commands(context: _Context, facts: FileFacts) -> None:
+    parts = facts.module.split(".")
+    if len(parts) < 3 or parts[-3:-1] != ["management", "commands"] or facts.is_package:
+        return
+    for definition in facts.definitions:
+        if definition.kind != "class" or definition.qualname != "Command":
+            continue
+        symbol = f"{facts.module}:Command"
+        rule = _first(context.graphs.resolver.ancestors(symbol), context.bases)
+        if rule is None or rule.role != "django-command":
+            continue
+        location = Location(file=facts.path, line=definition.line)
+        context.found.jobs.append(
+            Job(
+                kind="django-command",
+                name=parts[-1],
+                handler=symbol,
+                location=location,
+                evidence=_evidence(rule, location),
+            )
+        )
+
+
+def _find_loops(context: _Context, facts: FileFacts) -> None:
+    rule = next((r for r in context.keys.values() if r.role == "worker-loop"), None)
+    rule_id = rule.id if rule is not None else "jobs.worker-loop"
+    for loop in facts.loops:
+        handler = _scope(facts.module, loop.scope)
+        location = Location(file=facts.path, line=loop.line)
+        name = loop.scope or facts.module
+        context.found.jobs.append(
+            Job(
+                kind="worker-loop", name=name, handler=handler, location=location, evidence=_evidence(rule_id, location)
+            )
+        )
+
+
+@dataclass
+class _Command:
+    name: str
+    handler: str
+    location: Location
+    rule: MatchRule
+    attached: bool
+    group: str | None = None  # binding site or function symbol of its group
+    is_group: bool = False
+
+
+def _find_cli(context: _Context) -> None:
+    """Flask CLI commands: on the app's or a blueprint's `cli`, on an AppGroup, or click commands attached to it."""
+    resolver = context.graphs.resolver
+    commands: dict[str, _Command] = {}  # key: function symbol or group binding site
+    attached: set[str] = set()
+    for facts in context.graphs.modules.values():
+        for assignment in facts.assignments:  # ops = AppGroup("ops")
+            value = assignment.value
+            if value is None or value[0] != ExprKind.CALL or len(assignment.targets) != 1:
+                continue
+            scope = _scope(facts.module, assignment.scope)
+            rule = _first(resolver.qualified_names(scope, value[2][0]), context.calls)
+            site = resolver.binding_site(scope, assignment.targets[0])
+            if rule is None or rule.role != "cli-group-object" or site is None:
+                continue
+            name = (_string(value[2][1]) if len(value[2]) > 1 else None) or _string(_keyword(value, "name"))
+            location = Location(file=facts.path, line=assignment.line)
+            handler = f"{site.partition('|')[0]}:{site.partition('|')[2]}"
+            commands[site] = _Command(name or site.partition("|")[2], handler, location, rule, False, is_group=True)
+        for definition in facts.definitions:
+            if definition.kind != "function":
+                continue
+            scope = _scope(facts.module, definition.scope)
+            symbol = f"{facts.module}:{definition.qualname}"
+            for decorator in definition.decorators:
+                func = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
+                rule = _first(resolver.qualified_names(scope, func), context.decorators)
+                if rule is None or rule.role not in ("cli-command", "cli-group", "click-command", "click-group"):
+                    continue
+                call = decorator if decorator[0] == ExprKind.CALL else None
+                given = (_string(call[2][1]) if call is not None and len(call[2]) > 1 else None) or (
+                    _string(_keyword(call, "name")) if call is not None else None
+                )
+                name = given or _click_name(definition.name, rule.role.endswith("group"))
+                group = None
+                if func[0] == ExprKind.ATTRIBUTE and func[2][0][0] != ExprKind.ATTRIBUTE:  # ops.command / grp.command
+                    owner = func[2][0]
+                    group = resolver.binding_site(scope, owner)
+                    if group is None:
+                        functions = [v[4:] for v in resolver.values(scope, owner) if v.startswith("def:")]
+                        group = functions[0] if functions else None
+                location = Location(file=facts.path, line=definition.line)
+                commands[symbol] = _Command(
+                    name=name,
+                    handler=symbol,
+                    location=location,
+                    rule=rule,
+                    attached=rule.role in ("cli-command", "cli-group") and group is None,
+                    group=group,
+                    is_group=rule.role.endswith("group"),
+                )
+                break
+        for call in facts.calls:  # app.cli.add_command(cmd)
+            scope = _scope(facts.module, call.scope)
+            rule = _first(resolver.qualified_names(scope, call.call[2][0]), context.calls)
+            if rule is None or rule.role != "cli-add-command" or len(call.call[2]) < 2:
+                continue
+            argument = call.call[2][1]
+            site = resolver.binding_site(scope, argument)
+            if site is not None and site in commands:
+                attached.add(site)
+            attached.update(v[4:] for v in resolver.values(scope, argument) if v.startswith("def:"))
+    for key, command in commands.items():
+        if key in attached:
+            command.attached = True
+    for command in commands.values():
+        full = _full_name(commands, command)
+        if full is None:
+            continue
+        context.found.jobs.append(
+            Job(
+                kind="flask-command",
+                name=full,
+                handler=command.handler,
+                location=command.location,
+                evidence=_evidence(command.rule, command.location),
+            )
+        )
+
+
+def _full_name(commands: dict[str, _Command], command: _Command, depth: int = 0) -> str | None:
+    """`ops reindex` for a command of the attached group `ops`; None when nothing attaches it to the Flask CLI."""
+    if depth > 10:
+        return None
+    if command.group is None:
+        return command.name if command.attached else None
+    group = commands.get(command.group)
+    if group is None:
+        return None
+    prefix = _full_name(commands, group, depth + 1)
+    return None if prefix is None else f"{prefix} {command.name}"
+
+
+def _click_name(function: str, is_group: bool) -> str:
+    """Click 8.2's default command name: lower case, dashes, `_command`/`_cmd`/`_group`/`_grp` dropped."""
+    name = function.lower()
+    for suffix in COMMAND_SUFFIXES:
+        if name.endswith(suffix) and name != suffix.lstrip("_"):
+            name = name[: -len(suffix)]
+            break
+    return name.replace("_", "-")
+
+
+# -- expressions ----------------------------------------------------------------------------------
+
+
+def _first(names: tuple[str, ...], table: dict[str, MatchRule]) -> MatchRule | None:
+    for name in names:
+        rule = table.get(name)
+        if rule is not None:
+            return rule
+    return None
+
+
+def _keyword(call: Expr | None, name: str) -> Expr | None:
+    if call is None:
+        return None
+    for keyword, value in call[3]:
+        if keyword == name:
+            return value
+    return None
+
+
+def _constant(expr: Expr | None) -> object:
+    return expr[1] if expr is not None and expr[0] == ExprKind.CONSTANT else None
+
+
+def _string(expr: Expr | None) -> str | None:
+    value = _constant(expr)
+    return value if isinstance(value, str) else None
+
+
+def _integer(expr: Expr | None) -> int | None:
+    value = _number(expr)
+    return int(value) if value is not None and float(value).is_integer() else None
+
+
+def _number(expr: Expr | None) -> float | None:
+    """A numeric literal or a product/sum of them (`45 * 60`)."""
+    if expr is None:
+        return None
+    kind, value, children, _ = expr
+    if kind == ExprKind.CONSTANT and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if kind == ExprKind.BINARY and len(children) == 2:
+        left, right = _number(children[0]), _number(children[1])
+        if left is None or right is None:
+            return None
+        operations = {"Mult": left * right, "Add": left + right, "Sub": left - right}
+        if value == "Div" and right:
+            return left / right
+        return operations.get(str(value))
+    return None
+
+
+def _text(expr: Expr) -> str:
+    kind, value, children, keywords = expr
+    if kind == ExprKind.NAME:
+        return str(value)
+    if kind == ExprKind.ATTRIBUTE:
+        return f"{_text(children[0])}.{value}"
+    if kind == ExprKind.CONSTANT:
+        return repr(value)
+    if kind == ExprKind.CALL:
+        arguments = [_text(c) for c in children[1:]] + [f"{k}={_text(v)}" for k, v in keywords if k is not None]
+        return f"{_text(children[0])}({', '.join(arguments)})"
+    return f"<{kind}>"

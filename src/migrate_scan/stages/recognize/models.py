@@ -1,0 +1,440 @@
+"""Data models: Django ORM and SQLAlchemy declarative classes, their tables and relations.
+
+A class is a model when its MRO (`ancestors`, through our own abstract bases
+and mixins) reaches a `model-base` name: `django.db.models.Model`, a
+`declarative_base()` result, a `DeclarativeBase` subclass's subclass, or
+Flask-SQLAlchemy's `db.Model`. A class that merely happens to be called
+`Model` is not one. Tables: Django's `Meta.db_table` or its default
+`<app_label>_<model name lower>`; SQLAlchemy's `__tablename__` (Flask-SQLAlchemy
+derives snake_case when there is none). Relation targets are resolved to model
+symbols: class expressions, `'app_label.Model'`, `'self'` and
+`settings.AUTH_USER_MODEL` for Django; registry class names and the model
+owning a `ForeignKey('table.column')` table for SQLAlchemy. A target static
+reading cannot resolve is kept as it is spelled.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from migrate_scan.heuristics.loader import Heuristics
+from migrate_scan.heuristics.schema import MatchRule
+from migrate_scan.model.facts import AssignmentFact, DefinitionFact, Expr, ExprKind, FileFacts
+from migrate_scan.model.graphs import LinkedGraphs
+from migrate_scan.model.ids import Location
+from migrate_scan.model.inventory import Recognition
+from migrate_scan.model.report import DataModel, Relation
+
+DEFAULT_USER_MODEL = "auth.User"
+DJANGO_AUTH_USER = "django.contrib.auth.models.User"
+
+
+@dataclass
+class _Class:
+    """A model class and what its body says."""
+
+    symbol: str
+    module: str
+    definition: DefinitionFact
+    facts: FileFacts
+    rule: MatchRule
+    base: str = ""  # the model-base name its MRO reaches
+    body: dict[str, AssignmentFact] = field(default_factory=dict)
+    meta: dict[str, Expr] = field(default_factory=dict)
+    abstract: bool = False
+    proxy: bool = False
+    app_label: str = ""
+
+
+@dataclass
+class _Context:
+    graphs: LinkedGraphs
+    bases: dict[str, MatchRule]
+    fields: dict[str, MatchRule]
+    settings_keys: dict[str, MatchRule]
+    classes: dict[str, _Class] = field(default_factory=dict)
+    user_model: str = DEFAULT_USER_MODEL
+
+
+def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
+    """Find every Django and SQLAlchemy model class, with its table and relations."""
+    context = _Context(
+        graphs=graphs,
+        bases=heuristics.matchers("model-base"),
+        fields=heuristics.matchers("model-field"),
+        settings_keys=heuristics.matchers("settings-key"),
+    )
+    labels = _app_labels(context)
+    for facts in graphs.modules.values():
+        _find_classes(context, facts, labels)
+        for assignment in facts.assignments:
+            if not assignment.scope and _target_name(assignment) == "AUTH_USER_MODEL":
+                text = _string(assignment.value)
+                if text is not None:
+                    context.user_model = text
+    found = Recognition()
+    for symbol in sorted(context.classes):
+        model = context.classes[symbol]
+        if model.rule.framework == "django":
+            found.models.append(_django_model(context, model))
+        else:
+            found.models.append(_sqlalchemy_model(context, model))
+    return found
+
+
+# -- which classes are models -------------------------------------------------------------
+
+
+def _find_classes(context: _Context, facts: FileFacts, labels: dict[str, str]) -> None:
+    resolver = context.graphs.resolver
+    for definition in facts.definitions:
+        if definition.kind != "class":
+            continue
+        symbol = f"{facts.module}:{definition.qualname}"
+        scope = f"{facts.module}:{definition.scope}" if definition.scope else facts.module
+        direct = {name for base in definition.bases for name in resolver.qualified_names(scope, base)}
+        matched = _model_rule(context, symbol, direct)
+        if matched is None:
+            continue
+        rule, base = matched
+        model = _Class(symbol=symbol, module=facts.module, definition=definition, facts=facts, rule=rule, base=base)
+        for assignment in facts.assignments:
+            name = _target_name(assignment)
+            if name is None:
+                continue
+            if assignment.scope == definition.qualname:
+                model.body.setdefault(name, assignment)
+            elif assignment.scope == f"{definition.qualname}.Meta" and assignment.value is not None:
+                model.meta.setdefault(name, assignment.value)
+        if rule.framework == "django":
+            model.abstract = _constant(model.meta.get("abstract")) is True
+            model.proxy = _constant(model.meta.get("proxy")) is True
+            model.app_label = _string(model.meta.get("app_label")) or _app_label_of(facts.module, labels)
+        else:
+            model.abstract = _constant(_value(model.body.get("__abstract__"))) is True
+        context.classes[symbol] = model
+
+
+def _model_rule(context: _Context, symbol: str, direct: set[str]) -> tuple[MatchRule, str] | None:
+    """The model-base rule the class's MRO reaches; None for the declarative bases themselves."""
+    for ancestor in context.graphs.resolver.ancestors(symbol):
+        rule = context.bases.get(ancestor)
+        if rule is None:
+            continue
+        if rule.role == "sqlalchemy-root" and ancestor in direct:
+            return None  # `class Base(DeclarativeBase)` is the base; only its subclasses are models
+        return rule, ancestor
+    return None
+
+
+def _app_labels(context: _Context) -> dict[str, str]:
+    """Django app package → label, from `AppConfig` classes that set `label` (the default is the last segment)."""
+    labels: dict[str, str] = {}
+    for facts in context.graphs.modules.values():
+        for definition in facts.definitions:
+            if definition.kind != "class" or definition.scope:
+                continue
+            names = [a for a in facts.assignments if a.scope == definition.qualname]
+            found = {_target_name(a): _string(a.value) for a in names}
+            if found.get("name") and found.get("label"):
+                labels[str(found["name"])] = str(found["label"])
+    return labels
+
+
+def _app_label_of(module: str, labels: dict[str, str]) -> str:
+    """The Django app a model module belongs to: the package holding `models` (or the module's package)."""
+    parts = module.split(".")
+    package = ".".join(parts[: parts.index("models")]) if "models" in parts[1:] else ".".join(parts[:-1])
+    package = package or parts[0]
+    return labels.get(package, package.rsplit(".", 1)[-1])
+
+
+# -- Django -------------------------------------------------------------------------------
+
+
+def _django_model(context: _Context, model: _Class) -> DataModel:
+    parent = _concrete_parent(context, model)
+    if model.abstract:
+        table = None
+    elif model.proxy and parent is not None:
+        table = _django_table(context, context.classes[parent])
+    else:
+        table = _django_table(context, model)
+    relations: list[Relation] = []
+    if parent is not None and not model.proxy and not model.abstract:
+        name = context.classes[parent].definition.name.lower()
+        relations.append(Relation(kind="parent-link", target=parent, field=f"{name}_ptr"))
+    for owner in _field_owners(context, model):
+        for name, assignment in owner.body.items():
+            relations += _django_relations(context, model, owner, name, assignment)
+    return DataModel(
+        name=model.definition.name,
+        symbol=model.symbol,
+        orm="django",
+        table=table,
+        relations=_sorted_relations(relations),
+        location=Location(file=model.facts.path, line=model.definition.line),
+        abstract=model.abstract,
+        proxy=model.proxy,
+        parent=parent,
+    )
+
+
+def _django_table(context: _Context, model: _Class) -> str:
+    explicit = _string(model.meta.get("db_table"))
+    if explicit is not None:
+        return explicit
+    return f"{model.app_label}_{model.definition.name.lower()}"
+
+
+def _concrete_parent(context: _Context, model: _Class) -> str | None:
+    """The nearest concrete model in the MRO (multi-table inheritance or the proxy's concrete class)."""
+    for ancestor in context.graphs.resolver.ancestors(model.symbol):
+        other = context.classes.get(ancestor)
+        if other is not None and not other.abstract and other.rule.framework == model.rule.framework:
+            if model.proxy and other.proxy:
+                continue
+            return ancestor
+    return None
+
+
+def _field_owners(context: _Context, model: _Class) -> list[_Class]:
+    """The class itself and the abstract models it inherits fields from (up to the first concrete one)."""
+    owners = [model]
+    for ancestor in context.graphs.resolver.ancestors(model.symbol):
+        other = context.classes.get(ancestor)
+        if other is None:
+            continue
+        if not other.abstract:
+            break
+        owners.append(other)
+    return owners
+
+
+def _django_relations(
+    context: _Context, model: _Class, owner: _Class, name: str, assignment: AssignmentFact
+) -> list[Relation]:
+    value = assignment.value
+    if value is None or value[0] != ExprKind.CALL:
+        return []
+    scope = _scope(owner)
+    rule = _first(context.graphs.resolver.qualified_names(scope, value[2][0]), context.fields)
+    if rule is None or rule.framework != "django":
+        return []
+    target = value[2][1] if len(value[2]) > 1 else _keyword(value, "to")
+    if target is None:
+        return []
+    return [Relation(kind=rule.role, target=_django_target(context, model, owner, target), field=name)]
+
+
+def _django_target(context: _Context, model: _Class, owner: _Class, target: Expr) -> str:
+    text = _string(target)
+    if text is None:
+        names = context.graphs.resolver.qualified_names(_scope(owner), target)
+        for qualified in names:
+            rule = context.settings_keys.get(qualified)
+            if rule is not None and rule.role == "auth-user-model":
+                text = context.user_model
+                break
+        else:
+            classes = [v[4:] for v in context.graphs.resolver.values(_scope(owner), target) if v.startswith("cls:")]
+            if classes:
+                return classes[0]
+            return names[0] if names else _spelling(target)
+    if text == "self":
+        return model.symbol
+    label, _, class_name = text.rpartition(".")
+    label = label or owner.app_label
+    for symbol, other in sorted(context.classes.items()):
+        if other.rule.framework == "django" and other.app_label == label and other.definition.name == class_name:
+            return symbol
+    if text == DEFAULT_USER_MODEL:
+        return DJANGO_AUTH_USER
+    return text
+
+
+# -- SQLAlchemy ---------------------------------------------------------------------------
+
+
+def _sqlalchemy_model(context: _Context, model: _Class) -> DataModel:
+    table, parent = _sqlalchemy_table(context, model)
+    relations: list[Relation] = []
+    for name, assignment in model.body.items():
+        relations += _sqlalchemy_relations(context, model, name, assignment)
+    return DataModel(
+        name=model.definition.name,
+        symbol=model.symbol,
+        orm=model.rule.framework,
+        table=table,
+        relations=_sorted_relations(relations),
+        location=Location(file=model.facts.path, line=model.definition.line),
+        abstract=model.abstract,
+        parent=parent,
+    )
+
+
+def _own_table(context: _Context, model: _Class) -> str | None:
+    explicit = _string(_value(model.body.get("__tablename__")))
+    if explicit is not None:
+        return explicit
+    table = _value(model.body.get("__table__"))
+    if table is not None and table[0] == ExprKind.CALL and len(table[2]) > 1:
+        return _string(table[2][1])
+    return None
+
+
+def _sqlalchemy_table(context: _Context, model: _Class) -> tuple[str | None, str | None]:
+    """(table, parent model): own `__tablename__`; else the parent's (single-table inheritance)."""
+    if model.abstract:
+        return None, None
+    parent = None
+    for ancestor in context.graphs.resolver.ancestors(model.symbol):
+        other = context.classes.get(ancestor)
+        if other is not None and not other.abstract:
+            parent = ancestor
+            break
+    own = _own_table(context, model)
+    if own is not None:
+        return own, parent
+    if parent is not None:
+        return _sqlalchemy_table(context, context.classes[parent])[0], parent
+    for ancestor in context.graphs.resolver.ancestors(model.symbol):  # a mixin's `__tablename__`
+        other = context.classes.get(ancestor)
+        if other is not None and _own_table(context, other) is not None:
+            return _own_table(context, other), None
+    if not model.base.startswith("flask_sqlalchemy."):
+        return None, None
+    return _snake_case(model.definition.name), None  # Flask-SQLAlchemy's generated name
+
+
+def _sqlalchemy_relations(context: _Context, model: _Class, name: str, assignment: AssignmentFact) -> list[Relation]:
+    if assignment.value is None:
+        return []
+    found = []
+    scope = _scope(model)
+    for call in _calls(assignment.value):
+        rule = _first(context.graphs.resolver.qualified_names(scope, call[2][0]), context.fields)
+        if rule is None or rule.framework != "sqlalchemy":
+            continue
+        arguments = call[2][1:]
+        if rule.role == "foreign-key":
+            text = _string(arguments[0]) if arguments else _string(_keyword(call, "column"))
+            if text is not None:
+                found.append(Relation(kind="foreign-key", target=_table_owner(context, text), field=name))
+            continue
+        target = arguments[0] if arguments else _keyword(call, "argument")
+        if target is None and assignment.annotation is not None:
+            target = _annotated_target(assignment.annotation)
+        if target is not None:
+            found.append(Relation(kind="relationship", target=_sqlalchemy_target(context, model, target), field=name))
+    return found
+
+
+def _sqlalchemy_target(context: _Context, model: _Class, target: Expr) -> str:
+    if target[0] == ExprKind.LAMBDA:
+        return _spelling(target)
+    text = _string(target)
+    if text is None:
+        classes = [v[4:] for v in context.graphs.resolver.values(_scope(model), target) if v.startswith("cls:")]
+        return classes[0] if classes else _spelling(target)
+    if "." in text:
+        symbol = text.rpartition(".")[0] + ":" + text.rpartition(".")[2]
+        if symbol in context.classes:
+            return symbol
+    candidates = [
+        s
+        for s, other in sorted(context.classes.items())
+        if other.rule.framework != "django" and other.definition.name == text.rpartition(".")[2]
+    ]
+    same_module = [s for s in candidates if context.classes[s].module == model.module]
+    chosen = same_module or candidates
+    return chosen[0] if len(chosen) == 1 else text
+
+
+def _table_owner(context: _Context, column: str) -> str:
+    """`"users.id"` → the model whose table is `users` (the spelling when none is)."""
+    table = column.rpartition(".")[0] or column
+    for symbol, model in sorted(context.classes.items()):
+        if model.rule.framework != "django" and not model.abstract and _own_table(context, model) == table:
+            return symbol
+    return column
+
+
+def _annotated_target(annotation: Expr) -> Expr | None:
+    """`Mapped["Child"]`, `Mapped[list["Child"]]`, `Mapped[Optional[Child]]` → the innermost class expression."""
+    while annotation[0] == ExprKind.SUBSCRIPT:
+        annotation = annotation[2][1]
+    if annotation[0] == ExprKind.TUPLE and annotation[2]:
+        annotation = annotation[2][0]
+    return annotation if annotation[0] in (ExprKind.CONSTANT, ExprKind.NAME, ExprKind.ATTRIBUTE) else None
+
+
+# -- expressions --------------------------------------------------------------------------
+
+
+def _calls(expr: Expr) -> Iterator[Expr]:
+    if expr[0] == ExprKind.CALL:
+        yield expr
+    for child in expr[2]:
+        yield from _calls(child)
+    for _, value in expr[3]:
+        yield from _calls(value)
+
+
+def _scope(model: _Class) -> str:
+    return f"{model.module}:{model.definition.scope}" if model.definition.scope else model.module
+
+
+def _target_name(assignment: AssignmentFact) -> str | None:
+    if len(assignment.targets) != 1 or assignment.targets[0][0] != ExprKind.NAME:
+        return None
+    return str(assignment.targets[0][1])
+
+
+def _value(assignment: AssignmentFact | None) -> Expr | None:
+    return None if assignment is None else assignment.value
+
+
+def _constant(expr: Expr | None) -> object:
+    return expr[1] if expr is not None and expr[0] == ExprKind.CONSTANT else None
+
+
+def _string(expr: Expr | None) -> str | None:
+    value = _constant(expr)
+    return value if isinstance(value, str) else None
+
+
+def _keyword(call: Expr, name: str) -> Expr | None:
+    for keyword, value in call[3]:
+        if keyword == name:
+            return value
+    return None
+
+
+def _first(names: tuple[str, ...], table: dict[str, MatchRule]) -> MatchRule | None:
+    for name in names:
+        rule = table.get(name)
+        if rule is not None:
+            return rule
+    return None
+
+
+def _spelling(expr: Expr) -> str:
+    kind, value, children, _ = expr
+    if kind == ExprKind.NAME:
+        return str(value)
+    if kind == ExprKind.ATTRIBUTE:
+        return f"{_spelling(children[0])}.{value}"
+    if kind == ExprKind.CONSTANT:
+        return str(value)
+    return f"<{kind}>"
+
+
+def _snake_case(name: str) -> str:
+    return re.sub(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))", r"_\1", name).lower()
+
+
+def _sorted_relations(relations: list[Relation]) -> list[Relation]:
+    return sorted(set(relations), key=lambda r: (r.field or "", r.kind, r.target))

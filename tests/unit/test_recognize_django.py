@@ -1,0 +1,591 @@
+"""Django / DRF route recognizer: every URLconf form, with positive and negative cases.
+
+Each test parses small multi-file snippets (explicit module names from the
+paths), links them and runs the Django recognizer alone, then asserts the
+exact (path, methods, handler, action) rows, or the exact unresolved places.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping
+
+from migrate_scan.heuristics.loader import load_heuristics
+from migrate_scan.model.facts import FileFacts
+from migrate_scan.model.inventory import Recognition
+from migrate_scan.stages.link import link
+from migrate_scan.stages.parse import ParseRequest, parse_file
+from migrate_scan.stages.recognize import django
+
+HEURISTICS = load_heuristics()
+
+SETTINGS = {"proj/__init__.py": "", "proj/settings.py": 'ROOT_URLCONF = "proj.urls"\n'}
+
+
+def facts_of(files: Mapping[str, str]) -> list[FileFacts]:
+    parsed = []
+    for path, source in files.items():
+        parts = path.removesuffix(".py").split("/")
+        is_package = parts[-1] == "__init__"
+        module = ".".join(parts[:-1] if is_package else parts)
+        result = parse_file(ParseRequest(path, module, is_package, textwrap.dedent(source).encode("utf-8")))
+        assert isinstance(result, FileFacts), result
+        parsed.append(result)
+    return parsed
+
+
+def found(files: Mapping[str, str]) -> Recognition:
+    return django.recognize(link(facts_of({**SETTINGS, **files})), HEURISTICS).sorted()
+
+
+def routes(files: Mapping[str, str]) -> set[tuple[str, str, str, str | None]]:
+    return {(r.path, ",".join(r.methods), r.handler, r.action) for r in found(files).routes}
+
+
+def unresolved(files: Mapping[str, str]) -> set[tuple[str, int]]:
+    return {(u.location.file, u.location.line) for u in found(files).unresolved}
+
+
+VIEWS = """
+from django.http import HttpResponse
+from django.views import View
+from django.views.generic import ListView, CreateView, RedirectView
+
+def index(request):
+    return HttpResponse("ok")
+
+class Orders(View):
+    def get(self, request):
+        return HttpResponse()
+    def post(self, request):
+        return HttpResponse()
+
+class OrderList(ListView):
+    model = None
+
+class OrderCreate(CreateView):
+    model = None
+"""
+
+
+# -- ROOT_URLCONF, path/re_path/url, include chains ------------------------------------------
+
+
+def test_root_urlconf_paths_and_nested_includes_with_prefixes() -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/views.py": VIEWS,
+        "proj/urls.py": """
+            from django.urls import include, path
+            urlpatterns = [
+                path("", include("shop.urls")),
+                path("api/v2/", include(("shop.urls", "shop"), namespace="v2")),
+            ]
+        """,
+        "shop/urls.py": """
+            from django.urls import include, path, re_path
+            from django.conf.urls import url
+            from . import views
+            items = [path("<int:item>/", views.index)]
+            urlpatterns = [
+                path("orders/<int:pk>/", views.Orders.as_view()),
+                re_path(r"^legacy/(?P<slug>[-\\w]+)\\.html$", views.index),
+                url(r"^old/(?P<year>[0-9]{4})/$", views.index),
+                path("orders/<int:pk>/items/", include(items)),
+            ]
+        """,
+    }
+    expected = set()
+    for prefix in ("", "/api/v2"):
+        expected |= {
+            (f"{prefix}/orders/{{pk}}", "GET", "shop.views:Orders.get", "get"),
+            (f"{prefix}/orders/{{pk}}", "POST", "shop.views:Orders.post", "post"),
+            (f"{prefix}/legacy/{{slug}}.html", "*", "shop.views:index", None),
+            (f"{prefix}/old/{{year}}", "*", "shop.views:index", None),
+            (f"{prefix}/orders/{{pk}}/items/{{item}}", "*", "shop.views:index", None),
+        }
+    assert routes(files) == expected
+
+
+def test_urlconf_not_reachable_from_root_urlconf_gives_no_routes() -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/views.py": VIEWS,
+        "proj/urls.py": "urlpatterns = []\n",
+        "shop/urls.py": """
+            from django.urls import path
+            from . import views
+            urlpatterns = [path("orders/", views.index)]
+        """,
+    }
+    assert routes(files) == set()
+
+
+def test_without_root_urlconf_the_modules_nobody_includes_are_roots() -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/views.py": VIEWS,
+        "shop/urls.py": """
+            from django.urls import include, path
+            from . import views
+            urlpatterns = [path("", views.index), path("sub/", include("shop.sub_urls"))]
+        """,
+        "shop/sub_urls.py": """
+            from django.urls import path
+            from . import views
+            urlpatterns = [path("x/", views.index)]
+        """,
+    }
+    result = django.recognize(link(facts_of(files)), HEURISTICS).sorted()
+    assert {(r.path, r.handler) for r in result.routes} == {("/", "shop.views:index"), ("/sub/x", "shop.views:index")}
+
+
+def test_list_building_forms_concatenation_augmented_append_and_imported_lists() -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/views.py": VIEWS,
+        "shop/extra.py": """
+            from django.urls import path
+            from . import views
+            extra = [path("extra/", views.index)]
+        """,
+        "proj/urls.py": """
+            from django.urls import path
+            from shop import views
+            from shop.extra import extra
+            base = [path("a/", views.index)]
+            urlpatterns = base + [path("b/", views.index)] + extra
+            urlpatterns += [path("c/", views.index)]
+            urlpatterns.append(path("d/", views.index))
+            urlpatterns.extend([path("e/", views.index)])
+        """,
+    }
+    assert {p for p, *_ in routes(files)} == {"/a", "/b", "/extra", "/c", "/d", "/e"}
+
+
+def test_aliased_imports_are_followed() -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/views.py": VIEWS,
+        "proj/urls.py": """
+            from django.urls import path as route, include as inc
+            from django import urls
+            from shop import views as v
+            urlpatterns = [route("x/", v.index), urls.path("y/", inc("shop.urls"))]
+        """,
+        "shop/urls.py": """
+            from django.urls import path
+            from shop.views import index as home
+            urlpatterns = [path("z/", home)]
+        """,
+    }
+    assert {(p, h) for p, _, h, _ in routes(files)} == {("/x", "shop.views:index"), ("/y/z", "shop.views:index")}
+
+
+def test_a_function_called_path_that_is_not_djangos_is_not_a_route() -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/views.py": VIEWS,
+        "proj/urls.py": """
+            from shop import views
+
+            def path(route, view):
+                return (route, view)
+
+            urlpatterns = [path("x/", views.index)]
+        """,
+    }
+    assert routes(files) == set()
+    assert unresolved(files) == {("proj/urls.py", 7)}
+
+
+def test_include_of_a_module_that_does_not_exist_is_unresolved() -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/views.py": VIEWS,
+        "proj/urls.py": """
+            from django.urls import include, path
+            from shop import views
+            urlpatterns = [
+                path("ok/", views.index),
+                path("missing/", include("shop.nope")),
+            ]
+        """,
+    }
+    assert routes(files) == {("/ok", "*", "shop.views:index", None)}
+    assert unresolved(files) == {("proj/urls.py", 6)}
+
+
+def test_patterns_built_by_a_call_and_computed_routes_are_unresolved() -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/views.py": VIEWS,
+        "proj/urls.py": """
+            from django.conf import settings
+            from django.conf.urls.static import static
+            from django.contrib import admin
+            from django.urls import path
+            from shop import views
+            from plugins import get_urls
+            PREFIX = "x/"
+            urlpatterns = [
+                path("admin/", admin.site.urls),
+                path(PREFIX, views.index),
+                path("y/", getattr(views, "name")),
+            ]
+            urlpatterns += get_urls()
+            urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+        """,
+    }
+    assert routes(files) == set()
+    assert unresolved(files) == {("proj/urls.py", 11), ("proj/urls.py", 12), ("proj/urls.py", 14)}
+
+
+# -- views: classes and decorators -------------------------------------------------------------
+
+
+def test_generic_views_get_the_methods_djangos_classes_define() -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/views.py": VIEWS,
+        "proj/urls.py": """
+            from django.urls import path
+            from django.views.generic import RedirectView, TemplateView
+            from django.contrib.auth import views as auth_views
+            from shop import views
+            urlpatterns = [
+                path("list/", views.OrderList.as_view()),
+                path("new/", views.OrderCreate.as_view()),
+                path("about/", TemplateView.as_view(template_name="about.html")),
+                path("go/", RedirectView.as_view(url="/")),
+                path("logout/", auth_views.LogoutView.as_view()),
+            ]
+        """,
+    }
+    result = routes(files)
+    assert {r for r in result if r[0] in ("/list", "/new", "/about", "/logout")} == {
+        ("/list", "GET", "shop.views:OrderList.get", "get"),
+        ("/new", "GET", "shop.views:OrderCreate.get", "get"),
+        ("/new", "POST", "shop.views:OrderCreate.post", "post"),
+        ("/new", "PUT", "shop.views:OrderCreate.put", "put"),
+        ("/about", "GET", "django.views.generic.base:TemplateView.get", "get"),
+        ("/logout", "POST", "django.contrib.auth.views:LogoutView.post", "post"),
+    }
+    assert {m for p, m, _, _ in result if p == "/go"} == {"GET", "POST", "PUT", "PATCH", "DELETE"}
+
+
+def test_class_view_methods_through_project_bases_and_http_method_names() -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/base.py": """
+            from django.views import View
+            class Base(View):
+                def get(self, request):
+                    pass
+        """,
+        "shop/views.py": """
+            from django.views.generic import ListView
+            from .base import Base
+            class Child(Base):
+                def delete(self, request):
+                    pass
+            class ReadOnly(Child):
+                http_method_names = ["get", "head", "options"]
+            class Mixed(Base, ListView):
+                def post(self, request):
+                    pass
+            class NotAView:
+                pass
+        """,
+        "proj/urls.py": """
+            from django.urls import path
+            from shop import views
+            urlpatterns = [
+                path("c/", views.Child.as_view()),
+                path("r/", views.ReadOnly.as_view()),
+                path("m/", views.Mixed.as_view()),
+                path("n/", views.NotAView.as_view()),
+            ]
+        """,
+    }
+    assert routes(files) == {
+        ("/c", "GET", "shop.base:Base.get", "get"),
+        ("/c", "DELETE", "shop.views:Child.delete", "delete"),
+        ("/r", "GET", "shop.base:Base.get", "get"),
+        ("/m", "GET", "shop.base:Base.get", "get"),
+        ("/m", "POST", "shop.views:Mixed.post", "post"),
+    }
+    assert unresolved(files) == {("proj/urls.py", 8)}
+
+
+def test_function_view_methods_from_decorators() -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/views.py": """
+            from django.contrib.auth.decorators import login_required
+            from django.views.decorators import http
+            from django.views.decorators.http import require_GET, require_POST, require_safe
+            from rest_framework.decorators import api_view
+
+            @login_required
+            @http.require_http_methods(["GET", "POST"])
+            def both(request): ...
+
+            @require_POST
+            def post_only(request): ...
+
+            @require_GET
+            def get_only(request): ...
+
+            @require_safe
+            def safe(request): ...
+
+            @http.require_http_methods(["GET", "POST"])
+            @require_POST
+            def stacked(request): ...
+
+            @api_view(["GET", "POST"])
+            def api(request): ...
+
+            @api_view()
+            def api_default(request): ...
+
+            def plain(request): ...
+
+            def require_POST_lookalike(f):
+                return f
+
+            @require_POST_lookalike
+            def lookalike(request): ...
+        """,
+        "proj/urls.py": """
+            from django.urls import path
+            from shop import views
+            urlpatterns = [
+                path("both/", views.both),
+                path("post/", views.post_only),
+                path("get/", views.get_only),
+                path("safe/", views.safe),
+                path("stacked/", views.stacked),
+                path("api/", views.api),
+                path("api-default/", views.api_default),
+                path("plain/", views.plain),
+                path("lookalike/", views.lookalike),
+            ]
+        """,
+    }
+    assert {(p, m) for p, m, _, _ in routes(files)} == {
+        ("/both", "GET,POST"),
+        ("/post", "POST"),
+        ("/get", "GET"),
+        ("/safe", "GET"),
+        ("/stacked", "POST"),
+        ("/api", "GET,POST"),
+        ("/api-default", "GET"),
+        ("/plain", "*"),
+        ("/lookalike", "*"),
+    }
+    frameworks = {r.path: r.framework for r in found(files).routes}
+    assert frameworks["/api"] == "django-rest-framework"
+    assert frameworks["/plain"] == "django"
+
+
+# -- DRF routers -----------------------------------------------------------------------------------
+
+API = """
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+
+class TicketViewSet(viewsets.ModelViewSet):
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None): ...
+
+    @action(detail=False)
+    def mine(self, request): ...
+
+    @action(detail=True, methods=["get", "put"], url_path="the-history")
+    def history(self, request, pk=None): ...
+
+    def helper(self): ...
+
+class TagViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_field = "slug"
+
+class NoteViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    lookup_field = "slug"
+    lookup_url_kwarg = "note"
+
+class PlainViewSet(viewsets.ViewSet):
+    def list(self, request): ...
+    def retrieve(self, request, pk=None): ...
+"""
+
+
+def test_default_router_viewsets_actions_lookup_and_api_root() -> None:
+    files = {
+        "api/__init__.py": "",
+        "api/views.py": API,
+        "proj/urls.py": """
+            from django.urls import include, path
+            from rest_framework.routers import DefaultRouter
+            from api.views import NoteViewSet, PlainViewSet, TagViewSet, TicketViewSet
+
+            router = DefaultRouter()
+            router.register(r"tickets", TicketViewSet, basename="ticket")
+            router.register("tags", TagViewSet)
+            router.register("notes", NoteViewSet)
+            router.register("plain", PlainViewSet, basename="plain")
+            urlpatterns = [path("api/", include(router.urls))]
+        """,
+    }
+    t = "api.views:TicketViewSet"
+    assert routes(files) == {
+        ("/api", "GET", "rest_framework.routers:APIRootView.get", "get"),
+        ("/api/tickets", "GET", f"{t}.list", "list"),
+        ("/api/tickets", "POST", f"{t}.create", "create"),
+        ("/api/tickets/{pk}", "GET", f"{t}.retrieve", "retrieve"),
+        ("/api/tickets/{pk}", "PUT", f"{t}.update", "update"),
+        ("/api/tickets/{pk}", "PATCH", f"{t}.partial_update", "partial_update"),
+        ("/api/tickets/{pk}", "DELETE", f"{t}.destroy", "destroy"),
+        ("/api/tickets/{pk}/assign", "POST", f"{t}.assign", "assign"),
+        ("/api/tickets/mine", "GET", f"{t}.mine", "mine"),
+        ("/api/tickets/{pk}/the-history", "GET", f"{t}.history", "history"),
+        ("/api/tickets/{pk}/the-history", "PUT", f"{t}.history", "history"),
+        ("/api/tags", "GET", "api.views:TagViewSet.list", "list"),
+        ("/api/tags/{slug}", "GET", "api.views:TagViewSet.retrieve", "retrieve"),
+        ("/api/notes", "GET", "api.views:NoteViewSet.list", "list"),
+        ("/api/notes", "POST", "api.views:NoteViewSet.create", "create"),
+        ("/api/plain", "GET", "api.views:PlainViewSet.list", "list"),
+        ("/api/plain/{pk}", "GET", "api.views:PlainViewSet.retrieve", "retrieve"),
+    }
+    raw = {r.raw_path for r in found(files).routes if r.action == "retrieve" and "tags" in r.raw_path}
+    assert raw == {"api/^tags/(?P<slug>[^/.]+)/$"}
+
+
+def test_simple_router_in_another_module_added_with_augmented_assignment() -> None:
+    files = {
+        "api/__init__.py": "",
+        "api/views.py": API,
+        "api/routers.py": """
+            from rest_framework import routers
+            from .views import TagViewSet
+            router = routers.SimpleRouter(trailing_slash=False)
+        """,
+        "api/more.py": """
+            from .routers import router
+            from .views import PlainViewSet
+            router.register("plain", PlainViewSet, basename="plain")
+        """,
+        "proj/urls.py": """
+            from api.routers import router
+            urlpatterns = []
+            urlpatterns += router.urls
+        """,
+    }
+    assert {(p, h) for p, _, h, _ in routes(files)} == {
+        ("/plain", "api.views:PlainViewSet.list"),
+        ("/plain/{pk}", "api.views:PlainViewSet.retrieve"),
+    }
+    assert {r.raw_path for r in found(files).routes} == {"^plain$", "^plain/(?P<pk>[^/.]+)$"}
+
+
+def test_router_not_included_gives_no_routes_and_unknown_viewset_is_unresolved() -> None:
+    files = {
+        "api/__init__.py": "",
+        "api/views.py": API,
+        "proj/urls.py": """
+            from rest_framework.routers import DefaultRouter
+            from api.views import TagViewSet
+            from elsewhere import Unknown
+            router = DefaultRouter()
+            router.register("tags", TagViewSet)
+            other = DefaultRouter()
+            other.register("x", Unknown)
+            urlpatterns = other.urls
+        """,
+    }
+    assert routes(files) == {("/", "GET", "rest_framework.routers:APIRootView.get", "get")}
+    assert unresolved(files) == {("proj/urls.py", 8)}
+
+
+def test_viewset_as_view_with_an_actions_mapping() -> None:
+    files = {
+        "api/__init__.py": "",
+        "api/views.py": API,
+        "proj/urls.py": """
+            from django.urls import path
+            from api.views import TicketViewSet
+            urlpatterns = [
+                path("t/", TicketViewSet.as_view({"get": "list", "post": "create"})),
+                path("t/<int:pk>/assign/", TicketViewSet.as_view({"post": "assign"})),
+            ]
+        """,
+    }
+    t = "api.views:TicketViewSet"
+    assert routes(files) == {
+        ("/t", "GET", f"{t}.list", "list"),
+        ("/t", "POST", f"{t}.create", "create"),
+        ("/t/{pk}/assign", "POST", f"{t}.assign", "assign"),
+    }
+
+
+def test_views_wrapped_at_the_url_and_framework_function_views() -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/views.py": VIEWS,
+        "proj/urls.py": """
+            from django.contrib.auth.decorators import login_required
+            from django.urls import path
+            from django.views.decorators.cache import cache_page
+            from django.views.decorators.csrf import csrf_exempt
+            from django.views.generic import TemplateView
+            from django.views.static import serve
+            from shop import views
+            urlpatterns = [
+                path("a/", csrf_exempt(views.index)),
+                path("b/", cache_page(60)(views.index)),
+                path("c/", login_required(views.Orders.as_view())),
+                path("d/", login_required(TemplateView.as_view())),
+                path("files/<path:path>", serve),
+            ]
+        """,
+    }
+    assert routes(files) == {
+        ("/a", "*", "shop.views:index", None),
+        ("/b", "*", "shop.views:index", None),
+        ("/c", "GET", "shop.views:Orders.get", "get"),
+        ("/c", "POST", "shop.views:Orders.post", "post"),
+        ("/d", "GET", "django.views.generic.base:TemplateView.get", "get"),
+        ("/files/{path}", "*", "django.views.static:serve", None),
+    }
+
+
+def test_lists_that_read_themselves_and_format_suffix_patterns() -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/views.py": VIEWS,
+        "proj/urls.py": """
+            from django.urls import path
+            from rest_framework.urlpatterns import format_suffix_patterns
+            from shop import views
+            urlpatterns = [path("a/", views.index)]
+            urlpatterns = urlpatterns + [path("b/", views.index)]
+            urlpatterns = format_suffix_patterns(urlpatterns)
+        """,
+    }
+    assert {p for p, *_ in routes(files)} == {"/a", "/b"}
+    assert unresolved(files) == set()
+
+
+def test_a_later_plain_assignment_replaces_the_list() -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/views.py": VIEWS,
+        "proj/urls.py": """
+            from django.urls import path
+            from shop import views
+            urlpatterns = [path("old/", views.index)]
+            urlpatterns = [path("new/", views.index)]
+        """,
+    }
+    assert {p for p, *_ in routes(files)} == {"/new"}

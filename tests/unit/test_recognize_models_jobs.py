@@ -1,0 +1,538 @@
+"""Models and jobs recognizers on small snippets: each form, with positive and negative cases.
+
+Facts are built the way the pipeline builds them (`parse_file` on dedented
+snippets, module names from the paths), linked, and handed to one recognizer.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping
+
+import pytest
+
+from migrate_scan.heuristics.loader import Heuristics, load_heuristics
+from migrate_scan.model.facts import FileFacts
+from migrate_scan.model.inventory import Recognition
+from migrate_scan.model.report import DataModel, Job
+from migrate_scan.stages.link import link
+from migrate_scan.stages.parse import ParseRequest, parse_file
+from migrate_scan.stages.recognize import jobs, models
+
+
+@pytest.fixture(scope="module")
+def heuristics() -> Heuristics:
+    return load_heuristics()
+
+
+def facts_of(files: Mapping[str, str]) -> list[FileFacts]:
+    parsed = []
+    for path, source in files.items():
+        parts = path.removesuffix(".py").split("/")
+        is_package = parts[-1] == "__init__"
+        module = ".".join(parts[:-1] if is_package else parts)
+        result = parse_file(ParseRequest(path, module, is_package, textwrap.dedent(source).encode("utf-8")))
+        assert isinstance(result, FileFacts), result
+        parsed.append(result)
+    return parsed
+
+
+def recognized_models(files: Mapping[str, str], heuristics: Heuristics) -> dict[str, DataModel]:
+    found = models.recognize(link(facts_of(files)), heuristics)
+    return {m.symbol: m for m in found.models}
+
+
+def recognized_jobs(files: Mapping[str, str], heuristics: Heuristics) -> Recognition:
+    return jobs.recognize(link(facts_of(files)), heuristics)
+
+
+def relations(model: DataModel) -> set[tuple[str | None, str, str]]:
+    return {(r.field, r.kind, r.target) for r in model.relations}
+
+
+def of_kind(found: Recognition, kind: str) -> dict[str, Job]:
+    return {j.name: j for j in found.jobs if j.kind == kind}
+
+
+# -- Django models --------------------------------------------------------------------------------
+
+DJANGO_CORE = """
+from django.db import models
+
+class Stamped(models.Model):
+    created = models.DateTimeField()
+    owner = models.ForeignKey("self", on_delete=models.CASCADE)
+
+    class Meta:
+        abstract = True
+"""
+
+
+def test_django_models_through_an_abstract_base(heuristics: Heuristics) -> None:
+    files = {
+        "core/__init__.py": "",
+        "core/models.py": DJANGO_CORE,
+        "shop/__init__.py": "",
+        "shop/models.py": """
+            from django.conf import settings
+            from django.db import models as m
+            from core.models import Stamped
+
+            class Customer(Stamped):
+                user = m.OneToOneField(settings.AUTH_USER_MODEL, on_delete=m.CASCADE)
+
+            class Order(Stamped):
+                customer = m.ForeignKey(Customer, on_delete=m.CASCADE)
+                parent = m.ForeignKey("self", null=True, on_delete=m.CASCADE)
+                lines = m.ManyToManyField("billing.Line")
+                note = m.CharField(max_length=10)
+
+                class Meta:
+                    db_table = "orders"
+        """,
+        "billing/__init__.py": "",
+        "billing/models.py": """
+            from django.db import models
+            class Line(models.Model):
+                order = models.ForeignKey("shop.Order", on_delete=models.CASCADE)
+                other = models.ForeignKey("Line", on_delete=models.CASCADE)
+        """,
+    }
+    found = recognized_models(files, heuristics)
+    assert set(found) == {"core.models:Stamped", "shop.models:Customer", "shop.models:Order", "billing.models:Line"}
+    assert found["core.models:Stamped"].abstract and found["core.models:Stamped"].table is None
+    customer = found["shop.models:Customer"]
+    assert (customer.table, customer.abstract, customer.orm) == ("shop_customer", False, "django")
+    # AUTH_USER_MODEL not set anywhere: Django's default user model; the inherited 'self' is the child.
+    assert relations(customer) == {
+        ("user", "one-to-one", "django.contrib.auth.models.User"),
+        ("owner", "foreign-key", "shop.models:Customer"),
+    }
+    order = found["shop.models:Order"]
+    assert order.table == "orders"
+    assert relations(order) == {
+        ("owner", "foreign-key", "shop.models:Order"),
+        ("customer", "foreign-key", "shop.models:Customer"),
+        ("parent", "foreign-key", "shop.models:Order"),
+        ("lines", "many-to-many", "billing.models:Line"),
+    }
+    assert relations(found["billing.models:Line"]) == {
+        ("order", "foreign-key", "shop.models:Order"),
+        ("other", "foreign-key", "billing.models:Line"),
+    }
+
+
+def test_auth_user_model_setting_proxy_and_multi_table(heuristics: Heuristics) -> None:
+    files = {
+        "site/settings.py": 'AUTH_USER_MODEL = "people.Person"\n',
+        "people/models.py": """
+            from django.conf import settings
+            from django.contrib.auth.models import AbstractUser
+            from django.db import models
+
+            class Person(AbstractUser):
+                pass
+
+            class Note(models.Model):
+                author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+
+            class Pinned(Note):
+                rank = models.IntegerField()
+
+            class RecentNote(Note):
+                class Meta:
+                    proxy = True
+        """,
+    }
+    found = recognized_models(files, heuristics)
+    assert found["people.models:Person"].table == "people_person"
+    assert relations(found["people.models:Note"]) == {("author", "foreign-key", "people.models:Person")}
+    pinned = found["people.models:Pinned"]
+    assert (pinned.parent, pinned.proxy, pinned.table) == ("people.models:Note", False, "people_pinned")
+    assert relations(pinned) == {("note_ptr", "parent-link", "people.models:Note")}
+    proxy = found["people.models:RecentNote"]
+    assert (proxy.parent, proxy.proxy, proxy.table, proxy.relations) == ("people.models:Note", True, "people_note", [])
+
+
+def test_a_class_called_model_that_is_not_djangos_is_not_a_model(heuristics: Heuristics) -> None:
+    files = {
+        "lib/base.py": "class Model:\n    pass\n",
+        "app/models.py": """
+            from lib.base import Model
+            from django.db import models
+
+            class Thing(Model):
+                other = models.ForeignKey("x.Y", on_delete=None)
+
+            class Choice(models.TextChoices):
+                A = "a"
+        """,
+    }
+    assert recognized_models(files, heuristics) == {}
+
+
+# -- SQLAlchemy models ----------------------------------------------------------------------------
+
+
+def test_sqlalchemy_declarative_base_and_relations(heuristics: Heuristics) -> None:
+    files = {
+        "app/db.py": "from sqlalchemy.orm import declarative_base\nBase = declarative_base()\n",
+        "app/models.py": """
+            from sqlalchemy import Column, ForeignKey, Integer
+            from sqlalchemy.orm import relationship
+            from app.db import Base
+
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                orders = relationship("Order", back_populates="user")
+
+            class Order(Base):
+                __tablename__ = "orders"
+                id = Column(Integer, primary_key=True)
+                user_id = Column(Integer, ForeignKey("users.id"))
+                user = relationship(User, back_populates="orders")
+
+            class Mixin:
+                __abstract__ = True
+        """,
+    }
+    found = recognized_models(files, heuristics)
+    assert set(found) == {"app.models:User", "app.models:Order"}
+    assert found["app.models:User"].orm == "sqlalchemy"
+    assert found["app.models:User"].table == "users"
+    assert relations(found["app.models:User"]) == {("orders", "relationship", "app.models:Order")}
+    assert relations(found["app.models:Order"]) == {
+        ("user_id", "foreign-key", "app.models:User"),
+        ("user", "relationship", "app.models:User"),
+    }
+
+
+def test_sqlalchemy_2_declarative_base_class_and_mapped_annotations(heuristics: Heuristics) -> None:
+    files = {
+        "app/models.py": """
+            from typing import List
+            from sqlalchemy import ForeignKey
+            from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+            class Base(DeclarativeBase):
+                pass
+
+            class Parent(Base):
+                __tablename__ = "parents"
+                children: Mapped[List["Child"]] = relationship(back_populates="parent")
+
+            class Child(Base):
+                __tablename__ = "children"
+                parent_id: Mapped[int] = mapped_column(ForeignKey("parents.id"))
+                parent: Mapped["Parent"] = relationship(back_populates="children")
+
+            class Abstract(Base):
+                __abstract__ = True
+        """,
+    }
+    found = recognized_models(files, heuristics)
+    assert "app.models:Base" not in found  # the declarative base itself is not a model
+    assert relations(found["app.models:Parent"]) == {("children", "relationship", "app.models:Child")}
+    assert relations(found["app.models:Child"]) == {
+        ("parent_id", "foreign-key", "app.models:Parent"),
+        ("parent", "relationship", "app.models:Parent"),
+    }
+    assert found["app.models:Abstract"].abstract and found["app.models:Abstract"].table is None
+
+
+def test_flask_sqlalchemy_db_model_and_generated_table_name(heuristics: Heuristics) -> None:
+    files = {
+        "app/ext.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+        "app/models.py": """
+            from app.ext import db
+
+            class OrderLine(db.Model):
+                id = db.Column(db.Integer, primary_key=True)
+                product_id = db.Column(db.Integer, db.ForeignKey("products.id"))
+
+            class Product(db.Model):
+                __tablename__ = "products"
+                lines = db.relationship("OrderLine")
+
+            class NotAModel:
+                __tablename__ = "nope"
+        """,
+    }
+    found = recognized_models(files, heuristics)
+    assert set(found) == {"app.models:OrderLine", "app.models:Product"}
+    assert found["app.models:OrderLine"].table == "order_line"
+    assert relations(found["app.models:OrderLine"]) == {("product_id", "foreign-key", "app.models:Product")}
+    assert relations(found["app.models:Product"]) == {("lines", "relationship", "app.models:OrderLine")}
+
+
+# -- Celery tasks ---------------------------------------------------------------------------------
+
+
+def test_celery_tasks_with_aliases_options_and_names(heuristics: Heuristics) -> None:
+    files = {
+        "proj/celery_app.py": "from celery import Celery\napp = Celery('proj')\n",
+        "proj/tasks.py": """
+            from celery import shared_task as st
+            from proj.celery_app import app
+
+            @st
+            def plain():
+                pass
+
+            @st(bind=True, name="custom.name", max_retries=4, time_limit=30 * 60, soft_time_limit=1700)
+            def named(self):
+                pass
+
+            @app.task
+            def bare():
+                pass
+
+            @app.task(ignore_result=True)
+            def called():
+                pass
+        """,
+        "other/things.py": """
+            def task(f):
+                return f
+
+            @task
+            def not_celery():
+                pass
+
+            class Worker:
+                def task(self, f):
+                    return f
+        """,
+    }
+    found = of_kind(recognized_jobs(files, heuristics), "celery-task")
+    assert {name: job.handler for name, job in found.items()} == {
+        "proj.tasks.plain": "proj.tasks:plain",
+        "custom.name": "proj.tasks:named",
+        "proj.tasks.bare": "proj.tasks:bare",
+        "proj.tasks.called": "proj.tasks:called",
+    }
+    named = found["custom.name"]
+    assert (named.max_retries, named.time_limit, named.soft_time_limit) == (4, 1800, 1700)
+    assert found["proj.tasks.plain"].time_limit is None
+
+
+def test_beat_schedules_in_settings_conf_and_updates(heuristics: Heuristics) -> None:
+    files = {
+        "proj/tasks.py": """
+            from celery import shared_task
+
+            @shared_task
+            def a():
+                pass
+
+            @shared_task(name="b.named")
+            def b():
+                pass
+        """,
+        "proj/settings.py": """
+            from datetime import timedelta
+            from celery.schedules import crontab
+            CELERY_BEAT_SCHEDULE = {
+                "every-five": {"task": "proj.tasks.a", "schedule": timedelta(minutes=5)},
+                "nightly": {"task": "b.named", "schedule": crontab(hour=2, minute=30)},
+                "ghost": {"task": "proj.tasks.missing", "schedule": 60},
+            }
+        """,
+        "proj/factory.py": """
+            from celery import Celery
+            from celery.schedules import crontab
+            celery = Celery("proj")
+
+            def configure():
+                celery.conf.beat_schedule = {"weekly": {"task": "proj.tasks.a", "schedule": 300.0}}
+                monday = {"task": "b.named", "schedule": crontab(0, 8, day_of_week="mon")}
+                celery.conf.beat_schedule.update({"monday": monday})
+        """,
+    }
+    recognition = recognized_jobs(files, heuristics)
+    found = of_kind(recognition, "celery-periodic")
+    assert {name: (job.task, job.handler, job.schedule) for name, job in found.items()} == {
+        "every-five": ("proj.tasks.a", "proj.tasks:a", "every 300s"),
+        "nightly": ("b.named", "proj.tasks:b", "crontab(30 2 * * *)"),
+        "ghost": ("proj.tasks.missing", "proj.tasks.missing", "every 60s"),
+        "weekly": ("proj.tasks.a", "proj.tasks:a", "every 300s"),
+        "monday": ("b.named", "proj.tasks:b", "crontab(0 8 * * mon)"),
+    }
+    assert [u.detail for u in recognition.unresolved] == [
+        "beat entry 'ghost' runs task 'proj.tasks.missing', which no recognised task registers"
+    ]
+
+
+def test_canvas_is_workflow_evidence_on_the_function_that_builds_it(heuristics: Heuristics) -> None:
+    files = {
+        "proj/tasks.py": """
+            from celery import shared_task, chain, chord, group
+
+            @shared_task
+            def a(x):
+                pass
+
+            @shared_task
+            def b(x):
+                pass
+
+            def build(x):
+                return chain(a.s(x), chord(group(b.si(x)), a.s()))
+
+            def piped(x):
+                flow = a.s(x) | b.s()
+                return flow
+
+            def not_a_workflow(x):
+                a.delay(x)
+                "text".s()
+        """,
+    }
+    found = {j.handler: j for j in recognized_jobs(files, heuristics).jobs if j.kind == "celery-workflow"}
+    assert set(found) == {"proj.tasks:build", "proj.tasks:piped"}
+    assert found["proj.tasks:build"].steps == ["proj.tasks.a", "proj.tasks.b"]
+    assert {e.rule for e in found["proj.tasks:build"].evidence} == {"jobs.celery.canvas"}
+
+
+# -- RQ, APScheduler, commands, loops -------------------------------------------------------------
+
+
+def test_rq_enqueue_and_job_decorator(heuristics: Heuristics) -> None:
+    files = {
+        "proj/work.py": """
+            from redis import Redis
+            from rq import Queue
+            from rq.decorators import job
+
+            q = Queue(connection=Redis())
+
+            def resize(path):
+                pass
+
+            @job("default")
+            def decorated():
+                pass
+
+            def view():
+                q.enqueue(resize, "a.png")
+                q.enqueue("proj.work.resize", "b.png")
+
+            class Fake:
+                def enqueue(self, f):
+                    pass
+
+            def not_rq():
+                Fake().enqueue(resize)
+        """,
+    }
+    found = {(j.name, j.handler, j.location.line) for j in recognized_jobs(files, heuristics).jobs}
+    assert found == {
+        ("proj.work.decorated", "proj.work:decorated", 12),
+        ("proj.work.resize", "proj.work:resize", 16),
+        ("proj.work.resize", "proj.work:resize", 17),
+    }
+
+
+def test_apscheduler_add_job_and_scheduled_job(heuristics: Heuristics) -> None:
+    files = {
+        "proj/sched.py": """
+            from apscheduler.schedulers.background import BackgroundScheduler
+
+            scheduler = BackgroundScheduler()
+
+            def cleanup():
+                pass
+
+            @scheduler.scheduled_job("cron", hour=3, id="nightly")
+            def nightly():
+                pass
+
+            scheduler.add_job(cleanup, "interval", minutes=5)
+        """,
+    }
+    found = of_kind(recognized_jobs(files, heuristics), "scheduler")
+    assert {name: (j.handler, j.schedule) for name, j in found.items()} == {
+        "nightly": ("proj.sched:nightly", "cron(hour=3)"),
+        "cleanup": ("proj.sched:cleanup", "interval(minutes=5)"),
+    }
+
+
+def test_django_management_commands(heuristics: Heuristics) -> None:
+    base = "from django.core.management.base import BaseCommand\nclass Command(BaseCommand):\n    pass\n"
+    files = {
+        "app/management/__init__.py": "",
+        "app/management/commands/__init__.py": "",
+        "app/management/commands/close_stale.py": base,
+        "app/management/commands/_helpers.py": "class Command:\n    pass\n",
+        "app/commands.py": base,
+    }
+    found = of_kind(recognized_jobs(files, heuristics), "django-command")
+    assert {name: j.handler for name, j in found.items()} == {
+        "close_stale": "app.management.commands.close_stale:Command"
+    }
+
+
+def test_flask_cli_commands_groups_and_attached_click_commands(heuristics: Heuristics) -> None:
+    files = {
+        "proj/__init__.py": """
+            from flask import Flask
+            from proj.cli import register
+
+            def create_app():
+                app = Flask(__name__)
+                register(app)
+                return app
+        """,
+        "proj/cli.py": """
+            import click
+            from flask.cli import AppGroup
+
+            ops = AppGroup("ops")
+
+            @click.command("seed-db")
+            def seed():
+                pass
+
+            @click.command()
+            def never_attached():
+                pass
+
+            @ops.command()
+            def rebuild_index_command():
+                pass
+
+            def register(app):
+                app.cli.add_command(seed)
+                app.cli.add_command(ops)
+
+                @app.cli.command("create-admin")
+                def create_admin():
+                    pass
+        """,
+    }
+    found = of_kind(recognized_jobs(files, heuristics), "flask-command")
+    assert {name: j.handler for name, j in found.items()} == {
+        "seed-db": "proj.cli:seed",
+        "ops": "proj.cli:ops",
+        "ops rebuild-index": "proj.cli:rebuild_index_command",
+        "create-admin": "proj.cli:register.create_admin",
+    }
+
+
+def test_worker_loops(heuristics: Heuristics) -> None:
+    files = {
+        "proj/worker.py": """
+            import time
+
+            def poll():
+                while True:
+                    time.sleep(1)
+
+            def bounded(n):
+                while n:
+                    n -= 1
+        """,
+    }
+    found = of_kind(recognized_jobs(files, heuristics), "worker-loop")
+    assert {name: (j.handler, j.location.line) for name, j in found.items()} == {"poll": ("proj.worker:poll", 5)}
