@@ -97,6 +97,8 @@ class Route(_Model):
     framework: str
     location: Location
     evidence: list[Evidence] = Field(default_factory=list)
+    reads: list[str] = Field(default_factory=list, description="Models it reads, through everything it calls.")
+    writes: list[str] = Field(default_factory=list, description="Models it writes, through everything it calls.")
 
 
 class Job(_Model):
@@ -115,6 +117,8 @@ class Job(_Model):
     steps: list[str] = Field(
         default_factory=list, description="celery-workflow: the tasks the canvas composes, in source order."
     )
+    reads: list[str] = Field(default_factory=list, description="Models it reads, through everything it calls.")
+    writes: list[str] = Field(default_factory=list, description="Models it writes, through everything it calls.")
 
 
 class Relation(_Model):
@@ -147,6 +151,8 @@ class Realtime(_Model):
     event: str | None = None
     path: str | None = None
     location: Location
+    reads: list[str] = Field(default_factory=list, description="Models it reads, through everything it calls.")
+    writes: list[str] = Field(default_factory=list, description="Models it writes, through everything it calls.")
 
 
 class Event(_Model):
@@ -157,6 +163,8 @@ class Event(_Model):
     sender: str | None = None
     receiver: str
     location: Location
+    reads: list[str] = Field(default_factory=list, description="Models it reads, through everything it calls.")
+    writes: list[str] = Field(default_factory=list, description="Models it writes, through everything it calls.")
 
 
 class Module(_Model):

@@ -14,6 +14,7 @@ from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.stages.recognize import django, events, flask, jobs, models, realtime
+from migrate_scan.stages.recognize.data_access import DataAccess
 
 Recognizer = Callable[[LinkedGraphs, Heuristics], Recognition]
 
@@ -32,4 +33,22 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
     found = Recognition()
     for _, recognizer in RECOGNIZERS:
         found.extend(recognizer(graphs, heuristics))
-    return found.sorted()
+    return with_data_access(graphs, found.sorted())
+
+
+def with_data_access(graphs: LinkedGraphs, found: Recognition) -> Recognition:
+    """Every entry point with the models it reads and writes through all it reaches."""
+    access = DataAccess(graphs, {model.symbol for model in found.models})
+
+    def touched(symbol: str) -> dict[str, list[str]]:
+        reads, writes = access.reached_from(symbol)
+        return {"reads": reads, "writes": writes}
+
+    return Recognition(
+        routes=[r.model_copy(update=touched(r.handler)) for r in found.routes],
+        jobs=[j.model_copy(update=touched(j.handler)) for j in found.jobs],
+        models=found.models,
+        realtime=[r.model_copy(update=touched(r.handler)) for r in found.realtime],
+        events=[e.model_copy(update=touched(e.receiver)) for e in found.events],
+        unresolved=found.unresolved,
+    )
