@@ -48,7 +48,15 @@ from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition, UnresolvedRegistration
 from migrate_scan.model.report import Evidence, Route
-from migrate_scan.stages.recognize.expressions import argument, first_match, functions_of, keyword, scope_of, string_of
+from migrate_scan.stages.recognize.expressions import (
+    argument,
+    constructor_names,
+    first_match,
+    functions_of,
+    keyword,
+    scope_of,
+    string_of,
+)
 from migrate_scan.stages.recognize.paths import django_canonical
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
@@ -183,7 +191,7 @@ def _find_routers(context: _Context, facts: FileFacts) -> None:
         if value is None or value[0] != ExprKind.CALL or len(assignment.targets) != 1:
             continue
         scope = scope_of(facts.module, assignment.scope)
-        rule = first_match(resolver.qualified_names(scope, value[2][0]), context.routers_rules)
+        rule = first_match(constructor_names(resolver, scope, value[2][0]), context.routers_rules)
         if rule is None or rule.role not in ("default-router", "simple-router"):
             continue
         site = resolver.binding_site(scope, assignment.targets[0])

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from migrate_scan.heuristics.schema import MatchRule
 from migrate_scan.model.facts import Expr, ExprKind
+from migrate_scan.model.graphs import Resolver
 
 
 def scope_of(module: str, qualname: str) -> str:
@@ -54,3 +55,16 @@ def functions_of(values: Iterable[str]) -> list[str]:
         elif value.startswith("wrap:"):
             found.add(value[5:].split("|")[-1])
     return sorted(found)
+
+
+def constructor_names(resolver: Resolver, scope: str, func: Expr) -> tuple[str, ...]:
+    """What a constructor call builds: its qualified names, and for a class of ours its ancestors'.
+
+    So `api = ExternalApi(app)` with `class ExternalApi(flask_restful.Api)` is an Api,
+    and `router = NetBoxRouter()` a DRF router.
+    """
+    names = list(resolver.qualified_names(scope, func))
+    for value in sorted(resolver.values(scope, func)):
+        if value.startswith("cls:"):
+            names += [a.replace(":", ".") for a in resolver.ancestors(value[4:])]
+    return tuple(names)

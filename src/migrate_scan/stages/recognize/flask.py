@@ -24,7 +24,14 @@ from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition, UnresolvedRegistration
 from migrate_scan.model.report import Evidence, Route
-from migrate_scan.stages.recognize.expressions import first_match, functions_of, keyword, scope_of, string_of
+from migrate_scan.stages.recognize.expressions import (
+    constructor_names,
+    first_match,
+    functions_of,
+    keyword,
+    scope_of,
+    string_of,
+)
 from migrate_scan.stages.recognize.paths import flask_canonical, join_prefix
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
@@ -86,7 +93,7 @@ def _find_objects(context: _Context, facts: FileFacts, rules: dict[str, MatchRul
         scope = scope_of(facts.module, assignment.scope)
         if assignment.targets[0][0] == ExprKind.NAME:
             context.assigned.setdefault(f"{scope}|{assignment.targets[0][1]}", (scope, value))
-        rule = first_match(resolver.qualified_names(scope, value[2][0]), rules)
+        rule = first_match(constructor_names(resolver, scope, value[2][0]), rules)
         if rule is None:
             continue
         site = resolver.binding_site(scope, assignment.targets[0])
