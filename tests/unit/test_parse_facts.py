@@ -415,7 +415,7 @@ def test_expression_tree_kinds() -> None:
             (ExprKind.STARRED, None, (name("more"),), ()),
             (ExprKind.SUBSCRIPT, None, (name("x"), const(0)), ()),
             (ExprKind.BINARY, "BitOr", (name("a"), name("b")), ()),
-            (ExprKind.FSTRING, None, (name("u"), call(name("w"))), ()),
+            (ExprKind.FSTRING, None, (name("u"), (ExprKind.CONSTANT, " ", (), ()), call(name("w"))), ()),
             (ExprKind.OTHER, "Ellipsis", (), ()),
             (ExprKind.OTHER, "UnaryOp", (), ()),
         ),

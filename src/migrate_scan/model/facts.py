@@ -33,7 +33,7 @@ class ExprKind:
     STARRED = "starred"  # children: (value,)
     SUBSCRIPT = "subscript"  # children: (object, index)
     BINARY = "binop"  # value: operator class name (BitOr, Add, ...); children: (left, right)
-    FSTRING = "fstring"  # children: the formatted values
+    FSTRING = "fstring"  # children: its parts in order, literal text as CONSTANT, formatted values as themselves
     LAMBDA = "lambda"  # value: the lambda's name in its scope, as in its DefinitionFact
     OTHER = "other"  # value: the ast node class name; children dropped
     TRUNCATED = "truncated"  # last child of a container cut at the size cap

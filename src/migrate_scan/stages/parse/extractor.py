@@ -76,8 +76,8 @@ def to_expr(node: ast.expr, depth: int = 0) -> Expr:
         children = (to_expr(node.left, deeper), to_expr(node.right, deeper))  # type: ignore[attr-defined]
         return (ExprKind.BINARY, type(node.op).__name__, children, ())  # type: ignore[attr-defined]
     if node_type is ast.JoinedStr:
-        values = [v.value for v in node.values if type(v) is ast.FormattedValue]  # type: ignore[attr-defined]
-        return (ExprKind.FSTRING, None, _bounded(values, deeper), ())
+        parts = [v.value if type(v) is ast.FormattedValue else v for v in node.values]  # type: ignore[attr-defined]
+        return (ExprKind.FSTRING, None, _bounded(parts, deeper), ())
     if node_type is ast.Lambda:
         return (ExprKind.LAMBDA, lambda_name(node), (), ())  # type: ignore[arg-type]
     return (ExprKind.OTHER, node_type.__name__, (), ())

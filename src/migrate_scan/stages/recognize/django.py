@@ -56,6 +56,7 @@ from migrate_scan.stages.recognize.expressions import (
     keyword,
     scope_of,
     string_of,
+    template_of,
 )
 from migrate_scan.stages.recognize.paths import django_canonical
 
@@ -360,11 +361,14 @@ def _entry(
             _unresolved(context, "django.url.path", location, "a urlpatterns entry that is not a Django URL pattern")
         return
     is_regex = rule.role == "regex"
-    raw = string_of(argument(expr, 0, "regex" if is_regex and rule.id.endswith("legacy-url") else "route"))
+    template = template_of(argument(expr, 0, "regex" if is_regex and rule.id.endswith("legacy-url") else "route"))
     view = argument(expr, 1, "view")
-    if raw is None or view is None:
+    if template is None or view is None:
         _unresolved(context, rule.id, location, "URL pattern with a route or view static reading cannot follow")
         return
+    raw, is_computed = template
+    if is_computed:  # `path(f"{BASE_PATH}", include(...))`: kept, the computed part shown as a parameter
+        _unresolved(context, rule.id, location, f"route computed at run time, shown as {raw!r}")
     here = prefix.extend(raw, is_regex, Evidence(rule=rule.id, locations=[location]))
     _view(context, scope, view, facts, here, stack, rule, location)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from migrate_scan.heuristics.schema import MatchRule
-from migrate_scan.model.facts import Expr, ExprKind
+from migrate_scan.model.facts import Expr, ExprKind, dotted_name
 from migrate_scan.model.graphs import Resolver
 
 
@@ -68,3 +68,30 @@ def constructor_names(resolver: Resolver, scope: str, func: Expr) -> tuple[str, 
         if value.startswith("cls:"):
             names += [a.replace(":", ".") for a in resolver.ancestors(value[4:])]
     return tuple(names)
+
+
+def template_of(expr: Expr | None) -> tuple[str, bool] | None:
+    """A string literal, or an f-string or variable with each computed part shown as `{name}`.
+
+    Returns the text and whether any part was computed (`f"{BASE_PATH}api/"` →
+    `("{BASE_PATH}api/", True)`); None for anything else.
+    """
+    text = string_of(expr)
+    if text is not None:
+        return text, False
+    if expr is None:
+        return None
+    if expr[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE):  # `path(settings.BASE_PATH, ...)`
+        name = dotted_name(expr)
+        return ("{" + name.rpartition(".")[2] + "}", True) if name else None
+    if expr[0] != ExprKind.FSTRING:
+        return None
+    pieces = []
+    for part in expr[2]:
+        literal = string_of(part)
+        if literal is not None:
+            pieces.append(literal)
+        else:
+            name = dotted_name(part)
+            pieces.append("{" + (name.rpartition(".")[2] if name else "value") + "}")
+    return "".join(pieces), True
