@@ -29,6 +29,7 @@ from migrate_scan.model.report import (
     Tool,
     Totals,
     UnresolvedCallEntry,
+    UnresolvedRegistration,
 )
 from migrate_scan.options import ScanOptions
 from migrate_scan.stages.discover import DiscoveredFile, Discovery, DiscoverySettings, discover
@@ -170,6 +171,9 @@ def build_report(
         models=recognition.models,
         realtime=recognition.realtime,
         events=recognition.events,
+        unresolved_registrations=[
+            UnresolvedRegistration(rule=u.rule, detail=u.detail, location=u.location) for u in recognition.unresolved
+        ],
     )
 
 

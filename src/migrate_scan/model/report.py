@@ -289,6 +289,14 @@ class Warning(_Model):
     suppressed: Suppression | None = None
 
 
+class UnresolvedRegistration(_Model):
+    """A registration (route, task, receiver...) whose target static reading could not determine."""
+
+    rule: str = Field(description="The rule that recognised the registration.")
+    detail: str
+    location: Location
+
+
 class Report(_Model):
     """The whole migration report (schema version 1)."""
 
@@ -306,3 +314,6 @@ class Report(_Model):
     call_graph: CallGraph = Field(default_factory=CallGraph)
     plan: Plan = Field(default_factory=Plan)
     warnings: list[Warning] = Field(default_factory=list)
+    unresolved_registrations: list[UnresolvedRegistration] = Field(
+        default_factory=list, description="Registrations the recognizers saw but could not follow, by location."
+    )

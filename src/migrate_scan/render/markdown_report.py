@@ -37,6 +37,7 @@ def render_markdown(report: Report, options: RenderOptions) -> str:
             where = ", ".join(f"`{loc.file}:{loc.line}`" for loc in framework.evidence.locations)
             lines.append(f"| {_cell(framework.name)} | `{framework.evidence.rule}` | {where} |")
         lines.append("")
+    lines += _inventory(report)
     lines += ["## Modules", "", "| Module | File | Lines | Complexity | Worst function |", "|---|---|---:|---:|---:|"]
     for module in report.modules:
         lines.append(
@@ -51,3 +52,66 @@ def render_markdown(report: Report, options: RenderOptions) -> str:
             lines.append(f"| `{_cell(where)}` | {entry.reason} | {_cell(entry.message)} |")
         lines.append("")
     return "\n".join(lines)
+
+
+def _where(file: str, line: int) -> str:
+    return f"`{_cell(file)}:{line}`"
+
+
+def _names(symbols: list[str]) -> str:
+    return ", ".join(f"`{_cell(s.rpartition(':')[2])}`" for s in symbols) or "—"
+
+
+def _inventory(report: Report) -> list[str]:
+    """Routes, jobs, models, real-time handlers and receivers, each with where it was found."""
+    lines: list[str] = []
+    if report.routes:
+        lines += ["## Routes", "", "| Methods | Path | Handler | Reads | Writes | Where |", "|---|---|---|---|---|---|"]
+        for route in report.routes:
+            where = _where(route.location.file, route.location.line)
+            lines.append(
+                f"| {' '.join(route.methods)} | `{_cell(route.path)}` | `{_cell(route.handler)}` "
+                f"| {_names(route.reads)} | {_names(route.writes)} | {where} |"
+            )
+        lines.append("")
+    if report.jobs:
+        lines += ["## Jobs", "", "| Kind | Name | Handler | Schedule | Where |", "|---|---|---|---|---|"]
+        for job in report.jobs:
+            lines.append(
+                f"| {job.kind} | `{_cell(job.name)}` | `{_cell(job.handler)}` | {_cell(job.schedule or '—')} "
+                f"| {_where(job.location.file, job.location.line)} |"
+            )
+        lines.append("")
+    if report.models:
+        lines += ["## Models", "", "| Model | ORM | Table | Relations | Where |", "|---|---|---|---|---|"]
+        for model in report.models:
+            relations = ", ".join(f"{r.kind} → `{_cell(r.target)}`" for r in model.relations) or "—"
+            lines.append(
+                f"| `{_cell(model.symbol)}` | {model.orm} | `{_cell(model.table or '—')}` | {relations} "
+                f"| {_where(model.location.file, model.location.line)} |"
+            )
+        lines.append("")
+    if report.realtime:
+        lines += ["## Real-time handlers", "", "| Kind | Event or path | Handler | Where |", "|---|---|---|---|"]
+        for handler in report.realtime:
+            label = " ".join(x for x in (handler.path, handler.event) if x) or "—"
+            lines.append(
+                f"| {handler.kind} | `{_cell(label)}` | `{_cell(handler.handler)}` "
+                f"| {_where(handler.location.file, handler.location.line)} |"
+            )
+        lines.append("")
+    if report.events:
+        lines += ["## Signal receivers", "", "| Kind | Signal | Sender | Receiver | Where |", "|---|---|---|---|---|"]
+        for event in report.events:
+            lines.append(
+                f"| {event.kind} | `{_cell(event.signal)}` | {_cell(event.sender or '—')} | `{_cell(event.receiver)}` "
+                f"| {_where(event.location.file, event.location.line)} |"
+            )
+        lines.append("")
+    if report.unresolved_registrations:
+        lines += ["## Registrations not followed", "", "| Rule | Detail | Where |", "|---|---|---|"]
+        for entry in report.unresolved_registrations:
+            where = _where(entry.location.file, entry.location.line)
+            lines.append(f"| `{entry.rule}` | {_cell(entry.detail)} | {where} |")
+        lines.append("")
+    return lines

@@ -51,6 +51,8 @@ def _summary(console: Console, report: Report) -> None:
         f"{len(report.realtime)} real-time handlers, {len(report.events)} events"
     )
     table.add_row("Inventory", inventory)
+    if report.unresolved_registrations:
+        table.add_row("Not followed", f"{len(report.unresolved_registrations)} registrations (see --format json)")
     console.print(table)
 
 
