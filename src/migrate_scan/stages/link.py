@@ -111,7 +111,8 @@ class SymbolTable:
         self._slots: dict[str, set[str]] = defaultdict(set)  # container → element slots written
         self._expanding: set[str] = set()
         self._external_origins: dict[str, str] = {}  # dotted external base → its `module:path`
-        self._method_kinds: dict[str, str] = {}  # def value → "static", "class" or ""
+        self._method_kinds: dict[str, str] = {}
+        self._qualified: dict[tuple[str, int], tuple[str, ...]] = {}  # def value → "static", "class" or ""
         self.generators: set[str] = set()
         # Straight-line rebinding (`a = f` then `a = g`): what each plain assignment binds, by line.
         self._assignment_lines: dict[tuple[str, str], list[tuple[int, bool]]] = defaultdict(list)
@@ -1005,8 +1006,18 @@ class SymbolTable:
         return self._class_attribute(class_symbol, name, bound=True)
 
     def qualified_names(self, scope: str, expr: Expr) -> tuple[str, ...]:
-        """Dotted names `expr` may denote, sorted (`flask.Blueprint.route`, `shop.views.index`)."""
-        return tuple(sorted({_dotted(value) for value in self.values(scope, expr)} - {""}))
+        """Dotted names `expr` may denote, sorted (`flask.Blueprint.route`, `shop.views.index`).
+
+        Once solved, answers are memoised by expression identity: every
+        recognizer asks about the same calls, and the facts live as long as the table.
+        """
+        key = (scope, id(expr))
+        cached = self._qualified.get(key) if self._unit < 0 else None
+        if cached is None:
+            cached = tuple(sorted({_dotted(value) for value in self.values(scope, expr)} - {""}))
+            if self._unit < 0:
+                self._qualified[key] = cached
+        return cached
 
 
 def _c3(bases: list[str], ancestors: Callable[[str], tuple[str, ...]]) -> list[str]:

@@ -45,6 +45,8 @@ class DataAccess:
         self.models = models
         self.reads: dict[str, set[str]] = defaultdict(set)
         self.writes: dict[str, set[str]] = defaultdict(set)
+        if not models:
+            return
         for facts in graphs.modules.values():
             for call in facts.calls:
                 self._direct(scope_of(facts.module, call.scope), call)
