@@ -990,6 +990,13 @@ class SymbolTable:
         if kind != ExprKind.NAME:
             return None
         binding, where = self._find_binding(scope, str(name))
+        if binding == "star":
+            for source in reversed(self.scopes[where].star_sources):
+                if source in self.modules:
+                    site = self.binding_site(source, (ExprKind.NAME, name, (), ()), depth + 1)
+                    if site is not None:
+                        return site
+            return None
         if binding != "local":
             return None
         imported = self._import_sites.get((where, str(name)))

@@ -255,6 +255,7 @@ def _add_class_routes(
 ) -> None:
     """One route per HTTP method a class-based view or resource defines (through its MRO)."""
     resolver = context.graphs.resolver
+    methods = methods or _declared_methods(context, class_symbol)
     handled = []
     for method in HTTP_METHODS:
         if methods and method.upper() not in methods:
@@ -265,6 +266,22 @@ def _add_class_routes(
             handled += [(method.lower(), handler) for method in methods or ["GET"]]
     for method, handler in handled:
         _add_routes(context, owner, raw, [method.upper()], handler, method, rule, location)
+
+
+def _declared_methods(context: _Context, class_symbol: str) -> list[str]:
+    """A view class's own `methods = [...]` (Flask's `View.methods`), through its MRO."""
+    graphs = context.graphs
+    for owner in (class_symbol, *graphs.resolver.ancestors(class_symbol)):
+        definition = graphs.definitions.get(owner)
+        if definition is None:
+            continue
+        for assignment in graphs.modules[definition.module].assignments:
+            target = assignment.targets[0] if assignment.targets else None
+            if assignment.scope == definition.fact.qualname and target == (ExprKind.NAME, "methods", (), ()):
+                value = assignment.value
+                if value is not None and value[0] in (ExprKind.LIST, ExprKind.TUPLE, ExprKind.SET):
+                    return [str(c[1]).upper() for c in value[2] if string_of(c) is not None]
+    return []
 
 
 def _add_routes(

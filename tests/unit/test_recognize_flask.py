@@ -1,0 +1,770 @@
+"""Flask route recognizer: every way a view is registered, with positive and negative cases.
+
+Each test parses small multi-file snippets (module names from the paths),
+links them and runs the Flask recognizer alone, then asserts the exact
+(path, methods, handler, action) rows of `found.routes` and the exact
+(file, line) places of `found.unresolved`.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping
+
+from migrate_scan.heuristics.loader import load_heuristics
+from migrate_scan.model.facts import FileFacts
+from migrate_scan.model.inventory import Recognition
+from migrate_scan.stages.link import link
+from migrate_scan.stages.parse import ParseRequest, parse_file
+from migrate_scan.stages.recognize import flask
+
+HEURISTICS = load_heuristics()
+
+Row = tuple[str, tuple[str, ...], str, str | None]
+
+
+def facts_of(files: Mapping[str, str]) -> list[FileFacts]:
+    parsed = []
+    for path, source in files.items():
+        parts = path.removesuffix(".py").split("/")
+        is_package = parts[-1] == "__init__"
+        module = ".".join(parts[:-1] if is_package else parts)
+        result = parse_file(ParseRequest(path, module, is_package, textwrap.dedent(source).encode("utf-8")))
+        assert isinstance(result, FileFacts), result
+        parsed.append(result)
+    return parsed
+
+
+def found(files: Mapping[str, str]) -> Recognition:
+    return flask.recognize(link(facts_of(files)), HEURISTICS)
+
+
+def routes(files: Mapping[str, str]) -> set[Row]:
+    return {(r.path, tuple(r.methods), r.handler, r.action) for r in found(files).routes}
+
+
+def unresolved(files: Mapping[str, str]) -> set[tuple[str, int]]:
+    return {(u.location.file, u.location.line) for u in found(files).unresolved}
+
+
+# -- @app.route and the method shortcuts --------------------------------------------------------
+
+
+def test_app_route_with_and_without_methods() -> None:
+    files = {
+        "app.py": """
+            from flask import Flask
+            app = Flask(__name__)
+
+            # methods= given: exactly those methods, upper-cased
+            @app.route("/orders/<int:order_id>", methods=["GET", "post"])
+            def order(order_id):
+                return ""
+
+            # no methods=: Flask's default, GET
+            @app.route("/health")
+            def health():
+                return ""
+
+            # rule= as a keyword is still the rule
+            @app.route(rule="/kw", methods=("DELETE",))
+            def kw():
+                return ""
+        """
+    }
+    assert routes(files) == {
+        ("/orders/{order_id}", ("GET", "POST"), "app:order", None),
+        ("/health", ("GET",), "app:health", None),
+        ("/kw", ("DELETE",), "app:kw", None),
+    }
+    assert unresolved(files) == set()
+
+
+def test_method_shortcuts_on_app_and_blueprint() -> None:
+    files = {
+        "app.py": """
+            from flask import Flask, Blueprint
+            app = Flask(__name__)
+            bp = Blueprint("items", __name__, url_prefix="/items")
+
+            @app.get("/a")
+            def a_get():
+                return ""
+
+            @app.post("/a")
+            def a_post():
+                return ""
+
+            @bp.put("/<id>")
+            def b_put(id):
+                return ""
+
+            @bp.patch("/<id>")
+            def b_patch(id):
+                return ""
+
+            @bp.delete("/<id>")
+            def b_delete(id):
+                return ""
+        """
+    }
+    # each shortcut gives its one method; the blueprint's constructor prefix applies
+    assert routes(files) == {
+        ("/a", ("GET",), "app:a_get", None),
+        ("/a", ("POST",), "app:a_post", None),
+        ("/items/{id}", ("PUT",), "app:b_put", None),
+        ("/items/{id}", ("PATCH",), "app:b_patch", None),
+        ("/items/{id}", ("DELETE",), "app:b_delete", None),
+    }
+
+
+def test_blueprint_imported_under_an_alias() -> None:
+    # `Blueprint as BP`: the constructor is still recognized through the alias
+    files = {
+        "app.py": """
+            from flask import Blueprint as BP
+            import flask as fl
+            bp = BP("x", __name__, url_prefix="/x")
+            other = fl.Blueprint("y", __name__, url_prefix="/y")
+
+            @bp.route("/one")
+            def one():
+                return ""
+
+            @other.route("/two")
+            def two():
+                return ""
+        """
+    }
+    assert routes(files) == {
+        ("/x/one", ("GET",), "app:one", None),
+        ("/y/two", ("GET",), "app:two", None),
+    }
+
+
+# -- blueprints across files, prefixes and app factories ----------------------------------------
+
+
+PACKAGE = {
+    "shop/__init__.py": """
+        from flask import Blueprint
+        bp = Blueprint("shop", __name__, url_prefix="/shop")
+        from . import routes
+    """,
+    "shop/routes.py": """
+        from . import bp
+
+        @bp.route("/cart", methods=["GET", "POST"])
+        def cart():
+            return ""
+    """,
+}
+
+
+def test_blueprint_made_in_package_init_used_in_routes_module() -> None:
+    # never registered anywhere: the constructor's url_prefix is all we know
+    assert routes(PACKAGE) == {("/shop/cart", ("GET", "POST"), "shop.routes:cart", None)}
+    assert unresolved(PACKAGE) == set()
+
+
+def test_register_blueprint_in_app_factory_overrides_constructor_prefix() -> None:
+    files = {
+        **PACKAGE,
+        "factory.py": """
+            from flask import Flask
+            from shop import bp
+
+            def create_app():
+                app = Flask(__name__)
+                app.register_blueprint(bp, url_prefix="/api/shop")
+                return app
+        """,
+    }
+    # url_prefix given at registration wins over the constructor's
+    assert routes(files) == {("/api/shop/cart", ("GET", "POST"), "shop.routes:cart", None)}
+
+
+def test_register_blueprint_without_prefix_keeps_constructor_prefix() -> None:
+    files = {
+        **PACKAGE,
+        "factory.py": """
+            from flask import Flask
+            from shop import bp
+
+            def create_app():
+                app = Flask(__name__)
+                app.register_blueprint(bp)
+                return app
+        """,
+    }
+    assert routes(files) == {("/shop/cart", ("GET", "POST"), "shop.routes:cart", None)}
+
+
+def test_register_blueprint_in_helper_taking_the_app_as_a_parameter() -> None:
+    files = {
+        **PACKAGE,
+        "factory.py": """
+            from flask import Flask
+            from shop import bp
+
+            def register_blueprints(app: Flask):
+                app.register_blueprint(bp, url_prefix="/v2")
+
+            def create_app():
+                app = Flask(__name__)
+                register_blueprints(app)
+                return app
+        """,
+    }
+    # the parameter is known to be a Flask app by its annotation: the override applies
+    assert routes(files) == {("/v2/cart", ("GET", "POST"), "shop.routes:cart", None)}
+    assert unresolved(files) == set()
+
+
+def test_register_blueprint_in_helper_with_unannotated_app_parameter() -> None:
+    files = {
+        **PACKAGE,
+        "factory.py": """
+            from flask import Flask
+            from shop import bp
+
+            def register_blueprints(app):
+                app.register_blueprint(bp, url_prefix="/v2")
+
+            def create_app():
+                app = Flask(__name__)
+                register_blueprints(app)
+                return app
+        """,
+    }
+    # the parameter's value flows from the call site `register_blueprints(app)`
+    assert routes(files) == {("/v2/cart", ("GET", "POST"), "shop.routes:cart", None)}
+    assert unresolved(files) == set()
+
+
+def test_nested_blueprints_join_prefixes() -> None:
+    files = {
+        "app.py": """
+            from flask import Flask, Blueprint
+            app = Flask(__name__)
+            parent = Blueprint("parent", __name__, url_prefix="/parent")
+            child = Blueprint("child", __name__, url_prefix="/ignored")
+
+            @child.route("/leaf")
+            def leaf():
+                return ""
+
+            @parent.route("/")
+            def root():
+                return ""
+
+            parent.register_blueprint(child, url_prefix="/child")
+            app.register_blueprint(parent, url_prefix="/api")
+        """
+    }
+    # the child's own prefix is replaced by the one given at nesting; parent's by the app's
+    assert routes(files) == {
+        ("/api/child/leaf", ("GET",), "app:leaf", None),
+        ("/api", ("GET",), "app:root", None),
+    }
+
+
+def test_blueprint_registered_twice_gets_both_prefixes() -> None:
+    files = {
+        "app.py": """
+            from flask import Flask, Blueprint
+            app = Flask(__name__)
+            bp = Blueprint("bp", __name__)
+
+            @bp.route("/x")
+            def x():
+                return ""
+
+            app.register_blueprint(bp, url_prefix="/v1")
+            app.register_blueprint(bp, url_prefix="/v2", name="bp2")
+        """
+    }
+    assert routes(files) == {("/v1/x", ("GET",), "app:x", None), ("/v2/x", ("GET",), "app:x", None)}
+
+
+# -- add_url_rule and class-based views ------------------------------------------------------------
+
+
+VIEWS = """
+from flask.views import MethodView, View
+
+class Base(MethodView):
+    def get(self):
+        return ""
+
+class Items(Base):
+    def post(self):
+        return ""
+
+class Report(View):
+    methods = ["GET", "POST"]
+
+    def dispatch_request(self):
+        return ""
+"""
+
+
+def test_add_url_rule_with_a_function() -> None:
+    files = {
+        "app.py": """
+            from flask import Flask
+            app = Flask(__name__)
+
+            def index():
+                return ""
+
+            # positional view_func (rule, endpoint, view_func)
+            app.add_url_rule("/", "index", index)
+            # keyword view_func with methods
+            app.add_url_rule("/post", view_func=index, methods=["POST"])
+        """
+    }
+    assert routes(files) == {
+        ("/", ("GET",), "app:index", None),
+        ("/post", ("POST",), "app:index", None),
+    }
+    assert unresolved(files) == set()
+
+
+def test_method_view_as_view_directly_and_through_a_variable() -> None:
+    files = {
+        "views.py": VIEWS,
+        "app.py": """
+            from flask import Flask
+            from views import Items
+            app = Flask(__name__)
+
+            app.add_url_rule("/items", view_func=Items.as_view("items"))
+
+            items_view = Items.as_view("items2")
+            app.add_url_rule("/items2", view_func=items_view)
+        """,
+    }
+    # one route per HTTP method; `get` is inherited from Base through the MRO
+    assert routes(files) == {
+        ("/items", ("GET",), "views:Base.get", "get"),
+        ("/items", ("POST",), "views:Items.post", "post"),
+        ("/items2", ("GET",), "views:Base.get", "get"),
+        ("/items2", ("POST",), "views:Items.post", "post"),
+    }
+    assert unresolved(files) == set()
+
+
+def test_method_view_restricted_by_methods_argument() -> None:
+    files = {
+        "views.py": VIEWS,
+        "app.py": """
+            from flask import Flask
+            from views import Items
+            app = Flask(__name__)
+            app.add_url_rule("/ro", view_func=Items.as_view("ro"), methods=["GET"])
+        """,
+    }
+    assert routes(files) == {("/ro", ("GET",), "views:Base.get", "get")}
+
+
+def test_plain_view_with_dispatch_request_and_methods() -> None:
+    files = {
+        "views.py": VIEWS,
+        "app.py": """
+            from flask import Flask
+            from views import Report
+            app = Flask(__name__)
+            app.add_url_rule("/report", view_func=Report.as_view("report"), methods=["GET", "POST"])
+            app.add_url_rule("/report-default", view_func=Report.as_view("report2"))
+        """,
+    }
+    # dispatch_request serves each declared method; without methods= the class's own `methods` list
+    assert routes(files) == {
+        ("/report", ("GET",), "views:Report.dispatch_request", "get"),
+        ("/report", ("POST",), "views:Report.dispatch_request", "post"),
+        ("/report-default", ("GET",), "views:Report.dispatch_request", "get"),
+        ("/report-default", ("POST",), "views:Report.dispatch_request", "post"),
+    }
+
+
+def test_plain_view_class_methods_attribute_is_honoured() -> None:
+    files = {
+        "views.py": VIEWS,
+        "app.py": """
+            from flask import Flask
+            from views import Report
+            app = Flask(__name__)
+            app.add_url_rule("/report", view_func=Report.as_view("report"))
+        """,
+    }
+    # Flask uses Report.methods = ["GET", "POST"] when add_url_rule gets no methods=
+    assert routes(files) == {
+        ("/report", ("GET",), "views:Report.dispatch_request", "get"),
+        ("/report", ("POST",), "views:Report.dispatch_request", "post"),
+    }
+
+
+# -- Flask-RESTful -------------------------------------------------------------------------------
+
+
+RESOURCES = """
+from flask_restful import Resource
+
+class Orders(Resource):
+    def get(self):
+        return {}
+
+    def delete(self):
+        return {}
+"""
+
+
+def test_restful_api_on_a_blueprint_with_several_paths() -> None:
+    files = {
+        "resources.py": RESOURCES,
+        "app.py": """
+            from flask import Flask, Blueprint
+            from flask_restful import Api
+            from resources import Orders
+
+            bp = Blueprint("api", __name__, url_prefix="/api")
+            api = Api(bp)
+            api.add_resource(Orders, "/a", "/b")
+
+            app = Flask(__name__)
+            app.register_blueprint(bp, url_prefix="/v1")
+        """,
+    }
+    # each path x each method of the resource; the Api inherits the blueprint's mount point
+    assert routes(files) == {
+        ("/v1/a", ("GET",), "resources:Orders.get", "get"),
+        ("/v1/a", ("DELETE",), "resources:Orders.delete", "delete"),
+        ("/v1/b", ("GET",), "resources:Orders.get", "get"),
+        ("/v1/b", ("DELETE",), "resources:Orders.delete", "delete"),
+    }
+
+
+def test_restful_api_with_init_app() -> None:
+    files = {
+        "resources.py": RESOURCES,
+        "app.py": """
+            from flask import Flask
+            from flask_restful import Api
+            from resources import Orders
+
+            api = Api(prefix="/r")
+            api.add_resource(Orders, "/o")
+            app = Flask(__name__)
+            api.init_app(app)
+        """,
+    }
+    assert routes(files) == {
+        ("/r/o", ("GET",), "resources:Orders.get", "get"),
+        ("/r/o", ("DELETE",), "resources:Orders.delete", "delete"),
+    }
+
+
+def test_api_subclass_of_ours() -> None:
+    files = {
+        "resources.py": RESOURCES,
+        "app.py": """
+            from flask_restful import Api
+            from resources import Orders
+
+            class MyApi(Api):
+                def handle_error(self, e):
+                    return super().handle_error(e)
+
+            api = MyApi()
+            api.add_resource(Orders, "/o")
+        """,
+    }
+    # the constructor is ours, but its base is flask_restful.Api: still an Api
+    assert routes(files) == {
+        ("/o", ("GET",), "resources:Orders.get", "get"),
+        ("/o", ("DELETE",), "resources:Orders.delete", "delete"),
+    }
+
+
+# -- imports: star imports and re-exports ---------------------------------------------------------
+
+
+def test_blueprint_reexported_through_init_and_registered_as_package_attribute() -> None:
+    files = {
+        "pkg/__init__.py": """
+            from pkg.blueprints import admin
+        """,
+        "pkg/blueprints.py": """
+            from flask import Blueprint
+            admin = Blueprint("admin", __name__, url_prefix="/admin")
+        """,
+        "pkg/views.py": """
+            from pkg import admin
+
+            @admin.route("/users")
+            def users():
+                return ""
+        """,
+        "factory.py": """
+            from flask import Flask
+            import pkg
+
+            def create_app():
+                app = Flask(__name__)
+                app.register_blueprint(pkg.admin, url_prefix="/backoffice")
+                return app
+        """,
+    }
+    # the same object reached through the re-export, `from pkg import admin` and `pkg.admin`
+    assert routes(files) == {("/backoffice/users", ("GET",), "pkg.views:users", None)}
+    assert unresolved(files) == set()
+
+
+STAR = {
+    "pkg/__init__.py": """
+        from pkg.blueprints import *
+    """,
+    "pkg/blueprints.py": """
+        from flask import Blueprint
+        admin = Blueprint("admin", __name__, url_prefix="/admin")
+    """,
+    "pkg/views.py": """
+        from pkg import admin
+
+        @admin.route("/users")
+        def users():
+            return ""
+    """,
+}
+
+
+def test_blueprint_reexported_through_star_import_in_init() -> None:
+    assert routes(STAR) == {("/admin/users", ("GET",), "pkg.views:users", None)}
+    assert unresolved(STAR) == set()
+
+
+def test_blueprint_star_imported_directly_into_the_views_module() -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/blueprints.py": STAR["pkg/blueprints.py"],
+        "pkg/views.py": """
+            from pkg.blueprints import *
+
+            @admin.route("/users")
+            def users():
+                return ""
+        """,
+    }
+    assert routes(files) == {("/admin/users", ("GET",), "pkg.views:users", None)}
+
+
+def test_blueprint_reexported_explicitly_through_init() -> None:
+    files = {
+        "pkg/__init__.py": """
+            from .bps import api as api_bp
+        """,
+        "pkg/bps.py": """
+            from flask import Blueprint
+            api = Blueprint("api", __name__, url_prefix="/api")
+        """,
+        "pkg/views.py": """
+            from pkg import api_bp
+
+            @api_bp.post("/things")
+            def create():
+                return ""
+        """,
+    }
+    assert routes(files) == {("/api/things", ("POST",), "pkg.views:create", None)}
+
+
+# -- negatives: not Flask, not routes ----------------------------------------------------------------
+
+
+def test_local_function_named_route_and_non_flask_router_give_nothing() -> None:
+    files = {
+        "app.py": """
+            from flask import Flask
+            app = Flask(__name__)
+
+            def route(path):
+                return lambda f: f
+
+            class Router:
+                def route(self, p):
+                    return lambda f: f
+
+                def add_url_rule(self, p, view_func=None):
+                    pass
+
+            router = Router()
+
+            # a local function merely named `route`
+            @route("/local")
+            def local():
+                return ""
+
+            # an object that is not Flask, with a `route` method
+            @router.route("/router")
+            def via_router():
+                return ""
+
+            router.add_url_rule("/rule", view_func=local)
+        """
+    }
+    assert routes(files) == set()
+    assert unresolved(files) == set()
+
+
+def test_no_flask_object_at_all_gives_nothing() -> None:
+    files = {
+        "app.py": """
+            class Router:
+                def route(self, p):
+                    return lambda f: f
+
+            app = Router()
+
+            @app.route("/x")
+            def x():
+                return ""
+        """
+    }
+    assert routes(files) == set()
+    assert unresolved(files) == set()
+
+
+def test_error_handlers_and_request_hooks_are_not_routes() -> None:
+    files = {
+        "app.py": """
+            from flask import Flask, Blueprint
+            app = Flask(__name__)
+            bp = Blueprint("bp", __name__)
+
+            @app.errorhandler(404)
+            def not_found(e):
+                return ""
+
+            @bp.before_request
+            def before():
+                pass
+
+            @app.after_request
+            def after(response):
+                return response
+
+            @bp.app_errorhandler(500)
+            def boom(e):
+                return ""
+
+            @bp.route("/real")
+            def real():
+                return ""
+        """
+    }
+    assert routes(files) == {("/real", ("GET",), "app:real", None)}
+    assert unresolved(files) == set()
+
+
+# -- unresolved ----------------------------------------------------------------------------------------
+
+
+def test_rule_not_a_literal_is_unresolved_with_its_line() -> None:
+    files = {
+        "config.py": 'PATH_FROM_CONFIG = "/configured"\n',
+        "app.py": """
+            from flask import Blueprint
+            from config import PATH_FROM_CONFIG
+            bp = Blueprint("bp", __name__)
+
+            @bp.route(PATH_FROM_CONFIG)
+            def configured():
+                return ""
+
+            bp.add_url_rule(PATH_FROM_CONFIG, view_func=configured)
+        """,
+    }
+    # decorator: the line of the `def`; add_url_rule: the call's line (line 1 is the blank after the quotes)
+    assert routes(files) == set()
+    assert unresolved(files) == {("app.py", 7), ("app.py", 10)}
+
+
+def test_routes_registered_in_a_loop() -> None:
+    files = {
+        "app.py": """
+            from flask import Blueprint
+            bp = Blueprint("bp", __name__, url_prefix="/loop")
+
+            def alpha():
+                return ""
+
+            def beta():
+                return ""
+
+            VIEWS = [("alpha", alpha), ("beta", beta)]
+
+            for name, view in VIEWS:
+                bp.add_url_rule(f"/{name}", view_func=view)
+        """
+    }
+    # current behaviour: the f-string rule is not a literal, so the whole registration is one
+    # unresolved place (the add_url_rule line); no route is guessed from the VIEWS table
+    assert routes(files) == set()
+    assert unresolved(files) == {("app.py", 14)}
+
+
+def test_routes_registered_in_a_loop_with_a_literal_rule() -> None:
+    files = {
+        "app.py": """
+            from flask import Blueprint
+            bp = Blueprint("bp", __name__)
+
+            def a():
+                return ""
+
+            def b():
+                return ""
+
+            for view in (a, b):
+                bp.add_url_rule("/same", view_func=view)
+        """
+    }
+    # current behaviour: with a literal rule, the loop variable's possible values are all followed
+    assert routes(files) == {("/same", ("GET",), "app:a", None), ("/same", ("GET",), "app:b", None)}
+    assert unresolved(files) == set()
+
+
+def test_blueprint_imported_inside_the_app_factory() -> None:
+    files = {
+        **PACKAGE,
+        "factory.py": """
+            from flask import Flask
+
+            def create_app():
+                app = Flask(__name__)
+                from shop import bp
+                app.register_blueprint(bp, url_prefix="/in")
+                return app
+        """,
+    }
+    # the usual circular-import-avoiding pattern: a function-local import is followed too
+    assert routes(files) == {("/in/cart", ("GET", "POST"), "shop.routes:cart", None)}
+
+
+def test_a_blueprint_from_another_framework_is_not_flask() -> None:
+    files = {
+        "app.py": """
+            from sanic import Blueprint
+            from flask import Flask
+            app = Flask(__name__)
+            bp = Blueprint("x", url_prefix="/s")
+
+            @bp.route("/y")
+            def y():
+                return ""
+        """
+    }
+    # same class name, different library: neither a route nor an unresolved place
+    assert routes(files) == set()
+    assert unresolved(files) == set()
