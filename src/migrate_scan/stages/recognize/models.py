@@ -26,6 +26,7 @@ from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.model.report import DataModel, Relation
+from migrate_scan.stages.recognize.expressions import first_match
 
 DEFAULT_USER_MODEL = "auth.User"
 DJANGO_AUTH_USER = "django.contrib.auth.models.User"
@@ -220,7 +221,7 @@ def _django_relations(
     if value is None or value[0] != ExprKind.CALL:
         return []
     scope = _scope(owner)
-    rule = _first(context.graphs.resolver.qualified_names(scope, value[2][0]), context.fields)
+    rule = first_match(context.graphs.resolver.qualified_names(scope, value[2][0]), context.fields)
     if rule is None or rule.framework != "django":
         return []
     target = value[2][1] if len(value[2]) > 1 else _keyword(value, "to")
@@ -315,7 +316,7 @@ def _sqlalchemy_relations(context: _Context, model: _Class, name: str, assignmen
     found = []
     scope = _scope(model)
     for call in _calls(assignment.value):
-        rule = _first(context.graphs.resolver.qualified_names(scope, call[2][0]), context.fields)
+        rule = first_match(context.graphs.resolver.qualified_names(scope, call[2][0]), context.fields)
         if rule is None or rule.framework != "sqlalchemy":
             continue
         arguments = call[2][1:]
@@ -410,14 +411,6 @@ def _keyword(call: Expr, name: str) -> Expr | None:
     for keyword, value in call[3]:
         if keyword == name:
             return value
-    return None
-
-
-def _first(names: tuple[str, ...], table: dict[str, MatchRule]) -> MatchRule | None:
-    for name in names:
-        rule = table.get(name)
-        if rule is not None:
-            return rule
     return None
 
 
