@@ -103,7 +103,9 @@ def child(mode: str, root: Path, jobs: int, cache_dir: Path) -> dict[str, float]
     parsed_at = time.perf_counter()
     graphs = link(parsed.facts)
     linked_at = time.perf_counter()
-    report = build_report(parsed, heuristics, graphs, recognize(graphs, heuristics))
+    recognition = recognize(graphs, heuristics)
+    graphs.resolver.release()
+    report = build_report(parsed, heuristics, graphs, recognition)
     render_json(report, RenderOptions())
     elapsed = time.perf_counter() - start
     return {

@@ -66,6 +66,7 @@ def run(options: ScanOptions, progress: ProgressCallback | None = None) -> Repor
     if progress is not None:
         progress("recognize", 0, 1)
     recognition = recognize(graphs, heuristics)
+    graphs.resolver.release()  # the recognizers were the last to ask
     return build_report(parsed, heuristics, graphs, recognition, list_unresolved=options.list_unresolved)
 
 

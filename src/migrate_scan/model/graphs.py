@@ -71,6 +71,10 @@ class Resolver(Protocol):
         """What `instance.name` finds through the MRO (bound methods tagged `bnd:`)."""
         ...
 
+    def release(self) -> None:
+        """Drop the resolution tables once no later stage will ask (they dominate peak memory)."""
+        ...
+
 
 @dataclass
 class LinkedGraphs:

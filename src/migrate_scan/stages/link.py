@@ -1008,6 +1008,14 @@ class SymbolTable:
             return None
         return self.binding_site(imported.module, (ExprKind.NAME, imported.name, (), ()), depth + 1)
 
+    def release(self) -> None:
+        """Drop the resolution tables once no later stage will ask (they dominate peak memory)."""
+        for table in (
+            self.vars, self.returns, self._assigned, self._qualified, self.call_values,
+            self._bindings, self._straight_lines, self._mro, self._sequences, self._sequence_members,
+        ):  # fmt: skip
+            table.clear()
+
     def class_attribute(self, class_symbol: str, name: str) -> set[str]:
         """What `instance.name` finds through the MRO (bound methods tagged `bnd:`)."""
         return self._class_attribute(class_symbol, name, bound=True)
