@@ -23,8 +23,10 @@ def first_match(names: Iterable[str], table: dict[str, MatchRule]) -> MatchRule 
     return None
 
 
-def keyword(call: Expr, name: str) -> Expr | None:
+def keyword(call: Expr | None, name: str) -> Expr | None:
     """A call's keyword argument, if given."""
+    if call is None:
+        return None
     for given, value in call[3]:
         if given == name:
             return value

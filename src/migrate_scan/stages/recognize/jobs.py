@@ -25,6 +25,7 @@ from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition, UnresolvedRegistration
 from migrate_scan.model.report import Evidence, Job
+from migrate_scan.stages.recognize.expressions import first_match, keyword, scope_of, string_of
 
 SIGNATURE_METHODS = ("s", "si", "signature", "map", "starmap", "chunks")
 COMMAND_SUFFIXES = ("_command", "_cmd", "_group", "_grp")
@@ -64,10 +65,6 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
     return context.found
 
 
-def _scope(module: str, qualname: str) -> str:
-    return f"{module}:{qualname}" if qualname else module
-
-
 def _evidence(rule: MatchRule | str, *locations: Location) -> list[Evidence]:
     return [Evidence(rule=rule if isinstance(rule, str) else rule.id, locations=list(locations))]
 
@@ -80,12 +77,12 @@ def _find_decorated(context: _Context, facts: FileFacts) -> None:
     for definition in facts.definitions:
         if definition.kind != "function":
             continue
-        scope = _scope(facts.module, definition.scope)
+        scope = scope_of(facts.module, definition.scope)
         handler = f"{facts.module}:{definition.qualname}"
         location = Location(file=facts.path, line=definition.line)
         for decorator in definition.decorators:
             func = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
-            rule = _first(resolver.qualified_names(scope, func), context.decorators)
+            rule = first_match(resolver.qualified_names(scope, func), context.decorators)
             if rule is None:
                 continue
             call = decorator if decorator[0] == ExprKind.CALL else None
@@ -100,7 +97,7 @@ def _find_decorated(context: _Context, facts: FileFacts) -> None:
                 )
             elif rule.role == "apscheduler":
                 schedule = _trigger(call) if call is not None else None
-                name = (_string(_keyword(call, "id")) if call is not None else None) or definition.name
+                name = (string_of(keyword(call, "id")) if call is not None else None) or definition.name
                 context.found.jobs.append(
                     Job(
                         kind="scheduler",
@@ -122,7 +119,7 @@ def _add_task(
     call: Expr | None,
     location: Location,
 ) -> None:
-    explicit = _string(_keyword(call, "name")) if call is not None else None
+    explicit = string_of(keyword(call, "name")) if call is not None else None
     name = explicit or f"{facts.module}.{definition.name}"
     job = Job(
         kind="celery-task",
@@ -130,9 +127,9 @@ def _add_task(
         handler=handler,
         location=location,
         evidence=_evidence(rule, location),
-        time_limit=_number(_keyword(call, "time_limit")) if call is not None else None,
-        soft_time_limit=_number(_keyword(call, "soft_time_limit")) if call is not None else None,
-        max_retries=_integer(_keyword(call, "max_retries")) if call is not None else None,
+        time_limit=_number(keyword(call, "time_limit")) if call is not None else None,
+        soft_time_limit=_number(keyword(call, "soft_time_limit")) if call is not None else None,
+        max_retries=_integer(keyword(call, "max_retries")) if call is not None else None,
     )
     context.found.jobs.append(job)
     context.tasks.setdefault(name, job)
@@ -152,7 +149,7 @@ def _find_beat(context: _Context, facts: FileFacts) -> None:
         if target[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE) and _is_beat_key(context, str(target[1])):
             _add_beat_entries(context, facts, assignment.scope, assignment.value, location)
         elif target[0] == ExprKind.SUBSCRIPT and _is_beat_key(context, str(target[2][0][1])):
-            key = _string(target[2][1])  # conf.beat_schedule["key"] = {...}
+            key = string_of(target[2][1])  # conf.beat_schedule["key"] = {...}
             if key is not None:
                 _add_beat_entry(context, facts, assignment.scope, key, assignment.value, location)
     for call in facts.calls:
@@ -165,8 +162,8 @@ def _find_beat(context: _Context, facts: FileFacts) -> None:
             for argument in call.call[2][1:]:
                 _add_beat_entries(context, facts, call.scope, argument, location)
             continue
-        scope = _scope(facts.module, call.scope)
-        rule = _first(resolver.qualified_names(scope, func), context.calls)
+        scope = scope_of(facts.module, call.scope)
+        rule = first_match(resolver.qualified_names(scope, func), context.calls)
         if (rule is not None and rule.role == "conf-update") or (func[1] == "update" and owner[1] == "conf"):
             for keyword, value in call.call[3]:
                 if keyword is not None and _is_beat_key(context, keyword):
@@ -200,7 +197,7 @@ def _add_beat_entries(context: _Context, facts: FileFacts, scope: str, value: Ex
         return
     items = value[2]
     for index in range(0, len(items) - 1, 2):
-        key = _string(items[index])
+        key = string_of(items[index])
         if key is not None:
             _add_beat_entry(context, facts, scope, key, items[index + 1], location)
 
@@ -211,15 +208,15 @@ def _add_beat_entry(context: _Context, facts: FileFacts, scope: str, key: str, e
         fields = {name: value for name, value in entry[3] if name is not None}
     elif entry[0] == ExprKind.DICT:
         items = entry[2]
-        fields = {str(_string(items[i])): items[i + 1] for i in range(0, len(items) - 1, 2)}
+        fields = {str(string_of(items[i])): items[i + 1] for i in range(0, len(items) - 1, 2)}
     else:
         return
     rule = context.keys.get("beat_schedule") or next(r for r in context.keys.values() if r.role == "beat-schedule")
     task = fields.get("task")
-    name = _string(task) if task is not None else None
+    name = string_of(task) if task is not None else None
     if name is None and task is not None:  # "task": some_task.name
-        name = _task_name_of(context, _scope(facts.module, scope), task)
-    schedule = _schedule(context, _scope(facts.module, scope), fields.get("schedule"))
+        name = _task_name_of(context, scope_of(facts.module, scope), task)
+    schedule = _schedule(context, scope_of(facts.module, scope), fields.get("schedule"))
     for call in facts.calls:  # the entry's own line: where its schedule call is, when it is one
         if call.call == fields.get("schedule") and call.scope == scope and call.line >= location.line:
             location = Location(file=facts.path, line=call.line)
@@ -261,7 +258,7 @@ def _schedule(context: _Context, scope: str, expr: Expr | None) -> str | None:
     if seconds is not None:
         return f"every {_seconds(seconds)}s"
     if expr[0] == ExprKind.CALL:
-        rule = _first(context.graphs.resolver.qualified_names(scope, expr[2][0]), context.calls)
+        rule = first_match(context.graphs.resolver.qualified_names(scope, expr[2][0]), context.calls)
         if rule is not None and rule.role == "crontab":
             given = dict(zip(CRONTAB_FIELDS, expr[2][1:], strict=False))
             given.update({name: value for name, value in expr[3] if name is not None})
@@ -270,7 +267,7 @@ def _schedule(context: _Context, scope: str, expr: Expr | None) -> str | None:
         if rule is not None and rule.role == "interval":
             total = _timedelta_seconds(expr) if expr[2][0][1] == "timedelta" else None
             if total is None:
-                run_every = _keyword(expr, "run_every") or (expr[2][1] if len(expr[2]) > 1 else None)
+                run_every = keyword(expr, "run_every") or (expr[2][1] if len(expr[2]) > 1 else None)
                 if run_every is not None:
                     return _schedule(context, scope, run_every)
             if total is not None:
@@ -300,9 +297,9 @@ def _seconds(value: float) -> str:
 
 def _trigger(call: Expr) -> str | None:
     """APScheduler trigger: `cron(hour=3)`, `interval(minutes=5)`."""
-    trigger = _string(call[2][2]) if len(call[2]) > 2 else _string(_keyword(call, "trigger"))
+    trigger = string_of(call[2][2]) if len(call[2]) > 2 else string_of(keyword(call, "trigger"))
     if trigger is None:
-        trigger = _string(call[2][1]) if len(call[2]) > 1 else None
+        trigger = string_of(call[2][1]) if len(call[2]) > 1 else None
     if trigger is None:
         return None
     skip = {"id", "name", "trigger", "args", "kwargs", "replace_existing", "misfire_grace_time", "max_instances"}
@@ -317,10 +314,10 @@ def _find_calls(context: _Context, facts: FileFacts) -> None:
     resolver = context.graphs.resolver
     workflows: dict[str, tuple[list[Location], set[str], list[str]]] = {}
     for call in facts.calls:
-        scope = _scope(facts.module, call.scope)
+        scope = scope_of(facts.module, call.scope)
         func = call.call[2][0]
         location = Location(file=facts.path, line=call.line)
-        rule = _first(resolver.qualified_names(scope, func), context.calls)
+        rule = first_match(resolver.qualified_names(scope, func), context.calls)
         if rule is not None and rule.role == "rq-enqueue":
             _add_enqueued(context, facts, call, scope, rule, location)
         elif rule is not None and rule.role == "apscheduler-add":
@@ -334,9 +331,9 @@ def _find_calls(context: _Context, facts: FileFacts) -> None:
                 if name not in steps:
                     steps.append(name)
     for expr, scope, line in _expressions(facts):
-        if _has_pipe(context, _scope(facts.module, scope), expr):
+        if _has_pipe(context, scope_of(facts.module, scope), expr):
             _workflow(
-                workflows, _scope(facts.module, scope), Location(file=facts.path, line=line), "jobs.celery.canvas"
+                workflows, scope_of(facts.module, scope), Location(file=facts.path, line=line), "jobs.celery.canvas"
             )
     for builder, (locations, rules, steps) in sorted(workflows.items()):
         uses = [Evidence(rule=rule, locations=sorted(set(locations), key=lambda x: x.line)) for rule in sorted(rules)]
@@ -387,10 +384,10 @@ def _add_enqueued(
     arguments = expr[2][1:]
     if expr[2][0][1] in ("enqueue_in", "enqueue_at"):
         arguments = arguments[1:]
-    target = arguments[0] if arguments else _keyword(expr, "f") or _keyword(expr, "func")
+    target = arguments[0] if arguments else keyword(expr, "f") or keyword(expr, "func")
     if target is None:
         return
-    text = _string(target)
+    text = string_of(target)
     handlers: list[str] = []
     if text is not None:
         module, _, name = text.rpartition(".")
@@ -420,11 +417,11 @@ def _add_enqueued(
 
 def _add_scheduled(context: _Context, call: CallFact, scope: str, rule: MatchRule, location: Location) -> None:
     expr = call.call
-    target = expr[2][1] if len(expr[2]) > 1 else _keyword(expr, "func")
+    target = expr[2][1] if len(expr[2]) > 1 else keyword(expr, "func")
     if target is None:
         return
     handlers = sorted(v.partition(":")[2] for v in context.graphs.resolver.values(scope, target) if v[:4] == "def:")
-    text = _string(target)
+    text = string_of(target)
     if text is not None and ":" in text:  # "package.module:function"
         handlers = [text] if text in context.graphs.definitions else handlers
     if not handlers:
@@ -432,7 +429,7 @@ def _add_scheduled(context: _Context, call: CallFact, scope: str, rule: MatchRul
         context.found.unresolved.append(UnresolvedRegistration(rule=rule.id, location=location, detail=detail))
         return
     for handler in handlers:
-        name = _string(_keyword(expr, "id")) or handler.rpartition(":")[2]
+        name = string_of(keyword(expr, "id")) or handler.rpartition(":")[2]
         context.found.jobs.append(
             Job(
                 kind="scheduler",
@@ -456,7 +453,7 @@ def _find_commands(context: _Context, facts: FileFacts) -> None:
         if definition.kind != "class" or definition.qualname != "Command":
             continue
         symbol = f"{facts.module}:Command"
-        rule = _first(context.graphs.resolver.ancestors(symbol), context.bases)
+        rule = first_match(context.graphs.resolver.ancestors(symbol), context.bases)
         if rule is None or rule.role != "django-command":
             continue
         location = Location(file=facts.path, line=definition.line)
@@ -475,7 +472,7 @@ def _find_loops(context: _Context, facts: FileFacts) -> None:
     rule = next((r for r in context.keys.values() if r.role == "worker-loop"), None)
     rule_id = rule.id if rule is not None else "jobs.worker-loop"
     for loop in facts.loops:
-        handler = _scope(facts.module, loop.scope)
+        handler = scope_of(facts.module, loop.scope)
         location = Location(file=facts.path, line=loop.line)
         name = loop.scope or facts.module
         context.found.jobs.append(
@@ -506,28 +503,28 @@ def _find_cli(context: _Context) -> None:
             value = assignment.value
             if value is None or value[0] != ExprKind.CALL or len(assignment.targets) != 1:
                 continue
-            scope = _scope(facts.module, assignment.scope)
-            rule = _first(resolver.qualified_names(scope, value[2][0]), context.calls)
+            scope = scope_of(facts.module, assignment.scope)
+            rule = first_match(resolver.qualified_names(scope, value[2][0]), context.calls)
             site = resolver.binding_site(scope, assignment.targets[0])
             if rule is None or rule.role != "cli-group-object" or site is None:
                 continue
-            name = (_string(value[2][1]) if len(value[2]) > 1 else None) or _string(_keyword(value, "name"))
+            name = (string_of(value[2][1]) if len(value[2]) > 1 else None) or string_of(keyword(value, "name"))
             location = Location(file=facts.path, line=assignment.line)
             handler = f"{site.partition('|')[0]}:{site.partition('|')[2]}"
             commands[site] = _Command(name or site.partition("|")[2], handler, location, rule, False, is_group=True)
         for definition in facts.definitions:
             if definition.kind != "function":
                 continue
-            scope = _scope(facts.module, definition.scope)
+            scope = scope_of(facts.module, definition.scope)
             symbol = f"{facts.module}:{definition.qualname}"
             for decorator in definition.decorators:
                 func = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
-                rule = _first(resolver.qualified_names(scope, func), context.decorators)
+                rule = first_match(resolver.qualified_names(scope, func), context.decorators)
                 if rule is None or rule.role not in ("cli-command", "cli-group", "click-command", "click-group"):
                     continue
                 call = decorator if decorator[0] == ExprKind.CALL else None
-                given = (_string(call[2][1]) if call is not None and len(call[2]) > 1 else None) or (
-                    _string(_keyword(call, "name")) if call is not None else None
+                given = (string_of(call[2][1]) if call is not None and len(call[2]) > 1 else None) or (
+                    string_of(keyword(call, "name")) if call is not None else None
                 )
                 name = given or _click_name(definition.name, rule.role.endswith("group"))
                 group = None
@@ -549,8 +546,8 @@ def _find_cli(context: _Context) -> None:
                 )
                 break
         for call in facts.calls:  # app.cli.add_command(cmd)
-            scope = _scope(facts.module, call.scope)
-            rule = _first(resolver.qualified_names(scope, call.call[2][0]), context.calls)
+            scope = scope_of(facts.module, call.scope)
+            rule = first_match(resolver.qualified_names(scope, call.call[2][0]), context.calls)
             if rule is None or rule.role != "cli-add-command" or len(call.call[2]) < 2:
                 continue
             argument = call.call[2][1]
@@ -602,30 +599,8 @@ def _click_name(function: str, is_group: bool) -> str:
 # -- expressions ----------------------------------------------------------------------------------
 
 
-def _first(names: tuple[str, ...], table: dict[str, MatchRule]) -> MatchRule | None:
-    for name in names:
-        rule = table.get(name)
-        if rule is not None:
-            return rule
-    return None
-
-
-def _keyword(call: Expr | None, name: str) -> Expr | None:
-    if call is None:
-        return None
-    for keyword, value in call[3]:
-        if keyword == name:
-            return value
-    return None
-
-
 def _constant(expr: Expr | None) -> object:
     return expr[1] if expr is not None and expr[0] == ExprKind.CONSTANT else None
-
-
-def _string(expr: Expr | None) -> str | None:
-    value = _constant(expr)
-    return value if isinstance(value, str) else None
 
 
 def _integer(expr: Expr | None) -> int | None:

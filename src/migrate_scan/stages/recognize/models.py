@@ -26,7 +26,7 @@ from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.model.report import DataModel, Relation
-from migrate_scan.stages.recognize.expressions import first_match
+from migrate_scan.stages.recognize.expressions import first_match, keyword, string_of
 
 DEFAULT_USER_MODEL = "auth.User"
 DJANGO_AUTH_USER = "django.contrib.auth.models.User"
@@ -72,7 +72,7 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
         _find_classes(context, facts, labels)
         for assignment in facts.assignments:
             if not assignment.scope and _target_name(assignment) == "AUTH_USER_MODEL":
-                text = _string(assignment.value)
+                text = string_of(assignment.value)
                 if text is not None:
                     context.user_model = text
     found = Recognition()
@@ -112,7 +112,7 @@ def _find_classes(context: _Context, facts: FileFacts, labels: dict[str, str]) -
         if rule.framework == "django":
             model.abstract = _constant(model.meta.get("abstract")) is True
             model.proxy = _constant(model.meta.get("proxy")) is True
-            model.app_label = _string(model.meta.get("app_label")) or _app_label_of(facts.module, labels)
+            model.app_label = string_of(model.meta.get("app_label")) or _app_label_of(facts.module, labels)
         else:
             model.abstract = _constant(_value(model.body.get("__abstract__"))) is True
         context.classes[symbol] = model
@@ -138,7 +138,7 @@ def _app_labels(context: _Context) -> dict[str, str]:
             if definition.kind != "class" or definition.scope:
                 continue
             names = [a for a in facts.assignments if a.scope == definition.qualname]
-            found = {_target_name(a): _string(a.value) for a in names}
+            found = {_target_name(a): string_of(a.value) for a in names}
             if found.get("name") and found.get("label"):
                 labels[str(found["name"])] = str(found["label"])
     return labels
@@ -184,7 +184,7 @@ def _django_model(context: _Context, model: _Class) -> DataModel:
 
 
 def _django_table(context: _Context, model: _Class) -> str:
-    explicit = _string(model.meta.get("db_table"))
+    explicit = string_of(model.meta.get("db_table"))
     if explicit is not None:
         return explicit
     return f"{model.app_label}_{model.definition.name.lower()}"
@@ -224,14 +224,14 @@ def _django_relations(
     rule = first_match(context.graphs.resolver.qualified_names(scope, value[2][0]), context.fields)
     if rule is None or rule.framework != "django":
         return []
-    target = value[2][1] if len(value[2]) > 1 else _keyword(value, "to")
+    target = value[2][1] if len(value[2]) > 1 else keyword(value, "to")
     if target is None:
         return []
     return [Relation(kind=rule.role, target=_django_target(context, model, owner, target), field=name)]
 
 
 def _django_target(context: _Context, model: _Class, owner: _Class, target: Expr) -> str:
-    text = _string(target)
+    text = string_of(target)
     if text is None:
         names = context.graphs.resolver.qualified_names(_scope(owner), target)
         for qualified in names:
@@ -277,12 +277,12 @@ def _sqlalchemy_model(context: _Context, model: _Class) -> DataModel:
 
 
 def _own_table(context: _Context, model: _Class) -> str | None:
-    explicit = _string(_value(model.body.get("__tablename__")))
+    explicit = string_of(_value(model.body.get("__tablename__")))
     if explicit is not None:
         return explicit
     table = _value(model.body.get("__table__"))
     if table is not None and table[0] == ExprKind.CALL and len(table[2]) > 1:
-        return _string(table[2][1])
+        return string_of(table[2][1])
     return None
 
 
@@ -321,11 +321,11 @@ def _sqlalchemy_relations(context: _Context, model: _Class, name: str, assignmen
             continue
         arguments = call[2][1:]
         if rule.role == "foreign-key":
-            text = _string(arguments[0]) if arguments else _string(_keyword(call, "column"))
+            text = string_of(arguments[0]) if arguments else string_of(keyword(call, "column"))
             if text is not None:
                 found.append(Relation(kind="foreign-key", target=_table_owner(context, text), field=name))
             continue
-        target = arguments[0] if arguments else _keyword(call, "argument")
+        target = arguments[0] if arguments else keyword(call, "argument")
         if target is None and assignment.annotation is not None:
             target = _annotated_target(assignment.annotation)
         if target is not None:
@@ -336,7 +336,7 @@ def _sqlalchemy_relations(context: _Context, model: _Class, name: str, assignmen
 def _sqlalchemy_target(context: _Context, model: _Class, target: Expr) -> str:
     if target[0] == ExprKind.LAMBDA:
         return _spelling(target)
-    text = _string(target)
+    text = string_of(target)
     if text is None:
         classes = [v[4:] for v in context.graphs.resolver.values(_scope(model), target) if v.startswith("cls:")]
         return classes[0] if classes else _spelling(target)
@@ -400,18 +400,6 @@ def _value(assignment: AssignmentFact | None) -> Expr | None:
 
 def _constant(expr: Expr | None) -> object:
     return expr[1] if expr is not None and expr[0] == ExprKind.CONSTANT else None
-
-
-def _string(expr: Expr | None) -> str | None:
-    value = _constant(expr)
-    return value if isinstance(value, str) else None
-
-
-def _keyword(call: Expr, name: str) -> Expr | None:
-    for keyword, value in call[3]:
-        if keyword == name:
-            return value
-    return None
 
 
 def _spelling(expr: Expr) -> str:
