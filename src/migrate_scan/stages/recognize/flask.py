@@ -123,9 +123,8 @@ def _find_nesting(context: _Context, facts: FileFacts) -> None:
             continue
         child = context.graphs.resolver.binding_site(scope, arguments[0])
         if child is None or child not in context.objects:
-            _unresolved(
-                context, rule, facts, call.line, "registered object is not a blueprint static reading can follow"
-            )
+            location = Location(file=facts.path, line=call.line)
+            _unresolved(context, rule, location, "registered object is not a blueprint static reading can follow")
             continue
         keyword = "url_prefix" if rule.role == "blueprint" else "path"
         prefix = _string_argument(call.call, keyword)
@@ -178,7 +177,7 @@ def _find_decorated_views(context: _Context, facts: FileFacts) -> None:
             raw = _rule_argument(decorator)
             location = Location(file=facts.path, line=definition.line)
             if raw is None or owner is None:
-                _unresolved(context, rule, facts, definition.line, "route rule or owner is computed at run time")
+                _unresolved(context, rule, location, "route rule or owner is computed at run time")
                 continue
             if definition.kind == "class":  # Flask-RESTX `@ns.route("/x")` on a Resource
                 _add_class_routes(context, owner, raw, handler, rule, location)
@@ -334,7 +333,8 @@ def _registration_calls(
             continue
         owner = _owner(context, scope, func[2][0])
         if owner is None:
-            _unresolved(context, rule, facts, call.line, "registered on an object static reading cannot follow")
+            location = Location(file=facts.path, line=call.line)
+            _unresolved(context, rule, location, "registered on an object static reading cannot follow")
             continue
         yield call, scope, owner, rule
 
@@ -378,11 +378,5 @@ def _methods_argument(call: Expr) -> list[str]:
     return [str(c[1]).upper() for c in value[2] if c[0] == ExprKind.CONSTANT and isinstance(c[1], str)]
 
 
-def _unresolved(
-    context: _Context, rule: MatchRule, where: FileFacts | Location, line: int | str, detail: str | None = None
-) -> None:
-    if isinstance(where, Location):  # called as (rule, location, detail)
-        location, text = where, str(line)
-    else:
-        location, text = Location(file=where.path, line=int(line)), str(detail)
-    context.found.unresolved.append(UnresolvedRegistration(rule=rule.id, location=location, detail=text))
+def _unresolved(context: _Context, rule: MatchRule, location: Location, detail: str) -> None:
+    context.found.unresolved.append(UnresolvedRegistration(rule=rule.id, location=location, detail=detail))
