@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from migrate_scan.model.ids import Location
-from migrate_scan.model.report import DataModel, Event, Job, Realtime, Route
+from migrate_scan.model.report import DataModel, Event, Job, Realtime, Route, Signal
 
 _Entry = TypeVar("_Entry", bound=BaseModel)
 
@@ -28,6 +28,35 @@ class UnresolvedRegistration:
     detail: str
 
 
+@dataclass(frozen=True, slots=True)
+class Blocker:
+    """A readiness finding: code that will not work, or not well, on Lambda.
+
+    `rule` is the readiness rule id from `heuristics/readiness.toml` (the
+    warning rule the classify stage raises for it); `kind` names the problem
+    (local-disk-write, module-state, sqlite, file-sessions, native-dependency,
+    memory-channel-layer, memory-broker, payload-limit, socketio-server, ...).
+    """
+
+    rule: str
+    kind: str
+    module: str
+    location: Location
+    detail: str
+    symbol: str | None = None
+    related: tuple[Location, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ModelAccess:
+    """A function reading or writing a model directly (not through its callees)."""
+
+    function: str
+    model: str
+    is_write: bool
+    location: Location
+
+
 @dataclass
 class Recognition:
     """Everything the recognizers found; `merged` sorts it for the report."""
@@ -37,6 +66,9 @@ class Recognition:
     models: list[DataModel] = field(default_factory=list)
     realtime: list[Realtime] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    signals: list[Signal] = field(default_factory=list)
+    blockers: list[Blocker] = field(default_factory=list)
+    model_access: list[ModelAccess] = field(default_factory=list)
     unresolved: list[UnresolvedRegistration] = field(default_factory=list)
 
     def extend(self, other: Recognition) -> None:
@@ -46,6 +78,9 @@ class Recognition:
         self.models += other.models
         self.realtime += other.realtime
         self.events += other.events
+        self.signals += other.signals
+        self.blockers += other.blockers
+        self.model_access += other.model_access
         self.unresolved += other.unresolved
 
     def sorted(self) -> Recognition:
@@ -56,6 +91,13 @@ class Recognition:
             models=_unique(self.models, lambda m: (m.symbol, m.location.file, m.location.line)),
             realtime=_unique(self.realtime, lambda r: (r.kind, r.handler, r.event or "", r.path or "")),
             events=_unique(self.events, lambda e: (e.kind, e.signal, e.receiver, e.location.line)),
+            signals=_unique(self.signals, lambda s: (s.symbol, s.kind)),
+            blockers=sorted(
+                set(self.blockers), key=lambda b: (b.location.file, b.location.line, b.rule, b.kind, b.detail)
+            ),
+            model_access=sorted(
+                set(self.model_access), key=lambda a: (a.function, a.model, a.is_write, a.location.line)
+            ),
             unresolved=sorted(set(self.unresolved), key=lambda u: (u.location.file, u.location.line, u.rule)),
         )
 

@@ -167,6 +167,16 @@ class Event(_Model):
     writes: list[str] = Field(default_factory=list, description="Models it writes, through everything it calls.")
 
 
+class Signal(_Model):
+    """A custom signal the application defines, and where it is sent."""
+
+    kind: str = Field(description="django-signal, blinker, ...")
+    symbol: str = Field(description="Symbol of the signal object (`shop.signals:order_placed`).")
+    location: Location = Field(description="Where the signal is defined.")
+    sent_at: list[Location] = Field(default_factory=list, description="Where it is sent (`send`, `send_robust`).")
+    receivers: int = Field(default=0, description="Receivers connected to it (see `events`).")
+
+
 class Module(_Model):
     """One analyzed file and what the tool recommends for it."""
 
@@ -183,29 +193,95 @@ class Module(_Model):
     compute: Literal["lambda", "fargate", "ec2"] | None = None
     confidence: float | None = Field(default=None, ge=0, le=1)
     evidence: list[Evidence] = Field(default_factory=list)
+    role: Literal["business", "shared-kernel", "app-shell"] | None = Field(
+        default=None,
+        description="business: part of a bounded context; shared-kernel: a library every context uses; "
+        "app-shell: the composition root (app factory, settings, entry scripts) that stays on the host.",
+    )
 
 
 class ServiceNeed(_Model):
     """One line of a pattern's service checklist."""
 
     service: str
-    need: Literal["required", "recommended", "optional", "not-needed"]
+    need: Literal["required", "recommended", "optional", "not-needed", "avoid"]
+    why: str = Field(default="", description="Why this context needs it (or not), from its evidence.")
+
+
+class Dependency(_Model):
+    """A dependency of one context on another, with its weight and evidence."""
+
+    context: str = Field(description="The context depended on.")
+    weight: float = Field(description="Sum of the edge weights that cross (calls, imports, model relations, ...).")
+    kinds: list[str] = Field(default_factory=list, description="call, import, model-relation, model-access, signal.")
+    locations: list[Location] = Field(default_factory=list, description="Where the dependency shows (capped).")
 
 
 class Context(_Model):
     """A bounded context: a group of modules that should move together."""
 
     name: str
+    kind: Literal["business", "shared-kernel", "app-shell"] = Field(
+        default="business",
+        description="shared-kernel: a library every context uses (a Lambda layer, not a service); "
+        "app-shell: the composition root that stays on the host until stage 4.",
+    )
     modules: list[str]
+    seed: str = Field(
+        default="",
+        description="What seeded it: django-app, blueprint, package, pinned (config), or community (detected).",
+    )
     models_owned: list[str] = Field(default_factory=list)
+    models_used: list[str] = Field(
+        default_factory=list, description="Models of other contexts it reads or writes (database-per-service risk)."
+    )
     routes: int = 0
     jobs: int = 0
+    realtime: int = 0
+    events: int = 0
     pattern: int | None = Field(default=None, ge=1, le=5)
     stage: int | None = Field(default=None, ge=1, le=4)
+    workflow: Literal["standard", "express"] | None = Field(
+        default=None, description="Pattern 4: the Step Functions workflow type, by the seed's criteria."
+    )
+    fan_out: Literal["sns", "eventbridge"] | None = Field(
+        default=None, description="Pattern 3: SNS (under 5 subscribers, simple filtering) or EventBridge."
+    )
+    compute: list[Literal["lambda", "fargate", "ec2"]] = Field(default_factory=list)
+    confidence: float | None = Field(default=None, ge=0, le=1)
+    evidence: list[Evidence] = Field(default_factory=list)
     services: list[ServiceNeed] = Field(default_factory=list)
     depends_on: list[str] = Field(default_factory=list)
+    dependencies: list[Dependency] = Field(default_factory=list, description="depends_on with weights and evidence.")
     metrics: dict[str, float] = Field(default_factory=dict)
     rationale: str = ""
+    effort: int | None = Field(default=None, description="Story points on the documented 1/2/3/5/8/13 scale.")
+
+
+class Decomposition(_Model):
+    """Quality of the split into contexts, with the field's usual measures.
+
+    SM: structural modularity (Jin et al.), ICP: inter-partition call percentage,
+    IFN: mean interface number (entry points called from other contexts),
+    NED: non-extreme distribution (share of modules in contexts of 5 to 20 modules)
+    and networkx modularity on the weighted module graph.
+    """
+
+    method: str = Field(default="", description="How contexts were found (seeds, algorithm, resolution, seed).")
+    metrics: dict[str, float] = Field(default_factory=dict)
+    shared_models: list[str] = Field(
+        default_factory=list, description="Models read or written by more than one context."
+    )
+
+
+class Architecture(_Model):
+    """The recommendation for the application as a whole."""
+
+    pattern: int | None = Field(default=None, ge=1, le=5)
+    stage: int | None = Field(default=None, ge=1, le=4)
+    confidence: float | None = Field(default=None, ge=0, le=1)
+    summary: str = ""
+    evidence: list[Evidence] = Field(default_factory=list)
 
 
 class CallEdge(_Model):
@@ -255,20 +331,49 @@ class CallGraph(_Model):
     )
 
 
+class PlanItem(_Model):
+    """One context (or part of one) moved in a stage, in extraction order."""
+
+    context: str
+    modules: list[str] = Field(default_factory=list, description="The modules that move in this stage.")
+    pattern: int = Field(ge=1, le=5)
+    compute: list[Literal["lambda", "fargate", "ec2"]] = Field(default_factory=list)
+    services: list[str] = Field(default_factory=list, description="AWS services it needs (required + recommended).")
+    data: list[str] = Field(default_factory=list, description="Models it must take with it (the tables it owns).")
+    steps: list[str] = Field(default_factory=list)
+    effort: int = Field(default=0, description="Story points on the documented scale.")
+    why_here: str = Field(default="", description="Why it comes at this position (coupling, dependencies).")
+
+
 class PlanStage(_Model):
     """One stage of the migration path."""
 
     stage: int = Field(ge=1, le=4)
     pattern: int = Field(ge=1, le=5)
+    title: str = ""
     contexts: list[str] = Field(default_factory=list)
+    items: list[PlanItem] = Field(default_factory=list)
     steps: list[str] = Field(default_factory=list)
+    services: list[str] = Field(default_factory=list)
     effort: int = Field(default=0, description="Story points.")
+
+
+class StaysOffLambda(_Model):
+    """A module that should run on Fargate or EC2, and why."""
+
+    module: str
+    compute: Literal["fargate", "ec2"]
+    reason: str
+    rule: str
 
 
 class Plan(_Model):
     """The staged migration plan."""
 
     stages: list[PlanStage] = Field(default_factory=list)
+    effort: int = Field(default=0, description="Story points for the whole path.")
+    effort_scale: str = Field(default="", description="How story points were estimated.")
+    off_lambda: list[StaysOffLambda] = Field(default_factory=list)
 
 
 class Suppression(_Model):
@@ -283,9 +388,16 @@ class Warning(_Model):
 
     rule: str
     category: Literal["mandatory", "optional", "potential"]
+    kind: Literal["anti-pattern", "over-engineering", "blocker"] = "blocker"
+    title: str = ""
     message: str
     fix: str
     locations: list[Location]
+    modules: list[str] = Field(default_factory=list)
+    contexts: list[str] = Field(default_factory=list)
+    compute: Literal["lambda", "fargate", "ec2"] | None = Field(
+        default=None, description="Where the flagged work should run instead, if not Lambda."
+    )
     suppressed: Suppression | None = None
 
 
@@ -309,8 +421,11 @@ class Report(_Model):
     models: list[DataModel] = Field(default_factory=list)
     realtime: list[Realtime] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)
+    signals: list[Signal] = Field(default_factory=list)
     modules: list[Module] = Field(default_factory=list)
     contexts: list[Context] = Field(default_factory=list)
+    decomposition: Decomposition = Field(default_factory=Decomposition)
+    architecture: Architecture = Field(default_factory=Architecture)
     call_graph: CallGraph = Field(default_factory=CallGraph)
     plan: Plan = Field(default_factory=Plan)
     warnings: list[Warning] = Field(default_factory=list)

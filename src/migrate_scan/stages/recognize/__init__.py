@@ -50,5 +50,8 @@ def with_data_access(graphs: LinkedGraphs, found: Recognition) -> Recognition:
         models=found.models,
         realtime=[r.model_copy(update=touched(r.handler)) for r in found.realtime],
         events=[e.model_copy(update=touched(e.receiver)) for e in found.events],
+        signals=found.signals,
+        blockers=found.blockers,
+        model_access=access.accesses(),
         unresolved=found.unresolved,
     )

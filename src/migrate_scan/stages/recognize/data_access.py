@@ -22,6 +22,8 @@ from collections import defaultdict
 
 from migrate_scan.model.facts import CallFact, Expr, ExprKind
 from migrate_scan.model.graphs import LinkedGraphs
+from migrate_scan.model.ids import Location
+from migrate_scan.model.inventory import ModelAccess
 from migrate_scan.stages.recognize.expressions import scope_of
 
 WRITE_METHODS = frozenset(
@@ -45,28 +47,41 @@ class DataAccess:
         self.models = models
         self.reads: dict[str, set[str]] = defaultdict(set)
         self.writes: dict[str, set[str]] = defaultdict(set)
+        self.direct: set[ModelAccess] = set()
         if not models:
             return
         for facts in graphs.modules.values():
             for call in facts.calls:
-                self._direct(scope_of(facts.module, call.scope), call)
+                scope = scope_of(facts.module, call.scope)
+                self._direct(scope, call, Location(file=facts.path, line=call.line))
 
-    def _direct(self, scope: str, call: CallFact) -> None:
+    def _record(self, scope: str, model: str, is_write: bool, location: Location) -> None:
+        (self.writes if is_write else self.reads)[scope].add(model)
+        self.direct.add(ModelAccess(function=scope, model=model, is_write=is_write, location=location))
+
+    def accesses(self) -> list[ModelAccess]:
+        """Every direct access, first location per (function, model, mode), sorted."""
+        first: dict[tuple[str, str, bool], ModelAccess] = {}
+        for access in sorted(self.direct, key=lambda a: (a.function, a.model, a.is_write, a.location.line)):
+            first.setdefault((access.function, access.model, access.is_write), access)
+        return list(first.values())
+
+    def _direct(self, scope: str, call: CallFact, location: Location) -> None:
         resolver = self.graphs.resolver
         func = call.call[2][0]
         arguments = call.call[2][1:]
         method = str(func[1]) if func[0] == ExprKind.ATTRIBUTE else ""
         for model in self._models_at_root(scope, func):
-            (self.writes if method in WRITE_METHODS else self.reads)[scope].add(model)
+            self._record(scope, model, method in WRITE_METHODS, location)
         for argument in arguments:
             for value in resolver.values(scope, argument):
                 tag, _, target = value.partition(":")
                 if target not in self.models:
                     continue
                 if tag == "cls":
-                    self.reads[scope].add(target)
+                    self._record(scope, target, False, location)
                 elif tag == "obj" and method in SESSION_WRITES:
-                    self.writes[scope].add(target)
+                    self._record(scope, target, True, location)
 
     def _models_at_root(self, scope: str, func: Expr) -> set[str]:
         """The model a method-call chain starts from: a model class, or an instance of one."""
