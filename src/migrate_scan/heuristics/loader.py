@@ -15,14 +15,27 @@ from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import get_args
+from typing import TypeVar, get_args
 
 from pydantic import ValidationError
 
 from migrate_scan.errors import HeuristicsError
-from migrate_scan.heuristics.schema import FrameworkRule, MatchKind, MatchRule, Rule, RuleFile
+from migrate_scan.heuristics.schema import (
+    ChecklistRule,
+    DecisionRule,
+    EffortRule,
+    FrameworkRule,
+    MatchKind,
+    MatchRule,
+    Rule,
+    RuleFile,
+    StageRule,
+    WarningRule,
+)
 
-_RULE_KINDS = frozenset({"framework", *get_args(MatchKind)})
+_RuleT = TypeVar("_RuleT", DecisionRule, WarningRule)
+
+_RULE_KINDS = frozenset({"framework", "decision", "warning", "checklist", "stage", "effort", *get_args(MatchKind)})
 
 
 @dataclass(frozen=True)
@@ -36,6 +49,47 @@ class Heuristics:
     def framework_rules(self) -> tuple[FrameworkRule, ...]:
         """Rules that detect frameworks from imports."""
         return tuple(r for r in self.rules if isinstance(r, FrameworkRule))
+
+    def decision(self, rule_id: str) -> DecisionRule:
+        """The decision rule with this id.
+
+        Raises:
+            HeuristicsError: no such rule (the bundled files are incomplete).
+        """
+        return self._one(DecisionRule, rule_id)
+
+    def warning(self, rule_id: str) -> WarningRule:
+        """The warning rule with this id.
+
+        Raises:
+            HeuristicsError: no such rule (the bundled files are incomplete).
+        """
+        return self._one(WarningRule, rule_id)
+
+    def has_warning(self, rule_id: str) -> bool:
+        """Whether a warning rule with this id is declared."""
+        return any(isinstance(r, WarningRule) and r.id == rule_id for r in self.rules)
+
+    def checklist(self, pattern: int) -> ChecklistRule | None:
+        """The service checklist of a pattern, if declared."""
+        return next((r for r in self.rules if isinstance(r, ChecklistRule) and r.pattern == pattern), None)
+
+    def stages(self) -> tuple[StageRule, ...]:
+        """The stages of the migration path, in order."""
+        return tuple(sorted((r for r in self.rules if isinstance(r, StageRule)), key=lambda r: r.stage))
+
+    def effort(self) -> EffortRule:
+        """The effort model (the last declared wins, so a user's file can replace the bundled one)."""
+        found = [r for r in self.rules if isinstance(r, EffortRule)]
+        if not found:
+            raise HeuristicsError("no effort rule declared")
+        return found[-1]
+
+    def _one(self, kind: type[_RuleT], rule_id: str) -> _RuleT:
+        for rule in self.rules:
+            if isinstance(rule, kind) and rule.id == rule_id:
+                return rule
+        raise HeuristicsError(f"heuristics: rule {rule_id!r} is not declared")
 
     def matchers(self, kind: str) -> dict[str, MatchRule]:
         """Qualified name → rule, for the match rules of one kind (the first rule wins a name)."""

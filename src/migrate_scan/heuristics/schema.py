@@ -85,7 +85,75 @@ class MatchRule(RuleDocs):
     )
 
 
-Rule = Annotated[FrameworkRule | MatchRule, Field(discriminator="kind")]
+class DecisionRule(RuleDocs):
+    """One branch of the seed's decision tree: when a module or context gets a pattern.
+
+    The logic is the classify stage's code; the pattern, the confidence and
+    the thresholds it compares against are this data.
+    """
+
+    kind: Literal["decision"] = Field(description="Rule kind.")
+    pattern: int = Field(ge=1, le=5, description="The pattern (1-5) the rule concludes.")
+    confidence: float = Field(ge=0, le=1, description="Confidence of a verdict this rule alone supports.")
+    thresholds: dict[str, float] = Field(default_factory=dict, description="Named numeric thresholds.")
+    words: list[str] = Field(default_factory=list, description="Name fragments the rule looks for, lower case.")
+
+
+class WarningRule(RuleDocs):
+    """A finding the classify stage raises: anti-pattern, over-engineering case or Lambda blocker."""
+
+    kind: Literal["warning"] = Field(description="Rule kind.")
+    category: Literal["mandatory", "optional", "potential"] = Field(
+        description="mandatory: must change before Lambda; optional: should; potential: may, check it."
+    )
+    group: Literal["anti-pattern", "over-engineering", "blocker"] = Field(description="Which seed list it is from.")
+    title: str = Field(min_length=1, description="A short name shown in reports.")
+    fix: str = Field(min_length=1, description="The fix hint: what to do instead.")
+    compute: Literal["lambda", "fargate", "ec2"] | None = Field(
+        default=None, description="Where the flagged work should run, if not on Lambda."
+    )
+    thresholds: dict[str, float] = Field(default_factory=dict, description="Named numeric thresholds.")
+
+
+class ServiceLine(BaseModel):
+    """One line of a service checklist."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    service: str = Field(min_length=1)
+    need: Literal["required", "recommended", "optional", "not-needed", "avoid"]
+
+
+class ChecklistRule(RuleDocs):
+    """The seed's service checklist of one pattern."""
+
+    kind: Literal["checklist"] = Field(description="Rule kind.")
+    pattern: int = Field(ge=1, le=5, description="The pattern the checklist belongs to.")
+    services: list[ServiceLine] = Field(min_length=1, description="The checklist, in the seed's order.")
+
+
+class StageRule(RuleDocs):
+    """One stage of the seed's migration path: its pattern and steps."""
+
+    kind: Literal["stage"] = Field(description="Rule kind.")
+    stage: int = Field(ge=1, le=4)
+    pattern: int = Field(ge=1, le=5)
+    title: str = Field(min_length=1)
+    steps: list[str] = Field(min_length=1, description="The seed's steps for this stage.")
+
+
+class EffortRule(RuleDocs):
+    """How story points are estimated from size, complexity and coupling."""
+
+    kind: Literal["effort"] = Field(description="Rule kind.")
+    scale: list[int] = Field(min_length=2, description="The allowed story points, ascending.")
+    weights: dict[str, float] = Field(description="Points per unit of each measure.")
+
+
+Rule = Annotated[
+    FrameworkRule | MatchRule | DecisionRule | WarningRule | ChecklistRule | StageRule | EffortRule,
+    Field(discriminator="kind"),
+]
 
 
 class RuleFile(BaseModel):

@@ -1,0 +1,250 @@
+"""Classify stage: `Clustering` + `Recognition` + linked graphs → `Classification`.
+
+Per module and per context, the seed's decision tree as explicit rules with
+stable ids (`heuristics/patterns.toml`, see `patterns.py`), a confidence and
+evidence (rule id and `file:line`); each context's service checklist; the
+application's overall pattern; and the warnings (`findings.py`). Nothing here
+reads a file or asks the symbol table: it works on the facts, the call graph
+and the inventory.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from migrate_scan.heuristics.loader import Heuristics
+from migrate_scan.model.analysis import Classification, Clustering, ContextGroup
+from migrate_scan.model.facts import FileFacts
+from migrate_scan.model.graphs import LinkedGraphs
+from migrate_scan.model.inventory import Recognition
+from migrate_scan.model.report import Context, Dependency, Evidence, Module, ServiceNeed, Warning
+from migrate_scan.stages.classify.entries import EntryPoint, Reach, entry_points, module_of, workflows
+from migrate_scan.stages.classify.findings import (
+    ConfigSuppression,
+    FindingInputs,
+    find_all,
+    warnings_of,
+)
+from migrate_scan.stages.classify.patterns import PATTERN_STAGE, Decisions, DecisionTree, Verdict
+
+__all__ = ["ClassifySettings", "ConfigSuppression", "classify"]
+
+
+@dataclass(frozen=True)
+class ClassifySettings:
+    """What the user configured for classification: silenced findings."""
+
+    suppressions: tuple[ConfigSuppression, ...] = ()
+
+
+def classify(
+    graphs: LinkedGraphs,
+    recognition: Recognition,
+    clustering: Clustering,
+    heuristics: Heuristics,
+    settings: ClassifySettings | None = None,
+) -> Classification:
+    """Decide pattern, stage and compute per module and context, and raise the warnings."""
+    settings = settings or ClassifySettings()
+    file_modules = {facts.path: module for module, facts in graphs.modules.items()}
+    entries = entry_points(recognition, file_modules)
+    reach = Reach(graphs.call_graph)
+    model_modules = {model.symbol: module_of(model.symbol) for model in recognition.models}
+    tree = DecisionTree(
+        clustering,
+        recognition,
+        entries,
+        workflows(recognition),
+        reach,
+        heuristics,
+        model_modules,
+        file_modules,
+        graphs.import_graph,
+    )
+    decisions = tree.decide()
+    findings = find_all(
+        FindingInputs(
+            clustering=clustering,
+            recognition=recognition,
+            decisions=decisions,
+            entries=entries,
+            modules=graphs.modules,
+            file_modules=file_modules,
+            heuristics=heuristics,
+        )
+    )
+    warnings = warnings_of(findings, heuristics, graphs.modules, file_modules, settings.suppressions)
+    computes = _module_computes(clustering, recognition, warnings)
+    modules = tuple(
+        _module_entry(facts, clustering, decisions.modules.get(name), computes.get(name))
+        for name, facts in sorted(graphs.modules.items(), key=lambda item: (item[1].path, item[0]))
+    )
+    contexts = tuple(
+        _context_entry(group, clustering, decisions, entries, modules, warnings, recognition, heuristics)
+        for group in clustering.contexts
+    )
+    application = decisions.application
+    return Classification(
+        modules=modules,
+        contexts=contexts,
+        warnings=tuple(warnings),
+        app_pattern=application.pattern if application else None,
+        app_confidence=application.confidence if application else None,
+        app_summary=application.why if application else "",
+        app_evidence=((application.rule, application.locations),) if application else (),
+    )
+
+
+def _module_computes(clustering: Clustering, recognition: Recognition, warnings: list[Warning]) -> dict[str, str]:
+    """Fargate for modules an over-serverlessification warning names; everything in the app shell too."""
+    computes: dict[str, str] = {}
+    for group in clustering.contexts:
+        if group.kind == "app-shell":
+            for module in group.modules:
+                computes[module] = "fargate"
+    for warning in warnings:
+        if warning.compute and warning.compute != "lambda" and warning.suppressed is None:
+            for module in warning.modules:
+                if clustering.module_context.get(module) is not None:
+                    kind = next(g.kind for g in clustering.contexts if module in g.modules)
+                    if kind == "business":
+                        computes[module] = warning.compute
+    return computes
+
+
+def _module_entry(facts: FileFacts, clustering: Clustering, verdict: Verdict | None, compute: str | None) -> Module:
+    context = clustering.module_context.get(facts.module)
+    role = next((g.kind for g in clustering.contexts if g.name == context), None)
+    metrics = facts.metrics
+    pattern = verdict.pattern if verdict else None
+    evidence = [Evidence(rule=verdict.rule, locations=list(verdict.locations))] if verdict else []
+    return Module(
+        name=facts.module,
+        file=facts.path,
+        lines=metrics.loc,
+        source_lines=metrics.sloc,
+        complexity=metrics.complexity,
+        max_complexity=metrics.max_complexity,
+        parser="libcst" if facts.parser == "libcst" else "ast",
+        context=context,
+        pattern=pattern,
+        stage=PATTERN_STAGE.get(pattern) if pattern else None,
+        compute=(compute or "lambda") if context else None,  # type: ignore[arg-type]
+        confidence=verdict.confidence if verdict else None,
+        evidence=evidence,
+        role=role,
+    )
+
+
+def _context_entry(
+    group: ContextGroup,
+    clustering: Clustering,
+    decisions: Decisions,
+    entries: list[EntryPoint],
+    modules: tuple[Module, ...],
+    warnings: list[Warning],
+    recognition: Recognition,
+    heuristics: Heuristics,
+) -> Context:
+    verdict = decisions.contexts[group.name]
+    members = set(group.modules)
+    own = [e for e in entries if e.module in members]
+    processes = [p for p in decisions.processes if p.context == group.name]
+    fan_outs = [f for f in decisions.fan_outs if f.producer == group.name]
+    dependencies = [
+        Dependency(context=e.target, weight=round(e.weight, 4), kinds=list(e.kinds), locations=list(e.locations))
+        for e in clustering.dependencies
+        if e.source == group.name
+    ]
+    computes = sorted({m.compute for m in modules if m.name in members and m.compute})
+    return Context(
+        name=group.name,
+        kind=group.kind,
+        modules=sorted(group.modules),
+        seed=group.seed,
+        models_owned=sorted(group.models_owned),
+        models_used=sorted(group.models_used),
+        routes=len({(e.symbol, e.location.line) for e in own if e.kind == "route"}),
+        jobs=sum(1 for j in recognition.jobs if module_of(j.handler) in members),
+        realtime=len({(e.symbol, e.name) for e in own if e.kind == "realtime"}),
+        events=sum(1 for e in own if e.kind == "receiver"),
+        pattern=verdict.pattern,
+        stage=PATTERN_STAGE.get(verdict.pattern) if verdict.pattern else None,
+        workflow=("standard" if any(p.is_standard for p in processes) else "express") if processes else None,
+        fan_out=("eventbridge" if any(f.broker == "eventbridge" for f in fan_outs) else "sns") if fan_outs else None,
+        compute=computes,  # type: ignore[arg-type]
+        confidence=verdict.confidence,
+        evidence=[Evidence(rule=verdict.rule, locations=list(verdict.locations))],
+        services=_services(group, verdict, own, processes, fan_outs, computes, warnings, heuristics),
+        depends_on=sorted({d.context for d in dependencies}),
+        dependencies=sorted(dependencies, key=lambda d: (-d.weight, d.context)),
+        metrics=dict(group.metrics),
+        rationale=f"{group.rationale} Pattern: {verdict.why}." if verdict.why else group.rationale,
+    )
+
+
+def _services(
+    group: ContextGroup,
+    verdict: Verdict,
+    entries: list[EntryPoint],
+    processes: list,  # type: ignore[type-arg]
+    fan_outs: list,  # type: ignore[type-arg]
+    computes: list[str],
+    warnings: list[Warning],
+    heuristics: Heuristics,
+) -> list[ServiceNeed]:
+    """The seed's checklist for the context's pattern, adjusted to what the context really holds."""
+    if group.kind != "business" or verdict.pattern is None:
+        if group.kind == "shared-kernel":
+            return [ServiceNeed(service="Lambda layer", need="required", why="shared code, not a service")]
+        return [ServiceNeed(service="ECS Fargate", need="required", why="strangler-fig host until stage 4")]
+    checklist = heuristics.checklist(verdict.pattern)
+    needs: dict[str, ServiceNeed] = {}
+    for line in checklist.services if checklist else ():
+        needs[line.service] = ServiceNeed(service=line.service, need=line.need, why=f"pattern {verdict.pattern}")
+    kinds = Counter(e.kind for e in entries)
+
+    def need(service: str, level: str, why: str) -> None:
+        order = ["avoid", "not-needed", "optional", "recommended", "required"]
+        for umbrella in _UMBRELLAS.get(service, ()):
+            needs.pop(umbrella, None)  # "SQS/SNS: not needed" no longer holds once SQS is required
+        current = needs.get(service)
+        if current is None or order.index(level) > order.index(current.need):
+            needs[service] = ServiceNeed(service=service, need=level, why=why)  # type: ignore[arg-type]
+
+    if kinds["route"]:
+        need("API Gateway REST API", "required", f"{kinds['route']} routes")
+        need("Cognito", "recommended", "authentication of the routes")
+    if kinds["realtime"]:
+        need("API Gateway WebSocket API", "required", f"{kinds['realtime']} real-time handlers")
+        need("DynamoDB", "required", "connection state")
+    async_count = sum(kinds[k] for k in ("task", "rq-job", "receiver"))
+    if async_count:
+        need("SQS", "required", f"{async_count} tasks and receivers to buffer and retry")
+        need("Dead Letter Queue", "required", "failed messages")
+    if kinds["periodic"] or kinds["command"] or kinds["scheduler"]:
+        need("EventBridge Scheduler", "required", "periodic jobs and commands run on a schedule")
+    for fan_out in fan_outs:
+        if fan_out.broker == "eventbridge":
+            need("EventBridge", "required", f"{fan_out.signal}: {len(fan_out.receivers)} subscribers")
+        else:
+            need("SNS", "required", f"{fan_out.signal}: {len(fan_out.receivers)} subscribers")
+    if processes:
+        need("Step Functions", "required", "Standard workflow (human approval or long steps)")
+    if group.models_owned:
+        need("DynamoDB", "required", f"{len(group.models_owned)} tables to own")
+    if "fargate" in computes:
+        need("ECS Fargate", "required", "long-running or always-on work")
+    if any(w.rule == "MS301" and group.name in w.contexts for w in warnings):
+        need("S3", "required", "files written to local disk today")
+    return sorted(needs.values(), key=lambda s: (_NEED_ORDER[s.need], s.service))
+
+
+_UMBRELLAS = {
+    "SQS": ("SQS/SNS",),
+    "SNS": ("SQS/SNS",),
+    "API Gateway REST API": ("API Gateway",),
+    "API Gateway WebSocket API": ("API Gateway",),
+}
+_NEED_ORDER = {"required": 0, "recommended": 1, "optional": 2, "not-needed": 3, "avoid": 4}

@@ -1,0 +1,165 @@
+"""Entry points: the routes, jobs, real-time handlers and receivers each module and context holds.
+
+The classify stage reasons about modules through what enters them: an HTTP
+route, a task, a receiver, a socket handler. This module turns the
+recognizers' inventory into one flat, sorted list of `EntryPoint`s, and finds
+the workflows (Celery canvases) each context owns.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import networkx as nx
+
+from migrate_scan.model.ids import Location, split_symbol
+from migrate_scan.model.inventory import Recognition
+from migrate_scan.model.report import Job
+
+ASYNC_KINDS = frozenset({"task", "periodic", "command", "loop", "thread", "receiver", "scheduler", "rq-job", "job"})
+"""Entry kinds that are asynchronous work (pattern 3 evidence)."""
+
+_JOB_KINDS = {
+    "celery-task": "task",
+    "celery-periodic": "periodic",
+    "rq-job": "rq-job",
+    "scheduler": "scheduler",
+    "apscheduler": "scheduler",
+    "django-command": "command",
+    "flask-command": "command",
+    "click-command": "command",
+    "worker-loop": "loop",
+    "thread": "thread",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class EntryPoint:
+    """Something that enters the application from outside: a request, a message, a timer, a signal."""
+
+    kind: str  # route, realtime, task, periodic, command, loop, thread, receiver, scheduler, rq-job, job
+    symbol: str  # the handler
+    module: str  # the module the handler lives in
+    location: Location
+    name: str  # path, task name, event...
+    job: Job | None = None
+
+    @property
+    def is_async(self) -> bool:
+        """Background work rather than a request or a socket message."""
+        return self.kind in ASYNC_KINDS
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """The Celery canvases one module builds, taken together as one business process."""
+
+    module: str
+    builders: tuple[Job, ...]
+    steps: tuple[str, ...]  # handler symbols of the composed tasks, sorted
+    step_jobs: tuple[Job, ...]
+
+    @property
+    def locations(self) -> list[Location]:
+        """Where the canvases are built."""
+        return [job.location for job in self.builders]
+
+
+def module_of(symbol: str) -> str:
+    """The module part of a symbol."""
+    return split_symbol(symbol)[0]
+
+
+def entry_points(recognition: Recognition, file_modules: dict[str, str]) -> list[EntryPoint]:
+    """Every entry point of the application, sorted by module, kind and location.
+
+    A periodic (beat) entry counts for the module of the task it runs; a
+    real-time route declared in a routing module counts for the consumer and,
+    as a separate entry, for the routing module.
+    """
+    found: list[EntryPoint] = []
+    for route in recognition.routes:
+        found.append(EntryPoint("route", route.handler, module_of(route.handler), route.location, route.path))
+    for handler in recognition.realtime:
+        name = handler.event or handler.path or handler.kind
+        found.append(EntryPoint("realtime", handler.handler, module_of(handler.handler), handler.location, name))
+        routing_module = file_modules.get(handler.location.file)
+        if routing_module and routing_module != module_of(handler.handler):
+            found.append(EntryPoint("realtime", handler.handler, routing_module, handler.location, name))
+    tasks_by_name = {job.name: job for job in recognition.jobs if job.kind == "celery-task"}
+    for job in recognition.jobs:
+        if job.kind == "celery-workflow":
+            continue
+        kind = _JOB_KINDS.get(job.kind, "job")
+        handler = job.handler
+        if kind == "periodic" and job.task in tasks_by_name:
+            handler = tasks_by_name[job.task].handler
+        found.append(EntryPoint(kind, handler, module_of(handler), job.location, job.name, job))
+    for event in recognition.events:
+        found.append(EntryPoint("receiver", event.receiver, module_of(event.receiver), event.location, event.signal))
+    return sorted(found, key=lambda e: (e.module, e.kind, e.location.file, e.location.line, e.symbol, e.name))
+
+
+def workflows(recognition: Recognition) -> list[Workflow]:
+    """The canvases of each module, with the task jobs they compose."""
+    tasks = {_dotted(job.handler): job for job in recognition.jobs if job.kind == "celery-task"}
+    by_module: dict[str, list[Job]] = defaultdict(list)
+    for job in recognition.jobs:
+        if job.kind == "celery-workflow":
+            by_module[module_of(job.handler)].append(job)
+    found = []
+    for module, builders in sorted(by_module.items()):
+        steps = sorted({step for job in builders for step in job.steps})
+        step_jobs = tuple(tasks[step] for step in steps if step in tasks)
+        found.append(
+            Workflow(
+                module=module,
+                builders=tuple(builders),
+                steps=tuple(job.handler for job in step_jobs) or tuple(steps),
+                step_jobs=step_jobs,
+            )
+        )
+    return found
+
+
+def _dotted(symbol: str) -> str:
+    module, qualname = split_symbol(symbol)
+    return f"{module}.{qualname}" if qualname else module
+
+
+class Reach:
+    """Forward reachability over our own call graph, memoised per start symbol.
+
+    Edges a shared decorator wrapper makes to every function it wraps are
+    skipped (each call site has its own edge), as data access does.
+    """
+
+    def __init__(self, call_graph: nx.DiGraph, limit: int = 4000) -> None:
+        self.graph = call_graph
+        self.limit = limit
+        self._memo: dict[str, frozenset[str]] = {}
+
+    def from_symbol(self, symbol: str) -> frozenset[str]:
+        """Symbols reachable from `symbol` (itself included), capped at `limit` nodes."""
+        cached = self._memo.get(symbol)
+        if cached is not None:
+            return cached
+        graph = self.graph
+        seen = {symbol}
+        pending = [symbol] if symbol in graph else []
+        while pending and len(seen) < self.limit:
+            current = pending.pop()
+            for _, callee, data in graph.out_edges(current, data=True):
+                if callee in seen or data.get("via_decorator") or graph.nodes[callee].get("external"):
+                    continue
+                seen.add(callee)
+                pending.append(callee)
+        result = frozenset(seen)
+        self._memo[symbol] = result
+        return result
+
+    def modules_from(self, symbols: Iterable[str]) -> set[str]:
+        """Modules reachable from any of `symbols`."""
+        return {module_of(s) for symbol in symbols for s in self.from_symbol(symbol)}

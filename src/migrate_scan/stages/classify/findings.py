@@ -1,0 +1,412 @@
+"""Warnings: the seed's anti-patterns, its over-engineering cases and Lambda blockers.
+
+Each finder returns `Finding`s (rule id, locations, message); `warnings_of`
+turns them into report `Warning`s with the rule's category, title and fix
+from `heuristics/warnings.toml`, and marks the ones a user silenced (an
+inline `# migrate-scan: ignore[RULE] reason` on a flagged line or the file,
+or a `[[tool.migrate-scan.suppress]]` entry).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from migrate_scan.heuristics.loader import Heuristics
+from migrate_scan.model.analysis import Clustering
+from migrate_scan.model.facts import CallFact, Expr, ExprKind, FileFacts, dotted_name
+from migrate_scan.model.ids import Location
+from migrate_scan.model.inventory import Blocker, Recognition
+from migrate_scan.model.report import Job, Suppression, Warning
+from migrate_scan.stages.classify.entries import EntryPoint, module_of
+from migrate_scan.stages.classify.patterns import Decisions
+
+MAX_LOCATIONS = 12
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One raised rule, before the catalogue's wording and suppressions are applied."""
+
+    rule: str
+    message: str
+    locations: tuple[Location, ...]
+    modules: tuple[str, ...] = ()
+    contexts: tuple[str, ...] = ()
+    category: str | None = None  # overrides the rule's category (a dev-only blocker is only potential)
+
+
+@dataclass(frozen=True)
+class ConfigSuppression:
+    """A `[[tool.migrate-scan.suppress]]` entry: silence `rule` (in `path`, at `line`) with a reason."""
+
+    rule: str
+    reason: str
+    path: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class FindingInputs:
+    """What the finders read."""
+
+    clustering: Clustering
+    recognition: Recognition
+    decisions: Decisions
+    entries: list[EntryPoint]
+    modules: dict[str, FileFacts]
+    file_modules: dict[str, str]
+    heuristics: Heuristics
+
+
+def find_all(inputs: FindingInputs) -> list[Finding]:
+    """Every finding, from every finder, in rule order."""
+    found: list[Finding] = []
+    for finder in (
+        _lift_and_shift,
+        _distributed_monolith,
+        _long_running,
+        _always_on,
+        _standard_workflows,
+        _single_step_canvas,
+        _lonely_signals,
+        _queue_in_sync_path,
+        _structured_data_in_s3,
+        _over_split,
+        _blockers,
+    ):
+        found.extend(finder(inputs))
+    return found
+
+
+def warnings_of(
+    findings: Iterable[Finding],
+    heuristics: Heuristics,
+    modules: dict[str, FileFacts],
+    file_modules: dict[str, str],
+    config: tuple[ConfigSuppression, ...] = (),
+) -> list[Warning]:
+    """Report warnings, with suppressions applied, sorted by category, rule and first location."""
+    rank = {"mandatory": 0, "optional": 1, "potential": 2}
+    warnings = []
+    for finding in findings:
+        rule = heuristics.warning(finding.rule)
+        locations = sorted(set(finding.locations), key=lambda loc: (loc.file, loc.line))[:MAX_LOCATIONS]
+        warnings.append(
+            Warning(
+                rule=rule.id,
+                category=finding.category or rule.category,  # type: ignore[arg-type]
+                kind=rule.group,
+                title=rule.title,
+                message=finding.message,
+                fix=rule.fix,
+                locations=locations,
+                modules=sorted(set(finding.modules)),
+                contexts=sorted(set(finding.contexts)),
+                compute=rule.compute,
+                suppressed=_suppression(rule.id, locations, modules, file_modules, config),
+            )
+        )
+    unique = {w.model_dump_json(): w for w in warnings}
+    return sorted(
+        unique.values(),
+        key=lambda w: (rank[w.category], w.rule, [(loc.file, loc.line) for loc in w.locations], w.message),
+    )
+
+
+def _suppression(
+    rule: str,
+    locations: list[Location],
+    modules: dict[str, FileFacts],
+    file_modules: dict[str, str],
+    config: tuple[ConfigSuppression, ...],
+) -> Suppression | None:
+    for location in locations:
+        facts = modules.get(file_modules.get(location.file, ""))
+        for comment in facts.suppressions if facts else ():
+            applies = not comment.rules or rule in comment.rules
+            if applies and (comment.is_file_level or comment.line in (location.line, location.line - 1)):
+                reason = comment.reason or "(no reason given)"
+                return Suppression(reason=reason, location=Location(file=location.file, line=comment.line))
+    for entry in config:
+        if entry.rule != rule:
+            continue
+        for location in locations:
+            if entry.path not in (None, location.file):
+                continue
+            if entry.line not in (None, location.line):
+                continue
+            return Suppression(reason=entry.reason, location=None)
+    return None
+
+
+# --- anti-patterns ---
+
+
+def _lift_and_shift(inputs: FindingInputs) -> list[Finding]:
+    rule = inputs.heuristics.warning("MS101")
+    business = [g for g in inputs.clustering.contexts if g.kind == "business"]
+    source_lines = sum(facts.metrics.sloc for facts in inputs.modules.values())
+    if len(business) < rule.thresholds.get("min_contexts", 2) or source_lines < rule.thresholds.get(
+        "min_source_lines", 1500
+    ):
+        return []
+    shells = {m for g in inputs.clustering.contexts if g.kind == "app-shell" for m in g.modules}
+    locations = []
+    for module in sorted(shells):
+        facts = inputs.modules.get(module)
+        if facts is None:
+            continue
+        for assignment in facts.assignments:
+            if assignment.scope or assignment.value is None or assignment.value[0] != ExprKind.CALL:
+                continue
+            names = {dotted_name(t) for t in assignment.targets}
+            callee = dotted_name(assignment.value[2][0]) or ""
+            if names & {"app", "application"} or callee.endswith(("get_wsgi_application", "get_asgi_application")):
+                locations.append(Location(file=facts.path, line=assignment.line))
+    if not locations:
+        return []
+    message = (
+        f"One deployable serves {len(business)} business contexts and {source_lines:,} source lines; "
+        "packaged whole into one Lambda it would be a monolith function."
+    )
+    return [Finding("MS101", message, tuple(locations), tuple(sorted(shells)))]
+
+
+def _distributed_monolith(inputs: FindingInputs) -> list[Finding]:
+    kinds = {g.name: g.kind for g in inputs.clustering.contexts}
+    edges = {
+        (e.source, e.target): e
+        for e in inputs.clustering.dependencies
+        if kinds.get(e.source) == "business" and kinds.get(e.target) == "business"
+    }
+    found = []
+    for (source, target), edge in sorted(edges.items()):
+        back = edges.get((target, source))
+        if back is None or source > target:
+            continue
+        synchronous = {"call", "import"} & (set(edge.kinds) | set(back.kinds))
+        if not synchronous:
+            continue
+        message = (
+            f"`{source}` and `{target}` depend on each other ({', '.join(sorted(set(edge.kinds) | set(back.kinds)))}; "
+            f"weights {edge.weight:g} and {back.weight:g}): split as they are, they call each other synchronously."
+        )
+        locations = (*edge.locations[:4], *back.locations[:4])
+        found.append(Finding("MS102", message, locations, contexts=(source, target)))
+    owners = {m: g.name for g in inputs.clustering.contexts for m in g.models_owned}
+    writes: dict[tuple[str, str], list[Location]] = defaultdict(list)
+    for access in inputs.recognition.model_access:
+        if not access.is_write:
+            continue
+        writer = inputs.clustering.module_context.get(module_of(access.function))
+        owner = owners.get(access.model)
+        if writer and owner and writer != owner and kinds.get(writer) == kinds.get(owner) == "business":
+            writes[(writer, owner)].append(access.location)
+    for (writer, owner), locations in sorted(writes.items()):
+        models = sorted(
+            {
+                a.model.rpartition(":")[2]
+                for a in inputs.recognition.model_access
+                if a.is_write and owners.get(a.model) == owner and a.location in locations
+            }
+        )
+        message = (
+            f"`{writer}` writes tables owned by `{owner}` ({', '.join(models)}): a shared database across services."
+        )
+        found.append(Finding("MS102", message, tuple(locations), contexts=(writer, owner)))
+    return found
+
+
+def _long_running(inputs: FindingInputs) -> list[Finding]:
+    limit = inputs.heuristics.warning("MS103").thresholds.get("lambda_max_seconds", 900)
+    found = []
+    for job in inputs.recognition.jobs:
+        seconds = max(job.time_limit or 0, job.soft_time_limit or 0)
+        if job.kind == "celery-periodic":
+            continue  # the task it runs carries the same limit and is flagged where it is defined
+        if seconds > limit:
+            message = f"`{job.name}` may run {seconds:g} s, over Lambda's {limit:g} s maximum."
+            module = module_of(job.handler)
+            found.append(Finding("MS103", message, (job.location,), (module,), _contexts(inputs, module)))
+    return found
+
+
+def _thread_targets(inputs: FindingInputs) -> set[str]:
+    return {job.handler for job in inputs.recognition.jobs if job.kind == "thread"}
+
+
+def _always_on(inputs: FindingInputs) -> list[Finding]:
+    threads = _thread_targets(inputs)
+    found = []
+    for job in inputs.recognition.jobs:
+        if job.kind != "worker-loop" or job.handler in threads:
+            continue
+        module = module_of(job.handler)
+        message = f"`{job.handler}` loops forever: a continuously running process, not an event handler."
+        found.append(Finding("MS104", message, (job.location,), (module,), _contexts(inputs, module)))
+    return found
+
+
+def _standard_workflows(inputs: FindingInputs) -> list[Finding]:
+    found = []
+    for process in inputs.decisions.processes:
+        reasons = []
+        if process.approval:
+            reasons.append("waits for a human decision")
+        if process.long_running:
+            reasons.append("has steps longer than 5 minutes")
+        message = (
+            f"The workflow built in `{process.workflow.module}` ({len(process.workflow.steps)} steps) "
+            f"{' and '.join(reasons)}: it must be a Standard state machine."
+        )
+        locations = (*process.workflow.locations, *process.approval, *process.long_running)
+        found.append(Finding("MS105", message, locations, (process.workflow.module,), (process.context,)))
+    return found
+
+
+# --- over-engineering ---
+
+
+def _single_step_canvas(inputs: FindingInputs) -> list[Finding]:
+    found = []
+    for job in inputs.recognition.jobs:
+        if job.kind == "celery-workflow" and len(set(job.steps)) == 1 and not _is_map(inputs, job):
+            module = module_of(job.handler)
+            message = f"The canvas in `{job.handler}` composes a single task ({job.steps[0]})."
+            found.append(Finding("MS201", message, (job.location,), (module,), _contexts(inputs, module)))
+    return found
+
+
+def _is_map(inputs: FindingInputs, job: Job) -> bool:
+    """A `group(task.s(x) for x in items)`: one task over many inputs is a fan-out, not a one-step process."""
+    facts = inputs.modules.get(module_of(job.handler))
+    for call in facts.calls if facts else ():
+        if call.line == job.location.line and (dotted_name(call.call[2][0]) or "").rpartition(".")[2] == "group":
+            return True
+    return False
+
+
+def _lonely_signals(inputs: FindingInputs) -> list[Finding]:
+    found = []
+    for signal in inputs.recognition.signals:
+        if signal.receivers > 1:
+            continue
+        module = module_of(signal.symbol)
+        if signal.receivers == 0:
+            message = f"`{signal.symbol}` is sent but nothing receives it."
+        else:
+            message = f"`{signal.symbol}` has one receiver: a direct call or SNS is enough, not an event bus."
+        locations = (signal.location, *signal.sent_at)
+        found.append(Finding("MS202", message, locations, (module,), _contexts(inputs, module)))
+    return found
+
+
+_ENQUEUE = frozenset({"delay", "apply_async", "enqueue"})
+
+
+def _queue_in_sync_path(inputs: FindingInputs) -> list[Finding]:
+    handlers = {e.symbol for e in inputs.entries if e.kind == "route"}
+    found = []
+    for module, facts in sorted(inputs.modules.items()):
+        enqueued: dict[str, set[str]] = defaultdict(set)  # scope → names bound to an enqueue result
+        for assignment in facts.assignments:
+            if assignment.value is not None and _is_enqueue(assignment.value):
+                for target in assignment.targets:
+                    if target[0] == ExprKind.NAME:
+                        enqueued[assignment.scope].add(str(target[1]))
+        for call in facts.calls:
+            if f"{module}:{call.scope}" not in handlers or not _waits(call, enqueued[call.scope]):
+                continue
+            location = Location(file=facts.path, line=call.line)
+            message = f"`{module}:{call.scope}` enqueues a task and waits for its result inside the request."
+            found.append(Finding("MS203", message, (location,), (module,), _contexts(inputs, module)))
+    return found
+
+
+def _is_enqueue(expr: Expr) -> bool:
+    return expr[0] == ExprKind.CALL and expr[2][0][0] == ExprKind.ATTRIBUTE and expr[2][0][1] in _ENQUEUE
+
+
+def _waits(call: CallFact, enqueued: set[str]) -> bool:
+    func = call.call[2][0]
+    if func[0] != ExprKind.ATTRIBUTE or func[1] not in ("get", "wait", "join"):
+        return False
+    receiver = func[2][0]
+    return _is_enqueue(receiver) or (receiver[0] == ExprKind.NAME and str(receiver[1]) in enqueued)
+
+
+def _structured_data_in_s3(inputs: FindingInputs) -> list[Finding]:
+    found = []
+    for module, facts in sorted(inputs.modules.items()):
+        for call in facts.calls:
+            func = call.call[2][0]
+            if func[0] != ExprKind.ATTRIBUTE or func[1] not in ("put_object", "get_object"):
+                continue
+            keywords = dict(call.call[3])
+            key = keywords.get("Key")
+            body = keywords.get("Body")
+            is_json_key = key is not None and key[0] == ExprKind.CONSTANT and str(key[1]).endswith(".json")
+            is_json_body = (
+                body is not None
+                and body[0] == ExprKind.CALL
+                and ((dotted_name(body[2][0]) or "").endswith("json.dumps"))
+            )
+            if is_json_key or is_json_body:
+                location = Location(file=facts.path, line=call.line)
+                message = f"`{module}` keeps JSON records in S3 objects ({func[1]})."
+                found.append(Finding("MS204", message, (location,), (module,), _contexts(inputs, module)))
+    return found
+
+
+def _over_split(inputs: FindingInputs) -> list[Finding]:
+    rule = inputs.heuristics.warning("MS205")
+    found = []
+    for group in inputs.clustering.contexts:
+        if group.kind != "business" or not group.models_owned:
+            continue
+        if len(group.models_owned) > rule.thresholds.get("max_models", 1):
+            continue
+        if len(group.modules) > rule.thresholds.get("max_modules", 2):
+            continue
+        has_entries = any(inputs.clustering.module_context.get(e.module) == group.name for e in inputs.entries)
+        if has_entries:
+            continue
+        partner = max(
+            (e for e in inputs.clustering.dependencies if e.source == group.name),
+            key=lambda e: (e.weight, e.target),
+            default=None,
+        )
+        hint = f"; it is most coupled to `{partner.target}`" if partner else ""
+        message = f"`{group.name}` holds one table and no entry points of its own{hint}."
+        locations = tuple(Location(file=inputs.modules[m].path, line=1) for m in group.modules if m in inputs.modules)
+        found.append(Finding("MS205", message, locations, group.modules, (group.name,)))
+    return found
+
+
+# --- blockers (found by the readiness recognizer) ---
+
+
+def _blockers(inputs: FindingInputs) -> list[Finding]:
+    grouped: dict[tuple[str, str], list[Blocker]] = defaultdict(list)
+    for blocker in inputs.recognition.blockers:
+        grouped[(blocker.rule, blocker.module)].append(blocker)
+    found = []
+    for (rule_id, module), blockers in sorted(grouped.items()):
+        if not inputs.heuristics.has_warning(rule_id):
+            continue  # a user's readiness rule without a warning entry: nothing to word it with
+        details = sorted({b.detail for b in blockers if b.detail})
+        dev_only = all(getattr(b, "dev_only", False) for b in blockers)
+        message = "; ".join(details[:4]) + (f" (+{len(details) - 4} more)" if len(details) > 4 else "")
+        if dev_only:
+            message += " — only in a development or test configuration"
+        locations = tuple(loc for b in blockers for loc in (b.location, *b.related))
+        category = "potential" if dev_only else None
+        found.append(Finding(rule_id, message, locations, (module,), _contexts(inputs, module), category))
+    return found
+
+
+def _contexts(inputs: FindingInputs, module: str) -> tuple[str, ...]:
+    context = inputs.clustering.module_context.get(module)
+    return (context,) if context else ()
