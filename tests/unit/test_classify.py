@@ -1,0 +1,670 @@
+"""Classify and plan stages: each decision rule (PT*) and warning rule (MS*), positive and negative.
+
+Apps are small multi-file trees parsed, linked and recognized the way the
+pipeline does it. The clustering is built by hand (context = the top-level
+package, with kinds given per test), so these tests check the decision tree,
+the findings and the plan, not the cluster stage.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+import pytest
+
+from migrate_scan.heuristics.loader import Heuristics, load_heuristics
+from migrate_scan.model.analysis import Classification, Clustering, ContextGroup, CrossEdge, MigrationPlan
+from migrate_scan.model.facts import FileFacts
+from migrate_scan.model.ids import Location
+from migrate_scan.model.inventory import Blocker, Recognition
+from migrate_scan.model.report import Signal
+from migrate_scan.stages.classify import ClassifySettings, ConfigSuppression, classify
+from migrate_scan.stages.link import link
+from migrate_scan.stages.parse import ParseRequest, parse_file
+from migrate_scan.stages.plan import _coupling, _extraction_order, plan
+from migrate_scan.stages.recognize import recognize
+
+
+@pytest.fixture(scope="module")
+def heuristics() -> Heuristics:
+    return load_heuristics()
+
+
+@dataclass
+class Analysis:
+    recognition: Recognition
+    clustering: Clustering
+    classification: Classification
+    plan: MigrationPlan
+
+    def module(self, name: str):
+        return next(m for m in self.classification.modules if m.name == name)
+
+    def context(self, name: str):
+        return next(c for c in self.classification.contexts if c.name == name)
+
+    def rules(self) -> list[tuple[str, str]]:
+        """(rule, first location) of every warning."""
+        return [
+            (w.rule, f"{w.locations[0].file}:{w.locations[0].line}" if w.locations else "")
+            for w in self.classification.warnings
+        ]
+
+
+def facts_of(files: Mapping[str, str]) -> list[FileFacts]:
+    parsed = []
+    for path, source in files.items():
+        parts = path.removesuffix(".py").split("/")
+        is_package = parts[-1] == "__init__"
+        module = ".".join(parts[:-1] if is_package else parts)
+        result = parse_file(ParseRequest(path, module, is_package, textwrap.dedent(source).encode("utf-8")))
+        assert isinstance(result, FileFacts), result
+        parsed.append(result)
+    return parsed
+
+
+def analyze(
+    files: Mapping[str, str],
+    heuristics: Heuristics,
+    kinds: Mapping[str, str] | None = None,
+    edit: callable | None = None,  # type: ignore[valid-type]
+    settings: ClassifySettings | None = None,
+) -> Analysis:
+    graphs = link(facts_of(files))
+    recognition = recognize(graphs, heuristics)
+    if edit is not None:
+        recognition = edit(recognition)
+    kinds = kinds or {}
+    context_of = {module: module.split(".")[0] for module in graphs.modules}
+    members: dict[str, list[str]] = defaultdict(list)
+    for module, context in context_of.items():
+        members[context].append(module)
+    owned: dict[str, list[str]] = defaultdict(list)
+    for model in recognition.models:
+        owned[context_of[model.symbol.partition(":")[0]]].append(model.symbol)
+    weights: dict[tuple[str, str], list[Location]] = defaultdict(list)
+    for source, target, data in graphs.import_graph.edges(data=True):
+        a, b = context_of.get(source), context_of.get(target)
+        if a and b and a != b:
+            weights[(a, b)].append(Location(file=graphs.modules[source].path, line=data.get("line", 1)))
+    clustering = Clustering(
+        contexts=tuple(
+            ContextGroup(
+                name=name,
+                kind=kinds.get(name, "business"),  # type: ignore[arg-type]
+                modules=tuple(sorted(modules)),
+                seed="package",
+                rationale=f"package `{name}`.",
+                models_owned=tuple(sorted(owned.get(name, ()))),
+            )
+            for name, modules in sorted(members.items())
+        ),
+        module_context=context_of,
+        dependencies=tuple(
+            CrossEdge(a, b, float(len(locations)), ("import",), tuple(locations))
+            for (a, b), locations in sorted(weights.items())
+        ),
+    )
+    classification = classify(graphs, recognition, clustering, heuristics, settings)
+    return Analysis(recognition, clustering, classification, plan(classification, clustering, heuristics))
+
+
+def with_thresholds(heuristics: Heuristics, rule_id: str, **thresholds: float) -> Heuristics:
+    rules = tuple(
+        rule.model_copy(update={"thresholds": {**rule.thresholds, **thresholds}}) if rule.id == rule_id else rule
+        for rule in heuristics.rules
+    )
+    return replace(heuristics, rules=rules)
+
+
+SHOP = {
+    "shop/__init__.py": """
+        from flask import Flask
+        from flask_socketio import SocketIO
+        socketio = SocketIO()
+
+        def create_app():
+            app = Flask(__name__)
+            from orders.routes import bp as orders_bp
+            from catalog.views import bp as catalog_bp
+            app.register_blueprint(orders_bp, url_prefix="/orders")
+            app.register_blueprint(catalog_bp, url_prefix="/catalog")
+            socketio.init_app(app)
+            return app
+    """,
+    "wsgi.py": """
+        from shop import create_app
+        app = create_app()
+    """,
+    "catalog/__init__.py": "",
+    "catalog/models.py": """
+        from flask_sqlalchemy import SQLAlchemy
+        db = SQLAlchemy()
+
+        class Product(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+    """,
+    "catalog/views.py": """
+        from flask import Blueprint
+        from catalog.models import Product, db
+        from catalog.pricing import price_of
+        bp = Blueprint("catalog", __name__)
+
+        @bp.get("/")
+        def list_products():
+            return [price_of(p) for p in Product.query.all()]
+
+        @bp.post("/")
+        def create_product():
+            db.session.add(Product())
+            db.session.commit()
+            return "", 201
+    """,
+    "catalog/pricing.py": """
+        def price_of(product):
+            return product.id * 100
+    """,
+    "orders/__init__.py": "",
+    "orders/models.py": """
+        from catalog.models import db
+
+        class Order(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+    """,
+    "orders/routes.py": """
+        from flask import Blueprint
+        from orders import services
+        from orders.models import Order
+        bp = Blueprint("orders", __name__)
+
+        @bp.get("/")
+        def history():
+            return [o.id for o in Order.query.all()]
+
+        @bp.post("/checkout")
+        def checkout():
+            return services.place_order()
+
+        @bp.post("/<int:order_id>/approve")
+        def approve_order(order_id):
+            return services.resume(order_id)
+    """,
+    "orders/services.py": """
+        from orders.models import Order, db
+        from orders.workflow import start, resume_after_approval
+
+        def place_order():
+            order = Order()
+            db.session.add(order)
+            db.session.commit()
+            start(order.id)
+            return order.id
+
+        def resume(order_id):
+            resume_after_approval(order_id)
+            return order_id
+    """,
+    "orders/workflow.py": """
+        from celery import chain
+        from orders.tasks import reserve_stock, hold_for_approval, charge_payment, ship
+
+        def start(order_id):
+            chain(reserve_stock.s(order_id), hold_for_approval.s(), charge_payment.s()).apply_async()
+
+        def resume_after_approval(order_id):
+            chain(charge_payment.si(order_id), ship.s()).apply_async()
+    """,
+    "orders/tasks.py": """
+        from celery import shared_task
+
+        @shared_task(max_retries=3)
+        def reserve_stock(order_id):
+            return order_id
+
+        @shared_task
+        def hold_for_approval(order_id):
+            return order_id
+
+        @shared_task(autoretry_for=(IOError,), max_retries=5)
+        def charge_payment(order_id):
+            return order_id
+
+        @shared_task
+        def ship(order_id):
+            return order_id
+    """,
+    "live/__init__.py": "",
+    "live/events.py": """
+        from shop import socketio
+
+        @socketio.on("subscribe", namespace="/orders")
+        def subscribe(data):
+            return data
+
+        @socketio.on("unsubscribe", namespace="/orders")
+        def unsubscribe(data):
+            return data
+    """,
+    "notify/__init__.py": "",
+    "notify/tasks.py": """
+        import time
+        from celery import shared_task
+
+        @shared_task(time_limit=1800)
+        def nightly_digest():
+            return 1
+
+        @shared_task
+        def send_mail(to):
+            return to
+
+        def poll_forever():
+            while True:
+                time.sleep(5)
+    """,
+}
+SHOP_KINDS = {"shop": "app-shell", "wsgi": "app-shell"}
+
+
+@pytest.fixture(scope="module")
+def shop(heuristics: Heuristics) -> Analysis:
+    return analyze(SHOP, heuristics, SHOP_KINDS)
+
+
+# --- decision rules ---
+
+
+def test_pt201_socket_handlers_are_realtime(shop: Analysis) -> None:
+    assert (shop.module("live.events").pattern, shop.module("live.events").evidence[0].rule) == (2, "PT201")
+    assert shop.context("live").pattern == 2
+    assert shop.module("catalog.views").pattern != 2  # negative: plain routes
+
+
+def test_pt401_workflow_with_human_approval(shop: Analysis) -> None:
+    orders = shop.context("orders")
+    assert (orders.pattern, orders.stage, orders.workflow, orders.evidence[0].rule) == (4, 3, "standard", "PT401")
+    assert shop.module("orders.workflow").evidence[0].rule == "PT401"
+
+
+def test_pt401_negative_without_approval_or_long_steps(heuristics: Heuristics) -> None:
+    files = dict(SHOP)
+    files["orders/tasks.py"] = files["orders/tasks.py"].replace("hold_for_approval", "hold")
+    files["orders/workflow.py"] = files["orders/workflow.py"].replace("hold_for_approval", "hold")
+    files["orders/routes.py"] = files["orders/routes.py"].replace("approve_order", "continue_order")
+    for name in ("orders/workflow.py", "orders/services.py"):
+        files[name] = files[name].replace("resume_after_approval", "resume_later")
+    analysis = analyze(files, heuristics, SHOP_KINDS)
+    assert analysis.context("orders").pattern != 4
+    assert analysis.context("orders").workflow is None
+
+
+def test_pt401_long_running_step_makes_a_workflow(heuristics: Heuristics) -> None:
+    files = dict(SHOP)
+    files["orders/tasks.py"] = (
+        files["orders/tasks.py"]
+        .replace("hold_for_approval", "hold")
+        .replace("@shared_task\ndef ship", "@shared_task(time_limit=1200)\ndef ship")
+    )
+    files["orders/tasks.py"] = files["orders/tasks.py"].replace(
+        "@shared_task(max_retries=3)", "@shared_task(max_retries=3, soft_time_limit=600)"
+    )
+    files["orders/workflow.py"] = files["orders/workflow.py"].replace("hold_for_approval", "hold")
+    files["orders/routes.py"] = files["orders/routes.py"].replace("approve_order", "continue_order")
+    analysis = analyze(files, heuristics, SHOP_KINDS)
+    assert (analysis.context("orders").pattern, analysis.context("orders").workflow) == (4, "standard")
+
+
+def test_pt402_participants_of_the_workflow(shop: Analysis) -> None:
+    assert shop.module("orders.routes").pattern == 4  # checkout starts it, approve_order resumes it
+    assert shop.module("orders.tasks").pattern == 4  # its tasks are the steps
+    assert shop.module("orders.services").pattern == 4  # inherited from the routes that use it
+    assert shop.module("orders.models").pattern == 4  # written by workflow participants
+
+
+def test_pt302_background_work(shop: Analysis) -> None:
+    module = shop.module("notify.tasks")
+    assert (module.pattern, module.stage, module.evidence[0].rule) == (3, 2, "PT302")
+    assert shop.context("notify").pattern == 3
+
+
+def test_pt301_fan_out_and_broker_choice(heuristics: Heuristics) -> None:
+    files = {
+        **SHOP,
+        "shop/signals.py": """
+            from blinker import Namespace
+            ns = Namespace()
+            order_placed = ns.signal("order-placed")
+        """,
+        "audit/__init__.py": "",
+        "audit/receivers.py": """
+            from shop.signals import order_placed
+
+            @order_placed.connect
+            def record(sender, **extra):
+                return sender
+        """,
+        "notify/receivers.py": """
+            from shop.signals import order_placed
+
+            @order_placed.connect
+            def mail(sender, **extra):
+                return sender
+        """,
+    }
+    analysis = analyze(files, heuristics, SHOP_KINDS)
+    assert analysis.module("audit.receivers").evidence[0].rule == "PT301"
+    notify = analysis.context("notify")
+    assert notify.evidence[0].rule == "PT301"
+    sns_or_bridge = {c.fan_out for c in analysis.classification.contexts} - {None}
+    assert sns_or_bridge <= {"sns"}  # 2 subscribers: SNS, never EventBridge
+    single = {k: v for k, v in files.items() if k != "audit/receivers.py"}
+    assert analyze(single, heuristics, SHOP_KINDS).module("notify.receivers").evidence[0].rule == "PT302"
+
+
+def test_pt101_routes_are_crud(shop: Analysis) -> None:
+    module = shop.module("catalog.views")
+    assert (module.pattern, module.stage, module.compute, module.evidence[0].rule) == (1, 1, "lambda", "PT101")
+    assert shop.context("catalog").pattern == 1
+
+
+def test_pt102_helpers_and_models_follow_their_users(shop: Analysis) -> None:
+    assert (shop.module("catalog.pricing").pattern, shop.module("catalog.pricing").evidence[0].rule) == (1, "PT102")
+    assert shop.module("catalog.models").pattern == 1
+
+
+def test_pt103_shared_kernel(heuristics: Heuristics) -> None:
+    files = {**SHOP, "common/__init__.py": "", "common/money.py": "def cents(x):\n    return int(x * 100)\n"}
+    analysis = analyze(files, heuristics, {**SHOP_KINDS, "common": "shared-kernel"})
+    assert analysis.context("common").pattern is None
+    assert (analysis.module("common.money").pattern, analysis.module("common.money").evidence[0].rule) == (1, "PT103")
+    assert analysis.plan.plan.stages[0].items[0].context == "common"  # the layer ships first
+
+
+def test_pt501_many_domains_make_the_application_pattern_5(heuristics: Heuristics, shop: Analysis) -> None:
+    assert shop.classification.app_pattern != 5  # negative: 13 entry points < 20
+    lowered = with_thresholds(heuristics, "PT501", min_entry_points=10)
+    analysis = analyze(SHOP, lowered, SHOP_KINDS)
+    assert analysis.classification.app_pattern == 5
+    assert [s.stage for s in analysis.plan.plan.stages][-1] == 4
+
+
+def test_app_shell_stays_on_fargate(shop: Analysis) -> None:
+    assert (shop.module("wsgi").pattern, shop.module("wsgi").compute) == (None, "fargate")
+    assert shop.context("shop").kind == "app-shell"
+    assert "wsgi" in {s.module for s in shop.plan.plan.off_lambda}
+
+
+def test_services_checklist_follows_the_context(shop: Analysis) -> None:
+    needs = {s.service: s.need for s in shop.context("orders").services}
+    assert needs["Step Functions"] == "required"
+    assert needs["API Gateway REST API"] == "required"
+    catalog = {s.service: s.need for s in shop.context("catalog").services}
+    assert catalog["Step Functions"] == "not-needed"
+    assert catalog["DynamoDB"] == "required"
+
+
+# --- warnings ---
+
+
+def test_ms103_long_running_job_positive_and_negative(shop: Analysis) -> None:
+    assert ("MS103", "notify/tasks.py:5") in shop.rules() or ("MS103", "notify/tasks.py:6") in shop.rules()
+    flagged = [w for w in shop.classification.warnings if w.rule == "MS103"]
+    assert len(flagged) == 1 and flagged[0].category == "mandatory" and flagged[0].compute == "fargate"
+    assert shop.module("notify.tasks").compute == "fargate"
+
+
+def test_ms104_always_on_loop(shop: Analysis, heuristics: Heuristics) -> None:
+    assert ("MS104", "notify/tasks.py:14") in shop.rules()
+    files = dict(SHOP)
+    files["notify/tasks.py"] = files["notify/tasks.py"].replace("while True:", "while not done():")
+    assert "MS104" not in {rule for rule, _ in analyze(files, heuristics, SHOP_KINDS).rules()}
+
+
+def test_ms105_standard_workflow(shop: Analysis) -> None:
+    [warning] = [w for w in shop.classification.warnings if w.rule == "MS105"]
+    assert warning.contexts == ["orders"]
+    assert any(loc.file == "orders/routes.py" for loc in warning.locations)  # the approval callback
+
+
+def test_ms101_lift_and_shift(shop: Analysis, heuristics: Heuristics) -> None:
+    assert "MS101" not in {rule for rule, _ in shop.rules()}  # negative: a small app
+    lowered = with_thresholds(heuristics, "MS101", min_source_lines=10)
+    analysis = analyze(SHOP, lowered, SHOP_KINDS)
+    assert ("MS101", "wsgi.py:3") in analysis.rules()
+
+
+def test_ms102_cycles_between_contexts(heuristics: Heuristics, shop: Analysis) -> None:
+    assert "MS102" not in {rule for rule, _ in shop.rules()}  # orders → catalog only: no cycle
+    files = dict(SHOP)
+    files["catalog/pricing.py"] = "from orders.models import Order\n\ndef price_of(product):\n    return Order\n"
+    analysis = analyze(files, heuristics, SHOP_KINDS)
+    [warning] = [w for w in analysis.classification.warnings if w.rule == "MS102"]
+    assert warning.contexts == ["catalog", "orders"]
+
+
+def test_ms201_single_step_canvas(heuristics: Heuristics) -> None:
+    files = {
+        "jobs/__init__.py": "",
+        "jobs/tasks.py": """
+            from celery import chain, group, shared_task
+
+            @shared_task
+            def one(x):
+                return x
+
+            def wrapped(x):
+                return chain(one.s(x)).apply_async()
+
+            def mapped(items):
+                return group(one.s(i) for i in items).apply_async()
+        """,
+    }
+    analysis = analyze(files, heuristics)
+    assert analysis.rules().count(("MS201", "jobs/tasks.py:9")) == 1
+    assert not any(loc == ("MS201", "jobs/tasks.py:12") for loc in analysis.rules())  # a map over items
+
+
+def _signals(*signals: Signal):
+    def edit(recognition: Recognition) -> Recognition:
+        recognition.signals = list(signals)
+        return recognition
+
+    return edit
+
+
+def test_ms202_event_with_at_most_one_subscriber(heuristics: Heuristics) -> None:
+    lonely = Signal(
+        kind="django-signal",
+        symbol="notify.tasks:decided",
+        location=Location(file="notify/tasks.py", line=2),
+        sent_at=[Location(file="notify/tasks.py", line=9)],
+        receivers=0,
+    )
+    busy = lonely.model_copy(update={"symbol": "notify.tasks:placed", "receivers": 3})
+    analysis = analyze(SHOP, heuristics, SHOP_KINDS, edit=_signals(lonely, busy))
+    flagged = [w for w in analysis.classification.warnings if w.rule == "MS202"]
+    assert [w.message.split("`")[1] for w in flagged] == ["notify.tasks:decided"]
+
+
+def test_ms203_queue_in_a_synchronous_path(heuristics: Heuristics) -> None:
+    files = {
+        "web/__init__.py": "",
+        "web/views.py": """
+            from flask import Blueprint
+            from web.tasks import render
+            bp = Blueprint("web", __name__)
+
+            @bp.get("/report")
+            def report():
+                return render.delay(1).get(timeout=30)
+
+            @bp.get("/later")
+            def later():
+                result = render.delay(2)
+                return result.id
+
+            @bp.get("/now")
+            def now():
+                result = render.apply_async((3,))
+                return result.get()
+        """,
+        "web/tasks.py": "from celery import shared_task\n\n@shared_task\ndef render(x):\n    return x\n",
+    }
+    assert [r for r in analyze(files, heuristics).rules() if r[0] == "MS203"] == [
+        ("MS203", "web/views.py:8"),
+        ("MS203", "web/views.py:18"),
+    ]
+
+
+def test_ms204_structured_data_in_s3(heuristics: Heuristics) -> None:
+    files = {
+        "store/__init__.py": "",
+        "store/users.py": """
+            import json
+            import boto3
+            s3 = boto3.client("s3")
+
+            def save_user(user):
+                s3.put_object(Bucket="b", Key="users/1.json", Body=json.dumps(user))
+
+            def save_avatar(data):
+                s3.put_object(Bucket="b", Key="avatars/1.png", Body=data)
+        """,
+    }
+    assert [r for r in analyze(files, heuristics).rules() if r[0] == "MS204"] == [("MS204", "store/users.py:7")]
+
+
+def test_ms205_over_split_context(heuristics: Heuristics) -> None:
+    files = {
+        **SHOP,
+        "prefs/__init__.py": "",
+        "prefs/models.py": """
+            from catalog.models import db
+
+            class Preference(db.Model):
+                id = db.Column(db.Integer, primary_key=True)
+        """,
+    }
+    analysis = analyze(files, heuristics, SHOP_KINDS)
+    assert [w.contexts for w in analysis.classification.warnings if w.rule == "MS205"] == [["prefs"]]
+    # negative: catalog owns one model too, but it has routes of its own
+    assert all(w.contexts != ["catalog"] for w in analysis.classification.warnings if w.rule == "MS205")
+
+
+def _blockers(*blockers: Blocker):
+    def edit(recognition: Recognition) -> Recognition:
+        recognition.blockers = list(blockers)
+        return recognition
+
+    return edit
+
+
+@pytest.mark.parametrize("rule", ["MS301", "MS302", "MS303", "MS304", "MS305", "MS306", "MS308", "MS311"])
+def test_ms3xx_blockers_become_mandatory_warnings(heuristics: Heuristics, rule: str) -> None:
+    blocker = Blocker(
+        rule=rule, kind="k", module="catalog.views", location=Location(file="catalog/views.py", line=9), detail="d"
+    )
+    analysis = analyze(SHOP, heuristics, SHOP_KINDS, edit=_blockers(blocker))
+    [warning] = [w for w in analysis.classification.warnings if w.rule == rule]
+    assert (warning.category, warning.kind, warning.contexts) == ("mandatory", "blocker", ["catalog"])
+
+
+def test_dev_only_blocker_is_only_potential(heuristics: Heuristics) -> None:
+    blocker = Blocker(
+        rule="MS305",
+        kind="sqlite",
+        module="shop",
+        location=Location(file="shop/__init__.py", line=3),
+        detail="sqlite:///dev.db",
+    )
+    if "dev_only" in Blocker.__dataclass_fields__:
+        blocker = replace(blocker, dev_only=True)  # type: ignore[call-arg]
+        analysis = analyze(SHOP, heuristics, SHOP_KINDS, edit=_blockers(blocker))
+        [warning] = [w for w in analysis.classification.warnings if w.rule == "MS305"]
+        assert warning.category == "potential"
+
+
+def test_blocker_without_a_warning_rule_is_skipped(heuristics: Heuristics) -> None:
+    blocker = Blocker(
+        rule="XX999", kind="k", module="shop", location=Location(file="shop/__init__.py", line=1), detail=""
+    )
+    analysis = analyze(SHOP, heuristics, SHOP_KINDS, edit=_blockers(blocker))
+    assert "XX999" not in {rule for rule, _ in analysis.rules()}
+
+
+# --- suppressions ---
+
+
+def test_inline_suppression_keeps_the_finding_marked(heuristics: Heuristics) -> None:
+    files = dict(SHOP)
+    files["notify/tasks.py"] = files["notify/tasks.py"].replace(
+        "while True:", "while True:  # migrate-scan: ignore[MS104] runs on the ops box, not migrated"
+    )
+    analysis = analyze(files, heuristics, SHOP_KINDS)
+    [warning] = [w for w in analysis.classification.warnings if w.rule == "MS104"]
+    assert warning.suppressed is not None
+    assert warning.suppressed.reason == "runs on the ops box, not migrated"
+    other_rule = files["notify/tasks.py"].replace("ignore[MS104]", "ignore[MS301]")
+    analysis = analyze({**files, "notify/tasks.py": other_rule}, heuristics, SHOP_KINDS)
+    assert all(w.suppressed is None for w in analysis.classification.warnings if w.rule == "MS104")
+
+
+def test_config_suppression(heuristics: Heuristics) -> None:
+    settings = ClassifySettings(
+        suppressions=(ConfigSuppression(rule="MS103", reason="re-chunked in Q3", path="notify/tasks.py"),)
+    )
+    files = {**SHOP, "notify/tasks.py": SHOP["notify/tasks.py"].replace("while True:", "while not done():")}
+    analysis = analyze(files, heuristics, SHOP_KINDS, settings=settings)
+    [warning] = [w for w in analysis.classification.warnings if w.rule == "MS103"]
+    assert warning.suppressed is not None and warning.suppressed.reason == "re-chunked in Q3"
+    assert analysis.module("notify.tasks").compute == "lambda"  # a silenced finding no longer moves it
+
+
+# --- plan ---
+
+
+def test_plan_stages_follow_the_seed(shop: Analysis) -> None:
+    stages = shop.plan.plan.stages
+    assert [(s.stage, s.pattern) for s in stages] == [(1, 1), (2, 3), (3, 4)]
+    stage2 = stages[1]
+    assert [(i.context, i.pattern) for i in stage2.items] == [("notify", 3), ("live", 2)]  # real-time beside stage 2
+    assert [i.context for i in stages[2].items] == ["orders"]
+    assert all(i.effort in (1, 2, 3, 5, 8, 13) for s in stages for i in s.items)
+    assert shop.plan.plan.effort == sum(s.effort for s in stages)
+
+
+def test_plan_puts_dependencies_first_and_data_once(shop: Analysis) -> None:
+    data = [(i.context, i.data) for s in shop.plan.plan.stages for i in s.items if i.data]
+    assert sorted(c for c, _ in data) == sorted({c for c, _ in data})  # each context's tables move once
+    assert ("catalog", ["catalog.models:Product"]) in data
+
+
+def test_extraction_order_dependencies_first_then_least_coupled() -> None:
+    def group(name: str) -> ContextGroup:
+        return ContextGroup(name=name, kind="business", modules=(name,), seed="package", rationale="")
+
+    clustering = Clustering(
+        contexts=tuple(group(n) for n in ("accounts", "knowledge", "tickets")),
+        module_context={n: n for n in ("accounts", "knowledge", "tickets")},
+        dependencies=(
+            CrossEdge("tickets", "accounts", 9.0, ("import",), ()),  # tickets calls accounts: accounts first
+            CrossEdge("knowledge", "accounts", 1.0, ("model-relation",), ()),  # data only: does not hold it back
+            CrossEdge("accounts", "tickets", 2.0, ("model-relation",), ()),
+        ),
+    )
+    coupling = _coupling(clustering)
+    assert _extraction_order(clustering, coupling) == ["knowledge", "accounts", "tickets"]
+    cyclic = replace(
+        clustering, dependencies=(*clustering.dependencies, CrossEdge("accounts", "tickets", 1.0, ("call",), ()))
+    )
+    # a cycle (accounts coupling 13, tickets 12): least coupled first
+    assert _extraction_order(cyclic, _coupling(cyclic)) == ["knowledge", "tickets", "accounts"]
+
+
+def test_classification_is_deterministic(heuristics: Heuristics, shop: Analysis) -> None:
+    again = analyze(dict(reversed(list(SHOP.items()))), heuristics, SHOP_KINDS)
+    assert again.classification == shop.classification
+    assert again.plan == shop.plan
