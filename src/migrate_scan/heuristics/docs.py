@@ -1,0 +1,77 @@
+"""Reference documentation of the rules, generated from their own doc fields.
+
+`docs/rules.md` is this module's output for the bundled rules
+(`python scripts/make_rule_docs.py`); a test fails when it drifts.
+"""
+
+from __future__ import annotations
+
+from migrate_scan.heuristics.loader import Heuristics
+from migrate_scan.heuristics.schema import (
+    ChecklistRule,
+    DecisionRule,
+    EffortRule,
+    FrameworkRule,
+    MatchRule,
+    StageRule,
+    WarningRule,
+)
+
+_SECTIONS = (
+    ("Warnings: anti-patterns, over-engineering and Lambda blockers", WarningRule),
+    ("Decision tree: patterns per module and context", DecisionRule),
+    ("Migration stages", StageRule),
+    ("Service checklists", ChecklistRule),
+    ("Effort model", EffortRule),
+    ("Recognizers: what the scan matches", MatchRule),
+    ("Framework detection", FrameworkRule),
+)
+
+
+def render_rule_docs(heuristics: Heuristics) -> str:
+    """Markdown reference of every rule, grouped by kind, in id order."""
+    lines = [
+        "# Rule reference",
+        "",
+        "Generated from the rules' own fields in `heuristics/*.toml` by `python scripts/make_rule_docs.py`.",
+        "Do not edit by hand.",
+        "",
+    ]
+    for title, kind in _SECTIONS:
+        rules = sorted((r for r in heuristics.rules if isinstance(r, kind)), key=lambda r: r.id)
+        if not rules:
+            continue
+        lines += [f"## {title}", ""]
+        for rule in rules:
+            lines += _rule(rule)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _rule(rule: object) -> list[str]:
+    heading = getattr(rule, "title", "") or getattr(rule, "summary", "")
+    lines = [f"### `{rule.id}` {heading if heading != rule.summary else ''}".rstrip(), ""]  # type: ignore[attr-defined]
+    facts = []
+    for field in ("category", "group", "compute", "pattern", "stage", "confidence", "kind", "framework"):
+        value = getattr(rule, field, None)
+        if value not in (None, ""):
+            facts.append(f"{field}: `{value}`")
+    if facts:
+        lines += [" · ".join(facts), ""]
+    lines += [rule.summary, ""]  # type: ignore[attr-defined]
+    for label, field in (("Why", "why"), ("Fix", "fix"), ("Known problems", "known_problems")):
+        value = getattr(rule, field, "")
+        if value:
+            lines += [f"**{label}:** {value}", ""]
+    if getattr(rule, "example", ""):
+        lines += ["```python", rule.example, "```", ""]  # type: ignore[attr-defined]
+    thresholds = getattr(rule, "thresholds", None) or getattr(rule, "weights", None)
+    if thresholds:
+        lines += ["Thresholds: " + ", ".join(f"`{k}` = {v:g}" for k, v in sorted(thresholds.items())), ""]
+    if isinstance(rule, ChecklistRule):
+        lines += [f"- {line.need}: {line.service}" for line in rule.services] + [""]
+    if isinstance(rule, StageRule):
+        lines += [f"{i}. {step}" for i, step in enumerate(rule.steps, start=1)] + [""]
+    if isinstance(rule, MatchRule | FrameworkRule):
+        names = rule.names if isinstance(rule, MatchRule) else rule.imports
+        lines += ["Matches: " + ", ".join(f"`{n}`" for n in names), ""]
+    return lines
