@@ -2,8 +2,9 @@
 
 Usage: python scripts/make_reports.py
 
-One report per sample monolith and output format. A test regenerates them in
-memory and fails when the committed files drift from what the code produces.
+One report per sample monolith and output format (every format in `RENDERERS`:
+txt, json, md, html, sarif). tests/functional/test_reports_drift.py regenerates
+them in memory and fails when the committed files drift from what the code produces.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from migrate_scan.render import RENDERERS, RenderOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ("flask_shop", "django_helpdesk")
-EXTENSIONS = {"text": "txt", "json": "json", "markdown": "md"}
+EXTENSIONS = {"text": "txt", "json": "json", "markdown": "md", "html": "html", "sarif": "sarif"}
 
 
 def render_sample_reports(cache_dir: Path) -> dict[str, str]:

@@ -22,19 +22,30 @@ import typer
 
 from migrate_scan import __version__
 from migrate_scan.cache import default_cache_dir
-from migrate_scan.errors import EXIT_INTERNAL, ConfigError, InputPathError, MigrateScanError, UsageError
+from migrate_scan.errors import (
+    EXIT_INTERNAL,
+    ConfigError,
+    FailOnTriggered,
+    InputPathError,
+    MigrateScanError,
+    UsageError,
+)
 from migrate_scan.model.report import Report
 from migrate_scan.options import ProjectConfig, ScanOptions, read_project_config
 from migrate_scan.render import RENDERERS, RenderOptions
+from migrate_scan.render.vocabulary import CATEGORIES, CATEGORY_RANK
 from migrate_scan.workers import default_jobs
 
 OutputFormat = Enum("OutputFormat", {name: name for name in RENDERERS}, type=str)  # type: ignore[misc]
+FailOn = Enum("FailOn", {name: name for name in CATEGORIES}, type=str)  # type: ignore[misc]
 
 HELP = f"""Read a Python monolith (Flask, Django and their companions) without running it and
 report how to migrate it to AWS serverless.
 
-Exit codes: 0 success; 1 --fail-on triggered; 2 bad usage, missing path, invalid
-config or heuristics; 3 internal error (rerun with --debug).
+Exit codes: 0 success; 1 --fail-on triggered (a warning that is not suppressed
+at or above the given category: mandatory > optional > potential; the report is
+still written first); 2 bad usage, missing path, invalid config or heuristics;
+3 internal error (rerun with --debug).
 
 Version {__version__}."""
 
@@ -48,6 +59,15 @@ def scan(
         OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
     ] = OutputFormat("text"),  # noqa: B008
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when a warning that is not suppressed is at or above this category "
+            "(mandatory > optional > potential).",
+            case_sensitive=False,
+        ),
+    ] = None,
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes [default: all cores].")
     ] = None,
@@ -101,10 +121,25 @@ def scan(
         max_file_bytes=max_file_size or config.max_file_size,
         file_timeout=file_timeout or config.file_timeout,
         list_unresolved=list_unresolved,
+        suppressions=tuple(config.suppress),
     )
     report = _run_with_progress(options)
     text = RENDERERS[output_format.value](report, RenderOptions(color=output is None and sys.stdout.isatty()))
     _write(text, output)
+    if fail_on is not None:
+        _check_fail_on(report, fail_on.value)
+
+
+def _check_fail_on(report: Report, threshold: str) -> None:
+    """Raise `FailOnTriggered` when a non-suppressed warning is at or above `threshold`."""
+    limit = CATEGORY_RANK[threshold]
+    counts = dict.fromkeys(CATEGORIES[: limit + 1], 0)
+    for warning in report.warnings:
+        if warning.suppressed is None and warning.category in counts:
+            counts[warning.category] += 1
+    if any(counts.values()):
+        found = ", ".join(f"{count} {category}" for category, count in counts.items())
+        raise FailOnTriggered(f"--fail-on {threshold}: {found} warning(s) not suppressed")
 
 
 def _existing_folder(path: Path) -> Path:

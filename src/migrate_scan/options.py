@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -17,6 +18,17 @@ from migrate_scan.errors import ConfigError
 
 DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024
 DEFAULT_FILE_TIMEOUT = 20.0
+
+
+class SuppressEntry(BaseModel):
+    """One `[[tool.migrate-scan.suppress]]` entry: silence a finding, with the reason."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rule: str = Field(min_length=1, description="The warning rule id (`MS302`).")
+    reason: str = Field(min_length=1, description="Why it is silenced; kept in the report beside the finding.")
+    path: str | None = Field(default=None, description="Only in this file (relative, '/'-separated).")
+    line: int | None = Field(default=None, ge=1, description="Only at this line.")
 
 
 class ProjectConfig(BaseModel):
@@ -37,6 +49,16 @@ class ProjectConfig(BaseModel):
     file_timeout: float = Field(
         default=DEFAULT_FILE_TIMEOUT, alias="file-timeout", gt=0, description="Seconds allowed to parse one file."
     )
+    contexts: dict[str, list[str]] = Field(
+        default_factory=dict,
+        alias="contexts",
+        description="Pinned contexts: context name -> module patterns (`shop.billing` or `shop.billing.*`).",
+    )
+    granularity: Literal["coarse", "normal", "fine"] = Field(
+        default="normal",
+        description="coarse merges one-table contexts; fine proposes splits of large contexts (Louvain).",
+    )
+    suppress: list[SuppressEntry] = Field(default_factory=list, description="Findings silenced, each with a reason.")
 
 
 class ScanOptions(BaseModel):
@@ -57,6 +79,9 @@ class ScanOptions(BaseModel):
     max_file_bytes: int = Field(default=DEFAULT_MAX_FILE_BYTES, gt=0)
     file_timeout: float = Field(default=DEFAULT_FILE_TIMEOUT, gt=0)
     list_unresolved: bool = False
+    context_pins: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    granularity: Literal["coarse", "normal", "fine"] = "normal"
+    suppressions: tuple[SuppressEntry, ...] = ()
 
 
 def read_project_config(root: Path) -> ProjectConfig:

@@ -55,6 +55,8 @@ MatchKind = Literal[
     "signal-object",
     "signal-builtin",
     "signal-listen",
+    "signal-send",
+    "realtime-response",
     "url-pattern",
     "url-include",
     "url-router",

@@ -24,11 +24,19 @@ Renderer = Callable[[Report, RenderOptions], str]
 
 
 def _registry() -> dict[str, Renderer]:
+    from migrate_scan.render.html_report import render_html
     from migrate_scan.render.json_report import render_json
     from migrate_scan.render.markdown_report import render_markdown
+    from migrate_scan.render.sarif_report import render_sarif
     from migrate_scan.render.terminal import render_terminal
 
-    return {"text": render_terminal, "json": render_json, "markdown": render_markdown}
+    return {
+        "text": render_terminal,
+        "json": render_json,
+        "markdown": render_markdown,
+        "html": render_html,
+        "sarif": render_sarif,
+    }
 
 
 RENDERERS: dict[str, Renderer] = _registry()

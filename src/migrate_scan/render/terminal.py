@@ -1,4 +1,10 @@
-"""Terminal renderer: a compact rich summary of the report."""
+"""Terminal renderer: the essentials of the report, compactly, with rich.
+
+Input: the final `Report`. Output: text (ANSI colour only when asked). Shows the
+summary (recommended architecture, totals), the stages, the contexts, the top
+warnings (most severe first) and the inventory counts; sections the pipeline has
+not filled say "not computed". Every scanned string is escaped for rich markup.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +17,20 @@ from rich.table import Table
 
 from migrate_scan.model.report import Report
 from migrate_scan.render import RenderOptions
+from migrate_scan.render.vocabulary import (
+    CATEGORIES,
+    NOT_COMPUTED,
+    active_counts,
+    effort_label,
+    pattern_label,
+    ranked_warnings,
+    stage_label,
+)
 
 MAX_SKIPPED_SHOWN = 20
-MAX_MODULES_SHOWN = 10
+MAX_WARNINGS_SHOWN = 10
+MAX_CONTEXTS_SHOWN = 25
+_CATEGORY_STYLE = {"mandatory": "bold red", "optional": "yellow", "potential": "cyan"}
 
 
 def render_terminal(report: Report, options: RenderOptions) -> str:
@@ -28,7 +45,9 @@ def render_terminal(report: Report, options: RenderOptions) -> str:
         soft_wrap=False,
     )
     _summary(console, report)
-    _largest_modules(console, report)
+    _stages(console, report)
+    _contexts(console, report)
+    _warnings(console, report)
     _skipped(console, report)
     return buffer.getvalue()
 
@@ -36,38 +55,104 @@ def render_terminal(report: Report, options: RenderOptions) -> str:
 def _summary(console: Console, report: Report) -> None:
     project = report.project
     totals = project.totals
+    architecture = report.architecture
     frameworks = ", ".join(f.name for f in project.frameworks) or "none detected"
     console.print(f"[bold]migrate-scan {escape(report.tool.version)}[/bold]: {escape(project.name)}")
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")
     table.add_column()
+    if architecture.pattern is None:
+        table.add_row("Architecture", NOT_COMPUTED)
+    else:
+        confidence = f", confidence {architecture.confidence:.0%}" if architecture.confidence is not None else ""
+        table.add_row(
+            "Architecture",
+            escape(f"pattern {pattern_label(architecture.pattern)} ({stage_label(architecture.stage)}{confidence})"),
+        )
     table.add_row("Frameworks", escape(frameworks))
     table.add_row("Python files", f"{totals.files} ({totals.analyzed} analyzed, {totals.skipped} skipped)")
     table.add_row("Lines", f"{totals.lines:,} ({totals.source_lines:,} source)")
-    table.add_row("Modules", str(len(report.modules)))
+    table.add_row("Modules", f"{len(report.modules)} in {len(report.contexts)} contexts")
     table.add_row("Source roots", escape(", ".join(project.source_roots) or "."))
     inventory = (
         f"{len(report.routes)} routes, {len(report.jobs)} jobs, {len(report.models)} models, "
         f"{len(report.realtime)} real-time handlers, {len(report.events)} events"
     )
     table.add_row("Inventory", inventory)
+    counts = active_counts(report)
+    suppressed = sum(1 for w in report.warnings if w.suppressed is not None)
+    table.add_row("Warnings", ", ".join(f"{counts[c]} {c}" for c in CATEGORIES) + f", {suppressed} suppressed")
+    table.add_row("Effort", effort_label(report.plan.effort))
     if report.unresolved_registrations:
         table.add_row("Not followed", f"{len(report.unresolved_registrations)} registrations (see --format json)")
     console.print(table)
 
 
-def _largest_modules(console: Console, report: Report) -> None:
-    if not report.modules:
+def _stages(console: Console, report: Report) -> None:
+    if not report.plan.stages:
+        console.print(f"[bold]Migration plan[/bold]: {NOT_COMPUTED}")
         return
-    ranked = sorted(report.modules, key=lambda m: (-m.complexity, m.name))[:MAX_MODULES_SHOWN]
-    table = Table(title="Most complex modules", title_justify="left")
-    table.add_column("Module")
-    table.add_column("Lines", justify="right")
-    table.add_column("Complexity", justify="right")
-    table.add_column("Worst function", justify="right")
-    for module in ranked:
-        table.add_row(escape(module.name), str(module.lines), str(module.complexity), str(module.max_complexity))
+    table = Table(title="Migration plan", title_justify="left")
+    table.add_column("Stage")
+    table.add_column("Pattern")
+    table.add_column("Contexts, in order")
+    table.add_column("Effort", justify="right")
+    for stage in report.plan.stages:
+        names = [item.context for item in stage.items] or stage.contexts
+        table.add_row(
+            str(stage.stage),
+            escape(pattern_label(stage.pattern)),
+            escape(", ".join(names) or "—"),
+            effort_label(stage.effort),
+        )
     console.print(table)
+
+
+def _contexts(console: Console, report: Report) -> None:
+    if not report.contexts:
+        console.print(f"[bold]Contexts[/bold]: {NOT_COMPUTED}")
+        return
+    table = Table(title="Contexts", title_justify="left")
+    table.add_column("Context")
+    table.add_column("Kind")
+    table.add_column("Pattern", justify="right")
+    table.add_column("Stage", justify="right")
+    table.add_column("Compute")
+    table.add_column("Modules", justify="right")
+    table.add_column("Routes/jobs", justify="right")
+    table.add_column("Depends on")
+    for context in report.contexts[:MAX_CONTEXTS_SHOWN]:
+        table.add_row(
+            escape(context.name),
+            context.kind,
+            str(context.pattern or "—"),
+            str(context.stage or "—"),
+            escape(", ".join(context.compute) or "—"),
+            str(len(context.modules)),
+            f"{context.routes}/{context.jobs}",
+            escape(", ".join(context.depends_on) or "—"),
+        )
+    console.print(table)
+    if len(report.contexts) > MAX_CONTEXTS_SHOWN:
+        console.print(f"  … and {len(report.contexts) - MAX_CONTEXTS_SHOWN} more (see --format markdown)")
+
+
+def _warnings(console: Console, report: Report) -> None:
+    active = [w for w in ranked_warnings(report) if w.suppressed is None]
+    if not active:
+        return
+    console.print(f"[bold]Top warnings[/bold] ({len(active)} not suppressed)")
+    for warning in active[:MAX_WARNINGS_SHOWN]:
+        style = _CATEGORY_STYLE.get(warning.category, "")
+        first = warning.locations[0] if warning.locations else None
+        spot = (f"{first.file}:{first.line}" if first.line else first.file) if first else ""
+        where = f"  [dim]{escape(spot)}[/dim]" if spot else ""
+        console.print(
+            f"  [{style}]{warning.category:<9}[/{style}] {escape(warning.rule)}  "
+            f"{escape(warning.title or warning.message)}{where}"
+        )
+    if len(active) > MAX_WARNINGS_SHOWN:
+        console.print(f"  … and {len(active) - MAX_WARNINGS_SHOWN} more (see --format markdown)")
 
 
 def _skipped(console: Console, report: Report) -> None:

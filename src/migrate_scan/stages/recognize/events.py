@@ -6,6 +6,14 @@ the variable holding them (`escalations.signals:ticket_escalated`). Receivers
 come from `@receiver(signal or [signals], sender=...)`, `signal.connect(handler,
 sender=...)` (also `@signal.connect` as a decorator), `@event.listens_for(...)`
 and `event.listen(...)`.
+
+Custom signals (`X = Signal()`, `X = ns.signal("name")`, `X = blinker.signal("name")`,
+also instances of our own subclasses of a signal class) are reported as `Signal`
+entries with their definition, every `.send(...)`/`.send_robust(...)` on them
+(through aliases and re-exports, never a method that is merely called `send`)
+and the number of receivers connected to them. `blinker.signal("name")` is one
+signal per name wherever it is called, so `blinker.signal("x").send()` is a send
+of the variable that holds `blinker.signal("x")`.
 """
 
 from __future__ import annotations
@@ -16,46 +24,97 @@ from migrate_scan.model.facts import Expr, ExprKind, FileFacts, dotted_name
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition
-from migrate_scan.model.report import Event
-from migrate_scan.stages.recognize.expressions import argument, first_match, functions_of, keyword, scope_of, string_of
+from migrate_scan.model.report import Event, Signal
+from migrate_scan.stages.recognize.expressions import (
+    argument,
+    constructor_names,
+    first_match,
+    functions_of,
+    keyword,
+    scope_of,
+    string_of,
+)
 
 
 def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
-    """Find every signal receiver and event listener."""
+    """Find every signal receiver and event listener, and the custom signals with their send sites."""
     found = Recognition()
     signals = _SignalNamer(graphs, heuristics)
     decorators = heuristics.matchers("signal-decorator")
     listens = heuristics.matchers("signal-listen")
+    sends = {name.rpartition(".")[2] for name in heuristics.matchers("signal-send")}
+    sent_at: dict[str, set[Location]] = {}
     for facts in graphs.modules.values():
         _decorated_receivers(graphs, signals, decorators, facts, found)
         _connected_receivers(graphs, signals, listens, facts, found)
+        _send_sites(signals, sends, facts, sent_at)
+    receivers: dict[str, set[str]] = {}
+    for event in found.events:
+        receivers.setdefault(event.signal, set()).add(event.model_dump_json())
+    for site, (rule, location) in sorted(signals.sites.items()):
+        symbol = _symbol(site)
+        found.signals.append(
+            Signal(
+                kind=rule.framework,
+                symbol=symbol,
+                location=location,
+                sent_at=sorted(sent_at.get(symbol, set()), key=lambda x: (x.file, x.line)),
+                receivers=len(receivers.get(symbol, ())),
+            )
+        )
     return found
 
 
+def _symbol(site: str) -> str:
+    """`escalations.signals|ticket_escalated` → `escalations.signals:ticket_escalated`."""
+    return site.replace("|", ":", 1)
+
+
 class _SignalNamer:
-    """Tells whether an expression is a signal, and names it."""
+    """Tells whether an expression is a signal, and names it.
+
+    `sites` holds every custom signal: binding site → (rule, where it is defined);
+    `named` the global blinker signals by their name (`blinker.signal("x")`).
+    """
 
     def __init__(self, graphs: LinkedGraphs, heuristics: Heuristics) -> None:
         self.resolver = graphs.resolver
         self.builtins = heuristics.matchers("signal-builtin")
         self.objects = heuristics.matchers("signal-object")
-        self.sites: dict[str, MatchRule] = {}
+        self.sites: dict[str, tuple[MatchRule, Location]] = {}
+        self.named: dict[str, str] = {}
         for facts in graphs.modules.values():
             for assignment in facts.assignments:
                 value = assignment.value
                 if value is None or value[0] != ExprKind.CALL or len(assignment.targets) != 1:
                     continue
                 scope = scope_of(facts.module, assignment.scope)
-                rule = first_match(self.resolver.qualified_names(scope, value[2][0]), self.objects)
+                rule = first_match(constructor_names(self.resolver, scope, value[2][0]), self.objects)
                 site = self.resolver.binding_site(scope, assignment.targets[0]) if rule else None
-                if rule is not None and site is not None:
-                    self.sites[site] = rule
+                if rule is None or site is None:
+                    continue
+                self.sites.setdefault(site, (rule, Location(file=facts.path, line=assignment.line)))
+                given = string_of(argument(value, 0, "name"))
+                if rule.role == "named" and given is not None:
+                    self.named.setdefault(given, site)
+
+    def site(self, scope: str, expr: Expr) -> str | None:
+        """The binding site of the custom signal `expr` denotes, or None."""
+        site = self.resolver.binding_site(scope, expr)
+        if site in self.sites:
+            return site
+        if expr[0] == ExprKind.CALL:  # blinker.signal("x"): the one signal of that name
+            rule = first_match(self.resolver.qualified_names(scope, expr[2][0]), self.objects)
+            given = string_of(argument(expr, 0, "name"))
+            if rule is not None and rule.role == "named" and given is not None:
+                return self.named.get(given)
+        return None
 
     def name(self, scope: str, expr: Expr) -> tuple[str, str] | None:
         """(signal name, kind) of a signal expression, or None if it is not a signal."""
-        site = self.resolver.binding_site(scope, expr)
-        if site in self.sites:
-            return site.replace("|", ":", 1), self.sites[site].framework
+        site = self.site(scope, expr)
+        if site is not None:
+            return _symbol(site), self.sites[site][0].framework
         for name in self.resolver.qualified_names(scope, expr):
             rule = self.builtins.get(name)
             if rule is not None:
@@ -159,3 +218,14 @@ def _each(expr: Expr | None) -> list[Expr]:
     if expr[0] in (ExprKind.LIST, ExprKind.TUPLE):
         return [child for child in expr[2] if child[0] != ExprKind.TRUNCATED]
     return [expr]
+
+
+def _send_sites(signals: _SignalNamer, sends: set[str], facts: FileFacts, sent_at: dict[str, set[Location]]) -> None:
+    """`signal.send(...)` / `.send_robust(...)` on a custom signal: a method of that name on anything else is not."""
+    for call in facts.calls:
+        func = call.call[2][0]
+        if func[0] != ExprKind.ATTRIBUTE or func[1] not in sends:
+            continue
+        site = signals.site(scope_of(facts.module, call.scope), func[2][0])
+        if site is not None:
+            sent_at.setdefault(_symbol(site), set()).add(Location(file=facts.path, line=call.line))
