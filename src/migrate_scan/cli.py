@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -37,6 +37,16 @@ from migrate_scan.render.vocabulary import CATEGORIES, CATEGORY_RANK
 from migrate_scan.workers import default_jobs
 
 OutputFormat = Enum("OutputFormat", {name: name for name in RENDERERS}, type=str)  # type: ignore[misc]
+
+
+class Granularity(StrEnum):
+    """`--granularity` choices (see `stages.cluster`)."""
+
+    coarse = "coarse"
+    normal = "normal"
+    fine = "fine"
+
+
 FailOn = Enum("FailOn", {name: name for name in CATEGORIES}, type=str)  # type: ignore[misc]
 
 HELP = f"""Read a Python monolith (Flask, Django and their companions) without running it and
@@ -92,6 +102,16 @@ def scan(
     list_unresolved: Annotated[
         bool, typer.Option("--list-unresolved", help="List every call whose target could not be resolved.")
     ] = False,
+    granularity: Annotated[
+        Granularity | None,
+        typer.Option(
+            "--granularity",
+            help="How finely to cut contexts: coarse merges small one-table contexts, normal keeps the "
+            "author's apps/blueprints/packages, fine proposes splits of large contexts "
+            "[default: [tool.migrate-scan] granularity, else normal].",
+            case_sensitive=False,
+        ),
+    ] = None,
     schema: Annotated[bool, typer.Option("--schema", help="Print the report's JSON Schema and exit.")] = False,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
@@ -122,6 +142,8 @@ def scan(
         file_timeout=file_timeout or config.file_timeout,
         list_unresolved=list_unresolved,
         suppressions=tuple(config.suppress),
+        context_pins=tuple((name, tuple(patterns)) for name, patterns in sorted(config.contexts.items())),
+        granularity=granularity.value if granularity is not None else config.granularity,
     )
     report = _run_with_progress(options)
     text = RENDERERS[output_format.value](report, RenderOptions(color=output is None and sys.stdout.isatty()))

@@ -1,9 +1,8 @@
 """The pipeline: `ScanOptions` → `Report`, calling each stage in order.
 
-discover → parse (per file, in worker processes, through the cache) →
-framework detection → report assembly. Later stages (link, recognize,
-cluster, classify, plan) plug in between parse and the report; each takes the
-previous stage's typed output. This module owns the orchestration: the cache,
+discover → parse (per file, in worker processes, through the cache) → link →
+recognize → cluster → classify → plan → report assembly; each stage takes the
+previous stages' typed output. This module owns the orchestration: the cache,
 the worker pool and the progress callback. It never prints.
 """
 
@@ -15,12 +14,16 @@ from dataclasses import dataclass
 from migrate_scan import __version__
 from migrate_scan.cache import FactsCache
 from migrate_scan.heuristics.loader import Heuristics, load_heuristics
+from migrate_scan.model.analysis import Classification, Clustering, MigrationPlan
 from migrate_scan.model.facts import FileFacts, FileSkipped, ParseResult, SkipReason
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.model.report import (
+    Architecture,
     CallEdge,
     CallGraph,
+    Decomposition,
+    Evidence,
     Files,
     Module,
     Project,
@@ -32,15 +35,28 @@ from migrate_scan.model.report import (
     UnresolvedRegistration,
 )
 from migrate_scan.options import ScanOptions
+from migrate_scan.stages.classify import ClassifySettings, ConfigSuppression, classify
+from migrate_scan.stages.classify.patterns import PATTERN_STAGE
+from migrate_scan.stages.cluster import ClusterSettings, cluster
 from migrate_scan.stages.discover import DiscoveredFile, Discovery, DiscoverySettings, discover
 from migrate_scan.stages.frameworks import detect_frameworks
 from migrate_scan.stages.link import link
 from migrate_scan.stages.parse import ParseRequest
+from migrate_scan.stages.plan import plan
 from migrate_scan.stages.recognize import recognize
 from migrate_scan.workers import ParsePool
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called with (stage, done, total): "parse" per file, then "link" once it starts."""
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The outputs of cluster, classify and plan, for the report."""
+
+    clustering: Clustering
+    classification: Classification
+    migration: MigrationPlan
 
 
 @dataclass(frozen=True)
@@ -67,7 +83,20 @@ def run(options: ScanOptions, progress: ProgressCallback | None = None) -> Repor
         progress("recognize", 0, 1)
     recognition = recognize(graphs, heuristics)
     graphs.resolver.release()  # the recognizers were the last to ask
-    return build_report(parsed, heuristics, graphs, recognition, list_unresolved=options.list_unresolved)
+    if progress is not None:
+        progress("cluster", 0, 1)
+    clustering = cluster(
+        graphs, recognition, ClusterSettings(pins=options.context_pins, granularity=options.granularity)
+    )
+    if progress is not None:
+        progress("classify", 0, 1)
+    suppressions = tuple(
+        ConfigSuppression(rule=s.rule, reason=s.reason, path=s.path, line=s.line) for s in options.suppressions
+    )
+    classification = classify(graphs, recognition, clustering, heuristics, ClassifySettings(suppressions))
+    migration = plan(classification, clustering, heuristics)
+    analysis = Analysis(clustering=clustering, classification=classification, migration=migration)
+    return build_report(parsed, heuristics, graphs, recognition, analysis, list_unresolved=options.list_unresolved)
 
 
 def parse_tree(options: ScanOptions, heuristics: Heuristics, progress: ProgressCallback | None = None) -> ParsedTree:
@@ -141,10 +170,14 @@ def build_report(
     heuristics: Heuristics,
     graphs: LinkedGraphs,
     recognition: Recognition,
+    analysis: Analysis,
     *,
     list_unresolved: bool = False,
 ) -> Report:
     """Assemble the schema-v1 report from the stages' outputs (sorted, deterministic)."""
+    classification = analysis.classification
+    clustering = analysis.clustering
+    effort = analysis.migration.effort
     facts = list(parsed.facts)
     lines = sum(f.metrics.loc for f in facts)
     source_lines = sum(f.metrics.sloc for f in facts)
@@ -165,7 +198,25 @@ def build_report(
         tool=Tool(version=__version__),
         project=project,
         files=Files(analyzed=len(facts), skipped=[_skipped_entry(s) for s in parsed.skipped]),
-        modules=sorted((_module_entry(f) for f in facts), key=lambda m: (m.file, m.name)),
+        modules=_module_entries(facts, classification),
+        contexts=[c.model_copy(update={"effort": effort.get(c.name)}) for c in classification.contexts],
+        decomposition=Decomposition(
+            method=clustering.method,
+            metrics=dict(clustering.metrics),
+            shared_models=list(clustering.shared_models),
+        ),
+        architecture=Architecture(
+            pattern=classification.app_pattern,
+            stage=PATTERN_STAGE.get(classification.app_pattern) if classification.app_pattern else None,
+            confidence=classification.app_confidence,
+            summary=classification.app_summary,
+            evidence=[
+                Evidence(rule=rule, locations=list(locations)) for rule, locations in classification.app_evidence
+            ],
+        ),
+        plan=analysis.migration.plan,
+        warnings=list(classification.warnings),
+        signals=recognition.signals,
         call_graph=_call_graph_entry(graphs, list_unresolved),
         routes=recognition.routes,
         jobs=recognition.jobs,
@@ -207,14 +258,23 @@ def _skipped_entry(skipped: FileSkipped) -> SkippedFile:
     return SkippedFile(path=skipped.path, reason=skipped.reason.value, message=skipped.message, line=skipped.line)
 
 
-def _module_entry(facts: FileFacts) -> Module:
-    metrics = facts.metrics
-    return Module(
-        name=facts.module,
-        file=facts.path,
-        lines=metrics.loc,
-        source_lines=metrics.sloc,
-        complexity=metrics.complexity,
-        max_complexity=metrics.max_complexity,
-        parser="libcst" if facts.parser == "libcst" else "ast",
-    )
+def _module_entries(facts: list[FileFacts], classification: Classification) -> list[Module]:
+    """Every analyzed file: classified, or (a second file with an already-taken module name) only measured."""
+    entries = list(classification.modules)
+    classified = {m.file for m in entries}
+    for file in facts:
+        if file.path in classified:
+            continue
+        metrics = file.metrics
+        entries.append(
+            Module(
+                name=file.module,
+                file=file.path,
+                lines=metrics.loc,
+                source_lines=metrics.sloc,
+                complexity=metrics.complexity,
+                max_complexity=metrics.max_complexity,
+                parser="libcst" if file.parser == "libcst" else "ast",
+            )
+        )
+    return sorted(entries, key=lambda m: (m.file, m.name))

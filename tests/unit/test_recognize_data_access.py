@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping
 
+import pytest
+
 from migrate_scan.heuristics.loader import load_heuristics
 from migrate_scan.model.facts import FileFacts
 from migrate_scan.stages.link import link
@@ -113,3 +115,182 @@ def test_instance_save_is_a_write_and_a_function_named_like_a_manager_is_not() -
 
     access = DataAccess(graphs, {"shop.models:Order", "shop.models:Customer"})
     assert access.reached_from("shop.other:make") == ([], ["shop.models:Customer"])
+
+
+# -- related managers, committed attribute writes, class-based views ------------------------------
+
+RELATED = {
+    "desk/__init__.py": "",
+    "desk/models.py": """
+        from django.db import models
+
+        class Ticket(models.Model):
+            title = models.CharField(max_length=20)
+
+        class Comment(models.Model):
+            ticket = models.ForeignKey(Ticket, related_name="comments", on_delete=models.CASCADE)
+
+        class Attachment(models.Model):
+            ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE)
+    """,
+    "desk/services.py": """
+        from desk.models import Comment, Ticket
+
+        def reply(ticket: Ticket, body):
+            ticket.comments.create(body=body)
+
+        def files(ticket: Ticket):
+            return ticket.attachment_set.all()
+
+        def parent(comment: Comment):
+            comment.ticket.save()
+
+        def not_a_relation(ticket: Ticket):
+            ticket.history.create()
+    """,
+    "desk/api.py": """
+        from rest_framework import mixins, viewsets
+        from rest_framework.decorators import action
+        from desk.models import Comment, Ticket
+
+        class TicketViewSet(viewsets.ModelViewSet):
+            queryset = Ticket.objects.all()
+
+            @action(detail=True, methods=["post"])
+            def close(self, request, pk=None):
+                ticket = self.get_object()
+                return ticket
+
+        class CommentList(mixins.ListModelMixin, viewsets.GenericViewSet):
+            queryset = Comment.objects.filter(public=True)
+
+        class NoModel(viewsets.ViewSet):
+            def list(self, request):
+                return []
+    """,
+}
+
+
+def access_of(files: Mapping[str, str]):
+    from migrate_scan.stages.recognize import RECOGNIZERS
+    from migrate_scan.stages.recognize.data_access import DataAccess
+
+    graphs = link(facts_of(files))
+    heuristics = load_heuristics()
+    models = [m for name, recognizer in RECOGNIZERS if name == "models" for m in recognizer(graphs, heuristics).models]
+    return DataAccess(graphs, models)
+
+
+def test_related_managers_reach_the_related_model() -> None:
+    access = access_of(RELATED)
+    # Why: `comments` is Comment's related_name, `attachment_set` the default reverse accessor.
+    assert access.reached_from("desk.services:reply") == ([], ["desk.models:Comment"])
+    assert access.reached_from("desk.services:files") == (["desk.models:Attachment"], [])
+    assert access.reached_from("desk.services:parent") == ([], ["desk.models:Ticket"])
+    # Why: `history` is no relation: the call is on the ticket itself (a write method name on the instance).
+    assert access.reached_from("desk.services:not_a_relation") == ([], ["desk.models:Ticket"])
+    lines = {(a.function, a.model, a.is_write): a.location.line for a in access.accesses()}
+    assert lines[("desk.services:reply", "desk.models:Comment", True)] == 5
+
+
+def test_symbols_only_keep_the_instance_model() -> None:
+    from migrate_scan.stages.recognize.data_access import DataAccess
+
+    graphs = link(facts_of(RELATED))
+    access = DataAccess(graphs, {"desk.models:Ticket", "desk.models:Comment", "desk.models:Attachment"})
+    assert access.reached_from("desk.services:reply") == ([], ["desk.models:Ticket"])
+
+
+def test_viewset_actions_read_and_write_their_queryset_model() -> None:
+    access = access_of(RELATED)
+    ticket = "desk.models:Ticket"
+    assert access.reached_from("desk.api:TicketViewSet.list") == ([ticket], [])
+    assert access.reached_from("desk.api:TicketViewSet.retrieve") == ([ticket], [])
+    assert access.reached_from("desk.api:TicketViewSet.create") == ([], [ticket])
+    for action in ("update", "partial_update", "destroy"):
+        assert access.reached_from(f"desk.api:TicketViewSet.{action}") == ([ticket], [ticket])
+    assert access.reached_from("desk.api:TicketViewSet.close") == ([ticket], [])
+    # Why: a list-only viewset has no create; a ViewSet without a queryset reads nothing.
+    assert access.reached_from("desk.api:CommentList.list") == (["desk.models:Comment"], [])
+    assert access.reached_from("desk.api:CommentList.create") == ([], [])
+    assert access.reached_from("desk.api:NoModel.list") == ([], [])
+    lines = {(a.function, a.model, a.is_write): a.location.line for a in access.accesses()}
+    assert lines[("desk.api:TicketViewSet.create", ticket, True)] == 7
+    assert lines[("desk.api:TicketViewSet.close", ticket, False)] == 11
+
+
+COMMITS = {
+    "shop/__init__.py": "",
+    "shop/models.py": """
+        from flask_sqlalchemy import SQLAlchemy
+        from sqlalchemy.orm import relationship
+
+        db = SQLAlchemy()
+
+        class Order(db.Model):
+            __tablename__ = "orders"
+            id = db.Column(db.Integer, primary_key=True)
+            items = relationship("Item", backref="order")
+
+            def pay(self):
+                self.status = "paid"
+                db.session.commit()
+
+            def mark(self):
+                self.status = "marked"
+
+        class Item(db.Model):
+            __tablename__ = "items"
+            id = db.Column(db.Integer, primary_key=True)
+            order_id = db.Column(db.ForeignKey("orders.id"))
+    """,
+    "shop/services.py": """
+        from shop.models import Item, Order, db
+
+        class Box:
+            pass
+
+        def ship(item: Item):
+            item.order.status = "shipped"
+            db.session.commit()
+
+        def wrap(box: Box):
+            box.label.text = "x"
+            db.session.commit()
+
+        def early(item: Item):
+            db.session.commit()
+            item.order.status = "late"
+
+        def lines(order: Order):
+            return order.items.all()
+    """,
+}
+
+
+def test_attribute_writes_followed_by_a_commit_are_writes() -> None:
+    access = access_of(COMMITS)
+    order = "shop.models:Order"
+    assert access.reached_from("shop.models:Order.pay") == ([], [order])
+    # Why: no commit follows: not a write.
+    assert access.reached_from("shop.models:Order.mark") == ([], [])
+    # Why: `item.order` is the relationship's backref; the write happens before the commit.
+    assert access.reached_from("shop.services:ship") == ([], [order])
+    assert access.reached_from("shop.services:early") == ([], [])
+    # Why: a non-model object is never a write, commit or not.
+    assert access.reached_from("shop.services:wrap") == ([], [])
+    assert access.reached_from("shop.services:lines") == (["shop.models:Item"], [])
+    lines = {(a.function, a.model, a.is_write): a.location.line for a in access.accesses()}
+    assert lines[("shop.services:ship", order, True)] == 8
+
+
+@pytest.mark.xfail(reason="parse drops `name.attr = value` inside functions (only self.x and a.b.c are kept)")
+def test_plain_local_attribute_write_then_commit() -> None:
+    project = {**COMMITS, "shop/pay.py": """
+        from shop.models import Order, db
+
+        def pay(order: Order):
+            order.status = "paid"
+            db.session.commit()
+    """}  # fmt: skip
+    assert access_of(project).reached_from("shop.pay:pay") == ([], ["shop.models:Order"])

@@ -63,6 +63,10 @@ MatchKind = Literal[
     "view-class",
     "view-decorator",
     "viewset-action",
+    "readiness-call",
+    "readiness-setting",
+    "readiness-value",
+    "readiness-import",
 ]
 
 
@@ -84,6 +88,14 @@ class MatchRule(RuleDocs):
     methods: list[str] = Field(
         default_factory=list,
         description="HTTP methods a shortcut implies (`flask.Blueprint.post` → POST); empty: from the code.",
+    )
+    warning: str = Field(
+        default="",
+        pattern=r"^$|^[A-Z]{2,4}[0-9]{3}$",
+        description="Readiness rules: the warning rule (`MS301`) a match raises, as `Blocker.rule`.",
+    )
+    threshold: float | None = Field(
+        default=None, ge=0, description="Readiness rules: the numeric limit a matched setting is compared with."
     )
 
 

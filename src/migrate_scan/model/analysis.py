@@ -40,6 +40,7 @@ class ContextGroup:
     models_owned: tuple[str, ...] = ()
     models_used: tuple[str, ...] = ()
     metrics: tuple[tuple[str, float], ...] = ()
+    evidence: tuple[Location, ...] = ()  # where the seed shows (apps.py, Blueprint(...), INSTALLED_APPS)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ class Blocker:
     detail: str
     symbol: str | None = None
     related: tuple[Location, ...] = ()
+    dev_only: bool = False  # set in a development/testing config (class or module named so)
 
 
 @dataclass(frozen=True, slots=True)

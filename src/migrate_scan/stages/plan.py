@@ -269,7 +269,7 @@ def _whole_application(
     coupling: dict[str, float],
 ) -> PlanStage:
     business = [c for c in contexts.values() if c.kind == "business"]
-    shells = [c for c in contexts.values() if c.kind == "app-shell"]
+    shells = [c for c in contexts.values() if c.kind == "app-shell" and c.seed != "tests"]
     items = []
     for context in sorted(business, key=lambda c: (coupling.get(c.name, 0.0), c.name)):
         cross = sum(e.weight for e in clustering.dependencies if context.name in (e.source, e.target))

@@ -28,6 +28,9 @@ from migrate_scan.stages.classify.findings import (
 )
 from migrate_scan.stages.classify.patterns import PATTERN_STAGE, Decisions, DecisionTree, Verdict
 
+TEST_SEED = "tests"
+"""The cluster stage's seed for test code: not deployed, so never planned or given a compute."""
+
 __all__ = ["ClassifySettings", "ConfigSuppression", "classify"]
 
 
@@ -72,6 +75,7 @@ def classify(
             modules=graphs.modules,
             file_modules=file_modules,
             heuristics=heuristics,
+            call_graph=graphs.call_graph,
         )
     )
     warnings = warnings_of(findings, heuristics, graphs.modules, file_modules, settings.suppressions)
@@ -100,7 +104,7 @@ def _module_computes(clustering: Clustering, recognition: Recognition, warnings:
     """Fargate for modules an over-serverlessification warning names; everything in the app shell too."""
     computes: dict[str, str] = {}
     for group in clustering.contexts:
-        if group.kind == "app-shell":
+        if group.kind == "app-shell" and group.seed != TEST_SEED:
             for module in group.modules:
                 computes[module] = "fargate"
     for warning in warnings:
@@ -115,7 +119,9 @@ def _module_computes(clustering: Clustering, recognition: Recognition, warnings:
 
 def _module_entry(facts: FileFacts, clustering: Clustering, verdict: Verdict | None, compute: str | None) -> Module:
     context = clustering.module_context.get(facts.module)
-    role = next((g.kind for g in clustering.contexts if g.name == context), None)
+    group = next((g for g in clustering.contexts if g.name == context), None)
+    role = group.kind if group else None
+    is_test = group is not None and group.seed == TEST_SEED
     metrics = facts.metrics
     pattern = verdict.pattern if verdict else None
     evidence = [Evidence(rule=verdict.rule, locations=list(verdict.locations))] if verdict else []
@@ -130,7 +136,7 @@ def _module_entry(facts: FileFacts, clustering: Clustering, verdict: Verdict | N
         context=context,
         pattern=pattern,
         stage=PATTERN_STAGE.get(pattern) if pattern else None,
-        compute=(compute or "lambda") if context else None,  # type: ignore[arg-type]
+        compute=(compute or "lambda") if context and not is_test else None,  # type: ignore[arg-type]
         confidence=verdict.confidence if verdict else None,
         evidence=evidence,
         role=role,
@@ -195,6 +201,8 @@ def _services(
     heuristics: Heuristics,
 ) -> list[ServiceNeed]:
     """The seed's checklist for the context's pattern, adjusted to what the context really holds."""
+    if group.seed == TEST_SEED:
+        return []
     if group.kind != "business" or verdict.pattern is None:
         if group.kind == "shared-kernel":
             return [ServiceNeed(service="Lambda layer", need="required", why="shared code, not a service")]

@@ -13,6 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import networkx as nx
+
 from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.model.analysis import Clustering
 from migrate_scan.model.facts import CallFact, Expr, ExprKind, FileFacts, dotted_name
@@ -58,6 +60,7 @@ class FindingInputs:
     modules: dict[str, FileFacts]
     file_modules: dict[str, str]
     heuristics: Heuristics
+    call_graph: nx.DiGraph
 
 
 def find_all(inputs: FindingInputs) -> list[Finding]:
@@ -152,7 +155,7 @@ def _lift_and_shift(inputs: FindingInputs) -> list[Finding]:
         "min_source_lines", 1500
     ):
         return []
-    shells = {m for g in inputs.clustering.contexts if g.kind == "app-shell" for m in g.modules}
+    shells = {m for g in inputs.clustering.contexts if g.kind == "app-shell" and g.seed != "tests" for m in g.modules}
     locations = []
     for module in sorted(shells):
         facts = inputs.modules.get(module)
@@ -238,10 +241,15 @@ def _thread_targets(inputs: FindingInputs) -> set[str]:
 
 
 def _always_on(inputs: FindingInputs) -> list[Finding]:
+    """Loops run as processes. A loop that is only ever a thread's target is MS303's business (the thread)."""
     threads = _thread_targets(inputs)
+    graph = inputs.call_graph
     found = []
     for job in inputs.recognition.jobs:
-        if job.kind != "worker-loop" or job.handler in threads:
+        if job.kind != "worker-loop":
+            continue
+        has_caller = job.handler in graph and any(True for _ in graph.predecessors(job.handler))
+        if job.handler in threads and not has_caller:
             continue
         module = module_of(job.handler)
         message = f"`{job.handler}` loops forever: a continuously running process, not an event handler."

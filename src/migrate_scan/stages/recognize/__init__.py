@@ -13,7 +13,7 @@ from collections.abc import Callable
 from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.inventory import Recognition
-from migrate_scan.stages.recognize import django, events, flask, jobs, models, realtime
+from migrate_scan.stages.recognize import django, events, flask, jobs, models, readiness, realtime
 from migrate_scan.stages.recognize.data_access import DataAccess
 
 Recognizer = Callable[[LinkedGraphs, Heuristics], Recognition]
@@ -25,6 +25,7 @@ RECOGNIZERS: tuple[tuple[str, Recognizer], ...] = (
     ("events", events.recognize),
     ("models", models.recognize),
     ("jobs", jobs.recognize),
+    ("readiness", readiness.recognize),
 )
 
 
@@ -33,12 +34,12 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
     found = Recognition()
     for _, recognizer in RECOGNIZERS:
         found.extend(recognizer(graphs, heuristics))
-    return with_data_access(graphs, found.sorted())
+    return with_data_access(graphs, realtime.with_sse_paths(found.sorted()))
 
 
 def with_data_access(graphs: LinkedGraphs, found: Recognition) -> Recognition:
     """Every entry point with the models it reads and writes through all it reaches."""
-    access = DataAccess(graphs, {model.symbol for model in found.models})
+    access = DataAccess(graphs, found.models)
 
     def touched(symbol: str) -> dict[str, list[str]]:
         reads, writes = access.reached_from(symbol)

@@ -9,8 +9,11 @@ their task by registered name; canvases (`chain`, `chord`, `group`, `.s()`,
 RQ `queue.enqueue(f)` and `@job`; APScheduler `add_job` and `@scheduled_job`;
 Django management commands; Flask CLI commands and groups (`@app.cli.command`,
 `AppGroup`, click commands attached with `app.cli.add_command`); `while True`
-worker loops. Decorators and calls are matched by the qualified names link
-resolved, so a function merely called `task` is not a Celery task.
+worker loops; started threads that are daemons or run a `while True` loop
+(`threading.Thread(target=f, daemon=True).start()`, `t.daemon = True; t.start()`,
+a `Thread` subclass's `run`) as `thread` jobs at the `Thread(...)` call.
+Decorators and calls are matched by the qualified names link resolved, so a
+function merely called `task` is not a Celery task.
 """
 
 from __future__ import annotations
@@ -25,7 +28,15 @@ from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition, UnresolvedRegistration
 from migrate_scan.model.report import Evidence, Job
-from migrate_scan.stages.recognize.expressions import first_match, keyword, scope_of, string_of
+from migrate_scan.stages.recognize.expressions import (
+    argument,
+    constructor_names,
+    first_match,
+    functions_of,
+    keyword,
+    scope_of,
+    string_of,
+)
 
 SIGNATURE_METHODS = ("s", "si", "signature", "map", "starmap", "chunks")
 COMMAND_SUFFIXES = ("_command", "_cmd", "_group", "_grp")
@@ -62,6 +73,7 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
         _find_commands(context, facts)
         _find_loops(context, facts)
     _find_cli(context)
+    _find_threads(context)
     return context.found
 
 
@@ -480,6 +492,85 @@ def _find_loops(context: _Context, facts: FileFacts) -> None:
                 kind="worker-loop", name=name, handler=handler, location=location, evidence=_evidence(rule_id, location)
             )
         )
+
+
+def _find_threads(context: _Context) -> None:
+    """Threads that run as long-lived background workers: started, and a daemon or running a `while True` loop."""
+    graphs = context.graphs
+    resolver = graphs.resolver
+    rules = {n: r for n, r in context.calls.items() if r.role == "thread"}
+    starts = {n.rpartition(".")[2] for n, r in context.calls.items() if r.role == "thread-start"}
+    if not rules:
+        return
+    looping = {scope_of(f.module, loop.scope) for f in graphs.modules.values() for loop in f.loops}
+    started: set[object] = set()  # slot keys of started threads, and the Thread(...) calls started in place
+    daemons: set[object] = set()
+    made: list[tuple[FileFacts, CallFact, str, MatchRule]] = []
+    for facts in graphs.modules.values():
+        for call in facts.calls:
+            scope = scope_of(facts.module, call.scope)
+            func = call.call[2][0]
+            if func[0] == ExprKind.ATTRIBUTE and func[1] in starts:
+                owner = func[2][0]
+                started.add((scope, owner) if owner[0] == ExprKind.CALL else _slot(context, scope, owner))
+            elif func[0] == ExprKind.ATTRIBUTE and func[1] == "setDaemon" and _constant(argument(call.call, 0)) is True:
+                daemons.add(_slot(context, scope, func[2][0]))
+            rule = first_match(constructor_names(resolver, scope, func), rules)
+            if rule is not None:
+                made.append((facts, call, scope, rule))
+        for assignment in facts.assignments:
+            for target in assignment.targets:
+                if target[0] == ExprKind.ATTRIBUTE and target[1] == "daemon" and _constant(assignment.value) is True:
+                    daemons.add(_slot(context, scope_of(facts.module, assignment.scope), target[2][0]))
+    for facts, call, scope, rule in made:
+        slots: set[object] = {(scope, call.call)}
+        for assignment in facts.assignments:  # t = Thread(...) / self._thread = Thread(...)
+            if assignment.value == call.call and assignment.scope == call.scope and len(assignment.targets) == 1:
+                slots.add(_slot(context, scope, assignment.targets[0]))
+        slots.discard(None)
+        if not slots & started:
+            continue
+        is_daemon = _constant(keyword(call.call, "daemon")) is True or bool(slots & daemons)
+        for handler in _thread_targets(context, scope, call.call):
+            if not is_daemon and handler not in looping:
+                continue
+            location = Location(file=facts.path, line=call.line)
+            context.found.jobs.append(
+                Job(
+                    kind="thread",
+                    name=handler.partition(":")[2],
+                    handler=handler,
+                    location=location,
+                    evidence=_evidence(rule, location),
+                )
+            )
+
+
+def _thread_targets(context: _Context, scope: str, call: Expr) -> list[str]:
+    """The functions a thread runs: its `target=`, else the `run` method of our own Thread subclass."""
+    resolver = context.graphs.resolver
+    target = argument(call, 1, "target")
+    if target is not None:
+        found = functions_of(resolver.values(scope, target))
+    else:
+        found = []
+        for value in resolver.values(scope, call[2][0]):
+            if value.startswith("cls:"):
+                found += functions_of(resolver.class_attribute(value[4:], "run"))
+    return [symbol for symbol in found if symbol in context.graphs.definitions]
+
+
+def _slot(context: _Context, scope: str, expr: Expr) -> object:
+    """What names the variable `expr` is: its binding site, or (class, attribute) for `self.x` in a method."""
+    site = context.graphs.resolver.binding_site(scope, expr)
+    if site is not None:
+        return site
+    if expr[0] == ExprKind.ATTRIBUTE and expr[2][0][0] == ExprKind.NAME and expr[2][0][1] == "self":
+        owner = scope.rpartition(".")[0]
+        definition = context.graphs.definitions.get(owner)
+        if definition is not None and definition.fact.kind == "class":
+            return (owner, expr[1])
+    return None
 
 
 @dataclass

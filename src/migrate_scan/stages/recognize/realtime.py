@@ -5,17 +5,31 @@ come from `path(...)`/`re_path(...)` entries whose view is `Consumer.as_asgi()`
 (in `websocket_urlpatterns` or any list a `URLRouter` takes). A consumer no
 route mentions is still reported, without a path. Socket.IO handlers come
 from `@socketio.on(event, namespace=...)` and `socketio.on_event(...)`.
+
+Server-sent events: a function that builds a response (Flask `Response`,
+Django `StreamingHttpResponse`, ...) with `mimetype=`/`content_type=` (or a
+`Content-Type` header) of `text/event-stream` is an `sse` handler, located at
+that call. Recognizers do not see each other's findings, so its `path` is
+filled afterwards from the routes whose handler it is (`with_sse_paths`).
 """
 
 from __future__ import annotations
 
 from migrate_scan.heuristics.loader import Heuristics
-from migrate_scan.model.facts import ExprKind, FileFacts
+from migrate_scan.model.facts import Expr, ExprKind, FileFacts
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition
-from migrate_scan.model.report import Realtime
-from migrate_scan.stages.recognize.expressions import argument, first_match, functions_of, keyword, scope_of, string_of
+from migrate_scan.model.report import Realtime, Route
+from migrate_scan.stages.recognize.expressions import (
+    argument,
+    constructor_names,
+    first_match,
+    functions_of,
+    keyword,
+    scope_of,
+    string_of,
+)
 from migrate_scan.stages.recognize.paths import django_canonical
 
 
@@ -28,6 +42,7 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
     for facts in graphs.modules.values():
         routed |= _consumer_routes(graphs, heuristics, facts, consumers, found)
         _socketio_handlers(graphs, heuristics, facts, found)
+        _sse_handlers(graphs, heuristics, facts, found)
     for symbol, location in sorted(consumers.items()):
         if symbol not in routed:
             found.realtime.append(Realtime(kind="channels-consumer", handler=symbol, location=location))
@@ -102,3 +117,54 @@ def _socketio_handlers(graphs: LinkedGraphs, heuristics: Heuristics, facts: File
             found.realtime.append(
                 Realtime(kind="socketio-event", handler=symbol, event=event, path=namespace or "/", location=location)
             )
+
+
+SSE_TYPE = "text/event-stream"
+
+
+def _sse_handlers(graphs: LinkedGraphs, heuristics: Heuristics, facts: FileFacts, found: Recognition) -> None:
+    responses = heuristics.matchers("realtime-response")
+    for call in facts.calls:
+        if not call.scope or not _is_event_stream(call.call):
+            continue
+        scope = scope_of(facts.module, call.scope)
+        if scope not in graphs.definitions or graphs.definitions[scope].fact.kind != "function":
+            continue
+        if first_match(constructor_names(graphs.resolver, scope, call.call[2][0]), responses) is None:
+            continue
+        location = Location(file=facts.path, line=call.line)
+        found.realtime.append(Realtime(kind="sse", handler=scope, location=location))
+
+
+def _is_event_stream(call: Expr) -> bool:
+    """`mimetype=`/`content_type=` (or a `Content-Type` header) of `text/event-stream`."""
+    given = [keyword(call, "mimetype"), keyword(call, "content_type")]
+    headers = keyword(call, "headers")
+    if headers is not None and headers[0] == ExprKind.DICT:
+        items = headers[2]
+        for index in range(0, len(items) - 1, 2):
+            if (string_of(items[index]) or "").lower() == "content-type":
+                given.append(items[index + 1])
+    for value in given:
+        text = string_of(value)
+        if text is not None and text.split(";")[0].strip().lower() == SSE_TYPE:
+            return True
+    return False
+
+
+def with_sse_paths(found: Recognition) -> Recognition:
+    """The same findings, each `sse` handler given the path of every route it handles (one entry per path)."""
+    paths: dict[str, list[Route]] = {}
+    for route in found.routes:
+        paths.setdefault(route.handler, []).append(route)
+    realtime: list[Realtime] = []
+    for handler in found.realtime:
+        routes = paths.get(handler.handler, []) if handler.kind == "sse" and handler.path is None else []
+        if not routes:
+            realtime.append(handler)
+        for path in sorted({route.path for route in routes}):
+            realtime.append(handler.model_copy(update={"path": path}))
+    updated = Recognition()
+    updated.extend(found)
+    updated.realtime = realtime
+    return updated

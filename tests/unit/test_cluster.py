@@ -1,0 +1,498 @@
+"""Cluster stage on small trees: seeds, app shell, shared kernel, strays, pins, granularity, metrics.
+
+Trees are parsed, linked and recognized the way the pipeline does it, then clustered;
+the sample monoliths are checked against the lead's truth (EXPECTED.md section 1).
+"""
+
+from __future__ import annotations
+
+import random
+import textwrap
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from migrate_scan.heuristics.loader import Heuristics, load_heuristics
+from migrate_scan.model.analysis import Clustering
+from migrate_scan.model.facts import FileFacts
+from migrate_scan.options import ScanOptions
+from migrate_scan.pipeline import parse_tree
+from migrate_scan.stages.cluster import ClusterSettings, cluster
+from migrate_scan.stages.link import link
+from migrate_scan.stages.parse import ParseRequest, parse_file
+from migrate_scan.stages.recognize import recognize
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_monoliths"
+
+
+@pytest.fixture(scope="module")
+def heuristics() -> Heuristics:
+    return load_heuristics()
+
+
+def facts_of(files: Mapping[str, str]) -> list[FileFacts]:
+    parsed = []
+    for path, source in files.items():
+        parts = path.removesuffix(".py").split("/")
+        is_package = parts[-1] == "__init__"
+        module = ".".join(parts[:-1] if is_package else parts)
+        result = parse_file(ParseRequest(path, module, is_package, textwrap.dedent(source).encode("utf-8")))
+        assert isinstance(result, FileFacts), result
+        parsed.append(result)
+    return parsed
+
+
+def clustered(files: Mapping[str, str], heuristics: Heuristics, settings: ClusterSettings | None = None) -> Clustering:
+    graphs = link(facts_of(files))
+    return cluster(graphs, recognize(graphs, heuristics), settings or ClusterSettings())
+
+
+def kinds(result: Clustering) -> dict[str, str]:
+    return {c.name: c.kind for c in result.contexts}
+
+
+# -- a Django project ------------------------------------------------------------------------------
+
+DJANGO = {
+    "manage.py": """
+        import os
+
+        def main():
+            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
+            from django.core.management import execute_from_command_line
+            execute_from_command_line([])
+    """,
+    "proj/__init__.py": "",
+    "proj/settings.py": """
+        INSTALLED_APPS = ["django.contrib.auth", "billing.apps.BillingConfig", "crm", "support"]
+        ROOT_URLCONF = "proj.urls"
+    """,
+    "proj/urls.py": """
+        from django.urls import include, path
+
+        urlpatterns = [path("billing/", include("billing.urls")), path("crm/", include("crm.urls"))]
+    """,
+    "billing/__init__.py": "",
+    "billing/apps.py": """
+        from django.apps import AppConfig
+
+        class BillingConfig(AppConfig):
+            name = "billing"
+    """,
+    "billing/models.py": """
+        from django.db import models
+
+        class Invoice(models.Model):
+            customer = models.ForeignKey("crm.Customer", on_delete=models.CASCADE)
+            total = models.IntegerField()
+    """,
+    "billing/views.py": """
+        from django.http import JsonResponse
+        from billing.models import Invoice
+        from common.text import slug
+        from utils.numbers import cents
+
+        def invoice_list(request):
+            return JsonResponse({"items": [slug(str(cents(i.total))) for i in Invoice.objects.all()]})
+    """,
+    "billing/urls.py": """
+        from django.urls import path
+        from billing import views
+
+        urlpatterns = [path("", views.invoice_list)]
+    """,
+    "crm/__init__.py": "",
+    "crm/models.py": """
+        from django.db import models
+
+        class Customer(models.Model):
+            name = models.CharField(max_length=50)
+    """,
+    "crm/views.py": """
+        from django.http import JsonResponse
+        from crm.models import Customer
+        from common.text import slug
+
+        def customer_list(request):
+            return JsonResponse({"items": [slug(c.name) for c in Customer.objects.all()]})
+    """,
+    "crm/urls.py": """
+        from django.urls import path
+        from crm import views
+
+        urlpatterns = [path("", views.customer_list)]
+    """,
+    "support/__init__.py": "",
+    "support/models.py": """
+        from django.db import models
+
+        class Ticket(models.Model):
+            customer = models.ForeignKey("crm.Customer", on_delete=models.CASCADE)
+    """,
+    "support/tasks.py": """
+        from celery import shared_task
+        from common.text import slug
+        from support.models import Ticket
+
+        @shared_task
+        def close_stale():
+            for ticket in Ticket.objects.all():
+                slug(str(ticket.pk))
+    """,
+    "common/__init__.py": "",
+    "common/text.py": """
+        def slug(text):
+            return text.lower()
+    """,
+    "utils/__init__.py": "",
+    "utils/numbers.py": """
+        def cents(value):
+            return value / 100
+    """,
+}
+
+
+def test_django_apps_are_seeds_with_kernel_and_shell(heuristics: Heuristics) -> None:
+    result = clustered(DJANGO, heuristics)
+    context = result.module_context
+    for module in ("billing", "billing.apps", "billing.models", "billing.views", "billing.urls"):
+        assert context[module] == "billing"
+    assert {context[m] for m in ("crm", "crm.models", "crm.views", "crm.urls")} == {"crm"}
+    assert {context[m] for m in ("support", "support.models", "support.tasks")} == {"support"}
+    # used by three apps, no entry points of its own: a library every context uses
+    assert context["common"] == context["common.text"] == "common"
+    # a `utils` package only billing uses stays with billing (negative case of the kernel rule)
+    assert context["utils"] == context["utils.numbers"] == "billing"
+    # settings, ROOT_URLCONF, the settings package and manage.py: the composition root
+    assert {context[m] for m in ("proj", "proj.settings", "proj.urls", "manage")} == {"proj"}
+    assert kinds(result) == {
+        "billing": "business",
+        "common": "shared-kernel",
+        "crm": "business",
+        "proj": "app-shell",
+        "support": "business",
+    }
+    groups = {c.name: c for c in result.contexts}
+    assert groups["billing"].seed == "django-app"
+    assert groups["billing"].models_owned == ("billing.models:Invoice",)
+    assert "Django app `billing`" in groups["billing"].rationale
+    crossing = {(d.source, d.target): d for d in result.dependencies}
+    relation = crossing["billing", "crm"]
+    assert "model-relation" in relation.kinds
+    assert any(loc.file == "billing/models.py" for loc in relation.locations)
+    assert "import" in crossing["crm", "common"].kinds
+
+
+def test_partition_covers_every_module_once(heuristics: Heuristics) -> None:
+    result = clustered(DJANGO, heuristics)
+    modules = [m for c in result.contexts for m in c.modules]
+    assert len(modules) == len(set(modules))
+    assert set(modules) == set(result.module_context)
+    expected = {".".join(p.removesuffix(".py").removesuffix("/__init__").split("/")) for p in DJANGO}
+    assert set(modules) == expected
+    assert all(result.module_context[m] == c.name for c in result.contexts for m in c.modules)
+    names = [c.name for c in result.contexts]
+    assert names == sorted(set(names))
+
+
+def test_same_result_whatever_the_input_order(heuristics: Heuristics) -> None:
+    first = clustered(DJANGO, heuristics, ClusterSettings(granularity="fine"))
+    again = clustered(DJANGO, heuristics, ClusterSettings(granularity="fine"))
+    items = list(DJANGO.items())
+    random.Random(7).shuffle(items)
+    shuffled = clustered(dict(items), heuristics, ClusterSettings(granularity="fine"))
+    assert first == again == shuffled
+    assert list(first.module_context) == list(shuffled.module_context)
+
+
+# -- pins -------------------------------------------------------------------------------------------
+
+
+def test_a_pinned_module_moves_and_a_pin_creates_a_context(heuristics: Heuristics) -> None:
+    pins = (("billing", ("crm.views",)), ("payments", ("billing.models", "support.*")))
+    result = clustered(DJANGO, heuristics, ClusterSettings(pins=pins))
+    context = result.module_context
+    assert context["crm.views"] == "billing"
+    assert context["billing.models"] == "payments"
+    assert {context[m] for m in ("support", "support.models", "support.tasks")} == {"payments"}
+    groups = {c.name: c for c in result.contexts}
+    assert groups["payments"].seed == "pinned"
+    assert groups["payments"].kind == "business"
+    assert "support" not in groups  # every module of it was pinned away
+    assert context["crm.models"] == "crm"
+
+
+# -- granularity ------------------------------------------------------------------------------------
+
+TAGS = {
+    **DJANGO,
+    "tags/__init__.py": "",
+    "tags/models.py": """
+        from celery import shared_task
+        from django.db import models
+
+        class Tag(models.Model):
+            label = models.CharField(max_length=20)
+
+        @shared_task
+        def reindex():
+            return Tag.objects.count()
+    """,
+    "crm/models.py": """
+        from django.db import models
+
+        class Customer(models.Model):
+            name = models.CharField(max_length=50)
+            tags = models.ManyToManyField("tags.Tag")
+    """,
+}
+
+
+def test_coarse_merges_a_one_table_context_into_its_strongest_neighbour(heuristics: Heuristics) -> None:
+    normal = clustered(TAGS, heuristics)
+    assert normal.module_context["tags.models"] == "tags"  # it has an entry point: normal keeps the seed
+    coarse = clustered(TAGS, heuristics, ClusterSettings(granularity="coarse"))
+    assert coarse.module_context["tags"] == coarse.module_context["tags.models"] == "crm"
+    assert "tags" not in kinds(coarse)
+    assert "one-table" in next(c for c in coarse.contexts if c.name == "crm").rationale
+
+
+def test_normal_merges_a_one_table_seed_without_entry_points(heuristics: Heuristics) -> None:
+    files = dict(TAGS)
+    files["tags/models.py"] = """
+        from django.db import models
+
+        class Tag(models.Model):
+            label = models.CharField(max_length=20)
+    """
+    assert clustered(files, heuristics).module_context["tags.models"] == "crm"
+
+
+# -- a Flask app ------------------------------------------------------------------------------------
+
+FLASK = {
+    "wsgi.py": """
+        from app import create_app
+
+        application = create_app()
+    """,
+    "app/__init__.py": """
+        from flask import Flask
+        from app.config import Config
+
+        def create_app():
+            app = Flask(__name__)
+            app.config.from_object(Config)
+            from app.shop import bp as shop_bp
+            from app.blog import bp as blog_bp
+            from app import reports
+            app.register_blueprint(shop_bp)
+            app.register_blueprint(blog_bp)
+            return app
+    """,
+    "app/config.py": """
+        class Config:
+            DEBUG = False
+    """,
+    "app/shop/__init__.py": """
+        from flask import Blueprint
+
+        bp = Blueprint("shop", __name__, url_prefix="/shop")
+
+        from app.shop import views
+    """,
+    "app/shop/views.py": """
+        from app.shop import bp
+        from app import tracker
+        from app.shop.cart import total
+
+        @bp.route("/cart")
+        def cart():
+            tracker.push("cart")
+            tracker.push("total")
+            return str(total())
+
+        @bp.route("/checkout")
+        def checkout():
+            tracker.push("checkout")
+            return "ok"
+    """,
+    "app/shop/cart.py": """
+        def total():
+            return 0
+    """,
+    "app/blog/__init__.py": """
+        from flask import Blueprint
+
+        bp = Blueprint("blog", __name__, url_prefix="/blog")
+
+        from app.blog import views
+    """,
+    "app/blog/views.py": """
+        from app.blog import bp
+
+        @bp.route("/")
+        def index():
+            return "posts"
+    """,
+    "app/tracker.py": """
+        EVENTS = []
+
+        def push(event):
+            EVENTS.append(event)
+    """,
+    "app/reports.py": """
+        from celery import shared_task
+        from app.shop.cart import total
+
+        @shared_task
+        def nightly():
+            return total()
+    """,
+}
+
+
+def test_flask_blueprints_shell_and_strays(heuristics: Heuristics) -> None:
+    result = clustered(FLASK, heuristics)
+    context = result.module_context
+    assert {context[m] for m in ("app.shop", "app.shop.views", "app.shop.cart")} == {"shop"}
+    assert {context[m] for m in ("app.blog", "app.blog.views")} == {"blog"}
+    # a stray library called only from shop joins shop
+    assert context["app.tracker"] == "shop"
+    # a stray with its own entry point that no context calls is its own context
+    assert context["app.reports"] == "reports"
+    # the factory, the config only the factory imports, and the script calling the factory
+    assert {context[m] for m in ("app", "app.config", "wsgi")} == {"app"}
+    assert kinds(result) == {"app": "app-shell", "blog": "business", "reports": "business", "shop": "business"}
+    groups = {c.name: c for c in result.contexts}
+    assert groups["shop"].seed == "blueprint"
+    assert groups["shop"].evidence[0].file == "app/shop/__init__.py"
+    assert "`app.tracker`" in groups["shop"].rationale
+
+
+def test_fine_granularity_is_seeded_and_keeps_a_partition(heuristics: Heuristics) -> None:
+    fine = clustered(FLASK, heuristics, ClusterSettings(granularity="fine", seed=3))
+    assert sorted(fine.module_context) == sorted(clustered(FLASK, heuristics).module_context)
+    assert "Louvain" in fine.method and "seed 3" in fine.method
+
+
+# -- metrics on a graph small enough to compute by hand ---------------------------------------------
+
+TINY = {
+    "a/__init__.py": "",
+    "a/x.py": """
+        from celery import shared_task
+        from a import y
+
+        @shared_task
+        def f():
+            return y.g()
+    """,
+    "a/y.py": """
+        def g():
+            return 1
+    """,
+    "b/__init__.py": "",
+    "b/z.py": """
+        from celery import shared_task
+        from a.y import g
+        from b import w
+
+        @shared_task
+        def h():
+            return g() + w.k()
+    """,
+    "b/w.py": """
+        def k():
+            return 2
+    """,
+}
+
+
+def test_metrics_by_hand(heuristics: Heuristics) -> None:
+    # Edges (import 1 + one call site 0.5 each): a.x-a.y 1.5, a.y-b.z 1.5, b.z-b.w 1.5; contexts a, b of 3 modules.
+    result = clustered(TINY, heuristics)
+    assert {c.name: c.modules for c in result.contexts} == {
+        "a": ("a", "a.x", "a.y"),
+        "b": ("b", "b.w", "b.z"),
+    }
+    metrics = dict(result.metrics)
+    assert metrics["SM"] == round(1 / 9 - 1 / 18, 4)  # mean 1/3^2 inside, minus 1/(2*3*3) across
+    assert metrics["ICP"] == round(1 / 3, 4)  # one call site of three crosses
+    assert metrics["IFN"] == 0.5  # a.y:g is a's interface; b has none
+    assert metrics["NED"] == 0.0  # no context has 5..20 modules
+    assert metrics["modularity"] == round(2 * (1.5 / 4.5 - (4.5 / 9) ** 2), 4)
+    per_context = {c.name: dict(c.metrics) for c in result.contexts}
+    assert per_context["a"] == {"cohesion": 0.5, "coupling": 1.5, "lines": per_context["a"]["lines"], "size": 3.0}
+    edge = next(d for d in result.dependencies if (d.source, d.target) == ("b", "a"))
+    assert edge.weight == 1.5
+    assert edge.kinds == ("call", "import")
+    assert [(loc.file, loc.line) for loc in edge.locations] == [("b/z.py", 3), ("b/z.py", 8)]
+
+
+# -- the sample monoliths against the truth ---------------------------------------------------------
+
+
+def sample_clustering(name: str, tmp_path: Path) -> Clustering:
+    options = ScanOptions(root=SAMPLES / name, jobs=1, use_cache=False, cache_dir=tmp_path / "cache")
+    heuristics = load_heuristics(())
+    graphs = link(parse_tree(options, heuristics).facts)
+    return cluster(graphs, recognize(graphs, heuristics), ClusterSettings())
+
+
+def expected_contexts(result: Clustering, truth: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """Module → expected context; a pattern ending in `.*` covers the package and everything below."""
+    expected = {}
+    for module in result.module_context:
+        matches = [
+            (len(p), name)
+            for name, patterns in truth.items()
+            for p in patterns
+            if module == p or (p.endswith(".*") and (module == p[:-2] or module.startswith(p[:-1])))
+        ]
+        assert matches, f"no truth for {module}"
+        expected[module] = max(matches)[1]
+    return expected
+
+
+def test_flask_shop_contexts_match_the_truth(tmp_path: Path) -> None:
+    result = sample_clustering("flask_shop", tmp_path)
+    truth = {
+        "auth": ("shop.auth.*",),
+        "catalog": ("shop.catalog.*",),
+        "orders": ("shop.orders.*", "shop.tracking"),
+        "notifications": ("shop.notifications.*",),
+        "analytics": ("shop.analytics",),
+        "api": ("shop.api.*",),
+        "shared-kernel": ("shop.utils.*", "shop.signals"),
+        "shop": ("shop", "shop.config", "shop.extensions", "shop.errors", "shop.cli", "wsgi", "celery_worker"),
+    }
+    assert result.module_context == expected_contexts(result, truth)
+    assert kinds(result) == {
+        **{name: "business" for name in ("auth", "catalog", "orders", "notifications", "analytics", "api")},
+        "shared-kernel": "shared-kernel",
+        "shop": "app-shell",
+    }
+    pairs = {(d.source, d.target) for d in result.dependencies}
+    assert {("orders", "catalog"), ("api", "orders"), ("analytics", "orders"), ("orders", "shared-kernel")} <= pairs
+
+
+def test_django_helpdesk_contexts_match_the_truth(tmp_path: Path) -> None:
+    result = sample_clustering("django_helpdesk", tmp_path)
+    apps = ("accounts", "knowledge", "tickets", "notifications", "reporting", "escalations")
+    truth = {
+        **{app: (f"{app}.*",) for app in apps},
+        "core": ("core.*",),
+        "helpdesk": ("helpdesk.*", "manage"),
+    }
+    assert result.module_context == expected_contexts(result, truth)
+    assert kinds(result) == {**{app: "business" for app in apps}, "core": "shared-kernel", "helpdesk": "app-shell"}
+    groups = {c.name: c for c in result.contexts}
+    assert groups["core"].models_owned == ("core.models:TimeStampedModel",)  # abstract, kept in the kernel
+    assert "tickets.models:Ticket" in groups["tickets"].models_owned
+    pairs = {(d.source, d.target) for d in result.dependencies}
+    assert {("tickets", "escalations"), ("escalations", "tickets"), ("reporting", "tickets")} <= pairs
+    metrics = dict(result.metrics)
+    assert set(metrics) >= {"SM", "ICP", "IFN", "NED", "modularity"}
+    assert metrics["NED"] == 1.0  # six apps of 6 to 18 modules
