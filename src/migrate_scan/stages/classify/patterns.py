@@ -426,8 +426,22 @@ class DecisionTree:
         if len(business) >= rule.thresholds.get("min_contexts", 3) and entries >= rule.thresholds.get(
             "min_entry_points", 20
         ):
-            why = f"{len(business)} business contexts and {entries} entry points"
-            return Verdict(5, rule.id, rule.confidence, why=why)
+            realtime = sorted({c for c, v in decisions.contexts.items() if v.pattern == 2})
+            parts = [f"{len(business)} business contexts with {entries} entry points"]
+            if decisions.processes:
+                parts.append(f"{len(decisions.processes)} multi-step workflow(s)")
+            if decisions.fan_outs:
+                parts.append(f"{len(decisions.fan_outs)} event(s) with several consumers")
+            if realtime or any(e.kind == "realtime" for e in self.entries):
+                parts.append("real-time handlers")
+            why = (
+                ", ".join(parts)
+                + " in one deployable. The seed's caveat: with a team under 5 engineers, stop after stage 3 "
+                "and keep the smallest contexts together"
+            )
+            locations = [loc for p in decisions.processes for loc in p.workflow.locations]
+            locations += [f.receivers[0].location for f in decisions.fan_outs]
+            return Verdict(5, rule.id, rule.confidence, _first(locations), why)
         patterns = [v.pattern for v in decisions.contexts.values() if v.pattern]
         for pattern in (2, 4, 3, 1):
             if pattern in patterns:
