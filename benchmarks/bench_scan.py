@@ -76,11 +76,14 @@ def child(mode: str, root: Path, jobs: int, cache_dir: Path) -> dict[str, float]
     """One measurement, inside a fresh interpreter."""
     from migrate_scan.heuristics.loader import load_heuristics
     from migrate_scan.options import ScanOptions
-    from migrate_scan.pipeline import build_report, parse_tree
+    from migrate_scan.pipeline import Analysis, build_report, parse_tree
     from migrate_scan.render import RenderOptions
     from migrate_scan.render.json_report import render_json
+    from migrate_scan.stages.classify import classify
+    from migrate_scan.stages.cluster import ClusterSettings, cluster
     from migrate_scan.stages.discover import DiscoverySettings, discover
     from migrate_scan.stages.link import link
+    from migrate_scan.stages.plan import plan
     from migrate_scan.stages.recognize import recognize
 
     options = ScanOptions(root=root, jobs=jobs, use_cache=mode == "warm", cache_dir=cache_dir)
@@ -105,13 +108,21 @@ def child(mode: str, root: Path, jobs: int, cache_dir: Path) -> dict[str, float]
     linked_at = time.perf_counter()
     recognition = recognize(graphs, heuristics)
     graphs.resolver.release()
-    report = build_report(parsed, heuristics, graphs, recognition)
+    recognized_at = time.perf_counter()
+    clustering = cluster(graphs, recognition, ClusterSettings())
+    classification = classify(graphs, recognition, clustering, heuristics)
+    migration = plan(classification, clustering, heuristics)
+    planned_at = time.perf_counter()
+    analysis = Analysis(clustering=clustering, classification=classification, migration=migration)
+    report = build_report(parsed, heuristics, graphs, recognition, analysis)
     render_json(report, RenderOptions())
     elapsed = time.perf_counter() - start
     return {
         "seconds": elapsed,
         "parse_seconds": parsed_at - start,
         "link_seconds": linked_at - parsed_at,
+        "recognize_seconds": recognized_at - linked_at,
+        "analysis_seconds": planned_at - recognized_at,
         "lines": report.project.totals.lines,
         "files": report.project.totals.analyzed,
         "peak_mib": peak_memory_mib(),
@@ -136,17 +147,25 @@ def bench(root: Path, jobs: int) -> None:
         measure("prime", root, jobs, cache_dir)
         warm = measure("warm", root, jobs, cache_dir)
     print(f"\n{root}  ({int(cold['files'])} files, {int(cold['lines']):,} lines, --jobs {jobs})")
-    print(f"{'run':<8}{'total s':>10}{'lines/s':>12}{'x floor':>10}{'parse s':>10}{'link s':>9}{'peak MiB':>10}")
+    print(
+        f"{'run':<8}{'total s':>10}{'lines/s':>12}{'x floor':>10}{'parse s':>10}{'link s':>9}"
+        f"{'recog s':>9}{'plan s':>9}{'peak MiB':>10}"
+    )
     for name, result in (("floor", floor), ("cold", cold), ("warm", warm)):
         parse = result.get("parse_seconds", result["seconds"])
         rate = result["lines"] / parse
         ratio = parse / floor["seconds"]
         link = result.get("link_seconds", 0.0)
+        recognize_time = result.get("recognize_seconds", 0.0)
+        analysis_time = result.get("analysis_seconds", 0.0)
         print(
             f"{name:<8}{result['seconds']:>10.2f}{rate:>12,.0f}{ratio:>10.2f}{parse:>10.2f}{link:>9.2f}"
-            f"{result['peak_mib']:>10.0f}"
+            f"{recognize_time:>9.2f}{analysis_time:>9.2f}{result['peak_mib']:>10.0f}"
         )
-    print("lines/s and x floor: discover + parse (through the cache); total adds link and the JSON report.")
+    print(
+        "lines/s and x floor: discover + parse (through the cache); total adds link, recognize, "
+        "cluster + classify + plan ('plan s') and the JSON report."
+    )
 
 
 def main() -> None:
