@@ -668,3 +668,18 @@ def test_classification_is_deterministic(heuristics: Heuristics, shop: Analysis)
     again = analyze(dict(reversed(list(SHOP.items()))), heuristics, SHOP_KINDS)
     assert again.classification == shop.classification
     assert again.plan == shop.plan
+
+
+def test_tangled_contexts_lower_the_pattern_5_confidence(heuristics: Heuristics) -> None:
+    lowered = with_thresholds(heuristics, "PT501", min_entry_points=10)
+    clean = analyze(SHOP, lowered, SHOP_KINDS).classification
+    files = dict(SHOP)
+    files["catalog/pricing.py"] = "from orders.models import Order\n\ndef price_of(product):\n    return Order\n"
+    files["live/events.py"] = "from orders.models import Order\n" + textwrap.dedent(files["live/events.py"])
+    files["orders/services.py"] = "import live.events\n" + textwrap.dedent(files["orders/services.py"])
+    tangled = analyze(files, lowered, SHOP_KINDS)
+    [cycle] = [w for w in tangled.classification.warnings if w.rule == "MS102"]
+    assert cycle.contexts == ["catalog", "live", "orders"]  # one warning for the whole cycle
+    assert tangled.classification.app_pattern == 5
+    assert tangled.classification.app_confidence < clean.app_confidence
+    assert "modularize inside the monolith first" in tangled.classification.app_summary

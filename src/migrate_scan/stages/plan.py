@@ -46,7 +46,7 @@ def plan(classification: Classification, clustering: Clustering, heuristics: Heu
             for name in order:
                 context = contexts[name]
                 members = [modules[m] for m in context.modules if m in modules and modules[m].pattern == pattern]
-                if context.kind == "shared-kernel" or not members:
+                if context.kind == "shared-kernel" or context.seed == "tests" or not members:
                     continue
                 items.append(
                     _item(

@@ -179,46 +179,39 @@ def _lift_and_shift(inputs: FindingInputs) -> list[Finding]:
 
 def _distributed_monolith(inputs: FindingInputs) -> list[Finding]:
     kinds = {g.name: g.kind for g in inputs.clustering.contexts}
-    edges = {
-        (e.source, e.target): e
-        for e in inputs.clustering.dependencies
-        if kinds.get(e.source) == "business" and kinds.get(e.target) == "business"
-    }
+    synchronous = nx.DiGraph()
+    for edge in inputs.clustering.dependencies:
+        business = kinds.get(edge.source) == kinds.get(edge.target) == "business"
+        if business and {"call", "import"} & set(edge.kinds):
+            synchronous.add_edge(edge.source, edge.target, edge=edge)
     found = []
-    for (source, target), edge in sorted(edges.items()):
-        back = edges.get((target, source))
-        if back is None or source > target:
-            continue
-        synchronous = {"call", "import"} & (set(edge.kinds) | set(back.kinds))
-        if not synchronous:
-            continue
-        message = (
-            f"`{source}` and `{target}` depend on each other ({', '.join(sorted(set(edge.kinds) | set(back.kinds)))}; "
-            f"weights {edge.weight:g} and {back.weight:g}): split as they are, they call each other synchronously."
+    for component in sorted(sorted(c) for c in nx.strongly_connected_components(synchronous) if len(c) > 1):
+        inside = sorted(
+            (data["edge"] for a, b, data in synchronous.edges(data=True) if a in component and b in component),
+            key=lambda e: (-e.weight, e.source, e.target),
         )
-        locations = (*edge.locations[:4], *back.locations[:4])
-        found.append(Finding("MS102", message, locations, contexts=(source, target)))
+        pairs = ", ".join(f"{e.source} → {e.target} ({e.weight:g})" for e in inside[:6])
+        message = (
+            f"{len(component)} contexts import or call each other in a cycle ({', '.join(component)}): "
+            f"split as they are, they become chains of synchronous service calls. Heaviest: {pairs}."
+        )
+        locations = tuple(loc for e in inside[:6] for loc in e.locations[:2])
+        found.append(Finding("MS102", message, locations, contexts=tuple(component)))
     owners = {m: g.name for g in inputs.clustering.contexts for m in g.models_owned}
-    writes: dict[tuple[str, str], list[Location]] = defaultdict(list)
+    writes: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # writer → owner → models
+    where: dict[str, list[Location]] = defaultdict(list)
     for access in inputs.recognition.model_access:
         if not access.is_write:
             continue
         writer = inputs.clustering.module_context.get(module_of(access.function))
         owner = owners.get(access.model)
         if writer and owner and writer != owner and kinds.get(writer) == kinds.get(owner) == "business":
-            writes[(writer, owner)].append(access.location)
-    for (writer, owner), locations in sorted(writes.items()):
-        models = sorted(
-            {
-                a.model.rpartition(":")[2]
-                for a in inputs.recognition.model_access
-                if a.is_write and owners.get(a.model) == owner and a.location in locations
-            }
-        )
-        message = (
-            f"`{writer}` writes tables owned by `{owner}` ({', '.join(models)}): a shared database across services."
-        )
-        found.append(Finding("MS102", message, tuple(locations), contexts=(writer, owner)))
+            writes[writer][owner].add(access.model.rpartition(":")[2])
+            where[writer].append(access.location)
+    for writer, by_owner in sorted(writes.items()):
+        tables = "; ".join(f"{owner}: {', '.join(sorted(models))}" for owner, models in sorted(by_owner.items()))
+        message = f"`{writer}` writes tables other contexts own ({tables}): one database shared across services."
+        found.append(Finding("MS102", message, tuple(where[writer]), contexts=(writer, *sorted(by_owner))))
     return found
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from migrate_scan.heuristics.loader import Heuristics
-from migrate_scan.model.analysis import Clustering
+from migrate_scan.model.analysis import Clustering, ContextGroup
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.model.report import Signal
@@ -101,7 +101,6 @@ class DecisionTree:
     ) -> None:
         self.clustering = clustering
         self.recognition = recognition
-        self.entries = entries
         self.workflows = workflows
         self.reach = reach
         self.heuristics = heuristics
@@ -109,8 +108,10 @@ class DecisionTree:
         self.file_modules = file_modules  # file path → module
         self.import_graph = import_graph
         self.kinds = {group.name: group.kind for group in clustering.contexts}
+        self.test_contexts = {group.name for group in clustering.contexts if group.seed == "tests"}
+        self.entries = [e for e in entries if self.context_of(e.module) not in self.test_contexts]
         self.by_module: dict[str, list[EntryPoint]] = defaultdict(list)
-        for entry in entries:
+        for entry in self.entries:
             self.by_module[entry.module].append(entry)
 
     def context_of(self, module: str) -> str | None:
@@ -332,6 +333,8 @@ class DecisionTree:
     def _module_verdict(self, module: str, context: str, decisions: Decisions) -> Verdict | None:
         """The module's pattern from its own entry points; None when it has none (decided later)."""
         kind = self.kinds.get(context)
+        if context in self.test_contexts:
+            return Verdict(None, "PT103", 1.0, why="test code: not deployed")
         own = self.by_module.get(module, [])
         patterns = Counter(decisions.entry_patterns[_key(e)] for e in own)
         process_modules = {m for p in decisions.processes for m in p.modules}
@@ -419,6 +422,15 @@ class DecisionTree:
 
     # --- Pattern 5: the application ---
 
+    def _largest_cycle(self, business: list[ContextGroup]) -> set[str]:
+        """The largest set of business contexts that import or call each other in a cycle."""
+        names = {g.name for g in business}
+        graph = nx.DiGraph()
+        for edge in self.clustering.dependencies:
+            if edge.source in names and edge.target in names and {"call", "import"} & set(edge.kinds):
+                graph.add_edge(edge.source, edge.target)
+        return max(nx.strongly_connected_components(graph), key=len, default=set())
+
     def _application_verdict(self, decisions: Decisions) -> Verdict:
         rule = self.heuristics.decision("PT501")
         business = [g for g in self.clustering.contexts if g.kind == "business"]
@@ -441,7 +453,16 @@ class DecisionTree:
             )
             locations = [loc for p in decisions.processes for loc in p.workflow.locations]
             locations += [f.receivers[0].location for f in decisions.fan_outs]
-            return Verdict(5, rule.id, rule.confidence, _first(locations), why)
+            confidence = rule.confidence
+            tangled = self._largest_cycle(business)
+            if len(tangled) >= 3 and len(tangled) >= 0.75 * len(business):
+                confidence = round(confidence * 0.6, 2)
+                why += (
+                    f". But {len(tangled)} of the {len(business)} contexts import or call each other in one cycle: "
+                    "modularize inside the monolith first (seed anti-pattern 1), or the services become a "
+                    "distributed monolith"
+                )
+            return Verdict(5, rule.id, confidence, _first(locations), why)
         patterns = [v.pattern for v in decisions.contexts.values() if v.pattern]
         for pattern in (2, 4, 3, 1):
             if pattern in patterns:
