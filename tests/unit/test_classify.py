@@ -683,3 +683,38 @@ def test_tangled_contexts_lower_the_pattern_5_confidence(heuristics: Heuristics)
     assert tangled.classification.app_pattern == 5
     assert tangled.classification.app_confidence < clean.app_confidence
     assert "modularize inside the monolith first" in tangled.classification.app_summary
+
+
+def test_items_beyond_the_effort_scale_are_split_first(heuristics: Heuristics, shop: Analysis) -> None:
+    assert not any("Beyond the scale" in step for s in shop.plan.plan.stages for i in s.items for step in i.steps)
+    rules = tuple(
+        rule.model_copy(update={"weights": {**rule.weights, "per_100_source_lines": 100.0}})
+        if rule.id == "effort.points"
+        else rule
+        for rule in heuristics.rules
+    )
+    heavy = analyze(SHOP, replace(heuristics, rules=rules), SHOP_KINDS)
+    items = [i for s in heavy.plan.plan.stages for i in s.items if i.context == "catalog"]
+    assert items and all(i.effort == 13 and i.steps[0].startswith("Beyond the scale") for i in items)
+
+
+def test_data_layer_context_is_flagged(heuristics: Heuristics) -> None:
+    files = {
+        **SHOP,
+        "data/__init__.py": "",
+        "data/models.py": """
+            from catalog.models import db
+
+            class Review(db.Model):
+                id = db.Column(db.Integer, primary_key=True)
+
+            class Rating(db.Model):
+                id = db.Column(db.Integer, primary_key=True)
+
+            class Tag(db.Model):
+                id = db.Column(db.Integer, primary_key=True)
+        """,
+    }
+    analysis = analyze(files, heuristics, SHOP_KINDS)
+    [warning] = [w for w in analysis.classification.warnings if w.rule == "MS205"]
+    assert warning.contexts == ["data"] and "data layer" in warning.message

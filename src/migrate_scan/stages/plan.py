@@ -141,14 +141,17 @@ def _item(
     steps = _steps(context, members, pattern, findings, data)
     cross = sum(e.weight for e in clustering.dependencies if context.name in (e.source, e.target))
     share = len(members) / max(len(context.modules), 1)
-    effort = _points(
-        heuristics,
-        source_lines=sum(m.source_lines for m in members),
-        complexity=sum(m.complexity for m in members),
-        cross_weight=cross * share,
-        blockers=sum(1 for w in findings if w.category == "mandatory"),
-        models=len(data),
+    measures = (
+        sum(m.source_lines for m in members),
+        sum(m.complexity for m in members),
+        cross * share,
+        sum(1 for w in findings if w.category == "mandatory"),
+        len(data),
     )
+    effort = _points(heuristics, *measures)
+    if _is_beyond_scale(heuristics, effort, measures):
+        raw = _raw(heuristics, *measures)
+        steps.insert(0, f"Beyond the scale (raw estimate {raw:.0f} points): split it into smaller increments first")
     waits_for = [d.context for d in context.dependencies if SYNCHRONOUS_KINDS & set(d.kinds)]
     why = f"coupling {coupling.get(context.name, 0.0):g}"
     if waits_for:
@@ -324,8 +327,18 @@ def _points(
     heuristics: Heuristics, source_lines: float, complexity: float, cross_weight: float, blockers: int, models: int
 ) -> int:
     rule = heuristics.effort()
-    weights = rule.weights
-    raw = (
+    raw = _raw(heuristics, source_lines, complexity, cross_weight, blockers, models)
+    for point in rule.scale:
+        if math.ceil(raw - 1e-9) <= point:
+            return point
+    return rule.scale[-1]
+
+
+def _raw(
+    heuristics: Heuristics, source_lines: float, complexity: float, cross_weight: float, blockers: int, models: int
+) -> float:
+    weights = heuristics.effort().weights
+    return (
         1
         + source_lines / 100 * weights.get("per_100_source_lines", 0)
         + complexity / 50 * weights.get("per_50_complexity", 0)
@@ -333,10 +346,11 @@ def _points(
         + blockers * weights.get("per_blocker", 0)
         + models * weights.get("per_model", 0)
     )
-    for point in rule.scale:
-        if math.ceil(raw - 1e-9) <= point:
-            return point
-    return rule.scale[-1]
+
+
+def _is_beyond_scale(heuristics: Heuristics, points: int, raw_measures: tuple[float, float, float, int, int]) -> bool:
+    """The item scores past the top of the scale: it should be split before it is estimated."""
+    return points == heuristics.effort().scale[-1] and _raw(heuristics, *raw_measures) > points
 
 
 def _off_lambda(classification: Classification, contexts: dict[str, Context]) -> list[StaysOffLambda]:

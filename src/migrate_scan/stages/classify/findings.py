@@ -367,20 +367,25 @@ def _over_split(inputs: FindingInputs) -> list[Finding]:
     for group in inputs.clustering.contexts:
         if group.kind != "business" or not group.models_owned:
             continue
-        if len(group.models_owned) > rule.thresholds.get("max_models", 1):
-            continue
-        if len(group.modules) > rule.thresholds.get("max_modules", 2):
-            continue
         has_entries = any(inputs.clustering.module_context.get(e.module) == group.name for e in inputs.entries)
         if has_entries:
             continue
+        is_small = len(group.models_owned) <= rule.thresholds.get("max_models", 1) and len(group.modules) <= (
+            rule.thresholds.get("max_modules", 2)
+        )
         partner = max(
             (e for e in inputs.clustering.dependencies if e.source == group.name),
             key=lambda e: (e.weight, e.target),
             default=None,
         )
         hint = f"; it is most coupled to `{partner.target}`" if partner else ""
-        message = f"`{group.name}` holds one table and no entry points of its own{hint}."
+        if is_small:
+            message = f"`{group.name}` holds one table and no entry points of its own{hint}."
+        else:
+            message = (
+                f"`{group.name}` holds {len(group.models_owned)} tables and no entry points: a data layer, not a "
+                f"business capability{hint}. Give each table to the context that writes it."
+            )
         locations = tuple(Location(file=inputs.modules[m].path, line=1) for m in group.modules if m in inputs.modules)
         found.append(Finding("MS205", message, locations, group.modules, (group.name,)))
     return found
