@@ -496,3 +496,26 @@ def test_django_helpdesk_contexts_match_the_truth(tmp_path: Path) -> None:
     metrics = dict(result.metrics)
     assert set(metrics) >= {"SM", "ICP", "IFN", "NED", "modularity"}
     assert metrics["NED"] == 1.0  # six apps of 6 to 18 modules
+
+
+def test_a_layer_package_mirroring_the_apps_is_cut_along_them(heuristics: Heuristics) -> None:
+    """`api/billing`, `api/crm`, `api/support` mirror three apps: each goes to its app; `api/core` stays."""
+    layer = {
+        "api/__init__.py": "",
+        "api/core/__init__.py": "",
+        "api/core/schema.py": "def field(x):\n    return x\n",
+        **{f"api/{app}/__init__.py": "" for app in ("billing", "crm", "support")},
+        **{
+            f"api/{app}/types.py": f"from api.core.schema import field\nfrom {app}.models import *\n\nX = field(1)\n"
+            for app in ("billing", "crm", "support")
+        },
+    }
+    result = clustered({**DJANGO, **layer}, heuristics)
+    context = result.module_context
+    assert context["api.billing.types"] == "billing"
+    assert context["api.crm.types"] == "crm"
+    assert context["api.support"] == "support"
+    assert context["api.core.schema"] not in ("billing", "crm", "support")
+    two_only = {k: v for k, v in layer.items() if not k.startswith("api/support")}
+    negative = clustered({**DJANGO, **two_only}, heuristics).module_context  # two mirrors: not a layer
+    assert negative["api.billing.types"] == negative["api.crm.types"]

@@ -89,6 +89,8 @@ NED_MIN_SIZE = 5
 NED_MAX_SIZE = 20
 """NED counts modules in business contexts of NED_MIN_SIZE..NED_MAX_SIZE modules (inclusive) as non-extreme."""
 MAX_LOCATIONS = 8
+LAYER_MIN_MIRRORS = 3
+"""A package with this many subpackages named like domain seeds is a layer cut across them (an API tier)."""
 """Locations kept per cross-context dependency."""
 
 # Qualified names (as the call graph spells external callees) that make a module part of the composition root.
@@ -468,10 +470,11 @@ def _find_units(facts: _Facts) -> _Units:
         package = _fallback_package(module, facts, umbrellas)
         if package is not None and package not in seeds:
             seeds[package] = _Unit(package, "package", [])
+    mirrors = _layer_mirrors(facts, seeds)
     units: dict[str, _Unit] = {}
     unit_of: dict[str, str] = {}
     for module in facts.modules:
-        key = TESTS_UNIT if module in facts.tests else _deepest(module, seeds)
+        key = TESTS_UNIT if module in facts.tests else _mirrored(module, mirrors) or _deepest(module, seeds)
         if key == TESTS_UNIT:
             units.setdefault(key, _Unit(key, "tests", []))
         elif key is None:
@@ -485,6 +488,36 @@ def _find_units(facts: _Facts) -> _Units:
         unit.modules.sort()
         unit.evidence = sorted(set(unit.evidence), key=lambda loc: (loc.file, loc.line))
     return _Units(units, unit_of, roots, project_packages, root_packages)
+
+
+def _layer_mirrors(facts: _Facts, seeds: Mapping[str, _Unit]) -> dict[str, str]:
+    """Subpackages of a layer package that mirror the domain seeds: `saleor.graphql.order` → `saleor.order`.
+
+    A package is a layer (an API, admin or serializer tier cut across the
+    domain) when at least LAYER_MIN_MIRRORS of its direct subpackages are named
+    like other seeds; each such subpackage then belongs to the seed it mirrors.
+    """
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for key in seeds:
+        by_name[_last(key)].append(key)
+    mirrors: dict[str, str] = {}
+    for layer in sorted(seeds):
+        children = sorted(p for p in facts.packages if _parent(p) == layer)
+        matched = {}
+        for child in children:
+            targets = [t for t in by_name.get(_last(child), []) if t != layer and not _within(t, layer)]
+            if len(targets) == 1:
+                matched[child] = targets[0]
+        if len(matched) >= LAYER_MIN_MIRRORS:
+            mirrors.update(matched)
+    return mirrors
+
+
+def _mirrored(module: str, mirrors: Mapping[str, str]) -> str | None:
+    for package, target in mirrors.items():
+        if _within(module, package):
+            return target
+    return None
 
 
 def _roots(facts: _Facts) -> dict[str, str]:
