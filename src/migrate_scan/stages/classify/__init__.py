@@ -26,7 +26,14 @@ from migrate_scan.stages.classify.findings import (
     find_all,
     warnings_of,
 )
-from migrate_scan.stages.classify.patterns import PATTERN_STAGE, Decisions, DecisionTree, Verdict
+from migrate_scan.stages.classify.patterns import (
+    PATTERN_STAGE,
+    Decisions,
+    DecisionTree,
+    FanOut,
+    ProcessVerdict,
+    Verdict,
+)
 
 TEST_SEED = "tests"
 """The cluster stage's seed for test code: not deployed, so never planned or given a compute."""
@@ -194,8 +201,8 @@ def _services(
     group: ContextGroup,
     verdict: Verdict,
     entries: list[EntryPoint],
-    processes: list,  # type: ignore[type-arg]
-    fan_outs: list,  # type: ignore[type-arg]
+    processes: list[ProcessVerdict],
+    fan_outs: list[FanOut],
     computes: list[str],
     warnings: list[Warning],
     heuristics: Heuristics,
