@@ -718,3 +718,23 @@ def test_data_layer_context_is_flagged(heuristics: Heuristics) -> None:
     analysis = analyze(files, heuristics, SHOP_KINDS)
     [warning] = [w for w in analysis.classification.warnings if w.rule == "MS205"]
     assert warning.contexts == ["data"] and "data layer" in warning.message
+
+
+def test_extraction_order_ignores_ties_to_the_shell() -> None:
+    names = ("accounts", "api", "host")
+    clustering = Clustering(
+        contexts=(
+            ContextGroup(name="accounts", kind="business", modules=("accounts",), seed="package", rationale=""),
+            ContextGroup(name="api", kind="business", modules=("api",), seed="package", rationale=""),
+            ContextGroup(name="host", kind="app-shell", modules=("host",), seed="package", rationale=""),
+        ),
+        module_context={n: n for n in names},
+        dependencies=(
+            CrossEdge("api", "accounts", 3.0, ("call",), ()),  # api calls accounts: accounts first
+            CrossEdge("api", "host", 1.0, ("import",), ()),  # the host imports everything and everything it:
+            CrossEdge("host", "api", 9.0, ("import",), ()),  # that cycle must not decide the order
+            CrossEdge("host", "accounts", 9.0, ("import",), ()),
+            CrossEdge("accounts", "host", 9.0, ("import",), ()),
+        ),
+    )
+    assert _extraction_order(clustering, _coupling(clustering)) == ["accounts", "api", "host"]

@@ -91,21 +91,28 @@ def plan(classification: Classification, clustering: Clustering, heuristics: Heu
 
 
 def _coupling(clustering: Clustering) -> dict[str, float]:
-    """Total weight of the edges a context shares with other contexts, both directions."""
+    """Total weight of the edges a business context shares with other business contexts, both directions.
+
+    The shared kernel ships first and the app shell hosts everything until stage 4, so
+    ties to them say nothing about the order in which business contexts can leave.
+    """
+    business = {g.name for g in clustering.contexts if g.kind == "business"}
     coupling: dict[str, float] = defaultdict(float)
     for edge in clustering.dependencies:
-        coupling[edge.source] += edge.weight
-        coupling[edge.target] += edge.weight
+        if edge.source in business and edge.target in business:
+            coupling[edge.source] += edge.weight
+            coupling[edge.target] += edge.weight
     return coupling
 
 
 def _extraction_order(clustering: Clustering, coupling: dict[str, float]) -> list[str]:
     """Contexts with their synchronous dependencies first; least coupled first among the free ones."""
     names = [group.name for group in clustering.contexts]
+    business = {g.name for g in clustering.contexts if g.kind == "business"}
     graph = nx.DiGraph()
     graph.add_nodes_from(names)
     for edge in clustering.dependencies:
-        if SYNCHRONOUS_KINDS & set(edge.kinds) and edge.source in graph and edge.target in graph:
+        if SYNCHRONOUS_KINDS & set(edge.kinds) and edge.source in business and edge.target in business:
             graph.add_edge(edge.target, edge.source)  # dependency before dependent
     condensed = nx.condensation(graph)
     members = condensed.graph["mapping"]
@@ -120,7 +127,7 @@ def _extraction_order(clustering: Clustering, coupling: dict[str, float]) -> lis
     order: list[str] = []
     for component in nx.lexicographical_topological_sort(condensed, key=key):
         order.extend(sorted(groups[component], key=lambda n: (coupling.get(n, 0.0), n)))
-    return order
+    return sorted(order, key=lambda name: name not in business)  # the shell's own work moves last
 
 
 def _item(
@@ -152,7 +159,8 @@ def _item(
     if _is_beyond_scale(heuristics, effort, measures):
         raw = _raw(heuristics, *measures)
         steps.insert(0, f"Beyond the scale (raw estimate {raw:.0f} points): split it into smaller increments first")
-    waits_for = [d.context for d in context.dependencies if SYNCHRONOUS_KINDS & set(d.kinds)]
+    business = {g.name for g in clustering.contexts if g.kind == "business"}
+    waits_for = [d.context for d in context.dependencies if SYNCHRONOUS_KINDS & set(d.kinds) and d.context in business]
     why = f"coupling {coupling.get(context.name, 0.0):g}"
     if waits_for:
         why += f"; calls into {', '.join(sorted(waits_for)[:4])} (through the strangler facade until those move)"
