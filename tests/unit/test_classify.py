@@ -14,16 +14,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import pytest
+from snippets import facts_of
 
 from migrate_scan.heuristics.loader import Heuristics, load_heuristics
 from migrate_scan.model.analysis import Classification, Clustering, ContextGroup, CrossEdge, MigrationPlan
-from migrate_scan.model.facts import FileFacts
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Blocker, Recognition
 from migrate_scan.model.report import Signal
 from migrate_scan.stages.classify import ClassifySettings, ConfigSuppression, classify
 from migrate_scan.stages.link import link
-from migrate_scan.stages.parse import ParseRequest, parse_file
 from migrate_scan.stages.plan import _coupling, _extraction_order, plan
 from migrate_scan.stages.recognize import recognize
 
@@ -52,18 +51,6 @@ class Analysis:
             (w.rule, f"{w.locations[0].file}:{w.locations[0].line}" if w.locations else "")
             for w in self.classification.warnings
         ]
-
-
-def facts_of(files: Mapping[str, str]) -> list[FileFacts]:
-    parsed = []
-    for path, source in files.items():
-        parts = path.removesuffix(".py").split("/")
-        is_package = parts[-1] == "__init__"
-        module = ".".join(parts[:-1] if is_package else parts)
-        result = parse_file(ParseRequest(path, module, is_package, textwrap.dedent(source).encode("utf-8")))
-        assert isinstance(result, FileFacts), result
-        parsed.append(result)
-    return parsed
 
 
 def analyze(

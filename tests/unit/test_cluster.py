@@ -7,20 +7,18 @@ the sample monoliths are checked against the lead's truth (EXPECTED.md section 1
 from __future__ import annotations
 
 import random
-import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from snippets import facts_of
 
 from migrate_scan.heuristics.loader import Heuristics, load_heuristics
 from migrate_scan.model.analysis import Clustering
-from migrate_scan.model.facts import FileFacts
 from migrate_scan.options import ScanOptions
 from migrate_scan.pipeline import parse_tree
 from migrate_scan.stages.cluster import ClusterSettings, cluster
 from migrate_scan.stages.link import link
-from migrate_scan.stages.parse import ParseRequest, parse_file
 from migrate_scan.stages.recognize import recognize
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_monoliths"
@@ -29,18 +27,6 @@ SAMPLES = Path(__file__).resolve().parents[2] / "sample_monoliths"
 @pytest.fixture(scope="module")
 def heuristics() -> Heuristics:
     return load_heuristics()
-
-
-def facts_of(files: Mapping[str, str]) -> list[FileFacts]:
-    parsed = []
-    for path, source in files.items():
-        parts = path.removesuffix(".py").split("/")
-        is_package = parts[-1] == "__init__"
-        module = ".".join(parts[:-1] if is_package else parts)
-        result = parse_file(ParseRequest(path, module, is_package, textwrap.dedent(source).encode("utf-8")))
-        assert isinstance(result, FileFacts), result
-        parsed.append(result)
-    return parsed
 
 
 def clustered(files: Mapping[str, str], heuristics: Heuristics, settings: ClusterSettings | None = None) -> Clustering:

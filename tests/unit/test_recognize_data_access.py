@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Mapping
 
 import pytest
+from snippets import facts_of
 
 from migrate_scan.heuristics.loader import load_heuristics
-from migrate_scan.model.facts import FileFacts
 from migrate_scan.stages.link import link
-from migrate_scan.stages.parse import ParseRequest, parse_file
 from migrate_scan.stages.recognize import recognize
-
-
-def facts_of(files: Mapping[str, str]) -> list[FileFacts]:
-    facts = []
-    for path, source in files.items():
-        parts = path[:-3].split("/")
-        is_package = parts[-1] == "__init__"
-        module = ".".join(parts[:-1] if is_package else parts)
-        result = parse_file(ParseRequest(path, module, is_package, textwrap.dedent(source).encode()))
-        assert isinstance(result, FileFacts), result
-        facts.append(result)
-    return facts
-
 
 PROJECT = {
     "shop/__init__.py": "",

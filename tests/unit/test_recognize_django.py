@@ -7,31 +7,18 @@ exact (path, methods, handler, action) rows, or the exact unresolved places.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Mapping
 
+from snippets import facts_of
+
 from migrate_scan.heuristics.loader import load_heuristics
-from migrate_scan.model.facts import FileFacts
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.stages.link import link
-from migrate_scan.stages.parse import ParseRequest, parse_file
 from migrate_scan.stages.recognize import django
 
 HEURISTICS = load_heuristics()
 
 SETTINGS = {"proj/__init__.py": "", "proj/settings.py": 'ROOT_URLCONF = "proj.urls"\n'}
-
-
-def facts_of(files: Mapping[str, str]) -> list[FileFacts]:
-    parsed = []
-    for path, source in files.items():
-        parts = path.removesuffix(".py").split("/")
-        is_package = parts[-1] == "__init__"
-        module = ".".join(parts[:-1] if is_package else parts)
-        result = parse_file(ParseRequest(path, module, is_package, textwrap.dedent(source).encode("utf-8")))
-        assert isinstance(result, FileFacts), result
-        parsed.append(result)
-    return parsed
 
 
 def found(files: Mapping[str, str]) -> Recognition:

@@ -6,35 +6,21 @@ snippets, module names from the paths), linked, and handed to one recognizer.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Mapping
 
 import pytest
+from snippets import facts_of
 
 from migrate_scan.heuristics.loader import Heuristics, load_heuristics
-from migrate_scan.model.facts import FileFacts
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.model.report import DataModel, Job
 from migrate_scan.stages.link import link
-from migrate_scan.stages.parse import ParseRequest, parse_file
 from migrate_scan.stages.recognize import jobs, models
 
 
 @pytest.fixture(scope="module")
 def heuristics() -> Heuristics:
     return load_heuristics()
-
-
-def facts_of(files: Mapping[str, str]) -> list[FileFacts]:
-    parsed = []
-    for path, source in files.items():
-        parts = path.removesuffix(".py").split("/")
-        is_package = parts[-1] == "__init__"
-        module = ".".join(parts[:-1] if is_package else parts)
-        result = parse_file(ParseRequest(path, module, is_package, textwrap.dedent(source).encode("utf-8")))
-        assert isinstance(result, FileFacts), result
-        parsed.append(result)
-    return parsed
 
 
 def recognized_models(files: Mapping[str, str], heuristics: Heuristics) -> dict[str, DataModel]:

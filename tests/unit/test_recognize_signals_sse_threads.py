@@ -2,36 +2,20 @@
 
 from __future__ import annotations
 
-import textwrap
-from collections.abc import Mapping
-
 import pytest
+from snippets import facts_of
 
 from migrate_scan.heuristics.loader import Heuristics, load_heuristics
-from migrate_scan.model.facts import FileFacts
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.model.report import Route
 from migrate_scan.stages.link import link
-from migrate_scan.stages.parse import ParseRequest, parse_file
 from migrate_scan.stages.recognize import events, jobs, realtime
 
 
 @pytest.fixture(scope="module")
 def heuristics() -> Heuristics:
     return load_heuristics()
-
-
-def facts_of(files: Mapping[str, str]) -> list[FileFacts]:
-    parsed = []
-    for path, source in files.items():
-        parts = path.removesuffix(".py").split("/")
-        is_package = parts[-1] == "__init__"
-        module = ".".join(parts[:-1] if is_package else parts)
-        result = parse_file(ParseRequest(path, module, is_package, textwrap.dedent(source).encode("utf-8")))
-        assert isinstance(result, FileFacts), result
-        parsed.append(result)
-    return parsed
 
 
 def at(file: str, line: int) -> Location:
@@ -102,15 +86,24 @@ def test_custom_signals_with_send_sites_and_receivers(heuristics: Heuristics) ->
     placed = signals["app.signals:order_placed"]
     # Why: sent through a re-export in app/__init__.py under an alias; received twice (decorator and connect).
     assert (placed.kind, placed.location, placed.sent_at, placed.receivers) == (
-        "django-signal", at("app/signals.py", 7), [at("app/views.py", 9)], 2
+        "django-signal",
+        at("app/signals.py", 7),
+        [at("app/views.py", 9)],
+        2,
     )
     paid = signals["app.signals:order_paid"]
     assert (paid.kind, paid.location, paid.sent_at, paid.receivers) == (
-        "django-signal", at("app/signals.py", 8), [at("app/views.py", 10)], 1
+        "django-signal",
+        at("app/signals.py", 8),
+        [at("app/views.py", 10)],
+        1,
     )
     shipped = signals["app.signals:shipped"]
     assert (shipped.kind, shipped.location, shipped.sent_at, shipped.receivers) == (
-        "blinker", at("app/signals.py", 10), [at("app/views.py", 11)], 1
+        "blinker",
+        at("app/signals.py", 10),
+        [at("app/views.py", 11)],
+        1,
     )
     # Why: blinker.signal("audited") is one signal per name, wherever it is called.
     audited = signals["app.signals:audited"]
