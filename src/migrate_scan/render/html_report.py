@@ -11,6 +11,7 @@ Input: the final `Report`. Output: an HTML5 document. Invariants:
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from migrate_scan.model.ids import Location
@@ -36,6 +37,14 @@ _CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline
 
 def _e(text: object) -> str:
     return escape(str(text), quote=True)
+
+
+_TICKED = re.compile(r"`([^`<>]+)`")
+
+
+def _prose(text: object) -> str:
+    """Escaped text whose `code spans` (the analysis writes them Markdown-style) become <code>."""
+    return _TICKED.sub(r"<code>\1</code>", _e(text))
 
 
 def _code(text: str) -> str:
@@ -135,7 +144,7 @@ def _summary(report: Report) -> str:
             f"(confidence {_percent(architecture.confidence)}).</p>"
         )
     if architecture.summary:
-        recommendation += f"<p>{_e(architecture.summary)}</p>"
+        recommendation += f"<p>{_prose(architecture.summary)}</p>"
     recommendation += _evidence(architecture.evidence)
     if report.plan.stages:
         rows = [
@@ -220,14 +229,14 @@ def _plan(report: Report) -> str:
         if stage.items:
             items = []
             for item in stage.items:
-                steps = "".join(f"<li>{_e(step)}</li>" for step in item.steps)
+                steps = "".join(f"<li>{_prose(step)}</li>" for step in item.steps)
                 items.append(
                     f'<li class="plan-item"><strong>{_e(item.context)}</strong> (pattern {item.pattern}, '
                     f"{_e(', '.join(item.compute)) or 'compute ' + NOT_COMPUTED}, {_e(effort_label(item.effort))})"
                     f"<ul><li>Services: {_e(', '.join(item.services)) or '—'}</li>"
                     f"<li>Data it takes along: {_codes(item.data, short=True)}</li>"
                     + (f"<li>Modules: {_codes(item.modules)}</li>" if item.modules else "")
-                    + (f"<li>Why here: {_e(item.why_here)}</li>" if item.why_here else "")
+                    + (f"<li>Why here: {_prose(item.why_here)}</li>" if item.why_here else "")
                     + (f"<li>Steps:<ol>{steps}</ol></li>" if steps else "")
                     + "</ul></li>"
                 )
@@ -309,7 +318,7 @@ def _context_card(context: Context) -> str:
         )
     else:
         services = f"<p>Services checklist: {NOT_COMPUTED}.</p>"
-    rationale = f"<p>Why it is a context: {_e(context.rationale)}</p>" if context.rationale else ""
+    rationale = f"<p>Why it is a context: {_prose(context.rationale)}</p>" if context.rationale else ""
     modules = f"<details><summary>Modules ({len(context.modules)})</summary>{_codes(context.modules)}</details>"
     return (
         f'<article class="card kind-{_e(context.kind)}" data-context="{_e(context.name)}">'
@@ -409,7 +418,7 @@ def _warning(warning: Warning) -> str:
         f'<article class="warning {_e(warning.category)}{state}" data-rule="{_e(warning.rule)}">'
         f'<h3><span class="badge {_e(warning.category)}">{_e(warning.category)}</span> {_code(warning.rule)} '
         f"{_e(warning.title or warning.message)}" + (" <em>(suppressed)</em>" if warning.suppressed else "") + "</h3>"
-        f"<p><em>{_e(KIND_TITLES.get(warning.kind, warning.kind))}</em>. {_e(warning.message)}</p>"
+        f"<p><em>{_e(KIND_TITLES.get(warning.kind, warning.kind))}</em>. {_prose(warning.message)}</p>"
         f"<p><strong>Fix:</strong> {_e(warning.fix)}</p>"
         + suppression
         + (f"<p>{'; '.join(facts)}.</p>" if facts else "")
