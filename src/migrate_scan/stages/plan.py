@@ -170,7 +170,7 @@ def _item(
         context=context.name,
         modules=sorted(names),
         pattern=pattern,
-        compute=sorted({m.compute for m in members if m.compute}),  # type: ignore[misc]
+        compute=sorted({m.compute for m in members if m.compute}),
         services=services,
         data=data,
         steps=steps,
@@ -365,8 +365,8 @@ def _off_lambda(classification: Classification, contexts: dict[str, Context]) ->
     reasons: dict[str, tuple[str, str]] = {}
     for warning in classification.warnings:
         if warning.compute in ("fargate", "ec2") and warning.suppressed is None:
-            for module in warning.modules:
-                reasons.setdefault(module, (warning.rule, warning.message))
+            for name in warning.modules:
+                reasons.setdefault(name, (warning.rule, warning.message))
     found = []
     for module in classification.modules:
         if module.compute not in ("fargate", "ec2"):

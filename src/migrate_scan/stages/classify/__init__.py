@@ -11,6 +11,7 @@ and the inventory.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from migrate_scan.heuristics.loader import Heuristics
@@ -186,7 +187,7 @@ def _context_entry(
         stage=PATTERN_STAGE.get(verdict.pattern) if verdict.pattern else None,
         workflow=("standard" if any(p.is_standard for p in processes) else "express") if processes else None,
         fan_out=("eventbridge" if any(f.broker == "eventbridge" for f in fan_outs) else "sns") if fan_outs else None,
-        compute=computes,  # type: ignore[arg-type]
+        compute=computes,
         confidence=verdict.confidence,
         evidence=[Evidence(rule=verdict.rule, locations=list(verdict.locations))],
         services=_services(group, verdict, own, processes, fan_outs, computes, warnings, heuristics),
@@ -203,7 +204,7 @@ def _services(
     entries: list[EntryPoint],
     processes: list[ProcessVerdict],
     fan_outs: list[FanOut],
-    computes: list[str],
+    computes: Sequence[str],
     warnings: list[Warning],
     heuristics: Heuristics,
 ) -> list[ServiceNeed]:

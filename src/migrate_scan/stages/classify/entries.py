@@ -93,10 +93,10 @@ def entry_points(recognition: Recognition, file_modules: dict[str, str]) -> list
         if job.kind == "celery-workflow":
             continue
         kind = _JOB_KINDS.get(job.kind, "job")
-        handler = job.handler
+        runs = job.handler
         if kind == "periodic" and job.task in tasks_by_name:
-            handler = tasks_by_name[job.task].handler
-        found.append(EntryPoint(kind, handler, module_of(handler), job.location, job.name, job))
+            runs = tasks_by_name[job.task].handler
+        found.append(EntryPoint(kind, runs, module_of(runs), job.location, job.name, job))
     for event in recognition.events:
         found.append(EntryPoint("receiver", event.receiver, module_of(event.receiver), event.location, event.signal))
     return sorted(found, key=lambda e: (e.module, e.kind, e.location.file, e.location.line, e.symbol, e.name))

@@ -351,10 +351,10 @@ class DecisionTree:
             ]
             return Verdict(4, rule, self.heuristics.decision(rule).confidence, _first(locations), "workflow")
         if kind == "shared-kernel":
-            rule = self.heuristics.decision("PT103")
+            kernel = self.heuristics.decision("PT103")
             if signal_locations:
-                return Verdict(3, "PT301", rule.confidence, _first(signal_locations), "event definitions")
-            return Verdict(1, rule.id, rule.confidence, why="shared kernel")
+                return Verdict(3, "PT301", kernel.confidence, _first(signal_locations), "event definitions")
+            return Verdict(1, kernel.id, kernel.confidence, why="shared kernel")
         if 3 in patterns or signal_locations:
             fan_out = any(r.module == module for f in decisions.fan_outs for r in f.receivers) or signal_locations
             rule = "PT301" if fan_out else "PT302"
