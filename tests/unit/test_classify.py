@@ -725,3 +725,36 @@ def test_extraction_order_ignores_ties_to_the_shell() -> None:
         ),
     )
     assert _extraction_order(clustering, _coupling(clustering)) == ["accounts", "api", "host"]
+
+
+def test_ms103_command_running_a_long_task_in_process(heuristics: Heuristics) -> None:
+    files = {
+        "ops/__init__.py": "",
+        "ops/tasks.py": """
+            from celery import shared_task
+
+            @shared_task(time_limit=3600)
+            def rebuild():
+                return 1
+        """,
+        "ops/management/__init__.py": "",
+        "ops/management/commands/__init__.py": "",
+        "ops/management/commands/rebuild_now.py": """
+            from django.core.management.base import BaseCommand
+            from ops.tasks import rebuild
+
+            class Command(BaseCommand):
+                def handle(self, *args, **options):
+                    rebuild()
+        """,
+        "ops/management/commands/rebuild_later.py": """
+            from django.core.management.base import BaseCommand
+            from ops.tasks import rebuild
+
+            class Command(BaseCommand):
+                def handle(self, *args, **options):
+                    rebuild.delay()
+        """,
+    }
+    flagged = [r for r in analyze(files, heuristics).rules() if r[0] == "MS103"]
+    assert flagged == [("MS103", "ops/management/commands/rebuild_now.py:7"), ("MS103", "ops/tasks.py:5")]

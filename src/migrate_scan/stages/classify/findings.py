@@ -226,6 +226,39 @@ def _long_running(inputs: FindingInputs) -> list[Finding]:
             message = f"`{job.name}` may run {seconds:g} s, over Lambda's {limit:g} s maximum."
             module = module_of(job.handler)
             found.append(Finding("MS103", message, (job.location,), (module,), _contexts(inputs, module)))
+    found += _long_work_run_in_process(inputs, limit)
+    return found
+
+
+_COMMAND_KINDS = frozenset({"django-command", "flask-command", "click-command"})
+
+
+def _long_work_run_in_process(inputs: FindingInputs, limit: float) -> list[Finding]:
+    """A command that calls a long task directly (not through the queue) runs it in its own process."""
+    long_tasks = {
+        job.handler: max(job.time_limit or 0, job.soft_time_limit or 0)
+        for job in inputs.recognition.jobs
+        if job.kind == "celery-task" and max(job.time_limit or 0, job.soft_time_limit or 0) > limit
+    }
+    graph = inputs.call_graph
+    found = []
+    for job in inputs.recognition.jobs:
+        if job.kind not in _COMMAND_KINDS:
+            continue
+        module, _, qualname = job.handler.partition(":")
+        facts = inputs.modules.get(module)
+        methods = [d.qualname for d in facts.definitions if d.scope == qualname] if facts and qualname else []
+        starts = [job.handler, *(f"{module}:{name}" for name in methods)]
+        for start in (s for s in starts if s in graph):
+            for _, callee, data in graph.out_edges(start, data=True):
+                if callee in long_tasks and not data.get("via_decorator"):
+                    module = module_of(job.handler)
+                    location = Location(file=job.location.file, line=data.get("line") or job.location.line)
+                    message = (
+                        f"Command `{job.name}` runs `{callee}` in its own process "
+                        f"(up to {long_tasks[callee]:g} s), over Lambda's {limit:g} s maximum."
+                    )
+                    found.append(Finding("MS103", message, (location,), (module,), _contexts(inputs, module)))
     return found
 
 
