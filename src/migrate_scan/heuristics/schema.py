@@ -67,6 +67,11 @@ MatchKind = Literal[
     "readiness-setting",
     "readiness-value",
     "readiness-import",
+    "graphql-schema",
+    "graphql-field",
+    "graphql-mutation",
+    "graphql-handler",
+    "graphql-view",
 ]
 
 

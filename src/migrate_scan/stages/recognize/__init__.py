@@ -13,7 +13,7 @@ from collections.abc import Callable
 from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.inventory import Recognition
-from migrate_scan.stages.recognize import django, events, flask, jobs, models, readiness, realtime
+from migrate_scan.stages.recognize import django, events, flask, graphql, jobs, models, readiness, realtime
 from migrate_scan.stages.recognize.data_access import DataAccess
 
 Recognizer = Callable[[LinkedGraphs, Heuristics], Recognition]
@@ -21,6 +21,7 @@ Recognizer = Callable[[LinkedGraphs, Heuristics], Recognition]
 RECOGNIZERS: tuple[tuple[str, Recognizer], ...] = (
     ("flask", flask.recognize),
     ("django", django.recognize),
+    ("graphql", graphql.recognize),
     ("realtime", realtime.recognize),
     ("events", events.recognize),
     ("models", models.recognize),
@@ -34,7 +35,8 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
     found = Recognition()
     for _, recognizer in RECOGNIZERS:
         found.extend(recognizer(graphs, heuristics))
-    return with_data_access(graphs, realtime.with_sse_paths(found.sorted()))
+    found = graphql.with_graphql_paths(graphs, heuristics, realtime.with_sse_paths(found.sorted()))
+    return with_data_access(graphs, found)
 
 
 def with_data_access(graphs: LinkedGraphs, found: Recognition) -> Recognition:

@@ -1,0 +1,375 @@
+"""GraphQL APIs built with graphene / graphene-django: each root-type field is an entry point.
+
+The roots are the classes passed to `graphene.Schema(query=..., mutation=...,
+subscription=...)` (positionally too), followed through the symbol table, and
+through the direct call sites of a builder function that passes its own
+parameters on (`def build_schema(query, mutation): return graphene.Schema(query=query, ...)`).
+A root type is often a union of mixins (`class Query(AccountQueries, ProductQueries)`):
+every class of its MRO in the scanned tree contributes its class-level fields.
+
+- A query field is a class attribute built by a call to something under
+  graphene's packages (`graphene.Field`, `graphene.List`, `DjangoConnectionField`,
+  the app's own subclasses of those): one POST route, action `query.<field>`,
+  handler the `resolve_<field>` method, else the `resolver=` target, else the class.
+- A mutation field is `SomeMutation.Field()`: action `mutation.<field>`, handler
+  the method doing the work in the most specific class of the mutation's MRO
+  in the scanned tree (`mutate`, `mutate_and_get_payload`, `perform_mutation`, ...).
+- A subscription field is a `graphql-subscription` real-time handler.
+
+Every route gets the path the GraphQL view is mounted at: `path(...)`/`re_path(...)`/
+`add_url_rule(...)` whose view is `View.as_view(...)` of a GraphQL view class (or any
+`as_view(schema=...)`), else `/graphql`. When the Django or Flask recognizer
+routed the view class itself (prefixes applied), `with_graphql_paths` uses
+those paths instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from migrate_scan.heuristics.loader import Heuristics
+from migrate_scan.heuristics.schema import MatchRule
+from migrate_scan.model.facts import AssignmentFact, Expr, ExprKind, FileFacts
+from migrate_scan.model.graphs import LinkedGraphs
+from migrate_scan.model.ids import Location
+from migrate_scan.model.inventory import Recognition
+from migrate_scan.model.report import Evidence, Realtime, Route
+from migrate_scan.stages.recognize.expressions import (
+    argument,
+    constructor_names,
+    first_match,
+    functions_of,
+    keyword,
+    scope_of,
+    string_of,
+)
+from migrate_scan.stages.recognize.paths import django_canonical, flask_canonical
+
+FRAMEWORK = "graphene"
+DEFAULT_PATH = "/graphql"
+ROOTS = ("query", "mutation", "subscription")
+
+
+@dataclass
+class _Context:
+    graphs: LinkedGraphs
+    schemas: dict[str, MatchRule]
+    packages: tuple[str, ...]
+    field_rule: MatchRule | None
+    mutations: dict[str, MatchRule]
+    handler_names: tuple[str, ...]
+    views: dict[str, MatchRule]
+    class_assignments: dict[str, dict[str, list[AssignmentFact]]] = field(default_factory=dict)
+    found: Recognition = field(default_factory=Recognition)
+
+
+def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
+    """Find every operation of the graphene schemas the application builds."""
+    fields = heuristics.matchers("graphql-field")
+    handlers = heuristics.matchers("graphql-handler")
+    context = _Context(
+        graphs=graphs,
+        schemas=heuristics.matchers("graphql-schema"),
+        packages=tuple(fields),
+        field_rule=next(iter(fields.values()), None),
+        mutations=heuristics.matchers("graphql-mutation"),
+        handler_names=tuple(handlers),
+        views=heuristics.matchers("graphql-view"),
+    )
+    roots = _roots(context)
+    if not roots:
+        return context.found
+    paths = _mount_paths(context, heuristics) or [(DEFAULT_PATH, DEFAULT_PATH)]
+    seen: set[tuple[str, str]] = set()
+    for kind, class_symbol, evidence in roots:
+        for name, handler, location, rule in _operations(context, kind, class_symbol):
+            if (kind, name) in seen:
+                continue
+            seen.add((kind, name))
+            if kind == "subscription":
+                context.found.realtime.append(
+                    Realtime(kind="graphql-subscription", handler=handler, event=name, location=location)
+                )
+                continue
+            for path, raw in paths:
+                context.found.routes.append(
+                    Route(
+                        methods=["POST"],
+                        path=path,
+                        raw_path=raw,
+                        handler=handler,
+                        action=f"{kind}.{name}",
+                        framework=FRAMEWORK,
+                        location=location,
+                        evidence=[evidence, Evidence(rule=rule.id, locations=[location])],
+                    )
+                )
+    return context.found
+
+
+# -- root types ---------------------------------------------------------------------------------
+
+
+def _roots(context: _Context) -> list[tuple[str, str, Evidence]]:
+    """(query|mutation|subscription, class symbol, evidence) of every schema built."""
+    resolver = context.graphs.resolver
+    roots: dict[tuple[str, str], Evidence] = {}
+    last_names = {name.rpartition(".")[2] for name in context.schemas}
+    for facts in context.graphs.modules.values():
+        for call in facts.calls:
+            func = call.call[2][0]
+            if func[0] not in (ExprKind.NAME, ExprKind.ATTRIBUTE) or func[1] not in last_names:
+                continue
+            scope = scope_of(facts.module, call.scope)
+            rule = first_match(resolver.qualified_names(scope, func), context.schemas)
+            if rule is None:
+                continue
+            evidence = Evidence(rule=rule.id, locations=[Location(file=facts.path, line=call.line)])
+            for position, kind in enumerate(ROOTS):
+                given = argument(call.call, position, kind)
+                if given is None:
+                    continue
+                for class_symbol in _classes(context, scope, given, 0):
+                    if _is_graphene(context, class_symbol):
+                        roots.setdefault((kind, class_symbol), evidence)
+    return [(kind, symbol, evidence) for (kind, symbol), evidence in sorted(roots.items())]
+
+
+def _classes(context: _Context, scope: str, expr: Expr, depth: int) -> list[str]:
+    """Classes `expr` denotes; a parameter of a builder function is followed to its call sites."""
+    resolver = context.graphs.resolver
+    classes = sorted(v[4:] for v in resolver.values(scope, expr) if v.startswith("cls:"))
+    if classes or depth > 3 or expr[0] != ExprKind.NAME:
+        return classes
+    definition = context.graphs.definitions.get(scope)
+    if definition is None or definition.fact.kind != "function":
+        return []
+    positional = [p.name for p in definition.fact.parameters if p.kind == "positional"]
+    if expr[1] not in positional:
+        return []
+    position = positional.index(expr[1])
+    found: set[str] = set()
+    graph = context.graphs.call_graph
+    for caller in sorted(graph.predecessors(scope)) if scope in graph else []:
+        module = caller.partition(":")[0]
+        qualname = caller.partition(":")[2]
+        facts = context.graphs.modules.get(module)
+        if facts is None:
+            continue
+        for call in facts.calls:
+            if call.scope != qualname or call.call[2][0][0] not in (ExprKind.NAME, ExprKind.ATTRIBUTE):
+                continue
+            if f"def:{scope}" not in resolver.values(caller, call.call[2][0]):
+                continue
+            given = argument(call.call, position, expr[1])
+            if given is not None:
+                found.update(_classes(context, caller, given, depth + 1))
+    return sorted(found)
+
+
+def _is_graphene(context: _Context, class_symbol: str) -> bool:
+    return any(_in_packages(context, a) for a in context.graphs.resolver.ancestors(class_symbol))
+
+
+def _in_packages(context: _Context, name: str) -> bool:
+    return any(name == p or name.startswith(f"{p}.") for p in context.packages)
+
+
+# -- fields ---------------------------------------------------------------------------------------
+
+
+def _operations(context: _Context, kind: str, root: str) -> list[tuple[str, str, Location, MatchRule]]:
+    """(field name, handler, location, rule) for every field of a root type, through its MRO."""
+    graphs = context.graphs
+    resolver = graphs.resolver
+    operations = []
+    names: set[str] = set()
+    for owner in (root, *resolver.ancestors(root)):
+        definition = graphs.definitions.get(owner)
+        if definition is None or definition.fact.kind != "class":
+            continue
+        facts = graphs.modules[definition.module]
+        scope = scope_of(definition.module, definition.fact.qualname)
+        for assignment in _class_body(context, facts).get(definition.fact.qualname, []):
+            value = assignment.value
+            if len(assignment.targets) != 1 or assignment.targets[0][0] != ExprKind.NAME:
+                continue
+            name = assignment.targets[0][1]
+            if name in names or value is None or value[0] != ExprKind.CALL:
+                continue
+            location = Location(file=definition.file, line=assignment.line)
+            mutation = _mutation_of(context, scope, value)
+            if mutation is not None:
+                handler, rule = mutation
+                names.add(name)
+                operations.append((name, handler, location, rule))
+                continue
+            if context.field_rule is None or not _is_field(context, scope, value):
+                continue
+            names.add(name)
+            operations.append(
+                (name, _resolver_of(context, root, owner, scope, name, value), location, context.field_rule)
+            )
+    return operations
+
+
+def _class_body(context: _Context, facts: FileFacts) -> dict[str, list[AssignmentFact]]:
+    """A module's class-level assignments by class qualname (built once per module)."""
+    index = context.class_assignments.get(facts.module)
+    if index is None:
+        index = {}
+        for assignment in facts.assignments:
+            if assignment.scope and assignment.operator is None:
+                index.setdefault(assignment.scope, []).append(assignment)
+        context.class_assignments[facts.module] = index
+    return index
+
+
+def _is_field(context: _Context, scope: str, call: Expr) -> bool:
+    func = call[2][0]
+    if func[0] not in (ExprKind.NAME, ExprKind.ATTRIBUTE):
+        return False
+    return any(_in_packages(context, name) for name in constructor_names(context.graphs.resolver, scope, func))
+
+
+def _resolver_of(context: _Context, root: str, owner: str, scope: str, name: str, call: Expr) -> str:
+    """`resolve_<name>` through the root's MRO, else the `resolver=` target, else the class declaring the field."""
+    resolver = context.graphs.resolver
+    own = {v for v in resolver.class_attribute(root, f"resolve_{name}") if not v.startswith("ext:")}
+    functions = functions_of(own)
+    if functions:
+        return functions[0]
+    given = keyword(call, "resolver")
+    if given is not None:
+        functions = functions_of(resolver.values(scope, given))
+        if functions:
+            return functions[0]
+        text = string_of(given)
+        if text is not None:
+            return text
+    return owner
+
+
+def _mutation_of(context: _Context, scope: str, call: Expr) -> tuple[str, MatchRule] | None:
+    """`SomeMutation.Field()`: (the handler doing the work, the mutation rule), else None."""
+    func = call[2][0]
+    if func[0] != ExprKind.ATTRIBUTE or func[1] != "Field":
+        return None
+    resolver = context.graphs.resolver
+    for value in sorted(resolver.values(scope, func[2][0])):
+        if not value.startswith("cls:"):
+            continue
+        mutation = value[4:]
+        mro = (mutation, *resolver.ancestors(mutation))
+        rule = first_match(mro, context.mutations)
+        if rule is None:
+            continue
+        for owner in mro:
+            definition = context.graphs.definitions.get(owner)
+            if definition is None:
+                continue
+            for method in context.handler_names:
+                symbol = f"{owner}.{method}"
+                candidate = context.graphs.definitions.get(symbol)
+                if candidate is not None and candidate.fact.kind == "function":
+                    return symbol, rule
+        return mutation, rule
+    return None
+
+
+# -- where the GraphQL view is mounted -------------------------------------------------------------
+
+
+def graphql_views(graphs: LinkedGraphs, heuristics: Heuristics) -> set[str]:
+    """The project's classes whose MRO reaches a GraphQL view class."""
+    views = heuristics.matchers("graphql-view")
+    return {
+        symbol
+        for symbol, definition in graphs.definitions.items()
+        if definition.fact.kind == "class" and any(a in views for a in graphs.resolver.ancestors(symbol))
+    }
+
+
+def _mount_paths(context: _Context, heuristics: Heuristics) -> list[tuple[str, str]]:
+    """(canonical, raw) paths of every `path`/`re_path`/`url`/`add_url_rule` whose view is a GraphQL view."""
+    resolver = context.graphs.resolver
+    patterns = heuristics.matchers("url-pattern")
+    rules = {n: r for n, r in heuristics.matchers("route-registration").items() if r.role == "url-rule"}
+    internal = graphql_views(context.graphs, heuristics)
+    paths: set[tuple[str, str]] = set()
+    for facts in context.graphs.modules.values():
+        for call in facts.calls:
+            func = call.call[2][0]
+            if func[0] not in (ExprKind.NAME, ExprKind.ATTRIBUTE):
+                continue
+            if func[0] == ExprKind.NAME and func[1] not in ("path", "re_path", "url"):
+                continue
+            if func[0] == ExprKind.ATTRIBUTE and func[1] not in ("path", "re_path", "url", "add_url_rule"):
+                continue
+            scope = scope_of(facts.module, call.scope)
+            names = resolver.qualified_names(scope, func)
+            pattern = first_match(names, patterns)
+            if pattern is not None:
+                raw = string_of(argument(call.call, 0, "route"))
+                view = argument(call.call, 1, "view")
+            elif first_match(names, rules) is not None:
+                raw = string_of(argument(call.call, 0, "rule"))
+                view = keyword(call.call, "view_func") or argument(call.call, 2)
+            else:
+                continue
+            if raw is None or view is None or not _is_graphql_view(context, scope, view, internal):
+                continue
+            if pattern is None:
+                paths.add((flask_canonical(raw), raw))
+            else:
+                paths.add((django_canonical(raw, is_regex=pattern.role == "regex"), raw))
+    return sorted(paths)
+
+
+def _is_graphql_view(context: _Context, scope: str, view: Expr, internal: set[str]) -> bool:
+    """`GraphQLView.as_view(...)`, also wrapped once (`csrf_exempt(GraphQLView.as_view(...))`)."""
+    if view[0] != ExprKind.CALL:
+        return False
+    func = view[2][0]
+    if func[0] != ExprKind.ATTRIBUTE or func[1] != "as_view":
+        wrapped = argument(view, 0)
+        return (
+            wrapped is not None and wrapped[0] == ExprKind.CALL and _is_graphql_view(context, scope, wrapped, internal)
+        )
+    if keyword(view, "schema") is not None:
+        return True
+    resolver = context.graphs.resolver
+    owner = func[2][0]
+    if first_match(resolver.qualified_names(scope, owner), context.views) is not None:
+        return True
+    return any(v[4:] in internal for v in resolver.values(scope, owner) if v.startswith("cls:"))
+
+
+def with_graphql_paths(graphs: LinkedGraphs, heuristics: Heuristics, found: Recognition) -> Recognition:
+    """GraphQL operations at the full paths the Django/Flask recognizers routed the GraphQL view at, if any."""
+    operations = [r for r in found.routes if r.framework == FRAMEWORK]
+    if not operations:
+        return found
+    views = graphql_views(graphs, heuristics)
+    external = {n.rpartition(".")[0] + ":" + n.rpartition(".")[2] for n in heuristics.matchers("graphql-view")}
+    mounted = sorted(
+        {
+            (r.path, r.raw_path)
+            for r in found.routes
+            if r.framework != FRAMEWORK and r.handler.rpartition(".")[0] in views | external
+        }
+    )
+    if not mounted:
+        return found
+    routes = [r for r in found.routes if r.framework != FRAMEWORK]
+    seen = set()
+    for route in operations:
+        key = (route.action, route.handler, route.location)
+        if key in seen:
+            continue
+        seen.add(key)
+        routes += [route.model_copy(update={"path": path, "raw_path": raw}) for path, raw in mounted]
+    updated = Recognition()
+    updated.extend(found)
+    updated.routes = routes
+    return updated.sorted()
