@@ -34,6 +34,7 @@ from migrate_scan.stages.recognize.expressions import (
     first_match,
     functions_of,
     keyword,
+    number_of,
     scope_of,
     string_of,
 )
@@ -139,8 +140,8 @@ def _add_task(
         handler=handler,
         location=location,
         evidence=_evidence(rule, location),
-        time_limit=_number(keyword(call, "time_limit")) if call is not None else None,
-        soft_time_limit=_number(keyword(call, "soft_time_limit")) if call is not None else None,
+        time_limit=number_of(keyword(call, "time_limit")) if call is not None else None,
+        soft_time_limit=number_of(keyword(call, "soft_time_limit")) if call is not None else None,
         max_retries=_integer(keyword(call, "max_retries")) if call is not None else None,
     )
     context.found.jobs.append(job)
@@ -266,7 +267,7 @@ def _schedule(context: _Context, scope: str, expr: Expr | None) -> str | None:
     """A short schedule string: `crontab(30 2 * * *)` (minute hour day month weekday), or `every 300s`."""
     if expr is None:
         return None
-    seconds = _number(expr)
+    seconds = number_of(expr)
     if seconds is not None:
         return f"every {_seconds(seconds)}s"
     if expr[0] == ExprKind.CALL:
@@ -297,7 +298,7 @@ def _cron_field(expr: Expr | None) -> str:
 def _timedelta_seconds(call: Expr) -> float | None:
     given = dict(zip(TIMEDELTA_UNITS, call[2][1:], strict=False))
     given.update({name: value for name, value in call[3] if name is not None})
-    numbers = {name: _number(value) for name, value in given.items()}
+    numbers = {name: number_of(value) for name, value in given.items()}
     if any(value is None for value in numbers.values()) or any(name not in TIMEDELTA_UNITS for name in numbers):
         return None
     return timedelta(**{name: float(value) for name, value in numbers.items() if value is not None}).total_seconds()
@@ -695,26 +696,8 @@ def _constant(expr: Expr | None) -> object:
 
 
 def _integer(expr: Expr | None) -> int | None:
-    value = _number(expr)
+    value = number_of(expr)
     return int(value) if value is not None and float(value).is_integer() else None
-
-
-def _number(expr: Expr | None) -> float | None:
-    """A numeric literal or a product/sum of them (`45 * 60`)."""
-    if expr is None:
-        return None
-    kind, value, children, _ = expr
-    if kind == ExprKind.CONSTANT and isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    if kind == ExprKind.BINARY and len(children) == 2:
-        left, right = _number(children[0]), _number(children[1])
-        if left is None or right is None:
-            return None
-        operations = {"Mult": left * right, "Add": left + right, "Sub": left - right}
-        if value == "Div" and right:
-            return left / right
-        return operations.get(str(value))
-    return None
 
 
 def _text(expr: Expr) -> str:

@@ -27,7 +27,7 @@ from migrate_scan.model.facts import AssignmentFact, CallFact, Expr, ExprKind, F
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Blocker, Recognition
-from migrate_scan.stages.recognize.expressions import argument, first_match, keyword, scope_of, string_of
+from migrate_scan.stages.recognize.expressions import argument, first_match, keyword, number_of, scope_of, string_of
 
 MAX_RELATED = 5
 MAX_FOLLOW = 4  # how many local assignments a path is followed through
@@ -477,7 +477,7 @@ class _Module:
         return False
 
     def _payload(self, rule: MatchRule, key: str, value: Expr, line: int, scope: str) -> None:
-        size = _number(value)
+        size = number_of(value)
         limit = rule.threshold if rule.threshold is not None else self.tables.threshold("payload-size")
         if size is not None and size > limit:
             detail = f"{key} = {size / MEBIBYTE:g} MB, above Lambda's {limit / MEBIBYTE:g} MB synchronous payload"
@@ -904,32 +904,6 @@ def _is_path_like(expr: Expr) -> bool:
     if kind == ExprKind.FSTRING:
         return any(_is_path_like(c) for c in children)
     return False
-
-
-def _number(expr: Expr | None) -> float | None:
-    """An int/float literal or simple arithmetic of them (`25 * 1024 * 1024`, `2 ** 20`)."""
-    if expr is None:
-        return None
-    kind, value, children, _ = expr
-    if kind == ExprKind.CONSTANT and isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    if kind == ExprKind.BINARY and len(children) == 2:
-        left, right = _number(children[0]), _number(children[1])
-        if left is None or right is None:
-            return None
-        if value == "Mult":
-            return left * right
-        if value == "Add":
-            return left + right
-        if value == "Sub":
-            return left - right
-        if value == "Pow" and abs(right) <= 64:
-            return float(left**right)
-        if value == "LShift" and 0 <= right <= 64:
-            return float(int(left) << int(right))
-        if value in ("Div", "FloorDiv") and right:
-            return left / right if value == "Div" else float(left // right)
-    return None
 
 
 def _queue(call: Expr) -> str:
