@@ -363,6 +363,106 @@ def test_fine_granularity_is_seeded_and_keeps_a_partition(heuristics: Heuristics
     assert "Louvain" in fine.method and "seed 3" in fine.method
 
 
+# Two capabilities in one blueprint: ordering (views, pricing, tax, receipts) and the catalogue
+# (views, search, index, images), each a tight chain of imports and calls, tied to the other by one call.
+FINE = {
+    "app/__init__.py": """
+        from flask import Flask
+
+        def create_app():
+            app = Flask(__name__)
+            from app.shop import bp
+            app.register_blueprint(bp)
+            return app
+    """,
+    "app/shop/__init__.py": """
+        from flask import Blueprint
+
+        bp = Blueprint("shop", __name__, url_prefix="/shop")
+
+        from app.shop import order_views, catalog_views
+    """,
+    "app/shop/order_views.py": """
+        from app.shop import bp
+        from app.shop.pricing import price
+        from app.shop.receipts import send
+
+        @bp.route("/orders")
+        def orders():
+            send(price(1))
+            return "ok"
+    """,
+    "app/shop/pricing.py": """
+        from app.shop.tax import tax
+        from app.shop.receipts import fmt
+
+        def price(n):
+            return fmt(n + tax(n))
+    """,
+    "app/shop/tax.py": """
+        from app.shop.receipts import fmt
+
+        def tax(n):
+            fmt(n)
+            return n
+    """,
+    "app/shop/receipts.py": """
+        def fmt(n):
+            return str(n)
+
+        def send(text):
+            return text
+    """,
+    "app/shop/catalog_views.py": """
+        from app.shop import bp
+        from app.shop.search import find
+        from app.shop.images import thumb
+        from app.shop.pricing import price
+
+        @bp.route("/catalog")
+        def catalog():
+            thumb(find("x"))
+            return str(price(2))
+    """,
+    "app/shop/search.py": """
+        from app.shop.index import lookup
+        from app.shop.images import thumb
+
+        def find(term):
+            return thumb(lookup(term))
+    """,
+    "app/shop/index.py": """
+        from app.shop.images import thumb
+
+        def lookup(term):
+            return thumb(term)
+    """,
+    "app/shop/images.py": """
+        def thumb(name):
+            return name
+    """,
+}
+
+
+@pytest.mark.parametrize("seed", [3, 42])
+def test_fine_granularity_splits_a_large_context_along_its_communities(heuristics: Heuristics, seed: int) -> None:
+    normal = clustered(FINE, heuristics)
+    assert {c.name: c.modules for c in normal.contexts if c.kind == "business"} == {
+        "shop": tuple(sorted(m for m in normal.module_context if m.startswith("app.shop")))
+    }
+    fine = clustered(FINE, heuristics, ClusterSettings(granularity="fine", seed=seed))
+    business = {c.name: c for c in fine.contexts if c.kind == "business"}
+    assert {name: c.modules for name, c in business.items()} == {
+        "shop": ("app.shop", "app.shop.order_views", "app.shop.pricing", "app.shop.receipts", "app.shop.tax"),
+        "shop.catalog_views": ("app.shop.catalog_views", "app.shop.images", "app.shop.index", "app.shop.search"),
+    }
+    part = business["shop.catalog_views"]
+    assert part.seed == "community"
+    assert part.rationale.startswith("Louvain community (split from `app.shop` around `app.shop.catalog_views`)")
+    # the one call between the halves (catalog_views → pricing) is now a cross-context dependency
+    assert [(d.source, d.target) for d in fine.dependencies if "call" in d.kinds] == [("shop.catalog_views", "shop")]
+
+
 # -- metrics on a graph small enough to compute by hand ---------------------------------------------
 
 TINY = {

@@ -1,0 +1,277 @@
+"""Seeds: the structure the authors chose, `ModuleIndex` → `Units`.
+
+Django apps (an `apps.py` AppConfig, a models module with Django models, an `INSTALLED_APPS` entry),
+Flask blueprint packages, then packages (top-level ones, or the ones below an umbrella package); the
+composition root (modules creating the app, settings, `ROOT_URLCONF`); layer packages whose subpackages
+mirror the domain seeds. Each module belongs to exactly one unit: the deepest seed holding it, the test
+unit, or itself (a stray).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from migrate_scan.model.facts import ExprKind
+from migrate_scan.model.ids import Location
+from migrate_scan.stages.cluster.index import ModuleIndex, last, parent, within
+
+# Qualified names (as the call graph spells external callees) that make a module part of the composition root.
+APP_ROOT_CALLS: Mapping[str, str] = {
+    "flask:Flask": "creates the Flask app",
+    "quart:Quart": "creates the Quart app",
+    "celery:Celery": "creates the Celery app",
+    "django.core.wsgi:get_wsgi_application": "WSGI entry point",
+    "django.core.asgi:get_asgi_application": "ASGI entry point",
+    "django.core.management:execute_from_command_line": "Django command-line entry point",
+}
+TESTS_UNIT = "<tests>"
+"""The unit of all test code."""
+BLUEPRINT_CALLS = frozenset({"flask:Blueprint", "flask.blueprints:Blueprint"})
+SETTINGS_NAMES = frozenset({"INSTALLED_APPS", "ROOT_URLCONF"})
+LAYER_MIN_MIRRORS = 3
+"""A package with this many subpackages named like domain seeds is a layer cut across them (an API tier)."""
+
+
+@dataclass
+class Unit:
+    """A seed (package or module) or a stray module, before the rules group units into contexts."""
+
+    key: str
+    kind: str  # django-app, blueprint, package, module
+    modules: list[str]
+    evidence: list[Location] = field(default_factory=list)
+    detail: str = ""
+
+
+@dataclass
+class Units:
+    units: dict[str, Unit]
+    unit_of: dict[str, str]
+    roots: dict[str, str]  # composition-root module → why
+    project_packages: list[str]
+    root_packages: list[str]
+
+
+def find_units(facts: ModuleIndex) -> Units:
+    roots = _roots(facts)
+    seeds: dict[str, Unit] = {}
+    wide = _wide_packages(facts)
+    for unit in [*_django_apps(facts), *_blueprints(facts, roots, wide)]:
+        if unit.key in roots or unit.key in facts.tests or unit.key in wide:
+            continue
+        existing = seeds.get(unit.key)
+        if existing is None:
+            seeds[unit.key] = unit
+        else:
+            existing.evidence += unit.evidence
+    settings_modules = [m for m, why in roots.items() if why == "settings"]
+    project_packages = sorted({_project_package(m) for m in settings_modules} - {""})
+    root_packages = sorted(
+        {m if m in facts.packages else parent(m) for m, why in roots.items() if why != "settings"} - {""}
+    )
+    umbrellas = _umbrellas(facts, seeds, roots) | wide
+    for module in facts.modules:
+        if module in facts.tests or _deepest(module, seeds) is not None:
+            continue
+        package = _fallback_package(module, facts, umbrellas)
+        if package is not None and package not in seeds:
+            seeds[package] = Unit(package, "package", [])
+    mirrors = _layer_mirrors(facts, seeds)
+    units: dict[str, Unit] = {}
+    unit_of: dict[str, str] = {}
+    for module in facts.modules:
+        key = TESTS_UNIT if module in facts.tests else _mirrored(module, mirrors) or _deepest(module, seeds)
+        if key == TESTS_UNIT:
+            units.setdefault(key, Unit(key, "tests", []))
+        elif key is None:
+            key = module
+            units.setdefault(key, Unit(key, "module", []))
+        else:
+            units.setdefault(key, seeds[key])
+        units[key].modules.append(module)
+        unit_of[module] = key
+    for unit in units.values():
+        unit.modules.sort()
+        unit.evidence = sorted(set(unit.evidence), key=lambda loc: (loc.file, loc.line))
+    return Units(units, unit_of, roots, project_packages, root_packages)
+
+
+def _layer_mirrors(facts: ModuleIndex, seeds: Mapping[str, Unit]) -> dict[str, str]:
+    """Subpackages of a layer package that mirror the domain seeds: `saleor.graphql.order` → `saleor.order`.
+
+    A package is a layer (an API, admin or serializer tier cut across the
+    domain) when at least LAYER_MIN_MIRRORS of its direct subpackages are named
+    like other seeds; each such subpackage then belongs to the seed it mirrors.
+    """
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for key in seeds:
+        by_name[last(key)].append(key)
+    mirrors: dict[str, str] = {}
+    for layer in sorted(seeds):
+        children = sorted(p for p in facts.packages if parent(p) == layer)
+        matched = {}
+        for child in children:
+            targets = [t for t in by_name.get(last(child), []) if t != layer and not within(t, layer)]
+            if len(targets) == 1:
+                matched[child] = targets[0]
+        if len(matched) >= LAYER_MIN_MIRRORS:
+            mirrors.update(matched)
+    return mirrors
+
+
+def _mirrored(module: str, mirrors: Mapping[str, str]) -> str | None:
+    for package, target in mirrors.items():
+        if within(module, package):
+            return target
+    return None
+
+
+def _roots(facts: ModuleIndex) -> dict[str, str]:
+    """Modules of the composition root, each with the reason."""
+    roots: dict[str, str] = {}
+    modules = [m for m in facts.modules if m not in facts.tests]
+    for module in modules:
+        calls = facts.external_calls.get(module, {})
+        reasons = sorted(APP_ROOT_CALLS[c] for c in calls if c in APP_ROOT_CALLS)
+        if reasons:
+            roots[module] = reasons[0]
+    for module in modules:
+        names = {
+            str(a.targets[0][1])
+            for a in facts.files[module].assignments
+            if not a.scope and a.targets and a.targets[0][0] == ExprKind.NAME
+        }
+        if names & SETTINGS_NAMES:
+            roots[module] = "settings"
+            for assignment in facts.files[module].assignments:
+                target = assignment.targets[0] if assignment.targets else None
+                value = assignment.value
+                if (
+                    target is not None
+                    and target[1] == "ROOT_URLCONF"
+                    and value is not None
+                    and value[0] == ExprKind.CONSTANT
+                    and value[1] in facts.module_set
+                ):
+                    roots.setdefault(str(value[1]), "ROOT_URLCONF")
+    return roots
+
+
+def _project_package(settings_module: str) -> str:
+    package = parent(settings_module)
+    return parent(package) if last(package) == "settings" else package
+
+
+def _django_apps(facts: ModuleIndex) -> list[Unit]:
+    found: list[Unit] = []
+    for package in sorted(facts.packages):
+        apps = f"{package}.apps"
+        if apps in facts.module_set and any(i.module == "django.apps" for i in facts.files[apps].imports):
+            found.append(Unit(package, "django-app", [], [Location(file=facts.files[apps].path, line=1)], "apps.py"))
+    for module, symbols in sorted(facts.models.items()):
+        parts = module.split(".")
+        if "models" not in parts[1:] or not symbols:
+            continue
+        package = ".".join(parts[: parts.index("models", 1)])  # the outermost `models` (`a.models.models` is a's)
+        if package not in facts.packages:
+            continue
+        location = Location(file=facts.files[module].path, line=1)
+        found.append(Unit(package, "django-app", [], [location], "models module"))
+    for module in facts.modules:
+        for assignment in facts.files[module].assignments:
+            if assignment.scope or not assignment.targets or assignment.targets[0][1] != "INSTALLED_APPS":
+                continue
+            value = assignment.value
+            if value is None or value[0] not in (ExprKind.LIST, ExprKind.TUPLE):
+                continue
+            for item in value[2]:
+                if item[0] != ExprKind.CONSTANT or not isinstance(item[1], str):
+                    continue
+                installed = _installed_app(item[1], facts)
+                if installed is not None:
+                    location = Location(file=facts.files[module].path, line=assignment.line)
+                    found.append(Unit(installed, "django-app", [], [location], "INSTALLED_APPS"))
+    # Only Django projects have Django apps: a `models` module of SQLAlchemy classes is not one.
+    return [u for u in found if u.detail != "models module" or _has_django_models(facts, u.key)]
+
+
+def _has_django_models(facts: ModuleIndex, package: str) -> bool:
+    return any(
+        within(module, f"{package}.models") and any(i.module.startswith("django.") for i in facts.files[module].imports)
+        for module in facts.models
+    )
+
+
+def _installed_app(entry: str, facts: ModuleIndex) -> str | None:
+    candidate = entry
+    while candidate and candidate not in facts.module_set:
+        candidate = parent(candidate)
+    if not candidate:
+        return None
+    if candidate in facts.packages:
+        return candidate
+    if last(candidate) == "apps" and parent(candidate) in facts.packages:
+        return parent(candidate)
+    return None
+
+
+def _blueprints(facts: ModuleIndex, roots: Mapping[str, str], wide: set[str]) -> list[Unit]:
+    creators: dict[str, list[Location]] = {}
+    for module in facts.modules:
+        calls = facts.external_calls.get(module, {})
+        locations = [Location(file=calls[c][0], line=calls[c][1]) for c in sorted(BLUEPRINT_CALLS) if c in calls]
+        if locations:
+            creators[module] = locations
+    found: list[Unit] = []
+    for module, locations in sorted(creators.items()):
+        package = module if module in facts.packages else parent(module)
+        # A package holding the composition root or most of the tree is the whole app, not a blueprint
+        # of it: each blueprint module is then a seed of its own.
+        if not package or package in wide or any(within(root, package) for root in roots):
+            package = module
+        found.append(Unit(package, "blueprint", [], locations, "Blueprint(...)"))
+    return found
+
+
+def _wide_packages(facts: ModuleIndex) -> set[str]:
+    """Top-level packages holding more than half of the (non-test) tree: the app itself, not a part of it."""
+    packaged = [m for m in facts.modules if ("." in m or m in facts.packages) and m not in facts.tests]
+    tops = Counter(m.partition(".")[0] for m in packaged)
+    return {top for top, count in tops.items() if count * 2 > len(packaged) and count > 1}
+
+
+def _deepest(module: str, seeds: Mapping[str, Unit]) -> str | None:
+    candidate = module
+    while candidate:
+        if candidate in seeds:
+            return candidate
+        candidate = parent(candidate)
+    return None
+
+
+def _umbrellas(facts: ModuleIndex, seeds: Mapping[str, Unit], roots: Mapping[str, str]) -> set[str]:
+    """Packages too wide to be a context: they hold the composition root, a seed, or most of the tree."""
+    umbrellas: set[str] = set()
+    for name in [*seeds, *roots]:
+        package = parent(name)
+        while package:
+            umbrellas.add(package)
+            package = parent(package)
+    for root in roots:
+        if root in facts.packages:
+            umbrellas.add(root)
+    return umbrellas
+
+
+def _fallback_package(module: str, facts: ModuleIndex, umbrellas: set[str]) -> str | None:
+    """The widest package holding `module` that is not an umbrella; None for a stray module."""
+    parts = module.split(".")
+    for depth in range(1, len(parts) + 1):
+        package = ".".join(parts[:depth])
+        if package not in facts.packages:
+            return None
+        if package not in umbrellas:
+            return package
+    return None
