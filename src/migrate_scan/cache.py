@@ -44,10 +44,19 @@ class FactsCache:
         self.hits = 0
         self.misses = 0
 
-    def key(self, source: bytes, path: str, module: str, is_package: bool) -> str:
-        """The content key of one file as it will be parsed."""
+    def key(self, source: bytes, path: bytes | str, module: str, is_package: bool) -> str:
+        """The content key of one file as it will be parsed.
+
+        Args:
+            source: the file's bytes.
+            path: its relative path's bytes as the file system holds them (a `str` is taken
+                as `os.fsdecode` gives it, undecodable bytes as surrogates).
+            module: its module name (already printable).
+            is_package: whether it is a package's `__init__.py`.
+        """
         digest = hashlib.blake2b(digest_size=20)
-        for part in (self.namespace, path.encode("utf-8"), module.encode("utf-8"), b"P" if is_package else b"M"):
+        name = path if isinstance(path, bytes) else os.fsencode(path)
+        for part in (self.namespace, name, module.encode("utf-8"), b"P" if is_package else b"M"):
             digest.update(len(part).to_bytes(4, "little"))
             digest.update(part)
         digest.update(source)

@@ -17,6 +17,7 @@ from migrate_scan.heuristics.loader import Heuristics, load_heuristics
 from migrate_scan.model.analysis import Classification, Clustering, MigrationPlan
 from migrate_scan.model.facts import FileFacts, FileSkipped, ParseResult, SkipReason
 from migrate_scan.model.graphs import LinkedGraphs
+from migrate_scan.model.ids import escape_name
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.model.report import (
     Architecture,
@@ -125,7 +126,7 @@ def parse_tree(options: ScanOptions, heuristics: Heuristics, progress: ProgressC
         request = ParseRequest(path=file.path, module=file.module, is_package=file.is_package, source=source)
         cached = None
         if cache is not None:
-            keys[file.path] = key = cache.key(source, file.path, file.module, file.is_package)
+            keys[file.path] = key = cache.key(source, file.name_bytes, file.module, file.is_package)
             cached = cache.get(key)
         if cached is None:
             requests.append(request)
@@ -154,7 +155,7 @@ def parse_tree(options: ScanOptions, heuristics: Heuristics, progress: ProgressC
 
 def _read(discovery: Discovery, file: DiscoveredFile) -> bytes | FileSkipped:
     try:
-        with open(discovery.root / file.path, "rb") as handle:
+        with open(discovery.root / (file.os_path or file.path), "rb") as handle:
             return handle.read()
     except OSError as error:
         return FileSkipped(
@@ -183,7 +184,7 @@ def build_report(
     source_lines = sum(f.metrics.sloc for f in facts)
     python_skips = [s for s in parsed.skipped if s.path.endswith(".py")]
     project = Project(
-        name=parsed.discovery.root.name or "root",
+        name=escape_name(parsed.discovery.root.name) or "root",
         frameworks=detect_frameworks(facts, heuristics.framework_rules),
         source_roots=list(parsed.discovery.source_roots),
         totals=Totals(

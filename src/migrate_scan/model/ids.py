@@ -7,6 +7,8 @@ to the scanned root plus a 1-based line.
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -28,3 +30,56 @@ def split_symbol(symbol: str) -> tuple[str, str]:
     """Split a symbol into (module, qualname); qualname is '' for a module body."""
     module, _, qualname = symbol.partition(":")
     return module, qualname
+
+
+# Characters a name may not carry into any output as they are: C0/C1 controls and DEL (a newline in a
+# file name would break every line-based format), lone surrogates (undecodable bytes; not encodable as
+# UTF-8), line/paragraph separators, and the bidirectional controls that can make text display in an
+# order other than the one it is stored in.
+_UNSAFE = re.compile("[\\\\\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+_SHORT_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_character(match: re.Match[str]) -> str:
+    character = match.group()
+    short = _SHORT_ESCAPES.get(character)
+    if short is not None:
+        return short
+    code = ord(character)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, as os.fsdecode's surrogateescape keeps it
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}"
+
+
+def escape_name(name: str) -> str:
+    """The one printable spelling of a file or folder name, used in every output format.
+
+    Valid UTF-8 text is kept as it is (accents, CJK, spaces, `$(...)`, a leading dash). A byte that is not
+    UTF-8 becomes `\\xNN` (NN from 80 to ff); an ASCII control character becomes `\\n`, `\\r`, `\\t` or
+    `\\xNN` (NN below 80); a C1 control, a line separator, a bidirectional control or any other lone
+    surrogate becomes `\\uNNNN`; and a backslash becomes `\\\\`. So two different names never print
+    the same, and `unescape_name` gives the original back.
+
+    Args:
+        name: a name as `os.fsdecode` gives it (undecodable bytes as surrogates U+DC80-U+DCFF).
+    """
+    return _UNSAFE.sub(_escape_character, name)
+
+
+_ESCAPE_SEQUENCE = re.compile(r"\\(\\|n|r|t|x[0-9a-f]{2}|u[0-9a-f]{4})")
+_SHORT_UNESCAPES = {"\\": "\\", "n": "\n", "r": "\r", "t": "\t"}
+
+
+def _unescape_sequence(match: re.Match[str]) -> str:
+    body = match.group(1)
+    if body in _SHORT_UNESCAPES:
+        return _SHORT_UNESCAPES[body]
+    code = int(body[1:], 16)
+    if body[0] == "x" and code >= 0x80:
+        return chr(0xDC00 + code)  # an undecodable byte, back as os.fsdecode spells it
+    return chr(code)
+
+
+def unescape_name(escaped: str) -> str:
+    """Invert `escape_name`: the name as `os.fsdecode` spells it (`os.fsencode` gives its bytes)."""
+    return _ESCAPE_SEQUENCE.sub(_unescape_sequence, escaped)

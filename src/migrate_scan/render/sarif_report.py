@@ -4,7 +4,8 @@ Input: the final `Report`. Output: one SARIF log with one run. Invariants:
 - one `reportingDescriptor` per warning rule id (sorted), its default level from
   the most severe category the rule was raised with: mandatory → error,
   optional → warning, potential → note;
-- every location is relative to `%SRCROOT%` (the scanned root), never absolute;
+- every location is relative to `%SRCROOT%` (the scanned root), never absolute; its
+  URI percent-encodes the file name's real bytes (texts keep the report's escaped spelling);
   a warning without a location points at the files of the modules it names;
 - a suppressed warning is still a result, with `suppressions` (`inSource` when the
   suppression comment's location is known, else `external`) and its justification;
@@ -14,9 +15,10 @@ Input: the final `Report`. Output: one SARIF log with one run. Invariants:
 from __future__ import annotations
 
 import json
+import os
 from urllib.parse import quote
 
-from migrate_scan.model.ids import Location
+from migrate_scan.model.ids import Location, unescape_name
 from migrate_scan.model.report import Report, Warning
 from migrate_scan.render import RenderOptions
 from migrate_scan.render.vocabulary import CATEGORY_RANK, ranked_warnings
@@ -27,9 +29,18 @@ LEVELS = {"mandatory": "error", "optional": "warning", "potential": "note"}
 SOURCE_ROOT = "%SRCROOT%"
 
 
+def file_uri(path: str) -> str:
+    """A relative URI for a report path: the file's real bytes, percent-encoded (RFC 3986).
+
+    Report paths are escaped (`model.ids.escape_name`); a URI must name the file itself, so
+    `caf\\xe9.py` becomes `caf%E9.py`, not the escape's own backslash.
+    """
+    return quote(os.fsencode(unescape_name(path)), safe="/")
+
+
 def _location(location: Location) -> dict[str, object]:
     physical: dict[str, object] = {
-        "artifactLocation": {"uri": quote(location.file, safe="/"), "uriBaseId": SOURCE_ROOT},
+        "artifactLocation": {"uri": file_uri(location.file), "uriBaseId": SOURCE_ROOT},
     }
     if location.line >= 1:
         physical["region"] = {"startLine": location.line}

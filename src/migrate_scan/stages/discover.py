@@ -23,6 +23,7 @@ from pathlib import Path
 import pathspec
 
 from migrate_scan.model.facts import FileSkipped, SkipReason
+from migrate_scan.model.ids import escape_name
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".*/",  # hidden folders: VCS data, tool caches, CI configuration, editor state
@@ -43,10 +44,16 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 class DiscoveredFile:
     """A Python file to parse."""
 
-    path: str  # relative to the root, '/'-separated
+    path: str  # relative to the root, '/'-separated, escaped (`model.ids.escape_name`): what reports show
     module: str
     is_package: bool
     size: int
+    os_path: str = ""  # the path as the file system spells it, when escaping changed it (else "")
+
+    @property
+    def name_bytes(self) -> bytes:
+        """The relative path's bytes as the file system holds them."""
+        return os.fsencode(self.os_path or self.path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +259,7 @@ def _read_text(path: Path) -> str:
 
 
 def _skip(path: str, reason: SkipReason, message: str) -> FileSkipped:
-    return FileSkipped(path=path, module="", reason=reason, message=message)
+    return FileSkipped(path=escape_name(path), module="", reason=reason, message=message)
 
 
 def _known_roots(manage_dirs: set[str], candidates: list[_Candidate], settings: DiscoverySettings) -> list[str]:
@@ -280,7 +287,7 @@ def _name_modules(
         if not directories and stem == "__init__":
             # The scanned folder's own `__init__.py`: the code inside still imports its modules
             # as top-level ones (the folder is what is on sys.path), so only this file takes its name.
-            source_root, module_parts = "", [root_name]
+            source_root, module_parts = "", [root_name]  # escaped below, like every part
         elif top < len(directories):
             source_root, module_parts = "/".join(directories[:top]), directories[top:]
         else:
@@ -288,8 +295,11 @@ def _name_modules(
         is_package = stem == "__init__"
         if not is_package:
             module_parts = [*module_parts, stem]
-        used_roots.add(source_root or ".")
-        files.append(DiscoveredFile(candidate.path, ".".join(module_parts), is_package, candidate.size))
+        used_roots.add(escape_name(source_root) or ".")
+        module = ".".join(escape_name(part) for part in module_parts)
+        path = escape_name(candidate.path)
+        os_path = "" if path == candidate.path else candidate.path
+        files.append(DiscoveredFile(path, module, is_package, candidate.size, os_path))
     return files, used_roots
 
 

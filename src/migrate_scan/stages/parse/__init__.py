@@ -17,7 +17,7 @@ import warnings
 from dataclasses import dataclass
 
 from migrate_scan.model.facts import FileFacts, FileSkipped, ParseResult, SkipReason
-from migrate_scan.stages.parse.extractor import FactExtractor
+from migrate_scan.stages.parse.extractor import FactExtractor, encodable
 from migrate_scan.stages.parse.metrics import measure
 from migrate_scan.stages.parse.suppressions import find_suppressions
 
@@ -89,7 +89,7 @@ def _parse(request: ParseRequest) -> ParseResult:
         returns=tuple(extractor.returns),
         loops=tuple(extractor.loops),
         suppressions=find_suppressions(source),
-        docstring=docstring[:MAX_DOCSTRING_CHARS] if docstring else None,
+        docstring=encodable(docstring[:MAX_DOCSTRING_CHARS]) if docstring else None,
         parser=parser,
     )
 

@@ -83,6 +83,15 @@ def to_expr(node: ast.expr, depth: int = 0) -> Expr:
     return (ExprKind.OTHER, node_type.__name__, (), ())
 
 
+def encodable(text: str) -> str:
+    """`text` with each lone surrogate (`"\\udce9"` in a literal) spelled `\\udce9`: every fact must encode as UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
 def _bounded(nodes: list[ast.expr], depth: int) -> tuple[Expr, ...]:
     if len(nodes) <= MAX_CONTAINER_ITEMS:
         return tuple([to_expr(n, depth) for n in nodes])
@@ -90,6 +99,8 @@ def _bounded(nodes: list[ast.expr], depth: int) -> tuple[Expr, ...]:
 
 
 def _constant_to_expr(value: object) -> Expr:
+    if type(value) is str and not value.isascii():
+        value = encodable(value)
     if isinstance(value, str | bytes) and len(value) > MAX_STRING_CHARS:
         return (ExprKind.CONSTANT, value[:MAX_STRING_CHARS], (_TRUNCATED,), ())
     if value is Ellipsis:
