@@ -12,6 +12,9 @@ Values in the symbol table are tagged strings (cheap to hash and compare):
     seq:<n>        a list/tuple/set/dict literal (its elements are tracked)
     wrap:<w>|...|<f>  what our decorator made of function f: wrapper w (calls reach each link)
 
+(the whole grammar, with the tags only the link stage uses inside, is in
+`stages/link/values.py`)
+
 `LinkedGraphs` holds the module import graph and the call graph (networkx,
 keyed by symbol strings; external nodes carry `external=True`), the calls
 that could not be resolved, and the resolver that recognizers use to ask
@@ -46,6 +49,26 @@ class UnresolvedCall:
     caller: str
     location: Location
     callee_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SolverStats:
+    """How much work the link stage's worklist solver did, and whether its budget cut any short.
+
+    `pending` counts the units still queued when the evaluation budget ran
+    out: 0 means the values reached their fixpoint; more means the result is
+    bounded (some values may be missing).
+    """
+
+    units: int = 0
+    evaluations: int = 0
+    budget: int = 0
+    pending: int = 0
+
+    @property
+    def is_complete(self) -> bool:
+        """True when the solver reached its fixpoint within the budget."""
+        return self.pending == 0
 
 
 class Resolver(Protocol):
@@ -88,3 +111,4 @@ class LinkedGraphs:
     unresolved_calls: list[UnresolvedCall] = field(default_factory=list)
     resolved_calls: int = 0
     duplicate_modules: list[str] = field(default_factory=list)
+    solver: SolverStats = field(default_factory=SolverStats)

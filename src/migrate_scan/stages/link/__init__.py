@@ -1,0 +1,53 @@
+"""Link stage: the per-file facts of the whole tree → `LinkedGraphs`.
+
+Resolves every name across modules into one symbol table (imports, aliases,
+re-exports through `__init__`, star imports, relative imports, inheritance
+with C3 method resolution order, `self`/`cls`/`super()`, instantiation,
+decorators, nested functions and closures, lambdas), then builds the module
+import graph and the call graph from it.
+
+The resolution is a flow-insensitive points-to analysis in the manner of
+PyCG: each variable, attribute, parameter and return holds the set of values
+it may have (the grammar is in `values`), and values flow along assignments,
+call arguments, returns and decorator applications until nothing changes.
+What it cannot follow (a value computed at run time, a `getattr` dispatch)
+resolves to nothing and the call is counted as unresolved; it is never guessed.
+
+The package's parts: `values` (the value grammar), `solver` (the worklist),
+`scopes` (scopes and lookup), `classes` (MRO and attributes), `containers`,
+`evaluation` (what an expression denotes), `propagation` (how facts move
+values), `table` (the symbol table recognizers query), `call_graph` and
+`import_graph`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from migrate_scan.model.facts import FileFacts
+from migrate_scan.model.graphs import LinkedGraphs
+from migrate_scan.stages.link.call_graph import build_call_graph, callee_symbols
+from migrate_scan.stages.link.import_graph import build_import_graph
+from migrate_scan.stages.link.table import SymbolTable
+from migrate_scan.stages.link.values import MAX_VALUES
+
+__all__ = ["MAX_VALUES", "SymbolTable", "callee_symbols", "link"]
+
+
+def link(files: Iterable[FileFacts]) -> LinkedGraphs:
+    """Resolve names across the tree and build the import and call graphs."""
+    table = SymbolTable(files)
+    stats = table.solve()
+    import_graph = build_import_graph(table)
+    call_graph, unresolved, resolved = build_call_graph(table)
+    return LinkedGraphs(
+        modules=table.modules,
+        definitions=table.definitions,
+        import_graph=import_graph,
+        call_graph=call_graph,
+        resolver=table,
+        unresolved_calls=unresolved,
+        resolved_calls=resolved,
+        duplicate_modules=table.duplicate_modules,
+        solver=stats,
+    )

@@ -1,0 +1,191 @@
+"""The call graph: from each call's solved callee values to edges between symbols.
+
+Nodes are the tree's modules and definitions, plus outside callees marked
+`external=True`. An edge carries the first line of the calls it stands for
+and two marks: `wrapped_call` (caller → a function reached only through a
+decorator's wrapper) and `via_decorator` (a shared wrapper → every function it
+wraps), so closures can follow the first and skip the second. Calls whose
+callee resolves to nothing are returned as `UnresolvedCall`s.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from migrate_scan.model.facts import AssignmentFact, CallFact, DefinitionFact, Expr, ExprKind, dotted_name
+from migrate_scan.model.graphs import UnresolvedCall
+from migrate_scan.model.ids import Location
+from migrate_scan.stages.link.table import SymbolTable
+from migrate_scan.stages.link.values import EMPTY
+
+# Builtins that call a function they are given: (name, positional index or keyword).
+CALLING_BUILTINS: dict[str, tuple[int | None, str | None]] = {
+    "map": (None, None),  # every positional argument that is a function
+    "filter": (None, None),
+    "sorted": (None, "key"),
+    "min": (None, "key"),
+    "max": (None, "key"),
+}
+
+
+def callee_symbols(table: SymbolTable, value: str) -> list[str]:
+    """The call-graph targets of calling a value (constructors reach `__init__`)."""
+    tag, _, target = value.partition(":")
+    if tag in ("def", "bnd"):
+        return [target]
+    if tag == "wrap":
+        return target.split("|")
+    if tag in ("cls", "obj"):
+        method = "__init__" if tag == "cls" else "__call__"
+        return [callee for v in table.class_attribute(target, method) for callee in _method_symbol(v)]
+    if tag == "ext":
+        module, _, path = target.partition(":")
+        return [f"{module}:{path}" if path else module]
+    if tag == "bi":
+        return [f"builtins:{target}"]
+    return []
+
+
+def _method_symbol(value: str) -> list[str]:
+    if value.startswith("bnd:"):
+        return [value[4:]]
+    if value.startswith("ext:"):
+        return [value[4:]]
+    return []
+
+
+def build_call_graph(table: SymbolTable) -> tuple[nx.DiGraph, list[UnresolvedCall], int]:
+    """The call graph of the solved table, its unresolved calls (sorted) and the count of resolved ones."""
+    call_graph = nx.DiGraph()
+    unresolved: list[UnresolvedCall] = []
+    resolved = 0
+    for module, facts in table.modules.items():
+        call_graph.add_node(module, external=False)
+        for definition in facts.definitions:
+            call_graph.add_node(f"{module}:{definition.qualname}", external=False)
+    for module, facts in table.modules.items():
+        for call in facts.calls:
+            caller = f"{module}:{call.scope}" if call.scope else module
+            values = table.call_values.get(id(call), EMPTY)
+            targets = sorted({t for v in values for t in callee_symbols(table, v)})
+            if call.is_implicit:  # only our own constructors are worth an edge (`raise ValueError` is not)
+                targets = [t for t in targets if t.split(":", 1)[0] in table.modules]
+                if not targets:
+                    continue
+            if not targets and values and all(v.startswith("cls:") for v in values):
+                resolved += 1
+                continue
+            if not targets:
+                location = Location(file=facts.path, line=call.line)
+                unresolved.append(UnresolvedCall(caller, location, _expr_text(call.call[2][0])))
+                continue
+            resolved += 1
+            via_decorator = _is_call_of_wrapped_function(table, caller, call)
+            # What a wrapper stands in front of: reached through it, not called from here.
+            behind_wrappers = {t for v in values if v.startswith("wrap:") for t in v[5:].split("|")[1:]}
+            direct = {t for v in values if not v.startswith("wrap:") for t in callee_symbols(table, v)}
+            direct |= {v[5:].split("|")[0] for v in values if v.startswith("wrap:")}
+            for target in targets:
+                is_wrapped = target in behind_wrappers and target not in direct
+                _add_edge(
+                    call_graph, table, caller, target, call.line, via_decorator=via_decorator, wrapped_call=is_wrapped
+                )
+            _add_argument_call_edges(call_graph, table, caller, call)
+        for definition in facts.definitions:
+            _add_decorator_edges(call_graph, table, module, definition)
+        for assignment in facts.assignments:
+            if assignment.operator == "iter" and assignment.value is not None:
+                _add_iteration_edges(call_graph, table, module, assignment)
+    unresolved.sort(key=lambda u: (u.location.file, u.location.line, u.callee_text))
+    return call_graph, unresolved, resolved
+
+
+def _is_call_of_wrapped_function(table: SymbolTable, caller: str, call: CallFact) -> bool:
+    """A decorator (or its wrapper) calling the function it was given.
+
+    Such a call reaches every function the decorator wraps; each call site of a
+    decorated function already gets its own edge to that function, so these
+    edges are marked and closures can skip them.
+    """
+    func = call.call[2][0]
+    if func[0] != ExprKind.NAME:
+        return False
+    kind, where = table.find_binding(caller, str(func[1]))
+    if kind != "local" or where not in table.decorators:
+        return False
+    definition = table.definitions[where].fact
+    return any(p.name == func[1] for p in definition.parameters)
+
+
+def _add_edge(
+    graph: nx.DiGraph,
+    table: SymbolTable,
+    caller: str,
+    callee: str,
+    line: int,
+    *,
+    via_decorator: bool = False,
+    wrapped_call: bool = False,
+) -> None:
+    if callee not in graph:
+        graph.add_node(callee, external=callee.split(":", 1)[0] not in table.modules)
+    data = graph.get_edge_data(caller, callee)
+    if data is None:
+        graph.add_edge(caller, callee, line=line, via_decorator=via_decorator, wrapped_call=wrapped_call)
+        return
+    data["line"] = min(line, data["line"])
+    data["via_decorator"] = data["via_decorator"] and via_decorator
+    data["wrapped_call"] = data["wrapped_call"] and wrapped_call
+
+
+def _add_argument_call_edges(graph: nx.DiGraph, table: SymbolTable, caller: str, call: CallFact) -> None:
+    """`map(f, xs)`, `sorted(xs, key=f)`: the builtin calls `f` on the caller's behalf."""
+    _, _, children, keywords = call.call
+    for builtin in table.call_values.get(id(call), EMPTY):
+        if not builtin.startswith("bi:") or builtin[3:] not in CALLING_BUILTINS:
+            continue
+        position, keyword = CALLING_BUILTINS[builtin[3:]]
+        if position is None:
+            arguments = list(children[1:]) if keyword is None else []
+        else:
+            arguments = [children[1 + position]] if len(children) > 1 + position else []
+        arguments += [value for name, value in keywords if name == keyword]
+        for argument in arguments:
+            for value in table.values(caller, argument, call.line):
+                if value.startswith(("def:", "bnd:")):
+                    _add_edge(graph, table, caller, value.partition(":")[2], call.line)
+
+
+def _add_iteration_edges(graph: nx.DiGraph, table: SymbolTable, module: str, assignment: AssignmentFact) -> None:
+    """A `for` loop over an object calls its `__iter__` and `__next__`."""
+    scope = f"{module}:{assignment.scope}" if assignment.scope else module
+    assert assignment.value is not None
+    for value in table.values(scope, assignment.value, assignment.line):
+        if value.startswith("obj:"):
+            for method in table.iteration_methods(value[4:]):
+                _add_edge(graph, table, scope, method, assignment.line)
+
+
+def _add_decorator_edges(graph: nx.DiGraph, table: SymbolTable, module: str, definition: DefinitionFact) -> None:
+    """Applying a decorator calls it, from the scope where the definition runs."""
+    scope = f"{module}:{definition.scope}" if definition.scope else module
+    for decorator in definition.decorators:
+        for value in table.values(scope, decorator, definition.line):
+            if value.startswith(("def:", "bnd:", "cls:")):
+                for callee in callee_symbols(table, value):
+                    if callee.split(":", 1)[0] in table.modules:
+                        _add_edge(graph, table, scope, callee, definition.line)
+
+
+def _expr_text(expr: Expr) -> str:
+    name = dotted_name(expr)
+    if name is not None:
+        return name
+    kind, value, children, _ = expr
+    if kind == ExprKind.ATTRIBUTE:
+        return f"{_expr_text(children[0])}.{value}"
+    if kind == ExprKind.CALL:
+        return f"{_expr_text(children[0])}(...)"
+    if kind == ExprKind.SUBSCRIPT:
+        return f"{_expr_text(children[0])}[...]"
+    return f"<{value or kind}>"

@@ -1,0 +1,105 @@
+"""Evaluation: what an expression denotes, as a set of tagged values (see `values`).
+
+Names go through `Scopes`, attributes through modules, classes, instances,
+`super()`, outside symbols and builtins; calls give what the callee returns
+(an instance for a class, a generator for a generator function); literals
+give their container or `lit:` type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from migrate_scan.model.facts import Expr, ExprKind
+from migrate_scan.stages.link.containers import CONTAINER_TYPES, Containers
+from migrate_scan.stages.link.values import BYTES, EMPTY, STRING, child_symbol, constant_int
+
+
+class Evaluation(Containers):
+    """Expression evaluation over the symbol table's current value sets."""
+
+    def values(self, scope: str, expr: Expr, line: int | None = None) -> frozenset[str]:
+        """The tagged values `expr` may denote in `scope` (see `model.graphs`).
+
+        With `line`, a name rebound in straight-line code of `scope` itself
+        takes its latest binding before that line, not every binding.
+        """
+        kind, value, children, _ = expr
+        if kind == ExprKind.NAME:
+            return self._lookup(scope, str(value), line)
+        if kind == ExprKind.ATTRIBUTE:
+            found: set[str] = set()
+            for owner in self.values(scope, children[0], line):
+                found.update(self._attribute(owner, str(value)))
+            return frozenset(found)
+        if kind == ExprKind.CALL:
+            return self._call_result(scope, expr, line)
+        if kind == ExprKind.LAMBDA:
+            return frozenset({f"def:{child_symbol(scope, str(value))}"})
+        if kind in (ExprKind.LIST, ExprKind.TUPLE, ExprKind.SET, ExprKind.DICT):
+            return frozenset({self._sequence(scope, expr)})
+        if kind == ExprKind.SUBSCRIPT:
+            containers = self.values(scope, children[0], line)
+            index = children[1]
+            if index[0] == ExprKind.OTHER and index[1] == "Slice":  # a slice: the same elements, shifted
+                start = constant_int(index[2][0]) if index[2] and constant_int(index[2][2]) in (None, 1) else None
+                offset = "" if start is None or start < 0 else str(start)
+                return frozenset(f"sl:{offset}:{c}" for c in containers if c.startswith("seq:"))
+            return frozenset(self._elements(containers, index, scope, line))
+        if kind == ExprKind.CONSTANT and isinstance(value, str | bytes):
+            return STRING if isinstance(value, str) else BYTES
+        return EMPTY
+
+    def _attribute(self, owner: str, name: str) -> Iterable[str]:
+        tag, _, target = owner.partition(":")
+        if tag == "mod":
+            return self._module_attribute(target, name, 0)
+        if tag == "cls":
+            return self._class_attribute(target, name, bound=False)
+        if tag == "obj":
+            found = set(self._instance_attribute(target, name))
+            found.update(self._class_attribute(target, name, bound=True))
+            return found
+        if tag == "sup":
+            return self._super_attribute(target, name)
+        if tag == "ext":
+            if owner.endswith(":"):
+                submodule = f"{target[:-1]}.{name}"
+                return (f"ext:{submodule}:" if submodule in self._external_modules else f"{owner}{name}",)
+            return (f"{owner}.{name}",)
+        if tag in ("bi", "lit"):
+            return (f"ext:builtins:{target}.{name}",)
+        if tag == "seq":
+            container_type = CONTAINER_TYPES.get(self._sequence_members[owner][1][0], "object")
+            return (f"ext:builtins:{container_type}.{name}",)
+        return ()
+
+    def _call_result(self, scope: str, call: Expr, line: int | None = None) -> frozenset[str]:
+        func = call[2][0]
+        if func[0] == ExprKind.NAME and func[1] == "super":
+            owner = self._class_of_method(scope)
+            if owner is not None:
+                return frozenset({f"sup:{owner}", *(f"sup:{owner}|{r}" for r in self._receiver_classes(scope))})
+        found: set[str] = set()
+        for callee in self.values(scope, func, line):
+            tag, _, target = callee.partition(":")
+            if tag == "wrap":
+                found.update(self._returns(target.partition("|")[0]))
+            elif tag in ("def", "bnd") and target in self.generators:
+                found.add(f"gen:{target}")
+            elif tag in ("def", "bnd"):
+                found.update(self._returns(target))
+            elif callee == "bi:map":
+                for argument in call[2][1:]:
+                    functions = self.values(scope, argument, line)
+                    found.update(f"map:{f[4:]}" for f in functions if f.startswith(("def:", "bnd:")))
+            elif callee == "bi:filter" and len(call[2]) > 2:
+                found.update(self.values(scope, call[2][2], line))
+            elif tag == "cls":
+                found.add(f"obj:{target}")
+            elif tag == "ext":
+                found.add(callee)
+            elif tag == "obj":
+                for method in self._class_attribute(target, "__call__", bound=True):
+                    found.update(self._returns(method.partition(":")[2]))
+        return frozenset(found)

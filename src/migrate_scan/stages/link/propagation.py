@@ -1,0 +1,285 @@
+"""Propagation: how each fact of the tree moves values between variables.
+
+One function per kind of fact (import, definition, assignment, return, call)
+evaluates its right-hand side and adds the values to its targets: names,
+instance attributes (`self.x = ...`), container slots, parameters of the
+functions a call reaches (with the receiver bound to `self`), returns, and
+the names decorated definitions are bound to. `solve` hands them all to the
+worklist solver.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from migrate_scan.model.facts import (
+    AssignmentFact,
+    CallFact,
+    DefinitionFact,
+    Expr,
+    ExprKind,
+    ImportFact,
+    ParameterFact,
+    ReturnFact,
+    dotted_name,
+)
+from migrate_scan.model.graphs import SolverStats
+from migrate_scan.stages.link.containers import CONTAINER_WRITES
+from migrate_scan.stages.link.evaluation import Evaluation
+from migrate_scan.stages.link.solver import Unit
+from migrate_scan.stages.link.values import EMPTY, as_base, instances, slot_of
+
+
+class Propagation(Evaluation):
+    """The propagation functions the solver runs, one per fact."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.decorators: set[str] = set()  # our functions used as decorators that return a wrapper
+        # What each call's callee expression denotes at its last evaluation: final once solved.
+        self.call_values: dict[int, tuple[str, ...]] = {}  # by id() of the CallFact
+
+    def solve(self) -> SolverStats:
+        """Propagate values until nothing changes; return the solver's statistics.
+
+        A unit is one import, definition, assignment, return or call (see `Solver._run`).
+        """
+        units: list[Unit] = []
+        for facts in self.modules.values():
+            units += [(self._propagate_import, facts.module, f) for f in facts.imports if f.bound_as and f.is_resolved]
+        for facts in self.modules.values():
+            units += [(self._propagate_definition, facts.module, d) for d in facts.definitions]
+        for facts in self.modules.values():
+            module = facts.module
+            units += [(self._propagate_assignment, module, a) for a in facts.assignments]
+            units += [(self._propagate_return, module, r) for r in facts.returns]
+            units += [(self._propagate_call, module, c) for c in facts.calls]
+        return self._run(units)
+
+    def _propagate_import(self, module: str, fact: ImportFact) -> None:
+        scope = f"{module}:{fact.scope}" if fact.scope else module
+        assert fact.bound_as is not None
+        self._add((scope, fact.bound_as), self._import_values(fact.module, fact.name, fact.bound_as))
+
+    def _propagate_return(self, module: str, returned: ReturnFact) -> None:
+        scope = f"{module}:{returned.scope}"
+        key = f"yield:{scope}" if returned.is_yield else scope
+        self._add_return(key, self.values(scope, returned.value, returned.line))
+
+    def _import_values(self, module: str, name: str | None, bound_as: str) -> set[str]:
+        if name is None:
+            target = module if bound_as != module.partition(".")[0] else module.partition(".")[0]
+            is_ours = target in self.modules or target in self._namespaces
+            return {f"mod:{target}"} if is_ours else {f"ext:{target}:"}
+        submodule = f"{module}.{name}"
+        if submodule in self.modules:
+            return {f"mod:{submodule}"}
+        if module in self.modules:
+            return set(self._module_attribute(module, name, 0))
+        return {f"ext:{module}:{name}"}
+
+    def _propagate_definition(self, module: str, definition: DefinitionFact) -> None:
+        symbol = f"{module}:{definition.qualname}"
+        parent = self.scopes[symbol].parent or module
+        if definition.kind == "class":
+            bases = tuple(
+                value
+                for base in definition.bases
+                for value in sorted(as_base(self.values(parent, base, definition.line)))
+            )
+            if bases != self.bases.get(symbol):
+                self.bases[symbol] = bases
+                self._mro.clear()
+                self._notify(("<bases>", symbol))
+        for parameter in definition.parameters:
+            if parameter.annotation is not None:
+                self._add((symbol, parameter.name), instances(self.values(parent, parameter.annotation)))
+            if parameter.default is not None:
+                self._add((symbol, parameter.name), self.values(parent, parameter.default))
+        if definition.returns is not None:
+            self._add_return(symbol, instances(self.values(parent, definition.returns)))
+        if definition.kind == "lambda":
+            return
+        self._add((parent, definition.name), self._decorated(parent, symbol, definition))
+
+    def _decorated(self, scope: str, symbol: str, definition: DefinitionFact) -> set[str]:
+        """The value a decorated name ends up bound to.
+
+        Our own decorator binds the name to what it returns (a wrapper, or an
+        instance for a class used as a decorator). A library decorator (route,
+        task, property...) is taken to keep the function itself. A decorator
+        whose value is not known yet binds nothing until it is; one that stays
+        unknown to the end is then taken to keep the function (see `solve`).
+        """
+        tag = "cls:" if definition.kind == "class" else "def:"
+        current: set[str] = {tag + symbol}
+        for decorator in reversed(definition.decorators):
+            callees = self.values(scope, decorator, definition.line)
+            if not callees:
+                if not self._finalizing:
+                    self._defer()
+                    return set()
+                continue
+            results: set[str] = set()
+            is_ours = False
+            for callee in sorted(callees):
+                target = callee.partition(":")[2]
+                if callee.startswith(("def:", "bnd:")):
+                    is_ours = True
+                    self._bind_arguments(target, callee.startswith("bnd:"), [current], {})
+                    results |= self._wrapped(target, self._returns(target), current)
+                elif callee.startswith("cls:"):
+                    is_ours = True
+                    for initializer in self._class_attribute(target, "__init__", bound=True):
+                        if initializer.startswith("bnd:"):
+                            self._bind_arguments(initializer[4:], True, [current], {})
+                    results.add(f"obj:{target}")
+            if is_ours:
+                current = results
+        return current
+
+    def _wrapped(self, decorator: str, returned: Iterable[str], originals: set[str]) -> set[str]:
+        """What applying our decorator gives: its wrapper, specialised to the function it wraps.
+
+        `wrap:<wrapper>|<inner wrapper>...|<function>`: calling it reaches every
+        link of the chain, so a call to a decorated view reaches that view, not
+        every view the same decorator wraps.
+        """
+        self.decorators.add(decorator)
+        found: set[str] = set()
+        for value in returned:
+            if value.startswith("def:"):
+                chain = value[4:]
+            elif value.startswith("wrap:"):  # the wrapper is itself decorated inside the decorator
+                chain = value[5:]
+            else:
+                found.add(value)
+                continue
+            if not chain.rpartition("|")[2].startswith(decorator + "."):
+                found.add(value)  # returns something else than a wrapper of its own
+                continue
+            for original in originals:
+                if original.startswith("wrap:"):
+                    found.add(f"wrap:{chain}|{original[5:]}")
+                elif original.startswith(("def:", "bnd:")):
+                    found.add(f"wrap:{chain}|{original[4:]}")
+                else:
+                    found.add(value)
+        return found
+
+    def _propagate_assignment(self, module: str, fact: AssignmentFact) -> None:
+        scope = f"{module}:{fact.scope}" if fact.scope else module
+        if fact.value is None:
+            values: set[str] = set()
+        elif fact.operator == "iter":
+            values = self._iterate(self.values(scope, fact.value, fact.line))
+        else:
+            values = set(self.values(scope, fact.value, fact.line))
+        if fact.annotation is not None:
+            values |= instances(self.values(scope, fact.annotation, fact.line))
+        for target in fact.targets:
+            self._assign(scope, target, fact.value, values, fact.line, fact.is_conditional)
+
+    def _assign(
+        self, scope: str, target: Expr, value: Expr | None, values: set[str], line: int, conditional: bool = True
+    ) -> None:
+        kind, name, children, _ = target
+        if kind == ExprKind.NAME:
+            self._add((scope, str(name)), values)
+            self._add_assigned((scope, str(name)), line, values)
+        elif kind == ExprKind.ATTRIBUTE:
+            owner = self._instance_owner(scope, children[0])
+            if owner is not None:
+                self._add((f"obj:{owner}", str(name)), values)
+        elif kind == ExprKind.SUBSCRIPT:
+            slot = slot_of(children[1])
+            for container in sorted(self.values(scope, children[0], line)):
+                if container.startswith("seq:"):
+                    self._slots[container].add(slot)
+                    self._add((container, slot), values)
+                    self._slot_writes[(container, slot)].add((scope, line, conditional))
+                    self._add_assigned((container, slot), line, values)
+        elif kind in (ExprKind.TUPLE, ExprKind.LIST):
+            if value is not None and value[0] in (ExprKind.TUPLE, ExprKind.LIST) and len(value[2]) == len(children):
+                for element, element_value in zip(children, value[2], strict=True):
+                    self._assign(scope, element, element_value, set(self.values(scope, element_value, line)), line)
+            else:
+                elements = self._elements(values)
+                for element in children:
+                    self._assign(scope, element, None, elements, line)
+
+    def _instance_owner(self, scope: str, expr: Expr) -> str | None:
+        """For `self.x = ...` inside a method: the class whose instances get `x`."""
+        if expr[0] != ExprKind.NAME:
+            return None
+        info = self.scopes.get(scope)
+        if info is None or info.definition is None or not info.definition.parameters:
+            return None
+        if info.definition.parameters[0].name != expr[1]:
+            return None
+        return info.enclosing_class
+
+    def _propagate_call(self, module: str, call: CallFact) -> None:
+        scope = f"{module}:{call.scope}" if call.scope else module
+        _, _, children, keywords = call.call
+        func, arguments = children[0], children[1:]
+        line = call.line
+        owners: frozenset[str] = EMPTY
+        if func[0] == ExprKind.ATTRIBUTE:
+            owners = self.values(scope, func[2][0], line)
+            found: set[str] = set()
+            for owner in owners:
+                found.update(self._attribute(owner, str(func[1])))
+            callees = frozenset(found)
+        else:
+            callees = self.values(scope, func, line)
+        self.call_values[id(call)] = tuple(callees)
+        is_ours = any(c.startswith(("def:", "bnd:", "cls:", "wrap:")) for c in callees)
+        is_container_write = func[1] in CONTAINER_WRITES and any(o.startswith("seq:") for o in owners)
+        if not (is_ours or is_container_write):
+            return
+        positional = [self.values(scope, a, line) if a[0] != ExprKind.STARRED else EMPTY for a in arguments]
+        if is_container_write:
+            self._mutate_container(owners, str(func[1]), arguments, positional)
+        named = {k: self.values(scope, v, line) for k, v in keywords if k is not None}
+        receivers = frozenset(v for v in owners if v.startswith(("obj:", "cls:")))
+        for callee in sorted(callees):
+            if callee.startswith("bnd:") and receivers:
+                self._bind_receiver(callee[4:], receivers)
+            if callee.startswith(("def:", "bnd:")):
+                self._bind_arguments(callee.partition(":")[2], callee.startswith("bnd:"), positional, named)
+            elif callee.startswith("wrap:"):
+                for link in callee[5:].split("|"):
+                    self._bind_arguments(link, False, positional, named)
+            elif callee.startswith("cls:"):
+                for initializer in self._class_attribute(callee[4:], "__init__", bound=True):
+                    if initializer.startswith("bnd:"):
+                        self._bind_arguments(initializer[4:], True, positional, named)
+
+    def _bind_receiver(self, method: str, receivers: frozenset[str]) -> None:
+        """`obj.method()` passes `obj` as the method's first parameter (`self`, or `cls` for a classmethod)."""
+        definition = self.definitions.get(method)
+        if definition is None or not definition.fact.parameters:
+            return
+        first = definition.fact.parameters[0]
+        if "classmethod" in {dotted_name(d) for d in definition.fact.decorators}:
+            self._add((method, first.name), {f"cls:{r[4:]}" for r in receivers})  # `obj.create()` passes type(obj)
+        else:
+            self._add((method, first.name), (r for r in receivers if r.startswith("obj:")))
+
+    def _bind_arguments(
+        self, function: str, is_bound: bool, positional: list[Iterable[str]], named: dict[str, Iterable[str]]
+    ) -> None:
+        definition = self.definitions.get(function)
+        if definition is None:
+            return
+        parameters = [p for p in definition.fact.parameters if p.kind == "positional"]
+        if is_bound:
+            parameters = parameters[1:]
+        for parameter, values in zip(parameters, positional, strict=False):
+            self._add((function, parameter.name), values)
+        by_name = {p.name: p for p in definition.fact.parameters}
+        for name, values in named.items():
+            target: ParameterFact | None = by_name.get(name)
+            if target is not None:
+                self._add((function, target.name), values)

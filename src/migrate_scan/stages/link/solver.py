@@ -1,0 +1,120 @@
+"""The worklist solver: value sets keyed by variable, and which units read them.
+
+A unit is one fact of the tree (an import, definition, assignment, return or
+call) evaluated by a propagation function. Each is evaluated once, then again
+only when a value it read has grown: a worklist, so cost follows the changes
+rather than rounds over the tree. Reads are recorded while a unit runs
+(`_read`, `_returns`, `_depend`); writes (`_add`, `_add_return`) that grow a
+set re-queue its readers (`_notify`).
+
+Lifecycle: `Solver` is the base of the symbol table; `_run(units)` is called
+once, after which the reader lists are dropped and `stats` says how much work
+was done and whether the budget cut any of it short.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from migrate_scan.model.graphs import SolverStats
+from migrate_scan.stages.link.values import EMPTY, grow
+
+MAX_EVALUATIONS_PER_UNIT = 50  # a safety net: monotone growth under MAX_VALUES ends far sooner
+
+Unit = tuple[Callable[[str, Any], None], str, Any]
+"""A propagation function, the module of the fact, and the fact."""
+
+
+class Solver:
+    """Value sets and the worklist that grows them to a fixpoint."""
+
+    def __init__(self) -> None:
+        self.vars: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.returns: dict[str, set[str]] = defaultdict(set)
+        # key → units that read it (a list: far smaller than sets; repeats are harmless, see `_notify`)
+        self._readers: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self._queue: deque[int] = deque()
+        self._queued = bytearray()
+        self._unit = -1  # the unit being evaluated; -1 outside `_run`
+        self._deferred: set[int] = set()  # units waiting for a value (a decorator's) that may never come
+        self._finalizing = False
+        self.stats = SolverStats()
+
+    def _run(self, units: list[Unit]) -> SolverStats:
+        """Evaluate every unit once, then again each time a value it read has grown.
+
+        Two phases: the second first re-queues the units that deferred
+        themselves (waiting for a value that, the first phase being done,
+        will never come), so they can settle for what is known. A safety
+        budget bounds the total work; what it cut short is reported in the
+        returned statistics, never silently dropped.
+        """
+        self._queue = deque(range(len(units)))
+        self._queued = bytearray(b"\x01" * len(units))
+        evaluated = 0
+        budget = MAX_EVALUATIONS_PER_UNIT * len(units)
+        for finalizing in (False, True):
+            self._finalizing = finalizing
+            if finalizing:  # decorators still unknown now never will be: bind those names as they are
+                for unit in sorted(self._deferred):
+                    if not self._queued[unit]:
+                        self._queued[unit] = 1
+                        self._queue.append(unit)
+            while self._queue and evaluated < budget:
+                unit = self._unit = self._queue.popleft()
+                self._queued[unit] = 0
+                function, module, fact = units[unit]
+                function(module, fact)
+                evaluated += 1
+        self._unit = -1
+        self.stats = SolverStats(units=len(units), evaluations=evaluated, budget=budget, pending=len(self._queue))
+        self._readers = defaultdict(list)  # only needed while solving
+        self._queued = bytearray()
+        self._queue = deque()
+        return self.stats
+
+    def _defer(self) -> None:
+        """The unit being evaluated waits for a value not known yet; the final phase reruns it."""
+        self._deferred.add(self._unit)
+
+    def _add(self, key: tuple[str, str], values: Iterable[str]) -> None:
+        if not values:
+            return
+        if grow(self.vars[key], values):
+            self._notify(key)
+
+    def _add_return(self, function: str, values: Iterable[str]) -> None:
+        if values and grow(self.returns[function], values):
+            self._notify(("<return>", function))
+
+    def _depend(self, key: tuple[str, str]) -> None:
+        if self._unit >= 0:
+            self._reader_of(key)
+
+    def _read(self, key: tuple[str, str]) -> frozenset[str]:
+        if self._unit >= 0:
+            self._reader_of(key)
+        values = self.vars.get(key)
+        return frozenset(values) if values else EMPTY
+
+    def _returns(self, function: str) -> set[str]:
+        if self._unit >= 0:
+            self._reader_of(("<return>", function))
+        return self.returns.get(function) or set()
+
+    def _reader_of(self, key: tuple[str, str]) -> None:
+        readers = self._readers[key]
+        if not readers or readers[-1] != self._unit:
+            readers.append(self._unit)
+
+    def _notify(self, key: tuple[str, str]) -> None:
+        readers = self._readers.get(key)
+        if not readers:
+            return
+        queued = self._queued
+        for unit in readers:
+            if not queued[unit]:
+                queued[unit] = 1
+                self._queue.append(unit)
