@@ -758,3 +758,24 @@ def test_ms103_command_running_a_long_task_in_process(heuristics: Heuristics) ->
     }
     flagged = [r for r in analyze(files, heuristics).rules() if r[0] == "MS103"]
     assert flagged == [("MS103", "ops/management/commands/rebuild_now.py:7"), ("MS103", "ops/tasks.py:5")]
+
+
+def test_capped_reach_keeps_the_nearest_symbols_whatever_the_edge_order() -> None:
+    import random
+
+    import networkx as nx
+
+    from migrate_scan.stages.classify.entries import Reach
+
+    edges = [("m:start", f"m:a{i}") for i in range(5)] + [(f"m:a{i}", f"m:b{i}{j}") for i in range(5) for j in range(3)]
+    kept = set()
+    for seed in range(5):
+        shuffled = list(edges)
+        random.Random(seed).shuffle(shuffled)
+        graph = nx.DiGraph()
+        graph.add_edges_from(shuffled)
+        reach = Reach(graph, limit=9)
+        kept.add(reach.from_symbol("m:start"))
+        # Why: 1 start + 5 at depth one leaves room for 3 of the 15 at depth two, the first by name.
+        assert reach.capped == {"m:start": 12}
+    assert kept == {frozenset({"m:start", *(f"m:a{i}" for i in range(5)), "m:b00", "m:b01", "m:b02"})}

@@ -279,3 +279,34 @@ def test_plain_local_attribute_write_then_commit() -> None:
             db.session.commit()
     """}  # fmt: skip
     assert access_of(project).reached_from("shop.pay:pay") == ([], ["shop.models:Order"])
+
+
+def test_a_name_that_may_be_several_models_reaches_each() -> None:
+    access = access_of(
+        {
+            "shop/__init__.py": "",
+            "shop/models.py": """
+                from django.db import models
+
+                class Order(models.Model):
+                    total = models.IntegerField()
+
+                class Invoice(models.Model):
+                    total = models.IntegerField()
+
+                class Refund(models.Model):
+                    total = models.IntegerField()
+            """,
+            "shop/purge.py": """
+                from shop.models import Invoice, Order, Refund
+
+                def purge():
+                    for model in (Order, Invoice, Refund):
+                        model.objects.all().delete()
+            """,
+        }
+    )
+    # Why: `model` is each of the three classes in turn; keeping one of them (whichever a set
+    # listed first) made the report change with PYTHONHASHSEED.
+    every = ["shop.models:Invoice", "shop.models:Order", "shop.models:Refund"]
+    assert access.reached_from("shop.purge:purge") == (every, every)  # `.all()` reads, `.delete()` writes

@@ -140,22 +140,35 @@ class Reach:
         self.graph = call_graph
         self.limit = limit
         self._memo: dict[str, frozenset[str]] = {}
+        self.capped: dict[str, int] = {}  # start symbol → reachable symbols left out by the cap (at least)
 
     def from_symbol(self, symbol: str) -> frozenset[str]:
-        """Symbols reachable from `symbol` (itself included), capped at `limit` nodes."""
+        """Symbols reachable from `symbol` (itself included), capped at `limit` nodes.
+
+        Breadth first, one call depth at a time: under the cap the nearest symbols
+        are kept, and within the depth where the cap falls the first by name, so the
+        kept set never depends on the order the graph's edges were added in.
+        """
         cached = self._memo.get(symbol)
         if cached is not None:
             return cached
         graph = self.graph
         seen = {symbol}
-        pending = [symbol] if symbol in graph else []
-        while pending and len(seen) < self.limit:
-            current = pending.pop()
-            for _, callee, data in graph.out_edges(current, data=True):
-                if callee in seen or data.get("via_decorator") or graph.nodes[callee].get("external"):
-                    continue
-                seen.add(callee)
-                pending.append(callee)
+        level = [symbol] if symbol in graph else []
+        while level:
+            following: set[str] = set()
+            for current in level:
+                for _, callee, data in graph.out_edges(current, data=True):
+                    if callee in seen or data.get("via_decorator") or graph.nodes[callee].get("external"):
+                        continue
+                    following.add(callee)
+            level = sorted(following)
+            room = self.limit - len(seen)
+            if len(level) > room:  # what lies beyond this depth is not followed either
+                self.capped[symbol] = len(level) - room
+                seen.update(level[:room])
+                break
+            seen.update(level)
         result = frozenset(seen)
         self._memo[symbol] = result
         return result

@@ -429,7 +429,8 @@ class DecisionTree:
         for edge in self.clustering.dependencies:
             if edge.source in names and edge.target in names and {"call", "import"} & set(edge.kinds):
                 graph.add_edge(edge.source, edge.target)
-        return max(nx.strongly_connected_components(graph), key=len, default=set())
+        # the largest, and among equally large ones the first by name: not whichever networkx lists first
+        return min(nx.strongly_connected_components(graph), key=lambda c: (-len(c), sorted(c)), default=set())
 
     def _application_verdict(self, decisions: Decisions) -> Verdict:
         rule = self.heuristics.decision("PT501")

@@ -175,14 +175,17 @@ class DataAccess:
             if steps[:1] == ["()"]:
                 steps = steps[1:]
         else:
+            classes: set[str] = set()  # every model the root may be: a loop over models reaches each
             for value in self.graphs.resolver.values(scope, root):
                 tag, _, target = value.partition(":")
                 if target not in self.models:
                     continue
                 if tag == "cls" and steps[:1] != ["()"]:
-                    return {target}
-                if tag in ("cls", "obj"):  # an instance (`Order(...)` builds one)
+                    classes.add(target)
+                elif tag in ("cls", "obj"):  # an instance (`Order(...)` builds one)
                     starts.add(target)
+            if classes:
+                return classes
             if steps[:1] == ["()"] and any(v.startswith("cls:") for v in self.graphs.resolver.values(scope, root)):
                 steps = steps[1:]
         found = set()

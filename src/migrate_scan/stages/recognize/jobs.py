@@ -256,7 +256,7 @@ def _add_beat_entry(context: _Context, facts: FileFacts, scope: str, key: str, e
 def _task_name_of(context: _Context, scope: str, expr: Expr) -> str | None:
     if expr[0] == ExprKind.ATTRIBUTE and expr[1] == "name":
         expr = expr[2][0]
-    for value in context.graphs.resolver.values(scope, expr):
+    for value in sorted(context.graphs.resolver.values(scope, expr)):  # sorted: the same pick in every run
         name = context.task_functions.get(value.partition(":")[2])
         if name is not None:
             return name
@@ -624,7 +624,7 @@ def _find_cli(context: _Context) -> None:
                     owner = func[2][0]
                     group = resolver.binding_site(scope, owner)
                     if group is None:
-                        functions = [v[4:] for v in resolver.values(scope, owner) if v.startswith("def:")]
+                        functions = sorted(v[4:] for v in resolver.values(scope, owner) if v.startswith("def:"))
                         group = functions[0] if functions else None
                 location = Location(file=facts.path, line=definition.line)
                 commands[symbol] = _Command(

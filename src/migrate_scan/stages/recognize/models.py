@@ -240,7 +240,8 @@ def _django_target(context: _Context, model: _Class, owner: _Class, target: Expr
                 text = context.user_model
                 break
         else:
-            classes = [v[4:] for v in context.graphs.resolver.values(_scope(owner), target) if v.startswith("cls:")]
+            values = context.graphs.resolver.values(_scope(owner), target)
+            classes = sorted(v[4:] for v in values if v.startswith("cls:"))
             if classes:
                 return classes[0]
             return names[0] if names else _spelling(target)
@@ -338,7 +339,7 @@ def _sqlalchemy_target(context: _Context, model: _Class, target: Expr) -> str:
         return _spelling(target)
     text = string_of(target)
     if text is None:
-        classes = [v[4:] for v in context.graphs.resolver.values(_scope(model), target) if v.startswith("cls:")]
+        classes = sorted(v[4:] for v in context.graphs.resolver.values(_scope(model), target) if v.startswith("cls:"))
         return classes[0] if classes else _spelling(target)
     if "." in text:
         symbol = text.rpartition(".")[0] + ":" + text.rpartition(".")[2]
