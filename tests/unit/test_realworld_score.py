@@ -1,0 +1,132 @@
+"""The real-world scorer's matching and ARI (benchmarks/realworld/score.py) on hand-written inputs."""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+_PATH = Path(__file__).resolve().parents[2] / "benchmarks" / "realworld" / "score.py"
+_SPEC = importlib.util.spec_from_file_location("realworld_score", _PATH)
+assert _SPEC is not None and _SPEC.loader is not None
+score = importlib.util.module_from_spec(_SPEC)
+sys.modules["realworld_score"] = score
+_SPEC.loader.exec_module(score)
+
+
+def _location(line: int = 1) -> dict[str, object]:
+    return {"file": "app/views.py", "line": line}
+
+
+def test_route_keys_erase_parameter_names_and_strip_the_action() -> None:
+    assert score.route_path_key("/api/{query_id}/results/{id}") == "/api/{}/results/{}"
+    assert score.route_owner("app.views:QueryResource.get", "get") == "app.views:QueryResource"
+    assert score.route_owner("app.views:index", None) == "app.views:index"
+    assert score.route_owner("app.views:Thing.get_list", "get") == "app.views:Thing.get_list"
+
+
+def test_signal_short_names_agree_across_spellings() -> None:
+    assert score.signal_short("django.db.models.signals.post_save") == "post_save"
+    assert score.signal_short("django.db.models.signals:post_save") == "post_save"
+    assert score.signal_short("sqlalchemy.orm.Session:before_commit") == "before_commit"
+    assert score.signal_short("before_commit") == "before_commit"
+
+
+def test_routes_match_on_path_shape_and_owner_and_skip_third_party_and_format_suffixes() -> None:
+    truth = {
+        "app": "t",
+        "routes": [
+            {"path": "/q/{query_id}", "handler": "app.views:QueryResource", "own": True},
+            {"path": "/q/{pk}.{format}", "handler": "app.views:QueryResource", "own": True, "format_suffix": True},
+            {"path": "/static/{filename}", "handler": "flask.app:Flask.send_static_file", "own": False},
+            {"path": "/missing", "handler": "app.views:missing", "own": True},
+        ],
+    }
+    report = {
+        "modules": [{"name": "app.views", "context": "app"}],
+        "routes": [
+            {"path": "/q/{id}", "handler": "app.views:QueryResource.get", "action": "get", "location": _location()},
+            {"path": "/q/{id}", "handler": "app.views:QueryResource.post", "action": "post", "location": _location()},
+            {"path": "/wrong", "handler": "app.views:other", "action": None, "location": _location(9)},
+            {"path": "/x", "handler": "flask_admin.views:Index", "action": None, "location": _location()},
+        ],
+    }
+    result = score.compare(
+        score.truth_items(truth, "routes", third_party=False),
+        score.scan_items(report, "routes", third_party=False, realtime_kinds=score.REALTIME_KINDS),
+    )
+    assert (result.tp, result.fp, result.fn) == (1, 1, 1)
+    assert result.missed == ["/missing -> app.views:missing"]
+    assert result.wrong == ["/wrong -> app.views:other (app/views.py:9)"]
+
+
+def test_jobs_match_by_kind_family_and_name_and_a_different_handler_is_wrong() -> None:
+    truth = {
+        "app": "t",
+        "jobs": [
+            {"kind": "click-command", "name": "users create", "handler": "app.cli:create", "own": True},
+            {"kind": "celery-task", "name": "app.tasks.send", "handler": "app.tasks:send", "own": True},
+            {"kind": "rq-job", "name": "app.jobs.run", "handler": "app.jobs:run", "own": True},
+        ],
+    }
+    report = {
+        "modules": [{"name": n} for n in ("app.cli", "app.tasks", "app.jobs")],
+        "jobs": [
+            {"kind": "flask-command", "name": "users create", "handler": "app.cli:create", "location": _location()},
+            {"kind": "celery-task", "name": "app.tasks.send", "handler": "app.tasks:other", "location": _location()},
+            {"kind": "worker-loop", "name": "loop", "handler": "app.jobs:loop", "location": _location()},
+        ],
+    }
+    result = score.compare(
+        score.truth_items(truth, "jobs", third_party=False),
+        score.scan_items(report, "jobs", third_party=False, realtime_kinds=score.REALTIME_KINDS),
+    )
+    assert (result.tp, result.fp, result.fn) == (1, 1, 2)
+    assert result.precision == pytest.approx(0.5)
+    assert result.recall == pytest.approx(1 / 3)
+
+
+def test_receivers_match_on_short_signal_and_receiver() -> None:
+    truth = {
+        "app": "t",
+        "receivers": [
+            {"kind": "sqlalchemy-event", "signal": "before_commit", "receiver": "app.db:check", "own": True},
+            {"kind": "blinker", "signal": "flask.signals.got_request_exception", "receiver": "app.log:x", "own": True},
+        ],
+    }
+    report = {
+        "modules": [{"name": "app.db"}, {"name": "app.log"}],
+        "events": [
+            {"kind": "sqlalchemy-event", "signal": "sqlalchemy.orm.Session:before_commit", "receiver": "app.db:check"},
+        ],
+    }
+    result = score.compare(
+        score.truth_items(truth, "receivers", third_party=False),
+        score.scan_items(report, "receivers", third_party=False, realtime_kinds=score.REALTIME_KINDS),
+    )
+    assert (result.tp, result.fp, result.fn) == (1, 0, 1)
+
+
+def test_adjusted_rand_index_on_known_partitions() -> None:
+    same = {"a": "x", "b": "x", "c": "y", "d": "y"}
+    renamed = {"a": "1", "b": "1", "c": "2", "d": "2"}
+    assert score.adjusted_rand_index(same, renamed) == pytest.approx(1.0)
+    # sklearn.metrics.adjusted_rand_score([0, 0, 1, 1], [0, 0, 1, 2]) == 0.5714285714285715
+    assert score.adjusted_rand_index(same, {"a": "1", "b": "1", "c": "2", "d": "3"}) == pytest.approx(4 / 7)
+    # sklearn.metrics.adjusted_rand_score([0, 0, 1, 1], [0, 1, 0, 1]) == -0.5
+    assert score.adjusted_rand_index(same, {"a": "1", "b": "2", "c": "1", "d": "2"}) == pytest.approx(-0.5)
+    assert score.adjusted_rand_index({"a": "x"}, {"a": "y"}) is None
+    assert score.adjusted_rand_index({"a": "x", "b": "x"}, {"a": "y", "b": "y", "z": "q"}) == 1.0
+
+
+def test_table_pools_counts_and_prints_a_row_per_app() -> None:
+    truth = {"app": "t", "family": "flask", "models": [{"symbol": "app.models:User", "own": True}], "modules": {}}
+    report = {
+        "modules": [{"name": "app.models", "context": "app"}],
+        "models": [{"symbol": "app.models:User", "location": _location()}],
+    }
+    result = score.score_app(truth, report, third_party=False)
+    text, data = score.table([result, result])
+    assert "t (flask)" in text and "pooled" in text
+    assert data["pooled"]["models"]["tp"] == 2
+    assert data["pooled"]["models"]["recall"] == 1.0
