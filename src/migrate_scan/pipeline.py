@@ -44,7 +44,7 @@ from migrate_scan.stages.frameworks import detect_frameworks
 from migrate_scan.stages.link import link
 from migrate_scan.stages.parse import ParseRequest
 from migrate_scan.stages.plan import plan
-from migrate_scan.stages.recognize import recognize
+from migrate_scan.stages.recognize import HANDLED_ROLES, recognize
 from migrate_scan.workers import ParsePool
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -75,7 +75,7 @@ def run(options: ScanOptions, progress: ProgressCallback | None = None) -> Repor
     Raises:
         HeuristicsError: a rule file is invalid.
     """
-    heuristics = load_heuristics(options.heuristics_dirs)
+    heuristics = load_heuristics(options.heuristics_dirs, handled_roles=HANDLED_ROLES)
     parsed = parse_tree(options, heuristics, progress)
     if progress is not None:
         progress("link", 0, 1)

@@ -157,12 +157,12 @@ RELATED = {
 
 
 def access_of(files: Mapping[str, str]):
-    from migrate_scan.stages.recognize import RECOGNIZERS
+    from migrate_scan.stages.recognize import models as model_recognizer
     from migrate_scan.stages.recognize.data_access import DataAccess
 
     graphs = link(facts_of(files))
     heuristics = load_heuristics()
-    models = [m for name, recognizer in RECOGNIZERS if name == "models" for m in recognizer(graphs, heuristics).models]
+    models = model_recognizer.recognize(graphs, heuristics).models
     return DataAccess(graphs, models)
 
 

@@ -1,8 +1,8 @@
 """GraphQL (graphene) recognizer: root-type fields as routes, with positive and negative cases.
 
 Each test parses small multi-file snippets, links them and runs the GraphQL
-recognizer alone (the whole `recognize` for mount paths the Django recognizer
-routes), then asserts exact (action, handler, path, line) rows.
+recognizer on the view mounts the Django and Flask recognizers publish (the
+whole `recognize` where the merged inventory matters), then asserts exact (action, handler, path, line) rows.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from snippets import facts_of
 from migrate_scan.heuristics.loader import load_heuristics
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.stages.link import link
-from migrate_scan.stages.recognize import graphql, recognize
+from migrate_scan.stages.recognize import django, flask, graphql, recognize
 
 HEURISTICS = load_heuristics()
 
@@ -22,7 +22,12 @@ Row = tuple[str | None, str, str, int]
 
 
 def found(files: Mapping[str, str]) -> Recognition:
-    return graphql.recognize(link(facts_of(files)), HEURISTICS)
+    """The GraphQL recognizer given the view mounts the URL-tree recognizers publish."""
+    graphs = link(facts_of(files))
+    published = Recognition()
+    for url_tree in (django, flask):
+        published.extend(url_tree.recognize(graphs, HEURISTICS))
+    return graphql.recognize(graphs, HEURISTICS, published)
 
 
 def routes(files: Mapping[str, str]) -> set[Row]:
@@ -285,7 +290,7 @@ def test_project_graphql_view_routed_by_django_gives_the_full_path() -> None:
         """,
     }
     alone = {(r.action, r.path) for r in found(files).routes}
-    assert alone == {("query.hello", "/graphql")}  # the literal mount: no include prefix
+    assert alone == {("query.hello", "/v1/graphql")}  # the mount the URL tree publishes: include prefix applied
     merged = recognize(link(facts_of(files)), HEURISTICS)
     assert {(r.action, r.handler, r.path, r.location.line) for r in merged.routes if r.framework == "graphene"} == {
         ("query.hello", "site.schema:Query", "/v1/graphql", 5),

@@ -197,14 +197,14 @@ def test_sse_paths_come_from_the_routes_of_their_handler(heuristics: Heuristics)
         Route(methods=["GET"], path="/page", raw_path="/page", handler="web.stream:page", framework="flask",
               location=at("web/stream.py", 17)),
     ]  # fmt: skip
-    updated = realtime.with_sse_paths(found)
+    updated = realtime.with_sse_paths(link(facts_of(SSE)), heuristics, found)
     paths = {r.handler: r.path for r in updated.realtime if r.kind == "sse"}
     assert paths == {
         "web.stream:events": "/events",
         "web.stream:django_events": None,
         "web.stream:header_events": None,
     }
-    assert updated.routes == found.routes
+    assert updated.routes == []  # a refiner of the real-time product returns only that product
 
 
 # -- threads -------------------------------------------------------------------------------------

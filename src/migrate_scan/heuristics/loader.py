@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -112,8 +113,16 @@ def bundled_rules_dir() -> Traversable:
     raise HeuristicsError("bundled heuristics not found: the installation is incomplete")
 
 
-def load_heuristics(extra_dirs: tuple[Path, ...] = ()) -> Heuristics:
+def load_heuristics(
+    extra_dirs: tuple[Path, ...] = (), handled_roles: Mapping[str, frozenset[str]] | None = None
+) -> Heuristics:
     """Load and validate the bundled rules and those in `extra_dirs`.
+
+    Args:
+        extra_dirs: folders of the user's own rule files.
+        handled_roles: match-rule kind → the roles some recognizer's code acts on (`""` for a
+            kind without roles; `prefix:*` for a family). When given, a match rule of a kind or
+            role no code handles is an error: it would load and never fire.
 
     Raises:
         HeuristicsError: a folder is missing, or any file is unreadable or invalid.
@@ -132,6 +141,8 @@ def load_heuristics(extra_dirs: tuple[Path, ...] = ()) -> Heuristics:
             continue
         rules.extend(parsed.rules)
         for index, rule in enumerate(parsed.rules):
+            if handled_roles is not None and isinstance(rule, MatchRule):
+                _check_role(label, index, rule, handled_roles, errors)
             if rule.id in declared:
                 first = declared[rule.id]
                 errors.append(f"{label}: rules[{index}].id: rule id {rule.id!r} is already declared in {first}")
@@ -144,6 +155,26 @@ def load_heuristics(extra_dirs: tuple[Path, ...] = ()) -> Heuristics:
         digest.update(label.rsplit("/", 1)[-1].encode())
         digest.update(data)
     return Heuristics(rules=tuple(sorted(rules, key=lambda r: r.id)), digest=digest.hexdigest()[:16])
+
+
+def _check_role(
+    label: str, index: int, rule: MatchRule, handled_roles: Mapping[str, frozenset[str]], errors: list[str]
+) -> None:
+    """An error unless some recognizer handles the rule's kind and role."""
+    roles = handled_roles.get(rule.kind)
+    if roles is None:
+        errors.append(f"{label}: rules[{index}].kind: no recognizer handles rules of kind {rule.kind!r}")
+    elif not role_is_handled(rule.role, roles):
+        known = ", ".join(repr(r) for r in sorted(roles))
+        errors.append(
+            f"{label}: rules[{index}].role: no recognizer handles role {rule.role!r} of kind {rule.kind!r}"
+            f" (handled: {known})"
+        )
+
+
+def role_is_handled(role: str, roles: frozenset[str]) -> bool:
+    """Whether `role` is one of `roles`, or falls under a `prefix:*` family among them."""
+    return role in roles or any(r.endswith("*") and role.startswith(r[:-1]) and role != r[:-1] for r in roles)
 
 
 def _read_folder(folder: Traversable | Path, label: str) -> list[tuple[str, bytes]]:

@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from migrate_scan.errors import HeuristicsError
+
 RULE_ID_PATTERN = r"^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$|^[A-Z]{2,4}[0-9]{3}$"
 
 
@@ -103,8 +105,30 @@ class MatchRule(RuleDocs):
         default=None, ge=0, description="Readiness rules: the numeric limit a matched setting is compared with."
     )
 
+    @model_validator(mode="after")
+    def _readiness_rules_name_their_warning(self) -> MatchRule:
+        if self.kind in ("readiness-call", "readiness-setting", "readiness-import") and not self.warning:
+            raise ValueError(f'a {self.kind} rule must name the warning it raises (`warning = "MS3xx"`)')
+        return self
 
-class DecisionRule(RuleDocs):
+
+class ThresholdRule(RuleDocs):
+    """A rule whose logic is code and whose numbers are data."""
+
+    thresholds: dict[str, float] = Field(default_factory=dict, description="Named numeric thresholds.")
+
+    def threshold(self, name: str) -> float:
+        """The named threshold this rule declares.
+
+        Raises:
+            HeuristicsError: the rule declares no such threshold (the code and the data disagree).
+        """
+        if name not in self.thresholds:
+            raise HeuristicsError(f"heuristics: rule {self.id} declares no threshold {name!r}")
+        return self.thresholds[name]
+
+
+class DecisionRule(ThresholdRule):
     """One branch of the seed's decision tree: when a module or context gets a pattern.
 
     The logic is the classify stage's code; the pattern, the confidence and
@@ -114,11 +138,10 @@ class DecisionRule(RuleDocs):
     kind: Literal["decision"] = Field(description="Rule kind.")
     pattern: int = Field(ge=1, le=5, description="The pattern (1-5) the rule concludes.")
     confidence: float = Field(ge=0, le=1, description="Confidence of a verdict this rule alone supports.")
-    thresholds: dict[str, float] = Field(default_factory=dict, description="Named numeric thresholds.")
     words: list[str] = Field(default_factory=list, description="Name fragments the rule looks for, lower case.")
 
 
-class WarningRule(RuleDocs):
+class WarningRule(ThresholdRule):
     """A finding the classify stage raises: anti-pattern, over-engineering case or Lambda blocker."""
 
     kind: Literal["warning"] = Field(description="Rule kind.")
@@ -131,7 +154,6 @@ class WarningRule(RuleDocs):
     compute: Literal["lambda", "fargate", "ec2"] | None = Field(
         default=None, description="Where the flagged work should run, if not on Lambda."
     )
-    thresholds: dict[str, float] = Field(default_factory=dict, description="Named numeric thresholds.")
 
 
 class ServiceLine(BaseModel):

@@ -29,6 +29,24 @@ class UnresolvedRegistration:
 
 
 @dataclass(frozen=True, slots=True)
+class ViewMount:
+    """A class-based view mounted at a URL, as the URL tree builds it (prefixes applied).
+
+    Published by the recognizers that walk URL trees (`path("x/", V.as_view(...))`,
+    `add_url_rule(rule, view_func=V.as_view(...))`) whether or not they could
+    turn the view into routes, so that others (GraphQL, ...) read where a view
+    is served instead of scanning URL patterns again.
+    """
+
+    path: str  # canonical, as `Route.path`
+    raw_path: str
+    views: tuple[str, ...]  # class symbols in the scanned tree, else the qualified names of the class
+    keywords: tuple[str, ...]  # the keyword arguments given to `as_view(...)`
+    framework: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
 class Blocker:
     """A readiness finding: code that will not work, or not well, on Lambda.
 
@@ -71,6 +89,7 @@ class Recognition:
     blockers: list[Blocker] = field(default_factory=list)
     model_access: list[ModelAccess] = field(default_factory=list)
     unresolved: list[UnresolvedRegistration] = field(default_factory=list)
+    mounts: list[ViewMount] = field(default_factory=list)
 
     def extend(self, other: Recognition) -> None:
         """Add another recognizer's findings."""
@@ -83,6 +102,7 @@ class Recognition:
         self.blockers += other.blockers
         self.model_access += other.model_access
         self.unresolved += other.unresolved
+        self.mounts += other.mounts
 
     def sorted(self) -> Recognition:
         """The same findings, duplicates dropped, in a stable order."""
@@ -100,6 +120,9 @@ class Recognition:
                 set(self.model_access), key=lambda a: (a.function, a.model, a.is_write, a.location.line)
             ),
             unresolved=sorted(set(self.unresolved), key=lambda u: (u.location.file, u.location.line, u.rule)),
+            mounts=sorted(
+                set(self.mounts), key=lambda m: (m.path, m.raw_path, m.views, m.location.file, m.location.line)
+            ),
         )
 
 

@@ -151,9 +151,7 @@ def _lift_and_shift(inputs: FindingInputs) -> list[Finding]:
     rule = inputs.heuristics.warning("MS101")
     business = [g for g in inputs.clustering.contexts if g.kind == "business"]
     source_lines = sum(facts.metrics.sloc for facts in inputs.modules.values())
-    if len(business) < rule.thresholds.get("min_contexts", 2) or source_lines < rule.thresholds.get(
-        "min_source_lines", 1500
-    ):
+    if len(business) < rule.threshold("min_contexts") or source_lines < rule.threshold("min_source_lines"):
         return []
     shells = {m for g in inputs.clustering.contexts if g.kind == "app-shell" and g.seed != "tests" for m in g.modules}
     locations = []
@@ -216,7 +214,7 @@ def _distributed_monolith(inputs: FindingInputs) -> list[Finding]:
 
 
 def _long_running(inputs: FindingInputs) -> list[Finding]:
-    limit = inputs.heuristics.warning("MS103").thresholds.get("lambda_max_seconds", 900)
+    limit = inputs.heuristics.warning("MS103").threshold("lambda_max_seconds")
     found = []
     for job in inputs.recognition.jobs:
         seconds = max(job.time_limit or 0, job.soft_time_limit or 0)
@@ -403,8 +401,8 @@ def _over_split(inputs: FindingInputs) -> list[Finding]:
         has_entries = any(inputs.clustering.module_context.get(e.module) == group.name for e in inputs.entries)
         if has_entries:
             continue
-        is_small = len(group.models_owned) <= rule.thresholds.get("max_models", 1) and len(group.modules) <= (
-            rule.thresholds.get("max_modules", 2)
+        is_small = len(group.models_owned) <= rule.threshold("max_models") and len(group.modules) <= (
+            rule.threshold("max_modules")
         )
         partner = max(
             (e for e in inputs.clustering.dependencies if e.source == group.name),

@@ -144,9 +144,9 @@ class DecisionTree:
 
     def _processes(self) -> list[ProcessVerdict]:
         rule = self.heuristics.decision("PT401")
-        min_steps = rule.thresholds.get("min_steps", 3)
-        long_seconds = rule.thresholds.get("long_running_seconds", 300)
-        step_share = self.heuristics.decision("PT402").thresholds.get("step_share", 0.5)
+        min_steps = rule.threshold("min_steps")
+        long_seconds = rule.threshold("long_running_seconds")
+        step_share = self.heuristics.decision("PT402").threshold("step_share")
         found = []
         for workflow in self.workflows:
             context = self.context_of(workflow.module)
@@ -206,9 +206,9 @@ class DecisionTree:
 
     def _fan_outs(self) -> list[FanOut]:
         rule = self.heuristics.decision("PT301")
-        minimum = int(rule.thresholds.get("min_receivers", 2))
-        bridge_subscribers = rule.thresholds.get("eventbridge_subscribers", 5)
-        bridge_contexts = rule.thresholds.get("eventbridge_contexts", 4)
+        minimum = int(rule.threshold("min_receivers"))
+        bridge_subscribers = rule.threshold("eventbridge_subscribers")
+        bridge_contexts = rule.threshold("eventbridge_contexts")
         grouped: dict[tuple[str, str | None], list[EntryPoint]] = defaultdict(list)
         senders: dict[tuple[str, str | None], str | None] = {}
         for event in self.recognition.events:
@@ -308,16 +308,14 @@ class DecisionTree:
             group = next(g for g in self.clustering.contexts if g.name == context)
             share = len({e.module for e in realtime}) / max(len(group.modules), 1)
             handlers = len({(e.symbol, e.name) for e in realtime})
-            if share >= rule.thresholds.get("context_module_share", 0.1) or handlers >= rule.thresholds.get(
-                "context_min_handlers", 3
-            ):
+            if share >= rule.threshold("context_module_share") or handlers >= rule.threshold("context_min_handlers"):
                 why = f"{handlers} real-time handlers in {len({e.module for e in realtime})} modules"
                 return Verdict(2, rule.id, rule.confidence, _first(e.location for e in realtime), why)
         asynchronous = [e for e in entries if e.is_async]
         if unique:
             rule = self.heuristics.decision("PT302")
             share = len({_key(e) for e in asynchronous}) / len(unique)
-            if share >= rule.thresholds.get("context_async_share", 0.25):
+            if share >= rule.threshold("context_async_share"):
                 produced = [f for f in decisions.fan_outs if f.producer == context or _receives(f, context)]
                 rule_id = "PT301" if produced else rule.id
                 confidence = min(0.9, 0.5 + share / 2)
@@ -436,9 +434,7 @@ class DecisionTree:
         rule = self.heuristics.decision("PT501")
         business = [g for g in self.clustering.contexts if g.kind == "business"]
         entries = len({_key(e) for e in self.entries})
-        if len(business) >= rule.thresholds.get("min_contexts", 3) and entries >= rule.thresholds.get(
-            "min_entry_points", 20
-        ):
+        if len(business) >= rule.threshold("min_contexts") and entries >= rule.threshold("min_entry_points"):
             realtime = sorted({c for c, v in decisions.contexts.items() if v.pattern == 2})
             parts = [f"{len(business)} business contexts with {entries} entry points"]
             if decisions.processes:

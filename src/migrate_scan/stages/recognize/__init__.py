@@ -1,60 +1,43 @@
 """Recognize stage: `LinkedGraphs` + heuristics → `Recognition` (routes, models, jobs, real-time, events).
 
-Recognizers are an explicit, closed tuple. Each is a pure function of the
-linked graphs and the heuristics: it asks the symbol table what names and
-variables denote (`qualified_names`, `binding_site`, `ancestors`) and looks the
-answers up in tables compiled from the rule files. Nothing here reads a file.
+Recognizers are registered here, each with what it produces, requires and
+refines (see `registry`); the runner orders them so that every product is
+complete before anyone reads it, and publishes each product once. Each
+recognizer is a pure function of the linked graphs, the heuristics and the
+products it declared: it asks the symbol table what names and variables
+denote (`qualified_names`, `binding_site`, `ancestors`) and looks the answers
+up in tables compiled from the rule files. Nothing here reads a file.
+
+Adding a framework: a module with its `recognize` function and a `RECOGNIZER`
+declaration, a rule file in `heuristics/`, one line in `RECOGNIZERS` below,
+and their tests.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.inventory import Recognition
-from migrate_scan.stages.recognize import django, events, flask, graphql, jobs, models, readiness, realtime
-from migrate_scan.stages.recognize.data_access import DataAccess
+from migrate_scan.stages.recognize import data_access, django, events, flask, graphql, jobs, models, readiness, realtime
+from migrate_scan.stages.recognize.registry import Recognizer, Registry
 
-Recognizer = Callable[[LinkedGraphs, Heuristics], Recognition]
-
-RECOGNIZERS: tuple[tuple[str, Recognizer], ...] = (
-    ("flask", flask.recognize),
-    ("django", django.recognize),
-    ("graphql", graphql.recognize),
-    ("realtime", realtime.recognize),
-    ("events", events.recognize),
-    ("models", models.recognize),
-    ("jobs", jobs.recognize),
-    ("readiness", readiness.recognize),
+RECOGNIZERS: tuple[Recognizer, ...] = (
+    flask.RECOGNIZER,
+    django.RECOGNIZER,
+    graphql.RECOGNIZER,
+    realtime.RECOGNIZER,
+    realtime.SSE_PATHS,
+    events.RECOGNIZER,
+    models.RECOGNIZER,
+    jobs.RECOGNIZER,
+    readiness.RECOGNIZER,
+    data_access.RECOGNIZER,
 )
+REGISTRY = Registry.of(RECOGNIZERS)
+HANDLED_ROLES = REGISTRY.handled_roles()
+"""Match-rule kind → the roles some recognizer's code acts on; the loader rejects any other."""
 
 
 def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
-    """Run every recognizer and merge their findings, sorted."""
-    found = Recognition()
-    for _, recognizer in RECOGNIZERS:
-        found.extend(recognizer(graphs, heuristics))
-    found = graphql.with_graphql_paths(graphs, heuristics, realtime.with_sse_paths(found.sorted()))
-    return with_data_access(graphs, found)
-
-
-def with_data_access(graphs: LinkedGraphs, found: Recognition) -> Recognition:
-    """Every entry point with the models it reads and writes through all it reaches."""
-    access = DataAccess(graphs, found.models)
-
-    def touched(symbol: str) -> dict[str, list[str]]:
-        reads, writes = access.reached_from(symbol)
-        return {"reads": reads, "writes": writes}
-
-    return Recognition(
-        routes=[r.model_copy(update=touched(r.handler)) for r in found.routes],
-        jobs=[j.model_copy(update=touched(j.handler)) for j in found.jobs],
-        models=found.models,
-        realtime=[r.model_copy(update=touched(r.handler)) for r in found.realtime],
-        events=[e.model_copy(update=touched(e.receiver)) for e in found.events],
-        signals=found.signals,
-        blockers=found.blockers,
-        model_access=access.accesses(),
-        unresolved=found.unresolved,
-    )
+    """Run every recognizer in the registry's order and return their products, sorted."""
+    return REGISTRY.run(graphs, heuristics).sorted()

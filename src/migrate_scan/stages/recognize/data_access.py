@@ -32,12 +32,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.model.facts import AssignmentFact, CallFact, Expr, ExprKind, FileFacts
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
-from migrate_scan.model.inventory import ModelAccess
+from migrate_scan.model.inventory import ModelAccess, Recognition
 from migrate_scan.model.report import DataModel
 from migrate_scan.stages.recognize.expressions import keyword, scope_of, string_of
+from migrate_scan.stages.recognize.registry import Product, Recognizer
 
 WRITE_METHODS = frozenset(
     {
@@ -327,3 +329,29 @@ def _is_session(expr: Expr) -> bool:
     """`session`, `db.session`, `self.session`, `Session` (a SQLAlchemy session, by its usual names)."""
     name = expr[1] if expr[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE) else None
     return isinstance(name, str) and name.lower().endswith("session")
+
+
+def with_data_access(graphs: LinkedGraphs, _heuristics: Heuristics, published: Recognition) -> Recognition:
+    """Every entry point with the models it reads and writes through all it reaches."""
+    access = DataAccess(graphs, published.models)
+
+    def touched(symbol: str) -> dict[str, list[str]]:
+        reads, writes = access.reached_from(symbol)
+        return {"reads": reads, "writes": writes}
+
+    return Recognition(
+        routes=[r.model_copy(update=touched(r.handler)) for r in published.routes],
+        jobs=[j.model_copy(update=touched(j.handler)) for j in published.jobs],
+        realtime=[r.model_copy(update=touched(r.handler)) for r in published.realtime],
+        events=[e.model_copy(update=touched(e.receiver)) for e in published.events],
+        model_access=access.accesses(),
+    )
+
+
+RECOGNIZER = Recognizer(
+    name="data-access",
+    run=with_data_access,
+    requires=frozenset({Product.MODELS}),
+    refines=frozenset({Product.ROUTES, Product.JOBS, Product.REALTIME, Product.EVENTS}),
+    produces=frozenset({Product.MODEL_ACCESS}),
+)

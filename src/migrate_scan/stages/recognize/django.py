@@ -46,7 +46,7 @@ from migrate_scan.heuristics.schema import MatchRule
 from migrate_scan.model.facts import Expr, ExprKind, FileFacts
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
-from migrate_scan.model.inventory import Recognition, UnresolvedRegistration
+from migrate_scan.model.inventory import Recognition, UnresolvedRegistration, ViewMount
 from migrate_scan.model.report import Evidence, Route
 from migrate_scan.stages.recognize.expressions import (
     argument,
@@ -59,6 +59,7 @@ from migrate_scan.stages.recognize.expressions import (
     template_of,
 )
 from migrate_scan.stages.recognize.paths import django_canonical
+from migrate_scan.stages.recognize.registry import Product, Recognizer, producer
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 _NOT_REPORTED = {"HEAD", "OPTIONS", "TRACE"}
@@ -503,6 +504,16 @@ def _class_view(
     resolver = context.graphs.resolver
     owner = call[2][0][2][0]
     classes = sorted(v[4:] for v in resolver.values(scope, owner) if v.startswith("cls:"))
+    context.found.mounts.append(
+        ViewMount(
+            path=django_canonical(prefix.canonical),
+            raw_path=prefix.raw,
+            views=tuple(classes) or resolver.qualified_names(scope, owner),
+            keywords=tuple(sorted(str(name) for name, _ in call[3] if name)),
+            framework=rule.framework,
+            location=location,
+        )
+    )
     mapping = argument(call, 0, "actions")
     handled = False
     for class_symbol in classes:
@@ -763,3 +774,20 @@ def _add(
 
 def _unresolved(context: _Context, rule: str, location: Location, detail: str) -> None:
     context.found.unresolved.append(UnresolvedRegistration(rule=rule, location=location, detail=detail))
+
+
+RECOGNIZER = Recognizer(
+    name="django",
+    run=producer(recognize),
+    produces=frozenset({Product.ROUTES, Product.VIEW_MOUNTS}),
+    handles={
+        "url-pattern": frozenset({"path", "regex"}),
+        "url-include": frozenset({"framework", "include", "passthrough"}),
+        "url-router": frozenset({"api-root", "default-router", "register", "simple-router"}),
+        "view-class": frozenset({""}),
+        "view-decorator": frozenset(
+            {"action", "action-detail", "action-list", "api-view", "fixed", "methods-argument"}
+        ),
+        "viewset-action": frozenset({"list:*", "detail:*"}),
+    },
+)

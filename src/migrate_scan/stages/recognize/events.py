@@ -34,6 +34,7 @@ from migrate_scan.stages.recognize.expressions import (
     scope_of,
     string_of,
 )
+from migrate_scan.stages.recognize.registry import Product, Recognizer, producer
 
 
 def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
@@ -229,3 +230,17 @@ def _send_sites(signals: _SignalNamer, sends: set[str], facts: FileFacts, sent_a
         site = signals.site(scope_of(facts.module, call.scope), func[2][0])
         if site is not None:
             sent_at.setdefault(_symbol(site), set()).add(Location(file=facts.path, line=call.line))
+
+
+RECOGNIZER = Recognizer(
+    name="events",
+    run=producer(recognize),
+    produces=frozenset({Product.EVENTS, Product.SIGNALS}),
+    handles={
+        "signal-decorator": frozenset({""}),
+        "signal-object": frozenset({"", "named"}),
+        "signal-builtin": frozenset({""}),
+        "signal-listen": frozenset({""}),
+        "signal-send": frozenset({""}),
+    },
+)

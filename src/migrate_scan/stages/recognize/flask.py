@@ -22,7 +22,7 @@ from migrate_scan.heuristics.schema import MatchRule
 from migrate_scan.model.facts import CallFact, Expr, ExprKind, FileFacts
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
-from migrate_scan.model.inventory import Recognition, UnresolvedRegistration
+from migrate_scan.model.inventory import Recognition, UnresolvedRegistration, ViewMount
 from migrate_scan.model.report import Evidence, Route
 from migrate_scan.stages.recognize.expressions import (
     constructor_names,
@@ -33,6 +33,7 @@ from migrate_scan.stages.recognize.expressions import (
     string_of,
 )
 from migrate_scan.stages.recognize.paths import flask_canonical, join_prefix
+from migrate_scan.stages.recognize.registry import Product, Recognizer, producer
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -214,6 +215,9 @@ def _add_url_rule(
             scope, view = context.assigned[site]
     if view[0] == ExprKind.CALL and view[2][0][0] == ExprKind.ATTRIBUTE and view[2][0][1] == "as_view":
         classes = [v[4:] for v in resolver.values(scope, view[2][0][2][0]) if v.startswith("cls:")]
+        _add_mounts(
+            context, owner, raw, view, tuple(classes) or resolver.qualified_names(scope, view[2][0][2][0]), location
+        )
         if not classes:
             _unresolved(context, rule, location, "as_view() on a class static reading cannot follow")
         for class_symbol in classes:
@@ -265,6 +269,28 @@ def _add_class_routes(
             handled += [(method.lower(), handler) for method in methods or ["GET"]]
     for method, handler in handled:
         _add_routes(context, owner, raw, [method.upper()], handler, method, rule, location)
+
+
+def _add_mounts(
+    context: _Context, owner: str, raw: str, view: Expr, views: tuple[str, ...], location: Location
+) -> None:
+    """Publish where a class-based view is served, at every mount point of its owner."""
+    obj = context.objects.get(owner)
+    if obj is None:
+        return
+    keywords = tuple(sorted(str(name) for name, _ in view[3] if name))
+    for prefix in _mount_points(context, owner):
+        full = join_prefix(prefix, raw)
+        context.found.mounts.append(
+            ViewMount(
+                path=flask_canonical(full),
+                raw_path=full,
+                views=views,
+                keywords=keywords,
+                framework=obj.rule.framework,
+                location=location,
+            )
+        )
 
 
 def _declared_methods(context: _Context, class_symbol: str) -> list[str]:
@@ -380,3 +406,15 @@ def _methods_argument(call: Expr) -> list[str]:
 
 def _unresolved(context: _Context, rule: MatchRule, location: Location, detail: str) -> None:
     context.found.unresolved.append(UnresolvedRegistration(rule=rule.id, location=location, detail=detail))
+
+
+RECOGNIZER = Recognizer(
+    name="flask",
+    run=producer(recognize),
+    produces=frozenset({Product.ROUTES, Product.VIEW_MOUNTS}),
+    handles={
+        "app-object": frozenset({"api", "app", "blueprint", "namespace"}),
+        "route-decorator": frozenset({""}),
+        "route-registration": frozenset({"blueprint", "namespace", "resource", "url-rule"}),
+    },
+)

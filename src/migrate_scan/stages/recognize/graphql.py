@@ -16,11 +16,10 @@ every class of its MRO in the scanned tree contributes its class-level fields.
   in the scanned tree (`mutate`, `mutate_and_get_payload`, `perform_mutation`, ...).
 - A subscription field is a `graphql-subscription` real-time handler.
 
-Every route gets the path the GraphQL view is mounted at: `path(...)`/`re_path(...)`/
-`add_url_rule(...)` whose view is `View.as_view(...)` of a GraphQL view class (or any
-`as_view(schema=...)`), else `/graphql`. When the Django or Flask recognizer
-routed the view class itself (prefixes applied), `with_graphql_paths` uses
-those paths instead.
+Every route gets the path the GraphQL view is mounted at, read from the view
+mounts the Django and Flask recognizers publish (prefixes of `include()` and
+blueprints applied): a GraphQL view class, or any `as_view(schema=...)`; else
+`/graphql`.
 """
 
 from __future__ import annotations
@@ -32,7 +31,7 @@ from migrate_scan.heuristics.schema import MatchRule
 from migrate_scan.model.facts import AssignmentFact, Expr, ExprKind, FileFacts
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
-from migrate_scan.model.inventory import Recognition
+from migrate_scan.model.inventory import Recognition, ViewMount
 from migrate_scan.model.report import Evidence, Realtime, Route
 from migrate_scan.stages.recognize.expressions import (
     argument,
@@ -43,7 +42,7 @@ from migrate_scan.stages.recognize.expressions import (
     scope_of,
     string_of,
 )
-from migrate_scan.stages.recognize.paths import django_canonical, flask_canonical
+from migrate_scan.stages.recognize.registry import Product, Recognizer
 
 FRAMEWORK = "graphene"
 DEFAULT_PATH = "/graphql"
@@ -63,8 +62,14 @@ class _Context:
     found: Recognition = field(default_factory=Recognition)
 
 
-def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
-    """Find every operation of the graphene schemas the application builds."""
+def recognize(graphs: LinkedGraphs, heuristics: Heuristics, published: Recognition | None = None) -> Recognition:
+    """Find every operation of the graphene schemas the application builds.
+
+    Args:
+        graphs: the linked facts.
+        heuristics: the rules in force.
+        published: the view mounts the URL-tree recognizers published; without any, `/graphql`.
+    """
     fields = heuristics.matchers("graphql-field")
     handlers = heuristics.matchers("graphql-handler")
     context = _Context(
@@ -79,7 +84,8 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
     roots = _roots(context)
     if not roots:
         return context.found
-    paths = _mount_paths(context, heuristics) or [(DEFAULT_PATH, DEFAULT_PATH)]
+    mounts = published.mounts if published is not None else []
+    paths = _mount_paths(context, heuristics, mounts) or [(DEFAULT_PATH, DEFAULT_PATH)]
     seen: set[tuple[str, str]] = set()
     for kind, class_symbol, evidence in roots:
         for name, handler, location, rule in _operations(context, kind, class_symbol):
@@ -290,86 +296,27 @@ def graphql_views(graphs: LinkedGraphs, heuristics: Heuristics) -> set[str]:
     }
 
 
-def _mount_paths(context: _Context, heuristics: Heuristics) -> list[tuple[str, str]]:
-    """(canonical, raw) paths of every `path`/`re_path`/`url`/`add_url_rule` whose view is a GraphQL view."""
-    resolver = context.graphs.resolver
-    patterns = heuristics.matchers("url-pattern")
-    rules = {n: r for n, r in heuristics.matchers("route-registration").items() if r.role == "url-rule"}
+def _mount_paths(context: _Context, heuristics: Heuristics, mounts: list[ViewMount]) -> list[tuple[str, str]]:
+    """(canonical, raw) paths where the URL trees serve a GraphQL view (or any `as_view(schema=...)`)."""
     internal = graphql_views(context.graphs, heuristics)
-    paths: set[tuple[str, str]] = set()
-    for facts in context.graphs.modules.values():
-        for call in facts.calls:
-            func = call.call[2][0]
-            if func[0] not in (ExprKind.NAME, ExprKind.ATTRIBUTE):
-                continue
-            if func[0] == ExprKind.NAME and func[1] not in ("path", "re_path", "url"):
-                continue
-            if func[0] == ExprKind.ATTRIBUTE and func[1] not in ("path", "re_path", "url", "add_url_rule"):
-                continue
-            scope = scope_of(facts.module, call.scope)
-            names = resolver.qualified_names(scope, func)
-            pattern = first_match(names, patterns)
-            if pattern is not None:
-                raw = string_of(argument(call.call, 0, "route"))
-                view = argument(call.call, 1, "view")
-            elif first_match(names, rules) is not None:
-                raw = string_of(argument(call.call, 0, "rule"))
-                view = keyword(call.call, "view_func") or argument(call.call, 2)
-            else:
-                continue
-            if raw is None or view is None or not _is_graphql_view(context, scope, view, internal):
-                continue
-            if pattern is None:
-                paths.add((flask_canonical(raw), raw))
-            else:
-                paths.add((django_canonical(raw, is_regex=pattern.role == "regex"), raw))
+    paths = {
+        (mount.path, mount.raw_path)
+        for mount in mounts
+        if "schema" in mount.keywords or any(v in internal or v in context.views for v in mount.views)
+    }
     return sorted(paths)
 
 
-def _is_graphql_view(context: _Context, scope: str, view: Expr, internal: set[str]) -> bool:
-    """`GraphQLView.as_view(...)`, also wrapped once (`csrf_exempt(GraphQLView.as_view(...))`)."""
-    if view[0] != ExprKind.CALL:
-        return False
-    func = view[2][0]
-    if func[0] != ExprKind.ATTRIBUTE or func[1] != "as_view":
-        wrapped = argument(view, 0)
-        return (
-            wrapped is not None and wrapped[0] == ExprKind.CALL and _is_graphql_view(context, scope, wrapped, internal)
-        )
-    if keyword(view, "schema") is not None:
-        return True
-    resolver = context.graphs.resolver
-    owner = func[2][0]
-    if first_match(resolver.qualified_names(scope, owner), context.views) is not None:
-        return True
-    return any(v[4:] in internal for v in resolver.values(scope, owner) if v.startswith("cls:"))
-
-
-def with_graphql_paths(graphs: LinkedGraphs, heuristics: Heuristics, found: Recognition) -> Recognition:
-    """GraphQL operations at the full paths the Django/Flask recognizers routed the GraphQL view at, if any."""
-    operations = [r for r in found.routes if r.framework == FRAMEWORK]
-    if not operations:
-        return found
-    views = graphql_views(graphs, heuristics)
-    external = {n.rpartition(".")[0] + ":" + n.rpartition(".")[2] for n in heuristics.matchers("graphql-view")}
-    mounted = sorted(
-        {
-            (r.path, r.raw_path)
-            for r in found.routes
-            if r.framework != FRAMEWORK and r.handler.rpartition(".")[0] in views | external
-        }
-    )
-    if not mounted:
-        return found
-    routes = [r for r in found.routes if r.framework != FRAMEWORK]
-    seen = set()
-    for route in operations:
-        key = (route.action, route.handler, route.location)
-        if key in seen:
-            continue
-        seen.add(key)
-        routes += [route.model_copy(update={"path": path, "raw_path": raw}) for path, raw in mounted]
-    updated = Recognition()
-    updated.extend(found)
-    updated.routes = routes
-    return updated.sorted()
+RECOGNIZER = Recognizer(
+    name="graphql",
+    run=recognize,
+    requires=frozenset({Product.VIEW_MOUNTS}),
+    produces=frozenset({Product.ROUTES, Product.REALTIME}),
+    handles={
+        "graphql-schema": frozenset({""}),
+        "graphql-field": frozenset({""}),
+        "graphql-mutation": frozenset({""}),
+        "graphql-handler": frozenset({""}),
+        "graphql-view": frozenset({""}),
+    },
+)

@@ -38,6 +38,7 @@ from migrate_scan.stages.recognize.expressions import (
     scope_of,
     string_of,
 )
+from migrate_scan.stages.recognize.registry import Product, Recognizer, producer
 
 SIGNATURE_METHODS = ("s", "si", "signature", "map", "starmap", "chunks")
 COMMAND_SUFFIXES = ("_command", "_cmd", "_group", "_grp")
@@ -712,3 +713,31 @@ def _text(expr: Expr) -> str:
         arguments = [_text(c) for c in children[1:]] + [f"{k}={_text(v)}" for k, v in keywords if k is not None]
         return f"{_text(children[0])}({', '.join(arguments)})"
     return f"<{kind}>"
+
+
+RECOGNIZER = Recognizer(
+    name="jobs",
+    run=producer(recognize),
+    produces=frozenset({Product.JOBS}),
+    handles={
+        "task-decorator": frozenset(
+            {"apscheduler", "celery", "cli-command", "cli-group", "click-command", "click-group", "rq"}
+        ),
+        "job-base": frozenset({"django-command"}),
+        "job-call": frozenset(
+            {
+                "apscheduler-add",
+                "canvas",
+                "cli-add-command",
+                "cli-group-object",
+                "conf-update",
+                "crontab",
+                "interval",
+                "rq-enqueue",
+                "thread",
+                "thread-start",
+            }
+        ),
+        "settings-key": frozenset({"beat-schedule", "worker-loop"}),
+    },
+)

@@ -27,6 +27,7 @@ from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.model.report import DataModel, Relation
 from migrate_scan.stages.recognize.expressions import first_match, keyword, string_of
+from migrate_scan.stages.recognize.registry import Product, Recognizer, producer
 
 DEFAULT_USER_MODEL = "auth.User"
 DJANGO_AUTH_USER = "django.contrib.auth.models.User"
@@ -420,3 +421,15 @@ def _snake_case(name: str) -> str:
 
 def _sorted_relations(relations: list[Relation]) -> list[Relation]:
     return sorted(set(relations), key=lambda r: (r.field or "", r.kind, r.target))
+
+
+RECOGNIZER = Recognizer(
+    name="models",
+    run=producer(recognize),
+    produces=frozenset({Product.MODELS}),
+    handles={
+        "model-base": frozenset({"django", "sqlalchemy", "sqlalchemy-root"}),
+        "model-field": frozenset({"foreign-key", "many-to-many", "one-to-one", "relationship"}),
+        "settings-key": frozenset({"auth-user-model"}),
+    },
+)

@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from migrate_scan.errors import HeuristicsError
 from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.heuristics.schema import MatchRule
 from migrate_scan.model.facts import AssignmentFact, CallFact, Expr, ExprKind, FileFacts, dotted_name
@@ -28,6 +29,7 @@ from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Blocker, Recognition
 from migrate_scan.stages.recognize.expressions import argument, first_match, keyword, number_of, scope_of, string_of
+from migrate_scan.stages.recognize.registry import Product, Recognizer, producer
 
 MAX_RELATED = 5
 MAX_FOLLOW = 4  # how many local assignments a path is followed through
@@ -69,13 +71,30 @@ class _Tables:
     def words(self, role: str) -> tuple[str, ...]:
         return self.values.get(role, ())
 
-    def warning(self, role: str, default: str) -> str:
-        rule = self.rules.get(role)
-        return rule.warning if rule is not None and rule.warning else default
+    def warning(self, role: str) -> str:
+        """The warning rule the readiness rule of `role` raises.
+
+        Raises:
+            HeuristicsError: no readiness rule declares that role.
+        """
+        return self._rule(role).warning
 
     def threshold(self, role: str) -> float:
+        """The numeric limit the readiness rule of `role` declares.
+
+        Raises:
+            HeuristicsError: no readiness rule declares that role, or it has no threshold.
+        """
+        threshold = self._rule(role).threshold
+        if threshold is None:
+            raise HeuristicsError(f"heuristics: the readiness rule with role {role!r} declares no threshold")
+        return threshold
+
+    def _rule(self, role: str) -> MatchRule:
         rule = self.rules.get(role)
-        return rule.threshold if rule is not None and rule.threshold is not None else 6 * MEBIBYTE
+        if rule is None:
+            raise HeuristicsError(f"heuristics: no readiness rule declares the role {role!r}")
+        return rule
 
 
 @dataclass
@@ -342,7 +361,7 @@ class _Module:
             if rule.role == "cache-object":
                 if not scope:
                     detail = f"module-level cache {name} = {description}: one copy per Lambda instance"
-                    self.add(rule.warning or "MS302", "module-state", assignment.line, detail, "")
+                    self.add(rule.warning, "module-state", assignment.line, detail, "")
                 return
             is_container = True
         if not is_container:
@@ -770,7 +789,7 @@ _CALL_HANDLERS = {
 
 
 def _conclude(context: _Context) -> None:
-    state_rule = context.tables.warning("container", "MS302")
+    state_rule = context.tables.warning("container")
     for site, (where, module, detail) in context.containers.items():
         _add_state(context, state_rule, where, module, site.replace("|", ":"), detail, context.mutations.get(site))
     class_mutations: dict[tuple[str, str], list[Location]] = defaultdict(list)
@@ -936,3 +955,79 @@ def _text(expr: Expr) -> str:
     if kind == ExprKind.FSTRING:
         return "f'...'"
     return "..."
+
+
+RECOGNIZER = Recognizer(
+    name="readiness",
+    run=producer(recognize),
+    produces=frozenset({Product.BLOCKERS}),
+    handles={
+        "readiness-call": frozenset(
+            {
+                "cache-object",
+                "celery-app",
+                "config-object",
+                "config-update",
+                "container",
+                "django-storage",
+                "engine-url",
+                "executor",
+                "file-response",
+                "in-memory",
+                "open",
+                "request-files",
+                "schedule-every",
+                "scheduler-start",
+                "send-local",
+                "socketio-init",
+                "socketio-server",
+                "sqlite-connect",
+                "temporary",
+                "thread",
+                "thread-join",
+                "thread-start",
+                "upload-save",
+                "write-first",
+                "write-second",
+            }
+        ),
+        "readiness-import": frozenset(
+            {
+                "native",
+            }
+        ),
+        "readiness-setting": frozenset(
+            {
+                "broker-url",
+                "caches",
+                "channel-layers",
+                "database",
+                "folder-suffix",
+                "media-root",
+                "payload-size",
+                "session-engine",
+                "storage-backend",
+            }
+        ),
+        "readiness-value": frozenset(
+            {
+                "cache-session",
+                "dev-marker",
+                "file-session",
+                "filesystem-storage",
+                "folder-exclude",
+                "local-cache",
+                "memory-layer",
+                "memory-transport",
+                "mutator",
+                "payload-words",
+                "settings-scope",
+                "sqlite-value",
+                "startup-function",
+                "temporary-prefix",
+                "test-module",
+                "upload-parameter",
+            }
+        ),
+    },
+)

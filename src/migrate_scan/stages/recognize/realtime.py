@@ -9,8 +9,8 @@ from `@socketio.on(event, namespace=...)` and `socketio.on_event(...)`.
 Server-sent events: a function that builds a response (Flask `Response`,
 Django `StreamingHttpResponse`, ...) with `mimetype=`/`content_type=` (or a
 `Content-Type` header) of `text/event-stream` is an `sse` handler, located at
-that call. Recognizers do not see each other's findings, so its `path` is
-filled afterwards from the routes whose handler it is (`with_sse_paths`).
+that call. Its `path` is filled once the routes are published, from the routes whose
+handler it is (`with_sse_paths`, a refiner of the real-time product).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from migrate_scan.stages.recognize.expressions import (
     string_of,
 )
 from migrate_scan.stages.recognize.paths import django_canonical
+from migrate_scan.stages.recognize.registry import Product, Recognizer, producer
 
 
 def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
@@ -61,6 +62,7 @@ def _consumer_routes(
     graphs: LinkedGraphs, heuristics: Heuristics, facts: FileFacts, consumers: dict[str, Location], found: Recognition
 ) -> set[str]:
     routes = {n: r for n, r in heuristics.matchers("realtime-registration").items() if r.role == "route"}
+    patterns = heuristics.matchers("url-pattern")
     routed = set()
     for call in facts.calls:
         scope = scope_of(facts.module, call.scope)
@@ -76,8 +78,8 @@ def _consumer_routes(
         for value in graphs.resolver.values(scope, view[2][0][2][0]):
             symbol = value[4:]
             if value.startswith("cls:") and symbol in consumers:
-                is_regex = func[1] in ("re_path", "url") if func[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE) else False
-                path = django_canonical(raw, is_regex=bool(is_regex))
+                pattern = first_match(graphs.resolver.qualified_names(scope, func), patterns)
+                path = django_canonical(raw, is_regex=pattern is not None and pattern.role == "regex")
                 location = Location(file=facts.path, line=call.line)
                 found.realtime.append(Realtime(kind="channels-consumer", handler=symbol, path=path, location=location))
                 routed.add(symbol)
@@ -152,19 +154,37 @@ def _is_event_stream(call: Expr) -> bool:
     return False
 
 
-def with_sse_paths(found: Recognition) -> Recognition:
-    """The same findings, each `sse` handler given the path of every route it handles (one entry per path)."""
+def with_sse_paths(_graphs: LinkedGraphs, _heuristics: Heuristics, published: Recognition) -> Recognition:
+    """The real-time handlers, each `sse` handler given the path of every route it handles (one entry per path)."""
     paths: dict[str, list[Route]] = {}
-    for route in found.routes:
+    for route in published.routes:
         paths.setdefault(route.handler, []).append(route)
     realtime: list[Realtime] = []
-    for handler in found.realtime:
+    for handler in published.realtime:
         routes = paths.get(handler.handler, []) if handler.kind == "sse" and handler.path is None else []
         if not routes:
             realtime.append(handler)
         for path in sorted({route.path for route in routes}):
             realtime.append(handler.model_copy(update={"path": path}))
-    updated = Recognition()
-    updated.extend(found)
-    updated.realtime = realtime
-    return updated
+    return Recognition(realtime=realtime)
+
+
+RECOGNIZER = Recognizer(
+    name="realtime",
+    run=producer(recognize),
+    produces=frozenset({Product.REALTIME}),
+    handles={
+        "realtime-base": frozenset({""}),
+        "realtime-decorator": frozenset({""}),
+        "realtime-registration": frozenset({"event", "route"}),
+        "realtime-response": frozenset({""}),
+        "url-pattern": frozenset({"path", "regex"}),
+    },
+)
+
+SSE_PATHS = Recognizer(
+    name="sse-paths",
+    run=with_sse_paths,
+    requires=frozenset({Product.ROUTES}),
+    refines=frozenset({Product.REALTIME}),
+)
