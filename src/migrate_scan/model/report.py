@@ -101,10 +101,24 @@ class Route(_Model):
     writes: list[str] = Field(default_factory=list, description="Models it writes, through everything it calls.")
 
 
+JobKind = Literal[
+    "celery-task",
+    "celery-periodic",
+    "celery-workflow",
+    "rq-job",
+    "scheduler",
+    "django-command",
+    "flask-command",
+    "worker-loop",
+    "thread",
+]
+"""The kinds of job the recognizers emit; later stages can only name these."""
+
+
 class Job(_Model):
     """Background or scheduled work."""
 
-    kind: str = Field(description="celery-task, celery-periodic, rq-job, scheduler, django-command, worker-loop, ...")
+    kind: JobKind = Field(description="What runs it: a task queue, a schedule, a command line, a loop or a thread.")
     name: str
     handler: str
     schedule: str | None = None

@@ -16,20 +16,18 @@ import networkx as nx
 
 from migrate_scan.model.ids import Location, split_symbol
 from migrate_scan.model.inventory import Recognition
-from migrate_scan.model.report import Job
+from migrate_scan.model.report import Job, JobKind
 
 ASYNC_KINDS = frozenset({"task", "periodic", "command", "loop", "thread", "receiver", "scheduler", "rq-job", "job"})
 """Entry kinds that are asynchronous work (pattern 3 evidence)."""
 
-_JOB_KINDS = {
+_JOB_KINDS: dict[JobKind, str] = {
     "celery-task": "task",
     "celery-periodic": "periodic",
     "rq-job": "rq-job",
     "scheduler": "scheduler",
-    "apscheduler": "scheduler",
     "django-command": "command",
     "flask-command": "command",
-    "click-command": "command",
     "worker-loop": "loop",
     "thread": "thread",
 }

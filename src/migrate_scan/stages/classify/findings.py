@@ -10,7 +10,7 @@ or a `[[tool.migrate-scan.suppress]]` entry).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import networkx as nx
@@ -20,7 +20,7 @@ from migrate_scan.model.analysis import Clustering
 from migrate_scan.model.facts import CallFact, Expr, ExprKind, FileFacts, dotted_name
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Blocker, Recognition
-from migrate_scan.model.report import Job, Suppression, Warning
+from migrate_scan.model.report import Job, JobKind, Suppression, Warning
 from migrate_scan.stages.classify.entries import EntryPoint, module_of
 from migrate_scan.stages.classify.patterns import Decisions
 
@@ -66,20 +66,9 @@ class FindingInputs:
 def find_all(inputs: FindingInputs) -> list[Finding]:
     """Every finding, from every finder, in rule order."""
     found: list[Finding] = []
-    for finder in (
-        _lift_and_shift,
-        _distributed_monolith,
-        _long_running,
-        _always_on,
-        _standard_workflows,
-        _single_step_canvas,
-        _lonely_signals,
-        _queue_in_sync_path,
-        _structured_data_in_s3,
-        _over_split,
-        _blockers,
-    ):
+    for finder in FINDERS.values():
         found.extend(finder(inputs))
+    found.extend(_blockers(inputs))
     return found
 
 
@@ -228,7 +217,7 @@ def _long_running(inputs: FindingInputs) -> list[Finding]:
     return found
 
 
-_COMMAND_KINDS = frozenset({"django-command", "flask-command", "click-command"})
+_COMMAND_KINDS: frozenset[JobKind] = frozenset({"django-command", "flask-command"})
 
 
 def _long_work_run_in_process(inputs: FindingInputs, limit: float) -> list[Finding]:
@@ -447,3 +436,21 @@ def _blockers(inputs: FindingInputs) -> list[Finding]:
 def _contexts(inputs: FindingInputs, module: str) -> tuple[str, ...]:
     context = inputs.clustering.module_context.get(module)
     return (context,) if context else ()
+
+
+Finder = Callable[[FindingInputs], list[Finding]]
+
+FINDERS: dict[str, Finder] = {
+    "MS101": _lift_and_shift,
+    "MS102": _distributed_monolith,
+    "MS103": _long_running,
+    "MS104": _always_on,
+    "MS105": _standard_workflows,
+    "MS201": _single_step_canvas,
+    "MS202": _lonely_signals,
+    "MS203": _queue_in_sync_path,
+    "MS204": _structured_data_in_s3,
+    "MS205": _over_split,
+}
+"""Warning rule → the one finder that raises it. Lambda blockers (MS3xx) are raised from the
+readiness rules that name them (`warning = "MS3xx"` in `heuristics/readiness.toml`)."""

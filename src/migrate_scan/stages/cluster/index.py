@@ -14,6 +14,7 @@ from migrate_scan.model.facts import FileFacts, dotted_name
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition
+from migrate_scan.model.report import JobKind
 
 APP_FACTORY_CALLS = frozenset({"flask:Flask", "quart:Quart"})
 """A function calling one of these is an app factory; a module calling the factory is an entry script."""
@@ -26,9 +27,9 @@ APP_CLASSES: Mapping[str, str] = {
 }
 """Base classes whose subclasses, when instantiated, create the app like the class itself."""
 TEST_PACKAGES = frozenset({"tests", "test", "testing"})
-NOT_ENTRY_JOB_KINDS = frozenset({"worker-loop", "thread", "celery-workflow"})
+NOT_ENTRY_JOB_KINDS: frozenset[JobKind] = frozenset({"worker-loop", "thread", "celery-workflow"})
 """A `while True` loop or a background thread is a shape of code libraries have too; a workflow composes tasks."""
-OPERATIONAL_JOB_KINDS = frozenset({"flask-command", "click-command"})
+OPERATIONAL_JOB_KINDS: frozenset[JobKind] = frozenset({"flask-command"})
 """Command-line commands registered on the app: they do not stop a module joining the shell."""
 
 Where = tuple[str, int]  # (file, line): a Location before it leaves the stage (cheap to hash and sort)

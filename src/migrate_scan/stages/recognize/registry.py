@@ -19,6 +19,7 @@ per scan and publishes every product once, in one `Recognition`.
 
 from __future__ import annotations
 
+import functools
 import graphlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -74,10 +75,10 @@ class Recognizer:
 def producer(recognize: Callable[[LinkedGraphs, Heuristics], Recognition]) -> RecognizerRun:
     """A recognizer that reads no other recognizer's products, as the registry calls it."""
 
+    @functools.wraps(recognize)
     def run(graphs: LinkedGraphs, heuristics: Heuristics, _published: Recognition) -> Recognition:
         return recognize(graphs, heuristics)
 
-    run.__name__ = getattr(recognize, "__module__", "recognizer").rpartition(".")[2]
     return run
 
 
