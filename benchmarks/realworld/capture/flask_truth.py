@@ -18,6 +18,8 @@ CONFIG.json holds the app's table (see `apps/*.toml`) plus `src`, the checkout. 
   time (tasks, receivers, models) are complete.
 - `periodic`: `"module:expression"` evaluating to a list of `{"func": f, ...}` schedule entries (RQ scheduler).
 - `celery`: `["module:attr"]` Celery applications (those found in loaded modules are read anyway).
+- `known_jobs`: `[{kind, function, evidence}]` jobs that no run-time registry lists (RQ work enqueued by
+  function reference), each with the call site that enqueues it; resolved in the booted app.
 
 Python 3.10 compatible (some corpus apps pin it): no tomllib here, the driver converts the TOML.
 """
@@ -318,6 +320,25 @@ def periodic_jobs(entries: list[dict[str, Any]], owner: Ownership) -> list[dict[
     return found
 
 
+def known_jobs(entries: list[dict[str, Any]], owner: Ownership, namespace: dict[str, Any]) -> list[dict[str, Any]]:
+    """Jobs no registry lists (RQ work enqueued by function reference): each `{kind, function, evidence}` is
+    resolved in the booted app (so it must exist) and kept with the call site that enqueues it."""
+    found = []
+    for entry in entries:
+        handler = symbol_of(resolve(entry["function"], namespace))
+        found.append(
+            {
+                "kind": entry["kind"],
+                "name": handler.replace(":", "."),
+                "handler": handler,
+                "own": owner.own(handler),
+                "package": owner.package(handler),
+                "evidence": entry["evidence"],
+            }
+        )
+    return found
+
+
 # -- models -------------------------------------------------------------------------------------------------
 
 
@@ -554,6 +575,7 @@ def capture(config: dict[str, Any]) -> dict[str, Any]:
     jobs.extend(rq_jobs(owner))
     if config.get("periodic"):
         jobs.extend(periodic_jobs(resolve(config["periodic"], namespace), owner))
+    jobs.extend(known_jobs(config.get("known_jobs") or [], owner, namespace))
     unique_jobs = {(j["kind"], j["name"], j["handler"] or ""): j for j in jobs}
     models, tables = models_of(owner)
     return {
