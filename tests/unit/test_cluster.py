@@ -605,3 +605,143 @@ def test_a_layer_package_mirroring_the_apps_is_cut_along_them(heuristics: Heuris
     two_only = {k: v for k, v in layer.items() if not k.startswith("api/support")}
     negative = clustered({**DJANGO, **two_only}, heuristics).module_context  # two mirrors: not a layer
     assert negative["api.billing.types"] == negative["api.crm.types"]
+
+
+def test_a_layer_of_modules_below_a_version_package_mirrors_the_apps(heuristics: Heuristics) -> None:
+    """`rest/v1/billing.py`, `crm.py`, `support.py` mirror three apps; `rest/v1/health.py` stays in the layer."""
+    layer = {
+        "rest/__init__.py": "",
+        "rest/v1/__init__.py": "",
+        "rest/v1/health.py": "def ping():\n    return 1\n",
+        **{f"rest/v1/{app}.py": f"from {app}.models import *\nfrom rest.v1.health import ping\n" for app in APPS},
+    }
+    context = clustered({**DJANGO, **layer}, heuristics).module_context
+    assert [context[f"rest.v1.{app}"] for app in APPS] == list(APPS)
+    assert context["rest.v1.health"] not in APPS
+
+
+APPS = ("billing", "crm", "support")
+
+# The core domain of a project: one Django app holding most of the tree, its layers in subpackages.
+CORE = {
+    "manage.py": """
+        from django.core.management import execute_from_command_line
+        execute_from_command_line([])
+    """,
+    "site/__init__.py": "",
+    "site/settings/__init__.py": """
+        from site.settings.parsing import env
+        INSTALLED_APPS = ["docs.apps.DocsConfig", "mail"]
+        ROOT_URLCONF = "site.urls"
+        DEBUG = env("DEBUG")
+    """,
+    "site/settings/parsing.py": """
+        import os
+
+        def env(name):
+            return os.environ.get(name)
+    """,
+    "site/urls.py": """
+        from django.urls import include, path
+        urlpatterns = [path("docs/", include("docs.urls")), path("mail/", include("mail.urls"))]
+    """,
+    "docs/__init__.py": "",
+    "docs/apps.py": """
+        from django.apps import AppConfig
+
+        class DocsConfig(AppConfig):
+            name = "docs"
+    """,
+    "docs/models.py": """
+        from django.db import models
+
+        class Document(models.Model):
+            title = models.CharField(max_length=50)
+    """,
+    "docs/urls.py": """
+        from django.urls import path
+        from docs.views import listing
+        urlpatterns = [path("", listing)]
+    """,
+    "docs/views/__init__.py": "",
+    "docs/views/listing.py": """
+        from django.http import JsonResponse
+        from docs.models import Document
+        from docs.search.index import find
+
+        def listing(request):
+            return JsonResponse({"ids": find(request.GET["q"])})
+    """,
+    "docs/search/__init__.py": "",
+    "docs/search/index.py": """
+        from docs.models import Document
+
+        def find(text):
+            return [d.pk for d in Document.objects.filter(title=text)]
+    """,
+    "docs/tasks/__init__.py": "",
+    "docs/tasks/consume.py": """
+        from celery import shared_task
+        from docs.models import Document
+
+        @shared_task
+        def consume(title):
+            Document.objects.create(title=title)
+    """,
+    "docs/signals/__init__.py": "",
+    "docs/signals/handlers.py": """
+        from django.db.models.signals import post_save
+        from django.dispatch import receiver
+        from docs.models import Document
+
+        @receiver(post_save, sender=Document)
+        def indexed(sender, instance, **kwargs):
+            return instance.pk
+    """,
+    "docs/management/__init__.py": "",
+    "docs/management/commands/__init__.py": "",
+    "docs/management/commands/reindex.py": """
+        from django.core.management.base import BaseCommand
+        from docs.search.index import find
+
+        class Command(BaseCommand):
+            def handle(self, *args, **options):
+                find("")
+    """,
+    "mail/__init__.py": "",
+    "mail/models.py": """
+        from django.db import models
+
+        class Account(models.Model):
+            host = models.CharField(max_length=50)
+    """,
+    "mail/urls.py": """
+        from django.urls import path
+        from mail.views import accounts
+        urlpatterns = [path("", accounts)]
+    """,
+    "mail/views.py": """
+        from django.http import JsonResponse
+        from mail.models import Account
+        from ai.suggest import suggest
+
+        def accounts(request):
+            return JsonResponse({"n": Account.objects.count(), "s": suggest()})
+    """,
+    "ai/__init__.py": "",
+    "ai/embed.py": "def vector(text):\n    return [len(text)]\n",
+    "ai/index.py": "from ai.embed import vector\n\ndef build(texts):\n    return [vector(t) for t in texts]\n",
+    "ai/suggest.py": "from ai.index import build\n\ndef suggest():\n    return build(['a'])\n",
+}
+
+
+def test_a_django_app_holding_most_of_the_tree_is_one_context_with_its_layers(heuristics: Heuristics) -> None:
+    result = clustered(CORE, heuristics)
+    context = result.module_context
+    docs = [m for m in context if m == "docs" or m.startswith("docs.")]
+    assert {context[m] for m in docs} == {"docs"}  # views, tasks, signals, management and search included
+    assert {c.name for c in result.contexts if c.kind == "business"} == {"ai", "docs", "mail"}
+    # a top-level domain package without entry points of its own is a context, not a part of its user
+    assert context["ai.suggest"] == "ai"
+    # the settings package is configuration, every module of it
+    assert {context[m] for m in ("site.settings", "site.settings.parsing", "site.urls", "manage")} == {"site"}

@@ -15,6 +15,10 @@ from migrate_scan.model.ids import Location
 from migrate_scan.model.report import Context, Module, Plan, Warning
 
 ContextKind = Literal["business", "shared-kernel", "app-shell"]
+ShellRole = Literal[
+    "wsgi", "asgi", "app-factory", "celery-app", "command-line", "settings", "urlconf", "entry-script", "shell-import"
+]
+"""Why a module is part of the app shell (the composition root)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +47,15 @@ class ContextGroup:
     evidence: tuple[Location, ...] = ()  # where the seed shows (apps.py, Blueprint(...), INSTALLED_APPS)
 
 
+@dataclass(frozen=True, slots=True)
+class ShellModule:
+    """A module of the app shell, what it does there, and where that shows."""
+
+    module: str
+    role: ShellRole
+    location: Location
+
+
 @dataclass(frozen=True)
 class Clustering:
     """Bounded contexts over the module graph, with the quality of the split."""
@@ -53,6 +66,7 @@ class Clustering:
     metrics: tuple[tuple[str, float], ...] = ()
     shared_models: tuple[str, ...] = ()
     method: str = ""
+    shell: tuple[ShellModule, ...] = ()  # sorted by module; every module of the app shell but test code
 
 
 @dataclass(frozen=True)

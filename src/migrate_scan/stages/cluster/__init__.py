@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from migrate_scan.model.analysis import Clustering, ContextGroup
+from migrate_scan.model.analysis import Clustering, ContextGroup, ShellModule
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.stages.cluster.dependencies import dependencies, models_owned, models_used
@@ -122,4 +122,9 @@ def _clustering(grouping: Grouping) -> Clustering:
         metrics=tuple(sorted((k, round(v, 4)) for k, v in metrics.items())),
         shared_models=tuple(shared),
         method=method(grouping.settings),
+        shell=tuple(
+            ShellModule(module=m, role=grouping.shell_roles[m][0], location=grouping.shell_roles[m][1])
+            for m in sorted(grouping.shell_roles)
+            if kind_of[module_context[m]] == "app-shell"
+        ),
     )

@@ -48,7 +48,7 @@ def rationale(
         return f"Test code ({size}): never deployed, it stays with the repository; it exercises {exercised}."
     if group.kind == "app-shell":
         roots = sorted(m for m in modules if m in units.roots)
-        why = "; ".join(f"`{m}` {units.roots[m]}" for m in roots[:4])
+        why = "; ".join(f"`{m}` {units.roots[m].why}" for m in roots[:4])
         return f"Composition root: {why}; {size} that create, configure and start the app; {cut}."
     if group.kind == "shared-kernel":
         return _kernel_rationale(grouping, size)

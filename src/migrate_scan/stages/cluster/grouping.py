@@ -13,12 +13,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from migrate_scan.model.analysis import ContextKind
+from migrate_scan.model.analysis import ContextKind, ShellRole
 from migrate_scan.model.ids import Location
 from migrate_scan.stages.cluster.index import ModuleIndex, last, parent, within
 from migrate_scan.stages.cluster.louvain import FINE_MIN_MODULES, communities
 from migrate_scan.stages.cluster.naming import name_groups
-from migrate_scan.stages.cluster.seeds import TESTS_UNIT, Units
+from migrate_scan.stages.cluster.seeds import TESTS_UNIT, Unit, Units
 from migrate_scan.stages.cluster.settings import ClusterSettings
 from migrate_scan.stages.cluster.ties import Ties
 
@@ -99,20 +99,29 @@ class Grouping:
 
     def _find_shell(self) -> None:
         facts, units = self.facts, self.units
-        shell = set(units.roots)
+        roles: dict[str, tuple[ShellRole, Location]] = {m: (r.role, r.location) for m, r in units.roots.items()}
+
+        def add(module: str, role: ShellRole) -> None:
+            roles.setdefault(module, (role, Location(file=facts.files[module].path, line=1)))
+
+        for root, found in units.roots.items():
+            if found.role == "settings" and root in facts.packages:  # a settings package: all of it is configuration
+                for module in facts.modules:
+                    if within(module, root) and module not in facts.tests:
+                        add(module, "settings")
         for package in units.project_packages:
             for module in facts.modules:
                 if parent(module) != package and module != package:
                     continue
                 plain = units.units[units.unit_of[module]].kind in ("module", "package")
                 if plain and (module == package or not facts.has_entries([module])):
-                    shell.add(module)
+                    add(module, "shell-import")
         for package in units.root_packages:
             if package in facts.module_set:
-                shell.add(package)
-        scripts = self._factory_callers()
+                add(package, "shell-import")
+        factory_callers = self._factory_callers()
         # A top-level script nothing imports (manage.py, wsgi.py, a worker's bootstrap) starts the app.
-        scripts += [
+        scripts = [
             m
             for m in facts.modules
             if "." not in m
@@ -120,16 +129,16 @@ class Grouping:
             and m not in facts.tests
             and not any(i in facts.module_set and i not in facts.tests for i in facts.import_graph.predecessors(m))
         ]
-        for module in scripts:
+        for module in [*factory_callers, *scripts]:
             unit = units.units[units.unit_of[module]]
             if unit.kind == "module" and not facts.has_entries([module]):
-                shell.add(module)
+                add(module, "entry-script" if module in factory_callers else "command-line")
         changed = True
         while changed:  # modules (and plain packages) only the shell imports are the shell's configuration
             changed = False
             for key in sorted(units.units):
                 unit = units.units[key]
-                if unit.kind not in ("module", "package") or all(m in shell for m in unit.modules):
+                if unit.kind not in ("module", "package") or all(m in roles for m in unit.modules):
                     continue
                 if facts.has_entries(unit.modules) or facts.table_count(unit.modules):
                     continue
@@ -139,10 +148,12 @@ class Grouping:
                     for i in facts.import_graph.predecessors(m)
                     if i in facts.module_set and not within(i, key) and i not in facts.tests
                 }
-                if importers and importers <= shell:
-                    shell.update(unit.modules)
+                if importers and importers <= set(roles):
+                    for module in unit.modules:
+                        add(module, "shell-import")
                     changed = True
-        self.shell = shell
+        self.shell = set(roles)
+        self.shell_roles = roles
 
     def _factory_callers(self) -> list[str]:
         """Modules (not tests) calling an app factory: entry scripts (`wsgi.py`, a worker's bootstrap)."""
@@ -235,6 +246,8 @@ class Grouping:
             unit = self.units.units[key]
             if unit.kind in ("django-app", "blueprint"):
                 continue  # an author's seed: only the one-table rule may merge it
+            if self._is_domain_package(unit):
+                continue  # a top-level domain package is a context of its own, entry points or not
             if key in self.groups:
                 modules = set(self.groups[key].modules)  # with what it absorbed already
             else:
@@ -253,6 +266,14 @@ class Grouping:
                 self._new_group(key, "business", unit.kind, modules, unit.evidence)
             self._move(modules, target)
             self.groups[target].notes.append(f"`{key}` (a library it uses most)")
+
+    def _is_domain_package(self, unit: Unit) -> bool:
+        """A package seed the authors made for a domain: not named like a library, more than a small seed."""
+        return (
+            unit.kind == "package"
+            and last(unit.key) not in KERNEL_PACKAGE_NAMES
+            and len([m for m in unit.modules if m not in self.shell]) > SMALL_SEED_MODULES
+        )
 
     def _drop(self, module: str) -> None:
         old = self.context_of.pop(module, None)

@@ -9,29 +9,54 @@ unit, or itself (a stray).
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from migrate_scan.model.analysis import ShellRole
 from migrate_scan.model.facts import ExprKind
 from migrate_scan.model.ids import Location
 from migrate_scan.stages.cluster.index import ModuleIndex, last, parent, within
 
 # Qualified names (as the call graph spells external callees) that make a module part of the composition root.
-APP_ROOT_CALLS: Mapping[str, str] = {
-    "flask:Flask": "creates the Flask app",
-    "quart:Quart": "creates the Quart app",
-    "celery:Celery": "creates the Celery app",
-    "django.core.wsgi:get_wsgi_application": "WSGI entry point",
-    "django.core.asgi:get_asgi_application": "ASGI entry point",
-    "django.core.management:execute_from_command_line": "Django command-line entry point",
+APP_ROOT_CALLS: Mapping[str, tuple[str, ShellRole]] = {
+    "flask:Flask": ("creates the Flask app", "app-factory"),
+    "quart:Quart": ("creates the Quart app", "app-factory"),
+    "celery:Celery": ("creates the Celery app", "celery-app"),
+    "django.core.wsgi:get_wsgi_application": ("WSGI entry point", "wsgi"),
+    "django.core.asgi:get_asgi_application": ("ASGI entry point", "asgi"),
+    "django.core.management:execute_from_command_line": ("Django command-line entry point", "command-line"),
 }
 TESTS_UNIT = "<tests>"
 """The unit of all test code."""
 BLUEPRINT_CALLS = frozenset({"flask:Blueprint", "flask.blueprints:Blueprint"})
 SETTINGS_NAMES = frozenset({"INSTALLED_APPS", "ROOT_URLCONF"})
 LAYER_MIN_MIRRORS = 3
-"""A package with this many subpackages named like domain seeds is a layer cut across them (an API tier)."""
+"""A package with this many parts named like domain seeds is a layer cut across them (an API tier)."""
+LAYER_NAMES = frozenset(
+    {
+        "admin",
+        "api",
+        "commands",
+        "forms",
+        "handlers",
+        "management",
+        "models",
+        "schemas",
+        "serialisers",
+        "serializers",
+        "signals",
+        "tasks",
+        "templatetags",
+        "urls",
+        "utils",
+        "views",
+    }
+)
+"""Names of layers, not domains: never the domain a layer's part mirrors."""
+VERSION_NAME = re.compile(r"v\d+(_\d+)?")
+"""An API version package (`v1`, `v2_1`): its parts are the layer's parts."""
 
 
 @dataclass
@@ -45,11 +70,20 @@ class Unit:
     detail: str = ""
 
 
+@dataclass(frozen=True)
+class Root:
+    """Why a module is part of the composition root: the reason in words, its role, where it shows."""
+
+    why: str
+    role: ShellRole
+    location: Location
+
+
 @dataclass
 class Units:
     units: dict[str, Unit]
     unit_of: dict[str, str]
-    roots: dict[str, str]  # composition-root module → why
+    roots: dict[str, Root]  # composition-root module → why
     project_packages: list[str]
     root_packages: list[str]
 
@@ -58,20 +92,26 @@ def find_units(facts: ModuleIndex) -> Units:
     roots = _roots(facts)
     seeds: dict[str, Unit] = {}
     wide = _wide_packages(facts)
-    for unit in [*_django_apps(facts), *_blueprints(facts, roots, wide)]:
-        if unit.key in roots or unit.key in facts.tests or unit.key in wide:
+    django_apps = _django_apps(facts)
+    app_keys = {unit.key for unit in django_apps}
+    for unit in [*django_apps, *_blueprints(facts, roots, wide)]:
+        if unit.key in roots or unit.key in facts.tests:
+            continue
+        # A wide package is the app itself, not a part of it; but a Django app the authors declared stays
+        # a seed however much of the tree it holds (the core domain of a project), unless apps nest in it.
+        if unit.key in wide and (unit.kind != "django-app" or any(k.startswith(unit.key + ".") for k in app_keys)):
             continue
         existing = seeds.get(unit.key)
         if existing is None:
             seeds[unit.key] = unit
         else:
             existing.evidence += unit.evidence
-    settings_modules = [m for m, why in roots.items() if why == "settings"]
+    settings_modules = [m for m, root in roots.items() if root.role == "settings"]
     project_packages = sorted({_project_package(m) for m in settings_modules} - {""})
     root_packages = sorted(
-        {m if m in facts.packages else parent(m) for m, why in roots.items() if why != "settings"} - {""}
+        {m if m in facts.packages else parent(m) for m, root in roots.items() if root.role != "settings"} - {""}
     )
-    umbrellas = _umbrellas(facts, seeds, roots) | wide
+    umbrellas = _umbrellas(facts, seeds, roots) | (wide - set(seeds))
     for module in facts.modules:
         if module in facts.tests or _deepest(module, seeds) is not None:
             continue
@@ -99,26 +139,40 @@ def find_units(facts: ModuleIndex) -> Units:
 
 
 def _layer_mirrors(facts: ModuleIndex, seeds: Mapping[str, Unit]) -> dict[str, str]:
-    """Subpackages of a layer package that mirror the domain seeds: `saleor.graphql.order` → `saleor.order`.
+    """Parts of a layer package that mirror the domain seeds: `saleor.graphql.order` → `saleor.order`.
 
-    A package is a layer (an API, admin or serializer tier cut across the
-    domain) when at least LAYER_MIN_MIRRORS of its direct subpackages are named
-    like other seeds; each such subpackage then belongs to the seed it mirrors.
+    A package is a layer (an API, admin, forms or serializer tier cut across
+    the domain) when at least LAYER_MIN_MIRRORS of its parts are named like
+    other seeds; each such part then belongs to the seed it mirrors. Parts are
+    its direct subpackages and modules, and those one version-like level
+    further down (`CTFd.api.v1.challenges` mirrors `CTFd.challenges`). A seed
+    named after a layer (`views`, `models`) is never the target of a mirror.
     """
     by_name: dict[str, list[str]] = defaultdict(list)
     for key in seeds:
-        by_name[last(key)].append(key)
+        if last(key) not in LAYER_NAMES:
+            by_name[last(key)].append(key)
     mirrors: dict[str, str] = {}
     for layer in sorted(seeds):
-        children = sorted(p for p in facts.packages if parent(p) == layer)
         matched = {}
-        for child in children:
-            targets = [t for t in by_name.get(last(child), []) if t != layer and not within(t, layer)]
-            if len(targets) == 1:
-                matched[child] = targets[0]
+        for part in _layer_parts(facts, layer):
+            targets = [t for t in by_name.get(last(part), []) if t != layer and not within(t, layer)]
+            shallowest = [t for t in targets if t.count(".") == min(t.count(".") for t in targets)]
+            if len(shallowest) == 1:  # `challenges` is `CTFd.challenges` rather than `CTFd.plugins.challenges`
+                matched[part] = shallowest[0]
         if len(matched) >= LAYER_MIN_MIRRORS:
             mirrors.update(matched)
     return mirrors
+
+
+def _layer_parts(facts: ModuleIndex, layer: str) -> list[str]:
+    """Direct subpackages and modules of `layer`, and those of its direct subpackages named like a version."""
+    children = sorted(m for m in facts.module_set if parent(m) == layer)
+    parts = list(children)
+    for child in children:
+        if child in facts.packages and VERSION_NAME.fullmatch(last(child)):
+            parts += sorted(m for m in facts.module_set if parent(m) == child)
+    return parts
 
 
 def _mirrored(module: str, mirrors: Mapping[str, str]) -> str | None:
@@ -128,34 +182,33 @@ def _mirrored(module: str, mirrors: Mapping[str, str]) -> str | None:
     return None
 
 
-def _roots(facts: ModuleIndex) -> dict[str, str]:
-    """Modules of the composition root, each with the reason."""
-    roots: dict[str, str] = {}
+def _roots(facts: ModuleIndex) -> dict[str, Root]:
+    """Modules of the composition root, each with the reason, its role and where it shows."""
+    roots: dict[str, Root] = {}
     modules = [m for m in facts.modules if m not in facts.tests]
     for module in modules:
         calls = facts.external_calls.get(module, {})
-        reasons = sorted(APP_ROOT_CALLS[c] for c in calls if c in APP_ROOT_CALLS)
-        if reasons:
-            roots[module] = reasons[0]
+        found = sorted((APP_ROOT_CALLS[c], calls[c]) for c in calls if c in APP_ROOT_CALLS)
+        if found:
+            (why, role), (file, line) = found[0]
+            roots[module] = Root(why, role, Location(file=file, line=line))
     for module in modules:
-        names = {
-            str(a.targets[0][1])
-            for a in facts.files[module].assignments
-            if not a.scope and a.targets and a.targets[0][0] == ExprKind.NAME
-        }
-        if names & SETTINGS_NAMES:
-            roots[module] = "settings"
-            for assignment in facts.files[module].assignments:
-                target = assignment.targets[0] if assignment.targets else None
-                value = assignment.value
-                if (
-                    target is not None
-                    and target[1] == "ROOT_URLCONF"
-                    and value is not None
-                    and value[0] == ExprKind.CONSTANT
-                    and value[1] in facts.module_set
-                ):
-                    roots.setdefault(str(value[1]), "ROOT_URLCONF")
+        top_level = [a for a in facts.files[module].assignments if not a.scope and a.targets]
+        named = [a for a in top_level if a.targets[0][0] == ExprKind.NAME and a.targets[0][1] in SETTINGS_NAMES]
+        if not named:
+            continue
+        path = facts.files[module].path
+        roots[module] = Root("settings", "settings", Location(file=path, line=min(a.line for a in named)))
+        for assignment in top_level:
+            target, value = assignment.targets[0], assignment.value
+            if (
+                target[1] == "ROOT_URLCONF"
+                and value is not None
+                and value[0] == ExprKind.CONSTANT
+                and value[1] in facts.module_set
+            ):
+                where = Location(file=path, line=assignment.line)
+                roots.setdefault(str(value[1]), Root("ROOT_URLCONF", "urlconf", where))
     return roots
 
 
@@ -217,7 +270,7 @@ def _installed_app(entry: str, facts: ModuleIndex) -> str | None:
     return None
 
 
-def _blueprints(facts: ModuleIndex, roots: Mapping[str, str], wide: set[str]) -> list[Unit]:
+def _blueprints(facts: ModuleIndex, roots: Mapping[str, Root], wide: set[str]) -> list[Unit]:
     creators: dict[str, list[Location]] = {}
     for module in facts.modules:
         calls = facts.external_calls.get(module, {})
@@ -251,7 +304,7 @@ def _deepest(module: str, seeds: Mapping[str, Unit]) -> str | None:
     return None
 
 
-def _umbrellas(facts: ModuleIndex, seeds: Mapping[str, Unit], roots: Mapping[str, str]) -> set[str]:
+def _umbrellas(facts: ModuleIndex, seeds: Mapping[str, Unit], roots: Mapping[str, Root]) -> set[str]:
     """Packages too wide to be a context: they hold the composition root, a seed, or most of the tree."""
     umbrellas: set[str] = set()
     for name in [*seeds, *roots]:
