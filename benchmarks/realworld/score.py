@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,9 +91,12 @@ class Items:
         self.handlers.setdefault(key, handler)
 
 
-def truth_items(truth: dict[str, Any], category: str, third_party: bool) -> Items:
-    """The truth's keys for a category (own items only unless `third_party`)."""
+def truth_items(
+    truth: dict[str, Any], category: str, third_party: bool, locate: Callable[[str | None], str] | None = None
+) -> Items:
+    """The truth's keys for a category (own items only unless `third_party`); `locate` adds where the code is."""
     prefix = truth.get("module_prefix", "")
+    where = locate or (lambda symbol: "")
     found = Items()
     for item in truth.get(category, []):
         if not third_party and not item.get("own", True):
@@ -101,24 +105,49 @@ def truth_items(truth: dict[str, Any], category: str, third_party: bool) -> Item
             if item.get("format_suffix"):
                 continue
             handler = prefixed(item["handler"], prefix) or "?"
-            found.add((route_path_key(item["path"]), handler), f"{item['path']} -> {handler}")
+            found.add((route_path_key(item["path"]), handler), f"{item['path']} -> {handler}{where(handler)}")
         elif category == "models":
             if item.get("abstract"):
                 continue
             symbol = prefixed(item["symbol"], prefix) or "?"
-            found.add((symbol,), symbol)
+            found.add((symbol,), f"{symbol}{where(symbol)}")
         elif category == "jobs":
             family = JOB_FAMILIES.get(item["kind"])
             if family is not None:
                 handler = prefixed(item.get("handler"), prefix)
-                found.add((family, item["name"]), f"{item['kind']} {item['name']} -> {handler}", handler)
+                shown = f"{item['kind']} {item['name']} -> {handler}{where(handler)}"
+                found.add((family, item["name"]), shown, handler)
         elif category == "receivers":
             receiver = prefixed(item["receiver"], prefix) or "?"
-            found.add((signal_short(item["signal"]), receiver), f"{item['signal']} -> {receiver}")
+            found.add((signal_short(item["signal"]), receiver), f"{item['signal']} -> {receiver}{where(receiver)}")
         elif category == "realtime":
             handler = prefixed(item["handler"], prefix) or "?"
-            found.add((item["kind"], handler), f"{item['kind']} {handler}")
+            found.add((item["kind"], handler), f"{item['kind']} {handler}{where(handler)}")
     return found
+
+
+def locator(report: dict[str, Any], root: Path | None) -> Callable[[str | None], str]:
+    """For `--show-misses`: ` (file:line)` of a truth symbol's definition in the scanned tree, found by reading
+    the file the scan names for its module (the last name of the qualname, as `def`/`class`), else ``."""
+    files = {m["name"]: m["file"] for m in report.get("modules", []) if "file" in m}
+
+    def locate(symbol: str | None) -> str:
+        if symbol is None or root is None:
+            return ""
+        module, _, qualname = symbol.partition(":")
+        file = files.get(module)
+        if file is None:
+            return ""
+        name = re.escape(qualname.rpartition(".")[2])
+        pattern = re.compile(rf"^\s*(?:async\s+)?(?:def|class)\s+{name}\b|^{name}\s*=")
+        try:
+            lines = (root / file).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return f" ({file})"
+        line = next((i for i, text in enumerate(lines, 1) if pattern.search(text)), None)
+        return f" ({file}:{line})" if line else f" ({file})"
+
+    return locate
 
 
 def _location(item: dict[str, Any]) -> str:
@@ -289,12 +318,13 @@ class AppScore:
     ari_modules: int
 
 
-def score_app(truth: dict[str, Any], report: dict[str, Any], third_party: bool) -> AppScore:
-    """Compare one report with one truth."""
+def score_app(truth: dict[str, Any], report: dict[str, Any], third_party: bool, root: Path | None = None) -> AppScore:
+    """Compare one report with one truth (`root`, the scanned folder, only to locate missed items)."""
+    locate = locator(report, root)
     realtime_kinds = REALTIME_KINDS | {r["kind"] for r in truth.get("realtime", [])}
     scores, counts = {}, {}
     for category in CATEGORIES:
-        expected = truth_items(truth, category, third_party)
+        expected = truth_items(truth, category, third_party, locate)
         scores[category] = compare(expected, scan_items(report, category, third_party, realtime_kinds))
         counts[category] = len(expected.keys)
     labels, contexts = truth_modules(truth), module_contexts(report)
@@ -394,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"skipped {truth['app']}: no checkout at {root}", file=sys.stderr)
             continue
         report = run_scan(root, args.keep_scans, truth["app"], args.reuse_scans)
-        results.append(score_app(truth, report, args.third_party))
+        results.append(score_app(truth, report, args.third_party, root))
     if not results:
         print("no app scored", file=sys.stderr)
         return 2

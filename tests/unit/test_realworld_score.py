@@ -130,3 +130,13 @@ def test_table_pools_counts_and_prints_a_row_per_app() -> None:
     assert "t (flask)" in text and "pooled" in text
     assert data["pooled"]["models"]["tp"] == 2
     assert data["pooled"]["models"]["recall"] == 1.0
+
+
+def test_missed_items_are_located_in_the_scanned_tree(tmp_path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "tasks.py").write_text("import x\n\n\n@job('q')\ndef send(a):\n    pass\n", encoding="utf-8")
+    report = {"modules": [{"name": "app.tasks", "file": "app/tasks.py"}]}
+    locate = score.locator(report, tmp_path)
+    assert locate("app.tasks:send") == " (app/tasks.py:5)"
+    assert locate("app.tasks:gone") == " (app/tasks.py)"
+    assert locate("elsewhere:send") == ""

@@ -97,8 +97,6 @@ class Ownership:
 
 # -- routes -------------------------------------------------------------------------------------------------
 
-_PARAM = re.compile(r"<(?:[^<>:]+:)?([^<>]+)>")
-
 
 def canonical_path(rule: str) -> str:
     """Werkzeug's `/a/<int:id>` as `/a/{id}` (converter arguments like `<any(a,b):x>` included)."""
