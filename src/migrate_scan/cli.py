@@ -144,6 +144,7 @@ def scan(
         suppressions=tuple(config.suppress),
         context_pins=tuple((name, tuple(patterns)) for name, patterns in sorted(config.contexts.items())),
         granularity=granularity.value if granularity is not None else config.granularity,
+        debug=debug,
     )
     report = _run_with_progress(options)
     text = RENDERERS[output_format.value](report, RenderOptions(color=output is None and sys.stdout.isatty()))

@@ -82,6 +82,7 @@ class ScanOptions(BaseModel):
     context_pins: tuple[tuple[str, tuple[str, ...]], ...] = ()
     granularity: Literal["coarse", "normal", "fine"] = "normal"
     suppressions: tuple[SuppressEntry, ...] = ()
+    debug: bool = False  # let a failing unit of analysis raise instead of isolating it
 
 
 def read_project_config(root: Path) -> ProjectConfig:

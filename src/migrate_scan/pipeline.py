@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from migrate_scan import __version__
 from migrate_scan.cache import FactsCache
 from migrate_scan.heuristics.loader import Heuristics, load_heuristics
 from migrate_scan.model.analysis import Classification, Clustering, MigrationPlan
 from migrate_scan.model.facts import FileFacts, FileSkipped, ParseResult, SkipReason
+from migrate_scan.model.faults import collecting, guarded
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import escape_name
 from migrate_scan.model.inventory import Recognition
@@ -27,6 +29,7 @@ from migrate_scan.model.report import (
     Evidence,
     Files,
     Module,
+    Plan,
     Project,
     Report,
     SkippedFile,
@@ -46,6 +49,8 @@ from migrate_scan.stages.parse import ParseRequest
 from migrate_scan.stages.plan import plan
 from migrate_scan.stages.recognize import HANDLED_ROLES, recognize
 from migrate_scan.workers import ParsePool
+
+T = TypeVar("T")
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called with (stage, done, total): "parse" per file, then "link" once it starts."""
@@ -72,32 +77,56 @@ class ParsedTree:
 def run(options: ScanOptions, progress: ProgressCallback | None = None) -> Report:
     """Scan `options.root` and return the report.
 
+    Every stage after parsing runs under fault isolation (`model.faults`): a unit
+    that fails (a module, a recognizer, a rule) is listed in `analysis_errors` and
+    the scan goes on; a whole stage that fails yields an empty output of its type.
+    With `options.debug` the first failure propagates instead.
+
     Raises:
         HeuristicsError: a rule file is invalid.
     """
     heuristics = load_heuristics(options.heuristics_dirs, handled_roles=HANDLED_ROLES)
     parsed = parse_tree(options, heuristics, progress)
+    with collecting(debug=options.debug) as faults:
+        report = _analyze(options, heuristics, parsed, progress)
+    return report.model_copy(update={"analysis_errors": faults.errors}) if faults.errors else report
+
+
+def _analyze(
+    options: ScanOptions, heuristics: Heuristics, parsed: ParsedTree, progress: ProgressCallback | None
+) -> Report:
+    """Link, recognize, cluster, classify and plan the parsed tree, each stage isolated as a whole."""
     if progress is not None:
         progress("link", 0, 1)
-    graphs = link(parsed.facts)
+    graphs = _stage("link", lambda: link(parsed.facts)) or link(())
     if progress is not None:
         progress("recognize", 0, 1)
-    recognition = recognize(graphs, heuristics)
+    recognition = _stage("recognize", lambda: recognize(graphs, heuristics)) or Recognition()
     graphs.resolver.release()  # the recognizers were the last to ask
     if progress is not None:
         progress("cluster", 0, 1)
-    clustering = cluster(
-        graphs, recognition, ClusterSettings(pins=options.context_pins, granularity=options.granularity)
-    )
+    settings = ClusterSettings(pins=options.context_pins, granularity=options.granularity)
+    clustering = _stage("cluster", lambda: cluster(graphs, recognition, settings)) or Clustering((), {})
     if progress is not None:
         progress("classify", 0, 1)
     suppressions = tuple(
         ConfigSuppression(rule=s.rule, reason=s.reason, path=s.path, line=s.line) for s in options.suppressions
     )
-    classification = classify(graphs, recognition, clustering, heuristics, ClassifySettings(suppressions))
-    migration = plan(classification, clustering, heuristics)
+    classified = _stage(
+        "classify", lambda: classify(graphs, recognition, clustering, heuristics, ClassifySettings(suppressions))
+    )
+    classification = classified or Classification(modules=(), contexts=(), warnings=())
+    # Without verdicts there is nothing to plan: an empty plan, not a second error.
+    migration = (classified and _stage("plan", lambda: plan(classification, clustering, heuristics))) or (
+        MigrationPlan(plan=Plan())
+    )
     analysis = Analysis(clustering=clustering, classification=classification, migration=migration)
     return build_report(parsed, heuristics, graphs, recognition, analysis, list_unresolved=options.list_unresolved)
+
+
+def _stage(name: str, run_stage: Callable[[], T]) -> T | None:
+    """Run a whole stage as one isolated unit: its output, or None when it failed (and was recorded)."""
+    return guarded(name, f"stage {name}", run_stage, default=None)
 
 
 def parse_tree(options: ScanOptions, heuristics: Heuristics, progress: ProgressCallback | None = None) -> ParsedTree:
@@ -218,7 +247,7 @@ def build_report(
         plan=analysis.migration.plan,
         warnings=list(classification.warnings),
         signals=recognition.signals,
-        call_graph=_call_graph_entry(graphs, list_unresolved),
+        call_graph=guarded("report", "call graph", _call_graph_entry, graphs, list_unresolved, default=CallGraph()),
         routes=recognition.routes,
         jobs=recognition.jobs,
         models=recognition.models,

@@ -423,6 +423,20 @@ class UnresolvedRegistration(_Model):
     location: Location
 
 
+STAGES_AFTER_PARSING = ("link", "recognize", "cluster", "classify", "plan", "report")
+"""The stages whose units are isolated, in pipeline order (parsing isolates per file: `files.skipped`)."""
+
+
+class AnalysisError(_Model):
+    """A unit of analysis that failed and was left out; the rest of the report stands without it."""
+
+    stage: Literal["link", "recognize", "cluster", "classify", "plan", "report"]
+    unit: str = Field(description="What was lost: `module shop.views`, `recognizer flask`, `rule MS102`, ...")
+    error: str = Field(description="The exception's type and message, on one line.")
+    location: Location | None = Field(default=None, description="Where in the scanned tree, when known.")
+    origin: str = Field(default="", description="Where in migrate-scan it was raised (`stages/link.py:42`).")
+
+
 class Report(_Model):
     """The whole migration report (schema version 1)."""
 
@@ -445,4 +459,9 @@ class Report(_Model):
     warnings: list[Warning] = Field(default_factory=list)
     unresolved_registrations: list[UnresolvedRegistration] = Field(
         default_factory=list, description="Registrations the recognizers saw but could not follow, by location."
+    )
+    analysis_errors: list[AnalysisError] = Field(
+        default_factory=list,
+        description="Units of analysis (a module in a stage, a recognizer, a rule) that failed and were "
+        "left out; when not empty the report is partial.",
     )
