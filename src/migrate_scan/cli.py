@@ -2,10 +2,12 @@
 
 The only module that prints errors or exits. Exit codes:
 
-    0  success
+    0  success (also a partial report, with a warning line on stderr)
     1  `--fail-on` found findings at or above the given category
     2  bad usage, a missing path, invalid configuration or heuristics
     3  internal error (rerun with --debug for the traceback)
+    4  `--strict`: units of analysis failed, the report is partial
+  130  interrupted (Ctrl-C or SIGTERM)
 
 Every error is one line on stderr; `--debug` re-raises for the full traceback.
 """
@@ -28,6 +30,7 @@ from migrate_scan.errors import (
     FailOnTriggered,
     InputPathError,
     MigrateScanError,
+    PartialAnalysis,
     UsageError,
 )
 from migrate_scan.model.report import Report
@@ -52,10 +55,13 @@ FailOn = Enum("FailOn", {name: name for name in CATEGORIES}, type=str)  # type: 
 HELP = f"""Read a Python monolith (Flask, Django and their companions) without running it and
 report how to migrate it to AWS serverless.
 
-Exit codes: 0 success; 1 --fail-on triggered (a warning that is not suppressed
-at or above the given category: mandatory > optional > potential; the report is
-still written first); 2 bad usage, missing path, invalid config or heuristics;
-3 internal error (rerun with --debug).
+Exit codes: 0 success (a partial report too, with a warning on stderr); 1
+--fail-on triggered (a warning that is not suppressed at or above the given
+category: mandatory > optional > potential; the report is still written
+first); 2 bad usage, missing path, invalid config or heuristics; 3 internal
+error (rerun with --debug); 4 --strict and the analysis is partial (units
+listed in analysis_errors; the report is still written first); 130
+interrupted.
 
 Version {__version__}."""
 
@@ -114,7 +120,13 @@ def scan(
     ] = None,
     schema: Annotated[bool, typer.Option("--schema", help="Print the report's JSON Schema and exit.")] = False,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Exit 4 when units of analysis failed (the report is partial)."),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of internal errors and of failing units of analysis.")
+    ] = False,
 ) -> None:
     """Scan PATH and print the migration report."""
     if version:
@@ -149,8 +161,20 @@ def scan(
     report = _run_with_progress(options)
     text = RENDERERS[output_format.value](report, RenderOptions(color=output is None and sys.stdout.isatty()))
     _write(text, output)
+    _check_partial(report, strict=strict)
     if fail_on is not None:
         _check_fail_on(report, fail_on.value)
+
+
+def _check_partial(report: Report, *, strict: bool) -> None:
+    """Say on stderr that the report is partial; with `--strict`, raise `PartialAnalysis`."""
+    count = len(report.analysis_errors)
+    if not count:
+        return
+    message = f"partial analysis: {count} unit(s) of analysis failed and were left out (see analysis_errors)"
+    if strict:
+        raise PartialAnalysis(message)
+    sys.stderr.write(f"migrate-scan: warning: {message}; --strict makes this exit {PartialAnalysis.exit_code}\n")
 
 
 def _check_fail_on(report: Report, threshold: str) -> None:

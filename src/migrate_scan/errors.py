@@ -44,7 +44,15 @@ class FailOnTriggered(MigrateScanError):
     exit_code = 1
 
 
+class PartialAnalysis(MigrateScanError):
+    """`--strict`: units of analysis failed and the report (written anyway) is partial."""
+
+    exit_code = 4
+
+
 EXIT_OK = 0
 EXIT_FAIL_ON = FailOnTriggered.exit_code
 EXIT_USAGE = UsageError.exit_code
 EXIT_INTERNAL = 3
+EXIT_PARTIAL = PartialAnalysis.exit_code
+EXIT_INTERRUPTED = 130

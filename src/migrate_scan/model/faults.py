@@ -45,13 +45,13 @@ class FaultLog:
 
     def __init__(self, *, debug: bool = False) -> None:
         self.debug = debug
-        self._errors: dict[tuple[str, str, str], AnalysisError] = {}
+        self._errors: dict[tuple[str, str], AnalysisError] = {}
 
     def record(self, stage: str, unit: str, error: BaseException, location: Location | None = None) -> None:
-        """Keep one entry per (stage, unit, error); the first location seen wins."""
-        message = _one_line(f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)
-        key = (stage, unit, message)
+        """Keep one entry per unit: the first failure (what follows from it adds nothing)."""
+        key = (stage, unit)
         if key not in self._errors:
+            message = _one_line(f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)
             self._errors[key] = AnalysisError(
                 stage=stage,  # type: ignore[arg-type]
                 unit=unit,

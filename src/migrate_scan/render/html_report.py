@@ -22,9 +22,12 @@ from migrate_scan.render.vocabulary import (
     CATEGORIES,
     KIND_TITLES,
     NOT_COMPUTED,
+    PARTIAL_ANALYSIS,
     PATTERN_NAMES,
     active_counts,
     effort_label,
+    error_place,
+    partial_summary,
     pattern_label,
     ranked_warnings,
     short_name,
@@ -74,6 +77,7 @@ def render_html(report: Report, options: RenderOptions) -> str:
     """Return the report as one self-contained HTML document."""
     title = f"Migration report: {report.project.name}"
     sections = [
+        _analysis_errors(report),
         _summary(report),
         _plan(report),
         _contexts(report),
@@ -109,7 +113,7 @@ def render_html(report: Report, options: RenderOptions) -> str:
             f"(report schema {_e(report.schema_version)}).</p>",
             f"<nav>{nav}</nav></header>",
             "<main>",
-            *sections,
+            *(section for section in sections if section),
             "</main>",
             f"<script>{_SCRIPT}</script>",
             "</body>",
@@ -129,6 +133,23 @@ def _evidence(evidence: list[Evidence]) -> str:
         for item in evidence
     )
     return f"<details><summary>Evidence ({len(evidence)})</summary><ul>{items}</ul></details>"
+
+
+def _analysis_errors(report: Report) -> str:
+    """A banner at the top when units of analysis failed: the report is partial, and where."""
+    if not report.analysis_errors:
+        return ""
+    rows = "".join(
+        f"<tr><td>{_e(error.stage)}</td><td>{_e(error.unit)}</td><td>{_e(error.error)}</td>"
+        f"<td>{f'<code>{_e(error_place(error))}</code>' if error_place(error) else '—'}</td></tr>"
+        for error in report.analysis_errors
+    )
+    return (
+        f'<section id="analysis-errors" class="partial"><h2>{PARTIAL_ANALYSIS}</h2>'
+        f"<p>{_e(partial_summary(report))}</p>"
+        f"<table><thead><tr><th>Stage</th><th>Unit</th><th>Error</th><th>Where</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></section>"
+    )
 
 
 def _summary(report: Report) -> str:
@@ -523,6 +544,7 @@ main{padding:0 2rem 3rem;max-width:1400px}
 section{margin-top:2rem}
 h2{border-bottom:2px solid var(--line);padding-bottom:.2rem}
 .muted{color:var(--muted)}
+.partial{border-left:4px solid #b42318;padding-left:1em}
 table{border-collapse:collapse;margin:.5rem 0;font-size:.92rem}
 th,td{border:1px solid var(--line);padding:.25rem .5rem;text-align:left;vertical-align:top}
 th{background:#f3f5f9}

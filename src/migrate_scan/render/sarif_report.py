@@ -111,22 +111,32 @@ def render_sarif(report: Report, options: RenderOptions) -> str:
     rules = _rules(warnings)
     index = {rule["id"]: position for position, rule in enumerate(rules)}
     module_files = {module.name: module.file for module in report.modules}
+    run: dict[str, object] = {
+        "tool": {"driver": {"name": report.tool.name, "version": report.tool.version, "rules": rules}},
+        "automationDetails": {"id": f"migrate-scan/{report.project.name}/"},
+        "columnKind": "unicodeCodePoints",
+        "results": [_result(w, index[w.rule], module_files) for w in warnings],
+    }
+    if report.analysis_errors:
+        run["invocations"] = [_partial_invocation(report)]
     log = {
         "$schema": SARIF_SCHEMA,
         "version": SARIF_VERSION,
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": report.tool.name,
-                        "version": report.tool.version,
-                        "rules": rules,
-                    }
-                },
-                "automationDetails": {"id": f"migrate-scan/{report.project.name}/"},
-                "columnKind": "unicodeCodePoints",
-                "results": [_result(w, index[w.rule], module_files) for w in warnings],
-            }
-        ],
+        "runs": [run],
     }
     return json.dumps(log, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def _partial_invocation(report: Report) -> dict[str, object]:
+    """The run still succeeded, but units of analysis failed: one error notification each."""
+    notifications = []
+    for error in report.analysis_errors:
+        notification: dict[str, object] = {
+            "level": "error",
+            "message": {"text": f"{error.stage}: {error.unit}: {error.error}"},
+            "descriptor": {"id": f"analysis-error/{error.stage}"},
+        }
+        if error.location is not None:
+            notification["locations"] = [_location(error.location)]
+        notifications.append(notification)
+    return {"executionSuccessful": True, "toolExecutionNotifications": notifications}

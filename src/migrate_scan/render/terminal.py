@@ -20,14 +20,18 @@ from migrate_scan.render import RenderOptions
 from migrate_scan.render.vocabulary import (
     CATEGORIES,
     NOT_COMPUTED,
+    PARTIAL_ANALYSIS,
     active_counts,
     effort_label,
+    error_place,
+    partial_summary,
     pattern_label,
     ranked_warnings,
     stage_label,
 )
 
 MAX_SKIPPED_SHOWN = 20
+MAX_ERRORS_SHOWN = 10
 MAX_WARNINGS_SHOWN = 10
 MAX_CONTEXTS_SHOWN = 25
 _CATEGORY_STYLE = {"mandatory": "bold red", "optional": "yellow", "potential": "cyan"}
@@ -45,6 +49,7 @@ def render_terminal(report: Report, options: RenderOptions) -> str:
         soft_wrap=False,
     )
     _summary(console, report)
+    _partial(console, report)
     _stages(console, report)
     _contexts(console, report)
     _warnings(console, report)
@@ -86,6 +91,18 @@ def _summary(console: Console, report: Report) -> None:
     if report.unresolved_registrations:
         table.add_row("Not followed", f"{len(report.unresolved_registrations)} registrations (see --format json)")
     console.print(table)
+
+
+def _partial(console: Console, report: Report) -> None:
+    if not report.analysis_errors:
+        return
+    console.print(f"[bold red]{PARTIAL_ANALYSIS}[/bold red]: {escape(partial_summary(report))}")
+    for error in report.analysis_errors[:MAX_ERRORS_SHOWN]:
+        place = error_place(error)
+        where = f"  [dim]{escape(place)}[/dim]" if place else ""
+        console.print(f"  {error.stage:<9} {escape(error.unit)}: {escape(error.error)}{where}")
+    if len(report.analysis_errors) > MAX_ERRORS_SHOWN:
+        console.print(f"  … and {len(report.analysis_errors) - MAX_ERRORS_SHOWN} more (see --format json)")
 
 
 def _stages(console: Console, report: Report) -> None:

@@ -7,9 +7,32 @@ text, Markdown, HTML and SARIF reports agree with one another.
 
 from __future__ import annotations
 
-from migrate_scan.model.report import Report, Warning
+from migrate_scan.model.report import AnalysisError, Report, Warning
 
 NOT_COMPUTED = "not computed"
+
+PARTIAL_ANALYSIS = "Partial analysis"
+
+
+def partial_summary(report: Report) -> str:
+    """One sentence saying the report is partial and why ('' when nothing failed)."""
+    count = len(report.analysis_errors)
+    if not count:
+        return ""
+    stages = ", ".join(dict.fromkeys(e.stage for e in report.analysis_errors))
+    units = "unit of analysis" if count == 1 else "units of analysis"
+    return (
+        f"{count} {units} failed ({stages}) and {'was' if count == 1 else 'were'} left out; "
+        "the rest of the report stands without them."
+    )
+
+
+def error_place(error: AnalysisError) -> str:
+    """Where an analysis error happened: `file:line` in the scanned tree, or ''."""
+    if error.location is None:
+        return ""
+    return f"{error.location.file}:{error.location.line}" if error.location.line else error.location.file
+
 
 PATTERN_NAMES: dict[int, str] = {
     1: "Simple REST API",

@@ -25,6 +25,7 @@ import networkx as nx
 from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.heuristics.schema import StageRule
 from migrate_scan.model.analysis import Classification, Clustering, MigrationPlan
+from migrate_scan.model.faults import guarded, isolated
 from migrate_scan.model.report import Context, Module, Plan, PlanItem, PlanStage, StaysOffLambda, Warning
 
 SYNCHRONOUS_KINDS = frozenset({"call", "import"})
@@ -44,17 +45,27 @@ def plan(classification: Classification, clustering: Clustering, heuristics: Heu
         items: list[PlanItem] = []
         for pattern in _ITEM_PATTERNS[stage]:
             for name in order:
-                context = contexts[name]
-                members = [modules[m] for m in context.modules if m in modules and modules[m].pattern == pattern]
-                if context.kind == "shared-kernel" or context.seed == "tests" or not members:
+                context = contexts.get(name)  # None: its classification failed (in `analysis_errors`)
+                if context is None or context.kind == "shared-kernel" or context.seed == "tests":
                     continue
-                items.append(
-                    _item(
-                        context, members, pattern, classification.warnings, clustering, coupling, heuristics, moved_data
+                members = [modules[m] for m in context.modules if m in modules and modules[m].pattern == pattern]
+                if not members:
+                    continue
+                with isolated("plan", f"context {name}"):
+                    items.append(
+                        _item(
+                            context,
+                            members,
+                            pattern,
+                            classification.warnings,
+                            clustering,
+                            coupling,
+                            heuristics,
+                            moved_data,
+                        )
                     )
-                )
         if stage == 1:
-            kernel = _kernel_item(contexts, modules, heuristics)
+            kernel = guarded("plan", "shared kernel", _kernel_item, contexts, modules, heuristics, default=None)
             if kernel is not None:
                 items.insert(0, kernel)
         if not items:
@@ -73,7 +84,8 @@ def plan(classification: Classification, clustering: Clustering, heuristics: Heu
             )
         )
     if classification.app_pattern == 5:
-        stages.append(_whole_application(contexts, modules, stage_rules[4], heuristics, clustering, coupling))
+        with isolated("plan", "stage 4 (the whole application)"):
+            stages.append(_whole_application(contexts, modules, stage_rules[4], heuristics, clustering, coupling))
     effort_rule = heuristics.effort()
     scale = ", ".join(str(p) for p in effort_rule.scale)
     weights = ", ".join(f"{k} {v:g}" for k, v in sorted(effort_rule.weights.items()))
@@ -81,7 +93,7 @@ def plan(classification: Classification, clustering: Clustering, heuristics: Heu
         stages=stages,
         effort=sum(s.effort for s in stages),
         effort_scale=f"story points {scale}: 1 + {weights}, rounded up to the scale",
-        off_lambda=_off_lambda(classification, contexts),
+        off_lambda=guarded("plan", "what stays off Lambda", _off_lambda, classification, contexts, default=[]),
     )
     effort_by_context: dict[str, int] = defaultdict(int)
     for stage_entry in stages:

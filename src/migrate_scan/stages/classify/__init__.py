@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.model.analysis import Classification, Clustering, ContextGroup
 from migrate_scan.model.facts import FileFacts
+from migrate_scan.model.faults import guarded
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.model.report import Context, Dependency, Evidence, Module, ServiceNeed, Warning
@@ -88,14 +89,39 @@ def classify(
     )
     warnings = warnings_of(findings, heuristics, graphs.modules, file_modules, settings.suppressions)
     computes = _module_computes(clustering, recognition, warnings)
-    modules = tuple(
-        _module_entry(facts, clustering, decisions.modules.get(name), computes.get(name))
+    # A module or context whose entry fails is left out here (the report still lists the module, measured only).
+    module_entries = (
+        guarded(
+            "classify",
+            f"module {name}",
+            _module_entry,
+            facts,
+            clustering,
+            decisions.modules.get(name),
+            computes.get(name),
+            default=None,
+        )
         for name, facts in sorted(graphs.modules.items(), key=lambda item: (item[1].path, item[0]))
     )
-    contexts = tuple(
-        _context_entry(group, clustering, decisions, entries, modules, warnings, recognition, heuristics)
+    modules = tuple(entry for entry in module_entries if entry is not None)
+    context_entries = (
+        guarded(
+            "classify",
+            f"context {group.name}",
+            _context_entry,
+            group,
+            clustering,
+            decisions,
+            entries,
+            modules,
+            warnings,
+            recognition,
+            heuristics,
+            default=None,
+        )
         for group in clustering.contexts
     )
+    contexts = tuple(entry for entry in context_entries if entry is not None)
     application = decisions.application
     return Classification(
         modules=modules,

@@ -18,6 +18,7 @@ import networkx as nx
 from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.model.analysis import Clustering
 from migrate_scan.model.facts import CallFact, Expr, ExprKind, FileFacts, dotted_name
+from migrate_scan.model.faults import isolated
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Blocker, Recognition
 from migrate_scan.model.report import Job, JobKind, Suppression, Warning
@@ -66,9 +67,11 @@ class FindingInputs:
 def find_all(inputs: FindingInputs) -> list[Finding]:
     """Every finding, from every finder, in rule order."""
     found: list[Finding] = []
-    for finder in FINDERS.values():
-        found.extend(finder(inputs))
-    found.extend(_blockers(inputs))
+    for rule, finder in FINDERS.items():
+        with isolated("classify", f"rule {rule}"):
+            found.extend(finder(inputs))
+    with isolated("classify", "rule MS3xx (Lambda blockers)"):
+        found.extend(_blockers(inputs))
     return found
 
 

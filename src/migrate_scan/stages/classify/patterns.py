@@ -23,6 +23,7 @@ import networkx as nx
 
 from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.model.analysis import Clustering, ContextGroup
+from migrate_scan.model.faults import guarded, isolated
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.model.report import Signal
@@ -41,6 +42,10 @@ class Verdict:
     confidence: float
     locations: tuple[Location, ...] = ()
     why: str = ""
+
+
+UNDECIDED = Verdict(pattern=None, rule="", confidence=0.0, why="not decided: its analysis failed")
+"""The verdict of a context whose decision failed (listed in `analysis_errors`)."""
 
 
 @dataclass(frozen=True)
@@ -127,17 +132,22 @@ class DecisionTree:
         for entry in self.entries:
             decisions.entry_patterns[_key(entry)] = self._entry_pattern(entry, participants)
         for group in self.clustering.contexts:
-            decisions.contexts[group.name] = self._context_verdict(group.name, decisions)
+            decisions.contexts[group.name] = guarded(
+                "classify", f"context {group.name}", self._context_verdict, group.name, decisions, default=UNDECIDED
+            )
         for group in self.clustering.contexts:
             for module in group.modules:
-                verdict = self._module_verdict(module, group.name, decisions)
+                verdict = guarded(
+                    "classify", f"module {module}", self._module_verdict, module, group.name, decisions, default=None
+                )
                 if verdict is not None:
                     decisions.modules[module] = verdict
         for group in self.clustering.contexts:
             for module in group.modules:
                 if module not in decisions.modules:
-                    decisions.modules[module] = self._inherited(module, group.name, decisions)
-        decisions.application = self._application_verdict(decisions)
+                    with isolated("classify", f"module {module}"):
+                        decisions.modules[module] = self._inherited(module, group.name, decisions)
+        decisions.application = guarded("classify", "application", self._application_verdict, decisions, default=None)
         return decisions
 
     # --- Pattern 4: workflows ---

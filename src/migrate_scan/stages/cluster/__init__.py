@@ -46,6 +46,7 @@ from __future__ import annotations
 from collections import Counter
 
 from migrate_scan.model.analysis import Clustering, ContextGroup, ShellModule
+from migrate_scan.model.faults import guarded
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.stages.cluster.dependencies import dependencies, models_owned, models_used
@@ -100,7 +101,18 @@ def _clustering(grouping: Grouping) -> Clustering:
     contexts = []
     for group in sorted(groups.values(), key=lambda g: g.name):
         modules = members[group.name]
-        why = rationale(grouping, group, modules, per_context[group.name], crossing, internal_edges[group.name])
+        why = guarded(
+            "cluster",
+            f"rationale of {group.name}",
+            rationale,
+            grouping,
+            group,
+            modules,
+            per_context[group.name],
+            crossing,
+            internal_edges[group.name],
+            default="",
+        )
         contexts.append(
             ContextGroup(
                 name=group.name,

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from migrate_scan.model.analysis import ContextKind, ShellRole
+from migrate_scan.model.faults import isolated
 from migrate_scan.model.ids import Location
 from migrate_scan.stages.cluster.index import ModuleIndex, last, parent, within
 from migrate_scan.stages.cluster.louvain import FINE_MIN_MODULES, communities
@@ -80,11 +81,16 @@ class Grouping:
             if unit.kind == "module":
                 continue
             self._new_group(key, "business", unit.kind, modules, unit.evidence)
-        self._attach_libraries(business_units)
-        self._attach_strays(business_units)
-        self._merge_small()
+        # A rule that fails is skipped (model.faults); whatever it left unplaced gets a context of its own below.
+        with isolated("cluster", "rule libraries"):
+            self._attach_libraries(business_units)
+        with isolated("cluster", "rule strays"):
+            self._attach_strays(business_units)
+        with isolated("cluster", "rule one-table merge"):
+            self._merge_small()
         if self.settings.granularity == "fine":
-            self._split_large()
+            with isolated("cluster", "rule louvain split"):
+                self._split_large()
         if self.shell:
             self._new_group("<app-shell>", "app-shell", "composition-root", sorted(self.shell), [])
         if TESTS_UNIT in self.units.units:
@@ -92,7 +98,13 @@ class Grouping:
             self.groups[TESTS_UNIT].name = "tests"
         if self.kernel:
             self._new_group("<shared-kernel>", "shared-kernel", "library", sorted(self.kernel), [])
-        self._apply_pins()
+        with isolated("cluster", "rule pins"):
+            self._apply_pins()
+        for module in sorted(set(self.facts.modules) - set(self.context_of)):
+            if module in self.groups:
+                self._move([module], module)
+            else:
+                self._new_group(module, "business", "module", [module], [])
 
     def _is_shell_unit(self, key: str) -> bool:
         return all(m in self.shell for m in self.units.units[key].modules)

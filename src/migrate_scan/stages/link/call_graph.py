@@ -13,6 +13,7 @@ from __future__ import annotations
 import networkx as nx
 
 from migrate_scan.model.facts import AssignmentFact, CallFact, DefinitionFact, Expr, ExprKind, dotted_name
+from migrate_scan.model.faults import isolated
 from migrate_scan.model.graphs import UnresolvedCall
 from migrate_scan.model.ids import Location
 from migrate_scan.stages.link.table import SymbolTable
@@ -64,38 +65,45 @@ def build_call_graph(table: SymbolTable) -> tuple[nx.DiGraph, list[UnresolvedCal
         for definition in facts.definitions:
             call_graph.add_node(f"{module}:{definition.qualname}", external=False)
     for module, facts in table.modules.items():
-        for call in facts.calls:
-            caller = f"{module}:{call.scope}" if call.scope else module
-            values = table.call_values.get(id(call), EMPTY)
-            targets = sorted({t for v in values for t in callee_symbols(table, v)})
-            if call.is_implicit:  # only our own constructors are worth an edge (`raise ValueError` is not)
-                targets = [t for t in targets if t.split(":", 1)[0] in table.modules]
-                if not targets:
+        with isolated("link", f"module {module}", Location(file=facts.path, line=0)):
+            for call in facts.calls:
+                caller = f"{module}:{call.scope}" if call.scope else module
+                values = table.call_values.get(id(call), EMPTY)
+                targets = sorted({t for v in values for t in callee_symbols(table, v)})
+                if call.is_implicit:  # only our own constructors are worth an edge (`raise ValueError` is not)
+                    targets = [t for t in targets if t.split(":", 1)[0] in table.modules]
+                    if not targets:
+                        continue
+                if not targets and values and all(v.startswith("cls:") for v in values):
+                    resolved += 1
                     continue
-            if not targets and values and all(v.startswith("cls:") for v in values):
+                if not targets:
+                    location = Location(file=facts.path, line=call.line)
+                    unresolved.append(UnresolvedCall(caller, location, _expr_text(call.call[2][0])))
+                    continue
                 resolved += 1
-                continue
-            if not targets:
-                location = Location(file=facts.path, line=call.line)
-                unresolved.append(UnresolvedCall(caller, location, _expr_text(call.call[2][0])))
-                continue
-            resolved += 1
-            via_decorator = _is_call_of_wrapped_function(table, caller, call)
-            # What a wrapper stands in front of: reached through it, not called from here.
-            behind_wrappers = {t for v in values if v.startswith("wrap:") for t in v[5:].split("|")[1:]}
-            direct = {t for v in values if not v.startswith("wrap:") for t in callee_symbols(table, v)}
-            direct |= {v[5:].split("|")[0] for v in values if v.startswith("wrap:")}
-            for target in targets:
-                is_wrapped = target in behind_wrappers and target not in direct
-                _add_edge(
-                    call_graph, table, caller, target, call.line, via_decorator=via_decorator, wrapped_call=is_wrapped
-                )
-            _add_argument_call_edges(call_graph, table, caller, call)
-        for definition in facts.definitions:
-            _add_decorator_edges(call_graph, table, module, definition)
-        for assignment in facts.assignments:
-            if assignment.operator == "iter" and assignment.value is not None:
-                _add_iteration_edges(call_graph, table, module, assignment)
+                via_decorator = _is_call_of_wrapped_function(table, caller, call)
+                # What a wrapper stands in front of: reached through it, not called from here.
+                behind_wrappers = {t for v in values if v.startswith("wrap:") for t in v[5:].split("|")[1:]}
+                direct = {t for v in values if not v.startswith("wrap:") for t in callee_symbols(table, v)}
+                direct |= {v[5:].split("|")[0] for v in values if v.startswith("wrap:")}
+                for target in targets:
+                    is_wrapped = target in behind_wrappers and target not in direct
+                    _add_edge(
+                        call_graph,
+                        table,
+                        caller,
+                        target,
+                        call.line,
+                        via_decorator=via_decorator,
+                        wrapped_call=is_wrapped,
+                    )
+                _add_argument_call_edges(call_graph, table, caller, call)
+            for definition in facts.definitions:
+                _add_decorator_edges(call_graph, table, module, definition)
+            for assignment in facts.assignments:
+                if assignment.operator == "iter" and assignment.value is not None:
+                    _add_iteration_edges(call_graph, table, module, assignment)
     unresolved.sort(key=lambda u: (u.location.file, u.location.line, u.callee_text))
     return call_graph, unresolved, resolved
 

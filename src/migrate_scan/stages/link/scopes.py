@@ -16,7 +16,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from migrate_scan.model.facts import DefinitionFact, Expr, ExprKind, FileFacts, ImportFact, dotted_name
+from migrate_scan.model.faults import isolated
 from migrate_scan.model.graphs import Definition
+from migrate_scan.model.ids import Location
 from migrate_scan.stages.link.solver import Solver
 from migrate_scan.stages.link.values import BUILTIN_NAMES, EMPTY, grow, prefixes
 
@@ -72,7 +74,8 @@ class Scopes(Solver):
                 continue
             self.modules[facts.module] = facts
         for facts in self.modules.values():
-            self._declare_module(facts)
+            with isolated("link", f"module {facts.module}", Location(file=facts.path, line=0)):
+                self._declare_module(facts)
         self._namespaces = {
             prefix for module in self.modules for prefix in prefixes(module) if prefix not in self.modules
         }

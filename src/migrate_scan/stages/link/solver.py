@@ -18,7 +18,9 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from migrate_scan.model.faults import isolated
 from migrate_scan.model.graphs import SolverStats
+from migrate_scan.model.ids import Location
 from migrate_scan.stages.link.values import EMPTY, grow
 
 MAX_EVALUATIONS_PER_UNIT = 50  # a safety net: monotone growth under MAX_VALUES ends far sooner
@@ -63,17 +65,26 @@ class Solver:
                         self._queued[unit] = 1
                         self._queue.append(unit)
             while self._queue and evaluated < budget:
-                unit = self._unit = self._queue.popleft()
-                self._queued[unit] = 0
-                function, module, fact = units[unit]
-                function(module, fact)
-                evaluated += 1
+                # A unit that fails costs its own propagation; the `with` is re-entered only after a failure.
+                with isolated("link", describe=lambda: self._failed_unit(*units[self._unit][1:])):
+                    while self._queue and evaluated < budget:
+                        unit = self._unit = self._queue.popleft()
+                        self._queued[unit] = 0
+                        function, module, fact = units[unit]
+                        evaluated += 1
+                        function(module, fact)
         self._unit = -1
         self.stats = SolverStats(units=len(units), evaluations=evaluated, budget=budget, pending=len(self._queue))
         self._readers = defaultdict(list)  # only needed while solving
         self._queued = bytearray()
         self._queue = deque()
         return self.stats
+
+    def _failed_unit(self, module: str, fact: Any) -> tuple[str, Location | None]:
+        """How `model.faults` names a unit that raised: its module, and its fact's line."""
+        facts = getattr(self, "modules", {}).get(module)
+        line = getattr(fact, "line", 0) or 0
+        return f"module {module}", Location(file=facts.path, line=line) if facts is not None else None
 
     def _defer(self) -> None:
         """The unit being evaluated waits for a value not known yet; the final phase reruns it."""

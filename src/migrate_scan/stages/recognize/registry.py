@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from migrate_scan.heuristics.loader import Heuristics
+from migrate_scan.model.faults import isolated
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.inventory import Recognition
 
@@ -133,8 +134,9 @@ class Registry:
         """Run every recognizer once, in order, and return all published products."""
         published = Recognition()
         for recognizer in self.ordered:
-            found = recognizer.run(graphs, heuristics, _view(published, recognizer.requires, recognizer.refines))
-            publish(published, recognizer, found)
+            with isolated("recognize", f"recognizer {recognizer.name}"):  # a failure costs its own findings
+                found = recognizer.run(graphs, heuristics, _view(published, recognizer.requires, recognizer.refines))
+                publish(published, recognizer, found)
         return published
 
     def handled_roles(self) -> dict[str, frozenset[str]]:
