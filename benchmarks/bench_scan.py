@@ -104,7 +104,7 @@ def child(mode: str, root: Path, jobs: int, cache_dir: Path) -> dict[str, float]
     heuristics = load_heuristics()
     parsed = parse_tree(options, heuristics)
     parsed_at = time.perf_counter()
-    graphs = link(parsed.facts)
+    graphs = link(parsed.facts, heuristics.type_rules)
     linked_at = time.perf_counter()
     recognition = recognize(graphs, heuristics)
     graphs.resolver.release()

@@ -60,7 +60,7 @@ def number_lambdas(definitions: dict[str, object]) -> dict[str, str]:
 def our_edges(snippet: Path, cache: Path) -> set[tuple[str, str]]:
     options = ScanOptions(root=snippet, jobs=1, use_cache=False, cache_dir=cache)
     parsed = parse_tree(options, load_heuristics())
-    graphs = link(parsed.facts)
+    graphs = link(parsed.facts, load_heuristics().type_rules)
     numbers = number_lambdas(graphs.definitions)
     # Edges marked wrapped_call summarise "reached through a decorator's wrapper": PyCG's truth holds only
     # the calls themselves (caller → wrapper → function), which the graph also has.

@@ -8,6 +8,7 @@ the worker pool and the progress callback. It never prints.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -98,7 +99,7 @@ def _analyze(
     """Link, recognize, cluster, classify and plan the parsed tree, each stage isolated as a whole."""
     if progress is not None:
         progress("link", 0, 1)
-    graphs = _stage("link", lambda: link(parsed.facts)) or link(())
+    graphs = _stage("link", lambda: link(parsed.facts, heuristics.type_rules)) or link(())
     if progress is not None:
         progress("recognize", 0, 1)
     recognition = _stage("recognize", lambda: recognize(graphs, heuristics)) or Recognition()
@@ -274,12 +275,15 @@ def _call_graph_entry(graphs: LinkedGraphs, list_unresolved: bool) -> CallGraph:
     ]
     edges.sort(key=lambda e: (e.caller, e.callee))
     unresolved = [
-        UnresolvedCallEntry(caller=u.caller, callee=u.callee_text, location=u.location) for u in graphs.unresolved_calls
+        UnresolvedCallEntry(caller=u.caller, callee=u.callee_text, location=u.location, package=u.package)
+        for u in graphs.unresolved_calls
     ]
+    outside = Counter(u.package for u in graphs.unresolved_calls if u.package)
     return CallGraph(
         edges=edges,
         resolved=graphs.resolved_calls,
         unresolved=len(graphs.unresolved_calls),
+        unresolved_outside=dict(sorted(outside.items())),
         unresolved_calls=unresolved if list_unresolved else [],
     )
 

@@ -14,6 +14,7 @@ from migrate_scan.heuristics.schema import (
     FrameworkRule,
     MatchRule,
     StageRule,
+    TypeRule,
     WarningRule,
 )
 
@@ -25,6 +26,7 @@ _SECTIONS = (
     ("Effort model", EffortRule),
     ("Recognizers: what the scan matches", MatchRule),
     ("Framework detection", FrameworkRule),
+    ("Outside types: what the call graph may name methods of", TypeRule),
 )
 
 
@@ -74,4 +76,19 @@ def _rule(rule: object) -> list[str]:
     if isinstance(rule, MatchRule | FrameworkRule):
         names = rule.names if isinstance(rule, MatchRule) else rule.imports
         lines += ["Matches: " + ", ".join(f"`{n}`" for n in names), ""]
+    if isinstance(rule, TypeRule):
+        lines += _type_lines(rule)
     return lines
+
+
+def _type_lines(rule: TypeRule) -> list[str]:
+    lines = [f"Type: `{rule.type}`" + (" (also " + ", ".join(f"`{n}`" for n in rule.names) + ")" if rule.names else "")]
+    if rule.made_by:
+        lines.append("Returned by: " + ", ".join(f"`{n}`" for n in rule.made_by))
+    if rule.attributes:
+        lines.append("Attributes: " + ", ".join(f"`{k}` → `{v}`" for k, v in sorted(rule.attributes.items())))
+    if rule.returns:
+        lines.append(
+            "Methods returning a known type: " + ", ".join(f"`{k}` → `{v}`" for k, v in sorted(rule.returns.items()))
+        )
+    return [*(line + "  " for line in lines[:-1]), lines[-1], ""]

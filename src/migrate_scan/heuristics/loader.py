@@ -31,12 +31,15 @@ from migrate_scan.heuristics.schema import (
     Rule,
     RuleFile,
     StageRule,
+    TypeRule,
     WarningRule,
 )
 
 _RuleT = TypeVar("_RuleT", DecisionRule, WarningRule)
 
-_RULE_KINDS = frozenset({"framework", "decision", "warning", "checklist", "stage", "effort", *get_args(MatchKind)})
+_RULE_KINDS = frozenset(
+    {"framework", "decision", "warning", "checklist", "stage", "effort", "type", *get_args(MatchKind)}
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,11 @@ class Heuristics:
     def framework_rules(self) -> tuple[FrameworkRule, ...]:
         """Rules that detect frameworks from imports."""
         return tuple(r for r in self.rules if isinstance(r, FrameworkRule))
+
+    @property
+    def type_rules(self) -> tuple[TypeRule, ...]:
+        """The knowledge table of outside types (what the call graph may name methods of)."""
+        return tuple(r for r in self.rules if isinstance(r, TypeRule))
 
     def decision(self, rule_id: str) -> DecisionRule:
         """The decision rule with this id.

@@ -191,8 +191,41 @@ class EffortRule(RuleDocs):
     weights: dict[str, float] = Field(description="Points per unit of each measure.")
 
 
+TYPE_SYMBOL_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_.]*$"
+
+
+class TypeRule(RuleDocs):
+    """An outside type the call graph may name methods of, and what returns one.
+
+    The link stage names a call `<type>.<method>` when the receiver is known
+    to be an instance of this type: built by calling one of `names` or
+    `made_by`, read from a typed attribute (`attributes` of another type), or
+    returned by a typed method (`returns`). Without such knowledge a call on
+    the result of an outside call stays unresolved: never an invented name.
+    """
+
+    kind: Literal["type"] = Field(description="Rule kind.")
+    type: str = Field(
+        pattern=TYPE_SYMBOL_PATTERN,
+        description="The type's symbol, `module:Class` (`django.db.models:QuerySet`); callees are `<type>.<method>`.",
+    )
+    names: list[str] = Field(
+        default_factory=list, description="Other dotted names of the same class (re-exports, definition module)."
+    )
+    made_by: list[str] = Field(
+        default_factory=list, description="Dotted names of functions whose call returns an instance (`requests.get`)."
+    )
+    attributes: dict[str, str] = Field(
+        default_factory=dict,
+        description="Attribute → type symbol, for attributes of the class or its instances (`objects` of a Model).",
+    )
+    returns: dict[str, str] = Field(
+        default_factory=dict, description="Method → type symbol of what it returns (`filter` → QuerySet)."
+    )
+
+
 Rule = Annotated[
-    FrameworkRule | MatchRule | DecisionRule | WarningRule | ChecklistRule | StageRule | EffortRule,
+    FrameworkRule | MatchRule | DecisionRule | WarningRule | ChecklistRule | StageRule | EffortRule | TypeRule,
     Field(discriminator="kind"),
 ]
 

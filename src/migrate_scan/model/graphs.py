@@ -49,6 +49,7 @@ class UnresolvedCall:
     caller: str
     location: Location
     callee_text: str
+    package: str = ""  # the outside package it reaches, when its path there is not evident
 
 
 @dataclass(frozen=True, slots=True)

@@ -328,18 +328,31 @@ class UnresolvedCallEntry(_Model):
     caller: str
     callee: str = Field(description="The callee as written (`handlers[name]`, `getattr(...)`).")
     location: Location
+    package: str = Field(
+        default="",
+        description="The outside package the call reaches, when its symbol there is not evident (`requests`).",
+    )
 
 
 class CallGraph(_Model):
     """The resolved call graph: our own functions, and the outside calls they make.
 
-    External callees are named by import path (`requests:get`,
-    `smtplib:SMTP.sendmail`); builtins as `builtins:len`.
+    A callee is a definition of the tree, a builtin (`builtins:len`,
+    `builtins:str.join`), or an outside symbol whose path is evident from the
+    code: an imported name plus static attributes (`requests:get`), a method
+    of an outside class the code instantiates or subclasses
+    (`smtplib:SMTP.sendmail`), or a method of a type the heuristics' type
+    table knows (`django.db.models:QuerySet.filter`). Any other outside call is
+    unresolved and counted against its package in `unresolved_outside`.
     """
 
     edges: list[CallEdge] = Field(default_factory=list)
     resolved: int = Field(default=0, description="Calls whose target was determined.")
     unresolved: int = Field(default=0, description="Calls whose target could not be determined.")
+    unresolved_outside: dict[str, int] = Field(
+        default_factory=dict,
+        description="Of the unresolved calls, those that reach outside code by a path not evident, per top package.",
+    )
     unresolved_calls: list[UnresolvedCallEntry] = Field(
         default_factory=list, description="Where they are (filled with --list-unresolved)."
     )

@@ -13,30 +13,37 @@ call arguments, returns and decorator applications until nothing changes.
 What it cannot follow (a value computed at run time, a `getattr` dispatch)
 resolves to nothing and the call is counted as unresolved; it is never guessed.
 
-The package's parts: `values` (the value grammar), `solver` (the worklist),
-`scopes` (scopes and lookup), `classes` (MRO and attributes), `containers`,
-`evaluation` (what an expression denotes), `propagation` (how facts move
-values), `table` (the symbol table recognizers query), `call_graph` and
-`import_graph`.
+The package's parts: `values` (the value grammar), `outside` (outside
+symbols and the callee rule), `solver` (the worklist), `scopes` (scopes and
+lookup), `classes` (MRO and attributes), `containers`, `evaluation` (what an
+expression denotes), `propagation` (how facts move values), `table` (the
+symbol table recognizers query), `call_graph` and `import_graph`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from migrate_scan.heuristics.schema import TypeRule
 from migrate_scan.model.facts import FileFacts
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.stages.link.call_graph import build_call_graph, callee_symbols
 from migrate_scan.stages.link.import_graph import build_import_graph
+from migrate_scan.stages.link.outside import TypeTable
 from migrate_scan.stages.link.table import SymbolTable
 from migrate_scan.stages.link.values import MAX_VALUES
 
 __all__ = ["MAX_VALUES", "SymbolTable", "callee_symbols", "link"]
 
 
-def link(files: Iterable[FileFacts]) -> LinkedGraphs:
-    """Resolve names across the tree and build the import and call graphs."""
-    table = SymbolTable(files)
+def link(files: Iterable[FileFacts], types: Iterable[TypeRule] = ()) -> LinkedGraphs:
+    """Resolve names across the tree and build the import and call graphs.
+
+    Args:
+        files: the per-file facts of the tree.
+        types: the knowledge table of outside types (`Heuristics.type_rules`).
+    """
+    table = SymbolTable(files, TypeTable.compile(types))
     stats = table.solve()
     import_graph = build_import_graph(table)
     call_graph, unresolved, resolved = build_call_graph(table)

@@ -5,7 +5,8 @@ Nodes are the tree's modules and definitions, plus outside callees marked
 and two marks: `wrapped_call` (caller → a function reached only through a
 decorator's wrapper) and `via_decorator` (a shared wrapper → every function it
 wraps), so closures can follow the first and skip the second. Calls whose
-callee resolves to nothing are returned as `UnresolvedCall`s.
+callee resolves to nothing are returned as `UnresolvedCall`s; those that
+reach outside code whose path is not evident (see `outside`) name the package.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from migrate_scan.model.facts import AssignmentFact, CallFact, DefinitionFact, E
 from migrate_scan.model.faults import isolated
 from migrate_scan.model.graphs import UnresolvedCall
 from migrate_scan.model.ids import Location
+from migrate_scan.stages.link.outside import outside_callee, outside_package
 from migrate_scan.stages.link.table import SymbolTable
 from migrate_scan.stages.link.values import EMPTY
 
@@ -38,25 +40,27 @@ def callee_symbols(table: SymbolTable, value: str) -> list[str]:
         return target.split("|")
     if tag in ("cls", "obj"):
         method = "__init__" if tag == "cls" else "__call__"
-        return [callee for v in table.class_attribute(target, method) for callee in _method_symbol(v)]
+        return [callee for v in table.class_attribute(target, method) for callee in _method_symbol(table, v)]
     if tag == "ext":
-        module, _, path = target.partition(":")
-        return [f"{module}:{path}" if path else module]
+        callee = outside_callee(value, table.types, table.subclassed)
+        return [callee] if callee is not None else []
     if tag == "bi":
         return [f"builtins:{target}"]
     return []
 
 
-def _method_symbol(value: str) -> list[str]:
+def _method_symbol(table: SymbolTable, value: str) -> list[str]:
     if value.startswith("bnd:"):
         return [value[4:]]
     if value.startswith("ext:"):
-        return [value[4:]]
+        callee = outside_callee(value, table.types, table.subclassed)
+        return [callee] if callee is not None else []
     return []
 
 
 def build_call_graph(table: SymbolTable) -> tuple[nx.DiGraph, list[UnresolvedCall], int]:
     """The call graph of the solved table, its unresolved calls (sorted) and the count of resolved ones."""
+    table.subclassed = table.outside_classes()
     call_graph = nx.DiGraph()
     unresolved: list[UnresolvedCall] = []
     resolved = 0
@@ -79,7 +83,9 @@ def build_call_graph(table: SymbolTable) -> tuple[nx.DiGraph, list[UnresolvedCal
                     continue
                 if not targets:
                     location = Location(file=facts.path, line=call.line)
-                    unresolved.append(UnresolvedCall(caller, location, _expr_text(call.call[2][0])))
+                    packages = sorted({outside_package(v) for v in values if v.startswith("ext:")})
+                    package = packages[0] if packages else ""
+                    unresolved.append(UnresolvedCall(caller, location, _expr_text(call.call[2][0]), package))
                     continue
                 resolved += 1
                 via_decorator = _is_call_of_wrapped_function(table, caller, call)

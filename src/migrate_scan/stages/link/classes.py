@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from migrate_scan.model.facts import dotted_name
+from migrate_scan.stages.link.outside import INSTANCE, NO_TYPES, TypeTable, outside_attribute
 from migrate_scan.stages.link.scopes import Scopes
 from migrate_scan.stages.link.values import external_dotted, external_symbol
 
@@ -23,6 +24,8 @@ class Classes(Scopes):
         self._mro: dict[str, tuple[str, ...]] = {}
         self._external_origins: dict[str, str] = {}  # dotted external base → its `module:path`
         self._method_kinds: dict[str, str] = {}  # def value → "static", "class" or ""
+        self.types: TypeTable = NO_TYPES  # the knowledge table of outside types
+        self.subclassed: frozenset[str] = frozenset()  # outside classes the tree subclasses, once solved
 
     def ancestors(self, class_symbol: str) -> tuple[str, ...]:
         """The MRO of an internal class after itself (C3; external bases by dotted name)."""
@@ -43,7 +46,7 @@ class Classes(Scopes):
                 bases.append(value[4:])
             else:
                 dotted = external_dotted(value)
-                self._external_origins[dotted] = value[4:]
+                self._external_origins[dotted] = value[4:].replace(INSTANCE, "")
                 bases.append(dotted)
         return bases
 
@@ -58,13 +61,28 @@ class Classes(Scopes):
     def _lookup_in_lineage(self, lineage: Iterable[str], name: str, *, bound: bool) -> set[str]:
         for owner in lineage:
             if ":" not in owner or owner not in self.scopes:
-                origin = self._external_origins.get(owner) or external_symbol(owner)
-                return {f"ext:{origin}.{name}" if not origin.endswith(":") else f"ext:{origin}{name}"}
+                return {self._outside_base_attribute(owner, name, bound=bound)}
             if name not in self.scopes[owner].locals:
                 continue
             values = self._read((owner, name))
             return {self._bind(value, bound) for value in values}
         return set()
+
+    def outside_classes(self) -> frozenset[str]:
+        """The outside classes the tree subclasses, as `module:path`."""
+        return frozenset(
+            value[4:].replace(INSTANCE, "")
+            for bases in self.bases.values()
+            for value in bases
+            if value.startswith("ext:")
+        )
+
+    def _outside_base_attribute(self, base: str, name: str, *, bound: bool) -> str:
+        """`name` found on an outside base class: of the class, or (bound) of an instance of it."""
+        origin = self._external_origins.get(base) or external_symbol(base)
+        if origin.endswith(":"):
+            return f"ext:{origin}{name}"
+        return outside_attribute(f"ext:{origin}{INSTANCE if bound else ''}", name, self.types)
 
     def _instance_attribute(self, class_symbol: str, name: str) -> set[str]:
         found: set[str] = set()

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from migrate_scan.model.facts import Expr, ExprKind
 from migrate_scan.stages.link.containers import CONTAINER_TYPES, Containers
+from migrate_scan.stages.link.outside import outside_attribute, outside_call
 from migrate_scan.stages.link.values import BYTES, EMPTY, STRING, child_symbol, constant_int
 
 
@@ -66,12 +67,14 @@ class Evaluation(Containers):
             if owner.endswith(":"):
                 submodule = f"{target[:-1]}.{name}"
                 return (f"ext:{submodule}:" if submodule in self._external_modules else f"{owner}{name}",)
-            return (f"{owner}.{name}",)
-        if tag in ("bi", "lit"):
+            return (outside_attribute(owner, name, self.types),)
+        if tag == "bi":
             return (f"ext:builtins:{target}.{name}",)
+        if tag == "lit":
+            return (outside_attribute(f"ext:builtins:{target}()", name, self.types),)
         if tag == "seq":
             container_type = CONTAINER_TYPES.get(self._sequence_members[owner][1][0], "object")
-            return (f"ext:builtins:{container_type}.{name}",)
+            return (outside_attribute(f"ext:builtins:{container_type}()", name, self.types),)
         return ()
 
     def _call_result(self, scope: str, call: Expr, line: int | None = None) -> frozenset[str]:
@@ -98,7 +101,7 @@ class Evaluation(Containers):
             elif tag == "cls":
                 found.add(f"obj:{target}")
             elif tag == "ext":
-                found.add(callee)
+                found.add(outside_call(callee, self.types))
             elif tag == "obj":
                 for method in self._class_attribute(target, "__call__", bound=True):
                     found.update(self._returns(method.partition(":")[2]))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from migrate_scan.model.facts import Expr, ExprKind, FileFacts
+from migrate_scan.stages.link.outside import NO_TYPES, TypeTable
 from migrate_scan.stages.link.propagation import Propagation
 from migrate_scan.stages.link.values import dotted_value
 
@@ -23,8 +24,9 @@ class SymbolTable(Propagation):
     `release()` drops the resolution tables.
     """
 
-    def __init__(self, files: Iterable[FileFacts]) -> None:
+    def __init__(self, files: Iterable[FileFacts], types: TypeTable = NO_TYPES) -> None:
         super().__init__()
+        self.types = types
         self._qualified: dict[tuple[str, int], tuple[str, ...]] = {}
         self._declare(files)
 

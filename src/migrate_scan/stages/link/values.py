@@ -76,8 +76,8 @@ def instances(values: Iterable[str]) -> set[str]:
     for value in values:
         if value.startswith("cls:"):
             found.add(f"obj:{value[4:]}")
-        elif value.startswith("ext:"):
-            found.add(value)
+        elif value.startswith("ext:"):  # an outside class: an instance of it (see `outside`)
+            found.add(value if value.endswith(("()", ":")) else value + "()")
     return found
 
 
@@ -106,8 +106,8 @@ def prefixes(module: str) -> list[str]:
 
 
 def external_dotted(value: str) -> str:
-    """`ext:flask.views:MethodView` → `flask.views.MethodView`."""
-    module, _, path = value[4:].partition(":")
+    """`ext:flask.views:MethodView` → `flask.views.MethodView` (instance boundaries `()` dropped)."""
+    module, _, path = value[4:].replace("()", "").partition(":")
     return f"{module}.{path}" if path else module
 
 
