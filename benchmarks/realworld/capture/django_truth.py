@@ -175,6 +175,8 @@ def _emit(items: list[tuple[Any, Any]], names: dict[int, str], state: PathState)
             out.append(_emit(list(arg), names, state))
         elif kind == "IN" and len(arg) == 1 and str(arg[0][0]) == "LITERAL":
             out.append(chr(arg[0][1]))
+        elif kind == "ANY":
+            out.append(".")  # an unescaped dot (`robots.txt`) serves the literal dot
         elif kind not in ("AT", "ASSERT", "ASSERT_NOT"):
             out.append("{?}")  # a wildcard outside any group: no parameter name exists
     return "".join(out)
@@ -324,7 +326,10 @@ def collect_commands(owner: Owner, errors: list[str]) -> list[Item]:
         module, handler = None, None
         try:
             module, handler = symbol(type(load_command_class(app_name, name)))
-        except Exception as exc:
+        except AttributeError as exc:  # a helper module in commands/ without a Command: not a command
+            errors.append(f"not a command: {name} ({app_name}): {exc!r}")
+            continue
+        except Exception as exc:  # a command whose module cannot be imported here: listed, handler unknown
             errors.append(f"command {name} ({app_name}): {exc!r}")
             module = f"{app_name}.management.commands.{name}"
         jobs.append(owner.mark({"kind": "django-command", "name": name, "handler": handler}, module))
@@ -378,7 +383,7 @@ def collect_celery(spec: str | None, owner: Owner, errors: list[str]) -> list[It
 
 def import_own_modules(cfg: dict[str, Any], errors: list[str]) -> None:
     """Import every own module but tests and migrations: RQ work is often enqueued by dotted name."""
-    skip = {"tests", "test", "migrations", "conftest"}
+    skip = {"tests", "test", "migrations", "conftest", "__main__"}  # __main__ may start a server
     for name in own_modules(import_root(cfg), scan_root(cfg)):
         parts = name.split(".")
         if skip & set(parts) or any(p.startswith("test_") for p in parts) or name in sys.modules:
