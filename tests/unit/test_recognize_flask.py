@@ -657,24 +657,156 @@ def test_error_handlers_and_request_hooks_are_not_routes() -> None:
 # -- unresolved ----------------------------------------------------------------------------------------
 
 
-def test_rule_not_a_literal_is_unresolved_with_its_line() -> None:
+def test_rule_read_from_the_environment_is_unresolved_with_its_line() -> None:
     files = {
-        "config.py": 'PATH_FROM_CONFIG = "/configured"\n',
         "app.py": """
+            import os
             from flask import Blueprint
-            from config import PATH_FROM_CONFIG
             bp = Blueprint("bp", __name__)
 
-            @bp.route(PATH_FROM_CONFIG)
+            @bp.route(os.environ["ROUTE"])
             def configured():
                 return ""
 
-            bp.add_url_rule(PATH_FROM_CONFIG, view_func=configured)
+            bp.add_url_rule(os.environ["ROUTE"], view_func=configured)
         """,
     }
     # decorator: the line of the `def`; add_url_rule: the call's line (line 1 is the blank after the quotes)
     assert routes(files) == set()
     assert unresolved(files) == {("app.py", 7), ("app.py", 10)}
+
+
+def test_rules_and_prefixes_folded_from_constants_and_helpers() -> None:
+    files = {
+        "config.py": """
+            PATH_FROM_CONFIG = "/configured"
+            API_VERSION = 2
+            PREFIX = ""
+            if API_VERSION > 1:
+                PREFIX = "/legacy"   # Why: a conditional override; the literal default wins
+        """,
+        "app.py": """
+            from flask import Blueprint
+            from config import API_VERSION, PATH_FROM_CONFIG, PREFIX
+
+            def scoped(rule):
+                if API_VERSION > 5:
+                    return "/<org>" + rule
+                return rule
+
+            bp = Blueprint("bp", __name__, url_prefix=f"/api/v{API_VERSION}")
+            other = Blueprint("other", __name__, url_prefix=PREFIX + "/other")
+
+            @bp.route(PATH_FROM_CONFIG)
+            def configured():
+                return ""
+
+            @other.route(scoped("/x/<int:id>"))
+            def scoped_view(id):
+                return ""
+
+            bp.add_url_rule("/%s/%s" % ("a", API_VERSION), view_func=configured)
+            bp.add_url_rule("/{}/{name}".format("b", name="c"), view_func=configured)
+        """,
+    }
+    assert routes(files) == {
+        ("/api/v2/configured", ("GET",), "app:configured", None),
+        ("/api/v2/a/2", ("GET",), "app:configured", None),
+        ("/api/v2/b/c", ("GET",), "app:configured", None),
+        ("/other/x/{id}", ("GET",), "app:scoped_view", None),
+    }
+    assert unresolved(files) == set()
+
+
+def test_blueprints_registered_through_a_factory_parameter_and_a_loop() -> None:
+    files = {
+        "shop/views.py": """
+            from flask import Blueprint
+            orders = Blueprint("orders", __name__)
+            users = Blueprint("users", __name__)
+            health = Blueprint("health", __name__)
+
+            @orders.route("/orders")
+            def list_orders():
+                return ""
+
+            @users.route("/users")
+            def list_users():
+                return ""
+
+            @health.route("/health")
+            def ping():
+                return ""
+        """,
+        "shop/factory.py": """
+            from flask import Flask
+            from shop.views import health
+
+            DEFAULTS = (health,)
+            API_VERSION = 1
+
+            def create_app(blueprints=None):
+                app = Flask(__name__)
+                if not blueprints:
+                    blueprints = DEFAULTS
+                else:
+                    blueprints = blueprints + DEFAULTS
+                register(app, blueprints)
+                return app
+
+            def register(app, blueprints):
+                for blueprint in blueprints:
+                    app.register_blueprint(blueprint, url_prefix=f"/api/{API_VERSION}")
+        """,
+        "shop/__init__.py": """
+            from shop import factory
+            from shop.views import orders, users
+
+            BLUEPRINTS = (orders, users)
+
+            def create_app():
+                return factory.create_app(blueprints=BLUEPRINTS)
+        """,
+    }
+    assert {path for path, *_ in routes(files)} == {"/api/1/orders", "/api/1/users", "/api/1/health"}
+
+
+def test_a_restx_namespace_serves_at_its_name_or_the_path_it_is_added_with() -> None:
+    files = {
+        "api.py": """
+            from flask import Blueprint
+            from flask_restx import Api, Namespace, Resource
+
+            blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+            api = Api(blueprint, version="v1")
+            users = Namespace("users")
+            teams = Namespace("teams", path="/groups")
+            awards = Namespace("awards")
+            api.add_namespace(users)
+            api.add_namespace(teams)
+            api.add_namespace(awards, "/prizes")
+
+            @users.route("/<int:user_id>")
+            class User(Resource):
+                def get(self, user_id):
+                    return {}
+
+            @teams.route("")
+            class TeamList(Resource):
+                def get(self):
+                    return []
+
+            @awards.route("/")
+            class AwardList(Resource):
+                def post(self):
+                    return {}
+        """,
+    }
+    assert routes(files) == {
+        ("/api/v1/users/{user_id}", ("GET",), "api:User.get", "get"),
+        ("/api/v1/groups", ("GET",), "api:TeamList.get", "get"),
+        ("/api/v1/prizes", ("POST",), "api:AwardList.post", "post"),
+    }
 
 
 def test_routes_registered_in_a_loop() -> None:

@@ -24,6 +24,7 @@ from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition, UnresolvedRegistration, ViewMount
 from migrate_scan.model.report import Evidence, Route
+from migrate_scan.stages.recognize.evaluation import Evaluator
 from migrate_scan.stages.recognize.expressions import (
     constructor_names,
     first_match,
@@ -57,6 +58,7 @@ class _Context:
     decorators: dict[str, MatchRule]
     registrations: dict[str, MatchRule]
     object_rules: dict[str, MatchRule]
+    evaluator: Evaluator
     assigned: dict[str, tuple[str, Expr]] = field(default_factory=dict)  # site → (scope, value) of its assignment
     found: Recognition = field(default_factory=Recognition)
 
@@ -69,6 +71,7 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
         decorators=heuristics.matchers("route-decorator"),
         registrations=heuristics.matchers("route-registration"),
         object_rules=heuristics.matchers("app-object"),
+        evaluator=Evaluator(graphs),
     )
     for facts in graphs.modules.values():
         _find_objects(context, facts, context.object_rules)
@@ -100,7 +103,7 @@ def _find_objects(context: _Context, facts: FileFacts, rules: dict[str, MatchRul
         site = resolver.binding_site(scope, assignment.targets[0])
         if site is None:
             continue
-        prefix = _string_argument(value, "url_prefix") or _string_argument(value, "prefix") or ""
+        prefix = _own_prefix(context, scope, value, rule.role)
         location = Location(file=facts.path, line=assignment.line)
         obj = _Object(site=site, role=rule.role, rule=rule, prefix=prefix, location=location)
         context.objects.setdefault(site, obj)
@@ -122,14 +125,18 @@ def _find_nesting(context: _Context, facts: FileFacts) -> None:
         arguments = call.call[2][1:]
         if not arguments:
             continue
-        child = context.graphs.resolver.binding_site(scope, arguments[0])
-        if child is None or child not in context.objects:
+        children = _objects_of(context, scope, arguments[0])
+        if not children:
             location = Location(file=facts.path, line=call.line)
             _unresolved(context, rule, location, "registered object is not a blueprint static reading can follow")
             continue
-        keyword = "url_prefix" if rule.role == "blueprint" else "path"
-        prefix = _string_argument(call.call, keyword)
-        context.objects[child].parents.append((owner, prefix))
+        if rule.role == "blueprint":
+            given = keyword(call.call, "url_prefix")
+        else:  # `api.add_namespace(ns, "/path")` or `path="/path"`
+            given = keyword(call.call, "path") or (arguments[1] if len(arguments) > 1 else None)
+        prefix = context.evaluator.string(scope, given) if given is not None else None
+        for child in children:
+            context.objects[child].parents.append((owner, prefix))
     for call in facts.calls:
         func = call.call[2][0]
         if func[0] == ExprKind.ATTRIBUTE and func[1] == "init_app" and len(call.call[2]) > 1:
@@ -138,6 +145,40 @@ def _find_nesting(context: _Context, facts: FileFacts) -> None:
             target = context.graphs.resolver.binding_site(scope, call.call[2][1])
             if owner in context.objects and context.objects[owner].role == "api" and target is not None:
                 context.objects[owner].parents.append((target, None))
+
+
+def _own_prefix(context: _Context, scope: str, call: Expr, role: str) -> str:
+    """The prefix an object gives its routes: `url_prefix=` (blueprint), `prefix=` (Api), a namespace's path.
+
+    A Flask-RESTX namespace serves at `path=`, else at `/<name>`, until an `add_namespace` gives another.
+    """
+    evaluator = context.evaluator
+    if role == "namespace":
+        path = keyword(call, "path")
+        if path is not None:
+            return evaluator.string(scope, path) or ""
+        name = call[2][1] if len(call[2]) > 1 else keyword(call, "name")
+        text = evaluator.string(scope, name) if name is not None else None
+        return f"/{text}" if text else ""
+    for name in ("url_prefix", "prefix"):
+        given = keyword(call, name)
+        if given is not None:
+            return evaluator.string(scope, given) or ""
+    return ""
+
+
+def _objects_of(context: _Context, scope: str, expr: Expr) -> list[str]:
+    """The blueprints, Apis or namespaces an expression may hold (through loops, parameters, tuples)."""
+    resolver = context.graphs.resolver
+    direct = resolver.binding_site(scope, expr)
+    if direct is not None and direct in context.objects:
+        return [direct]
+    found: list[str] = []
+    for where, origin in context.evaluator.origins(scope, expr, stop=context.objects.__contains__):
+        site = resolver.binding_site(where, origin)
+        if site is not None and site in context.objects and site not in found:
+            found.append(site)
+    return sorted(found)
 
 
 def _mount_points(context: _Context, site: str, depth: int = 0) -> list[str]:
@@ -175,7 +216,7 @@ def _find_decorated_views(context: _Context, facts: FileFacts) -> None:
             if rule is None:
                 continue
             owner = _owner(context, scope, func[2][0])
-            raw = _rule_argument(decorator)
+            raw = _rule_argument(context, scope, decorator)
             location = Location(file=facts.path, line=definition.line)
             if raw is None or owner is None:
                 _unresolved(context, rule, location, "route rule or owner is computed at run time")
@@ -200,7 +241,7 @@ def _add_url_rule(
     context: _Context, call: CallFact, scope: str, owner: str, rule: MatchRule, location: Location
 ) -> None:
     expr = call.call
-    raw = _rule_argument(expr)
+    raw = _rule_argument(context, scope, expr)
     view = keyword(expr, "view_func")
     if view is None and len(expr[2]) > 3:
         view = expr[2][3]
@@ -238,7 +279,11 @@ def _add_resource(
     if not arguments:
         return
     classes = [v[4:] for v in context.graphs.resolver.values(scope, arguments[0]) if v.startswith("cls:")]
-    paths = [a[1] for a in arguments[1:] if a[0] == ExprKind.CONSTANT and isinstance(a[1], str)]
+    paths = [
+        text
+        for where, given in _arguments(context, scope, arguments[1:])
+        if (text := context.evaluator.string(where, given)) is not None
+    ]
     if not classes or not paths:
         _unresolved(context, rule, location, "add_resource with a resource or path static reading cannot follow")
         return
@@ -387,14 +432,21 @@ def _owner(context: _Context, scope: str, expr: Expr) -> str | None:
     return None
 
 
-def _string_argument(call: Expr, name: str) -> str | None:
-    return string_of(keyword(call, name))
-
-
-def _rule_argument(call: Expr) -> str | None:
-    """The URL rule: first positional argument or `rule=`, when it is a string literal."""
+def _rule_argument(context: _Context, scope: str, call: Expr) -> str | None:
+    """The URL rule: first positional argument or `rule=`, folded to a string (constants, helpers)."""
     arguments = call[2][1:]
-    return string_of(arguments[0] if arguments else keyword(call, "rule"))
+    return context.evaluator.string(scope, arguments[0] if arguments else keyword(call, "rule"))
+
+
+def _arguments(context: _Context, scope: str, arguments: tuple[Expr, ...]) -> list[tuple[str, Expr]]:
+    """Positional arguments, a starred sequence unpacked into its elements where they can be known."""
+    found: list[tuple[str, Expr]] = []
+    for argument in arguments:
+        if argument[0] == ExprKind.STARRED:
+            found += context.evaluator.elements(scope, argument[2][0]) or []
+        else:
+            found.append((scope, argument))
+    return found
 
 
 def _methods_argument(call: Expr) -> list[str]:

@@ -1,0 +1,365 @@
+"""Bounded static partial evaluation: what an expression may stand for, read from the facts.
+
+Real applications register routes, blueprints and jobs through their own code:
+a loop over a tuple of blueprints, a factory that takes the blueprints as a
+parameter, a helper method that prefixes every URL it is given, a prefix
+built with an f-string from a module constant. The recognizers ask this
+module three questions about an expression in a scope:
+
+- `origins`: the expressions its value may come from, each with the scope to
+  read it in: a local or module variable gives the values assigned to it
+  (unconditional ones first), a loop variable the elements of what it
+  iterates, a parameter the argument given at each call site of its function
+  (or its default);
+- `elements`: the elements of a sequence it holds (list and tuple literals,
+  concatenations, names bound to them, parameters given them);
+- `string`: the one string it folds to (literals, f-strings, `+`, `%` and
+  `str.format` over constants, names, and calls of the project's own
+  functions whose last `return` folds). A name assigned a literal default and
+  conditionally overridden (`prefix = ""` then `if ...: prefix = ...`) folds
+  to the default.
+
+Everything is bounded (depth, call sites per function); what cannot be
+followed gives no answer, never a guess.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from migrate_scan.model.facts import AssignmentFact, CallFact, DefinitionFact, Expr, ExprKind, FileFacts, ParameterFact
+from migrate_scan.model.graphs import LinkedGraphs
+from migrate_scan.stages.recognize.expressions import scope_of
+
+MAX_DEPTH = 8
+MAX_CALL_SITES = 64
+MAX_ELEMENTS = 256
+
+Origin = tuple[str, Expr]
+"""An expression and the scope (`module` or `module:qualname`) it is read in."""
+
+
+@dataclass(frozen=True)
+class Binding:
+    """Arguments bound to a function's parameters at one call site (the callee's view)."""
+
+    function: str  # symbol of the callee
+    values: dict[str, tuple[Origin, ...]]  # parameter → the argument expression(s) given, in the caller's scope
+
+    def get(self, name: str) -> tuple[Origin, ...] | None:
+        """The argument(s) given for a parameter, if this call site gave any."""
+        return self.values.get(name)
+
+
+@dataclass
+class Evaluator:
+    """Answers `origins`, `elements` and `string` over one scan's linked facts (indexes built lazily)."""
+
+    graphs: LinkedGraphs
+    _assignments: dict[str, list[tuple[str, AssignmentFact]]] | None = None
+    _calls_by_name: dict[str, list[tuple[FileFacts, CallFact]]] | None = None
+    _returns: dict[str, list[tuple[int, Expr]]] | None = None
+    _sites: dict[str, list[Binding]] = field(default_factory=dict)
+
+    # -- indexes --------------------------------------------------------------------------------
+
+    def assignments(self, site: str) -> list[tuple[str, AssignmentFact]]:
+        """(scope, assignment) of every assignment to a variable `scope|name`, in source order."""
+        if self._assignments is None:
+            index: dict[str, list[tuple[str, AssignmentFact]]] = defaultdict(list)
+            for facts in self.graphs.modules.values():
+                for assignment in facts.assignments:
+                    if len(assignment.targets) != 1 or assignment.targets[0][0] != ExprKind.NAME:
+                        continue
+                    scope = scope_of(facts.module, assignment.scope)
+                    index[f"{scope}|{assignment.targets[0][1]}"].append((scope, assignment))
+            self._assignments = index
+        return self._assignments.get(site, [])
+
+    def call_sites(self, function: str) -> list[Binding]:
+        """The arguments bound to `function`'s parameters at each call site the tree has (bounded)."""
+        if function in self._sites:
+            return self._sites[function]
+        definition = self.graphs.definitions.get(function)
+        found: list[Binding] = []
+        if definition is not None and definition.fact.kind == "function":
+            if self._calls_by_name is None:
+                self._calls_by_name = self._index_calls()
+            for facts, call in self._calls_by_name.get(definition.fact.name, ()):
+                scope = scope_of(facts.module, call.scope)
+                values = self.graphs.resolver.values(scope, call.call[2][0])
+                if f"def:{function}" in values or f"bnd:{function}" in values:
+                    found.append(_bind(definition.fact, function, scope, call.call))
+                    if len(found) >= MAX_CALL_SITES:
+                        break
+        self._sites[function] = found
+        return found
+
+    def _index_calls(self) -> dict[str, list[tuple[FileFacts, CallFact]]]:
+        index: dict[str, list[tuple[FileFacts, CallFact]]] = defaultdict(list)
+        for facts in self.graphs.modules.values():
+            for call in facts.calls:
+                func = call.call[2][0]
+                if func[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE):
+                    index[str(func[1])].append((facts, call))
+        return index
+
+    def returns(self, function: str) -> list[Expr]:
+        """The values a function of the tree returns, the last `return` first (the fall-through default)."""
+        if self._returns is None:
+            index: dict[str, list[tuple[int, Expr]]] = defaultdict(list)
+            for facts in self.graphs.modules.values():
+                for returned in facts.returns:
+                    if not returned.is_yield:
+                        index[scope_of(facts.module, returned.scope)].append((returned.line, returned.value))
+            self._returns = index
+        return [value for _, value in sorted(self._returns.get(function, ()), reverse=True)]
+
+    # -- origins --------------------------------------------------------------------------------
+
+    def origins(
+        self,
+        scope: str,
+        expr: Expr,
+        depth: int = 0,
+        stack: tuple[str, ...] = (),
+        stop: Callable[[str], bool] | None = None,
+    ) -> list[Origin]:
+        """The expressions a value may come from; the expression itself when it is not a variable.
+
+        A variable assigned in terms of itself (`blueprints = blueprints + DEFAULTS`) reads, inside
+        that assignment, the value it had before: the parameter's arguments, or nothing. With
+        `stop`, a variable whose binding site it accepts is an origin itself (not followed).
+        """
+        if depth > MAX_DEPTH:
+            return []
+        if expr[0] != ExprKind.NAME:
+            return [(scope, expr)]
+        site = self.graphs.resolver.binding_site(scope, expr)
+        if site is None or (stop is not None and stop(site)):
+            return [(scope, expr)]
+        owner, _, name = site.rpartition("|")
+        parameter = self._parameter(owner, name)
+        found: list[Origin] = []
+        if site not in stack:
+            for where, assignment in sorted(self.assignments(site), key=lambda a: (a[1].is_conditional, a[1].line)):
+                if assignment.value is None or assignment.operator not in (None, "iter"):
+                    continue
+                if assignment.operator == "iter":
+                    for item_scope, item in self.elements(where, assignment.value, depth + 1, (*stack, site)) or ():
+                        found += self.origins(item_scope, item, depth + 1, stack, stop)
+                else:
+                    found += self.origins(where, assignment.value, depth + 1, (*stack, site), stop)
+            if found and parameter is None:
+                return found
+        if parameter is None:
+            return found or ([(scope, expr)] if site not in stack and not self.assignments(site) else [])
+        given: list[Origin] = []
+        for binding in self.call_sites(owner):
+            for where, argument in binding.get(name) or ():
+                given += self.origins(where, argument, depth + 1, (), stop)
+        if not given and parameter.default is not None:
+            module, enclosing = _split(owner)
+            given = self.origins(scope_of(module, enclosing), parameter.default, depth + 1, (), stop)
+        return found + given if site not in stack else given
+
+    def _parameter(self, function: str, name: str) -> ParameterFact | None:
+        definition = self.graphs.definitions.get(function)
+        if definition is None or definition.fact.kind != "function":
+            return None
+        return next((p for p in definition.fact.parameters if p.name == name), None)
+
+    # -- sequences ------------------------------------------------------------------------------
+
+    def elements(self, scope: str, expr: Expr, depth: int = 0, stack: tuple[str, ...] = ()) -> list[Origin] | None:
+        """The elements of a sequence value, each with its scope; None when they cannot be known."""
+        if depth > MAX_DEPTH:
+            return None
+        kind = expr[0]
+        if kind in (ExprKind.LIST, ExprKind.TUPLE, ExprKind.SET):
+            found: list[Origin] = []
+            for child in expr[2]:
+                if child[0] == ExprKind.STARRED:
+                    inner = self.elements(scope, child[2][0], depth + 1, stack)
+                    if inner is None:
+                        return None
+                    found += inner
+                elif child[0] == ExprKind.TRUNCATED:
+                    return None
+                else:
+                    found.append((scope, child))
+            return found[:MAX_ELEMENTS]
+        if kind == ExprKind.BINARY and expr[1] == "Add":
+            left = self.elements(scope, expr[2][0], depth + 1, stack)
+            right = self.elements(scope, expr[2][1], depth + 1, stack)
+            if left is None and right is None:
+                return None
+            return ((left or []) + (right or []))[:MAX_ELEMENTS]
+        if kind == ExprKind.NAME:
+            origins = self.origins(scope, expr, depth + 1, stack)
+            if not origins or origins == [(scope, expr)]:
+                return None
+            found = []
+            for where, origin in origins:
+                inner = self.elements(where, origin, depth + 1, stack)
+                if inner is not None:
+                    found += [item for item in inner if item not in found]
+            return found[:MAX_ELEMENTS] if found else None
+        return None
+
+    # -- strings --------------------------------------------------------------------------------
+
+    def string(self, scope: str, expr: Expr | None, depth: int = 0) -> str | None:
+        """The one string a value folds to, or None."""
+        if expr is None or depth > MAX_DEPTH:
+            return None
+        return self._text(scope, expr, depth)
+
+    def _text(self, scope: str, expr: Expr, depth: int) -> str | None:
+        kind, value, children, _ = expr
+        if kind == ExprKind.CONSTANT:
+            return _constant_text(value)
+        if kind == ExprKind.FSTRING:
+            parts = [self._text(scope, child, depth + 1) for child in children]
+            return None if any(p is None for p in parts) else "".join(p for p in parts if p is not None)
+        if kind == ExprKind.BINARY and value == "Add":
+            left, right = (self._text(scope, child, depth + 1) for child in children)
+            return None if left is None or right is None else left + right
+        if kind == ExprKind.BINARY and value == "Mod":
+            return self._percent(scope, children, depth)
+        if kind in (ExprKind.NAME, ExprKind.ATTRIBUTE):
+            return self._variable_text(scope, expr, depth)
+        if kind == ExprKind.CALL:
+            return self._call_text(scope, expr, depth)
+        return None
+
+    def _variable_text(self, scope: str, expr: Expr, depth: int) -> str | None:
+        if expr[0] == ExprKind.ATTRIBUTE:
+            site = self.graphs.resolver.binding_site(scope, expr)
+            if site is None:
+                return None
+            owner, _, name = site.rpartition("|")
+            expr, scope = (ExprKind.NAME, name, (), ()), owner
+        origins = self.origins(scope, expr, depth + 1)
+        if not origins or origins == [(scope, expr)]:
+            return None
+        # The first origin is the unconditional assignment (the default) when there is one.
+        return self._text(origins[0][0], origins[0][1], depth + 1)
+
+    def _percent(self, scope: str, children: tuple[Expr, ...], depth: int) -> str | None:
+        template = self._text(scope, children[0], depth + 1)
+        given = children[1]
+        items = given[2] if given[0] == ExprKind.TUPLE else (given,)
+        values = [self._text(scope, item, depth + 1) for item in items]
+        if template is None or any(v is None for v in values):
+            return None
+        try:
+            return template % tuple(values)
+        except (TypeError, ValueError):
+            return None
+
+    def _call_text(self, scope: str, call: Expr, depth: int) -> str | None:
+        func = call[2][0]
+        if func[0] == ExprKind.ATTRIBUTE and func[1] == "format":
+            template = self._text(scope, func[2][0], depth + 1)
+            positional = [self._text(scope, a, depth + 1) for a in call[2][1:]]
+            named = {str(n): self._text(scope, v, depth + 1) for n, v in call[3] if n}
+            if template is None or any(v is None for v in positional) or any(v is None for v in named.values()):
+                return None
+            try:
+                return template.format(*positional, **named)
+            except (IndexError, KeyError, ValueError):
+                return None
+        functions = [v[4:] for v in self.graphs.resolver.values(scope, func) if v.startswith("def:")]
+        if len(functions) != 1:
+            return None
+        definition = self.graphs.definitions.get(functions[0])
+        if definition is None:
+            return None
+        binding = _bind(definition.fact, functions[0], scope, call)
+        returned = self.returns(functions[0])
+        if not returned:
+            return None
+        return _Bound(self, binding).text(functions[0], returned[0], depth + 1)
+
+
+@dataclass
+class _Bound:
+    """String folding inside a function, with its parameters bound to one call site's arguments."""
+
+    evaluator: Evaluator
+    binding: Binding
+
+    def text(self, scope: str, expr: Expr, depth: int) -> str | None:
+        if depth > MAX_DEPTH:
+            return None
+        if expr[0] == ExprKind.NAME:
+            given = self.binding.get(str(expr[1]))
+            if given is not None and len(given) == 1:
+                return self.evaluator.string(given[0][0], given[0][1], depth + 1)
+        if expr[0] in (ExprKind.FSTRING, ExprKind.BINARY):
+            parts = [self.text(scope, child, depth + 1) for child in expr[2]]
+            if any(p is None for p in parts):
+                return None
+            if expr[0] == ExprKind.FSTRING:
+                return "".join(p for p in parts if p is not None)
+            if expr[1] == "Add":
+                return "".join(p for p in parts if p is not None)
+            return None
+        if expr[0] == ExprKind.CALL and expr[2][0][0] == ExprKind.ATTRIBUTE and expr[2][0][1] == "format":
+            template = self.text(scope, expr[2][0][2][0], depth + 1)
+            positional = [self.text(scope, a, depth + 1) for a in expr[2][1:]]
+            if template is None or any(p is None for p in positional):
+                return None
+            try:
+                return template.format(*positional)
+            except (IndexError, KeyError, ValueError):
+                return None
+        return self.evaluator.string(scope, expr, depth + 1)
+
+
+def _bind(definition: DefinitionFact, function: str, scope: str, call: Expr) -> Binding:
+    """Which argument of a call goes to which parameter (methods called on an instance skip `self`)."""
+    parameters = list(definition.parameters)
+    positional = [p for p in parameters if p.kind == "positional"]
+    is_method = bool(definition.scope) and positional and positional[0].name in ("self", "cls")
+    func = call[2][0]
+    values: dict[str, list[Origin]] = defaultdict(list)
+    if is_method:
+        receiver = func[2][0] if func[0] == ExprKind.ATTRIBUTE else None
+        if receiver is not None:
+            values[positional[0].name].append((scope, receiver))
+        positional = positional[1:]
+    vararg = next((p.name for p in parameters if p.kind == "vararg"), None)
+    for index, argument in enumerate(call[2][1:]):
+        if argument[0] == ExprKind.STARRED:
+            break
+        if index < len(positional):
+            values[positional[index].name].append((scope, argument))
+        elif vararg is not None:
+            values[vararg].append((scope, argument))
+    names = {p.name for p in parameters}
+    varkw = next((p.name for p in parameters if p.kind == "varkw"), None)
+    for name, argument in call[3]:
+        if name in names:
+            values[name].append((scope, argument))
+        elif name is not None and varkw is not None:
+            values[f"{varkw}[{name}]"].append((scope, argument))
+    return Binding(function=function, values={k: tuple(v) for k, v in values.items()})
+
+
+def _constant_text(value: object) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return str(value)
+    return None
+
+
+def _split(symbol: str) -> tuple[str, str]:
+    module, _, qualname = symbol.partition(":")
+    return module, qualname.rpartition(".")[0]
