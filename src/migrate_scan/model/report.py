@@ -109,6 +109,7 @@ JobKind = Literal[
     "scheduler",
     "django-command",
     "flask-command",
+    "click-command",
     "worker-loop",
     "thread",
 ]

@@ -28,6 +28,7 @@ _JOB_KINDS: dict[JobKind, str] = {
     "scheduler": "scheduler",
     "django-command": "command",
     "flask-command": "command",
+    "click-command": "command",
     "worker-loop": "loop",
     "thread": "thread",
 }

@@ -220,7 +220,7 @@ def _long_running(inputs: FindingInputs) -> list[Finding]:
     return found
 
 
-_COMMAND_KINDS: frozenset[JobKind] = frozenset({"django-command", "flask-command"})
+_COMMAND_KINDS: frozenset[JobKind] = frozenset({"django-command", "flask-command", "click-command"})
 
 
 def _long_work_run_in_process(inputs: FindingInputs, limit: float) -> list[Finding]:

@@ -29,7 +29,7 @@ APP_CLASSES: Mapping[str, str] = {
 TEST_PACKAGES = frozenset({"tests", "test", "testing"})
 NOT_ENTRY_JOB_KINDS: frozenset[JobKind] = frozenset({"worker-loop", "thread", "celery-workflow"})
 """A `while True` loop or a background thread is a shape of code libraries have too; a workflow composes tasks."""
-OPERATIONAL_JOB_KINDS: frozenset[JobKind] = frozenset({"flask-command"})
+OPERATIONAL_JOB_KINDS: frozenset[JobKind] = frozenset({"flask-command", "click-command"})
 """Command-line commands registered on the app: they do not stop a module joining the shell."""
 
 Where = tuple[str, int]  # (file, line): a Location before it leaves the stage (cheap to hash and sort)

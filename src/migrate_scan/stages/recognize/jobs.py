@@ -575,108 +575,218 @@ def _slot(context: _Context, scope: str, expr: Expr) -> object:
     return None
 
 
+_FLASK_CLI = "<the Flask CLI>"
+
+
 @dataclass
 class _Command:
+    """A click command or group: a decorated function, or a group object (`ops = AppGroup("ops")`)."""
+
     name: str
     handler: str
     location: Location
     rule: MatchRule
-    attached: bool
-    group: str | None = None  # binding site or function symbol of its group
     is_group: bool = False
+    parents: list[tuple[str, str | None]] = field(default_factory=list)  # (group key, name given there)
+    is_flask: bool = False  # a Flask group (AppGroup, FlaskGroup) or attached to a Flask CLI
 
 
 def _find_cli(context: _Context) -> None:
-    """Flask CLI commands: on the app's or a blueprint's `cli`, on an AppGroup, or click commands attached to it."""
-    resolver = context.graphs.resolver
+    """Every leaf of every click command tree, named by its full command path below its root.
+
+    The trees: `app.cli` and `bp.cli` (Flask's CLI), groups made with `@click.group`,
+    `AppGroup(...)`/`click.Group(...)` objects and `@x.group()`; children by `@group.command()`
+    and `group.add_command(cmd, "name")`. A group nothing attaches is a root (a console entry
+    point): its own name is not part of its commands' paths.
+    """
     commands: dict[str, _Command] = {}  # key: function symbol or group binding site
-    attached: set[str] = set()
+    pending: list[tuple[FileFacts, DefinitionFact, Expr]] = []  # `@x.command()` where x may be one of our groups
     for facts in context.graphs.modules.values():
-        for assignment in facts.assignments:  # ops = AppGroup("ops")
-            value = assignment.value
-            if value is None or value[0] != ExprKind.CALL or len(assignment.targets) != 1:
-                continue
-            scope = scope_of(facts.module, assignment.scope)
-            rule = first_match(resolver.qualified_names(scope, value[2][0]), context.calls)
-            site = resolver.binding_site(scope, assignment.targets[0])
-            if rule is None or rule.role != "cli-group-object" or site is None:
-                continue
-            name = (string_of(value[2][1]) if len(value[2]) > 1 else None) or string_of(keyword(value, "name"))
-            location = Location(file=facts.path, line=assignment.line)
-            handler = f"{site.partition('|')[0]}:{site.partition('|')[2]}"
-            commands[site] = _Command(name or site.partition("|")[2], handler, location, rule, False, is_group=True)
-        for definition in facts.definitions:
-            if definition.kind != "function":
-                continue
-            scope = scope_of(facts.module, definition.scope)
-            symbol = f"{facts.module}:{definition.qualname}"
-            for decorator in definition.decorators:
-                func = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
-                rule = first_match(resolver.qualified_names(scope, func), context.decorators)
-                if rule is None or rule.role not in ("cli-command", "cli-group", "click-command", "click-group"):
-                    continue
-                call = decorator if decorator[0] == ExprKind.CALL else None
-                given = (string_of(call[2][1]) if call is not None and len(call[2]) > 1 else None) or (
-                    string_of(keyword(call, "name")) if call is not None else None
-                )
-                name = given or _click_name(definition.name, rule.role.endswith("group"))
-                group = None
-                if func[0] == ExprKind.ATTRIBUTE and func[2][0][0] != ExprKind.ATTRIBUTE:  # ops.command / grp.command
-                    owner = func[2][0]
-                    group = resolver.binding_site(scope, owner)
-                    if group is None:
-                        functions = sorted(v[4:] for v in resolver.values(scope, owner) if v.startswith("def:"))
-                        group = functions[0] if functions else None
-                location = Location(file=facts.path, line=definition.line)
-                commands[symbol] = _Command(
-                    name=name,
-                    handler=symbol,
-                    location=location,
-                    rule=rule,
-                    attached=rule.role in ("cli-command", "cli-group") and group is None,
-                    group=group,
-                    is_group=rule.role.endswith("group"),
-                )
-                break
-        for call in facts.calls:  # app.cli.add_command(cmd)
-            scope = scope_of(facts.module, call.scope)
-            rule = first_match(resolver.qualified_names(scope, call.call[2][0]), context.calls)
-            if rule is None or rule.role != "cli-add-command" or len(call.call[2]) < 2:
-                continue
-            argument = call.call[2][1]
-            site = resolver.binding_site(scope, argument)
-            if site is not None and site in commands:
-                attached.add(site)
-            attached.update(v[4:] for v in resolver.values(scope, argument) if v.startswith("def:"))
-    for key, command in commands.items():
-        if key in attached:
-            command.attached = True
-    for command in commands.values():
-        full = _full_name(commands, command)
-        if full is None:
+        _find_group_objects(context, facts, commands)
+        pending += _find_decorated_commands(context, facts, commands)
+    while pending and _attach_pending(context, pending, commands):
+        pending = [p for p in pending if f"{p[0].module}:{p[1].qualname}" not in commands]
+    for facts in context.graphs.modules.values():
+        _find_added_commands(context, facts, commands)
+    for key, command in sorted(commands.items()):
+        if command.is_group:
             continue
-        context.found.jobs.append(
-            Job(
-                kind="flask-command",
-                name=full,
-                handler=command.handler,
-                location=command.location,
-                evidence=_evidence(command.rule, command.location),
+        for path, is_flask in sorted(_command_paths(commands, key)):
+            context.found.jobs.append(
+                Job(
+                    kind="flask-command" if is_flask or command.is_flask else "click-command",
+                    name=path,
+                    handler=command.handler,
+                    location=command.location,
+                    evidence=_evidence(command.rule, command.location),
+                )
             )
+
+
+def _find_group_objects(context: _Context, facts: FileFacts, commands: dict[str, _Command]) -> None:
+    """`ops = AppGroup("ops")`, `tools = click.Group(name="tools")`."""
+    resolver = context.graphs.resolver
+    for assignment in facts.assignments:
+        value = assignment.value
+        if value is None or value[0] != ExprKind.CALL or len(assignment.targets) != 1:
+            continue
+        scope = scope_of(facts.module, assignment.scope)
+        rule = first_match(resolver.qualified_names(scope, value[2][0]), context.calls)
+        site = resolver.binding_site(scope, assignment.targets[0])
+        if rule is None or rule.role != "cli-group-object" or site is None:
+            continue
+        name = (string_of(value[2][1]) if len(value[2]) > 1 else None) or string_of(keyword(value, "name"))
+        location = Location(file=facts.path, line=assignment.line)
+        handler = f"{site.partition('|')[0]}:{site.partition('|')[2]}"
+        commands[site] = _Command(
+            name or site.partition("|")[2], handler, location, rule, is_group=True, is_flask=rule.framework == "flask"
         )
 
 
-def _full_name(commands: dict[str, _Command], command: _Command, depth: int = 0) -> str | None:
-    """`ops reindex` for a command of the attached group `ops`; None when nothing attaches it to the Flask CLI."""
-    if depth > 10:
+def _find_decorated_commands(
+    context: _Context, facts: FileFacts, commands: dict[str, _Command]
+) -> list[tuple[FileFacts, DefinitionFact, Expr]]:
+    """`@click.command()`, `@click.group(cls=FlaskGroup)`, `@group.command("name")`, `@app.cli.command()`.
+
+    Returns the `@x.command()`/`@x.group()` decorators whose `x` static reading knows only as one of
+    our functions: they are commands once `x` turns out to be a group (`_attach_pending`).
+    """
+    resolver = context.graphs.resolver
+    pending = []
+    for definition in facts.definitions:
+        if definition.kind != "function":
+            continue
+        scope = scope_of(facts.module, definition.scope)
+        for decorator in definition.decorators:
+            func = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
+            rule = first_match(resolver.qualified_names(scope, func), context.decorators)
+            if rule is None or rule.role not in ("cli-command", "cli-group", "click-command", "click-group"):
+                if func[0] == ExprKind.ATTRIBUTE and func[1] in ("command", "group"):
+                    pending.append((facts, definition, decorator))
+                continue
+            _add_command(context, facts, definition, decorator, rule, commands)
+            break
+    return pending
+
+
+def _attach_pending(
+    context: _Context, pending: list[tuple[FileFacts, DefinitionFact, Expr]], commands: dict[str, _Command]
+) -> bool:
+    """`@cli.command()` where `cli` is a group we know: a command of that group. True if any was added."""
+    added = False
+    for facts, definition, decorator in pending:
+        func = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
+        scope = scope_of(facts.module, definition.scope)
+        if _group_of(context, scope, func, commands) is None:
+            continue
+        role = "click-group" if func[1] == "group" else "click-command"
+        rule = next((r for r in context.decorators.values() if r.role == role), None)
+        if rule is not None:
+            _add_command(context, facts, definition, decorator, rule, commands)
+            added = True
+    return added
+
+
+def _add_command(
+    context: _Context,
+    facts: FileFacts,
+    definition: DefinitionFact,
+    decorator: Expr,
+    rule: MatchRule,
+    commands: dict[str, _Command],
+) -> None:
+    """Record one decorated command or group, attached to its group (or to Flask's CLI)."""
+    scope = scope_of(facts.module, definition.scope)
+    symbol = f"{facts.module}:{definition.qualname}"
+    func = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
+    call = decorator if decorator[0] == ExprKind.CALL else None
+    given = (string_of(call[2][1]) if call is not None and len(call[2]) > 1 else None) or (
+        string_of(keyword(call, "name")) if call is not None else None
+    )
+    is_group = rule.role.endswith("group")
+    command = _Command(
+        name=given or _click_name(definition.name, is_group),
+        handler=symbol,
+        location=Location(file=facts.path, line=definition.line),
+        rule=rule,
+        is_group=is_group,
+        is_flask=_is_flask_group(context, scope, call),
+    )
+    parent = _group_of(context, scope, func, commands) or _group_of(context, scope, func)
+    if parent is not None:
+        command.parents.append((parent, None))
+    elif rule.role in ("cli-command", "cli-group"):  # @app.cli.command(): Flask's own CLI
+        command.parents.append((_FLASK_CLI, None))
+    commands[symbol] = command
+
+
+def _find_added_commands(context: _Context, facts: FileFacts, commands: dict[str, _Command]) -> None:
+    """`app.cli.add_command(cmd)`, `group.add_command(cmd, "name")`."""
+    resolver = context.graphs.resolver
+    for call in facts.calls:
+        scope = scope_of(facts.module, call.scope)
+        func = call.call[2][0]
+        if func[0] != ExprKind.ATTRIBUTE or func[1] != "add_command" or len(call.call[2]) < 2:
+            continue
+        rule = first_match(resolver.qualified_names(scope, func), context.calls)
+        parent = _group_of(context, scope, func, commands)
+        if parent is None and rule is not None and rule.role == "cli-add-command" and rule.framework == "flask":
+            parent = _FLASK_CLI
+        if parent is None:
+            continue
+        given = string_of(call.call[2][2]) if len(call.call[2]) > 2 else string_of(keyword(call.call, "name"))
+        argument = call.call[2][1]
+        site = resolver.binding_site(scope, argument)
+        children = [site] if site is not None and site in commands else []
+        functions = resolver.values(scope, argument)
+        children += sorted(v[4:] for v in functions if v.startswith("def:") and v[4:] in commands)
+        for child in children:
+            commands[child].parents.append((parent, given))
+
+
+def _group_of(context: _Context, scope: str, func: Expr, commands: dict[str, _Command] | None = None) -> str | None:
+    """The group a `@grp.command()` decorator or a `grp.add_command(...)` call is made on, if it is one of ours."""
+    if func[0] != ExprKind.ATTRIBUTE or func[2][0][0] == ExprKind.ATTRIBUTE:  # app.cli.command: no group of ours
         return None
-    if command.group is None:
-        return command.name if command.attached else None
-    group = commands.get(command.group)
-    if group is None:
-        return None
-    prefix = _full_name(commands, group, depth + 1)
-    return None if prefix is None else f"{prefix} {command.name}"
+    owner = func[2][0]
+    resolver = context.graphs.resolver
+    site = resolver.binding_site(scope, owner)
+    functions = sorted(v[4:] for v in resolver.values(scope, owner) if v.startswith("def:"))
+    if commands is not None:
+        if site is not None and site in commands:
+            return site
+        return next((f for f in functions if f in commands), None)
+    return site if site is not None and not functions else (functions[0] if functions else site)
+
+
+def _is_flask_group(context: _Context, scope: str, call: Expr | None) -> bool:
+    """`@click.group(cls=FlaskGroup)`: a group whose class is a Flask CLI group."""
+    given = keyword(call, "cls") if call is not None else None
+    if given is None:
+        return False
+    rule = first_match(context.graphs.resolver.qualified_names(scope, given), context.calls)
+    return rule is not None and rule.role == "cli-group-object" and rule.framework == "flask"
+
+
+def _command_paths(
+    commands: dict[str, _Command], key: str, depth: int = 0, seen: tuple[str, ...] = ()
+) -> set[tuple[str, bool]]:
+    """(full command path below its root, whether the root is Flask's) for every place a command is attached."""
+    command = commands.get(key)
+    if command is None or depth > 10 or key in seen:
+        return set()
+    if not command.parents:
+        # A root group is the entry point itself; a lone command is its own whole path.
+        return {("", command.is_flask)} if command.is_group else {(command.name, command.is_flask)}
+    paths: set[tuple[str, bool]] = set()
+    for parent, given in command.parents:
+        name = given or command.name
+        if parent == _FLASK_CLI:
+            paths.add((name, True))
+            continue
+        for prefix, is_flask in _command_paths(commands, parent, depth + 1, (*seen, key)):
+            paths.add((f"{prefix} {name}".strip(), is_flask or command.is_flask))
+    return paths
 
 
 def _click_name(function: str, is_group: bool) -> str:
