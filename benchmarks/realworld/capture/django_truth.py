@@ -209,8 +209,45 @@ def view_target(callback: Any) -> tuple[Any, list[str] | None]:
     return callback, None
 
 
-def walk_urls(owner: Owner, errors: list[str]) -> list[Item]:
-    """Every URL pattern of the root resolver, with include prefixes applied."""
+def graphql_schema(callback: Any) -> Any:
+    """The schema a GraphQL view serves: ``as_view(schema=...)``, else the view class's ``schema``."""
+    for candidate in (callback, unwrap(callback)):
+        kwargs = getattr(candidate, "view_initkwargs", None)
+        if isinstance(kwargs, dict) and kwargs.get("schema") is not None:
+            return kwargs["schema"]
+    cls = view_target(callback)[0]
+    return getattr(cls, "schema", None) if isinstance(cls, type) else None
+
+
+def graphql_operations(route: Item, callback: Any, owner: Owner, realtime: list[Item]) -> list[Item]:
+    """Root fields of a graphene schema served by the route: one POST route per query and mutation field
+    (``action`` = ``query.<field>``), one ``graphql-subscription`` real-time handler per subscription field.
+
+    Resolver as graphene picks it: the field's ``resolver`` (a mutation's bound ``mutate``), else the root
+    type's ``resolve_<field>``. Handler: the mutation class for a resolver bound to a class (like a DRF
+    viewset), else the resolver function; ``resolver`` keeps the function where the code lives.
+    """
+    schema = graphql_schema(callback)
+    found = []
+    for kind in ("query", "mutation", "subscription") if schema is not None else ():
+        root = getattr(schema, kind, None) or getattr(schema, f"_{kind}", None)
+        fields = getattr(getattr(root, "_meta", None), "fields", None) or {}  # graphene types only
+        for name, field in fields.items():
+            resolver = getattr(field, "resolver", None) or getattr(root, f"resolve_{name}", None)
+            bound = getattr(resolver, "__self__", None)
+            module, handler = symbol(bound if isinstance(bound, type) else resolver or root)
+            base = {"handler": handler, "resolver": symbol(resolver)[1] if resolver else None}
+            if kind == "subscription":
+                item = {**base, "kind": "graphql-subscription", "event": name, "path": route["path"]}
+                realtime.append(owner.mark(item, module))
+                continue
+            item = {**route, **base, "methods": ["POST"], "action": f"{kind}.{name}", "graphql": True}
+            found.append(owner.mark(item, module))
+    return found
+
+
+def walk_urls(owner: Owner, errors: list[str], realtime: list[Item]) -> list[Item]:
+    """Every URL pattern of the root resolver, with include prefixes applied (and GraphQL operations)."""
     from django.urls import URLResolver, get_resolver
 
     routes: list[Item] = []
@@ -227,6 +264,7 @@ def walk_urls(owner: Owner, errors: list[str]) -> list[Item]:
                 visit(children, chain, [*namespaces, entry.namespace] if entry.namespace else namespaces)
             else:
                 routes.append(route_item(entry, chain, namespaces, owner))
+                routes.extend(graphql_operations(routes[-1], entry.callback, owner, realtime))
 
     visit(get_resolver().url_patterns, [], [])
     return routes
@@ -544,7 +582,8 @@ def capture(cfg: dict[str, Any]) -> dict[str, Any]:
     reasons = boot(cfg)
     owner = Owner(str(scan_root(cfg)))
     errors: list[str] = []
-    routes = walk_urls(owner, errors)
+    realtime: list[Item] = []
+    routes = walk_urls(owner, errors, realtime)
     jobs = collect_commands(owner, errors) + collect_celery(cfg.get("celery_app"), owner, errors)
     models = collect_models(owner)
     receivers = collect_receivers(owner)
@@ -564,7 +603,7 @@ def capture(cfg: dict[str, Any]) -> dict[str, Any]:
         "models": _sorted(models),
         "jobs": _sorted(jobs),
         "receivers": _sorted(receivers),
-        "realtime": [],
+        "realtime": _sorted(realtime),
         "modules": modules,
         "capture_notes": sorted(errors),
     }
