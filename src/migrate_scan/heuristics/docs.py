@@ -10,6 +10,7 @@ from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.heuristics.schema import (
     ChecklistRule,
     DecisionRule,
+    DispositionRule,
     EffortRule,
     FrameworkRule,
     MatchRule,
@@ -21,6 +22,7 @@ from migrate_scan.heuristics.schema import (
 _SECTIONS = (
     ("Warnings: anti-patterns, over-engineering and Lambda blockers", WarningRule),
     ("Decision tree: patterns per module and context", DecisionRule),
+    ("Dispositions: the app shell and test code", DispositionRule),
     ("Migration stages", StageRule),
     ("Service checklists", ChecklistRule),
     ("Effort model", EffortRule),
@@ -53,7 +55,7 @@ def _rule(rule: object) -> list[str]:
     heading = getattr(rule, "title", "") or getattr(rule, "summary", "")
     lines = [f"### `{rule.id}` {heading if heading != rule.summary else ''}".rstrip(), ""]  # type: ignore[attr-defined]
     facts = []
-    for field in ("category", "group", "compute", "pattern", "stage", "confidence", "kind", "framework"):
+    for field in ("category", "group", "disposition", "compute", "pattern", "stage", "confidence", "kind", "framework"):
         value = getattr(rule, field, None)
         if value not in (None, ""):
             facts.append(f"{field}: `{value}`")

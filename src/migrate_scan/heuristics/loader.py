@@ -24,6 +24,7 @@ from migrate_scan.errors import HeuristicsError
 from migrate_scan.heuristics.schema import (
     ChecklistRule,
     DecisionRule,
+    DispositionRule,
     EffortRule,
     FrameworkRule,
     MatchKind,
@@ -35,10 +36,10 @@ from migrate_scan.heuristics.schema import (
     WarningRule,
 )
 
-_RuleT = TypeVar("_RuleT", DecisionRule, WarningRule)
+_RuleT = TypeVar("_RuleT", DecisionRule, DispositionRule, WarningRule)
 
 _RULE_KINDS = frozenset(
-    {"framework", "decision", "warning", "checklist", "stage", "effort", "type", *get_args(MatchKind)}
+    {"framework", "decision", "disposition", "warning", "checklist", "stage", "effort", "type", *get_args(MatchKind)}
 )
 
 
@@ -66,6 +67,14 @@ class Heuristics:
             HeuristicsError: no such rule (the bundled files are incomplete).
         """
         return self._one(DecisionRule, rule_id)
+
+    def disposition(self, rule_id: str) -> DispositionRule:
+        """The disposition rule with this id.
+
+        Raises:
+            HeuristicsError: no such rule (the bundled files are incomplete).
+        """
+        return self._one(DispositionRule, rule_id)
 
     def warning(self, rule_id: str) -> WarningRule:
         """The warning rule with this id.

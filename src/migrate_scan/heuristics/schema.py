@@ -141,6 +141,22 @@ class DecisionRule(ThresholdRule):
     words: list[str] = Field(default_factory=list, description="Name fragments the rule looks for, lower case.")
 
 
+Disposition = Literal["entry-adapter", "configuration", "routing", "retired", "not-deployed", "host"]
+"""What becomes of an app-shell or test module, which has no pattern of its own."""
+
+
+class DispositionRule(RuleDocs):
+    """What becomes of a module of the app shell (or test code): it gets a disposition, not a pattern."""
+
+    kind: Literal["disposition"] = Field(description="Rule kind.")
+    disposition: Disposition = Field(description="The disposition the rule concludes.")
+    compute: Literal["lambda", "fargate", "ec2"] | None = Field(
+        default=None, description="Where the module runs after the migration, if it runs at all."
+    )
+    confidence: float = Field(ge=0, le=1, description="Confidence of a disposition this rule alone supports.")
+    words: list[str] = Field(default_factory=list, description="Name fragments the rule looks for, lower case.")
+
+
 class WarningRule(ThresholdRule):
     """A finding the classify stage raises: anti-pattern, over-engineering case or Lambda blocker."""
 
@@ -225,7 +241,15 @@ class TypeRule(RuleDocs):
 
 
 Rule = Annotated[
-    FrameworkRule | MatchRule | DecisionRule | WarningRule | ChecklistRule | StageRule | EffortRule | TypeRule,
+    FrameworkRule
+    | MatchRule
+    | DecisionRule
+    | DispositionRule
+    | WarningRule
+    | ChecklistRule
+    | StageRule
+    | EffortRule
+    | TypeRule,
     Field(discriminator="kind"),
 ]
 

@@ -16,7 +16,16 @@ from migrate_scan.model.report import Context, Module, Plan, Warning
 
 ContextKind = Literal["business", "shared-kernel", "app-shell"]
 ShellRole = Literal[
-    "wsgi", "asgi", "app-factory", "celery-app", "command-line", "settings", "urlconf", "entry-script", "shell-import"
+    "wsgi",
+    "asgi",
+    "app-factory",
+    "celery-app",
+    "celery-worker",
+    "command-line",
+    "settings",
+    "urlconf",
+    "entry-script",
+    "shell-import",
 ]
 """Why a module is part of the app shell (the composition root)."""
 

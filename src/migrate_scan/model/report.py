@@ -208,6 +208,15 @@ class Module(_Model):
     compute: Literal["lambda", "fargate", "ec2"] | None = None
     confidence: float | None = Field(default=None, ge=0, le=1)
     evidence: list[Evidence] = Field(default_factory=list)
+    disposition: Literal["entry-adapter", "configuration", "routing", "retired", "not-deployed", "host"] | None = Field(
+        default=None,
+        description="For app-shell and test modules, which get no pattern: entry-adapter (the WSGI/ASGI entry or "
+        "app factory becomes the Lambda handler through a WSGI adapter or Mangum), configuration (settings: "
+        "environment variables, SSM Parameter Store, Secrets Manager for secrets), routing (the root URL "
+        "configuration becomes API Gateway routes), retired (the Celery app and worker entry: replaced by SQS "
+        "and EventBridge Scheduler), not-deployed (test code), host (stays with the Fargate host until stage 4).",
+    )
+    note: str = Field(default="", description="The disposition in words, with what the module reads or serves.")
     role: Literal["business", "shared-kernel", "app-shell"] | None = Field(
         default=None,
         description="business: part of a bounded context; shared-kernel: a library every context uses; "

@@ -387,7 +387,7 @@ def _off_lambda(classification: Classification, contexts: dict[str, Context]) ->
         if module.name in reasons:
             rule, reason = reasons[module.name]
         elif context is not None and context.kind == "app-shell":
-            rule, reason = "PT101", "app shell: the strangler-fig host until stage 4"
+            rule, reason = "DS107", "app shell: the strangler-fig host until stage 4"
         else:
             continue
         found.append(StaysOffLambda(module=module.name, compute=module.compute, reason=reason, rule=rule))

@@ -19,8 +19,10 @@ from migrate_scan.model.analysis import Classification, Clustering, ContextGroup
 from migrate_scan.model.facts import FileFacts
 from migrate_scan.model.faults import guarded
 from migrate_scan.model.graphs import LinkedGraphs
+from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.model.report import Context, Dependency, Evidence, Module, ServiceNeed, Warning
+from migrate_scan.stages.classify.dispositions import disposition_of
 from migrate_scan.stages.classify.entries import EntryPoint, Reach, entry_points, module_of, workflows
 from migrate_scan.stages.classify.findings import (
     ConfigSuppression,
@@ -99,6 +101,7 @@ def classify(
             clustering,
             decisions.modules.get(name),
             computes.get(name),
+            heuristics,
             default=None,
         )
         for name, facts in sorted(graphs.modules.items(), key=lambda item: (item[1].path, item[0]))
@@ -135,45 +138,63 @@ def classify(
 
 
 def _module_computes(clustering: Clustering, recognition: Recognition, warnings: list[Warning]) -> dict[str, str]:
-    """Fargate for modules an over-serverlessification warning names; everything in the app shell too."""
+    """Fargate (or EC2) for the modules an over-serverlessification warning names, whatever their role."""
     computes: dict[str, str] = {}
-    for group in clustering.contexts:
-        if group.kind == "app-shell" and group.seed != TEST_SEED:
-            for module in group.modules:
-                computes[module] = "fargate"
     for warning in warnings:
         if warning.compute and warning.compute != "lambda" and warning.suppressed is None:
             for module in warning.modules:
-                if clustering.module_context.get(module) is not None:
-                    kind = next(g.kind for g in clustering.contexts if module in g.modules)
-                    if kind == "business":
-                        computes[module] = warning.compute
+                group = next((g for g in clustering.contexts if module in g.modules), None)
+                if group is not None and group.seed != TEST_SEED:
+                    computes[module] = warning.compute
     return computes
 
 
-def _module_entry(facts: FileFacts, clustering: Clustering, verdict: Verdict | None, compute: str | None) -> Module:
+def _module_entry(
+    facts: FileFacts,
+    clustering: Clustering,
+    verdict: Verdict | None,
+    compute: str | None,
+    heuristics: Heuristics,
+) -> Module:
     context = clustering.module_context.get(facts.module)
     group = next((g for g in clustering.contexts if g.name == context), None)
     role = group.kind if group else None
     is_test = group is not None and group.seed == TEST_SEED
     metrics = facts.metrics
+    sizes = {
+        "name": facts.module,
+        "file": facts.path,
+        "lines": metrics.loc,
+        "source_lines": metrics.sloc,
+        "complexity": metrics.complexity,
+        "max_complexity": metrics.max_complexity,
+        "parser": "libcst" if facts.parser == "libcst" else "ast",
+        "context": context,
+        "role": role,
+    }
+    if role == "app-shell" and (verdict is None or verdict.pattern is None or is_test):
+        shell = next((s for s in clustering.shell if s.module == facts.module), None)
+        disposition = disposition_of(facts, shell, is_test=is_test, heuristics=heuristics)
+        return Module(
+            **sizes,  # type: ignore[arg-type]
+            compute=compute or disposition.compute,  # type: ignore[arg-type]
+            confidence=heuristics.disposition(disposition.rule).confidence,
+            evidence=[Evidence(rule=disposition.rule, locations=list(disposition.locations))],
+            disposition=disposition.value,  # type: ignore[arg-type]
+            note=disposition.note,
+        )
     pattern = verdict.pattern if verdict else None
-    evidence = [Evidence(rule=verdict.rule, locations=list(verdict.locations))] if verdict else []
+    evidence = []
+    if verdict:
+        locations = list(verdict.locations) or [Location(file=facts.path, line=1)]  # the module as a whole
+        evidence = [Evidence(rule=verdict.rule, locations=locations)]
     return Module(
-        name=facts.module,
-        file=facts.path,
-        lines=metrics.loc,
-        source_lines=metrics.sloc,
-        complexity=metrics.complexity,
-        max_complexity=metrics.max_complexity,
-        parser="libcst" if facts.parser == "libcst" else "ast",
-        context=context,
+        **sizes,  # type: ignore[arg-type]
         pattern=pattern,
         stage=PATTERN_STAGE.get(pattern) if pattern else None,
-        compute=(compute or "lambda") if context and not is_test else None,  # type: ignore[arg-type]
+        compute=(compute or "lambda") if context else None,  # type: ignore[arg-type]
         confidence=verdict.confidence if verdict else None,
         evidence=evidence,
-        role=role,
     )
 
 

@@ -141,10 +141,14 @@ class Grouping:
             and m not in facts.tests
             and not any(i in facts.module_set and i not in facts.tests for i in facts.import_graph.predecessors(m))
         ]
+        celery_roots = {m for m, r in units.roots.items() if r.role == "celery-app"}
         for module in [*factory_callers, *scripts]:
             unit = units.units[units.unit_of[module]]
             if unit.kind == "module" and not facts.has_entries([module]):
-                add(module, "entry-script" if module in factory_callers else "command-line")
+                if self._imports_celery_app(module, celery_roots):
+                    add(module, "celery-worker")  # `celery -A module worker` looks the app up here
+                else:
+                    add(module, "entry-script" if module in factory_callers else "command-line")
         changed = True
         while changed:  # modules (and plain packages) only the shell imports are the shell's configuration
             changed = False
@@ -166,6 +170,16 @@ class Grouping:
                     changed = True
         self.shell = set(roles)
         self.shell_roles = roles
+
+    def _imports_celery_app(self, module: str, celery_roots: set[str]) -> bool:
+        """The module imports the Celery app from the module that creates it (a worker's bootstrap)."""
+        for fact in self.facts.files[module].imports:
+            source = fact.module
+            if any(within(source, root) for root in celery_roots) and (
+                "celery" in (fact.name or "") or "celery" in last(source)
+            ):
+                return True
+        return False
 
     def _factory_callers(self) -> list[str]:
         """Modules (not tests) calling an app factory: entry scripts (`wsgi.py`, a worker's bootstrap)."""
