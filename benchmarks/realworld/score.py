@@ -328,13 +328,16 @@ def score_app(truth: dict[str, Any], report: dict[str, Any], third_party: bool, 
         scores[category] = compare(expected, scan_items(report, category, third_party, realtime_kinds))
         counts[category] = len(expected.keys)
     labels, contexts = truth_modules(truth), module_contexts(report)
+    shared = set(labels) & set(contexts)
+    # One truth label (a Django project that is a single app): every split scores 0, no grouping to compare.
+    ari = adjusted_rand_index(labels, contexts) if len({labels[m] for m in shared}) > 1 else None
     return AppScore(
         app=truth["app"],
         family=truth.get("family", "?"),
         scores=scores,
         truth_counts=counts,
-        ari=adjusted_rand_index(labels, contexts),
-        ari_modules=len(set(labels) & set(contexts)),
+        ari=ari,
+        ari_modules=len(shared),
     )
 
 

@@ -140,3 +140,11 @@ def test_missed_items_are_located_in_the_scanned_tree(tmp_path) -> None:
     assert locate("app.tasks:send") == " (app/tasks.py:5)"
     assert locate("app.tasks:gone") == " (app/tasks.py)"
     assert locate("elsewhere:send") == ""
+
+
+def test_ari_is_not_measured_when_the_truth_has_one_label() -> None:
+    truth = {"app": "t", "modules": {"dojo.a": "dojo", "dojo.b": "dojo", "dojo.c": "dojo"}}
+    report = {"modules": [{"name": "dojo.a", "context": "x"}, {"name": "dojo.b", "context": "y"}, {"name": "dojo.c"}]}
+    result = score.score_app(truth, report, third_party=False)
+    assert result.ari is None
+    assert result.ari_modules == 3
