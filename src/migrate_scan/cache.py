@@ -3,8 +3,9 @@
 An entry is keyed by a hash of the file's bytes, its relative path and module
 name, the tool version and the heuristics digest, so any change to any of
 them is a miss; nothing depends on modification times. Entries are pickled
-`ParseResult`s (`model.facts.encode_result`) written atomically (temp file, then rename), so concurrent
-scans never read half an entry. A damaged entry reads as a miss. Results that
+`ParseResult`s (`model.facts.encode_result`) written atomically (`atomic_files`:
+temp file, then rename), so concurrent scans never read half an entry and an
+interrupted one leaves no temporary file. A damaged entry reads as a miss. Results that
 depend on the machine rather than the file (time-outs, crashed workers) are
 never stored.
 """
@@ -14,11 +15,11 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from platformdirs import user_cache_dir
 
+from migrate_scan.atomic_files import write_atomically
 from migrate_scan.model.facts import ParseResult, decode_result
 
 CACHE_FORMAT = "1"
@@ -78,9 +79,7 @@ class FactsCache:
         entry = self._entry(key)
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=entry.parent, delete=False, suffix=".tmp") as handle:
-                handle.write(encoded)
-            os.replace(handle.name, entry)
+            write_atomically(entry, encoded, durable=False)
         except OSError:
             return
 

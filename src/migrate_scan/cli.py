@@ -7,7 +7,7 @@ The only module that prints errors or exits. Exit codes:
     2  bad usage, a missing path, invalid configuration or heuristics
     3  internal error (rerun with --debug for the traceback)
     4  `--strict`: units of analysis failed, the report is partial
-  130  interrupted (Ctrl-C or SIGTERM)
+  130  interrupted by Ctrl-C (143 for SIGTERM); nothing written, no worker left
 
 Every error is one line on stderr; `--debug` re-raises for the full traceback.
 """
@@ -15,7 +15,9 @@ Every error is one line on stderr; `--debug` re-raises for the full traceback.
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -23,14 +25,18 @@ from typing import Annotated, NoReturn
 import typer
 
 from migrate_scan import __version__
+from migrate_scan.atomic_files import write_atomically
 from migrate_scan.cache import default_cache_dir
 from migrate_scan.errors import (
     EXIT_INTERNAL,
     ConfigError,
     FailOnTriggered,
     InputPathError,
+    Interrupted,
     MigrateScanError,
     PartialAnalysis,
+    Terminated,
+    TerminationRequested,
     UsageError,
 )
 from migrate_scan.model.report import Report
@@ -61,7 +67,7 @@ category: mandatory > optional > potential; the report is still written
 first); 2 bad usage, missing path, invalid config or heuristics; 3 internal
 error (rerun with --debug); 4 --strict and the analysis is partial (units
 listed in analysis_errors; the report is still written first); 130
-interrupted.
+interrupted by Ctrl-C (143 by SIGTERM): nothing written.
 
 Version {__version__}."""
 
@@ -129,6 +135,38 @@ def scan(
     ] = False,
 ) -> None:
     """Scan PATH and print the migration report."""
+    try:
+        _scan(**locals())
+    except TerminationRequested:
+        raise Terminated("terminated") from None
+    except KeyboardInterrupt:
+        # Caught here, before click turns it into an Abort after printing a blank line.
+        raise Interrupted("interrupted") from None
+
+
+def _scan(
+    path: Path | None,
+    output_format: OutputFormat,
+    output: Path | None,
+    fail_on: FailOn | None,
+    jobs: int | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+    exclude: list[str] | None,
+    include: list[str] | None,
+    no_gitignore: bool,
+    no_default_excludes: bool,
+    heuristics: list[Path] | None,
+    max_file_size: int | None,
+    file_timeout: float | None,
+    no_config: bool,
+    list_unresolved: bool,
+    granularity: Granularity | None,
+    schema: bool,
+    version: bool,
+    strict: bool,
+    debug: bool,
+) -> None:
     if version:
         typer.echo(f"migrate-scan {__version__}")
         return
@@ -229,12 +267,15 @@ _STAGE_LABELS = {"link": "linking", "recognize": "recognizing"}
 
 
 def _write(text: str, output: Path | None) -> None:
+    """Print the report, or write it to `output` atomically (an existing report is replaced only whole)."""
+    data = text.encode("utf-8")
     if output is None:
-        sys.stdout.write(text)
         sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
         return
     try:
-        output.write_text(text, encoding="utf-8")
+        write_atomically(output, data)
     except OSError as error:
         raise UsageError(f"cannot write {output}: {error.strerror or error}") from error
 
@@ -262,9 +303,23 @@ def _fail(message: str, code: int) -> NoReturn:
     raise SystemExit(code)
 
 
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise TerminationRequested
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `migrate-scan` console script."""
     arguments = sys.argv[1:] if argv is None else argv
+    is_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if is_main_thread else None
+    try:
+        _main(arguments)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(arguments: list[str]) -> None:
     debug = "--debug" in arguments
     command = typer.main.get_command(app)
     try:
@@ -276,11 +331,13 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Exit as done:
         raise SystemExit(done.exit_code) from None
     except typer.Abort:
-        _fail("interrupted", 130)
+        _fail("interrupted", Interrupted.exit_code)
     except _COMMAND_LINE_ERRORS as error:
         _fail(" ".join(error.format_message().split()), UsageError.exit_code)
+    except TerminationRequested:
+        _fail("terminated", Terminated.exit_code)
     except KeyboardInterrupt:
-        _fail("interrupted", 130)
+        _fail("interrupted", Interrupted.exit_code)
     except BrokenPipeError:
         raise SystemExit(0) from None
     except Exception as error:

@@ -50,9 +50,25 @@ class PartialAnalysis(MigrateScanError):
     exit_code = 4
 
 
+class Interrupted(MigrateScanError):
+    """Ctrl-C (SIGINT) stopped the scan; nothing was written."""
+
+    exit_code = 130
+
+
+class Terminated(MigrateScanError):
+    """SIGTERM stopped the scan; nothing was written."""
+
+    exit_code = 143
+
+
+class TerminationRequested(KeyboardInterrupt):
+    """Raised by the SIGTERM handler so that a termination unwinds like Ctrl-C (workers stopped, temp files removed)."""
+
+
 EXIT_OK = 0
 EXIT_FAIL_ON = FailOnTriggered.exit_code
 EXIT_USAGE = UsageError.exit_code
 EXIT_INTERNAL = 3
 EXIT_PARTIAL = PartialAnalysis.exit_code
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = Interrupted.exit_code

@@ -48,14 +48,32 @@ def _serve(connection: Connection) -> None:
         connection.send_bytes(encode_result(parse_file(request)))
 
 
-def _worker_main(connection: Connection) -> None:
+def _worker_main(connection: Connection, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited through fork
+    _die_with_parent(parent)
     _limit_memory()
     sys.setrecursionlimit(WORKER_RECURSION_LIMIT)
     threading.stack_size(WORKER_STACK_BYTES)
     thread = threading.Thread(target=_serve, args=(connection,), name="parse")
     thread.start()
     thread.join()
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this worker when the scan's process dies, even by SIGKILL: no orphan keeps parsing."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return  # not Linux: a dead parent still closes the pipe, and the worker stops after its file
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _limit_memory() -> None:
@@ -134,7 +152,7 @@ class ParsePool:
 
     def _start(self) -> _Worker:
         parent_end, child_end = self._context.Pipe(duplex=True)
-        process = self._context.Process(target=_worker_main, args=(child_end,), daemon=True)
+        process = self._context.Process(target=_worker_main, args=(child_end, os.getpid()), daemon=True)
         process.start()
         child_end.close()
         return _Worker(process, parent_end)
