@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import ast
 import importlib
+import importlib.util
 import inspect
 import json
 import os
@@ -286,6 +287,46 @@ def route_item(entry: Any, chain: list[Any], namespaces: list[str], owner: Owner
         "format_suffix": state.format_suffix,
     }
     return owner.mark(item, module)
+
+
+def collect_channels(owner: Owner, errors: list[str]) -> list[Item]:
+    """Channels consumers reachable from ``settings.ASGI_APPLICATION`` (routers and middleware followed)."""
+    from django.conf import settings
+
+    spec = getattr(settings, "ASGI_APPLICATION", None)
+    if not spec or importlib.util.find_spec("channels") is None:
+        return []
+    try:
+        module, _, attr = spec.rpartition(".")
+        application = getattr(importlib.import_module(module), attr)
+    except Exception as exc:
+        errors.append(f"channels: {spec}: {exc!r}")
+        return []
+    found: list[Item] = []
+    visit_asgi(application, [], owner, found, 0)
+    return found
+
+
+def visit_asgi(node: Any, chain: list[Any], owner: Owner, found: list[Item], depth: int) -> None:
+    """Follow ProtocolTypeRouter/ChannelNameRouter mappings, URLRouter routes and middleware ``inner``."""
+    if depth > 30:
+        return
+    consumer = getattr(node, "consumer_class", None)
+    if isinstance(consumer, type):
+        state = PathState()
+        path = "/" + "".join(regex_to_path(p.regex.pattern, p.regex.flags, state) for p in chain) if chain else None
+        module, handler = symbol(consumer)
+        found.append(owner.mark({"kind": "channels-consumer", "handler": handler, "path": path, "event": None}, module))
+        return
+    mapping = getattr(node, "application_mapping", None)
+    for sub in mapping.values() if isinstance(mapping, dict) else ():
+        visit_asgi(sub, chain, owner, found, depth + 1)
+    routes = getattr(node, "routes", None)
+    for route in routes if isinstance(routes, list) else ():
+        visit_asgi(getattr(route, "callback", None), [*chain, route.pattern], owner, found, depth + 1)
+    inner = getattr(node, "inner", None) or getattr(node, "app", None)
+    if inner is not None and inner is not node:
+        visit_asgi(inner, chain, owner, found, depth + 1)
 
 
 # ---------------------------------------------------------------- models
@@ -584,6 +625,7 @@ def capture(cfg: dict[str, Any]) -> dict[str, Any]:
     errors: list[str] = []
     realtime: list[Item] = []
     routes = walk_urls(owner, errors, realtime)
+    realtime += collect_channels(owner, errors)
     jobs = collect_commands(owner, errors) + collect_celery(cfg.get("celery_app"), owner, errors)
     models = collect_models(owner)
     receivers = collect_receivers(owner)
