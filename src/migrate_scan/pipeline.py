@@ -29,6 +29,7 @@ from migrate_scan.model.report import (
     Decomposition,
     Evidence,
     Files,
+    LimitReached,
     Module,
     Plan,
     Project,
@@ -257,7 +258,39 @@ def build_report(
         unresolved_registrations=[
             UnresolvedRegistration(rule=u.rule, detail=u.detail, location=u.location) for u in recognition.unresolved
         ],
+        limits=sorted([*_link_limits(graphs), *classification.limits], key=lambda limit: (limit.stage, limit.limit)),
     )
+
+
+def _link_limits(graphs: LinkedGraphs) -> list[LimitReached]:
+    """The link solver's value cap and evaluation budget, where it reached them."""
+    stats = graphs.solver
+    found = []
+    if stats.capped_sets:
+        found.append(
+            LimitReached(
+                stage="link",
+                limit="values-per-variable",
+                cap=stats.value_cap,
+                hits=stats.capped_sets,
+                dropped=stats.refused_values,
+                message=f"{stats.capped_sets} variable(s) or return(s) may hold more than {stats.value_cap} values; "
+                f"each kept {stats.value_cap} of them, so calls through them may reach fewer targets.",
+            )
+        )
+    if stats.pending:
+        found.append(
+            LimitReached(
+                stage="link",
+                limit="evaluation-budget",
+                cap=stats.budget,
+                hits=1,
+                dropped=stats.pending,
+                message=f"Name resolution stopped after {stats.evaluations} evaluations with {stats.pending} "
+                "still queued; some values (and the calls they resolve) may be missing.",
+            )
+        )
+    return found
 
 
 def _call_graph_entry(graphs: LinkedGraphs, list_unresolved: bool) -> CallGraph:

@@ -80,3 +80,8 @@ def test_hash_seeds_workers_and_cache_states_give_the_same_bytes(monolith: Path,
     report = json.loads(reference)
     assert report["files"]["analyzed"] > 1000
     assert len(report["jobs"]) >= 20 and len(report["events"]) >= 20 and len(report["routes"]) >= 30
+    # Why: the caps are where visiting order could decide what is kept; the tree must reach them.
+    assert {(limit["stage"], limit["limit"]) for limit in report["limits"]} >= {
+        ("link", "values-per-variable"),
+        ("classify", "reach-per-entry-point"),
+    }

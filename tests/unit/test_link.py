@@ -1614,3 +1614,18 @@ def test_identical_across_hash_seeds_when_value_sets_overflow() -> None:
     reached = {edge[1] for edge in outputs[0]["edges"] if edge[0] == "app:dispatch"}
     assert len(reached) == MAX_VALUES  # the cap was hit
     assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_overflowing_value_sets_are_counted_for_the_report() -> None:
+    from migrate_scan.stages.link import MAX_VALUES
+
+    count = MAX_VALUES + 8
+    handlers = "\n".join(f"def handler_{i}(): pass" for i in range(count))
+    registrations = "\n".join(f"dispatch(handler_{i})" for i in range(count))
+    capped = link(facts_of({"app.py": f"def dispatch(callback):\n    callback()\n\n{handlers}\n\n{registrations}\n"}))
+    # Why: `callback` was offered 40 functions and kept 32: one set, 8 values left out.
+    assert (capped.solver.value_cap, capped.solver.capped_sets, capped.solver.refused_values) == (MAX_VALUES, 1, 8)
+
+    under = link(facts_of({"app.py": "def dispatch(callback):\n    callback()\n\ndef h(): pass\n\ndispatch(h)\n"}))
+    # Why: under the cap nothing is left out, so the report lists no limit.
+    assert (under.solver.capped_sets, under.solver.refused_values) == (0, 0)

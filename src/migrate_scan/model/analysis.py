@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from migrate_scan.model.ids import Location
-from migrate_scan.model.report import Context, Module, Plan, Warning
+from migrate_scan.model.report import Context, LimitReached, Module, Plan, Warning
 
 ContextKind = Literal["business", "shared-kernel", "app-shell"]
 ShellRole = Literal[
@@ -89,6 +89,7 @@ class Classification:
     app_confidence: float | None = None
     app_summary: str = ""
     app_evidence: tuple[tuple[str, tuple[Location, ...]], ...] = field(default_factory=tuple)
+    limits: tuple[LimitReached, ...] = ()  # caps classification reached (the report's `limits`)
 
 
 @dataclass(frozen=True)

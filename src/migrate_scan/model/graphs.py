@@ -65,6 +65,9 @@ class SolverStats:
     evaluations: int = 0
     budget: int = 0
     pending: int = 0
+    value_cap: int = 0  # the most values one variable or return may hold
+    capped_sets: int = 0  # variables and returns that reached the value cap and refused values
+    refused_values: int = 0  # distinct values those sets left out, summed over the sets
 
     @property
     def is_complete(self) -> bool:

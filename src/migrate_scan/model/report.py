@@ -460,6 +460,28 @@ class AnalysisError(_Model):
     origin: str = Field(default="", description="Where in migrate-scan it was raised (`stages/link.py:42`).")
 
 
+class LimitReached(_Model):
+    """A cap or budget the analysis reached: past it the result is bounded, not wrong.
+
+    What a cap keeps never depends on visiting order (the same tree gives the
+    same report), but values, evaluations or symbols past it are left out, so
+    some calls may be unresolved and some reach incomplete.
+    """
+
+    stage: Literal["link", "recognize", "cluster", "classify", "plan"]
+    limit: Literal["values-per-variable", "evaluation-budget", "reach-per-entry-point"] = Field(
+        description="Which cap: `values-per-variable` (link's per-variable value set), `evaluation-budget` "
+        "(link's worklist), `reach-per-entry-point` (symbols followed from one entry point)."
+    )
+    cap: int = Field(description="The cap's value (values, evaluations or symbols).")
+    hits: int = Field(description="How many units reached it (variables and returns, runs, entry points).")
+    dropped: int = Field(
+        description="What was left out: distinct values refused (summed over variables), units left unevaluated, "
+        "or symbols not followed at the depth where the cap fell (at least)."
+    )
+    message: str
+
+
 class Report(_Model):
     """The whole migration report (schema version 1)."""
 
@@ -482,6 +504,10 @@ class Report(_Model):
     warnings: list[Warning] = Field(default_factory=list)
     unresolved_registrations: list[UnresolvedRegistration] = Field(
         default_factory=list, description="Registrations the recognizers saw but could not follow, by location."
+    )
+    limits: list[LimitReached] = Field(
+        default_factory=list,
+        description="Caps and budgets the analysis reached, by stage; when not empty some results are bounded.",
     )
     analysis_errors: list[AnalysisError] = Field(
         default_factory=list,

@@ -21,7 +21,7 @@ from migrate_scan.model.faults import guarded
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition
-from migrate_scan.model.report import Context, Dependency, Evidence, Module, ServiceNeed, Warning
+from migrate_scan.model.report import Context, Dependency, Evidence, LimitReached, Module, ServiceNeed, Warning
 from migrate_scan.stages.classify.dispositions import disposition_of
 from migrate_scan.stages.classify.entries import EntryPoint, Reach, entry_points, module_of, workflows
 from migrate_scan.stages.classify.findings import (
@@ -134,6 +134,25 @@ def classify(
         app_confidence=application.confidence if application else None,
         app_summary=application.why if application else "",
         app_evidence=((application.rule, application.locations),) if application else (),
+        limits=_reach_limits(reach),
+    )
+
+
+def _reach_limits(reach: Reach) -> tuple[LimitReached, ...]:
+    """The reachability cap, if any entry point reached it."""
+    if not reach.capped:
+        return ()
+    examples = ", ".join(f"`{symbol}`" for symbol in sorted(reach.capped)[:3])
+    return (
+        LimitReached(
+            stage="classify",
+            limit="reach-per-entry-point",
+            cap=reach.limit,
+            hits=len(reach.capped),
+            dropped=sum(reach.capped.values()),
+            message=f"{len(reach.capped)} entry point(s) reach more than {reach.limit} symbols through the call "
+            f"graph (e.g. {examples}); the nearest {reach.limit} were followed to decide their patterns.",
+        ),
     )
 
 

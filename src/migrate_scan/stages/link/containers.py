@@ -1,6 +1,9 @@
 """Containers: list, tuple, set and dict literals, their elements, and what flows in and out.
 
-A literal is one abstract container (`seq:<n>`) per expression and scope; its
+A literal is one abstract container (`seq:<n>`) per expression and scope, named
+by a digest of the two (never by a counter: literals are met in an order that
+set iteration decides, and the names are compared when a capped value set
+picks what it keeps); its
 elements are tracked per slot: a constant key or index has its own slot
 (`[0]`, `['a']`), everything else goes to `[*]`. Writes (`xs.append(f)`,
 `d["k"] = f`, `d.update({...})`) add to slots; reads by a constant key see
@@ -11,6 +14,7 @@ Iteration over containers, generators, `map` objects and instances with
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -47,7 +51,11 @@ class Containers(Classes):
         key = (scope, expr)
         identifier = self._sequences.get(key)
         if identifier is None:
-            identifier = self._sequences[key] = f"seq:{len(self._sequences)}"
+            digest = hashlib.blake2b(repr(key).encode("utf-8", "backslashreplace"), digest_size=8).hexdigest()
+            identifier = f"seq:{digest}"
+            while identifier in self._sequence_members:  # a 64-bit collision: not expected, still handled
+                identifier += "+"
+            self._sequences[key] = identifier
             self._sequence_members[identifier] = key
         return identifier
 

@@ -21,7 +21,7 @@ from typing import Any
 from migrate_scan.model.faults import isolated
 from migrate_scan.model.graphs import SolverStats
 from migrate_scan.model.ids import Location
-from migrate_scan.stages.link.values import EMPTY, grow
+from migrate_scan.stages.link.values import EMPTY, MAX_VALUES, grow
 
 MAX_EVALUATIONS_PER_UNIT = 50  # a safety net: monotone growth under MAX_VALUES ends far sooner
 
@@ -43,6 +43,9 @@ class Solver:
         self._deferred: set[int] = set()  # units waiting for a value (a decorator's) that may never come
         self._finalizing = False
         self.stats = SolverStats()
+        # Variables and returns that reached MAX_VALUES → the values they had to leave out.
+        self.refused: dict[object, set[str]] = {}
+        self._scratch: set[str] = set()
 
     def _run(self, units: list[Unit]) -> SolverStats:
         """Evaluate every unit once, then again each time a value it read has grown.
@@ -74,7 +77,16 @@ class Solver:
                         evaluated += 1
                         function(module, fact)
         self._unit = -1
-        self.stats = SolverStats(units=len(units), evaluations=evaluated, budget=budget, pending=len(self._queue))
+        self.stats = SolverStats(
+            units=len(units),
+            evaluations=evaluated,
+            budget=budget,
+            pending=len(self._queue),
+            value_cap=MAX_VALUES,
+            capped_sets=len(self.refused),
+            refused_values=sum(len(values) for values in self.refused.values()),
+        )
+        self.refused = {}
         self._readers = defaultdict(list)  # only needed while solving
         self._queued = bytearray()
         self._queue = deque()
@@ -93,12 +105,25 @@ class Solver:
     def _add(self, key: tuple[str, str], values: Iterable[str]) -> None:
         if not values:
             return
-        if grow(self.vars[key], values):
+        scratch = self._scratch
+        if grow(self.vars[key], values, scratch):
             self._notify(key)
+        if scratch:
+            self._refuse(key, scratch)
 
     def _add_return(self, function: str, values: Iterable[str]) -> None:
-        if values and grow(self.returns[function], values):
+        if not values:
+            return
+        scratch = self._scratch
+        if grow(self.returns[function], values, scratch):
             self._notify(("<return>", function))
+        if scratch:
+            self._refuse(("<return>", function), scratch)
+
+    def _refuse(self, key: object, scratch: set[str]) -> None:
+        """Record what a full set left out (for the report's `limits`), and empty the scratch set."""
+        self.refused.setdefault(key, set()).update(scratch)
+        scratch.clear()
 
     def _depend(self, key: tuple[str, str]) -> None:
         if self._unit >= 0:

@@ -15,8 +15,9 @@ tag (before the first colon) says what it is:
     lit:<type>          a literal constant (`lit:str`, `lit:bytes`)
     sup:<owner>         `super()` inside a method of class <owner>
     sup:<owner>|<cls>   the same, with the receiver's class known
-    seq:<n>             a list, tuple, set or dict literal; its elements are tracked
-                        per slot (`[*]`, or `[<constant key>]`) under the key (seq:<n>, slot)
+    seq:<n>             a list, tuple, set or dict literal (<n>: a digest of its scope and expression);
+                        its elements are tracked per slot (`[*]`, or `[<constant key>]`) under the
+                        key (seq:<n>, slot)
     sl:<start>:seq:<n>  a slice of a literal container (start offset, or empty when unknown)
     gen:<symbol>        the generator a call of generator function <symbol> returns
     map:<symbol>        the iterator `map(<symbol>, ...)` returns
@@ -41,15 +42,18 @@ STRING = frozenset({"lit:str"})
 BYTES = frozenset({"lit:bytes"})
 
 
-def grow(current: set[str], values: Iterable[str]) -> bool:
+def grow(current: set[str], values: Iterable[str], refused: set[str] | None = None) -> bool:
     """Add values to a set of at most MAX_VALUES; True if it grew.
 
     Past the cap, the smallest new values win: which values a full set keeps
     must not depend on the order they arrive in (string hashing varies between
     processes), or the same tree would not always give the same report.
+    The values left out are added to `refused` when it is given.
     """
     before = len(current)
     if before >= MAX_VALUES:
+        if refused is not None:
+            refused.update(v for v in values if v not in current)
         return False
     fresh = set(values) - current if not isinstance(values, set | frozenset) else values - current
     if not fresh:
@@ -57,7 +61,10 @@ def grow(current: set[str], values: Iterable[str]) -> bool:
     if before + len(fresh) <= MAX_VALUES:
         current |= fresh
     else:
-        current.update(sorted(fresh)[: MAX_VALUES - before])
+        ordered = sorted(fresh)
+        current.update(ordered[: MAX_VALUES - before])
+        if refused is not None:
+            refused.update(ordered[MAX_VALUES - before :])
     return True
 
 
