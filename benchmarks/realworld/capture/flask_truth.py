@@ -104,8 +104,31 @@ def canonical_path(rule: str) -> str:
     return path if path.startswith("/") else "/" + path
 
 
+_VIEW_METHODS = ("process", "dispatch_request", "get", "post", "put", "patch", "delete")
+
+
+def _adapted_class(view: Any) -> type | None:
+    """The class a view function adapts when it is a closure over exactly one view-like class.
+
+    Indico's `make_view_func(RH)` returns `def wrapper(**kw): return obj().process()`: the route's handler is
+    the class, as with Flask's `view_class`. A class counts when it defines `process`, `dispatch_request` or an
+    HTTP verb method; a closure over a model or any other class is left as it is."""
+    try:
+        function = inspect.unwrap(view)
+    except ValueError:
+        function = view
+    cells = getattr(function, "__closure__", None) or ()
+    classes = []
+    for cell in cells:
+        with contextlib.suppress(ValueError):  # an empty cell
+            value = cell.cell_contents
+            if isinstance(value, type) and any(callable(getattr(value, m, None)) for m in _VIEW_METHODS):
+                classes.append(value)
+    return classes[0] if len(classes) == 1 else None
+
+
 def _handler_of(view: Any) -> str | None:
-    cls = getattr(view, "view_class", None)
+    cls = getattr(view, "view_class", None) or _adapted_class(view)
     return symbol_of(cls if cls is not None else view)
 
 
@@ -532,11 +555,23 @@ def resolve(spec: str, namespace: dict[str, Any] | None = None) -> Any:
     return eval(expression or module_name.rpartition(".")[2], scope)
 
 
+def _test_module(name: str) -> bool:
+    """Test code by the usual file conventions (`test_x`, `x_test`, `conftest`, `tests`/`testing` packages)."""
+    parts = name.split(".")
+    last = parts[-1]
+    return (
+        last.startswith("test_")
+        or last.endswith("_test")
+        or last == "conftest"
+        or any(p in ("tests", "testing") for p in parts[1:])
+    )
+
+
 def import_everything(package: str, exclude: list[str], notes: list[str]) -> None:
     """Import every submodule of `package` (except the excluded prefixes), noting failures."""
     root = importlib.import_module(package)
     for info in pkgutil.walk_packages(getattr(root, "__path__", []), prefix=f"{package}."):
-        if any(info.name == e or info.name.startswith(e + ".") for e in exclude):
+        if any(info.name == e or info.name.startswith(e + ".") for e in exclude) or _test_module(info.name):
             continue
         try:
             importlib.import_module(info.name)
