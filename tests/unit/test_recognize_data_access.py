@@ -72,11 +72,11 @@ def test_routes_carry_the_models_they_reach() -> None:
     found = recognize(graphs, load_heuristics())
     by_path = {route.path: route for route in found.routes}
     # Why: checkout reads Customer (through lookup) and writes Order (through place).
-    assert by_path["/checkout"].reads == ["shop.models:Customer"]
-    assert by_path["/checkout"].writes == ["shop.models:Order"]
+    assert by_path["/checkout/"].reads == ["shop.models:Customer"]
+    assert by_path["/checkout/"].writes == ["shop.models:Order"]
     # Why: both views share the `audited` wrapper; profile must not inherit checkout's writes through it.
-    assert by_path["/profile"].reads == ["shop.models:Customer"]
-    assert by_path["/profile"].writes == []
+    assert by_path["/profile/"].reads == ["shop.models:Customer"]
+    assert by_path["/profile/"].writes == []
 
 
 def test_instance_save_is_a_write_and_a_function_named_like_a_manager_is_not() -> None:

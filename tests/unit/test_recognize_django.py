@@ -85,11 +85,11 @@ def test_root_urlconf_paths_and_nested_includes_with_prefixes() -> None:
     expected = set()
     for prefix in ("", "/api/v2"):
         expected |= {
-            (f"{prefix}/orders/{{pk}}", "GET", "shop.views:Orders.get", "get"),
-            (f"{prefix}/orders/{{pk}}", "POST", "shop.views:Orders.post", "post"),
+            (f"{prefix}/orders/{{pk}}/", "GET", "shop.views:Orders.get", "get"),
+            (f"{prefix}/orders/{{pk}}/", "POST", "shop.views:Orders.post", "post"),
             (f"{prefix}/legacy/{{slug}}.html", "*", "shop.views:index", None),
-            (f"{prefix}/old/{{year}}", "*", "shop.views:index", None),
-            (f"{prefix}/orders/{{pk}}/items/{{item}}", "*", "shop.views:index", None),
+            (f"{prefix}/old/{{year}}/", "*", "shop.views:index", None),
+            (f"{prefix}/orders/{{pk}}/items/{{item}}/", "*", "shop.views:index", None),
         }
     assert routes(files) == expected
 
@@ -124,7 +124,7 @@ def test_without_root_urlconf_the_modules_nobody_includes_are_roots() -> None:
         """,
     }
     result = django.recognize(link(facts_of(files)), HEURISTICS).sorted()
-    assert {(r.path, r.handler) for r in result.routes} == {("/", "shop.views:index"), ("/sub/x", "shop.views:index")}
+    assert {(r.path, r.handler) for r in result.routes} == {("/", "shop.views:index"), ("/sub/x/", "shop.views:index")}
 
 
 def test_list_building_forms_concatenation_augmented_append_and_imported_lists() -> None:
@@ -147,7 +147,7 @@ def test_list_building_forms_concatenation_augmented_append_and_imported_lists()
             urlpatterns.extend([path("e/", views.index)])
         """,
     }
-    assert {p for p, *_ in routes(files)} == {"/a", "/b", "/extra", "/c", "/d", "/e"}
+    assert {p for p, *_ in routes(files)} == {"/a/", "/b/", "/extra/", "/c/", "/d/", "/e/"}
 
 
 def test_aliased_imports_are_followed() -> None:
@@ -166,7 +166,7 @@ def test_aliased_imports_are_followed() -> None:
             urlpatterns = [path("z/", home)]
         """,
     }
-    assert {(p, h) for p, _, h, _ in routes(files)} == {("/x", "shop.views:index"), ("/y/z", "shop.views:index")}
+    assert {(p, h) for p, _, h, _ in routes(files)} == {("/x/", "shop.views:index"), ("/y/z/", "shop.views:index")}
 
 
 def test_a_function_called_path_that_is_not_djangos_is_not_a_route() -> None:
@@ -199,7 +199,7 @@ def test_include_of_a_module_that_does_not_exist_is_unresolved() -> None:
             ]
         """,
     }
-    assert routes(files) == {("/ok", "*", "shop.views:index", None)}
+    assert routes(files) == {("/ok/", "*", "shop.views:index", None)}
     assert unresolved(files) == {("proj/urls.py", 6)}
 
 
@@ -252,15 +252,15 @@ def test_generic_views_get_the_methods_djangos_classes_define() -> None:
         """,
     }
     result = routes(files)
-    assert {r for r in result if r[0] in ("/list", "/new", "/about", "/logout")} == {
-        ("/list", "GET", "shop.views:OrderList.get", "get"),
-        ("/new", "GET", "shop.views:OrderCreate.get", "get"),
-        ("/new", "POST", "shop.views:OrderCreate.post", "post"),
-        ("/new", "PUT", "shop.views:OrderCreate.put", "put"),
-        ("/about", "GET", "django.views.generic.base:TemplateView.get", "get"),
-        ("/logout", "POST", "django.contrib.auth.views:LogoutView.post", "post"),
+    assert {r for r in result if r[0] in ("/list/", "/new/", "/about/", "/logout/")} == {
+        ("/list/", "GET", "shop.views:OrderList.get", "get"),
+        ("/new/", "GET", "shop.views:OrderCreate.get", "get"),
+        ("/new/", "POST", "shop.views:OrderCreate.post", "post"),
+        ("/new/", "PUT", "shop.views:OrderCreate.put", "put"),
+        ("/about/", "GET", "django.views.generic.base:TemplateView.get", "get"),
+        ("/logout/", "POST", "django.contrib.auth.views:LogoutView.post", "post"),
     }
-    assert {m for p, m, _, _ in result if p == "/go"} == {"GET", "POST", "PUT", "PATCH", "DELETE"}
+    assert {m for p, m, _, _ in result if p == "/go/"} == {"GET", "POST", "PUT", "PATCH", "DELETE"}
 
 
 def test_class_view_methods_through_project_bases_and_http_method_names() -> None:
@@ -298,11 +298,11 @@ def test_class_view_methods_through_project_bases_and_http_method_names() -> Non
         """,
     }
     assert routes(files) == {
-        ("/c", "GET", "shop.base:Base.get", "get"),
-        ("/c", "DELETE", "shop.views:Child.delete", "delete"),
-        ("/r", "GET", "shop.base:Base.get", "get"),
-        ("/m", "GET", "shop.base:Base.get", "get"),
-        ("/m", "POST", "shop.views:Mixed.post", "post"),
+        ("/c/", "GET", "shop.base:Base.get", "get"),
+        ("/c/", "DELETE", "shop.views:Child.delete", "delete"),
+        ("/r/", "GET", "shop.base:Base.get", "get"),
+        ("/m/", "GET", "shop.base:Base.get", "get"),
+        ("/m/", "POST", "shop.views:Mixed.post", "post"),
     }
     assert unresolved(files) == {("proj/urls.py", 8)}
 
@@ -364,19 +364,19 @@ def test_function_view_methods_from_decorators() -> None:
         """,
     }
     assert {(p, m) for p, m, _, _ in routes(files)} == {
-        ("/both", "GET,POST"),
-        ("/post", "POST"),
-        ("/get", "GET"),
-        ("/safe", "GET"),
-        ("/stacked", "POST"),
-        ("/api", "GET,POST"),
-        ("/api-default", "GET"),
-        ("/plain", "*"),
-        ("/lookalike", "*"),
+        ("/both/", "GET,POST"),
+        ("/post/", "POST"),
+        ("/get/", "GET"),
+        ("/safe/", "GET"),
+        ("/stacked/", "POST"),
+        ("/api/", "GET,POST"),
+        ("/api-default/", "GET"),
+        ("/plain/", "*"),
+        ("/lookalike/", "*"),
     }
     frameworks = {r.path: r.framework for r in found(files).routes}
-    assert frameworks["/api"] == "django-rest-framework"
-    assert frameworks["/plain"] == "django"
+    assert frameworks["/api/"] == "django-rest-framework"
+    assert frameworks["/plain/"] == "django"
 
 
 # -- DRF routers -----------------------------------------------------------------------------------
@@ -429,23 +429,23 @@ def test_default_router_viewsets_actions_lookup_and_api_root() -> None:
     }
     t = "api.views:TicketViewSet"
     assert routes(files) == {
-        ("/api", "GET", "rest_framework.routers:APIRootView.get", "get"),
-        ("/api/tickets", "GET", f"{t}.list", "list"),
-        ("/api/tickets", "POST", f"{t}.create", "create"),
-        ("/api/tickets/{pk}", "GET", f"{t}.retrieve", "retrieve"),
-        ("/api/tickets/{pk}", "PUT", f"{t}.update", "update"),
-        ("/api/tickets/{pk}", "PATCH", f"{t}.partial_update", "partial_update"),
-        ("/api/tickets/{pk}", "DELETE", f"{t}.destroy", "destroy"),
-        ("/api/tickets/{pk}/assign", "POST", f"{t}.assign", "assign"),
-        ("/api/tickets/mine", "GET", f"{t}.mine", "mine"),
-        ("/api/tickets/{pk}/the-history", "GET", f"{t}.history", "history"),
-        ("/api/tickets/{pk}/the-history", "PUT", f"{t}.history", "history"),
-        ("/api/tags", "GET", "api.views:TagViewSet.list", "list"),
-        ("/api/tags/{slug}", "GET", "api.views:TagViewSet.retrieve", "retrieve"),
-        ("/api/notes", "GET", "api.views:NoteViewSet.list", "list"),
-        ("/api/notes", "POST", "api.views:NoteViewSet.create", "create"),
-        ("/api/plain", "GET", "api.views:PlainViewSet.list", "list"),
-        ("/api/plain/{pk}", "GET", "api.views:PlainViewSet.retrieve", "retrieve"),
+        ("/api/", "GET", "rest_framework.routers:APIRootView.get", "get"),
+        ("/api/tickets/", "GET", f"{t}.list", "list"),
+        ("/api/tickets/", "POST", f"{t}.create", "create"),
+        ("/api/tickets/{pk}/", "GET", f"{t}.retrieve", "retrieve"),
+        ("/api/tickets/{pk}/", "PUT", f"{t}.update", "update"),
+        ("/api/tickets/{pk}/", "PATCH", f"{t}.partial_update", "partial_update"),
+        ("/api/tickets/{pk}/", "DELETE", f"{t}.destroy", "destroy"),
+        ("/api/tickets/{pk}/assign/", "POST", f"{t}.assign", "assign"),
+        ("/api/tickets/mine/", "GET", f"{t}.mine", "mine"),
+        ("/api/tickets/{pk}/the-history/", "GET", f"{t}.history", "history"),
+        ("/api/tickets/{pk}/the-history/", "PUT", f"{t}.history", "history"),
+        ("/api/tags/", "GET", "api.views:TagViewSet.list", "list"),
+        ("/api/tags/{slug}/", "GET", "api.views:TagViewSet.retrieve", "retrieve"),
+        ("/api/notes/", "GET", "api.views:NoteViewSet.list", "list"),
+        ("/api/notes/", "POST", "api.views:NoteViewSet.create", "create"),
+        ("/api/plain/", "GET", "api.views:PlainViewSet.list", "list"),
+        ("/api/plain/{pk}/", "GET", "api.views:PlainViewSet.retrieve", "retrieve"),
     }
     raw = {r.raw_path for r in found(files).routes if r.action == "retrieve" and "tags" in r.raw_path}
     assert raw == {"api/^tags/(?P<slug>[^/.]+)/$"}
@@ -512,9 +512,9 @@ def test_viewset_as_view_with_an_actions_mapping() -> None:
     }
     t = "api.views:TicketViewSet"
     assert routes(files) == {
-        ("/t", "GET", f"{t}.list", "list"),
-        ("/t", "POST", f"{t}.create", "create"),
-        ("/t/{pk}/assign", "POST", f"{t}.assign", "assign"),
+        ("/t/", "GET", f"{t}.list", "list"),
+        ("/t/", "POST", f"{t}.create", "create"),
+        ("/t/{pk}/assign/", "POST", f"{t}.assign", "assign"),
     }
 
 
@@ -540,11 +540,11 @@ def test_views_wrapped_at_the_url_and_framework_function_views() -> None:
         """,
     }
     assert routes(files) == {
-        ("/a", "*", "shop.views:index", None),
-        ("/b", "*", "shop.views:index", None),
-        ("/c", "GET", "shop.views:Orders.get", "get"),
-        ("/c", "POST", "shop.views:Orders.post", "post"),
-        ("/d", "GET", "django.views.generic.base:TemplateView.get", "get"),
+        ("/a/", "*", "shop.views:index", None),
+        ("/b/", "*", "shop.views:index", None),
+        ("/c/", "GET", "shop.views:Orders.get", "get"),
+        ("/c/", "POST", "shop.views:Orders.post", "post"),
+        ("/d/", "GET", "django.views.generic.base:TemplateView.get", "get"),
         ("/files/{path}", "*", "django.views.static:serve", None),
     }
 
@@ -562,7 +562,7 @@ def test_lists_that_read_themselves_and_format_suffix_patterns() -> None:
             urlpatterns = format_suffix_patterns(urlpatterns)
         """,
     }
-    assert {p for p, *_ in routes(files)} == {"/a", "/b"}
+    assert {p for p, *_ in routes(files)} == {"/a/", "/b/"}
     assert unresolved(files) == set()
 
 
@@ -577,4 +577,4 @@ def test_a_later_plain_assignment_replaces_the_list() -> None:
             urlpatterns = [path("new/", views.index)]
         """,
     }
-    assert {p for p, *_ in routes(files)} == {"/new"}
+    assert {p for p, *_ in routes(files)} == {"/new/"}

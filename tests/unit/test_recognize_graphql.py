@@ -253,7 +253,7 @@ def test_django_mount_path_and_as_view_schema_keyword() -> None:
             ]
         """,
     }
-    assert routes(files) == {("query.hello", "site.schema:Query", "/api/graphql", 5)}
+    assert routes(files) == {("query.hello", "site.schema:Query", "/api/graphql/", 5)}
     assert {r.raw_path for r in found(files).routes} == {"api/graphql/"}
 
 
@@ -290,10 +290,10 @@ def test_project_graphql_view_routed_by_django_gives_the_full_path() -> None:
         """,
     }
     alone = {(r.action, r.path) for r in found(files).routes}
-    assert alone == {("query.hello", "/v1/graphql")}  # the mount the URL tree publishes: include prefix applied
+    assert alone == {("query.hello", "/v1/graphql/")}  # the mount the URL tree publishes: include prefix applied
     merged = recognize(link(facts_of(files)), HEURISTICS)
     assert {(r.action, r.handler, r.path, r.location.line) for r in merged.routes if r.framework == "graphene"} == {
-        ("query.hello", "site.schema:Query", "/v1/graphql", 5),
+        ("query.hello", "site.schema:Query", "/v1/graphql/", 5),
     }
 
 

@@ -37,7 +37,6 @@ its location.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -58,7 +57,7 @@ from migrate_scan.stages.recognize.expressions import (
     string_of,
     template_of,
 )
-from migrate_scan.stages.recognize.paths import django_canonical
+from migrate_scan.stages.recognize.paths import django_canonical, django_piece
 from migrate_scan.stages.recognize.registry import Product, Recognizer, producer
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
@@ -68,7 +67,6 @@ _DJANGO = "django"
 _DRF = "django-rest-framework"
 _API_ROOT = "rest_framework.routers:APIRootView.get"
 _MAX_DEPTH = 25
-_REGEX_GROUP = re.compile(r"\(\?P<([^>]+)>(?:[^()]|\([^()]*\))*\)")
 
 
 @dataclass(frozen=True)
@@ -82,7 +80,7 @@ class _Prefix:
     def extend(self, raw: str, is_regex: bool, evidence: Evidence | None = None) -> _Prefix:
         return _Prefix(
             raw=self.raw + raw,
-            canonical=self.canonical + "/" + _pathish(raw, is_regex),
+            canonical=self.canonical + django_piece(raw, is_regex),
             evidence=self.evidence + ((evidence,) if evidence else ()),
         )
 
@@ -737,15 +735,6 @@ def _strings(expr: Expr | None) -> list[str] | None:
     if any(v is None for v in values):
         return None
     return [v for v in values if v is not None]
-
-
-def _pathish(raw: str, is_regex: bool) -> str:
-    """A route piece with parameters as `{name}`, regex anchors and escapes dropped (not yet tidied)."""
-    if is_regex:
-        raw = _REGEX_GROUP.sub(lambda m: "{" + m.group(1) + "}", raw)
-        raw = raw.replace("^", "").replace("$", "").replace("\\", "")
-        return re.sub(r"\?$", "", raw)
-    return re.sub(r"<(?:[^<>:]+:)?([^<>:]+)>", lambda m: "{" + m.group(1) + "}", raw)
 
 
 def _add(
