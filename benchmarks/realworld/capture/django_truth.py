@@ -220,23 +220,40 @@ def graphql_schema(callback: Any) -> Any:
     return getattr(cls, "schema", None) if isinstance(cls, type) else None
 
 
-def graphql_operations(route: Item, callback: Any, owner: Owner, realtime: list[Item]) -> list[Item]:
-    """Root fields of a graphene schema served by the route: one POST route per query and mutation field
-    (``action`` = ``query.<field>``), one ``graphql-subscription`` real-time handler per subscription field.
+def root_fields(root: Any) -> list[tuple[str, Any, Any]]:
+    """``(field, handler object, resolver)`` of a root type, graphene's or strawberry's.
 
-    Resolver as graphene picks it: the field's ``resolver`` (a mutation's bound ``mutate``), else the root
-    type's ``resolve_<field>``. Handler: the mutation class for a resolver bound to a class (like a DRF
-    viewset), else the resolver function; ``resolver`` keeps the function where the code lives.
+    graphene: the field's ``resolver`` (a mutation's bound ``mutate``), else the type's ``resolve_<field>``;
+    the handler is the mutation class for a resolver bound to a class (as a DRF viewset is its class).
+    strawberry: the field's resolver function, else the class that declares the field (``origin``).
+    """
+    definition = getattr(root, "__strawberry_definition__", None)
+    if definition is not None:
+        found = []
+        for field in definition.fields:
+            resolver = getattr(field.base_resolver, "wrapped_func", None)
+            found.append((field.python_name, resolver or field.origin, resolver))
+        return found
+    fields = getattr(getattr(root, "_meta", None), "fields", None) or {}
+    found = []
+    for name, field in fields.items():
+        resolver = getattr(field, "resolver", None) or getattr(root, f"resolve_{name}", None)
+        bound = getattr(resolver, "__self__", None)
+        found.append((name, bound if isinstance(bound, type) else resolver or root, resolver))
+    return found
+
+
+def graphql_operations(route: Item, callback: Any, owner: Owner, realtime: list[Item]) -> list[Item]:
+    """Root fields of a GraphQL schema (graphene or strawberry) served by the route: one POST route per
+    query and mutation field (``action`` = ``query.<field>``), one ``graphql-subscription`` real-time
+    handler per subscription field; ``resolver`` keeps the resolver function where there is one.
     """
     schema = graphql_schema(callback)
     found = []
     for kind in ("query", "mutation", "subscription") if schema is not None else ():
         root = getattr(schema, kind, None) or getattr(schema, f"_{kind}", None)
-        fields = getattr(getattr(root, "_meta", None), "fields", None) or {}  # graphene types only
-        for name, field in fields.items():
-            resolver = getattr(field, "resolver", None) or getattr(root, f"resolve_{name}", None)
-            bound = getattr(resolver, "__self__", None)
-            module, handler = symbol(bound if isinstance(bound, type) else resolver or root)
+        for name, target, resolver in root_fields(root) if root is not None else ():
+            module, handler = symbol(target)
             base = {"handler": handler, "resolver": symbol(resolver)[1] if resolver else None}
             if kind == "subscription":
                 item = {**base, "kind": "graphql-subscription", "event": name, "path": route["path"]}
