@@ -28,6 +28,7 @@ from migrate_scan.model.report import (
     CallGraph,
     Decomposition,
     Evidence,
+    ExcludedPath,
     Files,
     LimitReached,
     Module,
@@ -229,7 +230,20 @@ def build_report(
     return Report(
         tool=Tool(version=__version__),
         project=project,
-        files=Files(analyzed=len(facts), skipped=[_skipped_entry(s) for s in parsed.skipped]),
+        files=Files(
+            analyzed=len(facts),
+            skipped=[_skipped_entry(s) for s in parsed.skipped],
+            excluded=[
+                ExcludedPath(
+                    path=e.path,
+                    reason=e.reason,  # type: ignore[arg-type]
+                    pattern=e.pattern,
+                    python_files=e.python_files,
+                    is_count_complete=e.is_count_complete,
+                )
+                for e in parsed.discovery.excluded
+            ],
+        ),
         modules=_module_entries(facts, classification),
         contexts=[c.model_copy(update={"effort": effort.get(c.name)}) for c in classification.contexts],
         decomposition=Decomposition(

@@ -148,6 +148,7 @@ def test_json_output_validates_against_the_printed_schema(project: Path, run_cli
     assert report["project"]["name"] == "shop"
     assert report["files"] == {
         "analyzed": 4,
+        "excluded": [],
         "skipped": [
             {"path": "app/bad.py", "reason": "syntax-error", "message": "invalid syntax", "line": 2},
         ],

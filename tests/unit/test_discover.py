@@ -312,3 +312,54 @@ def test_only_py_files_are_candidates(tmp_path: Path, write_tree, name: str) -> 
     root = write_tree(tmp_path / "app", {name: "x = 1\n", "a.py": ""})
 
     assert paths(discover(root, DiscoverySettings())) == ["a.py"]
+
+
+def test_excluded_paths_are_listed_with_the_rule_and_their_python_files(tmp_path: Path, write_tree) -> None:
+    root = write_tree(
+        tmp_path / "app",
+        {
+            "pkg/__init__.py": "",
+            "pkg/migrations/0001_initial.py": "",
+            "pkg/migrations/0002_more.py": "",
+            "node_modules/left-pad/index.js": "",  # no Python inside: not listed
+            "build/lib/pkg/__init__.py": "",
+            "env/pyvenv.cfg": "home = /usr/bin\n",  # a virtualenv under a name no pattern knows
+            "env/lib/site.py": "",
+            "legacy/old.py": "",
+            "generated.py": "",
+            "sub/.gitignore": "*_pb2.py\n",
+            "sub/api_pb2.py": "",
+            "sub/keep.py": "",
+            "__pycache__/x.cpython-311.pyc": "",
+        },
+    )
+    found = discover(root, DiscoverySettings(excludes=("legacy/", "generated.py")))
+
+    assert [(e.path, e.reason, e.pattern, e.python_files) for e in found.excluded] == [
+        ("build/", "default-exclude", "build/", 1),
+        ("env/", "virtualenv", "pyvenv.cfg", 1),
+        ("generated.py", "exclude-option", "generated.py", 1),
+        ("legacy/", "exclude-option", "legacy/", 1),
+        ("pkg/migrations/", "default-exclude", "migrations/", 2),
+        ("sub/api_pb2.py", "gitignore", "sub/.gitignore: *_pb2.py", 1),
+    ]
+    assert {f.path for f in found.files} == {"pkg/__init__.py", "sub/keep.py"}
+
+
+def test_included_paths_are_not_listed_as_excluded(tmp_path: Path, write_tree) -> None:
+    root = write_tree(tmp_path / "app", {"pkg/migrations/0001.py": "", "pkg/__init__.py": ""})
+    found = discover(root, DiscoverySettings(includes=("migrations/",)))
+
+    assert found.excluded == ()
+    assert {f.path for f in found.files} == {"pkg/__init__.py", "pkg/migrations/0001.py"}
+
+
+def test_counting_excluded_files_is_bounded(tmp_path: Path, write_tree, monkeypatch) -> None:
+    from migrate_scan.stages import discover as discover_module
+
+    root = write_tree(tmp_path / "app", {f"build/m{i}.py": "" for i in range(30)})
+    monkeypatch.setattr(discover_module, "MAX_COUNTED_ENTRIES", 10)
+    [entry] = discover(root, DiscoverySettings()).excluded
+
+    assert (entry.path, entry.is_count_complete) == ("build/", False)
+    assert entry.python_files <= 10

@@ -79,11 +79,34 @@ class SkippedFile(_Model):
     line: int | None = None
 
 
+class ExcludedPath(_Model):
+    """A folder or Python file discovery left out on purpose, and the rule that did."""
+
+    path: str = Field(description="Relative path, escaped like every name; a folder's ends with '/'.")
+    reason: Literal["default-exclude", "gitignore", "exclude-option", "virtualenv"] = Field(
+        description="default-exclude (built in), gitignore, exclude-option (--exclude or [tool.migrate-scan] "
+        "exclude), virtualenv (a folder holding pyvenv.cfg)."
+    )
+    pattern: str = Field(
+        description="The pattern that matched (`node_modules/`); for gitignore, prefixed by its file "
+        "(`.gitignore: build/`); `pyvenv.cfg` for a virtualenv."
+    )
+    python_files: int = Field(description="Python files inside (1 for a file).")
+    is_count_complete: bool = Field(
+        default=True, description="False when counting stopped early (a huge folder); python_files is then a floor."
+    )
+
+
 class Files(_Model):
-    """Every Python file under the root: analyzed (counted) or skipped (listed)."""
+    """Every Python file under the root: analyzed (counted), skipped (listed) or excluded on purpose."""
 
     analyzed: int
     skipped: list[SkippedFile]
+    excluded: list[ExcludedPath] = Field(
+        default_factory=list,
+        description="What discovery left out and why: excluded Python files, and excluded folders that hold "
+        "Python files, with their count; nothing below an excluded folder is listed on its own.",
+    )
 
 
 class Route(_Model):

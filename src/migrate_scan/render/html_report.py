@@ -27,6 +27,7 @@ from migrate_scan.render.vocabulary import (
     active_counts,
     effort_label,
     error_place,
+    excluded_count,
     partial_summary,
     pattern_label,
     ranked_warnings,
@@ -525,6 +526,11 @@ def _inventory(report: Report) -> str:
             [_code(f"{s.path}:{s.line}" if s.line else s.path), _e(s.reason), _e(s.message)]
             for s in report.files.skipped
         ],
+    )
+    block(
+        "Excluded on purpose",
+        ["Path", "Python files", "Reason", "Pattern"],
+        [[_code(e.path), _e(excluded_count(e)), _e(e.reason), _code(e.pattern)] for e in report.files.excluded],
     )
     if len(parts) == 1:
         parts.append("<p>Nothing recognised.</p>")

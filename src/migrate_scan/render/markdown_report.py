@@ -23,6 +23,7 @@ from migrate_scan.render.vocabulary import (
     active_counts,
     effort_label,
     error_place,
+    excluded_count,
     partial_summary,
     pattern_label,
     ranked_warnings,
@@ -92,6 +93,7 @@ def render_markdown(report: Report, options: RenderOptions) -> str:
     lines += _modules(report)
     lines += _analysis_errors(report)
     lines += _skipped(report)
+    lines += _excluded(report)
     return "\n".join(lines)
 
 
@@ -369,6 +371,16 @@ def _analysis_errors(report: Report) -> list[str]:
         lines.append(
             f"| {error.stage} | {_cell(error.unit)} | {_cell(error.error)} | {_code(place) if place else '—'} |"
         )
+    lines.append("")
+    return lines
+
+
+def _excluded(report: Report) -> list[str]:
+    if not report.files.excluded:
+        return []
+    lines = ["## Excluded on purpose", "", "| Path | Python files | Reason | Pattern |", "|---|---:|---|---|"]
+    for entry in report.files.excluded:
+        lines.append(f"| {_code(entry.path)} | {excluded_count(entry)} | {entry.reason} | {_code(entry.pattern)} |")
     lines.append("")
     return lines
 

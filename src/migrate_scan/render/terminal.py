@@ -24,6 +24,7 @@ from migrate_scan.render.vocabulary import (
     active_counts,
     effort_label,
     error_place,
+    excluded_count,
     partial_summary,
     pattern_label,
     ranked_warnings,
@@ -32,6 +33,7 @@ from migrate_scan.render.vocabulary import (
 
 MAX_SKIPPED_SHOWN = 20
 MAX_ERRORS_SHOWN = 10
+MAX_EXCLUDED_SHOWN = 8
 MAX_WARNINGS_SHOWN = 10
 MAX_CONTEXTS_SHOWN = 25
 _CATEGORY_STYLE = {"mandatory": "bold red", "optional": "yellow", "potential": "cyan"}
@@ -54,6 +56,7 @@ def render_terminal(report: Report, options: RenderOptions) -> str:
     _contexts(console, report)
     _warnings(console, report)
     _skipped(console, report)
+    _excluded(console, report)
     return buffer.getvalue()
 
 
@@ -170,6 +173,17 @@ def _warnings(console: Console, report: Report) -> None:
         )
     if len(active) > MAX_WARNINGS_SHOWN:
         console.print(f"  … and {len(active) - MAX_WARNINGS_SHOWN} more (see --format markdown)")
+
+
+def _excluded(console: Console, report: Report) -> None:
+    excluded = report.files.excluded
+    if not excluded:
+        return
+    floor = "" if all(e.is_count_complete for e in excluded) else "at least "
+    total = f"{floor}{sum(e.python_files for e in excluded)}"
+    places = ", ".join(f"{e.path} ({excluded_count(e)})" for e in excluded[:MAX_EXCLUDED_SHOWN])
+    more = f", … {len(excluded) - MAX_EXCLUDED_SHOWN} more" if len(excluded) > MAX_EXCLUDED_SHOWN else ""
+    console.print(f"[bold]Excluded on purpose[/bold] ({total} Python files): {escape(places + more)}")
 
 
 def _skipped(console: Console, report: Report) -> None:

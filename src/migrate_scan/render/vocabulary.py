@@ -7,7 +7,7 @@ text, Markdown, HTML and SARIF reports agree with one another.
 
 from __future__ import annotations
 
-from migrate_scan.model.report import AnalysisError, Report, Warning
+from migrate_scan.model.report import AnalysisError, ExcludedPath, Report, Warning
 
 NOT_COMPUTED = "not computed"
 
@@ -25,6 +25,11 @@ def partial_summary(report: Report) -> str:
         f"{count} {units} failed ({stages}) and {'was' if count == 1 else 'were'} left out; "
         "the rest of the report stands without them."
     )
+
+
+def excluded_count(entry: ExcludedPath) -> str:
+    """How many Python files an excluded path holds: `12`, or `at least 12` when counting stopped early."""
+    return f"{entry.python_files}" if entry.is_count_complete else f"at least {entry.python_files}"
 
 
 def error_place(error: AnalysisError) -> str:

@@ -57,13 +57,30 @@ class DiscoveredFile:
 
 
 @dataclass(frozen=True, slots=True)
+class Excluded:
+    """A folder or Python file the walk left out on purpose, and the rule that did.
+
+    `path` is escaped (`model.ids.escape_name`), a folder's with a trailing `/`;
+    `python_files` counts the Python files inside (1 for a file), exact unless
+    `is_count_complete` is False (the count stopped at `MAX_COUNTED_ENTRIES`).
+    """
+
+    path: str
+    reason: str  # default-exclude, gitignore, exclude-option, virtualenv
+    pattern: str
+    python_files: int
+    is_count_complete: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class Discovery:
-    """The outcome of walking the root: files to parse, files skipped, source roots."""
+    """The outcome of walking the root: files to parse, files skipped, what was excluded, source roots."""
 
     root: Path
     files: tuple[DiscoveredFile, ...]
     skipped: tuple[FileSkipped, ...]
     source_roots: tuple[str, ...]
+    excluded: tuple[Excluded, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +102,11 @@ class _Candidate:
 
 
 class _IgnoreRules:
-    """Decides whether a relative path is left out of the scan."""
+    """Decides whether a relative path is left out of the scan, and which rule leaves it out."""
 
     def __init__(self, settings: DiscoverySettings) -> None:
         excludes = [*(DEFAULT_EXCLUDES if settings.use_default_excludes else ()), *settings.excludes]
+        self._default_count = len(DEFAULT_EXCLUDES) if settings.use_default_excludes else 0
         self._excludes = pathspec.GitIgnoreSpec.from_lines(excludes)
         self._includes = pathspec.GitIgnoreSpec.from_lines(settings.includes) if settings.includes else None
         self._include_lines = [line.strip("/") for line in settings.includes if not line.startswith("!")]
@@ -106,6 +124,34 @@ class _IgnoreRules:
         if self._excludes.match_file(candidate):
             return True
         return self._is_gitignored(path, is_dir)
+
+    def why_ignored(self, path: str, is_dir: bool) -> tuple[str, str] | None:
+        """(reason, pattern) of the rule that leaves the path out, or None when it is scanned."""
+        candidate = path + "/" if is_dir else path
+        if self.is_included(path, is_dir):
+            return None
+        match = self._excludes.check_file(candidate)
+        if match.include and match.index is not None:
+            reason = "default-exclude" if match.index < self._default_count else "exclude-option"
+            return reason, self._excludes.patterns[match.index].pattern or ""  # type: ignore[attr-defined]
+        return self._gitignore_rule(path, is_dir)
+
+    def _gitignore_rule(self, path: str, is_dir: bool) -> tuple[str, str] | None:
+        directory = path
+        while True:
+            directory = directory.rpartition("/")[0] if "/" in directory else ""
+            spec = self._gitignores.get(directory)
+            if spec is not None:
+                relative = path[len(directory) + 1 :] if directory else path
+                result = spec.check_file(relative + "/" if is_dir else relative)
+                if result.include is not None:
+                    if not result.include or result.index is None:
+                        return None
+                    where = f"{directory}/.gitignore" if directory else ".gitignore"
+                    pattern = spec.patterns[result.index].pattern  # type: ignore[attr-defined]
+                    return "gitignore", f"{escape_name(where)}: {pattern}"
+            if not directory:
+                return None
 
     def is_included(self, path: str, is_dir: bool) -> bool:
         """Whether an `--include` pattern brings the path (or a path below it) back in."""
@@ -145,6 +191,7 @@ def discover(root: Path, settings: DiscoverySettings) -> Discovery:
     manage_dirs: set[str] = set()
     visited: set[str] = {str(root)}
     pending: list[str] = [""]
+    left_out: list[_LeftOut] = []
     while pending:
         directory = pending.pop()
         absolute = root / directory if directory else root
@@ -162,7 +209,7 @@ def discover(root: Path, settings: DiscoverySettings) -> Discovery:
             rules.add_gitignore(directory, _read_text(absolute / ".gitignore"))
         for entry in entries:
             relative = f"{directory}/{entry.name}" if directory else entry.name
-            _classify_entry(entry, relative, root, rules, settings, candidates, skipped, pending, visited)
+            _classify_entry(entry, relative, root, rules, settings, candidates, skipped, pending, visited, left_out)
     known_roots = _known_roots(manage_dirs, candidates, settings)
     files, used_roots = _name_modules(candidates, package_dirs, known_roots, root.name)
     return Discovery(
@@ -170,6 +217,7 @@ def discover(root: Path, settings: DiscoverySettings) -> Discovery:
         files=tuple(sorted(files, key=lambda f: f.path)),
         skipped=tuple(sorted(skipped, key=lambda s: s.path)),
         source_roots=tuple(sorted(used_roots)),
+        excluded=_count_excluded(root, left_out),
     )
 
 
@@ -183,6 +231,7 @@ def _classify_entry(
     skipped: list[FileSkipped],
     pending: list[str],
     visited: set[str],
+    left_out: list[_LeftOut],
 ) -> None:
     is_python_name = entry.name.endswith(".py")
     try:
@@ -193,7 +242,10 @@ def _classify_entry(
             skipped.append(_skip(relative, SkipReason.UNREADABLE, _broken_link_message(error)))
         return
     is_dir = stat.S_ISDIR(info.st_mode)
-    if rules.is_ignored(relative, is_dir):
+    rule = rules.why_ignored(relative, is_dir)
+    if rule is not None:
+        if (is_dir and not is_symlink) or is_python_name:
+            left_out.append(_LeftOut(relative, is_dir, *rule))
         return
     if is_symlink and not _is_inside(root, entry.path):
         if is_python_name:
@@ -207,6 +259,7 @@ def _classify_entry(
             return  # a symlink loop, or a second way into a folder already walked
         visited.add(real)
         if settings.use_default_excludes and _is_virtualenv(entry.path) and not rules.is_included(relative, True):
+            left_out.append(_LeftOut(relative, True, "virtualenv", "pyvenv.cfg"))
             return
         pending.append(relative)
         return
@@ -223,6 +276,52 @@ def _classify_entry(
         )
         return
     candidates.append(_Candidate(relative, info.st_size))
+
+
+@dataclass(frozen=True, slots=True)
+class _LeftOut:
+    path: str  # relative, as the file system spells it
+    is_dir: bool
+    reason: str
+    pattern: str
+
+
+MAX_COUNTED_ENTRIES = 200_000
+"""Folder entries read, over the whole scan, to count the Python files inside excluded folders."""
+
+
+def _count_excluded(root: Path, left_out: list[_LeftOut]) -> tuple[Excluded, ...]:
+    """Each excluded Python file, and each excluded folder holding Python files with their count."""
+    budget = [MAX_COUNTED_ENTRIES]
+    found = []
+    for item in sorted(left_out, key=lambda i: i.path):
+        if not item.is_dir:
+            found.append(Excluded(escape_name(item.path), item.reason, item.pattern, 1))
+            continue
+        count, is_complete = _count_python_files(root / item.path, budget)
+        if count or not is_complete:
+            found.append(Excluded(escape_name(item.path) + "/", item.reason, item.pattern, count, is_complete))
+    return tuple(found)
+
+
+def _count_python_files(folder: Path, budget: list[int]) -> tuple[int, bool]:
+    """Python files under `folder` (symlinks not followed), and whether the budget sufficed to count them all."""
+    count = 0
+    pending = [str(folder)]
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    budget[0] -= 1
+                    if budget[0] < 0:
+                        return count, False
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(entry.path)
+                    elif entry.name.endswith(".py") and entry.is_file(follow_symlinks=False):
+                        count += 1
+        except OSError:
+            continue
+    return count, True
 
 
 def _is_virtualenv(path: str) -> bool:
