@@ -169,7 +169,7 @@ def scan_items(report: dict[str, Any], category: str, third_party: bool, realtim
     found = Items()
     if category == "routes":
         for route in report.get("routes", []):
-            owner = route_owner(route["handler"], route.get("action"))
+            owner = route.get("view") or route_owner(route["handler"], route.get("action"))
             if own(owner):
                 found.add((route_path_key(route["path"]), owner), f"{route['path']} -> {owner} ({_location(route)})")
     elif category == "models":

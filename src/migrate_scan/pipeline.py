@@ -17,7 +17,7 @@ from migrate_scan import __version__
 from migrate_scan.cache import FactsCache
 from migrate_scan.heuristics.loader import Heuristics, load_heuristics
 from migrate_scan.model.analysis import Classification, Clustering, MigrationPlan
-from migrate_scan.model.facts import FileFacts, FileSkipped, ParseResult, SkipReason
+from migrate_scan.model.facts import FACTS_FORMAT, FileFacts, FileSkipped, ParseResult, SkipReason
 from migrate_scan.model.faults import collecting, guarded
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import escape_name
@@ -145,7 +145,8 @@ def parse_tree(options: ScanOptions, heuristics: Heuristics, progress: ProgressC
             source_roots=options.source_roots,
         ),
     )
-    cache = FactsCache(options.cache_dir, f"{__version__}:{heuristics.digest}") if options.use_cache else None
+    namespace = f"{__version__}:{FACTS_FORMAT}:{heuristics.digest}"
+    cache = FactsCache(options.cache_dir, namespace) if options.use_cache else None
     total = len(discovery.files)
     results: list[ParseResult] = []
     requests: list[ParseRequest] = []

@@ -18,6 +18,9 @@ from typing import NamedTuple
 
 ConstValue = str | int | float | complex | bool | bytes | None
 
+FACTS_FORMAT = 2
+"""Bumped whenever the facts a file gives change shape or content: part of every cache key."""
+
 
 class ExprKind:
     """Node kinds of the expression tree (plain strings: they are compared on hot paths)."""
@@ -35,7 +38,8 @@ class ExprKind:
     BINARY = "binop"  # value: operator class name (BitOr, Add, ...); children: (left, right)
     FSTRING = "fstring"  # children: its parts in order, literal text as CONSTANT, formatted values as themselves
     LAMBDA = "lambda"  # value: the lambda's name in its scope, as in its DefinitionFact
-    OTHER = "other"  # value: the ast node class name; children dropped
+    OTHER = "other"  # value: the ast node class name; children dropped, except Slice (lower, upper, step)
+    # and IfExp (test, body, orelse)
     TRUNCATED = "truncated"  # last child of a container cut at the size cap
 
 

@@ -117,6 +117,10 @@ class Route(_Model):
     raw_path: str = Field(description="The path as the framework spells it.")
     handler: str = Field(description="Symbol of the view function or method.")
     action: str | None = Field(default=None, description="DRF or MethodView action, if any.")
+    view: str | None = Field(
+        default=None,
+        description="The class-based view or viewset routed (its symbol), when the handler is a method it has.",
+    )
     framework: str
     location: Location
     evidence: list[Evidence] = Field(default_factory=list)

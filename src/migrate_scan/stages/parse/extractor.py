@@ -80,6 +80,9 @@ def to_expr(node: ast.expr, depth: int = 0) -> Expr:
         return (ExprKind.FSTRING, None, _bounded(parts, deeper), ())
     if node_type is ast.Lambda:
         return (ExprKind.LAMBDA, lambda_name(node), (), ())  # type: ignore[arg-type]
+    if node_type is ast.IfExp:  # `a if test else b`: kept so that later stages can fold the branch taken
+        parts = (node.test, node.body, node.orelse)  # type: ignore[attr-defined]
+        return (ExprKind.OTHER, "IfExp", tuple(to_expr(part, deeper) for part in parts), ())
     return (ExprKind.OTHER, node_type.__name__, (), ())
 
 

@@ -47,6 +47,7 @@ from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition, UnresolvedRegistration, ViewMount
 from migrate_scan.model.report import Evidence, Route
+from migrate_scan.stages.recognize.evaluation import Evaluator
 from migrate_scan.stages.recognize.expressions import (
     argument,
     constructor_names,
@@ -115,6 +116,7 @@ class _Context:
     view_classes: dict[str, MatchRule]
     decorators: dict[str, MatchRule]
     actions: list[MatchRule]
+    evaluator: Evaluator
     sites: dict[str, list[_Mutation]] = field(default_factory=lambda: defaultdict(list))
     call_lines: dict[str, dict[Expr, int]] = field(default_factory=dict)
     routers: dict[str, _Router] = field(default_factory=dict)
@@ -132,6 +134,7 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
         view_classes=heuristics.matchers("view-class"),
         decorators=heuristics.matchers("view-decorator"),
         actions=[r for r in heuristics.rules if isinstance(r, MatchRule) and r.kind == "viewset-action"],
+        evaluator=Evaluator(graphs, settings_objects=_settings_objects(heuristics)),
     )
     if not context.patterns:
         return context.found
@@ -149,6 +152,11 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
                 context, "django.url.include", location, f"ROOT_URLCONF {root!r} is not a module of the scanned tree"
             )
     return context.found
+
+
+def _settings_objects(heuristics: Heuristics) -> frozenset[str]:
+    keys = heuristics.matchers("settings-key")
+    return frozenset(name for name, rule in keys.items() if rule.role == "settings-object")
 
 
 # -- indexes -------------------------------------------------------------------------------
@@ -360,7 +368,9 @@ def _entry(
             _unresolved(context, "django.url.path", location, "a urlpatterns entry that is not a Django URL pattern")
         return
     is_regex = rule.role == "regex"
-    template = template_of(argument(expr, 0, "regex" if is_regex and rule.id.endswith("legacy-url") else "route"))
+    route = argument(expr, 0, "regex" if is_regex and rule.id.endswith("legacy-url") else "route")
+    folded = context.evaluator.string(scope, route) if route is not None else None
+    template = (folded, False) if folded is not None else template_of(route)
     view = argument(expr, 1, "view")
     if template is None or view is None:
         _unresolved(context, rule.id, location, "URL pattern with a route or view static reading cannot follow")
@@ -528,7 +538,7 @@ def _class_view(
                 f"class-based view {class_symbol} with no HTTP method static reading can find",
             )
         for method, handler, action in routes:
-            _add(context, prefix, [method], handler, action, framework, location)
+            _add(context, prefix, [method], handler, action, framework, location, view=class_symbol)
         handled = True
     if not classes:
         external = first_match(resolver.qualified_names(scope, owner), context.view_classes)
@@ -543,6 +553,7 @@ def _class_view(
                     method.lower(),
                     external.framework,
                     location,
+                    view=f"{module}:{name}",
                 )
             handled = True
     if not handled:
@@ -630,7 +641,7 @@ def _router_routes(context: _Context, router: _Router, prefix: _Prefix) -> None:
     resolver = context.graphs.resolver
     if router.rule.role == "default-router":
         root = prefix.extend("^$", True, Evidence(rule="drf.router.api-root", locations=[router.location]))
-        _add(context, root, ["GET"], _API_ROOT, "get", _DRF, router.location)
+        _add(context, root, ["GET"], _API_ROOT, "get", _DRF, router.location, _API_ROOT.rpartition(".")[0])
     for call, scope, _facts, location, rule in router.registrations:
         name = string_of(argument(call, 0, "prefix"))
         viewset = argument(call, 1, "viewset")
@@ -670,12 +681,12 @@ def _viewset_routes(
             continue
         raw = f"^{name}{slash}$" if route == "list" else f"^{detail}{slash}$"
         for method in rule.methods:
-            _add(context, prefix.extend(raw, True, evidence), [method], handler, action, _DRF, location)
+            _add(context, prefix.extend(raw, True, evidence), [method], handler, action, _DRF, location, class_symbol)
             found += 1
     for action, handler, is_detail, url_path, methods in _extra_actions(context, class_symbol):
         raw = f"^{detail if is_detail else name}/{url_path}{slash}$"
         for method in methods:
-            _add(context, prefix.extend(raw, True, evidence), [method], handler, action, _DRF, location)
+            _add(context, prefix.extend(raw, True, evidence), [method], handler, action, _DRF, location, class_symbol)
             found += 1
     if not found:
         _unresolved(context, evidence.rule, location, f"viewset {class_symbol} with no action static reading can find")
@@ -745,6 +756,7 @@ def _add(
     action: str | None,
     framework: str,
     location: Location,
+    view: str | None = None,
 ) -> None:
     evidence = list(reversed(prefix.evidence))
     context.found.routes.append(
@@ -754,6 +766,7 @@ def _add(
             raw_path=prefix.raw,
             handler=handler,
             action=action,
+            view=view,
             framework=framework,
             location=location,
             evidence=evidence,
@@ -778,5 +791,6 @@ RECOGNIZER = Recognizer(
             {"action", "action-detail", "action-list", "api-view", "fixed", "methods-argument"}
         ),
         "viewset-action": frozenset({"list:*", "detail:*"}),
+        "settings-key": frozenset({"settings-object"}),
     },
 )

@@ -58,6 +58,9 @@ class Evaluator:
     """Answers `origins`, `elements` and `string` over one scan's linked facts (indexes built lazily)."""
 
     graphs: LinkedGraphs
+    settings_objects: frozenset[str] = (
+        frozenset()
+    )  # qualified names whose attributes are settings (`django.conf.settings`)
     _assignments: dict[str, list[tuple[str, AssignmentFact]]] | None = None
     _calls_by_name: dict[str, list[tuple[FileFacts, CallFact]]] | None = None
     _returns: dict[str, list[tuple[int, Expr]]] | None = None
@@ -233,13 +236,47 @@ class Evaluator:
             return self._variable_text(scope, expr, depth)
         if kind == ExprKind.CALL:
             return self._call_text(scope, expr, depth)
+        if kind == ExprKind.OTHER and value == "IfExp" and len(children) == 3:
+            return self._branch_text(scope, children, depth)
+        return None
+
+    def _branch_text(self, scope: str, children: tuple[Expr, ...], depth: int) -> str | None:
+        """`a if test else b`: the branch a folded test takes; else the one both branches agree on."""
+        test, body, orelse = children
+        decided = self._text(scope, test, depth + 1)
+        if decided is not None:
+            return self._text(scope, body if decided else orelse, depth + 1)
+        left, right = self._text(scope, body, depth + 1), self._text(scope, orelse, depth + 1)
+        return left if left == right else None
+
+    def settings_modules(self) -> list[str]:
+        """Modules that set `ROOT_URLCONF` or `INSTALLED_APPS` at their top level: the settings."""
+        self.assignments("")  # builds the index
+        assert self._assignments is not None
+        found = set()
+        for site in self._assignments:
+            module, _, name = site.rpartition("|")
+            if name in ("ROOT_URLCONF", "INSTALLED_APPS") and ":" not in module:
+                found.add(module)
+        return sorted(found)
+
+    def _settings_text(self, scope: str, expr: Expr, depth: int) -> str | None:
+        """`settings.X` through a settings object: `X` as the settings modules assign it."""
+        owner = expr[2][0]
+        if not self.settings_objects or not set(self.graphs.resolver.qualified_names(scope, owner)) & set(
+            self.settings_objects
+        ):
+            return None
+        for module in self.settings_modules():
+            if self.assignments(f"{module}|{expr[1]}"):
+                return self._text(module, (ExprKind.NAME, expr[1], (), ()), depth + 1)
         return None
 
     def _variable_text(self, scope: str, expr: Expr, depth: int) -> str | None:
         if expr[0] == ExprKind.ATTRIBUTE:
             site = self.graphs.resolver.binding_site(scope, expr)
             if site is None:
-                return None
+                return self._settings_text(scope, expr, depth)
             owner, _, name = site.rpartition("|")
             expr, scope = (ExprKind.NAME, name, (), ()), owner
         origins = self.origins(scope, expr, depth + 1)
@@ -272,6 +309,9 @@ class Evaluator:
                 return template.format(*positional, **named)
             except (IndexError, KeyError, ValueError):
                 return None
+        if len(call[2]) == 4 and "bi:getattr" in self.graphs.resolver.values(scope, func):
+            # `getattr(configuration, "BASE_PATH", "")`: a setting with a literal default; the default.
+            return self._text(scope, call[2][3], depth + 1)
         functions = [v[4:] for v in self.graphs.resolver.values(scope, func) if v.startswith("def:")]
         if len(functions) != 1:
             return None
@@ -308,6 +348,13 @@ class _Bound:
             if expr[1] == "Add":
                 return "".join(p for p in parts if p is not None)
             return None
+        if expr[0] == ExprKind.OTHER and expr[1] == "IfExp" and len(expr[2]) == 3:
+            test, body, orelse = expr[2]
+            decided = self.text(scope, test, depth + 1)
+            if decided is not None:
+                return self.text(scope, body if decided else orelse, depth + 1)
+            left, right = self.text(scope, body, depth + 1), self.text(scope, orelse, depth + 1)
+            return left if left == right else None
         if expr[0] == ExprKind.CALL and expr[2][0][0] == ExprKind.ATTRIBUTE and expr[2][0][1] == "format":
             template = self.text(scope, expr[2][0][2][0], depth + 1)
             positional = [self.text(scope, a, depth + 1) for a in expr[2][1:]]

@@ -313,7 +313,7 @@ def _add_class_routes(
         for handler in functions_of(resolver.class_attribute(class_symbol, "dispatch_request")):
             handled += [(method.lower(), handler) for method in methods or ["GET"]]
     for method, handler in handled:
-        _add_routes(context, owner, raw, [method.upper()], handler, method, rule, location)
+        _add_routes(context, owner, raw, [method.upper()], handler, method, rule, location, view=class_symbol)
 
 
 def _add_mounts(
@@ -363,6 +363,7 @@ def _add_routes(
     action: str | None,
     rule: MatchRule,
     location: Location,
+    view: str | None = None,
 ) -> None:
     obj = context.objects.get(owner)
     if obj is None:
@@ -380,6 +381,7 @@ def _add_routes(
                 raw_path=full,
                 handler=handler,
                 action=action,
+                view=view,
                 framework=framework,
                 location=location,
                 evidence=evidence,
