@@ -1629,3 +1629,13 @@ def test_overflowing_value_sets_are_counted_for_the_report() -> None:
     under = link(facts_of({"app.py": "def dispatch(callback):\n    callback()\n\ndef h(): pass\n\ndispatch(h)\n"}))
     # Why: under the cap nothing is left out, so the report lists no limit.
     assert (under.solver.capped_sets, under.solver.refused_values) == (0, 0)
+
+
+def test_qualified_names_of_expressions_built_for_the_question_are_not_confused() -> None:
+    graphs = linked({"app.py": "import json\nimport os\n"})
+    resolver = graphs.resolver
+    # Why: each tuple is freed after its question, and CPython reuses the id for the next one;
+    # a memo keyed by id alone answered `os` with `json`'s names.
+    first = resolver.qualified_names("app", (ExprKind.NAME, "json", (), ()))
+    second = resolver.qualified_names("app", (ExprKind.NAME, "os", (), ()))
+    assert (first, second) == (("json",), ("os",))

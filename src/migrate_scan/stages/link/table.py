@@ -27,7 +27,7 @@ class SymbolTable(Propagation):
     def __init__(self, files: Iterable[FileFacts], types: TypeTable = NO_TYPES) -> None:
         super().__init__()
         self.types = types
-        self._qualified: dict[tuple[str, int], tuple[str, ...]] = {}
+        self._qualified: dict[tuple[str, int], tuple[Expr, tuple[str, ...]]] = {}  # (scope, id) → (expr, answer)
         self._declare(files)
 
     def binding_site(self, scope: str, expr: Expr, depth: int = 0) -> str | None:
@@ -79,12 +79,15 @@ class SymbolTable(Propagation):
         """Dotted names `expr` may denote, sorted (`flask.Blueprint.route`, `shop.views.index`).
 
         Once solved, answers are memoised by expression identity: every
-        recognizer asks about the same calls, and the facts live as long as the table.
+        recognizer asks about the same calls. The memo holds the expression
+        itself, so that an expression a caller built for one question cannot be
+        freed and its id reused by another (a stale answer, varying from run to run).
         """
         key = (scope, id(expr))
-        cached = self._qualified.get(key) if self._unit < 0 else None
-        if cached is None:
-            cached = tuple(sorted({dotted_value(value) for value in self.values(scope, expr)} - {""}))
-            if self._unit < 0:
-                self._qualified[key] = cached
-        return cached
+        entry = self._qualified.get(key) if self._unit < 0 else None
+        if entry is not None and entry[0] is expr:
+            return entry[1]
+        answer = tuple(sorted({dotted_value(value) for value in self.values(scope, expr)} - {""}))
+        if self._unit < 0:
+            self._qualified[key] = (expr, answer)
+        return answer
