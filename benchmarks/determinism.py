@@ -16,7 +16,10 @@ For each PATH, runs `migrate-scan PATH --format json` in fresh interpreters:
 
 Every output is compared with the first one. On a difference it prints the first
 differing JSON path (`$.contexts[3].coupling: 343.5 != 344.5`) and how many leaves
-differ; the exit status is 1 if any variant differed. A script, not a test: a real
+differ; the exit status is 1 if any variant differed. Every variant imports
+migrate_scan anew: do not edit or rebase the checkout it runs from meanwhile (or
+point PYTHONPATH at a frozen copy: `git archive HEAD src heuristics | tar -x -C DIR`,
+then `PYTHONPATH=DIR/src`). A script, not a test: a real
 codebase takes minutes per variant on a shared machine. The CI test
 tests/functional/test_determinism_generated.py runs the same comparisons over a
 generated tree.
