@@ -410,6 +410,31 @@ def test_ms104_always_on_loop(shop: Analysis, heuristics: Heuristics) -> None:
     assert "MS104" not in {rule for rule, _ in analyze(files, heuristics, SHOP_KINDS).rules()}
 
 
+@pytest.mark.parametrize(
+    ("loop", "is_worker"),
+    [
+        # a flag-controlled loop that sleeps: a worker (healthchecks' sendalerts)
+        ("while not self.shutdown:\n        time.sleep(2)", True),
+        ("while not self.stop.is_set():\n        time.sleep(2)", True),
+        # never leaves: a worker even without a sleep
+        ("while True:\n        self.step()", True),
+        # a search loop: returns once it finds a free name, never waits
+        ("while True:\n        self.n += 1\n        if self.n > 3:\n            return self.n", False),
+        # breaks out and never waits
+        ("while True:\n        if self.step():\n            break", False),
+        # a stream its consumer drives (server-sent events)
+        ("while True:\n        yield self.step()", False),
+        # a flag-controlled loop that does not wait: a bounded condition, not a worker
+        ("while self.pending:\n        self.step()", False),
+    ],
+)
+def test_ms104_tells_workers_from_search_loops_and_streams(heuristics: Heuristics, loop: str, is_worker: bool) -> None:
+    body = "import time\n\n\nclass Worker:\n    def run(self):\n        " + loop.replace("\n", "\n    ") + "\n"
+    files = {"ops/__init__.py": "", "ops/worker.py": body}
+    rules = {rule for rule, _ in analyze(files, heuristics).rules()}
+    assert ("MS104" in rules) is is_worker
+
+
 def test_ms105_standard_workflow(shop: Analysis) -> None:
     [warning] = [w for w in shop.classification.warnings if w.rule == "MS105"]
     assert warning.contexts == ["orders"]

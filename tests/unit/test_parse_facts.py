@@ -313,13 +313,33 @@ def test_returns_and_loops(rich: FileFacts) -> None:
         ReturnFact(36, "f.g", call(name("inner"))),
         ReturnFact(39, "f", name("g")),
     )
-    assert rich.loops == (LoopFact(37, "f"), LoopFact(44, "view"))
+    assert rich.loops == (LoopFact(37, "f", end_line=38), LoopFact(44, "view", end_line=45))
 
 
 def test_a_while_with_a_real_condition_is_not_an_infinite_loop() -> None:
     facts = facts_of("while running():\n    pass\nwhile 0:\n    pass\nwhile 'yes':\n    pass\n")
 
-    assert facts.loops == (LoopFact(5, ""),)
+    assert facts.loops == (LoopFact(5, "", end_line=6),)
+
+
+def test_loops_stopped_by_a_flag_and_what_their_body_does() -> None:
+    source = (
+        "def run(self, stop):\n"
+        "    while not self.shutdown:\n"  # 2: a flag
+        "        for x in self.items:\n"
+        "            break\n"  # breaks the inner loop only
+        "    while not stop.is_set():\n"  # 5: a flag object's method
+        "        return 1\n"
+        "    while True:\n"  # 7: a stream
+        "        yield 2\n"
+        "        def helper():\n"
+        "            return 3\n"  # a nested function's return does not leave the loop
+    )
+    assert facts_of(source).loops == (
+        LoopFact(2, "run", end_line=4, is_flag=True),
+        LoopFact(5, "run", end_line=6, is_flag=True, exits=True),
+        LoopFact(7, "run", end_line=10, yields=True),
+    )
 
 
 def test_metrics_and_docstring(rich: FileFacts) -> None:

@@ -144,10 +144,20 @@ class ReturnFact(NamedTuple):
 
 
 class LoopFact(NamedTuple):
-    """A `while` loop whose test is always true (`while True`, `while 1`)."""
+    """A `while` loop that may run for the life of the process.
+
+    Its test is always true (`while True`, `while 1`) or a flag (`while running`, `while not self.shutdown`,
+    `while not stop.is_set()`). What the recognizers need to tell a worker from a search loop is kept too:
+    whether the body leaves the loop (`return`, or a `break` of this loop) and whether it yields (a stream
+    its consumer drives).
+    """
 
     line: int
     scope: str
+    end_line: int = 0
+    is_flag: bool = False
+    exits: bool = False
+    yields: bool = False
 
 
 class SuppressionFact(NamedTuple):

@@ -340,8 +340,11 @@ class FactExtractor:
 
     def _visit_while(self, node: ast.While) -> None:
         test = node.test
-        if isinstance(test, ast.Constant) and test.value:
-            self.loops.append(LoopFact(node.lineno, self._scope))
+        is_flag = _is_flag_test(test)
+        if (isinstance(test, ast.Constant) and test.value) or is_flag:
+            exits, yields = _loop_exits_and_yields(node)
+            end_line = node.end_lineno or node.lineno
+            self.loops.append(LoopFact(node.lineno, self._scope, end_line, is_flag, exits, yields))
         self._visit_generic_statement(node)
 
     _STATEMENT_HANDLERS: ClassVar[dict[type[ast.stmt], Callable[[FactExtractor, Any], None]]] = {
@@ -431,6 +434,32 @@ def _child_fields(node_type: type) -> tuple[str, ...]:
 def _field_values(node: ast.AST) -> Iterable[object]:
     for name in node._fields:
         yield getattr(node, name, None)
+
+
+def _is_flag_test(test: ast.expr) -> bool:
+    """`running`, `self.running`, `not self.shutdown`, `not stop.is_set()`: a loop stopped by a flag."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test = test.operand
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and not test.args and not test.keywords:
+        test = test.func  # `stop.is_set()`: a method of a flag object; a plain `done()` is a condition
+    return isinstance(test, ast.Name | ast.Attribute)
+
+
+def _loop_exits_and_yields(loop: ast.While) -> tuple[bool, bool]:
+    """Whether the loop's body returns or breaks out of it, and whether it yields (nested functions aside)."""
+    exits = yields = False
+    stack: list[tuple[ast.AST, bool]] = [(child, False) for child in loop.body]  # (node, inside a nested loop)
+    while stack:
+        node, nested = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            continue
+        if isinstance(node, ast.Return) or (isinstance(node, ast.Break) and not nested):
+            exits = True
+        elif isinstance(node, ast.Yield | ast.YieldFrom):
+            yields = True
+        inner = nested or isinstance(node, ast.For | ast.AsyncFor | ast.While)
+        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+    return exits, yields
 
 
 def _evaluated_literal(call: ast.Call) -> ast.AST | None:

@@ -23,7 +23,7 @@ from datetime import timedelta
 
 from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.heuristics.schema import MatchRule
-from migrate_scan.model.facts import CallFact, DefinitionFact, Expr, ExprKind, FileFacts
+from migrate_scan.model.facts import CallFact, DefinitionFact, Expr, ExprKind, FileFacts, LoopFact
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition, UnresolvedRegistration
@@ -483,9 +483,16 @@ def _find_commands(context: _Context, facts: FileFacts) -> None:
 
 
 def _find_loops(context: _Context, facts: FileFacts) -> None:
+    """Worker loops: a `while True` that never leaves, or a loop (also a flag-controlled one) that waits.
+
+    A `while True` that returns or breaks once it finds something (a free file name, a unique slug) and
+    never waits is a search, and a loop that yields is a stream its consumer drives: neither is a worker.
+    """
     rule = next((r for r in context.keys.values() if r.role == "worker-loop"), None)
     rule_id = rule.id if rule is not None else "jobs.worker-loop"
     for loop in facts.loops:
+        if loop.yields or not (_waits(context, facts, loop) or (not loop.is_flag and not loop.exits)):
+            continue
         handler = scope_of(facts.module, loop.scope)
         location = Location(file=facts.path, line=loop.line)
         name = loop.scope or facts.module
@@ -494,6 +501,19 @@ def _find_loops(context: _Context, facts: FileFacts) -> None:
                 kind="worker-loop", name=name, handler=handler, location=location, evidence=_evidence(rule_id, location)
             )
         )
+
+
+def _waits(context: _Context, facts: FileFacts, loop: LoopFact) -> bool:
+    """The loop's body sleeps or blocks on something (`time.sleep`, `Event.wait`, `watchfiles.watch`...)."""
+    resolver = context.graphs.resolver
+    scope = scope_of(facts.module, loop.scope)
+    for call in facts.calls:
+        if call.scope != loop.scope or not loop.line <= call.line <= max(loop.end_line, loop.line):
+            continue
+        rule = first_match(resolver.qualified_names(scope, call.call[2][0]), context.calls)
+        if rule is not None and rule.role == "loop-wait":
+            return True
+    return False
 
 
 def _find_threads(context: _Context) -> None:
@@ -843,6 +863,7 @@ RECOGNIZER = Recognizer(
                 "conf-update",
                 "crontab",
                 "interval",
+                "loop-wait",
                 "rq-enqueue",
                 "thread",
                 "thread-start",
