@@ -10,11 +10,14 @@ memory (the largest process: the scan's own or one of its workers) is that
 measurement's alone:
 
 - floor: single process, read + `ast.parse` of every file the scan analyzes;
-- cold: the whole pipeline with the cache off;
-- warm: the whole pipeline again with a cache that a previous run filled.
+- cold: the whole pipeline (`pipeline.run`) and the JSON report, with an empty cache;
+- unchanged: the same again, the cache now full (the previous analysis is reused);
+- edited: after appending a function to one file (the file of median size).
 
-Prints lines per second and the ratios to the floor. A script, not a test:
-timings on a shared machine are not assertions.
+The tree is scanned from a temporary copy (the edit is never made in the
+scanned tree). Prints every stage's seconds per run, the ratios to the floor,
+peak memory and MiB per 100k lines; each figure is the median of `--repeat`
+runs. A script, not a test: timings on a shared machine are not assertions.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ import contextlib
 import json
 import os
 import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tarfile
@@ -72,21 +77,19 @@ def peak_memory_mib() -> float:
     return max(own, children) / 1024
 
 
+STAGES = ("read", "parse", "link", "recognize", "cluster", "classify", "reuse", "render")
+"""Columns of the table: `read` is discovery plus reading and hashing every file (and, when the
+analysis is reused, loading it); `parse` the per-file parse through the cache; `classify` includes plan."""
+
+
 def child(mode: str, root: Path, jobs: int, cache_dir: Path) -> dict[str, float]:
     """One measurement, inside a fresh interpreter."""
-    from migrate_scan.heuristics.loader import load_heuristics
     from migrate_scan.options import ScanOptions
-    from migrate_scan.pipeline import Analysis, build_report, parse_tree
+    from migrate_scan.pipeline import run
     from migrate_scan.render import RenderOptions
     from migrate_scan.render.json_report import render_json
-    from migrate_scan.stages.classify import classify
-    from migrate_scan.stages.cluster import ClusterSettings, cluster
     from migrate_scan.stages.discover import DiscoverySettings, discover
-    from migrate_scan.stages.link import link
-    from migrate_scan.stages.plan import plan
-    from migrate_scan.stages.recognize import recognize
 
-    options = ScanOptions(root=root, jobs=jobs, use_cache=mode == "warm", cache_dir=cache_dir)
     if mode == "floor":
         files = discover(root, DiscoverySettings()).files
         start = time.perf_counter()
@@ -100,33 +103,28 @@ def child(mode: str, root: Path, jobs: int, cache_dir: Path) -> dict[str, float]
                     ast.parse(source)
         elapsed = time.perf_counter() - start
         return {"seconds": elapsed, "lines": lines, "files": len(files), "peak_mib": peak_memory_mib()}
+    options = ScanOptions(root=root, jobs=jobs, use_cache=True, cache_dir=cache_dir)
+    marks: dict[str, float] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        marks.setdefault(stage, time.perf_counter())
+
     start = time.perf_counter()
-    heuristics = load_heuristics()
-    parsed = parse_tree(options, heuristics)
-    parsed_at = time.perf_counter()
-    graphs = link(parsed.facts, heuristics.type_rules)
-    linked_at = time.perf_counter()
-    recognition = recognize(graphs, heuristics)
-    graphs.resolver.release()
-    recognized_at = time.perf_counter()
-    clustering = cluster(graphs, recognition, ClusterSettings())
-    classification = classify(graphs, recognition, clustering, heuristics)
-    migration = plan(classification, clustering, heuristics)
-    planned_at = time.perf_counter()
-    analysis = Analysis(clustering=clustering, classification=classification, migration=migration)
-    report = build_report(parsed, heuristics, graphs, recognition, analysis)
+    report = run(options, progress)
+    ran = time.perf_counter()
     render_json(report, RenderOptions())
-    elapsed = time.perf_counter() - start
-    return {
-        "seconds": elapsed,
-        "parse_seconds": parsed_at - start,
-        "link_seconds": linked_at - parsed_at,
-        "recognize_seconds": recognized_at - linked_at,
-        "analysis_seconds": planned_at - recognized_at,
-        "lines": report.project.totals.lines,
-        "files": report.project.totals.analyzed,
-        "peak_mib": peak_memory_mib(),
-    }
+    rendered = time.perf_counter()
+    order = [("read", start), *sorted(((k, v) for k, v in marks.items()), key=lambda item: item[1]), ("render", ran)]
+    result = {f"{stage}_seconds": 0.0 for stage in STAGES}
+    for (stage, began), (_, ended) in zip(order, [*order[1:], ("end", rendered)], strict=True):
+        result[f"{stage}_seconds"] += ended - began
+    result.update(
+        seconds=rendered - start,
+        lines=float(report.project.totals.lines),
+        files=float(report.project.totals.analyzed),
+        peak_mib=peak_memory_mib(),
+    )
+    return result
 
 
 def measure(mode: str, root: Path, jobs: int, cache_dir: Path) -> dict[str, float]:
@@ -139,48 +137,67 @@ def measure(mode: str, root: Path, jobs: int, cache_dir: Path) -> dict[str, floa
     return json.loads(output)
 
 
-def bench(root: Path, jobs: int) -> None:
-    with tempfile.TemporaryDirectory(prefix="migrate-scan-bench-") as cache:
-        cache_dir = Path(cache)
-        floor = measure("floor", root, jobs, cache_dir)
-        cold = measure("cold", root, jobs, cache_dir)
-        measure("prime", root, jobs, cache_dir)
-        warm = measure("warm", root, jobs, cache_dir)
-    print(f"\n{root}  ({int(cold['files'])} files, {int(cold['lines']):,} lines, --jobs {jobs})")
-    print(
-        f"{'run':<8}{'total s':>10}{'lines/s':>12}{'x floor':>10}{'parse s':>10}{'link s':>9}"
-        f"{'recog s':>9}{'plan s':>9}{'peak MiB':>10}"
-    )
-    for name, result in (("floor", floor), ("cold", cold), ("warm", warm)):
-        parse = result.get("parse_seconds", result["seconds"])
-        rate = result["lines"] / parse
-        ratio = parse / floor["seconds"]
-        link = result.get("link_seconds", 0.0)
-        recognize_time = result.get("recognize_seconds", 0.0)
-        analysis_time = result.get("analysis_seconds", 0.0)
+def edit_one_file(root: Path) -> Path:
+    """Append a function to the analyzed file of median size (deterministic): a real edit, new facts."""
+    from migrate_scan.stages.discover import DiscoverySettings, discover
+
+    files = sorted(discover(root, DiscoverySettings()).files, key=lambda f: (f.size, f.path))
+    target = root / files[len(files) // 2].path
+    with open(target, "a", encoding="utf-8") as handle:
+        handle.write("\n\ndef _bench_edit(value):\n    return str(value).strip()\n")
+    return target
+
+
+def bench(root: Path, jobs: int, repeat: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="migrate-scan-bench-") as scratch:
+        tree = Path(scratch) / root.name  # a copy: the benchmark edits a file, never in the scanned tree
+        shutil.copytree(root, tree, ignore=shutil.ignore_patterns(".git", "__pycache__", "node_modules"))
+        runs: dict[str, list[dict[str, float]]] = {"floor": [], "cold": [], "unchanged": [], "edited": []}
+        for attempt in range(repeat):
+            cache_dir = Path(scratch) / f"cache{attempt}"
+            runs["floor"].append(measure("floor", tree, jobs, cache_dir))
+            runs["cold"].append(measure("run", tree, jobs, cache_dir))
+            runs["unchanged"].append(measure("run", tree, jobs, cache_dir))
+            edited = edit_one_file(tree)
+            runs["edited"].append(measure("run", tree, jobs, cache_dir))
+            shutil.copy2(root / edited.relative_to(tree), edited)
+    results = {name: median_run(values) for name, values in runs.items()}
+    floor = results["floor"]["seconds"]
+    cold = results["cold"]
+    print(f"\n{root}  ({int(cold['files'])} files, {int(cold['lines']):,} lines, --jobs {jobs}, median of {repeat})")
+    print(f"floor (read + ast.parse, 1 core): {floor:.2f} s")
+    header = "".join(f"{stage:>10}" for stage in STAGES)
+    print(f"{'run':<10}{header}{'total':>10}{'x floor':>9}{'link+rec':>10}{'peak MiB':>10}{'MiB/100k':>10}")
+    for name in ("cold", "unchanged", "edited"):
+        result = results[name]
+        cells = "".join(f"{result[f'{stage}_seconds']:>10.2f}" for stage in STAGES)
+        analysis = (result["link_seconds"] + result["recognize_seconds"]) / floor
+        per_lines = result["peak_mib"] / result["lines"] * 100_000
         print(
-            f"{name:<8}{result['seconds']:>10.2f}{rate:>12,.0f}{ratio:>10.2f}{parse:>10.2f}{link:>9.2f}"
-            f"{recognize_time:>9.2f}{analysis_time:>9.2f}{result['peak_mib']:>10.0f}"
+            f"{name:<10}{cells}{result['seconds']:>10.2f}{result['seconds'] / floor:>9.2f}"
+            f"{analysis:>9.2f}x{result['peak_mib']:>10.0f}{per_lines:>10.0f}"
         )
-    print(
-        "lines/s and x floor: discover + parse (through the cache); total adds link, recognize, "
-        "cluster + classify + plan ('plan s') and the JSON report."
-    )
+    print("Seconds per stage; 'x floor' is the whole run over the floor, 'link+rec' link and recognize over it.")
+
+
+def median_run(values: list[dict[str, float]]) -> dict[str, float]:
+    """Each figure's median over the repeated runs."""
+    return {key: statistics.median(v[key] for v in values) for key in values[0]}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", type=Path)
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
-    parser.add_argument("--child", choices=("floor", "cold", "prime", "warm"))
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; medians are printed")
+    parser.add_argument("--child", choices=("floor", "run"))
     parser.add_argument("--cache-dir", type=Path)
     arguments = parser.parse_args()
     if arguments.child:
-        mode = "warm" if arguments.child == "prime" else arguments.child
-        print(json.dumps(child(mode, arguments.paths[0].resolve(), arguments.jobs, arguments.cache_dir)))
+        print(json.dumps(child(arguments.child, arguments.paths[0].resolve(), arguments.jobs, arguments.cache_dir)))
         return
     for path in arguments.paths or [django_source()]:
-        bench(path.resolve(), arguments.jobs)
+        bench(path.resolve(), arguments.jobs, arguments.repeat)
 
 
 if __name__ == "__main__":

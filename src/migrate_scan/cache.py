@@ -85,3 +85,43 @@ class FactsCache:
 
     def _entry(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.pickle"
+
+
+class AnalysisCache:
+    """The whole previous analysis (the report) of a tree, by a key over every input of the scan.
+
+    When nothing the report depends on changed (every file's content key,
+    what discovery left out, the options, the heuristics digest, the tool
+    version), a re-scan loads the report instead of linking and analyzing
+    again. Entries are written atomically; only the most recent
+    `MAX_ENTRIES` are kept.
+
+    Args:
+        directory: the cache folder (created on first write).
+    """
+
+    MAX_ENTRIES = 8
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory / f"analysis-v{CACHE_FORMAT}"
+
+    def get(self, key: str) -> bytes | None:
+        """The stored report (JSON bytes) for `key`, or None."""
+        try:
+            return (self.directory / f"{key}.json").read_bytes()
+        except OSError:
+            return None
+
+    def put(self, key: str, encoded: bytes) -> None:
+        """Store a report; silently gives up when the cache folder is not writable."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.directory / f"{key}.json", encoded, durable=False)
+            self._prune()
+        except OSError:
+            return
+
+    def _prune(self) -> None:
+        entries = sorted(self.directory.glob("*.json"), key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
+        for stale in entries[self.MAX_ENTRIES :]:
+            stale.unlink(missing_ok=True)

@@ -263,7 +263,7 @@ def _run_with_progress(options: ScanOptions) -> Report:
         return pipeline.run(options, advance)
 
 
-_STAGE_LABELS = {"link": "linking", "recognize": "recognizing"}
+_STAGE_LABELS = {"link": "linking", "recognize": "recognizing", "reuse": "reusing the previous analysis"}
 
 
 def _write(text: str, output: Path | None) -> None:

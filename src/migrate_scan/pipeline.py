@@ -8,13 +8,16 @@ the worker pool and the progress callback. It never prints.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import sys
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TypeVar
 
 from migrate_scan import __version__
-from migrate_scan.cache import FactsCache
+from migrate_scan.cache import AnalysisCache, FactsCache
 from migrate_scan.heuristics.loader import Heuristics, load_heuristics
 from migrate_scan.model.analysis import Classification, Clustering, MigrationPlan
 from migrate_scan.model.facts import FACTS_FORMAT, FileFacts, FileSkipped, ParseResult, SkipReason
@@ -89,10 +92,39 @@ def run(options: ScanOptions, progress: ProgressCallback | None = None) -> Repor
         HeuristicsError: a rule file is invalid.
     """
     heuristics = load_heuristics(options.heuristics_dirs, handled_roles=HANDLED_ROLES)
-    parsed = parse_tree(options, heuristics, progress)
+    tree = read_tree(options, heuristics)
+    analyses = AnalysisCache(options.cache_dir) if options.use_cache else None
+    key = _analysis_key(options, heuristics, tree) if analyses is not None else ""
+    stored = analyses.get(key) if analyses is not None else None
+    if stored is not None:
+        if progress is not None:
+            progress("reuse", 0, 1)
+        with contextlib.suppress(ValueError):  # a damaged entry is a miss
+            return Report.model_validate_json(stored)
+    parsed = parse_read_tree(tree, options, progress)
     with collecting(debug=options.debug) as faults:
         report = _analyze(options, heuristics, parsed, progress)
-    return report.model_copy(update={"analysis_errors": faults.errors}) if faults.errors else report
+    if faults.errors:
+        return report.model_copy(update={"analysis_errors": faults.errors})
+    if analyses is not None and not any(s.reason in _MACHINE_DEPENDENT for s in parsed.skipped):
+        analyses.put(key, report.model_dump_json().encode("utf-8"))
+    return report
+
+
+_MACHINE_DEPENDENT = frozenset({SkipReason.TIMEOUT, SkipReason.PARSER_CRASH})
+"""Skips that depend on the machine rather than the file: a report holding one is not reused."""
+
+
+def _analysis_key(options: ScanOptions, heuristics: Heuristics, tree: ReadTree) -> str:
+    """A key over every input of the report: tool, heuristics, options, discovery and every file's content key."""
+    digest = hashlib.blake2b(digest_size=20)
+    settings = options.model_dump_json(exclude={"jobs", "use_cache", "cache_dir", "debug"})
+    discovered = [(f.name, repr(getattr(tree.discovery, f.name))) for f in fields(tree.discovery) if f.name != "files"]
+    for part in (__version__, heuristics.digest, sys.version, settings, repr(discovered)):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    for file, source, file_key in tree.sources:
+        digest.update(f"{file.path}\0{file_key or repr(source)}\0".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def _analyze(
@@ -132,8 +164,22 @@ def _stage(name: str, run_stage: Callable[[], T]) -> T | None:
     return guarded(name, f"stage {name}", run_stage, default=None)
 
 
+@dataclass(frozen=True)
+class ReadTree:
+    """The discovered files with their bytes (or why they could not be read) and their cache keys."""
+
+    discovery: Discovery
+    sources: tuple[tuple[DiscoveredFile, bytes | FileSkipped, str], ...]  # key "" without a cache
+    cache: FactsCache | None
+
+
 def parse_tree(options: ScanOptions, heuristics: Heuristics, progress: ProgressCallback | None = None) -> ParsedTree:
     """Discover the files under the root and parse each (through the cache)."""
+    return parse_read_tree(read_tree(options, heuristics), options, progress)
+
+
+def read_tree(options: ScanOptions, heuristics: Heuristics) -> ReadTree:
+    """Discover the files under the root, read each and compute its cache key."""
     discovery = discover(
         options.root,
         DiscoverySettings(
@@ -147,19 +193,31 @@ def parse_tree(options: ScanOptions, heuristics: Heuristics, progress: ProgressC
     )
     namespace = f"{__version__}:{FACTS_FORMAT}:{heuristics.digest}"
     cache = FactsCache(options.cache_dir, namespace) if options.use_cache else None
+    sources = []
+    for file in discovery.files:
+        source = _read(discovery, file)
+        key = ""
+        if cache is not None and not isinstance(source, FileSkipped):
+            key = cache.key(source, file.name_bytes, file.module, file.is_package)
+        sources.append((file, source, key))
+    return ReadTree(discovery, tuple(sources), cache)
+
+
+def parse_read_tree(tree: ReadTree, options: ScanOptions, progress: ProgressCallback | None = None) -> ParsedTree:
+    """Parse every file that was read (cached results where the cache has them)."""
+    discovery, cache = tree.discovery, tree.cache
     total = len(discovery.files)
     results: list[ParseResult] = []
     requests: list[ParseRequest] = []
     keys: dict[str, str] = {}
-    for file in discovery.files:
-        source = _read(discovery, file)
+    for file, source, key in tree.sources:
         if isinstance(source, FileSkipped):
             results.append(source)
             continue
         request = ParseRequest(path=file.path, module=file.module, is_package=file.is_package, source=source)
         cached = None
         if cache is not None:
-            keys[file.path] = key = cache.key(source, file.name_bytes, file.module, file.is_package)
+            keys[file.path] = key
             cached = cache.get(key)
         if cached is None:
             requests.append(request)

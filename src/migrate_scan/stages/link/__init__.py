@@ -22,7 +22,9 @@ symbol table recognizers query), `call_graph` and `import_graph`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from migrate_scan.heuristics.schema import TypeRule
 from migrate_scan.model.facts import FileFacts
@@ -36,6 +38,23 @@ from migrate_scan.stages.link.values import MAX_VALUES
 __all__ = ["MAX_VALUES", "SymbolTable", "callee_symbols", "link"]
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector while linking.
+
+    Linking allocates millions of small, acyclic objects (value strings, sets,
+    tuples) on top of the tree's facts; each automatic collection walks all of
+    them for nothing. Measured on Django's source: a third of link's CPU time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def link(files: Iterable[FileFacts], types: Iterable[TypeRule] = ()) -> LinkedGraphs:
     """Resolve names across the tree and build the import and call graphs.
 
@@ -43,10 +62,11 @@ def link(files: Iterable[FileFacts], types: Iterable[TypeRule] = ()) -> LinkedGr
         files: the per-file facts of the tree.
         types: the knowledge table of outside types (`Heuristics.type_rules`).
     """
-    table = SymbolTable(files, TypeTable.compile(types))
-    stats = table.solve()
-    import_graph = build_import_graph(table)
-    call_graph, unresolved, resolved = build_call_graph(table)
+    with _without_cycle_collection():
+        table = SymbolTable(files, TypeTable.compile(types))
+        stats = table.solve()
+        import_graph = build_import_graph(table)
+        call_graph, unresolved, resolved = build_call_graph(table)
     return LinkedGraphs(
         modules=table.modules,
         definitions=table.definitions,
