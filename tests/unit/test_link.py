@@ -1639,3 +1639,17 @@ def test_qualified_names_of_expressions_built_for_the_question_are_not_confused(
     first = resolver.qualified_names("app", (ExprKind.NAME, "json", (), ()))
     second = resolver.qualified_names("app", (ExprKind.NAME, "os", (), ()))
     assert (first, second) == (("json",), ("os",))
+
+
+def test_literal_containers_are_named_by_what_they_are_not_by_when_they_are_met() -> None:
+    from migrate_scan.stages.link import SymbolTable
+
+    facts = facts_of({"app.py": "a = [f]\nb = {'k': g}\n"})
+    first, second = (assignment.value for assignment in facts[0].assignments)
+    forward, backward = SymbolTable(facts), SymbolTable(facts)
+    names = (forward._sequence("app", first), forward._sequence("app", second))
+    reversed_names = (backward._sequence("app", second), backward._sequence("app", first))
+    # Why: a full value set keeps the smallest names; numbering in visiting order made that choice
+    # depend on which literal set iteration reached first.
+    assert names == reversed_names[::-1]
+    assert names[0] != names[1] and all(name.startswith("seq:") for name in names)
