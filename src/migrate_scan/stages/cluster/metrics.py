@@ -5,6 +5,7 @@ Pure functions of the weighted graph, the ties and the final module → context 
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 
@@ -71,10 +72,11 @@ def overall_metrics(
     size = {c: len(members[c]) for c in business}
     sm = 0.0
     if count:
-        sm = sum(intra[c] / size[c] ** 2 for c in business) / count
+        # fsum: the total of inexact terms must not depend on the order the graph lists its edges in
+        sm = math.fsum(intra[c] / size[c] ** 2 for c in business) / count
         if count > 1:
             pairs = count * (count - 1) / 2
-            sm -= sum(n / (2 * size[a] * size[b]) for (a, b), n in inter.items()) / pairs
+            sm -= math.fsum(n / (2 * size[a] * size[b]) for (a, b), n in inter.items()) / pairs
     crossing = total = 0
     for (source, target), sites in ties.call_sites.items():
         cs, ct = module_context[source], module_context[target]
