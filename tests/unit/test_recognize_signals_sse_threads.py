@@ -115,6 +115,50 @@ def test_custom_signals_with_send_sites_and_receivers(heuristics: Heuristics) ->
     assert {e.signal for e in found.events} <= set(signals)
 
 
+def test_celery_worker_signals_and_flask_extension_signals_are_receivers(heuristics: Heuristics) -> None:
+    files = {
+        "app/hooks.py": """
+            from celery.signals import task_failure, worker_process_init
+            from flask import request_started
+            from flask_login import user_logged_in
+            from flask_principal import identity_loaded
+
+            @task_failure.connect
+            def report_failure(**kwargs):
+                pass
+
+            def reset_pool(**kwargs):
+                pass
+
+            worker_process_init.connect(reset_pool)
+
+            def init_app(app):
+                @identity_loaded.connect_via(app)
+                def on_identity(sender, identity):
+                    pass
+                user_logged_in.connect(touch)
+                request_started.connect(touch, app)
+
+            def touch(sender, **extra):
+                pass
+
+            class NotASignal:
+                def connect(self, handler):
+                    pass
+
+            NotASignal().connect(touch)  # Why: a method named connect on something else is no receiver
+        """,
+    }
+    found = events.recognize(link(facts_of(files)), heuristics)
+    assert {(e.kind, e.signal, e.receiver) for e in found.events} == {
+        ("celery-signal", "celery.signals.task_failure", "app.hooks:report_failure"),
+        ("celery-signal", "celery.signals.worker_process_init", "app.hooks:reset_pool"),
+        ("blinker", "flask_principal.identity_loaded", "app.hooks:init_app.on_identity"),
+        ("blinker", "flask_login.user_logged_in", "app.hooks:touch"),
+        ("blinker", "flask.request_started", "app.hooks:touch"),
+    }
+
+
 def test_a_signal_subclass_is_a_signal_and_unsent_signals_have_no_sites(heuristics: Heuristics) -> None:
     files = {
         "sig.py": """

@@ -165,7 +165,7 @@ def _decorated_receivers(
                         found.events.append(
                             Event(kind=named[1], signal=named[0], sender=sender, receiver=receiver, location=location)
                         )
-            elif func[0] == ExprKind.ATTRIBUTE and func[1] == "connect":  # `@signal.connect` / `@signal.connect_via(x)`
+            elif func[0] == ExprKind.ATTRIBUTE and func[1] in ("connect", "connect_via"):  # `@signal.connect_via(x)`
                 named = signals.name(scope, func[2][0])
                 if named is not None:
                     event = Event(
@@ -199,7 +199,7 @@ def _connected_receivers(
             for receiver in functions_of(resolver.values(scope, handler)) if handler is not None else []:
                 found.events.append(Event(kind=listen.framework, signal=signal, receiver=receiver, location=location))
             continue
-        if func[0] != ExprKind.ATTRIBUTE or func[1] != "connect":
+        if func[0] != ExprKind.ATTRIBUTE or func[1] not in ("connect", "connect_via"):
             continue
         named = signals.name(scope, func[2][0])
         handler = argument(call.call, 0, "receiver")
