@@ -887,3 +887,82 @@ def test_a_blueprint_from_another_framework_is_not_flask() -> None:
     # same class name, different library: neither a route nor an unresolved place
     assert routes(files) == set()
     assert unresolved(files) == set()
+
+
+def test_routes_registered_through_the_applications_own_helpers_per_call_site() -> None:
+    files = {
+        "app/base.py": """
+            MULTI_ORG = False
+
+            def org_scoped_rule(rule):
+                if MULTI_ORG:
+                    return "/<org_slug>{}".format(rule)
+                return rule
+        """,
+        "app/api.py": """
+            from flask_restful import Api, Resource
+            from app.base import org_scoped_rule
+
+            class ApiExt(Api):
+                def add_org_resource(self, resource, *urls, **kwargs):
+                    urls = [org_scoped_rule(url) for url in urls]
+                    return self.add_resource(resource, *urls, **kwargs)
+
+            class Alerts(Resource):
+                def get(self):
+                    return []
+
+            class Alert(Resource):
+                def delete(self, alert_id):
+                    return {}
+
+            api = ApiExt()
+            api.add_org_resource(Alerts, "/api/alerts", endpoint="alerts")
+            api.add_org_resource(Alert, "/api/alerts/<alert_id>", "/api/a/<alert_id>", endpoint="alert")
+        """,
+        "app/helpers.py": """
+            def register_view(bp_or_app, routes, view_func, *args, **kwargs):
+                for route in routes:
+                    bp_or_app.add_url_rule(route, view_func=view_func, *args, **kwargs)
+        """,
+        "app/forum.py": """
+            from flask import Blueprint
+            from flask.views import MethodView
+            from app.helpers import register_view
+
+            forum = Blueprint("forum", __name__)
+
+            class Topic(MethodView):
+                def get(self, topic_id):
+                    return ""
+
+            def index():
+                return ""
+
+            register_view(forum, routes=["/topic/<int:topic_id>", "/t/<int:topic_id>"], view_func=Topic.as_view("t"))
+            register_view(forum, routes=["/"], view_func=index)
+
+            def load_blueprints(app):  # Why: a plugin hook nothing in the tree calls: `app` is untyped
+                app.register_blueprint(forum, url_prefix=app.config["FORUM_URL_PREFIX"])
+        """,
+        "app/config.py": """
+            class DefaultConfig:
+                FORUM_URL_PREFIX = "/forum"
+        """,
+        "app/factory.py": """
+            from flask import Flask
+
+            def create_app():
+                app = Flask(__name__)
+                app.config.from_object("app.config.DefaultConfig")
+                return app
+        """,
+    }
+    assert routes(files) == {
+        ("/api/alerts", ("GET",), "app.api:Alerts.get", "get"),
+        ("/api/alerts/{alert_id}", ("DELETE",), "app.api:Alert.delete", "delete"),
+        ("/api/a/{alert_id}", ("DELETE",), "app.api:Alert.delete", "delete"),
+        ("/forum/topic/{topic_id}", ("GET",), "app.forum:Topic.get", "get"),
+        ("/forum/t/{topic_id}", ("GET",), "app.forum:Topic.get", "get"),
+        ("/forum", ("GET",), "app.forum:index", None),
+    }

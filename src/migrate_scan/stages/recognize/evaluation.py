@@ -17,7 +17,10 @@ module three questions about an expression in a scope:
   `str.format` over constants, names, and calls of the project's own
   functions whose last `return` folds). A name assigned a literal default and
   conditionally overridden (`prefix = ""` then `if ...: prefix = ...`) folds
-  to the default.
+  to the default; so do `getattr(obj, "X", default)`, `settings.X` through a
+  settings object (the settings modules' `X`), and `app.config["X"]` or
+  `app.config.get("X", default)` (`X` in the objects given to
+  `app.config.from_object(...)`).
 
 Everything is bounded (depth, call sites per function); what cannot be
 followed gives no answer, never a guess.
@@ -26,7 +29,8 @@ followed gives no answer, never a guess.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from migrate_scan.model.facts import AssignmentFact, CallFact, DefinitionFact, Expr, ExprKind, FileFacts, ParameterFact
@@ -64,7 +68,22 @@ class Evaluator:
     _assignments: dict[str, list[tuple[str, AssignmentFact]]] | None = None
     _calls_by_name: dict[str, list[tuple[FileFacts, CallFact]]] | None = None
     _returns: dict[str, list[tuple[int, Expr]]] | None = None
+    _config_sources: list[str] | None = None
     _sites: dict[str, list[Binding]] = field(default_factory=dict)
+    _active: dict[str, Binding] = field(default_factory=dict)  # function → the call site being evaluated
+
+    @contextmanager
+    def bound(self, binding: Binding) -> Iterator[None]:
+        """Within the block, the parameters of `binding.function` are the arguments of that one call site."""
+        previous = self._active.get(binding.function)
+        self._active[binding.function] = binding
+        try:
+            yield
+        finally:
+            if previous is None:
+                del self._active[binding.function]
+            else:
+                self._active[binding.function] = previous
 
     # -- indexes --------------------------------------------------------------------------------
 
@@ -160,7 +179,8 @@ class Evaluator:
         if parameter is None:
             return found or ([(scope, expr)] if site not in stack and not self.assignments(site) else [])
         given: list[Origin] = []
-        for binding in self.call_sites(owner):
+        active = self._active.get(owner)
+        for binding in [active] if active is not None else self.call_sites(owner):
             for where, argument in binding.get(name) or ():
                 given += self.origins(where, argument, depth + 1, (), stop)
         if not given and parameter.default is not None:
@@ -220,6 +240,22 @@ class Evaluator:
             return None
         return self._text(scope, expr, depth)
 
+    def strings(self, scope: str, expr: Expr | None) -> list[str]:
+        """Every string a value may fold to (a loop variable over literals gives each), in order."""
+        if expr is None:
+            return []
+        if expr[0] != ExprKind.NAME:
+            text = self.string(scope, expr)
+            return [] if text is None else [text]
+        found: list[str] = []
+        for where, origin in self.origins(scope, expr):
+            if origin == expr and where == scope:
+                continue
+            text = self.string(where, origin)
+            if text is not None and text not in found:
+                found.append(text)
+        return found
+
     def _text(self, scope: str, expr: Expr, depth: int) -> str | None:
         kind, value, children, _ = expr
         if kind == ExprKind.CONSTANT:
@@ -238,6 +274,45 @@ class Evaluator:
             return self._call_text(scope, expr, depth)
         if kind == ExprKind.OTHER and value == "IfExp" and len(children) == 3:
             return self._branch_text(scope, children, depth)
+        if kind == ExprKind.SUBSCRIPT and _is_config(children[0]):  # app.config["KEY"]
+            key = self._text(scope, children[1], depth + 1)
+            return self._config_text(key, depth) if key is not None else None
+        return None
+
+    def config_sources(self) -> list[str]:
+        """Classes and modules given to `<app>.config.from_object(...)` (a dotted string, a class, a module)."""
+        if self._config_sources is None:
+            found: list[str] = []
+            for facts in self.graphs.modules.values():
+                for call in facts.calls:
+                    func = call.call[2][0]
+                    if func[0] != ExprKind.ATTRIBUTE or func[1] != "from_object" or not _is_config(func[2][0]):
+                        continue
+                    for source in self._config_source(scope_of(facts.module, call.scope), call.call):
+                        if source not in found:
+                            found.append(source)
+            self._config_sources = found
+        return self._config_sources
+
+    def _config_source(self, scope: str, call: Expr) -> list[str]:
+        given = call[2][1] if len(call[2]) > 1 else None
+        if given is None:
+            return []
+        dotted = self.string(scope, given)
+        if dotted is not None:
+            module, _, name = dotted.rpartition(".")
+            if dotted in self.graphs.modules:
+                return [dotted]
+            symbol = f"{module}:{name}"
+            return [symbol] if symbol in self.graphs.definitions else []
+        values = self.graphs.resolver.values(scope, given)
+        return sorted(v[4:] for v in values if v.startswith(("cls:", "mod:")))
+
+    def _config_text(self, key: str, depth: int) -> str | None:
+        """A configuration key as the first configuration object that sets it assigns it."""
+        for source in self.config_sources():
+            if self.assignments(f"{source}|{key}"):
+                return self._text(source, (ExprKind.NAME, key, (), ()), depth + 1)
         return None
 
     def _branch_text(self, scope: str, children: tuple[Expr, ...], depth: int) -> str | None:
@@ -309,6 +384,11 @@ class Evaluator:
                 return template.format(*positional, **named)
             except (IndexError, KeyError, ValueError):
                 return None
+        if func[0] == ExprKind.ATTRIBUTE and func[1] == "get" and _is_config(func[2][0]) and len(call[2]) > 1:
+            key = self._text(scope, call[2][1], depth + 1)  # app.config.get("KEY", default)
+            found = self._config_text(key, depth) if key is not None else None
+            default = call[2][2] if len(call[2]) > 2 else None
+            return found if found is not None or default is None else self._text(scope, default, depth + 1)
         if len(call[2]) == 4 and "bi:getattr" in self.graphs.resolver.values(scope, func):
             # `getattr(configuration, "BASE_PATH", "")`: a setting with a literal default; the default.
             return self._text(scope, call[2][3], depth + 1)
@@ -318,53 +398,11 @@ class Evaluator:
         definition = self.graphs.definitions.get(functions[0])
         if definition is None:
             return None
-        binding = _bind(definition.fact, functions[0], scope, call)
         returned = self.returns(functions[0])
         if not returned:
             return None
-        return _Bound(self, binding).text(functions[0], returned[0], depth + 1)
-
-
-@dataclass
-class _Bound:
-    """String folding inside a function, with its parameters bound to one call site's arguments."""
-
-    evaluator: Evaluator
-    binding: Binding
-
-    def text(self, scope: str, expr: Expr, depth: int) -> str | None:
-        if depth > MAX_DEPTH:
-            return None
-        if expr[0] == ExprKind.NAME:
-            given = self.binding.get(str(expr[1]))
-            if given is not None and len(given) == 1:
-                return self.evaluator.string(given[0][0], given[0][1], depth + 1)
-        if expr[0] in (ExprKind.FSTRING, ExprKind.BINARY):
-            parts = [self.text(scope, child, depth + 1) for child in expr[2]]
-            if any(p is None for p in parts):
-                return None
-            if expr[0] == ExprKind.FSTRING:
-                return "".join(p for p in parts if p is not None)
-            if expr[1] == "Add":
-                return "".join(p for p in parts if p is not None)
-            return None
-        if expr[0] == ExprKind.OTHER and expr[1] == "IfExp" and len(expr[2]) == 3:
-            test, body, orelse = expr[2]
-            decided = self.text(scope, test, depth + 1)
-            if decided is not None:
-                return self.text(scope, body if decided else orelse, depth + 1)
-            left, right = self.text(scope, body, depth + 1), self.text(scope, orelse, depth + 1)
-            return left if left == right else None
-        if expr[0] == ExprKind.CALL and expr[2][0][0] == ExprKind.ATTRIBUTE and expr[2][0][1] == "format":
-            template = self.text(scope, expr[2][0][2][0], depth + 1)
-            positional = [self.text(scope, a, depth + 1) for a in expr[2][1:]]
-            if template is None or any(p is None for p in positional):
-                return None
-            try:
-                return template.format(*positional)
-            except (IndexError, KeyError, ValueError):
-                return None
-        return self.evaluator.string(scope, expr, depth + 1)
+        with self.bound(_bind(definition.fact, functions[0], scope, call)):
+            return self._text(functions[0], returned[0], depth + 1)
 
 
 def _bind(definition: DefinitionFact, function: str, scope: str, call: Expr) -> Binding:
@@ -380,13 +418,16 @@ def _bind(definition: DefinitionFact, function: str, scope: str, call: Expr) -> 
             values[positional[0].name].append((scope, receiver))
         positional = positional[1:]
     vararg = next((p.name for p in parameters if p.kind == "vararg"), None)
+    extra: list[Expr] = []
     for index, argument in enumerate(call[2][1:]):
         if argument[0] == ExprKind.STARRED:
             break
         if index < len(positional):
             values[positional[index].name].append((scope, argument))
-        elif vararg is not None:
-            values[vararg].append((scope, argument))
+        else:
+            extra.append(argument)
+    if vararg is not None:  # `*urls`: the tuple of the extra positional arguments
+        values[vararg].append((scope, (ExprKind.TUPLE, None, tuple(extra), ())))
     names = {p.name for p in parameters}
     varkw = next((p.name for p in parameters if p.kind == "varkw"), None)
     for name, argument in call[3]:
@@ -395,6 +436,11 @@ def _bind(definition: DefinitionFact, function: str, scope: str, call: Expr) -> 
         elif name is not None and varkw is not None:
             values[f"{varkw}[{name}]"].append((scope, argument))
     return Binding(function=function, values={k: tuple(v) for k, v in values.items()})
+
+
+def _is_config(expr: Expr) -> bool:
+    """`<something>.config`: a Flask application's configuration mapping, by its spelling."""
+    return expr[0] == ExprKind.ATTRIBUTE and expr[1] == "config"
 
 
 def _constant_text(value: object) -> str | None:

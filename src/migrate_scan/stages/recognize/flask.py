@@ -15,6 +15,7 @@ as unresolved, with its location.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from migrate_scan.heuristics.loader import Heuristics
@@ -24,7 +25,7 @@ from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition, UnresolvedRegistration, ViewMount
 from migrate_scan.model.report import Evidence, Route
-from migrate_scan.stages.recognize.evaluation import Evaluator
+from migrate_scan.stages.recognize.evaluation import Binding, Evaluator
 from migrate_scan.stages.recognize.expressions import (
     constructor_names,
     first_match,
@@ -121,22 +122,9 @@ def _find_objects(context: _Context, facts: FileFacts, rules: dict[str, MatchRul
 
 def _find_nesting(context: _Context, facts: FileFacts) -> None:
     """`parent.register_blueprint(child, url_prefix=...)` and `api.add_namespace(ns, path=...)`; `api.init_app(app)`."""
-    for call, scope, owner, rule in _registration_calls(context, facts, ("blueprint", "namespace")):
-        arguments = call.call[2][1:]
-        if not arguments:
-            continue
-        children = _objects_of(context, scope, arguments[0])
-        if not children:
-            location = Location(file=facts.path, line=call.line)
-            _unresolved(context, rule, location, "registered object is not a blueprint static reading can follow")
-            continue
-        if rule.role == "blueprint":
-            given = keyword(call.call, "url_prefix")
-        else:  # `api.add_namespace(ns, "/path")` or `path="/path"`
-            given = keyword(call.call, "path") or (arguments[1] if len(arguments) > 1 else None)
-        prefix = context.evaluator.string(scope, given) if given is not None else None
-        for child in children:
-            context.objects[child].parents.append((owner, prefix))
+    for call, scope, owner, rule, binding in _registration_calls(context, facts, ("blueprint", "namespace")):
+        with context.evaluator.bound(binding) if binding is not None else nullcontext():
+            _nest(context, facts, call, scope, owner, rule)
     for call in facts.calls:
         func = call.call[2][0]
         if func[0] == ExprKind.ATTRIBUTE and func[1] == "init_app" and len(call.call[2]) > 1:
@@ -145,6 +133,26 @@ def _find_nesting(context: _Context, facts: FileFacts) -> None:
             target = context.graphs.resolver.binding_site(scope, call.call[2][1])
             if owner in context.objects and context.objects[owner].role == "api" and target is not None:
                 context.objects[owner].parents.append((target, None))
+
+
+def _nest(context: _Context, facts: FileFacts, call: CallFact, scope: str, owner: str, rule: MatchRule) -> None:
+    """One `register_blueprint`/`add_namespace`: the child objects it may mount, under its prefix."""
+    arguments = call.call[2][1:]
+    if not arguments:
+        return
+    children = _objects_of(context, scope, arguments[0])
+    if not children:
+        location = Location(file=facts.path, line=call.line)
+        _unresolved(context, rule, location, "registered object is not a blueprint static reading can follow")
+        return
+    if rule.role == "blueprint":
+        given = keyword(call.call, "url_prefix")
+    else:  # `api.add_namespace(ns, "/path")` or `path="/path"`
+        given = keyword(call.call, "path") or (arguments[1] if len(arguments) > 1 else None)
+    prefix = context.evaluator.string(scope, given) if given is not None else None
+    for child in children:
+        if (owner, prefix) not in context.objects[child].parents:
+            context.objects[child].parents.append((owner, prefix))
 
 
 def _own_prefix(context: _Context, scope: str, call: Expr, role: str) -> str:
@@ -229,46 +237,47 @@ def _find_decorated_views(context: _Context, facts: FileFacts) -> None:
 
 
 def _find_registered_views(context: _Context, facts: FileFacts) -> None:
-    for call, scope, owner, rule in _registration_calls(context, facts, ("url-rule", "resource")):
+    for call, scope, owner, rule, binding in _registration_calls(context, facts, ("url-rule", "resource")):
         location = Location(file=facts.path, line=call.line)
-        if rule.role == "url-rule":
-            _add_url_rule(context, call, scope, owner, rule, location)
-        else:
-            _add_resource(context, call, scope, owner, rule, location)
+        with context.evaluator.bound(binding) if binding is not None else nullcontext():
+            if rule.role == "url-rule":
+                _add_url_rule(context, call, scope, owner, rule, location)
+            else:
+                _add_resource(context, call, scope, owner, rule, location)
 
 
 def _add_url_rule(
     context: _Context, call: CallFact, scope: str, owner: str, rule: MatchRule, location: Location
 ) -> None:
     expr = call.call
-    raw = _rule_argument(context, scope, expr)
+    rules = _rule_arguments(context, scope, expr)
     view = keyword(expr, "view_func")
     if view is None and len(expr[2]) > 3:
         view = expr[2][3]
-    if raw is None or view is None:
+    if not rules or view is None:
         _unresolved(context, rule, location, "add_url_rule without a literal rule or a view function")
         return
     resolver = context.graphs.resolver
     methods = _methods_argument(expr)
-    if view[0] == ExprKind.NAME:  # `view = SomeView.as_view("name")` first, then `view_func=view`
-        site = resolver.binding_site(scope, view)
-        if site in context.assigned:
-            scope, view = context.assigned[site]
-    if view[0] == ExprKind.CALL and view[2][0][0] == ExprKind.ATTRIBUTE and view[2][0][1] == "as_view":
-        classes = [v[4:] for v in resolver.values(scope, view[2][0][2][0]) if v.startswith("cls:")]
-        _add_mounts(
-            context, owner, raw, view, tuple(classes) or resolver.qualified_names(scope, view[2][0][2][0]), location
-        )
-        if not classes:
-            _unresolved(context, rule, location, "as_view() on a class static reading cannot follow")
-        for class_symbol in classes:
-            _add_class_routes(context, owner, raw, class_symbol, rule, location, methods)
-        return
-    functions = functions_of(resolver.values(scope, view))
-    if not functions:
-        _unresolved(context, rule, location, "view function static reading cannot follow")
-    for handler in functions:
-        _add_routes(context, owner, raw, methods or ["GET"], handler, None, rule, location)
+    for view_scope, given in context.evaluator.origins(scope, view) or [(scope, view)]:
+        if given[0] == ExprKind.CALL and given[2][0][0] == ExprKind.ATTRIBUTE and given[2][0][1] == "as_view":
+            owner_class = given[2][0][2][0]
+            classes = [v[4:] for v in resolver.values(view_scope, owner_class) if v.startswith("cls:")]
+            views = tuple(classes) or resolver.qualified_names(view_scope, owner_class)
+            for raw in rules:
+                _add_mounts(context, owner, raw, given, views, location)
+            if not classes:
+                _unresolved(context, rule, location, "as_view() on a class static reading cannot follow")
+            for class_symbol in classes:
+                for raw in rules:
+                    _add_class_routes(context, owner, raw, class_symbol, rule, location, methods)
+            continue
+        functions = functions_of(resolver.values(view_scope, given))
+        if not functions:
+            _unresolved(context, rule, location, "view function static reading cannot follow")
+        for handler in functions:
+            for raw in rules:
+                _add_routes(context, owner, raw, methods or ["GET"], handler, None, rule, location)
 
 
 def _add_resource(
@@ -278,7 +287,14 @@ def _add_resource(
     arguments = expr[2][1:]
     if not arguments:
         return
-    classes = [v[4:] for v in context.graphs.resolver.values(scope, arguments[0]) if v.startswith("cls:")]
+    classes = sorted(
+        {
+            v[4:]
+            for where, given in context.evaluator.origins(scope, arguments[0]) or [(scope, arguments[0])]
+            for v in context.graphs.resolver.values(where, given)
+            if v.startswith("cls:")
+        }
+    )
     paths = [
         text
         for where, given in _arguments(context, scope, arguments[1:])
@@ -394,7 +410,10 @@ def _add_routes(
 
 def _registration_calls(
     context: _Context, facts: FileFacts, roles: tuple[str, ...]
-) -> Iterator[tuple[CallFact, str, str, MatchRule]]:
+) -> Iterator[tuple[CallFact, str, str, MatchRule, Binding | None]]:
+    """Registration calls with their owner object; inside the application's own helper functions
+    (`def register_view(bp, routes, view): for r in routes: bp.add_url_rule(r, view_func=view)`),
+    once per call site of the helper, with its parameters bound to that call's arguments."""
     resolver = context.graphs.resolver
     for call in facts.calls:
         func = call.call[2][0]
@@ -402,14 +421,56 @@ def _registration_calls(
             continue
         scope = scope_of(facts.module, call.scope)
         rule = first_match(resolver.qualified_names(scope, func), context.registrations)
+        if rule is None and "blueprint" in roles:
+            rule = _untyped_blueprint_registration(context, scope, call.call)
         if rule is None or rule.role not in roles:
             continue
         owner = _owner(context, scope, func[2][0])
-        if owner is None:
-            location = Location(file=facts.path, line=call.line)
-            _unresolved(context, rule, location, "registered on an object static reading cannot follow")
+        bindings = context.evaluator.call_sites(scope) if _reads_locals(context, scope, call.call) else []
+        if owner is None and not bindings and call.scope:
+            bindings = context.evaluator.call_sites(scope)
+        if not bindings:
+            if owner is None and rule.role == "blueprint":
+                # `app.register_blueprint(bp)` in a hook nothing in the tree calls (a plugin hook, a
+                # callback): a blueprint is registered on the application (or its routes are not served).
+                owner = _any_app(context, rule)
+            if owner is None:
+                location = Location(file=facts.path, line=call.line)
+                _unresolved(context, rule, location, "registered on an object static reading cannot follow")
+                continue
+            yield call, scope, owner, rule, None
             continue
-        yield call, scope, owner, rule
+        for binding in bindings:
+            with context.evaluator.bound(binding):
+                owners = [owner] if owner is not None else _objects_of(context, scope, func[2][0])
+            for found in owners:
+                yield call, scope, found, rule, binding
+
+
+def _untyped_blueprint_registration(context: _Context, scope: str, call: Expr) -> MatchRule | None:
+    """`app.register_blueprint(bp, ...)` on a receiver static reading cannot type (a hook's parameter),
+    recognised by the method's name and by its first argument being one of the blueprints."""
+    func = call[2][0]
+    rules = [r for n, r in context.registrations.items() if r.role == "blueprint" and n.rpartition(".")[2] == func[1]]
+    arguments = call[2][1:]
+    if not rules or not arguments or context.graphs.resolver.qualified_names(scope, func[2][0]):
+        return None
+    children = _objects_of(context, scope, arguments[0])
+    return rules[0] if any(context.objects[c].role == "blueprint" for c in children) else None
+
+
+def _reads_locals(context: _Context, scope: str, call: Expr) -> bool:
+    """Whether a call inside a function passes it one of the function's own variables or parameters."""
+    if scope not in context.graphs.definitions:
+        return False
+    arguments = [a[2][0] if a[0] == ExprKind.STARRED else a for a in call[2][1:]]
+    arguments += [value for _, value in call[3]]
+    for argument in arguments:
+        if argument[0] == ExprKind.NAME:
+            site = context.graphs.resolver.binding_site(scope, argument)
+            if site is not None and site.startswith(f"{scope}|"):
+                return True
+    return False
 
 
 _ANY_APP = "<the Flask application>"
@@ -434,10 +495,25 @@ def _owner(context: _Context, scope: str, expr: Expr) -> str | None:
     return None
 
 
+def _any_app(context: _Context, registration: MatchRule) -> str | None:
+    """The application as an owner, known only by what is registered on it."""
+    rule = next((r for r in context.object_rules.values() if r.role == "app"), None)
+    if rule is None:
+        return None
+    context.objects.setdefault(_ANY_APP, _Object(site=_ANY_APP, role="app", rule=rule))
+    return _ANY_APP
+
+
 def _rule_argument(context: _Context, scope: str, call: Expr) -> str | None:
     """The URL rule: first positional argument or `rule=`, folded to a string (constants, helpers)."""
     arguments = call[2][1:]
     return context.evaluator.string(scope, arguments[0] if arguments else keyword(call, "rule"))
+
+
+def _rule_arguments(context: _Context, scope: str, call: Expr) -> list[str]:
+    """Every URL rule the first argument (or `rule=`) may be: one per value of a loop over literals."""
+    arguments = call[2][1:]
+    return context.evaluator.strings(scope, arguments[0] if arguments else keyword(call, "rule"))
 
 
 def _arguments(context: _Context, scope: str, arguments: tuple[Expr, ...]) -> list[tuple[str, Expr]]:
