@@ -39,8 +39,9 @@ from migrate_scan.errors import (
     TerminationRequested,
     UsageError,
 )
+from migrate_scan.model.memory import default_max_memory
 from migrate_scan.model.report import Report
-from migrate_scan.options import ProjectConfig, ScanOptions, read_project_config
+from migrate_scan.options import ProjectConfig, ScanOptions, parse_size, read_project_config
 from migrate_scan.render import RENDERERS, RenderOptions
 from migrate_scan.render.vocabulary import CATEGORIES, CATEGORY_RANK
 from migrate_scan.workers import default_jobs
@@ -108,6 +109,14 @@ def scan(
     file_timeout: Annotated[
         float | None, typer.Option("--file-timeout", min=0.1, help="Seconds allowed to parse one file.")
     ] = None,
+    max_memory: Annotated[
+        str | None,
+        typer.Option(
+            "--max-memory",
+            help="Memory ceiling of the scan, e.g. 2G or 1500M; past it the rest is left out of a partial "
+            "report [default: half the machine's memory, at least 1G].",
+        ),
+    ] = None,
     no_config: Annotated[
         bool, typer.Option("--no-config", help="Ignore [tool.migrate-scan] in pyproject.toml.")
     ] = False,
@@ -159,6 +168,7 @@ def _scan(
     heuristics: list[Path] | None,
     max_file_size: int | None,
     file_timeout: float | None,
+    max_memory: str | None,
     no_config: bool,
     list_unresolved: bool,
     granularity: Granularity | None,
@@ -195,6 +205,7 @@ def _scan(
         context_pins=tuple((name, tuple(patterns)) for name, patterns in sorted(config.contexts.items())),
         granularity=granularity.value if granularity is not None else config.granularity,
         debug=debug,
+        max_memory_bytes=_memory_ceiling(max_memory, config.max_memory),
     )
     report = _run_with_progress(options)
     text = RENDERERS[output_format.value](report, RenderOptions(color=output is None and sys.stdout.isatty()))
@@ -210,6 +221,8 @@ def _check_partial(report: Report, *, strict: bool) -> None:
     if not count:
         return
     message = f"partial analysis: {count} unit(s) of analysis failed and were left out (see analysis_errors)"
+    if any(e.error.startswith("MemoryCeiling") for e in report.analysis_errors):
+        message += "; the memory ceiling was reached: raise --max-memory or --exclude large folders"
     if strict:
         raise PartialAnalysis(message)
     sys.stderr.write(f"migrate-scan: warning: {message}; --strict makes this exit {PartialAnalysis.exit_code}\n")
@@ -225,6 +238,21 @@ def _check_fail_on(report: Report, threshold: str) -> None:
     if any(counts.values()):
         found = ", ".join(f"{count} {category}" for category, count in counts.items())
         raise FailOnTriggered(f"--fail-on {threshold}: {found} warning(s) not suppressed")
+
+
+def _memory_ceiling(option: str | None, configured: str | int | None) -> int:
+    """`--max-memory`, else `[tool.migrate-scan] max-memory`, else half the machine's memory."""
+    if option is not None:
+        try:
+            return parse_size(option)
+        except ConfigError as error:
+            raise UsageError(f"--max-memory: {error}") from error
+    if configured is not None:
+        try:
+            return parse_size(configured)
+        except ConfigError as error:
+            raise ConfigError(f"pyproject.toml: [tool.migrate-scan] max-memory: {error}") from error
+    return default_max_memory()
 
 
 def _existing_folder(path: Path) -> Path:

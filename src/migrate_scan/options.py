@@ -8,6 +8,7 @@ is the frozen result the pipeline reads.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -49,6 +50,11 @@ class ProjectConfig(BaseModel):
     file_timeout: float = Field(
         default=DEFAULT_FILE_TIMEOUT, alias="file-timeout", gt=0, description="Seconds allowed to parse one file."
     )
+    max_memory: str | int | None = Field(
+        default=None,
+        alias="max-memory",
+        description="Memory ceiling of the scan (`2G`, `1500M`, bytes); past it the report is partial.",
+    )
     contexts: dict[str, list[str]] = Field(
         default_factory=dict,
         alias="contexts",
@@ -83,6 +89,29 @@ class ScanOptions(BaseModel):
     granularity: Literal["coarse", "normal", "fine"] = "normal"
     suppressions: tuple[SuppressEntry, ...] = ()
     debug: bool = False  # let a failing unit of analysis raise instead of isolating it
+    max_memory_bytes: int | None = Field(default=None, gt=0)  # None: no ceiling (the CLI always sets one)
+
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+
+
+def parse_size(text: str | int) -> int:
+    """Bytes from `2G`, `1500M`, `512MiB` or a plain number of bytes (binary units).
+
+    Raises:
+        ConfigError: not a size, or not positive.
+    """
+    if isinstance(text, int):
+        size = text
+    else:
+        match = _SIZE.match(text)
+        if match is None:
+            raise ConfigError(f"not a size: {text!r} (examples: 2G, 1500M, 1073741824)")
+        size = int(float(match.group(1)) * _UNITS[match.group(2).lower()])
+    if size <= 0:
+        raise ConfigError(f"a size must be positive: {text!r}")
+    return size
 
 
 def read_project_config(root: Path) -> ProjectConfig:

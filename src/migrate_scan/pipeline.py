@@ -25,6 +25,7 @@ from migrate_scan.model.faults import collecting, guarded
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import escape_name
 from migrate_scan.model.inventory import Recognition
+from migrate_scan.model.memory import MemoryCeiling, memory_exceeded, watching
 from migrate_scan.model.report import (
     Architecture,
     CallEdge,
@@ -92,6 +93,7 @@ def run(options: ScanOptions, progress: ProgressCallback | None = None) -> Repor
         HeuristicsError: a rule file is invalid.
     """
     heuristics = load_heuristics(options.heuristics_dirs, handled_roles=HANDLED_ROLES)
+    ceiling = MemoryCeiling(options.max_memory_bytes)
     tree = read_tree(options, heuristics)
     analyses = AnalysisCache(options.cache_dir) if options.use_cache else None
     key = _analysis_key(options, heuristics, tree) if analyses is not None else ""
@@ -101,8 +103,8 @@ def run(options: ScanOptions, progress: ProgressCallback | None = None) -> Repor
             progress("reuse", 0, 1)
         with contextlib.suppress(ValueError):  # a damaged entry is a miss
             return Report.model_validate_json(stored)
-    parsed = parse_read_tree(tree, options, progress)
-    with collecting(debug=options.debug) as faults:
+    with collecting(debug=options.debug) as faults, watching(ceiling):
+        parsed = parse_read_tree(tree, options, progress, ceiling)
         report = _analyze(options, heuristics, parsed, progress)
     if faults.errors:
         return report.model_copy(update={"analysis_errors": faults.errors})
@@ -111,14 +113,14 @@ def run(options: ScanOptions, progress: ProgressCallback | None = None) -> Repor
     return report
 
 
-_MACHINE_DEPENDENT = frozenset({SkipReason.TIMEOUT, SkipReason.PARSER_CRASH})
+_MACHINE_DEPENDENT = frozenset({SkipReason.TIMEOUT, SkipReason.PARSER_CRASH, SkipReason.MEMORY_LIMIT})
 """Skips that depend on the machine rather than the file: a report holding one is not reused."""
 
 
 def _analysis_key(options: ScanOptions, heuristics: Heuristics, tree: ReadTree) -> str:
     """A key over every input of the report: tool, heuristics, options, discovery and every file's content key."""
     digest = hashlib.blake2b(digest_size=20)
-    settings = options.model_dump_json(exclude={"jobs", "use_cache", "cache_dir", "debug"})
+    settings = options.model_dump_json(exclude={"jobs", "use_cache", "cache_dir", "debug", "max_memory_bytes"})
     discovered = [(f.name, repr(getattr(tree.discovery, f.name))) for f in fields(tree.discovery) if f.name != "files"]
     for part in (__version__, heuristics.digest, sys.version, settings, repr(discovered)):
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
@@ -160,7 +162,9 @@ def _analyze(
 
 
 def _stage(name: str, run_stage: Callable[[], T]) -> T | None:
-    """Run a whole stage as one isolated unit: its output, or None when it failed (and was recorded)."""
+    """Run a whole stage as one isolated unit: its output, or None when it failed or the memory ceiling is reached."""
+    if memory_exceeded(name, f"stage {name}", f"the {name} stage was not run"):
+        return None
     return guarded(name, f"stage {name}", run_stage, default=None)
 
 
@@ -173,9 +177,14 @@ class ReadTree:
     cache: FactsCache | None
 
 
-def parse_tree(options: ScanOptions, heuristics: Heuristics, progress: ProgressCallback | None = None) -> ParsedTree:
+def parse_tree(
+    options: ScanOptions,
+    heuristics: Heuristics,
+    progress: ProgressCallback | None = None,
+    ceiling: MemoryCeiling | None = None,
+) -> ParsedTree:
     """Discover the files under the root and parse each (through the cache)."""
-    return parse_read_tree(read_tree(options, heuristics), options, progress)
+    return parse_read_tree(read_tree(options, heuristics), options, progress, ceiling)
 
 
 def read_tree(options: ScanOptions, heuristics: Heuristics) -> ReadTree:
@@ -203,14 +212,26 @@ def read_tree(options: ScanOptions, heuristics: Heuristics) -> ReadTree:
     return ReadTree(discovery, tuple(sources), cache)
 
 
-def parse_read_tree(tree: ReadTree, options: ScanOptions, progress: ProgressCallback | None = None) -> ParsedTree:
-    """Parse every file that was read (cached results where the cache has them)."""
+def parse_read_tree(
+    tree: ReadTree,
+    options: ScanOptions,
+    progress: ProgressCallback | None = None,
+    ceiling: MemoryCeiling | None = None,
+) -> ParsedTree:
+    """Parse every file that was read (cached results where the cache has them).
+
+    Past the memory ceiling, no further file is parsed: each is skipped as `memory-limit`.
+    """
+    ceiling = ceiling or MemoryCeiling(None)
     discovery, cache = tree.discovery, tree.cache
     total = len(discovery.files)
     results: list[ParseResult] = []
     requests: list[ParseRequest] = []
     keys: dict[str, str] = {}
-    for file, source, key in tree.sources:
+    for position, (file, source, key) in enumerate(tree.sources):
+        if position % 64 == 0 and ceiling.is_exceeded():
+            results.extend(_over_memory(f, ceiling) for f, _, _ in tree.sources[position:])
+            break
         if isinstance(source, FileSkipped):
             results.append(source)
             continue
@@ -236,12 +257,21 @@ def parse_read_tree(tree: ReadTree, options: ScanOptions, progress: ProgressCall
             progress("parse", done, total)
 
     if requests:
-        results.extend(ParsePool(options.jobs, options.file_timeout).parse_all(requests, on_result))
+        parsed = ParsePool(options.jobs, options.file_timeout).parse_all(requests, on_result, ceiling.is_exceeded)
+        results.extend(parsed)
+        if len(parsed) < len(requests):  # the ceiling stopped the pool
+            done_paths = {r.path for r in parsed}
+            results.extend(_over_memory(r, ceiling) for r in requests if r.path not in done_paths)
     facts = tuple(sorted((r for r in results if isinstance(r, FileFacts)), key=lambda f: f.path))
     skipped = tuple(
         sorted([*discovery.skipped, *(r for r in results if isinstance(r, FileSkipped))], key=lambda s: s.path)
     )
     return ParsedTree(discovery=discovery, facts=facts, skipped=skipped)
+
+
+def _over_memory(file: DiscoveredFile | ParseRequest, ceiling: MemoryCeiling) -> FileSkipped:
+    message = f"not parsed: {ceiling.message.partition(': ')[2]}"
+    return FileSkipped(path=file.path, module=file.module, reason=SkipReason.MEMORY_LIMIT, message=message)
 
 
 def _read(discovery: Discovery, file: DiscoveredFile) -> bytes | FileSkipped:

@@ -103,17 +103,24 @@ class ParsePool:
     def __init__(self, jobs: int, time_limit: float) -> None:
         self.jobs = max(1, jobs)
         self.time_limit = time_limit
+        self._stop_when: Callable[[], bool] | None = None
         methods = multiprocessing.get_all_start_methods()
         self._context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
     def parse_all(
-        self, requests: list[ParseRequest], on_result: Callable[[ParseResult, bytes | None], None] | None = None
+        self,
+        requests: list[ParseRequest],
+        on_result: Callable[[ParseResult, bytes | None], None] | None = None,
+        stop: Callable[[], bool] | None = None,
     ) -> list[ParseResult]:
         """Parse every request; results come back in request order.
 
         `on_result` gets each result as it arrives, with its encoded bytes
         (None for a time-out or a crash, which are never worth caching).
+        Once `stop()` says so (the memory ceiling), no further request is
+        handed out: the ones not parsed have no result in the returned list.
         """
+        self._stop_when = stop
         results: list[ParseResult | None] = [None] * len(requests)
         queue = deque(range(len(requests)))
         workers = [self._start() for _ in range(min(self.jobs, len(requests)))]
@@ -158,6 +165,8 @@ class ParsePool:
         return _Worker(process, parent_end)
 
     def _assign(self, worker: _Worker, queue: deque[int], requests: list[ParseRequest]) -> None:
+        if queue and self._stop_when is not None and self._stop_when():
+            queue.clear()
         if not queue:
             worker.index = None
             return

@@ -38,9 +38,9 @@ class SpyPool(workers.ParsePool):
 
     parsed: ClassVar[list[str]] = []
 
-    def parse_all(self, requests, on_result=None):
+    def parse_all(self, requests, on_result=None, stop=None):
         SpyPool.parsed.extend(r.path for r in requests)
-        return super().parse_all(requests, on_result)
+        return super().parse_all(requests, on_result, stop)
 
 
 @pytest.fixture

@@ -195,6 +195,7 @@ class SkipReason(enum.StrEnum):
     TIMEOUT = "timeout"
     PARSER_CRASH = "parser-crash"
     NEWER_SYNTAX = "newer-syntax"
+    MEMORY_LIMIT = "memory-limit"
 
 
 class FileFacts(NamedTuple):

@@ -124,6 +124,18 @@ def guarded(
     return default
 
 
+def note(stage: str, unit: str, error: str, location: Location | None = None) -> None:
+    """Record a unit left out without an exception (a resource ceiling); nothing when no log is open."""
+    log = _ACTIVE.get()
+    if log is not None and (stage, unit) not in log._errors:
+        log._errors[(stage, unit)] = AnalysisError(
+            stage=stage,  # type: ignore[arg-type]
+            unit=unit,
+            error=_one_line(error),
+            location=location,
+        )
+
+
 @contextmanager
 def collecting(*, debug: bool = False) -> Iterator[FaultLog]:
     """Open a `FaultLog` for the stages run inside the block."""

@@ -74,6 +74,7 @@ class SkippedFile(_Model):
         "timeout",
         "parser-crash",
         "newer-syntax",
+        "memory-limit",
     ]
     message: str
     line: int | None = None

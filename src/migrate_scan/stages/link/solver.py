@@ -21,8 +21,11 @@ from typing import Any
 from migrate_scan.model.faults import isolated
 from migrate_scan.model.graphs import SolverStats
 from migrate_scan.model.ids import Location
+from migrate_scan.model.memory import memory_exceeded
 from migrate_scan.stages.link.values import EMPTY, MAX_VALUES, grow
 
+MEMORY_CHECK_MASK = 4095
+"""Check the memory ceiling every 4,096 evaluations (a read of /proc/self/statm)."""
 MAX_EVALUATIONS_PER_UNIT = 50  # a safety net: monotone growth under MAX_VALUES ends far sooner
 
 Unit = tuple[Callable[[str, Any], None], str, Any]
@@ -71,6 +74,8 @@ class Solver:
                 # A unit that fails costs its own propagation; the `with` is re-entered only after a failure.
                 with isolated("link", describe=lambda: self._failed_unit(*units[self._unit][1:])):
                     while self._queue and evaluated < budget:
+                        if evaluated & MEMORY_CHECK_MASK == 0 and self._is_out_of_memory():
+                            break
                         unit = self._unit = self._queue.popleft()
                         self._queued[unit] = 0
                         function, module, fact = units[unit]
@@ -91,6 +96,13 @@ class Solver:
         self._queued = bytearray()
         self._queue = deque()
         return self.stats
+
+    def _is_out_of_memory(self) -> bool:
+        """Past the scan's memory ceiling: drop what is still queued (named in `analysis_errors`)."""
+        if not memory_exceeded("link", "propagation", f"{len(self._queue)} evaluations left queued"):
+            return False
+        self._queue.clear()
+        return True
 
     def _failed_unit(self, module: str, fact: Any) -> tuple[str, Location | None]:
         """How `model.faults` names a unit that raised: its module, and its fact's line."""
