@@ -44,6 +44,12 @@ JOB_FAMILIES = {
 }
 # Real-time kinds scored even when the truth has none (a scan's claim of one is then a false positive).
 REALTIME_KINDS = frozenset({"channels-consumer", "socketio-event"})
+# Real-time kinds keyed by the event they answer rather than by handler: a GraphQL subscription field is the
+# unit a client subscribes to, whatever resolver serves it (graphene picks a shared default resolver).
+EVENT_KEYED_KINDS = frozenset({"graphql-subscription"})
+# A truth route served under DRF's format-suffix converter (`<drf_format_suffix:format>`) is a format-suffix
+# twin too, though the capture only marks the `\.(?P<format>...)` regex form.
+_FORMAT_CONVERTER = "<drf_format_suffix:"
 
 Key = tuple[str, ...]
 
@@ -91,23 +97,50 @@ class Items:
         self.handlers.setdefault(key, handler)
 
 
+def _code_symbol(category: str, item: dict[str, Any]) -> str | None:
+    """The symbol whose module holds a truth item's code."""
+    field_name = {"models": "symbol", "receivers": "receiver"}.get(category, "handler")
+    value = item.get(field_name)
+    return value if isinstance(value, str) else None
+
+
+def in_excluded(symbol: str | None, excluded: tuple[str, ...]) -> bool:
+    """Whether a symbol's module lies in a folder the scan left out (`excluded`: `a/migrations/` paths)."""
+    if symbol is None or not excluded:
+        return False
+    path = "/" + symbol.partition(":")[0].replace(".", "/") + "/"
+    return any(f"/{folder.strip('/')}/" in path for folder in excluded)
+
+
 def truth_items(
-    truth: dict[str, Any], category: str, third_party: bool, locate: Callable[[str | None], str] | None = None
+    truth: dict[str, Any],
+    category: str,
+    third_party: bool,
+    locate: Callable[[str | None], str] | None = None,
+    dynamic: bool = False,
+    excluded: tuple[str, ...] = (),
 ) -> Items:
-    """The truth's keys for a category (own items only unless `third_party`); `locate` adds where the code is."""
+    """The truth's keys for a category (own items only unless `third_party`); `locate` adds where the code is.
+
+    Models made at run time (`dynamic: true`: history and tag models no class statement defines) are left
+    out unless `dynamic`; items whose code lies in a folder the scan excluded by default (`excluded`, such
+    as `app/migrations/`) are left out: the scan was told not to read them.
+    """
     prefix = truth.get("module_prefix", "")
     where = locate or (lambda symbol: "")
     found = Items()
     for item in truth.get(category, []):
         if not third_party and not item.get("own", True):
             continue
+        if in_excluded(_code_symbol(category, item), excluded):
+            continue
         if category == "routes":
-            if item.get("format_suffix"):
+            if item.get("format_suffix") or _FORMAT_CONVERTER in (item.get("raw_path") or ""):
                 continue
             handler = prefixed(item["handler"], prefix) or "?"
             found.add((route_path_key(item["path"]), handler), f"{item['path']} -> {handler}{where(handler)}")
         elif category == "models":
-            if item.get("abstract"):
+            if item.get("abstract") or (item.get("dynamic") and not dynamic):
                 continue
             symbol = prefixed(item["symbol"], prefix) or "?"
             found.add((symbol,), f"{symbol}{where(symbol)}")
@@ -122,7 +155,11 @@ def truth_items(
             found.add((signal_short(item["signal"]), receiver), f"{item['signal']} -> {receiver}{where(receiver)}")
         elif category == "realtime":
             handler = prefixed(item["handler"], prefix) or "?"
-            found.add((item["kind"], handler), f"{item['kind']} {handler}{where(handler)}")
+            shown = f"{item['kind']} {handler}{where(handler)}"
+            if item["kind"] in EVENT_KEYED_KINDS:
+                found.add((item["kind"], item.get("event") or "?"), f"{item['kind']} {item.get('event')} ({shown})")
+            else:
+                found.add((item["kind"], handler), shown)
     return found
 
 
@@ -190,8 +227,11 @@ def scan_items(report: dict[str, Any], category: str, third_party: bool, realtim
     elif category == "realtime":
         for handler in report.get("realtime", []):
             if handler["kind"] in realtime_kinds and own(handler["handler"]):
-                key = (handler["kind"], handler["handler"])
-                found.add(key, f"{handler['kind']} {handler['handler']} ({_location(handler)})")
+                shown = f"{handler['kind']} {handler['handler']} ({_location(handler)})"
+                if handler["kind"] in EVENT_KEYED_KINDS:
+                    found.add((handler["kind"], handler.get("event") or "?"), f"{handler.get('event')}: {shown}")
+                else:
+                    found.add((handler["kind"], handler["handler"]), shown)
     return found
 
 
@@ -318,13 +358,25 @@ class AppScore:
     ari_modules: int
 
 
-def score_app(truth: dict[str, Any], report: dict[str, Any], third_party: bool, root: Path | None = None) -> AppScore:
-    """Compare one report with one truth (`root`, the scanned folder, only to locate missed items)."""
+def excluded_folders(report: dict[str, Any]) -> tuple[str, ...]:
+    """Folders the scan's discovery left out by its default rules (migrations, ...), as `a/migrations/`."""
+    excluded = report.get("files", {}).get("excluded", [])
+    return tuple(sorted({e["path"] for e in excluded if e.get("reason") == "default-exclude" and e.get("path")}))
+
+
+def score_app(
+    truth: dict[str, Any], report: dict[str, Any], third_party: bool, root: Path | None = None, dynamic: bool = False
+) -> AppScore:
+    """Compare one report with one truth (`root`, the scanned folder, only to locate missed items).
+
+    `dynamic` also scores the models the truth marks as made at run time.
+    """
     locate = locator(report, root)
     realtime_kinds = REALTIME_KINDS | {r["kind"] for r in truth.get("realtime", [])}
+    excluded = excluded_folders(report)
     scores, counts = {}, {}
     for category in CATEGORIES:
-        expected = truth_items(truth, category, third_party, locate)
+        expected = truth_items(truth, category, third_party, locate, dynamic, excluded)
         scores[category] = compare(expected, scan_items(report, category, third_party, realtime_kinds))
         counts[category] = len(expected.keys)
     labels, contexts = truth_modules(truth), module_contexts(report)
@@ -412,6 +464,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--truth-dir", type=Path, default=HERE / "truth")
     parser.add_argument("--app", action="append", help="score only this app (repeatable)")
     parser.add_argument("--third-party", action="store_true", help="also score items from third-party packages")
+    parser.add_argument(
+        "--dynamic-models", action="store_true", help="also score models the truth marks as made at run time"
+    )
     parser.add_argument("--show-misses", action="store_true", help="list missed and wrong items")
     parser.add_argument("--json-out", type=Path, help="write the table as JSON to this file")
     parser.add_argument("--keep-scans", type=Path, help="keep each scan's JSON report in this folder")
@@ -427,7 +482,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"skipped {truth['app']}: no checkout at {root}", file=sys.stderr)
             continue
         report = run_scan(root, args.keep_scans, truth["app"], args.reuse_scans)
-        results.append(score_app(truth, report, args.third_party, root))
+        results.append(score_app(truth, report, args.third_party, root, args.dynamic_models))
     if not results:
         print("no app scored", file=sys.stderr)
         return 2

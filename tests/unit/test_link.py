@@ -755,6 +755,58 @@ def test_decorator_factory_application_edges() -> None:
     assert callees(graphs, "app:main") == {"app:job"}
 
 
+def test_registering_decorator_binds_each_name_to_its_own_definition() -> None:
+    graphs = linked(
+        {
+            "reg.py": """
+                registry = []
+
+                def register(model, name=""):
+                    def wrapper(cls):
+                        registry.append((model, name, cls))
+                        return cls
+                    return wrapper
+
+                def tracked(fn):
+                    registry.append(fn)
+                    return fn
+
+                def wrapping(fn):
+                    def inner(*args):
+                        return fn(*args)
+                    return inner
+            """,
+            "views.py": """
+                from reg import register, tracked, wrapping
+
+                @register("a", "edit")
+                class AEdit: pass
+
+                @register("b", "edit")
+                class BEdit: pass
+
+                @tracked
+                def one(): pass
+
+                @tracked
+                def two(): pass
+
+                @wrapping
+                def three(): pass
+
+                def main():
+                    one()
+                    three()
+            """,
+        }
+    )
+    resolver = graphs.resolver
+    assert resolver.values("views", (ExprKind.NAME, "AEdit", (), ())) == {"cls:views:AEdit"}
+    assert resolver.values("views", (ExprKind.NAME, "two", (), ())) == {"def:views:two"}
+    # a decorator that returns its own wrapper still binds the name to that wrapper
+    assert callees(graphs, "views:main") == {"views:one", "reg:wrapping.inner"}
+
+
 def test_method_decorated_with_own_decorator() -> None:
     graphs = linked(
         {

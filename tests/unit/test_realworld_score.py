@@ -148,3 +148,63 @@ def test_ari_is_not_measured_when_the_truth_has_one_label() -> None:
     result = score.score_app(truth, report, third_party=False)
     assert result.ari is None
     assert result.ari_modules == 3
+
+
+def test_models_made_at_run_time_are_scored_only_when_asked() -> None:
+    truth = {
+        "app": "t",
+        "models": [
+            {"symbol": "app.models:Tag", "own": True},
+            {"symbol": "app.models:Tagulous_Thing_tags", "own": True, "dynamic": True},
+        ],
+    }
+    report = {"modules": [{"name": "app.models"}], "models": [{"symbol": "app.models:Tag", "location": _location()}]}
+    scan = score.scan_items(report, "models", third_party=False, realtime_kinds=score.REALTIME_KINDS)
+    default = score.compare(score.truth_items(truth, "models", third_party=False), scan)
+    assert (default.tp, default.fp, default.fn) == (1, 0, 0)
+    included = score.compare(score.truth_items(truth, "models", third_party=False, dynamic=True), scan)
+    assert (included.tp, included.fp, included.fn) == (1, 0, 1)
+
+
+def test_truth_items_in_folders_the_scan_excluded_are_left_out() -> None:
+    truth = {
+        "app": "t",
+        "receivers": [
+            {"signal": "post_migrate", "receiver": "shop.migrations.0002_data:fill", "own": True},
+            {"signal": "post_save", "receiver": "shop.signals:notify", "own": True},
+            {"signal": "post_save", "receiver": "shop.migrations_helper:notify", "own": True},
+        ],
+    }
+    report = {
+        "modules": [{"name": "shop.signals"}],
+        "files": {"excluded": [{"path": "shop/migrations/", "reason": "default-exclude", "pattern": "migrations/"}]},
+        "events": [{"signal": "django.db.models.signals.post_save", "receiver": "shop.signals:notify"}],
+    }
+    result = score.score_app(truth, report, third_party=False)
+    assert result.truth_counts["receivers"] == 2
+    assert result.scores["receivers"].missed == ["post_save -> shop.migrations_helper:notify"]
+    assert score.excluded_folders({"files": {"excluded": [{"path": "x/", "reason": "gitignore"}]}}) == ()
+
+
+def test_graphql_subscriptions_are_keyed_by_event_and_format_converter_twins_skipped() -> None:
+    truth = {
+        "app": "t",
+        "realtime": [
+            {"kind": "graphql-subscription", "event": "order_created", "handler": "app.subs:default", "own": True},
+            {"kind": "graphql-subscription", "event": "order_paid", "handler": "app.subs:default", "own": True},
+        ],
+        "routes": [
+            {"path": "/api/{format}", "raw_path": "api/ <drf_format_suffix:format>", "handler": "app.v:Root"},
+            {"path": "/api/", "raw_path": "api/ ^$", "handler": "app.v:Root"},
+        ],
+    }
+    report = {
+        "modules": [{"name": "app.subs"}, {"name": "app.v"}],
+        "realtime": [
+            {"kind": "graphql-subscription", "event": "order_created", "handler": "app.subs:OrderCreated"},
+        ],
+        "routes": [{"path": "/api/", "handler": "app.v:Root.get", "action": "get", "view": "app.v:Root"}],
+    }
+    result = score.score_app(truth, report, third_party=False)
+    assert (result.scores["realtime"].tp, result.scores["realtime"].fn, result.scores["realtime"].fp) == (1, 1, 0)
+    assert (result.scores["routes"].tp, result.scores["routes"].fn, result.scores["routes"].fp) == (1, 0, 0)

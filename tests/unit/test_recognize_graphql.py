@@ -171,6 +171,13 @@ def test_mutation_field_handler_is_the_most_specific_work_method() -> None:
         ("mutation.cancel_order", "app.schema:CancelOrder.perform_mutation", "/graphql", 24),
         ("mutation.ping", "app.schema:Ping.mutate", "/graphql", 25),
     }
+    # the mutation class serves the operation (as a viewset serves its actions); a query field has no view class
+    assert {(r.action, r.view) for r in found(files).routes} == {
+        ("query.hello", None),
+        ("mutation.create_order", "app.schema:CreateOrder"),
+        ("mutation.cancel_order", "app.schema:CancelOrder"),
+        ("mutation.ping", "app.schema:Ping"),
+    }
 
 
 def test_schema_built_by_a_builder_function_in_another_module_and_subscriptions() -> None:
@@ -325,3 +332,27 @@ def test_no_schema_no_routes() -> None:
         """
     }
     assert found(files) == Recognition()
+
+
+def test_a_schema_built_by_test_code_is_not_served() -> None:
+    files = {
+        "api/__init__.py": "",
+        "api/schema.py": """
+            import graphene
+
+            class Query(graphene.ObjectType):
+                hello = graphene.String()
+
+            schema = graphene.Schema(query=Query)
+        """,
+        "api/tests/__init__.py": "",
+        "api/tests/test_pagination.py": """
+            import graphene
+
+            class ListQuery(graphene.ObjectType):
+                books = graphene.String()
+
+            schema = graphene.Schema(query=ListQuery)
+        """,
+    }
+    assert {r.action for r in found(files).routes} == {"query.hello"}

@@ -525,3 +525,15 @@ def test_worker_loops(heuristics: Heuristics) -> None:
     }
     found = of_kind(recognized_jobs(files, heuristics), "worker-loop")
     assert {name: (j.handler, j.location.line) for name, j in found.items()} == {"poll": ("proj.worker:poll", 5)}
+
+
+def test_models_declared_in_test_code_are_not_the_apps(heuristics: Heuristics) -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/models.py": "from django.db import models\n\nclass Order(models.Model):\n    pass\n",
+        "shop/tests/__init__.py": "",
+        "shop/tests/models.py": "from django.db import models\n\nclass Book(models.Model):\n    pass\n",
+        "shop/test_filters.py": "from shop.models import Order\n\nclass DummyOrder(Order):\n    pass\n",
+        "shop/testimonials.py": "from django.db import models\n\nclass Testimonial(models.Model):\n    pass\n",
+    }
+    assert set(recognized_models(files, heuristics)) == {"shop.models:Order", "shop.testimonials:Testimonial"}

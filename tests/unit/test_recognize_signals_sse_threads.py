@@ -323,3 +323,31 @@ def test_started_daemon_and_looping_threads_are_jobs(heuristics: Heuristics) -> 
     # The worker loops stay what they were.
     loops = sorted(j.handler for j in found.jobs if j.kind == "worker-loop")
     assert loops == ["svc.workers:Pump.run", "svc.workers:flush_forever", "svc.workers:poll"]
+
+
+def test_receivers_connected_by_test_code_are_not_the_apps(heuristics: Heuristics) -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/signals.py": """
+            from django.db.models.signals import post_save
+            from django.dispatch import receiver
+
+            @receiver(post_save)
+            def reindex(sender, **kwargs):
+                pass
+        """,
+        "shop/tests/__init__.py": "",
+        "shop/tests/test_signals.py": """
+            from django.db.models.signals import post_save
+
+            class SignalTest:
+                def test_capture(self):
+                    def capture(sender, **kwargs):
+                        pass
+                    post_save.connect(capture)
+        """,
+    }
+    found = events.recognize(link(facts_of(files)), heuristics)
+    assert {(e.signal, e.receiver) for e in found.events} == {
+        ("django.db.models.signals.post_save", "shop.signals:reindex")
+    }

@@ -26,6 +26,25 @@ def make_symbol(module: str, qualname: str = "") -> str:
     return f"{module}:{qualname}" if qualname else module
 
 
+TEST_PACKAGES = frozenset({"tests", "test", "testing"})
+
+
+def is_test_module(module: str) -> bool:
+    """Test code: a `tests`/`test`/`testing` package, `test_*.py`, `*_test.py` or `conftest.py` (never deployed).
+
+    What such a module registers (models, signal receivers, schemas) exists only while the tests run:
+    it is not part of the application's run-time inventory.
+    """
+    parts = module.split(".")
+    last = parts[-1]
+    return (
+        any(part in TEST_PACKAGES for part in parts)
+        or last.startswith("test_")
+        or last.endswith("_test")
+        or last == "conftest"
+    )
+
+
 def split_symbol(symbol: str) -> tuple[str, str]:
     """Split a symbol into (module, qualname); qualname is '' for a module body."""
     module, _, qualname = symbol.partition(":")

@@ -38,6 +38,7 @@ class Propagation(Evaluation):
         self.decorators: set[str] = set()  # our functions used as decorators that return a wrapper
         # What each call's callee expression denotes at its last evaluation: final once solved.
         self.call_values: dict[int, tuple[str, ...]] = {}  # by id() of the CallFact
+        self._identity: dict[str, bool] | None = None  # function → it returns only its first parameter
 
     def solve(self) -> SolverStats:
         """Propagate values until nothing changes; return the solver's statistics.
@@ -127,7 +128,10 @@ class Propagation(Evaluation):
                 if callee.startswith(("def:", "bnd:")):
                     is_ours = True
                     self._bind_arguments(target, callee.startswith("bnd:"), [current], {})
-                    results |= self._wrapped(target, self._returns(target), current)
+                    if self._returns_its_argument(target, callee.startswith("bnd:")):
+                        results |= current  # `def register(cls): registry.append(cls); return cls`
+                    else:
+                        results |= self._wrapped(target, self._returns(target), current)
                 elif callee.startswith("cls:"):
                     is_ours = True
                     for initializer in self._class_attribute(target, "__init__", bound=True):
@@ -137,6 +141,29 @@ class Propagation(Evaluation):
             if is_ours:
                 current = results
         return current
+
+    def _returns_its_argument(self, function: str, is_bound: bool) -> bool:
+        """Whether every `return` of a function gives back its first argument unchanged (a registering decorator).
+
+        Such a decorator binds the decorated name to the definition itself, not to every
+        class or function it is ever applied to (which its parameter collects).
+        """
+        if self._identity is None:
+            returned: dict[str, set[str | None]] = {}
+            for facts in self.modules.values():
+                for fact in facts.returns:
+                    name = str(fact.value[1]) if fact.value[0] == ExprKind.NAME and not fact.is_yield else None
+                    returned.setdefault(f"{facts.module}:{fact.scope}", set()).add(name)
+            self._identity = {}
+            for symbol, names in returned.items():
+                definition = self.definitions.get(symbol)
+                if definition is None or len(names) != 1 or None in names:
+                    continue
+                positional = [p.name for p in definition.fact.parameters if p.kind == "positional"]
+                self._identity[symbol] = bool(positional) and positional[0] in names
+                if len(positional) > 1 and positional[1] in names:
+                    self._identity[f"bnd:{symbol}"] = True
+        return self._identity.get(f"bnd:{function}" if is_bound else function, False)
 
     def _wrapped(self, decorator: str, returned: Iterable[str], originals: set[str]) -> set[str]:
         """What applying our decorator gives: its wrapper, specialised to the function it wraps.

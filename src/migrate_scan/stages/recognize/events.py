@@ -13,7 +13,8 @@ entries with their definition, every `.send(...)`/`.send_robust(...)` on them
 (through aliases and re-exports, never a method that is merely called `send`)
 and the number of receivers connected to them. `blinker.signal("name")` is one
 signal per name wherever it is called, so `blinker.signal("x").send()` is a send
-of the variable that holds `blinker.signal("x")`.
+of the variable that holds `blinker.signal("x")`. Receivers in test code (`tests`
+packages, `test_*.py`) are connected only while the tests run: not reported.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.heuristics.schema import MatchRule
 from migrate_scan.model.facts import Expr, ExprKind, FileFacts, dotted_name
 from migrate_scan.model.graphs import LinkedGraphs
-from migrate_scan.model.ids import Location
+from migrate_scan.model.ids import Location, is_test_module
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.model.report import Event, Signal
 from migrate_scan.stages.recognize.expressions import (
@@ -49,6 +50,8 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
         _decorated_receivers(graphs, signals, decorators, facts, found)
         _connected_receivers(graphs, signals, listens, facts, found)
         _send_sites(signals, sends, facts, sent_at)
+    # Receivers connected by test code exist only while the tests run.
+    found.events = [e for e in found.events if not is_test_module(e.receiver.partition(":")[0])]
     receivers: dict[str, set[str]] = {}
     for event in found.events:
         receivers.setdefault(event.signal, set()).add(event.model_dump_json())

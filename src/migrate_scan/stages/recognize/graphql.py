@@ -13,7 +13,8 @@ every class of its MRO in the scanned tree contributes its class-level fields.
   handler the `resolve_<field>` method, else the `resolver=` target, else the class.
 - A mutation field is `SomeMutation.Field()`: action `mutation.<field>`, handler
   the method doing the work in the most specific class of the mutation's MRO
-  in the scanned tree (`mutate`, `mutate_and_get_payload`, `perform_mutation`, ...).
+  in the scanned tree (`mutate`, `mutate_and_get_payload`, `perform_mutation`, ...),
+  view the mutation class (what serves the operation, as a viewset serves its actions).
 - A subscription field is a `graphql-subscription` real-time handler.
 
 Every route gets the path the GraphQL view is mounted at, read from the view
@@ -30,7 +31,7 @@ from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.heuristics.schema import MatchRule
 from migrate_scan.model.facts import AssignmentFact, Expr, ExprKind, FileFacts
 from migrate_scan.model.graphs import LinkedGraphs
-from migrate_scan.model.ids import Location
+from migrate_scan.model.ids import Location, is_test_module
 from migrate_scan.model.inventory import Recognition, ViewMount
 from migrate_scan.model.report import Evidence, Realtime, Route
 from migrate_scan.stages.recognize.expressions import (
@@ -88,7 +89,7 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics, published: Recogniti
     paths = _mount_paths(context, heuristics, mounts) or [(DEFAULT_PATH, DEFAULT_PATH)]
     seen: set[tuple[str, str]] = set()
     for kind, class_symbol, evidence in roots:
-        for name, handler, location, rule in _operations(context, kind, class_symbol):
+        for name, handler, view, location, rule in _operations(context, kind, class_symbol):
             if (kind, name) in seen:
                 continue
             seen.add((kind, name))
@@ -105,6 +106,7 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics, published: Recogniti
                         raw_path=raw,
                         handler=handler,
                         action=f"{kind}.{name}",
+                        view=view,
                         framework=FRAMEWORK,
                         location=location,
                         evidence=[evidence, Evidence(rule=rule.id, locations=[location])],
@@ -128,8 +130,8 @@ def _roots(context: _Context) -> list[tuple[str, str, Evidence]]:
                 continue
             scope = scope_of(facts.module, call.scope)
             rule = first_match(resolver.qualified_names(scope, func), context.schemas)
-            if rule is None:
-                continue
+            if rule is None or is_test_module(facts.module):
+                continue  # a schema built by test code is served only while the tests run
             evidence = Evidence(rule=rule.id, locations=[Location(file=facts.path, line=call.line)])
             for position, kind in enumerate(ROOTS):
                 given = argument(call.call, position, kind)
@@ -184,8 +186,8 @@ def _in_packages(context: _Context, name: str) -> bool:
 # -- fields ---------------------------------------------------------------------------------------
 
 
-def _operations(context: _Context, kind: str, root: str) -> list[tuple[str, str, Location, MatchRule]]:
-    """(field name, handler, location, rule) for every field of a root type, through its MRO."""
+def _operations(context: _Context, kind: str, root: str) -> list[tuple[str, str, str | None, Location, MatchRule]]:
+    """(field name, handler, view class, location, rule) for every field of a root type, through its MRO."""
     graphs = context.graphs
     resolver = graphs.resolver
     operations = []
@@ -206,15 +208,15 @@ def _operations(context: _Context, kind: str, root: str) -> list[tuple[str, str,
             location = Location(file=definition.file, line=assignment.line)
             mutation = _mutation_of(context, scope, value)
             if mutation is not None:
-                handler, rule = mutation
+                handler, view, rule = mutation
                 names.add(name)
-                operations.append((name, handler, location, rule))
+                operations.append((name, handler, view, location, rule))
                 continue
             if context.field_rule is None or not _is_field(context, scope, value):
                 continue
             names.add(name)
             operations.append(
-                (name, _resolver_of(context, root, owner, scope, name, value), location, context.field_rule)
+                (name, _resolver_of(context, root, owner, scope, name, value), None, location, context.field_rule)
             )
     return operations
 
@@ -256,8 +258,8 @@ def _resolver_of(context: _Context, root: str, owner: str, scope: str, name: str
     return owner
 
 
-def _mutation_of(context: _Context, scope: str, call: Expr) -> tuple[str, MatchRule] | None:
-    """`SomeMutation.Field()`: (the handler doing the work, the mutation rule), else None."""
+def _mutation_of(context: _Context, scope: str, call: Expr) -> tuple[str, str, MatchRule] | None:
+    """`SomeMutation.Field()`: (the handler doing the work, the mutation class, the mutation rule), else None."""
     func = call[2][0]
     if func[0] != ExprKind.ATTRIBUTE or func[1] != "Field":
         return None
@@ -278,8 +280,8 @@ def _mutation_of(context: _Context, scope: str, call: Expr) -> tuple[str, MatchR
                 symbol = f"{owner}.{method}"
                 candidate = context.graphs.definitions.get(symbol)
                 if candidate is not None and candidate.fact.kind == "function":
-                    return symbol, rule
-        return mutation, rule
+                    return symbol, mutation, rule
+        return mutation, mutation, rule
     return None
 
 

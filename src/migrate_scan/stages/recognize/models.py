@@ -10,7 +10,8 @@ derives snake_case when there is none). Relation targets are resolved to model
 symbols: class expressions, `'app_label.Model'`, `'self'` and
 `settings.AUTH_USER_MODEL` for Django; registry class names and the model
 owning a `ForeignKey('table.column')` table for SQLAlchemy. A target static
-reading cannot resolve is kept as it is spelled.
+reading cannot resolve is kept as it is spelled. Models declared in test code
+(`tests` packages, `test_*.py`) exist only while the tests run: not reported.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.heuristics.schema import MatchRule
 from migrate_scan.model.facts import AssignmentFact, DefinitionFact, Expr, ExprKind, FileFacts
 from migrate_scan.model.graphs import LinkedGraphs
-from migrate_scan.model.ids import Location
+from migrate_scan.model.ids import Location, is_test_module
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.model.report import DataModel, Relation
 from migrate_scan.stages.recognize.expressions import first_match, keyword, string_of
@@ -79,6 +80,8 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
     found = Recognition()
     for symbol in sorted(context.classes):
         model = context.classes[symbol]
+        if is_test_module(symbol.partition(":")[0]):
+            continue  # test models exist only while the tests run
         if model.rule.framework == "django":
             found.models.append(_django_model(context, model))
         else:
