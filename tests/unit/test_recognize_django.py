@@ -479,6 +479,69 @@ def test_simple_router_in_another_module_added_with_augmented_assignment() -> No
     assert {r.raw_path for r in found(files).routes} == {"^plain$", "^plain/(?P<pk>[^/.]+)$"}
 
 
+def test_registrations_in_helpers_that_take_the_router_as_a_parameter() -> None:
+    files = {
+        "api/__init__.py": "",
+        "api/views.py": API,
+        "api/tags/__init__.py": 'path = "tags"\n',
+        "api/tags/urls.py": """
+            from api.tags import path
+            from api.views import TagViewSet
+
+            def add_tag_urls(router):
+                router.register(path, TagViewSet, basename="tag")
+                return router
+        """,
+        "api/plain.py": """
+            from api.views import PlainViewSet
+
+            def add_plain_urls(router, prefix="plain"):
+                router.register(prefix, PlainViewSet)
+        """,
+        "proj/urls.py": """
+            from django.urls import include, path
+            from rest_framework.routers import SimpleRouter
+            from api.plain import add_plain_urls
+            from api.tags.urls import add_tag_urls
+
+            v2 = SimpleRouter()
+            v2 = add_tag_urls(v2)
+            add_plain_urls(v2)
+            urlpatterns = [path("api/v2/", include(v2.urls))]
+        """,
+    }
+    assert {(p, h) for p, _, h, _ in routes(files)} == {
+        ("/api/v2/tags/", "api.views:TagViewSet.list"),
+        ("/api/v2/tags/{slug}/", "api.views:TagViewSet.retrieve"),
+        ("/api/v2/plain/", "api.views:PlainViewSet.list"),
+        ("/api/v2/plain/{pk}/", "api.views:PlainViewSet.retrieve"),
+    }
+    assert unresolved(files) == set()
+
+
+def test_a_helper_given_something_else_than_a_router_registers_nothing() -> None:
+    files = {
+        "api/__init__.py": "",
+        "api/views.py": API,
+        "api/helpers.py": """
+            from api.views import TagViewSet
+
+            def add_tag_urls(registry):
+                registry.register("tags", TagViewSet)
+        """,
+        "proj/urls.py": """
+            from rest_framework.routers import SimpleRouter
+            from api.helpers import add_tag_urls
+            from elsewhere import admin_registry
+
+            router = SimpleRouter()
+            add_tag_urls(admin_registry)
+            urlpatterns = router.urls
+        """,
+    }
+    assert routes(files) == set()
+
+
 def test_router_not_included_gives_no_routes_and_unknown_viewset_is_unresolved() -> None:
     files = {
         "api/__init__.py": "",

@@ -18,7 +18,9 @@ Views:
 - function views: methods from `@require_http_methods([...])`,
   `@require_GET/POST/safe` and DRF `@api_view([...])` (several decorators
   intersect); a plain function view accepts any method: reported as `["*"]`.
-- router registrations: the list route `prefix/` and the detail route
+- router registrations (also inside the project's helpers that take the router
+  as a parameter, `def add_urls(router): router.register(path, V)`, followed to
+  each call site; the prefix folded from constants): the list route `prefix/` and the detail route
   `prefix/{lookup}/` (`lookup_url_kwarg`, else `lookup_field`, else `pk`),
   one route per action the viewset has (own methods or the `viewset-action`
   table of ModelViewSet, ReadOnlyModelViewSet and the mixins), plus each
@@ -220,16 +222,36 @@ def _find_registrations(context: _Context, facts: FileFacts) -> None:
             continue
         scope = scope_of(facts.module, call.scope)
         rule = first_match(resolver.qualified_names(scope, func), context.routers_rules)
-        site = resolver.binding_site(scope, func[2][0])
+        sites = _router_sites(context, scope, func[2][0])
         if rule is None or rule.role != "register":
-            if site not in context.routers:
+            if not sites:
                 continue
             rule = next(r for r in context.routers_rules.values() if r.role == "register")
         location = Location(file=facts.path, line=call.line)
-        if site not in context.routers:
+        if not sites:
             _unresolved(context, rule.id, location, "router.register on a router static reading cannot follow")
             continue
-        context.routers[site].registrations.append((call.call, scope, facts, location, rule))
+        for site in sites:
+            context.routers[site].registrations.append((call.call, scope, facts, location, rule))
+
+
+def _router_sites(context: _Context, scope: str, receiver: Expr) -> list[str]:
+    """The routers a `register` receiver denotes: its own variable, or through the helper's parameters.
+
+    `def add_urls(router): router.register(...)` called as `add_urls(v2_api)` (and `v2_api =
+    add_urls(v2_api)`) registers on `v2_api`'s router: the parameter is followed to the arguments of
+    each call site (bounded partial evaluation), stopping at a variable that holds a router.
+    """
+    resolver = context.graphs.resolver
+    site = resolver.binding_site(scope, receiver)
+    if site in context.routers:
+        return [site]
+    found: set[str] = set()
+    for where, origin in context.evaluator.origins(scope, receiver, stop=lambda s: s in context.routers):
+        held = resolver.binding_site(where, origin) if origin[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE) else None
+        if held in context.routers:
+            found.add(held)
+    return sorted(found)
 
 
 def _roots(context: _Context) -> list[tuple[str, Location | None]]:
@@ -643,7 +665,8 @@ def _router_routes(context: _Context, router: _Router, prefix: _Prefix) -> None:
         root = prefix.extend("^$", True, Evidence(rule="drf.router.api-root", locations=[router.location]))
         _add(context, root, ["GET"], _API_ROOT, "get", _DRF, router.location, _API_ROOT.rpartition(".")[0])
     for call, scope, _facts, location, rule in router.registrations:
-        name = string_of(argument(call, 0, "prefix"))
+        given = argument(call, 0, "prefix")
+        name = string_of(given) or (context.evaluator.string(scope, given) if given is not None else None)
         viewset = argument(call, 1, "viewset")
         classes = sorted(v[4:] for v in resolver.values(scope, viewset) if v.startswith("cls:")) if viewset else []
         if name is None or not classes:
