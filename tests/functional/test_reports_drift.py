@@ -1,5 +1,7 @@
 """reports/: every sample monolith in every output format, exactly as the current code renders it.
 
+These are the golden reports (the JSON byte for byte included): one copy, one update command.
+
 After an intended change, regenerate with `python scripts/make_reports.py` and review the diff.
 """
 

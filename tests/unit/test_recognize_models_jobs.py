@@ -537,3 +537,42 @@ def test_models_declared_in_test_code_are_not_the_apps(heuristics: Heuristics) -
         "shop/testimonials.py": "from django.db import models\n\nclass Testimonial(models.Model):\n    pass\n",
     }
     assert set(recognized_models(files, heuristics)) == {"shop.models:Order", "shop.testimonials:Testimonial"}
+
+
+def test_task_decorators_the_project_builds_from_a_frameworks(heuristics: Heuristics) -> None:
+    files = {
+        "proj/worker.py": """
+            from functools import partial
+            from rq.decorators import job as rq_job
+            from celery import shared_task
+
+            class RecordingJob(rq_job):
+                queue_class = None
+
+            job = partial(RecordingJob, connection=None)
+
+            class NotAJob:
+                def __init__(self, queue):
+                    pass
+        """,
+        "proj/tasks.py": """
+            from proj.worker import RecordingJob, NotAJob, job
+
+            @job("emails", timeout=60)
+            def send_mail(to):
+                pass
+
+            @RecordingJob("default")
+            def record_event(event):
+                pass
+
+            @NotAJob("x")   # Why: a project decorator that derives from no task decorator
+            def not_a_job():
+                pass
+        """,
+    }
+    found = of_kind(recognized_jobs(files, heuristics), "rq-job")
+    assert {name: j.handler for name, j in found.items()} == {
+        "proj.tasks.send_mail": "proj.tasks:send_mail",
+        "proj.tasks.record_event": "proj.tasks:record_event",
+    }

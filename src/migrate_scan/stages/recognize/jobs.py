@@ -28,6 +28,7 @@ from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition, UnresolvedRegistration
 from migrate_scan.model.report import Evidence, Job
+from migrate_scan.stages.recognize.evaluation import Evaluator
 from migrate_scan.stages.recognize.expressions import (
     argument,
     constructor_names,
@@ -53,6 +54,7 @@ class _Context:
     calls: dict[str, MatchRule]
     bases: dict[str, MatchRule]
     keys: dict[str, MatchRule]
+    evaluator: Evaluator
     tasks: dict[str, Job] = field(default_factory=dict)  # registered name → task
     task_functions: dict[str, str] = field(default_factory=dict)  # function symbol → registered name
     found: Recognition = field(default_factory=Recognition)
@@ -66,6 +68,7 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
         calls=heuristics.matchers("job-call"),
         bases=heuristics.matchers("job-base"),
         keys=heuristics.matchers("settings-key"),
+        evaluator=Evaluator(graphs),
     )
     for facts in graphs.modules.values():
         _find_decorated(context, facts)
@@ -96,7 +99,9 @@ def _find_decorated(context: _Context, facts: FileFacts) -> None:
         location = Location(file=facts.path, line=definition.line)
         for decorator in definition.decorators:
             func = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
-            rule = first_match(resolver.qualified_names(scope, func), context.decorators)
+            rule = first_match(resolver.qualified_names(scope, func), context.decorators) or _project_decorator(
+                context, scope, func
+            )
             if rule is None:
                 continue
             call = decorator if decorator[0] == ExprKind.CALL else None
@@ -122,6 +127,28 @@ def _find_decorated(context: _Context, facts: FileFacts) -> None:
                         evidence=_evidence(rule, location),
                     )
                 )
+
+
+_QUEUE_DECORATOR_ROLES = ("celery", "rq")
+
+
+def _project_decorator(context: _Context, scope: str, func: Expr) -> MatchRule | None:
+    """A task decorator the project builds from a framework's: a subclass of it, or `partial(...)` of one.
+
+    `class StatsJob(rq.decorators.job)` then `job = partial(StatsJob, connection=...)`, used as `@job("q")`.
+    """
+    resolver = context.graphs.resolver
+    for where, origin in context.evaluator.origins(scope, func):
+        target = origin
+        if origin[0] == ExprKind.CALL and "ext:functools:partial" in resolver.values(where, origin[2][0]):
+            target = origin[2][1] if len(origin[2]) > 1 else origin
+        for value in resolver.values(where, target):
+            if not value.startswith("cls:"):
+                continue
+            rule = first_match(resolver.ancestors(value[4:]), context.decorators)
+            if rule is not None and rule.role in _QUEUE_DECORATOR_ROLES:
+                return rule
+    return None
 
 
 def _add_task(
