@@ -542,6 +542,53 @@ def test_a_helper_given_something_else_than_a_router_registers_nothing() -> None
     assert routes(files) == set()
 
 
+def test_the_projects_own_api_root_view_on_a_router_instance_or_router_subclass() -> None:
+    files = {
+        "api/__init__.py": "",
+        "api/views.py": API
+        + """
+from rest_framework.routers import APIRootView
+
+class ShopRoot(APIRootView):
+    def get_view_name(self):
+        return "Shop"
+
+class BaseRoot(APIRootView):
+    def get(self, request, *args, **kwargs): ...
+""",
+        "api/routers.py": """
+            from rest_framework.routers import DefaultRouter
+            from api.views import BaseRoot
+
+            class ProjectRouter(DefaultRouter):
+                APIRootView = BaseRoot
+        """,
+        "proj/urls.py": """
+            from django.urls import include, path
+            from rest_framework.routers import DefaultRouter
+            from api.routers import ProjectRouter
+            from api.views import ShopRoot, TagViewSet
+
+            shop = ProjectRouter()
+            shop.APIRootView = ShopRoot
+            shop.register("tags", TagViewSet)
+            base = ProjectRouter()
+            plain = DefaultRouter()
+            urlpatterns = [
+                path("shop/", include(shop.urls)),
+                path("base/", include(base.urls)),
+                path("plain/", include(plain.urls)),
+            ]
+        """,
+    }
+    rows = {(r.path, r.handler, r.view) for r in found(files).routes if r.action == "get"}
+    assert rows == {
+        ("/shop/", "api.views:ShopRoot.get", "api.views:ShopRoot"),
+        ("/base/", "api.views:BaseRoot.get", "api.views:BaseRoot"),
+        ("/plain/", "rest_framework.routers:APIRootView.get", "rest_framework.routers:APIRootView"),
+    }
+
+
 def test_router_not_included_gives_no_routes_and_unknown_viewset_is_unresolved() -> None:
     files = {
         "api/__init__.py": "",

@@ -27,7 +27,9 @@ Views:
   `@action(detail=..., methods=[...], url_path=...)`. `action` in the report is
   the viewset action; for class-based views it is the method (`get`).
 - a DefaultRouter's API root is reported as a framework-generated GET route,
-  handler `rest_framework.routers:APIRootView.get` (evidence `drf.router.api-root`).
+  handler `rest_framework.routers:APIRootView.get` (evidence `drf.router.api-root`),
+  or the project's own root view class when it sets one (`router.APIRootView = X`,
+  or `APIRootView = X` in the body of its router subclass).
   DRF's `.{format}` suffix twins are not reported: they are the same handlers.
 
 Not routes: `admin.site.urls` (Django's generated admin) and `static(...)`
@@ -107,6 +109,7 @@ class _Router:
     trailing: str
     location: Location
     registrations: list[tuple[Expr, str, FileFacts, Location, MatchRule]] = field(default_factory=list)
+    root_views: tuple[str, ...] = ()  # the project's APIRootView classes, when it sets its own
 
 
 @dataclass
@@ -146,6 +149,7 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
         _find_routers(context, facts)
     for facts in graphs.modules.values():
         _find_registrations(context, facts)
+        _find_root_views(context, facts)
     for root, location in _roots(context):
         if root in graphs.modules:
             _walk_module(context, root, _Prefix(), ())
@@ -210,7 +214,37 @@ def _find_routers(context: _Context, facts: FileFacts) -> None:
         slash = keyword(value, "trailing_slash")
         trailing = "" if slash is not None and slash[0] == ExprKind.CONSTANT and not slash[1] else "/"
         location = Location(file=facts.path, line=assignment.line)
-        context.routers.setdefault(site, _Router(site, rule, trailing, location))
+        router = context.routers.setdefault(site, _Router(site, rule, trailing, location))
+        attribute = _root_view_attribute(context)
+        for made in sorted(resolver.values(scope, value[2][0])):  # `class Router(DefaultRouter): APIRootView = X`
+            given = _class_constant(context, made[4:], attribute) if made.startswith("cls:") and attribute else None
+            if given is not None and not router.root_views:
+                owner = context.graphs.definitions.get(made[4:])
+                where = scope_of(owner.module, owner.fact.qualname) if owner is not None else scope
+                router.root_views = _own_classes(context, where, given)
+
+
+def _root_view_attribute(context: _Context) -> str | None:
+    """The router attribute naming its API root view class (`APIRootView`), from the api-root rule."""
+    rule = next((r for r in context.routers_rules.values() if r.role == "api-root"), None)
+    return rule.names[0].rpartition(".")[2] if rule is not None and rule.names else None
+
+
+def _own_classes(context: _Context, scope: str, expr: Expr) -> tuple[str, ...]:
+    return tuple(sorted(v[4:] for v in context.graphs.resolver.values(scope, expr) if v.startswith("cls:")))
+
+
+def _find_root_views(context: _Context, facts: FileFacts) -> None:
+    """`router.APIRootView = RootView`: that router's API root is served by the project's class."""
+    attribute = _root_view_attribute(context)
+    for assignment in facts.assignments:
+        target = assignment.targets[0] if len(assignment.targets) == 1 else None
+        if target is None or target[0] != ExprKind.ATTRIBUTE or target[1] != attribute or assignment.value is None:
+            continue
+        scope = scope_of(facts.module, assignment.scope)
+        classes = _own_classes(context, scope, assignment.value)
+        for site in _router_sites(context, scope, target[2][0]) if classes else ():
+            context.routers[site].root_views = classes
 
 
 def _find_registrations(context: _Context, facts: FileFacts) -> None:
@@ -663,7 +697,11 @@ def _router_routes(context: _Context, router: _Router, prefix: _Prefix) -> None:
     resolver = context.graphs.resolver
     if router.rule.role == "default-router":
         root = prefix.extend("^$", True, Evidence(rule="drf.router.api-root", locations=[router.location]))
-        _add(context, root, ["GET"], _API_ROOT, "get", _DRF, router.location, _API_ROOT.rpartition(".")[0])
+        for view in router.root_views:
+            handler = _own_function(context, view, "get") or f"{view}.get"
+            _add(context, root, ["GET"], handler, "get", _DRF, router.location, view)
+        if not router.root_views:
+            _add(context, root, ["GET"], _API_ROOT, "get", _DRF, router.location, _API_ROOT.rpartition(".")[0])
     for call, scope, _facts, location, rule in router.registrations:
         given = argument(call, 0, "prefix")
         name = string_of(given) or (context.evaluator.string(scope, given) if given is not None else None)
