@@ -89,6 +89,8 @@ def _type_lines(rule: TypeRule) -> list[str]:
         lines.append("Returned by: " + ", ".join(f"`{n}`" for n in rule.made_by))
     if rule.attributes:
         lines.append("Attributes: " + ", ".join(f"`{k}` → `{v}`" for k, v in sorted(rule.attributes.items())))
+    if rule.is_opaque:
+        lines.append("Opaque: its attributes are made at run time, so no method of it is named")
     if rule.returns:
         lines.append(
             "Methods returning a known type: " + ", ".join(f"`{k}` → `{v}`" for k, v in sorted(rule.returns.items()))

@@ -238,6 +238,10 @@ class TypeRule(RuleDocs):
     returns: dict[str, str] = Field(
         default_factory=dict, description="Method → type symbol of what it returns (`filter` → QuerySet)."
     )
+    is_opaque: bool = Field(
+        default=False,
+        description="Its attributes are made at run time (`unittest.mock.Mock`): no method of it is ever named.",
+    )
 
 
 Rule = Annotated[

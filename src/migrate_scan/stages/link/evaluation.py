@@ -59,7 +59,10 @@ class Evaluation(Containers):
             return self._class_attribute(target, name, bound=False)
         if tag == "obj":
             found = set(self._instance_attribute(target, name))
-            found.update(self._class_attribute(target, name, bound=True))
+            inherited = self._class_attribute(target, name, bound=True)
+            if found:  # our own code sets it (`self.x = ...`): not a guess at an outside base's attribute
+                inherited = {v for v in inherited if not v.startswith("ext:")}
+            found.update(inherited)
             return found
         if tag == "sup":
             return self._super_attribute(target, name)

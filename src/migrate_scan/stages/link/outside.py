@@ -45,6 +45,7 @@ class TypeTable:
     made_by: dict[str, str] = field(default_factory=dict)  # dotted name of a function → type it returns
     attributes: dict[tuple[str, str], str] = field(default_factory=dict)  # (type, attribute) → type
     returns: dict[tuple[str, str], str] = field(default_factory=dict)  # (type, method) → type
+    opaque: frozenset[str] = frozenset()  # types whose attributes are made at run time
 
     @classmethod
     def compile(cls, rules: Iterable[TypeRule]) -> TypeTable:
@@ -54,8 +55,11 @@ class TypeTable:
         made_by: dict[str, str] = {}
         attributes: dict[tuple[str, str], str] = {}
         returns: dict[tuple[str, str], str] = {}
+        opaque: set[str] = set()
         for rule in sorted(rules, key=lambda r: r.id):
             types.add(rule.type)
+            if rule.is_opaque:
+                opaque.add(rule.type)
             for name in (rule.type.replace(":", "."), *rule.names):
                 by_dotted.setdefault(name, rule.type)
             for name in rule.made_by:
@@ -64,7 +68,7 @@ class TypeTable:
                 attributes.setdefault((rule.type, attribute), returned)
             for method, returned in sorted(rule.returns.items()):
                 returns.setdefault((rule.type, method), returned)
-        return cls(frozenset(types), by_dotted, made_by, attributes, returns)
+        return cls(frozenset(types), by_dotted, made_by, attributes, returns, frozenset(opaque))
 
     def type_of_class(self, value: str) -> str | None:
         """The type symbol of an outside class value given by a static path (`ext:django.db:models.Model`)."""
@@ -101,7 +105,7 @@ def instance_of(type_symbol: str) -> str:
 def outside_attribute(owner: str, name: str, types: TypeTable) -> str:
     """`owner.name` for an outside value that is not a module (see `Evaluation._attribute` for modules)."""
     type_symbol = types.type_of_instance(owner) or types.type_of_class(owner)
-    if type_symbol is not None:
+    if type_symbol is not None and type_symbol not in types.opaque:
         typed = types.attributes.get((type_symbol, name))
         if typed is not None:
             return instance_of(typed)
@@ -157,7 +161,10 @@ def outside_callee(value: str, types: TypeTable, subclassed: frozenset[str] = fr
         return None
     if module == "builtins" and head in _BUILTIN_TYPES and not hasattr(getattr(builtins, head), tail[1:]):
         return None  # `xs.split()` where xs may be a tuple: that type has no such method
-    if f"{module}:{head}" in types.types or f"{module}:{head}" in subclassed or _is_class_name(module, head):
+    known = types.by_dotted.get(f"{module}.{head}", f"{module}:{head}")
+    if known in types.opaque:
+        return None  # `Mock().anything`: an attribute made at run time, not a symbol
+    if known in types.types or f"{module}:{head}" in subclassed or _is_class_name(module, head):
         return f"{module}:{head}{tail}"
     return None
 
