@@ -576,3 +576,29 @@ def test_task_decorators_the_project_builds_from_a_frameworks(heuristics: Heuris
         "proj.tasks.send_mail": "proj.tasks:send_mail",
         "proj.tasks.record_event": "proj.tasks:record_event",
     }
+
+
+def test_models_of_a_flask_sqlalchemy_with_a_custom_model_class(heuristics: Heuristics) -> None:
+    files = {
+        "idx/core.py": """
+            from flask_sqlalchemy import SQLAlchemy
+            from flask_sqlalchemy.model import Model
+            from sqlalchemy.orm import declarative_base
+
+            class AppModel(Model):   # Why: the model class given to SQLAlchemy, a base of models, not a model
+                pass
+
+            class AppSQLAlchemy(SQLAlchemy):
+                Model: type[AppModel]   # Why: `type[X]` says the attribute holds the class X itself
+
+            db = AppSQLAlchemy(model_class=declarative_base(cls=AppModel, name="Model"))
+        """,
+        "idx/models.py": """
+            from idx.core import db
+
+            class Event(db.Model):
+                __tablename__ = "events"
+                id = db.Column(db.Integer, primary_key=True)
+        """,
+    }
+    assert set(recognized_models(files, heuristics)) == {"idx.models:Event"}

@@ -94,7 +94,7 @@ class Propagation(Evaluation):
                 self._notify(("<bases>", symbol))
         for parameter in definition.parameters:
             if parameter.annotation is not None:
-                self._add((symbol, parameter.name), instances(self.values(parent, parameter.annotation)))
+                self._add((symbol, parameter.name), self._annotated(parent, parameter.annotation))
             if parameter.default is not None:
                 self._add((symbol, parameter.name), self.values(parent, parameter.default))
         if definition.returns is not None:
@@ -203,9 +203,18 @@ class Propagation(Evaluation):
         else:
             values = set(self.values(scope, fact.value, fact.line))
         if fact.annotation is not None:
-            values |= instances(self.values(scope, fact.annotation, fact.line))
+            values |= self._annotated(scope, fact.annotation, fact.line)
         for target in fact.targets:
             self._assign(scope, target, fact.value, values, fact.line, fact.is_conditional)
+
+    def _annotated(self, scope: str, annotation: Expr, line: int | None = None) -> set[str]:
+        """What an annotation says a name holds: instances of the classes it names; with `type[X]`
+        (`typing.Type[X]`), the class X itself (`Model: type[IndicoModel]` on a class)."""
+        if annotation[0] == ExprKind.SUBSCRIPT:
+            holder = self.values(scope, annotation[2][0], line)
+            if "bi:type" in holder or "ext:typing:Type" in holder:
+                return {v for v in self.values(scope, annotation[2][1], line) if v.startswith(("cls:", "ext:"))}
+        return instances(self.values(scope, annotation, line))
 
     def _assign(
         self, scope: str, target: Expr, value: Expr | None, values: set[str], line: int, conditional: bool = True
