@@ -10,6 +10,7 @@ expressions, which is where recognizers meet values they did not expect.
 from __future__ import annotations
 
 import hypothesmith
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +22,9 @@ from migrate_scan.stages.link import link
 from migrate_scan.stages.parse import ParseRequest, parse_file
 from migrate_scan.stages.plan import plan
 from migrate_scan.stages.recognize import recognize
+
+# hypothesmith compiles what it generates; CPython's SyntaxWarnings about those programs are not ours.
+pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
 
 PROPERTIES = settings(
     max_examples=40,
