@@ -602,3 +602,32 @@ def test_models_of_a_flask_sqlalchemy_with_a_custom_model_class(heuristics: Heur
         """,
     }
     assert set(recognized_models(files, heuristics)) == {"idx.models:Event"}
+
+
+def test_rq_work_enqueued_by_dotted_name(heuristics: Heuristics) -> None:
+    files = {
+        "app/tasks.py": """
+            def export_posts(user_id):
+                pass
+
+            def rebuild_index():
+                pass
+        """,
+        "app/views.py": """
+            from rq import Queue
+
+            TASKS = "app.tasks"
+            queue = Queue("default")
+
+            def export(user_id):
+                queue.enqueue("app.tasks.export_posts", user_id)
+                queue.enqueue(f"{TASKS}.rebuild_index")
+                queue.enqueue("elsewhere.tasks.unknown")   # Why: not a function of the tree: unresolved
+        """,
+    }
+    found = recognized_jobs(files, heuristics)
+    assert {(j.name, j.handler) for j in found.jobs if j.kind == "rq-job"} == {
+        ("app.tasks.export_posts", "app.tasks:export_posts"),
+        ("app.tasks.rebuild_index", "app.tasks:rebuild_index"),
+    }
+    assert [u.location.line for u in found.unresolved] == [10]

@@ -428,31 +428,23 @@ def _add_enqueued(
     target = arguments[0] if arguments else keyword(expr, "f") or keyword(expr, "func")
     if target is None:
         return
-    text = string_of(target)
-    handlers: list[str] = []
-    if text is not None:
+    # By dotted name (`"app.tasks.export"`, an f-string or a constant that folds to one), else by reference.
+    texts = context.evaluator.strings(scope, target)
+    found: list[tuple[str, str]] = []  # (job name, handler)
+    for text in texts:
         module, _, name = text.rpartition(".")
         if f"{module}:{name}" in context.graphs.definitions:
-            handlers = [f"{module}:{name}"]
-        name = text
-    else:
-        handlers = sorted(
-            v.partition(":")[2] for v in context.graphs.resolver.values(scope, target) if v.startswith("def:")
-        )
-        name = ""
-    if not handlers:
+            found.append((text, f"{module}:{name}"))
+    if not texts:
+        handlers = functions_of(context.graphs.resolver.values(scope, target))
+        found = [(handler.replace(":", "."), handler) for handler in handlers]
+    if not found:
         detail = "enqueued function static reading cannot follow"
         context.found.unresolved.append(UnresolvedRegistration(rule=rule.id, location=location, detail=detail))
         return
-    for handler in handlers:
+    for name, handler in found:
         context.found.jobs.append(
-            Job(
-                kind="rq-job",
-                name=name or handler.replace(":", "."),
-                handler=handler,
-                location=location,
-                evidence=_evidence(rule, location),
-            )
+            Job(kind="rq-job", name=name, handler=handler, location=location, evidence=_evidence(rule, location))
         )
 
 
