@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import re
 import shutil
 import subprocess
@@ -27,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_CORPUS = Path("/work/corpus")
+# The corpus folder: $MIGRATE_SCAN_CORPUS, else `corpus/` beside the repository's checkout.
+DEFAULT_CORPUS = Path(os.environ.get("MIGRATE_SCAN_CORPUS") or Path(__file__).resolve().parents[2].parent / "corpus")
 CATEGORIES = ("routes", "models", "jobs", "receivers", "realtime")
 
 # Job kinds, truth's and the scan's, mapped onto the family they are compared in. Kinds absent here

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -21,7 +22,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REALWORLD = HERE.parent
-DEFAULT_CORPUS = Path("/work/corpus")
+# The corpus folder: $MIGRATE_SCAN_CORPUS, else `corpus/` beside the repository's checkout.
+DEFAULT_CORPUS = Path(os.environ.get("MIGRATE_SCAN_CORPUS") or Path(__file__).resolve().parents[3].parent / "corpus")
 
 
 def load_app(name: str) -> dict[str, object]:
