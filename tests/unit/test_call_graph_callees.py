@@ -181,3 +181,44 @@ def test_generated_loops_and_chains_make_no_invented_callee() -> None:
         (39, "now.replace", "django"),
         (40, "now.weekday", "django"),
     ]
+
+
+def test_mock_doubles_and_own_instance_attributes_are_not_named_as_outside_methods() -> None:
+    """Why: on Saleor, Mocks that tests pass in named `unittest.mock:Mock.app_deleted`; on Django,
+    `self._iterable_class(...)`, set by the class's own `__init__`, was also named as a method of
+    the outside base class (`AltersData._iterable_class`), which has no such attribute."""
+    files = {
+        "app/__init__.py": "",
+        "app/events.py": """
+            from unittest import mock
+            from base import Outside
+
+            def call_event(handler):
+                return handler.deleted()
+
+            def test_call_event():
+                call_event(mock.MagicMock())
+
+            class Iterable:
+                def __init__(self, query):
+                    self.query = query
+
+            class QuerySet(Outside):
+                def __init__(self):
+                    self._iterable_class = Iterable
+
+                def iterator(self):
+                    return self._iterable_class(self)
+
+                def save(self):
+                    return self.refresh()
+        """,
+    }
+    graphs = link(facts_of(files), load_heuristics().type_rules)
+    graph = graphs.call_graph
+    assert sorted(graph.successors("app.events:call_event")) == []
+    assert [(u.callee_text, u.package) for u in graphs.unresolved_calls if u.caller == "app.events:call_event"] == [
+        ("handler.deleted", "unittest")
+    ]
+    assert sorted(graph.successors("app.events:QuerySet.iterator")) == ["app.events:Iterable.__init__"]
+    assert sorted(graph.successors("app.events:QuerySet.save")) == ["base:Outside.refresh"]  # inherited: kept

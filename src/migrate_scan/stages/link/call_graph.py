@@ -197,9 +197,9 @@ def _expr_text(expr: Expr) -> str:
         return name
     kind, value, children, _ = expr
     if kind == ExprKind.ATTRIBUTE:
-        return f"{_expr_text(children[0])}.{value}"
+        return f"{_expr_text(children[0])}.{value!s}"
     if kind == ExprKind.CALL:
         return f"{_expr_text(children[0])}(...)"
     if kind == ExprKind.SUBSCRIPT:
         return f"{_expr_text(children[0])}[...]"
-    return f"<{value or kind}>"
+    return f"<{(value or kind)!s}>"

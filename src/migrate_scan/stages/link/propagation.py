@@ -10,7 +10,7 @@ worklist solver.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 from migrate_scan.model.facts import (
     AssignmentFact,
@@ -304,7 +304,11 @@ class Propagation(Evaluation):
             self._add((method, first.name), (r for r in receivers if r.startswith("obj:")))
 
     def _bind_arguments(
-        self, function: str, is_bound: bool, positional: list[Iterable[str]], named: dict[str, Iterable[str]]
+        self,
+        function: str,
+        is_bound: bool,
+        positional: Sequence[Iterable[str]],
+        named: Mapping[str, Iterable[str]],
     ) -> None:
         definition = self.definitions.get(function)
         if definition is None:

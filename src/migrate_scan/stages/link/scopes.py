@@ -98,11 +98,11 @@ class Scopes(Solver):
         for definition in facts.definitions:
             symbol = f"{module}:{definition.qualname}"
             scope = self.scopes[symbol]
-            parent = self.scopes[scope.parent] if scope.parent else None
-            scope.parent_kind = parent.kind if parent else "module"
-            if parent is not None and definition.kind != "lambda":
-                parent.locals.add(definition.name)
-                self._other_bindings.add((parent.symbol, definition.name))
+            enclosing = self.scopes[scope.parent] if scope.parent else None
+            scope.parent_kind = enclosing.kind if enclosing else "module"
+            if enclosing is not None and definition.kind != "lambda":
+                enclosing.locals.add(definition.name)
+                self._other_bindings.add((enclosing.symbol, definition.name))
             for parameter in definition.parameters:
                 scope.locals.add(parameter.name)
                 self._other_bindings.add((symbol, parameter.name))
@@ -130,9 +130,9 @@ class Scopes(Solver):
                     self._other_bindings.update((scope.symbol, name) for name in names)
         for assignment in facts.assignments:
             if assignment.scope == "" and assignment.targets[0][:2] == (ExprKind.NAME, "__all__"):
-                names = _literal_strings(assignment.value)
-                if names is not None:
-                    self._exports.setdefault(module, set()).update(names)
+                exported = _literal_strings(assignment.value)
+                if exported is not None:
+                    self._exports.setdefault(module, set()).update(exported)
         for returned in facts.returns:
             if returned.is_yield:
                 self.generators.add(f"{module}:{returned.scope}")

@@ -60,7 +60,7 @@ class SymbolTable(Propagation):
             return None
         imported = self._import_sites.get((where, str(name)))
         if imported is None:
-            return f"{where}|{name}"
+            return f"{where}|{name!s}"
         if imported.name is None or f"{imported.module}.{imported.name}" in self.modules:
             return None
         if imported.module not in self.modules:
