@@ -631,3 +631,46 @@ def test_rq_work_enqueued_by_dotted_name(heuristics: Heuristics) -> None:
         ("app.tasks.rebuild_index", "app.tasks:rebuild_index"),
     }
     assert [u.location.line for u in found.unresolved] == [10]
+
+
+def test_tasks_of_a_celery_subclass_method_that_wraps_task(heuristics: Heuristics) -> None:
+    files = {
+        "proj/core.py": """
+            from celery import Celery
+            from celery.schedules import crontab
+
+            class AppCelery(Celery):
+                def periodic_task(self, *args, **kwargs):
+                    def decorator(f):
+                        entry = {"schedule": kwargs.pop("run_every")}
+                        return self.task(f, *args, **kwargs)
+                    return decorator
+
+                def describe(self, *args):   # Why: a method that applies no task decorator
+                    return args
+
+            celery = AppCelery("proj")
+        """,
+        "proj/tasks.py": """
+            from celery.schedules import crontab
+            from proj.core import celery
+
+            @celery.periodic_task(name="cleanup", run_every=crontab(minute="0", hour="3"))
+            def cleanup():
+                pass
+
+            @celery.task
+            def send_mail():
+                pass
+
+            @celery.describe("x")
+            def not_a_task():
+                pass
+        """,
+    }
+    found = recognized_jobs(files, heuristics)
+    assert {(j.kind, j.name, j.handler) for j in found.jobs} == {
+        ("celery-task", "cleanup", "proj.tasks:cleanup"),
+        ("celery-periodic", "cleanup", "proj.tasks:cleanup"),
+        ("celery-task", "proj.tasks.send_mail", "proj.tasks:send_mail"),
+    }

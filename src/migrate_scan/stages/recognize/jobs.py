@@ -138,6 +138,9 @@ def _project_decorator(context: _Context, scope: str, func: Expr) -> MatchRule |
     `class StatsJob(rq.decorators.job)` then `job = partial(StatsJob, connection=...)`, used as `@job("q")`.
     """
     resolver = context.graphs.resolver
+    wrapped = _wrapping_method(context, scope, func)
+    if wrapped is not None:
+        return wrapped
     for where, origin in context.evaluator.origins(scope, func):
         target = origin
         if origin[0] == ExprKind.CALL and "ext:functools:partial" in resolver.values(where, origin[2][0]):
@@ -149,6 +152,35 @@ def _project_decorator(context: _Context, scope: str, func: Expr) -> MatchRule |
             if rule is not None and rule.role in _QUEUE_DECORATOR_ROLES:
                 return rule
     return None
+
+
+def _wrapping_method(context: _Context, scope: str, func: Expr) -> MatchRule | None:
+    """`@celery.periodic_task(...)` where `periodic_task` is the project's own method (on a Celery subclass)
+    whose body applies the framework's task decorator (`self.task(f, ...)`): that decorator's rule."""
+    resolver = context.graphs.resolver
+    for value in sorted(resolver.values(scope, func)):
+        if not value.startswith(("def:", "bnd:")):
+            continue
+        method = value[4:]
+        for called_scope, call in _calls_inside(context, method):
+            rule = first_match(resolver.qualified_names(called_scope, call[2][0]), context.decorators)
+            if rule is not None and rule.role in _QUEUE_DECORATOR_ROLES:
+                return rule
+    return None
+
+
+def _calls_inside(context: _Context, function: str) -> list[tuple[str, Expr]]:
+    """The calls a function of the tree makes, in its body and in the functions nested in it."""
+    definition = context.graphs.definitions.get(function)
+    if definition is None:
+        return []
+    facts = context.graphs.modules[definition.module]
+    qualname = definition.fact.qualname
+    return [
+        (scope_of(facts.module, call.scope), call.call)
+        for call in facts.calls
+        if call.scope == qualname or call.scope.startswith(f"{qualname}.")
+    ]
 
 
 def _add_task(
@@ -175,6 +207,22 @@ def _add_task(
     context.found.jobs.append(job)
     context.tasks.setdefault(name, job)
     context.task_functions.setdefault(handler, name)
+    run_every = keyword(call, "run_every") if call is not None else None
+    if run_every is not None:  # `@periodic_task(run_every=crontab(...))`: the task runs on a schedule too
+        scope = scope_of(facts.module, definition.scope)
+        context.found.jobs.append(
+            Job(
+                kind="celery-periodic",
+                name=explicit or definition.name,
+                handler=handler,
+                schedule=_schedule(context, scope, run_every),
+                task=name,
+                location=location,
+                evidence=_evidence(rule, location),
+                time_limit=job.time_limit,
+                soft_time_limit=job.soft_time_limit,
+            )
+        )
 
 
 # -- beat schedules ------------------------------------------------------------------------------
