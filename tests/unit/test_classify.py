@@ -804,3 +804,29 @@ def test_capped_reach_keeps_the_nearest_symbols_whatever_the_edge_order() -> Non
         # Why: 1 start + 5 at depth one leaves room for 3 of the 15 at depth two, the first by name.
         assert reach.capped == {"m:start": 12}
     assert kept == {frozenset({"m:start", *(f"m:a{i}" for i in range(5)), "m:b00", "m:b01", "m:b02"})}
+
+
+def test_pt303_outbound_integration_through_the_projects_own_wrapper(heuristics: Heuristics) -> None:
+    files = {
+        "alerts/__init__.py": "",
+        "alerts/http.py": "import requests\n\n\ndef post(url, body):\n    return requests.post(url, json=body)\n",
+        "alerts/slack.py": (
+            "from alerts.http import post\n\n\nclass Slack:\n    def notify(self, text):\n"
+            "        return post('https://hooks.slack.invalid', {'text': text})\n"
+        ),
+        # reads a value and formats it: no outside call, keeps its users' pattern
+        "alerts/format.py": "def line(text):\n    return text.strip()\n",
+        "web/__init__.py": "",
+        "web/views.py": (
+            "from flask import Flask\nfrom alerts.slack import Slack\nfrom alerts.format import line\n\n"
+            "app = Flask(__name__)\n\n\n@app.route('/ping')\ndef ping():\n"
+            "    Slack().notify(line(' up '))\n    return 'ok'\n"
+        ),
+    }
+    analysis = analyze(files, heuristics)
+    slack = analysis.module("alerts.slack")
+    assert (slack.pattern, slack.evidence[0].rule) == (3, "PT303")
+    assert slack.evidence[0].locations[0].line == 6  # where it calls the wrapper
+    assert analysis.module("alerts.http").evidence[0].rule == "PT303"
+    assert analysis.module("alerts.format").pattern == 1
+    assert analysis.module("web.views").pattern == 1  # a route that calls out is still request-response

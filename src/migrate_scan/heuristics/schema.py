@@ -139,6 +139,11 @@ class DecisionRule(ThresholdRule):
     pattern: int = Field(ge=1, le=5, description="The pattern (1-5) the rule concludes.")
     confidence: float = Field(ge=0, le=1, description="Confidence of a verdict this rule alone supports.")
     words: list[str] = Field(default_factory=list, description="Name fragments the rule looks for, lower case.")
+    callees: list[str] = Field(
+        default_factory=list,
+        description="Outside callees the rule looks for, as the call graph names them (`requests:post`); "
+        "a trailing `*` matches every callee with that prefix.",
+    )
 
 
 Disposition = Literal["entry-adapter", "configuration", "routing", "retired", "not-deployed", "host"]

@@ -39,6 +39,8 @@ from migrate_scan.stages.classify.patterns import (
     Verdict,
 )
 
+ROOT_ROLES = frozenset({"wsgi", "asgi", "app-factory", "settings", "urlconf", "celery-app"})
+"""App-shell roles that decide the module's disposition even when it also registers work of its own."""
 TEST_SEED = "tests"
 """The cluster stage's seed for test code: not deployed, so never planned or given a compute."""
 
@@ -191,8 +193,9 @@ def _module_entry(
         "context": context,
         "role": role,
     }
-    if role == "app-shell" and (verdict is None or verdict.pattern is None or is_test):
-        shell = next((s for s in clustering.shell if s.module == facts.module), None)
+    shell = next((s for s in clustering.shell if s.module == facts.module), None)
+    is_root = shell is not None and shell.role in ROOT_ROLES
+    if role == "app-shell" and (verdict is None or verdict.pattern is None or is_test or is_root):
         disposition = disposition_of(facts, shell, is_test=is_test, heuristics=heuristics)
         return Module(
             **sizes,  # type: ignore[arg-type]

@@ -118,6 +118,37 @@ class DecisionTree:
         self.by_module: dict[str, list[EntryPoint]] = defaultdict(list)
         for entry in self.entries:
             self.by_module[entry.module].append(entry)
+        self.outbound = self._outbound_modules()
+
+    def _outbound_modules(self) -> dict[str, tuple[Location, ...]]:
+        """Modules whose functions call out (PT303's callees), directly or within `depth` calls: where they do."""
+        rule = self.heuristics.decision("PT303")
+        exact = {c for c in rule.callees if not c.endswith("*")}
+        prefixes = tuple(c[:-1] for c in rule.callees if c.endswith("*"))
+        graph = self.reach.graph
+        paths = {module: path for path, module in self.file_modules.items()}
+        found: dict[str, set[Location]] = defaultdict(set)
+        level: set[str] = set()
+        for caller, callee, data in graph.edges(data=True):
+            if callee in exact or callee.startswith(prefixes):
+                level.add(caller)
+                module = module_of(caller)
+                if module in paths:
+                    found[module].add(Location(file=paths[module], line=data.get("line", 1)))
+        seen = set(level)
+        for _ in range(int(rule.threshold("depth")) - 1):
+            following: set[str] = set()
+            for callee in sorted(level):
+                for caller, _, data in graph.in_edges(callee, data=True):
+                    if caller in seen or data.get("via_decorator"):
+                        continue
+                    following.add(caller)
+                    module = module_of(caller)
+                    if module in paths and module != module_of(callee):
+                        found[module].add(Location(file=paths[module], line=data.get("line", 1)))
+            seen |= following
+            level = following
+        return {module: _first(locations) for module, locations in found.items()}
 
     def context_of(self, module: str) -> str | None:
         """The context a module belongs to."""
@@ -362,6 +393,8 @@ class DecisionTree:
             kernel = self.heuristics.decision("PT103")
             if signal_locations:
                 return Verdict(3, "PT301", kernel.confidence, _first(signal_locations), "event definitions")
+            if module in self.outbound and not own:
+                return self._outbound_verdict(module)
             return Verdict(1, kernel.id, kernel.confidence, why="shared kernel")
         if 3 in patterns or signal_locations:
             fan_out = any(r.module == module for f in decisions.fan_outs for r in f.receivers) or signal_locations
@@ -378,12 +411,18 @@ class DecisionTree:
         rule = self.heuristics.decision(rule_id)
         return Verdict(pattern, rule_id, rule.confidence, _first(e.location for e in entries))
 
+    def _outbound_verdict(self, module: str) -> Verdict:
+        rule = self.heuristics.decision("PT303")
+        return Verdict(3, rule.id, rule.confidence, self.outbound[module], "outbound integration")
+
     def _inherited(self, module: str, context: str, decisions: Decisions) -> Verdict:
-        """No entry point: the pattern of the context's entry points that use it."""
+        """No entry point: the pattern of the context's entry points that use it (PT303 if it calls out)."""
         rule = self.heuristics.decision("PT102")
         context_verdict = decisions.contexts[context]
         in_context = [e for e in self.entries if self.context_of(e.module) == context]
         models = {symbol for symbol, owner in self.model_modules.items() if owner == module}
+        if module in self.outbound and not models and context_verdict.pattern != 4:
+            return self._outbound_verdict(module)
         if models:
             if context_verdict.pattern not in (3, 4):
                 return Verdict(1, rule.id, rule.confidence, why="data model of a request-response context")
