@@ -3,18 +3,21 @@
 Usage: python scripts/make_reports.py
 
 One report per sample monolith and output format (every format in `RENDERERS`:
-txt, json, md, html, sarif). tests/functional/test_reports_drift.py regenerates
+txt, json, md, html, sarif), and each sample's `--emit-sam` folder under
+reports/sam/<sample>/. tests/functional/test_reports_drift.py regenerates
 them in memory and fails when the committed files drift from what the code produces.
 """
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 
 from migrate_scan.options import ScanOptions
-from migrate_scan.pipeline import run
+from migrate_scan.pipeline import draft_infrastructure, run
 from migrate_scan.render import RENDERERS, RenderOptions
+from migrate_scan.render.sam_template import render_sam
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ("flask_shop", "django_helpdesk")
@@ -29,14 +32,18 @@ def render_sample_reports(cache_dir: Path) -> dict[str, str]:
         report = run(options)
         for name, renderer in sorted(RENDERERS.items()):
             reports[f"{sample}.{EXTENSIONS.get(name, name)}"] = renderer(report, RenderOptions(color=False, width=100))
+        for name, text in render_sam(draft_infrastructure(report)).items():
+            reports[f"sam/{sample}/{name}"] = text
     return reports
 
 
 def main() -> None:
     target = ROOT / "reports"
     target.mkdir(exist_ok=True)
+    shutil.rmtree(target / "sam", ignore_errors=True)  # no template of a context that no longer exists
     with tempfile.TemporaryDirectory() as cache:
         for name, text in render_sample_reports(Path(cache)).items():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
             (target / name).write_text(text, encoding="utf-8")
             print(f"wrote reports/{name}")
 

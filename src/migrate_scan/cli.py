@@ -26,6 +26,7 @@ import typer
 
 from migrate_scan import __version__
 from migrate_scan.atomic_files import write_atomically
+from migrate_scan.atomic_folders import FolderNotReplaceable, check_replaceable, write_folder_atomically
 from migrate_scan.cache import default_cache_dir
 from migrate_scan.errors import (
     EXIT_INTERNAL,
@@ -82,6 +83,15 @@ def scan(
         OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
     ] = OutputFormat("text"),  # noqa: B008
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
+    emit_sam: Annotated[
+        Path | None,
+        typer.Option(
+            "--emit-sam",
+            metavar="DIR",
+            help="Also write draft AWS SAM templates (one per context, a shared one) and a README to DIR, "
+            "outside the scanned tree; DIR is replaced whole, and only if empty or an earlier draft.",
+        ),
+    ] = None,
     fail_on: Annotated[
         FailOn | None,
         typer.Option(
@@ -157,6 +167,7 @@ def _scan(
     path: Path | None,
     output_format: OutputFormat,
     output: Path | None,
+    emit_sam: Path | None,
     fail_on: FailOn | None,
     jobs: int | None,
     no_cache: bool,
@@ -186,6 +197,7 @@ def _scan(
     if path is None:
         raise UsageError("missing PATH: the folder of the application to scan")
     root = _existing_folder(path)
+    sam_folder = _sam_folder(emit_sam, root) if emit_sam is not None else None
     config = ProjectConfig() if no_config else read_project_config(root)
     options = ScanOptions(
         root=root,
@@ -210,6 +222,8 @@ def _scan(
     report = _run_with_progress(options)
     text = RENDERERS[output_format.value](report, RenderOptions(color=output is None and sys.stdout.isatty()))
     _write(text, output)
+    if sam_folder is not None:
+        _emit_sam(report, sam_folder)
     _check_partial(report, strict=strict)
     if fail_on is not None:
         _check_fail_on(report, fail_on.value)
@@ -268,6 +282,36 @@ def _cache_folder(requested: Path | None, root: Path, *, is_used: bool) -> Path:
     if is_used and (folder == root or root in folder.parents):
         raise ConfigError(f"the cache folder must be outside the scanned tree: {folder}")
     return folder
+
+
+def _sam_folder(requested: Path, root: Path) -> Path:
+    """The `--emit-sam` folder, resolved; it may neither be inside the scanned tree nor contain it."""
+    folder = requested.expanduser().resolve()
+    if folder == root or root in folder.parents:
+        raise ConfigError(f"--emit-sam: the folder must be outside the scanned tree: {folder}")
+    if folder in root.parents:
+        raise ConfigError(f"--emit-sam: the folder must not contain the scanned tree: {folder}")
+    if not folder.parent.is_dir():
+        raise ConfigError(f"--emit-sam: the parent folder does not exist: {folder.parent}")
+    try:
+        check_replaceable(folder, "sam")  # before the scan, not after it
+    except FolderNotReplaceable as error:
+        raise ConfigError(f"--emit-sam: {error}") from error
+    return folder
+
+
+def _emit_sam(report: Report, folder: Path) -> None:
+    """Draft the infrastructure and write the SAM folder atomically."""
+    from migrate_scan import pipeline
+    from migrate_scan.render.sam_template import render_sam
+
+    files = render_sam(pipeline.draft_infrastructure(report))
+    try:
+        write_folder_atomically(folder, {name: text.encode("utf-8") for name, text in files.items()}, kind="sam")
+    except FolderNotReplaceable as error:
+        raise ConfigError(f"--emit-sam: {error}") from error
+    except OSError as error:
+        raise UsageError(f"--emit-sam: cannot write {folder}: {error.strerror or error}") from error
 
 
 def _run_with_progress(options: ScanOptions) -> Report:

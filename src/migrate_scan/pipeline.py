@@ -2,7 +2,8 @@
 
 discover → parse (per file, in worker processes, through the cache) → link →
 recognize → cluster → classify → plan → report assembly; each stage takes the
-previous stages' typed output. This module owns the orchestration: the cache,
+previous stages' typed output. The draft stage (`draft_infrastructure`) runs on
+the finished report when SAM templates are asked for. This module owns the orchestration: the cache,
 the worker pool and the progress callback. It never prints.
 """
 
@@ -24,6 +25,7 @@ from migrate_scan.model.facts import FACTS_FORMAT, FileFacts, FileSkipped, Parse
 from migrate_scan.model.faults import collecting, guarded
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import escape_name
+from migrate_scan.model.infrastructure import Infrastructure
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.model.memory import MemoryCeiling, memory_exceeded, watching
 from migrate_scan.model.report import (
@@ -50,6 +52,7 @@ from migrate_scan.stages.classify import ClassifySettings, ConfigSuppression, cl
 from migrate_scan.stages.classify.patterns import PATTERN_STAGE
 from migrate_scan.stages.cluster import ClusterSettings, cluster
 from migrate_scan.stages.discover import DiscoveredFile, Discovery, DiscoverySettings, discover
+from migrate_scan.stages.draft import draft
 from migrate_scan.stages.frameworks import detect_frameworks
 from migrate_scan.stages.link import link
 from migrate_scan.stages.parse import ParseRequest
@@ -127,6 +130,14 @@ def _analysis_key(options: ScanOptions, heuristics: Heuristics, tree: ReadTree) 
     for file, source, file_key in tree.sources:
         digest.update(f"{file.path}\0{file_key or repr(source)}\0".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
+
+
+def draft_infrastructure(report: Report) -> Infrastructure:
+    """The draft stage: the finished report → the typed AWS infrastructure per context (for `--emit-sam`).
+
+    Run on demand, after `run`: it reads only the report, and the JSON report does not depend on it.
+    """
+    return draft(report)
 
 
 def _analyze(

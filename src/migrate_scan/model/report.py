@@ -144,6 +144,23 @@ JobKind = Literal[
 """The kinds of job the recognizers emit; later stages can only name these."""
 
 
+CanvasKind = Literal["task", "chain", "group", "chord", "map"]
+
+
+class CanvasStep(_Model):
+    """One node of a Celery canvas, as the code composes it.
+
+    task: a signature of one task (`name`); chain: `steps` in order (`chain(...)`, `a | b`); group: `steps` run
+    in parallel; chord: the group `steps`, then `callback`; map: a group built from a loop or comprehension,
+    `steps` holding the one signature repeated per item.
+    """
+
+    kind: CanvasKind
+    task: str | None = Field(default=None, description="task: the registered name of the task.")
+    steps: list[CanvasStep] = Field(default_factory=list)
+    callback: CanvasStep | None = Field(default=None, description="chord: the body run after the group.")
+
+
 class Job(_Model):
     """Background or scheduled work."""
 
@@ -159,6 +176,10 @@ class Job(_Model):
     max_retries: int | None = Field(default=None, description="Retries allowed, if declared.")
     steps: list[str] = Field(
         default_factory=list, description="celery-workflow: the tasks the canvas composes, in source order."
+    )
+    canvas: list[CanvasStep] = Field(
+        default_factory=list,
+        description="celery-workflow: the shape of each canvas the function builds (outermost compositions).",
     )
     reads: list[str] = Field(default_factory=list, description="Models it reads, through everything it calls.")
     writes: list[str] = Field(default_factory=list, description="Models it writes, through everything it calls.")

@@ -5,7 +5,8 @@ or `module.function`; `bind`, `max_retries`, time limits), beat schedules
 (`conf.beat_schedule = {...}`, `CELERY_BEAT_SCHEDULE = {...}` in settings,
 `beat_schedule.update({...})`, `conf.update(beat_schedule=...)`) resolved to
 their task by registered name; canvases (`chain`, `chord`, `group`, `.s()`,
-`.si()`, `|`) as a `celery-workflow` entry on the function that builds them;
+`.si()`, `|`) as a `celery-workflow` entry on the function that builds them, with
+their shape (`canvas.py`);
 RQ `queue.enqueue(f)` and `@job`; APScheduler `add_job` and `@scheduled_job`;
 Django management commands; Flask CLI commands and groups (`@app.cli.command`,
 `AppGroup`, click commands attached with `app.cli.add_command`); `while True`
@@ -28,6 +29,7 @@ from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition, UnresolvedRegistration
 from migrate_scan.model.report import Evidence, Job
+from migrate_scan.stages.recognize.canvas import CanvasReader
 from migrate_scan.stages.recognize.evaluation import Evaluator
 from migrate_scan.stages.recognize.expressions import (
     argument,
@@ -424,6 +426,13 @@ def _find_calls(context: _Context, facts: FileFacts) -> None:
             _workflow(
                 workflows, scope_of(facts.module, scope), Location(file=facts.path, line=line), "jobs.celery.canvas"
             )
+    reader = CanvasReader(
+        graphs=context.graphs,
+        calls=context.calls,
+        task_name=lambda scope, expr: _task_name_of(context, scope, expr),
+        facts=facts,
+        builders=set(workflows),
+    )
     for builder, (locations, rules, steps) in sorted(workflows.items()):
         uses = [Evidence(rule=rule, locations=sorted(set(locations), key=lambda x: x.line)) for rule in sorted(rules)]
         context.found.jobs.append(
@@ -434,6 +443,7 @@ def _find_calls(context: _Context, facts: FileFacts) -> None:
                 location=min(locations, key=lambda x: x.line),
                 evidence=uses,
                 steps=steps,
+                canvas=reader.shapes(builder),
             )
         )
 

@@ -1,0 +1,721 @@
+"""SAM templates from the draft: `Infrastructure` → {file name: text}, one template per context, a shared one, a README.
+
+Pure: no IO and no analysis; every value comes from the model. The mapping
+of each drafted kind to CloudFormation/SAM resources lives here and only here:
+
+    Function       AWS::Serverless::Function (X-Ray Active; events: Api, SQS, SNS, EventBridgeRule)
+    REST API       AWS::Serverless::Api (TracingEnabled)
+    Queue          AWS::SQS::Queue + its dead-letter AWS::SQS::Queue (RedrivePolicy)
+    Schedule       AWS::Scheduler::Schedule sending `{"task": name}` to the queue, one IAM role per template
+    Topic          AWS::SNS::Topic, or rules on one AWS::Events::EventBus (shared template)
+    WebSocketApi   AWS::ApiGatewayV2 Api/Integration/Route/Deployment/Stage, Lambda permission, DynamoDB table
+    StateMachine   AWS::Serverless::StateMachine with its Amazon States Language definition (tracing on)
+    FargateTask    AWS::ECS::TaskDefinition placeholder
+    Alarm          AWS::CloudWatch::Alarm (error rate by metric math, dead-letter depth, failure rate)
+
+Cross-template references go through exports named `<StackPrefix>-<Context>-<Id>`.
+Every resource carries `Metadata.MigrateScan`: evidence as `file:line` by rule, and the draft's note.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from migrate_scan.model.infrastructure import (
+    Alarm,
+    ContextInfrastructure,
+    Drafted,
+    FargateTask,
+    Function,
+    Infrastructure,
+    MapState,
+    ParallelState,
+    Queue,
+    Schedule,
+    State,
+    StateMachine,
+    TaskState,
+    Topic,
+    WebSocketApi,
+)
+from migrate_scan.render.yaml_text import Node, dump_yaml
+
+RUNTIME = "python3.12"
+SHARED = "shared"
+CELERY_RETRY_DELAY = 180  # Celery's default_retry_delay, seconds
+_ALNUM = re.compile(r"[^A-Za-z0-9]")
+_EXECUTE_API = "arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{{api}}}/*"
+
+__all__ = ["render_sam", "state_machine_definition"]
+
+
+def render_sam(infrastructure: Infrastructure) -> dict[str, str]:
+    """Every file of the `--emit-sam` folder, by relative name, as text."""
+    files = {f"{SHARED}.yaml": dump_yaml(_shared_template(infrastructure))}
+    for context in infrastructure.contexts:
+        files[f"{_file_stem(context.context)}.yaml"] = dump_yaml(_context_template(infrastructure, context))
+    files["README.md"] = _readme(infrastructure)
+    return dict(sorted(files.items()))
+
+
+def _file_stem(context: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", context).strip("-") or "context"
+    return f"context-{stem}"
+
+
+def _export(context: str, name: str) -> Node:
+    return {"Fn::Sub": f"${{StackPrefix}}-{_ALNUM.sub('', context) or 'Context'}-{name}"}
+
+
+def _import(context: str, name: str) -> Node:
+    return {"Fn::ImportValue": _export(context, name)}
+
+
+def _metadata(resource: Drafted, **extra: Node) -> Node:
+    entry: dict[str, Node] = {
+        "Evidence": [
+            {"Rule": e.rule, "Locations": [f"{x.file}:{x.line}" for x in e.locations]} for e in resource.evidence
+        ]
+    }
+    if resource.note:
+        entry["Note"] = resource.note
+    entry.update(extra)
+    return {"MigrateScan": entry}
+
+
+def _header(description: str, prefix: str) -> dict[str, Node]:
+    return {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Transform": "AWS::Serverless-2016-10-31",
+        "Description": description,
+        "Parameters": {
+            "StackPrefix": {
+                "Type": "String",
+                "Default": prefix,
+                "AllowedPattern": "[A-Za-z0-9-]+",
+                "Description": "Prefix of every export; the same in all templates of this draft.",
+            }
+        },
+    }
+
+
+# -- shared template -------------------------------------------------------------------------------------------
+
+
+def _shared_template(infrastructure: Infrastructure) -> Node:
+    shared = infrastructure.shared
+    template = _header(
+        f"migrate-scan draft for {infrastructure.project}: what the contexts share (topics, event bus, layer).",
+        infrastructure.prefix,
+    )
+    template["Metadata"] = {"MigrateScan": {"Decisions": list(shared.decisions)}}
+    resources: dict[str, Node] = {}
+    outputs: dict[str, Node] = {}
+    if shared.layer_modules:
+        resources["SharedKernelLayer"] = {
+            "Type": "AWS::Serverless::LayerVersion",
+            "Metadata": {"MigrateScan": {"Modules": list(shared.layer_modules)}},
+            "Properties": {"ContentUri": "layer/", "CompatibleRuntimes": [RUNTIME]},
+        }
+        outputs["SharedKernelLayer"] = {
+            "Value": {"Ref": "SharedKernelLayer"},
+            "Export": {"Name": _export(SHARED, "SharedKernelLayer")},
+        }
+    if shared.event_bus is not None:
+        routed = [t for t in shared.topics if t.kind == "eventbridge"]
+        resources[shared.event_bus] = {
+            "Type": "AWS::Events::EventBus",
+            "Metadata": {"MigrateScan": {"Events": [t.detail_type for t in routed]}},
+            "Properties": {"Name": {"Fn::Sub": "${StackPrefix}-events"}},
+        }
+        outputs[shared.event_bus] = {
+            "Value": {"Ref": shared.event_bus},
+            "Export": {"Name": _export(SHARED, shared.event_bus)},
+        }
+    for topic in shared.topics:
+        if topic.kind != "sns":
+            continue
+        resources[topic.name] = {
+            "Type": "AWS::SNS::Topic",
+            "Metadata": _metadata(topic, Event=topic.detail_type, Receivers=list(topic.receivers)),
+            "Properties": {"KmsMasterKeyId": "alias/aws/sns"},
+        }
+        outputs[topic.name] = {"Value": {"Ref": topic.name}, "Export": {"Name": _export(SHARED, topic.name)}}
+    if not resources:
+        resources["DraftPlaceholder"] = {"Type": "AWS::CloudFormation::WaitConditionHandle", "Properties": {}}
+    template["Resources"] = resources
+    if outputs:
+        template["Outputs"] = outputs
+    return template
+
+
+# -- context template ------------------------------------------------------------------------------------------
+
+
+def _context_template(infrastructure: Infrastructure, context: ContextInfrastructure) -> Node:
+    template = _header(
+        f"migrate-scan draft for {infrastructure.project}, context {context.context}"
+        + (f" (pattern {context.pattern}, stage {context.stage})" if context.pattern else "")
+        + ".",
+        infrastructure.prefix,
+    )
+    template["Metadata"] = {
+        "MigrateScan": {"Context": context.context, "Kind": context.kind, "Decisions": list(context.decisions)}
+    }
+    if context.fargate:
+        template["Parameters"]["ContainerImage"] = {  # type: ignore[index]
+            "Type": "String",
+            "Description": "Image of the monolith for the Fargate task definitions (a human provides it).",
+        }
+    topics = {t.name: t for t in infrastructure.shared.topics}
+    globals_function: dict[str, Node] = {"Runtime": RUNTIME, "Tracing": "Active", "CodeUri": "app/"}
+    if infrastructure.shared.layer_modules:
+        globals_function["Layers"] = [_import(SHARED, "SharedKernelLayer")]
+    template["Globals"] = {"Function": globals_function}
+    resources: dict[str, Node] = {}
+    outputs: dict[str, Node] = {}
+    if context.api is not None:
+        http = [f for f in context.functions if f.role == "http"]
+        resources[context.api] = {
+            "Type": "AWS::Serverless::Api",
+            "Metadata": {"MigrateScan": {"Functions": [f.name for f in http]}},
+            "Properties": {"StageName": "api", "TracingEnabled": True},
+        }
+    for function in context.functions:
+        resources[function.name] = _function(context, function, topics, infrastructure.shared.event_bus)
+        outputs[f"{function.name}Arn"] = {
+            "Value": {"Fn::GetAtt": [function.name, "Arn"]},
+            "Export": {"Name": _export(context.context, f"{function.name}Arn")},
+        }
+    for queue in context.queues:
+        resources.update(_queue(queue))
+        outputs[f"{queue.name}Url"] = {
+            "Value": {"Ref": queue.name},
+            "Export": {"Name": _export(context.context, f"{queue.name}Url")},
+        }
+        outputs[f"{queue.name}Arn"] = {
+            "Value": {"Fn::GetAtt": [queue.name, "Arn"]},
+            "Export": {"Name": _export(context.context, f"{queue.name}Arn")},
+        }
+    if context.schedules:
+        resources.update(_schedules(context.schedules))
+    for socket in context.websockets:
+        resources.update(_websocket(socket))
+    for machine in context.state_machines:
+        resources[machine.name] = _state_machine(context, machine)
+    for task in context.fargate:
+        resources[task.name] = _fargate(task)
+    for alarm in context.alarms:
+        resources[alarm.name] = _alarm(alarm)
+    if not resources:
+        resources["DraftPlaceholder"] = {"Type": "AWS::CloudFormation::WaitConditionHandle", "Properties": {}}
+    template["Resources"] = resources
+    if outputs:
+        template["Outputs"] = outputs
+    return template
+
+
+def _function(
+    context: ContextInfrastructure, function: Function, topics: dict[str, Topic], event_bus: str | None
+) -> Node:
+    events: dict[str, Node] = {}
+    properties: dict[str, Node] = {
+        "Handler": f"adapters.{_snake(function.name)}.handler",
+        "Timeout": function.timeout,
+        "MemorySize": function.memory,
+    }
+    if function.role == "http":
+        for route in function.routes:
+            key = _event_key(events, f"{route.method.title()}{_camel_path(route.path)}")
+            events[key] = {
+                "Type": "Api",
+                "Properties": {"RestApiId": {"Ref": context.api}, "Path": route.path, "Method": route.method.lower()},
+            }
+    elif function.role == "consumer" and function.queue is not None:
+        events["Queue"] = {
+            "Type": "SQS",
+            "Properties": {"Queue": {"Fn::GetAtt": [function.queue, "Arn"]}, "BatchSize": function.batch_size},
+        }
+    elif function.role == "receiver":
+        for name in function.subscriptions:
+            topic = topics[name]
+            if topic.kind == "sns":
+                events[_event_key(events, name)] = {
+                    "Type": "SNS",
+                    "Properties": {"Topic": _import(SHARED, name), "SqsSubscription": True},
+                }
+            elif event_bus is not None:
+                events[_event_key(events, name)] = {
+                    "Type": "EventBridgeRule",
+                    "Properties": {
+                        "EventBusName": _import(SHARED, event_bus),
+                        "Pattern": {"detail-type": [topic.detail_type]},
+                        "RetryPolicy": {"MaximumRetryAttempts": 3},
+                        "DeadLetterConfig": {"Type": "SQS"},
+                    },
+                }
+    elif function.role == "websocket":
+        socket = next(w for w in context.websockets if w.function == function.name)
+        properties["Environment"] = {"Variables": {"CONNECTIONS_TABLE": {"Ref": socket.table}}}
+        properties["Policies"] = [
+            {"DynamoDBCrudPolicy": {"TableName": {"Ref": socket.table}}},
+            {
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": "execute-api:ManageConnections",
+                        "Resource": {"Fn::Sub": _EXECUTE_API.format(api=socket.name)},
+                    }
+                ]
+            },
+        ]
+    if events:
+        properties["Events"] = events
+    return {
+        "Type": "AWS::Serverless::Function",
+        "Metadata": _metadata(function, Module=function.module, Targets=list(function.targets)),
+        "Properties": properties,
+    }
+
+
+def _event_key(events: dict[str, Node], text: str) -> str:
+    base = _ALNUM.sub("", text)[:200] or "Event"
+    key, number = base, 1
+    while key in events:
+        number += 1
+        key = f"{base}{number}"
+    return key
+
+
+def _camel_path(path: str) -> str:
+    words = re.findall(r"[A-Za-z0-9]+", path)
+    return "".join(w[:1].upper() + w[1:] for w in words) or "Root"
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _queue(queue: Queue) -> dict[str, Node]:
+    return {
+        queue.name: {
+            "Type": "AWS::SQS::Queue",
+            "Metadata": _metadata(queue, Tasks=list(queue.tasks), Consumer=queue.consumer),
+            "Properties": {
+                "VisibilityTimeout": queue.visibility_timeout,
+                "SqsManagedSseEnabled": True,
+                "RedrivePolicy": {
+                    "deadLetterTargetArn": {"Fn::GetAtt": [queue.dead_letter, "Arn"]},
+                    "maxReceiveCount": queue.max_receive_count,
+                },
+            },
+        },
+        queue.dead_letter: {
+            "Type": "AWS::SQS::Queue",
+            "Metadata": {"MigrateScan": {"Note": f"Dead-letter queue of {queue.name}."}},
+            "Properties": {"MessageRetentionPeriod": 1209600, "SqsManagedSseEnabled": True},
+        },
+    }
+
+
+def _schedules(schedules: list[Schedule]) -> dict[str, Node]:
+    queues = sorted({s.queue for s in schedules if s.queue is not None})
+    resources: dict[str, Node] = {
+        "SchedulerRole": {
+            "Type": "AWS::IAM::Role",
+            "Metadata": {"MigrateScan": {"Note": "Lets EventBridge Scheduler send task messages to the queues."}},
+            "Properties": {
+                "AssumeRolePolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "scheduler.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ],
+                },
+                "Policies": [
+                    {
+                        "PolicyName": "SendTaskMessages",
+                        "PolicyDocument": {
+                            "Version": "2012-10-17",
+                            "Statement": [
+                                {
+                                    "Effect": "Allow",
+                                    "Action": "sqs:SendMessage",
+                                    "Resource": [{"Fn::GetAtt": [q, "Arn"]} for q in queues],
+                                }
+                            ],
+                        },
+                    }
+                ],
+            },
+        }
+    }
+    for schedule in schedules:
+        if schedule.expression is None or schedule.queue is None:
+            continue
+        resources[schedule.name] = {
+            "Type": "AWS::Scheduler::Schedule",
+            "Metadata": _metadata(schedule, Source=schedule.source),
+            "Properties": {
+                "ScheduleExpression": schedule.expression,
+                "ScheduleExpressionTimezone": schedule.timezone,
+                "FlexibleTimeWindow": {"Mode": "OFF"},
+                "Target": {
+                    "Arn": {"Fn::GetAtt": [schedule.queue, "Arn"]},
+                    "RoleArn": {"Fn::GetAtt": ["SchedulerRole", "Arn"]},
+                    "Input": json.dumps({"task": schedule.task}, sort_keys=True),
+                },
+            },
+        }
+    return resources
+
+
+def _websocket(socket: WebSocketApi) -> dict[str, Node]:
+    api, function = socket.name, socket.function
+    integration, deployment = f"{api}Integration", f"{api}Deployment"
+    resources: dict[str, Node] = {
+        api: {
+            "Type": "AWS::ApiGatewayV2::Api",
+            "Metadata": _metadata(socket, Routes={r.route_key: list(r.handlers) for r in socket.routes}),
+            "Properties": {
+                "Name": {"Fn::Sub": f"${{StackPrefix}}-{api}"},
+                "ProtocolType": "WEBSOCKET",
+                "RouteSelectionExpression": "$request.body.action",
+            },
+        },
+        integration: {
+            "Type": "AWS::ApiGatewayV2::Integration",
+            "Properties": {
+                "ApiId": {"Ref": api},
+                "IntegrationType": "AWS_PROXY",
+                "IntegrationUri": {
+                    "Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
+                    + f"${{{function}.Arn}}/invocations"
+                },
+            },
+        },
+    }
+    route_ids = []
+    for route in socket.routes:
+        route_id = f"{api}Route{_ALNUM.sub('', route.route_key.title()) or 'Default'}"
+        route_ids.append(route_id)
+        resources[route_id] = {
+            "Type": "AWS::ApiGatewayV2::Route",
+            "Metadata": {"MigrateScan": {"Handlers": list(route.handlers), "Paths": list(route.paths)}},
+            "Properties": {
+                "ApiId": {"Ref": api},
+                "RouteKey": route.route_key,
+                "Target": {"Fn::Sub": f"integrations/${{{integration}}}"},
+            },
+        }
+    resources[deployment] = {
+        "Type": "AWS::ApiGatewayV2::Deployment",
+        "DependsOn": route_ids,
+        "Properties": {"ApiId": {"Ref": api}},
+    }
+    resources[f"{api}Stage"] = {
+        "Type": "AWS::ApiGatewayV2::Stage",
+        "Properties": {"ApiId": {"Ref": api}, "StageName": "ws", "DeploymentId": {"Ref": deployment}},
+    }
+    resources[f"{api}Permission"] = {
+        "Type": "AWS::Lambda::Permission",
+        "Properties": {
+            "Action": "lambda:InvokeFunction",
+            "FunctionName": {"Ref": function},
+            "Principal": "apigateway.amazonaws.com",
+            "SourceArn": {"Fn::Sub": _EXECUTE_API.format(api=api)},
+        },
+    }
+    resources[socket.table] = {
+        "Type": "AWS::DynamoDB::Table",
+        "Metadata": {"MigrateScan": {"Note": "Connection ids of the WebSocket API (the seed's pattern 2)."}},
+        "Properties": {
+            "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": [{"AttributeName": "connectionId", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "connectionId", "KeyType": "HASH"}],
+            "TimeToLiveSpecification": {"AttributeName": "expiresAt", "Enabled": True},
+        },
+    }
+    return resources
+
+
+# -- state machines ------------------------------------------------------------------------------------------------
+
+
+def _state_machine(context: ContextInfrastructure, machine: StateMachine) -> Node:
+    substitutions: dict[str, Node] = {}
+    policies: list[Node] = []
+    for task in _tasks(machine.states):
+        key = _substitution(task)
+        if key in substitutions:
+            continue
+        local = task.context == context.context
+        if task.function is not None:
+            arn: Node = (
+                {"Fn::GetAtt": [task.function, "Arn"]} if local else _import(task.context, f"{task.function}Arn")
+            )
+            substitutions[key] = arn
+            policies.append({"Statement": [{"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": arn}]})
+        elif task.queue is not None:
+            substitutions[key] = {"Ref": task.queue} if local else _import(task.context, f"{task.queue}Url")
+            queue_arn: Node = (
+                {"Fn::GetAtt": [task.queue, "Arn"]} if local else _import(task.context, f"{task.queue}Arn")
+            )
+            policies.append({"Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": queue_arn}]})
+    return {
+        "Type": "AWS::Serverless::StateMachine",
+        "Metadata": _metadata(machine, Workflow=machine.workflow),
+        "Properties": {
+            "Type": machine.type,
+            "Tracing": {"Enabled": True},
+            "Definition": state_machine_definition(machine),
+            "DefinitionSubstitutions": substitutions,
+            "Policies": policies,
+        },
+    }
+
+
+def _tasks(states: list[State]) -> list[TaskState]:
+    found: list[TaskState] = []
+    for state in states:
+        if isinstance(state, TaskState):
+            found.append(state)
+        elif isinstance(state, ParallelState):
+            for branch in state.branches:
+                found += _tasks(branch)
+        else:
+            found += _tasks(state.iterator)
+    return found
+
+
+def _substitution(task: TaskState) -> str:
+    return _ALNUM.sub("", f"{task.context}{task.function or task.queue}")
+
+
+def state_machine_definition(machine: StateMachine) -> dict[str, Node]:
+    """The Amazon States Language document of a drafted state machine (task ARNs as `${...}` substitutions)."""
+    names: set[str] = set()
+    document = _sequence(machine.states, names)
+    return {"Comment": f"Celery canvas {machine.workflow}", **document}
+
+
+def _sequence(states: list[State], names: set[str]) -> dict[str, Node]:
+    named = [(_state_name(state, names), state) for state in states]
+    body: dict[str, Node] = {}
+    for index, (name, state) in enumerate(named):
+        entry = _state(state, names)
+        if index + 1 < len(named):
+            entry["Next"] = named[index + 1][0]
+        else:
+            entry["End"] = True
+        body[name] = entry
+    return {"StartAt": named[0][0], "States": body}
+
+
+def _state_name(state: State, names: set[str]) -> str:
+    if isinstance(state, TaskState):
+        base = state.task.rpartition(".")[2] or state.task
+    elif isinstance(state, ParallelState):
+        base = "Parallel"
+    else:
+        base = "Map"
+    base = base[:70]
+    name, number = base, 1
+    while name in names:
+        number += 1
+        name = f"{base} {number}"
+    names.add(name)
+    return name
+
+
+def _state(state: State, names: set[str]) -> dict[str, Node]:
+    if isinstance(state, ParallelState):
+        return {"Type": "Parallel", "Branches": [_sequence(branch, names) for branch in state.branches]}
+    if isinstance(state, MapState):
+        return {
+            "Type": "Map",
+            "ItemsPath": "$.items",
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, **_sequence(state.iterator, names)},
+        }
+    return _task(state)
+
+
+def _task(task: TaskState) -> dict[str, Node]:
+    reference = "${" + _substitution(task) + "}"
+    entry: dict[str, Node]
+    if task.function is not None:
+        entry = {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": reference, "Payload": {"task": task.task, "input.$": "$"}},
+            "OutputPath": "$.Payload",
+        }
+    else:  # a Fargate worker reads the queue and reports back with the token
+        entry = {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "Parameters": {
+                "QueueUrl": reference,
+                "MessageBody": {"task": task.task, "input.$": "$", "taskToken.$": "$$.Task.Token"},
+            },
+        }
+    if task.timeout is not None:
+        entry["TimeoutSeconds"] = task.timeout
+    if task.max_retries:
+        entry["Retry"] = [
+            {
+                "ErrorEquals": ["States.ALL"],
+                "IntervalSeconds": CELERY_RETRY_DELAY,
+                "MaxAttempts": task.max_retries,
+                "BackoffRate": 1.0,
+            }
+        ]
+    return entry
+
+
+# -- Fargate and alarms ----------------------------------------------------------------------------------------------
+
+
+def _fargate(task: FargateTask) -> Node:
+    return {
+        "Type": "AWS::ECS::TaskDefinition",
+        "Metadata": _metadata(task, Modules=list(task.modules), Reasons=list(task.reasons)),
+        "Properties": {
+            "RequiresCompatibilities": ["FARGATE"],
+            "NetworkMode": "awsvpc",
+            "Cpu": "1024",
+            "Memory": "2048",
+            "ContainerDefinitions": [{"Name": "app", "Image": {"Ref": "ContainerImage"}, "Essential": True}],
+        },
+    }
+
+
+def _alarm(alarm: Alarm) -> Node:
+    properties: dict[str, Node] = {
+        "AlarmDescription": _ALARM_TEXT[alarm.kind].format(target=alarm.target, threshold=f"{alarm.threshold:g}"),
+        "ComparisonOperator": "GreaterThanThreshold",
+        "Threshold": alarm.threshold,
+        "EvaluationPeriods": 1,
+        "TreatMissingData": "notBreaching",
+    }
+    if alarm.kind == "dlq-depth":
+        properties.update(
+            {
+                "Namespace": "AWS/SQS",
+                "MetricName": "ApproximateNumberOfMessagesVisible",
+                "Dimensions": [{"Name": "QueueName", "Value": {"Fn::GetAtt": [alarm.target, "QueueName"]}}],
+                "Statistic": "Maximum",
+                "Period": 300,
+            }
+        )
+    elif alarm.kind == "lambda-error-rate":
+        dimension: Node = [{"Name": "FunctionName", "Value": {"Ref": alarm.target}}]
+        properties["Metrics"] = _rate_metrics("AWS/Lambda", "Errors", "Invocations", dimension)
+    else:
+        dimension = [{"Name": "StateMachineArn", "Value": {"Ref": alarm.target}}]
+        properties["Metrics"] = _rate_metrics("AWS/States", "ExecutionsFailed", "ExecutionsStarted", dimension)
+    return {"Type": "AWS::CloudWatch::Alarm", "Metadata": _metadata(alarm), "Properties": properties}
+
+
+_ALARM_TEXT = {
+    "lambda-error-rate": "{target}: Lambda error rate above {threshold}% (the seed's alarm).",
+    "dlq-depth": "{target}: a message in the dead-letter queue (above {threshold}).",
+    "state-machine-failure-rate": "{target}: Step Functions failure rate above {threshold}%.",
+}
+
+
+def _rate_metrics(namespace: str, failed: str, total: str, dimensions: Node) -> Node:
+    def stat(metric_id: str, metric: str) -> Node:
+        return {
+            "Id": metric_id,
+            "MetricStat": {
+                "Metric": {"Namespace": namespace, "MetricName": metric, "Dimensions": dimensions},
+                "Period": 300,
+                "Stat": "Sum",
+            },
+            "ReturnData": False,
+        }
+
+    return [
+        stat("failed", failed),
+        stat("total", total),
+        {"Id": "rate", "Expression": "IF(total > 0, 100 * failed / total, 0)", "Label": "Percent", "ReturnData": True},
+    ]
+
+
+# -- README ---------------------------------------------------------------------------------------------------------
+
+
+def _readme(infrastructure: Infrastructure) -> str:
+    lines = [
+        f"# SAM draft for {infrastructure.project}",
+        "",
+        "Generated by `migrate-scan --emit-sam` from a static reading of the code: a first draft to review, "
+        "lint (`cfn-lint *.yaml`) and deploy to a sandbox, not a finished design.",
+        "",
+        "## Files",
+        "",
+        f"- `{SHARED}.yaml`: what contexts share: SNS topics and the EventBridge bus for events with several "
+        "receivers, the shared kernel as a Lambda layer (`layer/`). Deploy it first.",
+    ]
+    for context in infrastructure.contexts:
+        counts = _counts(context)
+        summary = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n) or "nothing deployable yet"
+        lines.append(
+            f"- `{_file_stem(context.context)}.yaml`: context `{context.context}` ({context.kind}"
+            + (f", pattern {context.pattern}, stage {context.stage}" if context.pattern else "")
+            + f"): {summary}."
+        )
+    lines += [
+        "",
+        "Every template takes `StackPrefix` (the same value for all of them): cross-template references are "
+        "exports named `<StackPrefix>-<Context>-<Id>`.",
+        "",
+        "## Evidence",
+        "",
+        "Each resource has `Metadata.MigrateScan.Evidence`: the rules that fired and the `file:line` they fired at. "
+        "The draft's own rules say why it made the resource:",
+        "",
+        "| rule | resource |",
+        "|---|---|",
+        "| `draft.route` | a function and its API Gateway methods, one function per views module |",
+        "| `draft.task-queue` | an SQS queue, its dead-letter queue and its consumer, per task group "
+        "(same module, `max_retries`, `time_limit`) |",
+        "| `draft.schedule` | an EventBridge Scheduler schedule sending the task's message to its queue |",
+        "| `draft.fan-out` | an SNS topic or EventBridge rules for an event with several receivers, and the "
+        "receiver functions |",
+        "| `draft.websocket` | a WebSocket API, its handler and its connections table |",
+        "| `draft.workflow` | a Step Functions state machine for a Celery canvas |",
+        "| `draft.off-lambda` | an ECS Fargate task definition placeholder for what stays off Lambda |",
+        "",
+        "## What a human must still decide",
+        "",
+        "- The code: `CodeUri` is `app/` (link or copy the application there) and each `Handler` names an adapter "
+        "module (`adapters/<function>.py`) that this draft does not generate yet: write it to call the view, "
+        "task or receiver listed in the function's `Metadata.MigrateScan.Targets`.",
+        "- Memory, timeouts without a declared `time_limit`, authorizers, alarm actions (no SNS topic is "
+        "subscribed to the alarms), the data stores (no tables but the WebSocket connections), and the "
+        "Fargate images, CPU, memory and services.",
+        "- Celery beat's timezone is not read: schedules are in UTC.",
+    ]
+    decisions = [("shared", d) for d in infrastructure.shared.decisions]
+    decisions += [(c.context, d) for c in infrastructure.contexts for d in c.decisions]
+    for context, decision in decisions:
+        lines.append(f"- `{context}`: {decision}")
+    return "\n".join(lines) + "\n"
+
+
+def _counts(context: ContextInfrastructure) -> dict[str, int]:
+    return {
+        "functions": len(context.functions),
+        "queues": len(context.queues),
+        "schedules": len(context.schedules),
+        "WebSocket APIs": len(context.websockets),
+        "state machines": len(context.state_machines),
+        "Fargate task definitions": len(context.fargate),
+        "alarms": len(context.alarms),
+    }

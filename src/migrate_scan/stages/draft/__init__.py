@@ -1,0 +1,578 @@
+"""Draft: the finished `Report` → `Infrastructure`, a typed model of the AWS resources per context.
+
+Runs after plan, on the report (routes, jobs, events, realtime, modules,
+contexts, plan), and decides what each business context deploys by the seed's
+patterns: Lambda functions behind a REST API (pattern 1), SQS queues with
+dead-letter queues, consumers and EventBridge Scheduler schedules, SNS topics
+or EventBridge rules for events with several receivers (pattern 3), Step
+Functions state machines for Celery canvases (pattern 4), a WebSocket API
+(pattern 2), ECS Fargate placeholders for what stays off Lambda, and the
+seed's alarms. Every resource carries evidence: the recognizer's rule and
+locations, under a `draft.*` rule naming why the draft made it.
+
+Invariants: pure (no IO), deterministic (inputs are iterated in sorted order,
+names handed out in that order), and it never invents a value: what cannot be
+converted exactly (a schedule, a path) is left out of the resources and
+written in `decisions`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from migrate_scan.model.ids import Location
+from migrate_scan.model.infrastructure import (
+    Alarm,
+    ContextInfrastructure,
+    FargateTask,
+    Function,
+    HttpRoute,
+    Infrastructure,
+    Queue,
+    Schedule,
+    SharedInfrastructure,
+    StateMachine,
+    Topic,
+    WebSocketApi,
+    WebSocketRoute,
+)
+from migrate_scan.model.report import Context, Event, Evidence, Job, Module, Realtime, Report, Route
+from migrate_scan.stages.draft.api_paths import api_path, unify_parameters
+from migrate_scan.stages.draft.names import NameBook, camel
+from migrate_scan.stages.draft.schedules import ScheduleError, schedule_expression
+from migrate_scan.stages.draft.workflows import workflow_states
+
+LAMBDA_MAX_TIMEOUT = 900
+API_TIMEOUT = 30  # API Gateway REST stops waiting at 29 s
+DEFAULT_TASK_TIMEOUT = 300
+DEFAULT_DELIVERIES = 4  # Celery's default max_retries (3) plus the first delivery
+SNS_MAX_RECEIVERS = 4  # the seed: SNS under 5 subscribers, EventBridge from 5
+QUEUE_JOBS = ("celery-task", "rq-job")
+SCHEDULED_JOBS = ("celery-periodic", "scheduler")
+
+__all__ = ["draft"]
+
+
+@dataclass
+class _Draft:
+    """The context templates as they fill, and the lookups the report gives."""
+
+    report: Report
+    module_by_name: dict[str, Module]
+    module_by_file: dict[str, Module]
+    contexts: dict[str, Context]
+    books: dict[str, NameBook] = field(default_factory=lambda: defaultdict(NameBook))
+    parts: dict[str, dict[str, list[object]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    decisions: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    task_queue: dict[str, tuple[str, str, Queue, Job]] = field(default_factory=dict)  # task → (ctx, fn|"", queue)
+
+    def add(self, context: str, kind: str, resource: object) -> None:
+        self.parts[context][kind].append(resource)
+
+
+def draft(report: Report) -> Infrastructure:
+    """Draft the target infrastructure of every context from the finished report."""
+    state = _Draft(
+        report=report,
+        module_by_name={m.name: m for m in report.modules},
+        module_by_file={m.file: m for m in report.modules},
+        contexts={c.name: c for c in report.contexts},
+    )
+    _draft_routes(state)
+    _draft_queues(state)
+    _draft_schedules(state)
+    topics = _draft_fan_out(state)
+    _draft_websockets(state)
+    _draft_workflows(state)
+    _draft_off_lambda(state)
+    contexts = [_context_entry(state, name) for name in sorted(set(state.parts) | set(state.decisions))]
+    shared = SharedInfrastructure(
+        topics=topics,
+        event_bus="EventBus" if any(t.kind == "eventbridge" for t in topics) else None,
+        layer_modules=sorted(m for c in report.contexts if c.kind == "shared-kernel" for m in c.modules),
+        decisions=state.decisions.pop("", []),
+    )
+    name = report.project.name
+    return Infrastructure(
+        project=name, prefix=camel(name).lower()[:40] or "app", contexts=[c for c in contexts if c], shared=shared
+    )
+
+
+# -- where things belong ----------------------------------------------------------------------------
+
+
+def _module_of(state: _Draft, symbol: str, location: Location | None = None) -> Module | None:
+    """The analyzed module a symbol lives in; for outside code (a framework's view), the module that registers it."""
+    module = state.module_by_name.get(symbol.partition(":")[0])
+    if module is None and location is not None:
+        module = state.module_by_file.get(location.file)
+    return module
+
+
+def _deployable(state: _Draft, module: Module | None) -> str | None:
+    """The business context whose Lambda functions run this module's code, or None (host, Fargate, shared)."""
+    if module is None or module.context is None:
+        return None
+    context = state.contexts.get(module.context)
+    if context is None or context.kind != "business":
+        return None
+    return module.context
+
+
+def _evidence(rule: str, locations: list[Location], *found: list[Evidence]) -> list[Evidence]:
+    """The draft's own rule over these locations, then the recognizers' evidence, merged and sorted."""
+    merged: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    merged[rule].update((x.file, x.line) for x in locations)
+    for entries in found:
+        for entry in entries:
+            merged[entry.rule].update((x.file, x.line) for x in entry.locations)
+    return [
+        Evidence(rule=name, locations=[Location(file=f, line=n) for f, n in sorted(places)])
+        for name, places in sorted(merged.items())
+    ]
+
+
+# -- pattern 1: HTTP routes ---------------------------------------------------------------------------
+
+
+def _draft_routes(state: _Draft) -> None:
+    grouped: dict[tuple[str, str], list[Route]] = defaultdict(list)
+    for route in state.report.routes:
+        module = _module_of(state, route.view or route.handler, route.location)
+        context = _deployable(state, module)
+        if context is None or module is None:
+            continue
+        if module.compute in ("fargate", "ec2"):
+            state.decisions[context].append(
+                f"Routes of `{module.name}` stay on {module.compute} with their module (no function drafted)."
+            )
+            continue
+        grouped[(context, module.name)].append(route)
+    by_context: dict[str, list[tuple[str, list[Route]]]] = defaultdict(list)
+    for (context, module_name), routes in sorted(grouped.items()):
+        by_context[context].append((module_name, routes))
+    for context, modules in sorted(by_context.items()):
+        _draft_api(state, context, modules)
+
+
+def _draft_api(state: _Draft, context: str, modules: list[tuple[str, list[Route]]]) -> None:
+    """One REST API per context; one function per views module; one method per (path, HTTP method)."""
+    book = state.books[context]
+    converted: dict[int, str] = {}
+    for _, routes in modules:
+        for route in routes:
+            try:
+                converted[id(route)] = api_path(route.path)
+            except ValueError as error:
+                state.decisions[context].append(
+                    f"Route `{route.path}` ({route.location.file}:{route.location.line}) has no API Gateway "
+                    f"path: {error}; route it by hand or through a `{{proxy+}}` resource."
+                )
+    unified = unify_parameters(sorted(set(converted.values())))
+    taken: dict[tuple[str, str], str] = {}
+    for module_name, routes in modules:
+        api_routes: list[HttpRoute] = []
+        used: list[Route] = []
+        for route in sorted(routes, key=lambda r: (r.path, r.methods, r.handler)):
+            if id(route) not in converted:
+                continue
+            path = unified[converted[id(route)]]
+            for method in sorted(route.methods) or ["ANY"]:
+                owner = taken.setdefault((path, method), route.handler)
+                if owner != route.handler:
+                    continue  # API Gateway has one integration per method; the first handler in order keeps it
+                api_routes.append(HttpRoute(method=method, path=path, source_path=route.path, handler=route.handler))
+            used.append(route)
+        if not api_routes:
+            continue
+        renamed = sorted({r.source_path for r in api_routes if api_path(r.source_path) != r.path})
+        note = "Serves the routes of this views module through a WSGI/ASGI adapter."
+        if renamed:
+            note += " Path parameters renamed to share one name per API Gateway resource: " + ", ".join(renamed) + "."
+        state.add(
+            context,
+            "functions",
+            Function(
+                name=book.name(module_name, "Http"),
+                role="http",
+                module=module_name,
+                targets=sorted({r.handler for r in used}),
+                timeout=API_TIMEOUT,
+                routes=sorted(set(api_routes), key=lambda r: (r.path, r.method)),
+                evidence=_evidence("draft.route", [r.location for r in used], *(r.evidence for r in used)),
+                note=note,
+            ),
+        )
+
+
+# -- pattern 3: task queues, schedules, fan-out --------------------------------------------------------
+
+
+def _draft_queues(state: _Draft) -> None:
+    """One queue + dead-letter queue per task group: tasks of one module with the same limits share them."""
+    groups: dict[tuple[str, str, int | None, float | None], list[Job]] = defaultdict(list)
+    for job in state.report.jobs:
+        if job.kind not in QUEUE_JOBS:
+            continue
+        module = _module_of(state, job.handler, job.location)
+        context = _deployable(state, module)
+        if context is None or module is None:
+            continue
+        groups[(context, module.name, job.max_retries, job.time_limit)].append(job)
+    for (context, module_name, retries, limit), jobs in sorted(groups.items(), key=_group_order):
+        _draft_queue(state, context, module_name, retries, limit, sorted(jobs, key=lambda j: j.name))
+
+
+def _group_order(item: tuple[tuple[str, str, int | None, float | None], list[Job]]) -> tuple[object, ...]:
+    (context, module, retries, limit), _ = item
+    return (context, module, retries is not None, retries or 0, limit is not None, limit or 0.0)
+
+
+def _draft_queue(
+    state: _Draft, context: str, module_name: str, retries: int | None, limit: float | None, jobs: list[Job]
+) -> None:
+    book = state.books[context]
+    module = state.module_by_name[module_name]
+    suffix = "" if retries is None and limit is None else f"R{retries if retries is not None else 'd'}"
+    suffix += f"T{int(limit)}" if limit is not None else ""
+    base = f"{module_name} {suffix}".strip()
+    on_fargate = module.compute in ("fargate", "ec2") or (limit is not None and limit > LAMBDA_MAX_TIMEOUT)
+    timeout = DEFAULT_TASK_TIMEOUT if limit is None else min(LAMBDA_MAX_TIMEOUT, math.ceil(limit))
+    deliveries = DEFAULT_DELIVERIES if retries is None else retries + 1
+    notes = [
+        f"Tasks of `{module_name}`"
+        + (f" with max_retries={retries}" if retries is not None else "")
+        + (f" and time_limit={limit:g} s" if limit is not None else "")
+        + "."
+    ]
+    if retries is None:
+        notes.append(f"No max_retries declared: {DEFAULT_DELIVERIES} deliveries (Celery's default 3 retries).")
+    if limit is None:
+        notes.append(f"No time_limit declared: {DEFAULT_TASK_TIMEOUT} s assumed; measure it.")
+    if on_fargate:
+        notes.append("Consumed by a Fargate worker (longer than Lambda allows or off Lambda by classification).")
+    queue_name = book.name(base, "Queue")
+    evidence = _evidence("draft.task-queue", [j.location for j in jobs], *(j.evidence for j in jobs))
+    queue = Queue(
+        name=queue_name,
+        tasks=[j.name for j in jobs],
+        dead_letter=book.name(base, "DeadLetterQueue"),
+        max_receive_count=deliveries,
+        visibility_timeout=min(43200, 6 * timeout),
+        consumer="fargate" if on_fargate else "lambda",
+        evidence=evidence,
+        note=" ".join(notes),
+    )
+    state.add(context, "queues", queue)
+    function_name = ""
+    if not on_fargate:
+        function_name = book.name(base, "Consumer")
+        state.add(
+            context,
+            "functions",
+            Function(
+                name=function_name,
+                role="consumer",
+                module=module_name,
+                targets=sorted(j.handler for j in jobs),
+                timeout=timeout,
+                queue=queue_name,
+                evidence=evidence,
+                note="Reads the queue one message at a time and runs the named task; a failure is retried by SQS.",
+            ),
+        )
+    for job in jobs:
+        state.task_queue.setdefault(job.name, (context, function_name, queue, job))
+
+
+def _draft_schedules(state: _Draft) -> None:
+    for job in sorted(state.report.jobs, key=lambda j: (j.name, j.location.file, j.location.line)):
+        if job.kind not in SCHEDULED_JOBS or job.schedule is None:
+            continue
+        target = state.task_queue.get(job.task or job.name)
+        context = target[0] if target else _deployable(state, _module_of(state, job.handler, job.location))
+        if context is None:
+            continue
+        task = job.task or job.name
+        try:
+            expression: str | None = schedule_expression(job.schedule)
+            reason = ""
+        except ScheduleError as error:
+            expression, reason = None, str(error)
+        if target is None or expression is None:
+            why = reason or f"its task `{task}` has no drafted queue"
+            state.decisions[context].append(f"Schedule `{job.name}` ({job.schedule}) not drafted: {why}.")
+            continue
+        state.add(
+            context,
+            "schedules",
+            Schedule(
+                name=state.books[context].name(job.name, "Schedule"),
+                expression=expression,
+                source=job.schedule,
+                task=task,
+                queue=target[2].name,
+                evidence=_evidence("draft.schedule", [job.location], job.evidence),
+                note="Celery beat's timezone is not read by the scan: UTC assumed (Celery's default); "
+                "set ScheduleExpressionTimezone if beat ran in local time.",
+            ),
+        )
+
+
+def _draft_fan_out(state: _Draft) -> list[Topic]:
+    """A topic or EventBridge rule per event with several receivers; receiver functions subscribe to it."""
+    by_event: dict[tuple[str, str], list[Event]] = defaultdict(list)
+    for event in state.report.events:
+        by_event[(event.signal, event.sender or "")].append(event)
+    topics: list[Topic] = []
+    book = state.books[""]
+    subscriptions: dict[tuple[str, str], list[tuple[str, Event]]] = defaultdict(list)
+    for (signal, sender), events in sorted(by_event.items()):
+        receivers = sorted({e.receiver for e in events})
+        homes = {e.receiver: _deployable(state, _module_of(state, e.receiver, e.location)) for e in events}
+        if len(receivers) < 2:
+            continue
+        kind = _fan_out_kind(state, signal, sender, events)
+        name = book.name(f"{signal.rpartition(':')[2] or signal} {sender.rpartition(':')[2]}", "Topic")
+        topic = Topic(
+            name=name,
+            kind=kind,
+            signal=signal,
+            sender=sender or None,
+            receivers=receivers,
+            contexts=sorted({c for c in homes.values() if c}),
+            detail_type=f"{signal}" + (f"/{sender}" if sender else ""),
+            evidence=_evidence("draft.fan-out", [e.location for e in events]),
+            note=f"{len(receivers)} receivers: {'EventBridge' if kind == 'eventbridge' else 'SNS'} as classified. "
+            "The sender publishes instead of calling them in process.",
+        )
+        topics.append(topic)
+        for event in events:
+            module = _module_of(state, event.receiver, event.location)
+            context = homes[event.receiver]
+            if context is None or module is None:
+                continue
+            subscriptions[(context, module.name)].append((name, event))
+    for (context, module_name), entries in sorted(subscriptions.items()):
+        events = [e for _, e in entries]
+        state.add(
+            context,
+            "functions",
+            Function(
+                name=state.books[context].name(module_name, "Receiver"),
+                role="receiver",
+                module=module_name,
+                targets=sorted({e.receiver for e in events}),
+                timeout=DEFAULT_TASK_TIMEOUT,
+                subscriptions=sorted({t for t, _ in entries}),
+                evidence=_evidence("draft.fan-out", [e.location for e in events]),
+                note="Runs the module's receivers for the events it subscribes to.",
+            ),
+        )
+    return topics
+
+
+def _fan_out_kind(state: _Draft, signal: str, sender: str, events: list[Event]) -> str:
+    """The owning context's classification (signal's module, else sender's), else the receivers', else the seed."""
+    for symbol in (signal, sender):
+        module = state.module_by_name.get(symbol.partition(":")[0]) if symbol else None
+        context = state.contexts.get(module.context or "") if module else None
+        if context is not None and context.fan_out is not None:
+            return context.fan_out
+    kinds = set()
+    for event in events:
+        module = _module_of(state, event.receiver, event.location)
+        context = state.contexts.get(module.context or "") if module else None
+        if context is not None and context.fan_out is not None:
+            kinds.add(context.fan_out)
+    if kinds:
+        return "eventbridge" if "eventbridge" in kinds else "sns"
+    return "sns" if len({e.receiver for e in events}) <= SNS_MAX_RECEIVERS else "eventbridge"
+
+
+# -- pattern 2: WebSocket APIs -----------------------------------------------------------------------------
+
+
+def _draft_websockets(state: _Draft) -> None:
+    by_context: dict[str, list[Realtime]] = defaultdict(list)
+    for entry in state.report.realtime:
+        context = _deployable(state, _module_of(state, entry.handler, entry.location))
+        if context is not None:
+            by_context[context].append(entry)
+    for context, entries in sorted(by_context.items()):
+        routes: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
+        for entry in entries:
+            for key in _route_keys(entry):
+                routes[key][0].add(entry.handler)
+                if entry.path:
+                    routes[key][1].add(entry.path)
+        book = state.books[context]
+        function = book.name(f"{context} websocket", "Handler")
+        modules = sorted({e.handler.partition(":")[0] for e in entries})
+        evidence = _evidence("draft.websocket", [e.location for e in entries])
+        state.add(
+            context,
+            "functions",
+            Function(
+                name=function,
+                role="websocket",
+                module=modules[0],
+                targets=sorted({e.handler for e in entries}),
+                timeout=API_TIMEOUT,
+                evidence=evidence,
+                note="Handles every route of the context's WebSocket API; connection ids live in the table.",
+            ),
+        )
+        state.add(
+            context,
+            "websockets",
+            WebSocketApi(
+                name=book.name(f"{context} websocket", "Api"),
+                function=function,
+                table=book.name(f"{context} connections", "Table"),
+                routes=[
+                    WebSocketRoute(route_key=key, handlers=sorted(handlers), paths=sorted(paths))
+                    for key, (handlers, paths) in sorted(routes.items())
+                ],
+                evidence=evidence,
+                note="Socket.IO namespaces and Channels paths share one API: the client names the path on "
+                "$connect (a query parameter) and the handler dispatches on it.",
+            ),
+        )
+
+
+def _route_keys(entry: Realtime) -> list[str]:
+    """Socket.IO's connect/disconnect events are $connect/$disconnect; a Channels consumer handles all three."""
+    if entry.event is None:
+        return ["$connect", "$default", "$disconnect"]
+    return {"connect": ["$connect"], "disconnect": ["$disconnect"], "message": ["$default"]}.get(
+        entry.event, [entry.event]
+    )
+
+
+# -- pattern 4: workflows ------------------------------------------------------------------------------------
+
+
+def _draft_workflows(state: _Draft) -> None:
+    builders = {j.handler for j in state.report.jobs if j.kind == "celery-workflow"}
+    inlined = {
+        e.callee: e.caller for e in state.report.call_graph.edges if e.caller in builders and e.callee in builders
+    }
+    for job in sorted(state.report.jobs, key=lambda j: j.handler):
+        if job.kind != "celery-workflow" or job.handler in inlined:
+            continue  # a helper that composes part of another canvas is drafted inside that one
+        module = _module_of(state, job.handler, job.location)
+        context = _deployable(state, module)
+        if context is None:
+            continue
+        states = workflow_states(job, context, state.task_queue)
+        if states is None:
+            state.decisions[context].append(
+                f"Workflow `{job.handler}` ({job.location.file}:{job.location.line}): the scan did not record the "
+                "canvas's shape (chain, group, chord), so no state machine was drafted."
+            )
+            continue
+        classified = state.contexts[context].workflow
+        state.add(
+            context,
+            "state_machines",
+            StateMachine(
+                name=state.books[context].name(job.handler.partition(":")[2] or job.name, "StateMachine"),
+                workflow=job.handler,
+                type="EXPRESS" if classified == "express" else "STANDARD",
+                states=states,
+                evidence=_evidence("draft.workflow", [job.location], job.evidence),
+                note=f"{'Express' if classified == 'express' else 'Standard'} workflow"
+                + (" as classified." if classified else " (the default: audit trail, exactly once)."),
+            ),
+        )
+
+
+# -- what stays off Lambda --------------------------------------------------------------------------------------
+
+
+def _draft_off_lambda(state: _Draft) -> None:
+    by_context: dict[str, list[tuple[Module, str, str]]] = defaultdict(list)
+    for entry in state.report.plan.off_lambda:
+        module = state.module_by_name.get(entry.module)
+        if module is None or module.context is None:
+            continue
+        by_context[module.context].append((module, entry.reason, entry.rule))
+    for context, entries in sorted(by_context.items()):
+        locations: list[Location] = []
+        found: list[list[Evidence]] = []
+        for module, _, rule in entries:
+            places = [x for e in module.evidence if e.rule == rule for x in e.locations]
+            places += [
+                x for w in state.report.warnings if w.rule == rule and module.name in w.modules for x in w.locations
+            ]
+            locations += places or [Location(file=module.file, line=0)]
+            found.append([Evidence(rule=rule, locations=places or [Location(file=module.file, line=0)])])
+        state.add(
+            context,
+            "fargate",
+            FargateTask(
+                name=state.books[context].name(f"{context} fargate", "TaskDefinition"),
+                modules=sorted({m.name for m, _, _ in entries}),
+                reasons=sorted({f"{m.name}: {reason} ({rule})" for m, reason, rule in entries}),
+                evidence=_evidence("draft.off-lambda", locations, *found),
+                note="Placeholder: image, command, CPU and memory, and the service or scheduled task that runs it "
+                "are for a human to decide.",
+            ),
+        )
+
+
+# -- assembly -----------------------------------------------------------------------------------------------------
+
+
+def _context_entry(state: _Draft, name: str) -> ContextInfrastructure | None:
+    if not name:
+        return None
+    parts = state.parts[name]
+    context = state.contexts.get(name)
+    functions = sorted(parts["functions"], key=lambda f: f.name)  # type: ignore[attr-defined]
+    queues = sorted(parts["queues"], key=lambda q: q.name)  # type: ignore[attr-defined]
+    machines = sorted(parts["state_machines"], key=lambda s: s.name)  # type: ignore[attr-defined]
+    book = state.books[name]
+    alarms = [
+        Alarm(
+            name=book.name(f.name, "ErrorRateAlarm"),
+            kind="lambda-error-rate",
+            target=f.name,
+            threshold=1.0,
+            evidence=f.evidence,
+        )
+        for f in functions
+    ]
+    alarms += [
+        Alarm(name=book.name(q.dead_letter, "DepthAlarm"), kind="dlq-depth", target=q.dead_letter, threshold=0.0)
+        for q in queues
+    ]
+    alarms += [
+        Alarm(
+            name=book.name(m.name, "FailureRateAlarm"),
+            kind="state-machine-failure-rate",
+            target=m.name,
+            threshold=5.0,
+            evidence=m.evidence,
+        )
+        for m in machines
+    ]
+    has_http = any(f.role == "http" for f in functions)  # type: ignore[attr-defined]
+    return ContextInfrastructure(
+        context=name,
+        kind=context.kind if context else "business",
+        pattern=context.pattern if context else None,
+        stage=context.stage if context else None,
+        api=book.name(name, "RestApi") if has_http else None,
+        functions=functions,  # type: ignore[arg-type]
+        queues=queues,  # type: ignore[arg-type]
+        schedules=sorted(parts["schedules"], key=lambda s: s.name),  # type: ignore[attr-defined]
+        websockets=sorted(parts["websockets"], key=lambda w: w.name),  # type: ignore[attr-defined]
+        state_machines=machines,  # type: ignore[arg-type]
+        fargate=sorted(parts["fargate"], key=lambda f: f.name),  # type: ignore[attr-defined]
+        alarms=sorted(alarms, key=lambda a: a.name),
+        decisions=sorted(set(state.decisions.get(name, []))),
+    )

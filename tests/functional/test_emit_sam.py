@@ -1,0 +1,161 @@
+"""`--emit-sam DIR`: SAM templates that cfn-lint accepts, written atomically outside the scanned tree.
+
+reports/sam/<sample>/ holds each sample's folder as the current code writes it (test_reports_drift.py keeps
+it in step with the code); these tests lint it, check its evidence, and drive the CLI option.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from migrate_scan.atomic_folders import MARKER
+from migrate_scan.render.yaml_text import dump_yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SAM = ROOT / "reports" / "sam"
+SAMPLES = ("flask_shop", "django_helpdesk")
+APP = {
+    "app/__init__.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+    "app/views.py": "from . import app\n\n\n@app.route('/items/<int:item_id>')\ndef item(item_id):\n    return 'x'\n",
+    "wsgi.py": "from app import app\n",
+}
+# Resource types a reviewer reads first: each names the code it came from.
+EVIDENCED = {
+    "AWS::Serverless::Function",
+    "AWS::Serverless::StateMachine",
+    "AWS::Scheduler::Schedule",
+    "AWS::ECS::TaskDefinition",
+    "AWS::ApiGatewayV2::Api",
+    "AWS::SNS::Topic",
+}
+
+
+def templates(sample: str) -> list[Path]:
+    return sorted((SAM / sample).glob("*.yaml"))
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_templates_pass_cfn_lint(sample: str) -> None:
+    from cfnlint.api import lint_file
+
+    found = templates(sample)
+    assert len(found) >= 2, "run python scripts/make_reports.py"
+    errors = [f"{path.name}: {match}" for path in found for match in lint_file(path) if match.rule.id.startswith("E")]
+
+    assert errors == []
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_every_main_resource_carries_evidence(sample: str) -> None:
+    for path in templates(sample):
+        resources = yaml.safe_load(path.read_text(encoding="utf-8"))["Resources"]
+        for name, resource in resources.items():
+            if resource["Type"] in EVIDENCED:
+                evidence = resource["Metadata"]["MigrateScan"]["Evidence"]
+                places = [place for entry in evidence for place in entry["Locations"]]
+                assert places and all(":" in place for place in places), f"{path.name}: {name}"
+                assert any(entry["Rule"].startswith("draft.") for entry in evidence), f"{path.name}: {name}"
+
+
+def test_samples_get_the_pattern_resources() -> None:
+    kinds: dict[str, set[str]] = {}
+    for sample in SAMPLES:
+        kinds[sample] = {
+            resource["Type"]
+            for path in templates(sample)
+            for resource in yaml.safe_load(path.read_text(encoding="utf-8"))["Resources"].values()
+        }
+    for sample in SAMPLES:
+        assert {
+            "AWS::Serverless::Function",
+            "AWS::Serverless::Api",
+            "AWS::SQS::Queue",
+            "AWS::Scheduler::Schedule",
+            "AWS::ApiGatewayV2::Api",
+            "AWS::ECS::TaskDefinition",
+            "AWS::CloudWatch::Alarm",
+        } <= kinds[sample], sample
+
+
+def test_no_stale_files_under_reports_sam() -> None:
+    from test_reports_drift import load_make_reports
+
+    produced = {name for name in load_make_reports().render_sample_reports.__globals__["SAMPLES"]}
+    assert produced == set(SAMPLES)
+    on_disk = {p.relative_to(SAM).as_posix() for p in SAM.rglob("*") if p.is_file()}
+    assert all(name.split("/")[0] in SAMPLES for name in on_disk)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"a": "yes", "b": "on", "c": "null", "d": "1.5", "e": "0x10", "f": "2024-01-01", "g": "", "h": " x"},
+        {"k: v": ["- item", "#comment", "a #b", "x: y", "{a}", "[b]", "*ref", "&anchor", "!tag", "%x", "@x"]},
+        {"nested": [{"x": 1, "y": [True, False, None, 1.0, -2]}, [], {}], "quote": 'say "hi"\nline\ttab'},
+        {"cron": "cron(0 9 ? * MON-FRI *)", "path": "/orders/{order_id}", "sub": "${StackPrefix}-x", "u": "caf\u00e9"},
+    ],
+)
+def test_yaml_reads_back_to_the_same_data(value: dict[str, object]) -> None:
+    assert yaml.safe_load(dump_yaml(value)) == value
+
+
+def test_cli_writes_the_folder_and_replaces_its_own(run_cli, write_tree, tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "shop", APP)
+    target = tmp_path / "draft"
+
+    first = run_cli(root, "--no-cache", "-f", "json", "-o", tmp_path / "r.json", "--emit-sam", target)
+    assert first.exit_code == 0, first.stderr
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["schema_version"] == "1"
+    names = sorted(p.name for p in target.iterdir())
+    contexts = [name for name in names if name.startswith("context-")]
+    # the views' context, and the app shell that stays on Fargate (the strangler-fig host)
+    assert names == sorted([MARKER, "README.md", "shared.yaml", *contexts]) and len(contexts) == 2, names
+    template = yaml.safe_load((target / "context-views.yaml").read_text(encoding="utf-8"))
+    events = [
+        event["Properties"]
+        for resource in template["Resources"].values()
+        for event in resource.get("Properties", {}).get("Events", {}).values()
+    ]
+    assert {"Path": "/items/{item_id}", "Method": "get"}.items() <= events[0].items()
+
+    (target / "stale.yaml").write_text("old", encoding="utf-8")
+    second = run_cli(root, "--no-cache", "-o", tmp_path / "r.json", "--emit-sam", target)
+    assert second.exit_code == 0, second.stderr
+    assert not (target / "stale.yaml").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".draft.")], "temporary folder left behind"
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("{root}/draft", "--emit-sam: the folder must be outside the scanned tree: "),
+        ("{root}", "--emit-sam: the folder must be outside the scanned tree: "),
+        ("{parent}", "--emit-sam: the folder must not contain the scanned tree: "),
+        ("{foreign}", "--emit-sam: "),
+        ("{missing}/draft", "--emit-sam: the parent folder does not exist: "),
+    ],
+)
+def test_cli_refuses_bad_folders(run_cli, write_tree, tmp_path: Path, where: str, message: str) -> None:
+    root = write_tree(tmp_path / "project" / "shop", APP)
+    foreign = write_tree(tmp_path / "mine", {"notes.txt": "keep me"})
+    places = {
+        "{root}": str(root),
+        "{parent}": str(root.parent),
+        "{foreign}": str(foreign),
+        "{missing}": str(tmp_path / "nope"),
+    }
+    for key, value in places.items():
+        where = where.replace(key, value)
+
+    result = run_cli(root, "--no-cache", "-o", tmp_path / "r.json", "--emit-sam", where)
+
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"migrate-scan: error: {message}"), result.stderr
+    assert (foreign / "notes.txt").read_text(encoding="utf-8") == "keep me"
+    assert not (root / "draft").exists()
+    assert not (tmp_path / "r.json").exists(), "refused before scanning"
