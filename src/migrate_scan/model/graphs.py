@@ -109,8 +109,8 @@ class LinkedGraphs:
 
     modules: dict[str, FileFacts]
     definitions: dict[str, Definition]
-    import_graph: nx.DiGraph
-    call_graph: nx.DiGraph
+    import_graph: nx.DiGraph[str]
+    call_graph: nx.DiGraph[str]
     resolver: Resolver
     unresolved_calls: list[UnresolvedCall] = field(default_factory=list)
     resolved_calls: int = 0

@@ -121,7 +121,7 @@ def _extraction_order(clustering: Clustering, coupling: dict[str, float]) -> lis
     """Contexts with their synchronous dependencies first; least coupled first among the free ones."""
     names = [group.name for group in clustering.contexts]
     business = {g.name for g in clustering.contexts if g.kind == "business"}
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(names)
     for edge in clustering.dependencies:
         if SYNCHRONOUS_KINDS & set(edge.kinds) and edge.source in business and edge.target in business:

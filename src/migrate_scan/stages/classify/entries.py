@@ -135,7 +135,7 @@ class Reach:
     skipped (each call site has its own edge), as data access does.
     """
 
-    def __init__(self, call_graph: nx.DiGraph, limit: int = 4000) -> None:
+    def __init__(self, call_graph: nx.DiGraph[str], limit: int = 4000) -> None:
         self.graph = call_graph
         self.limit = limit
         self._memo: dict[str, frozenset[str]] = {}

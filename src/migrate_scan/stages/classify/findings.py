@@ -61,7 +61,7 @@ class FindingInputs:
     modules: dict[str, FileFacts]
     file_modules: dict[str, str]
     heuristics: Heuristics
-    call_graph: nx.DiGraph
+    call_graph: nx.DiGraph[str]
 
 
 def find_all(inputs: FindingInputs) -> list[Finding]:
@@ -169,7 +169,7 @@ def _lift_and_shift(inputs: FindingInputs) -> list[Finding]:
 
 def _distributed_monolith(inputs: FindingInputs) -> list[Finding]:
     kinds = {g.name: g.kind for g in inputs.clustering.contexts}
-    synchronous = nx.DiGraph()
+    synchronous: nx.DiGraph[str] = nx.DiGraph()
     for edge in inputs.clustering.dependencies:
         business = kinds.get(edge.source) == kinds.get(edge.target) == "business"
         if business and {"call", "import"} & set(edge.kinds):

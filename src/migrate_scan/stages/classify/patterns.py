@@ -102,7 +102,7 @@ class DecisionTree:
         heuristics: Heuristics,
         model_modules: dict[str, str],
         file_modules: dict[str, str],
-        import_graph: nx.DiGraph,
+        import_graph: nx.DiGraph[str],
     ) -> None:
         self.clustering = clustering
         self.recognition = recognition
@@ -472,7 +472,7 @@ class DecisionTree:
     def _largest_cycle(self, business: list[ContextGroup]) -> set[str]:
         """The largest set of business contexts that import or call each other in a cycle."""
         names = {g.name for g in business}
-        graph = nx.DiGraph()
+        graph: nx.DiGraph[str] = nx.DiGraph()
         for edge in self.clustering.dependencies:
             if edge.source in names and edge.target in names and {"call", "import"} & set(edge.kinds):
                 graph.add_edge(edge.source, edge.target)

@@ -18,7 +18,7 @@ FINE_MIN_PART = 3
 LOUVAIN_RESOLUTION = 1.0
 
 
-def communities(graph: nx.Graph, modules: list[str], seed: int) -> list[tuple[list[str], str]]:
+def communities(graph: nx.Graph[str], modules: list[str], seed: int) -> list[tuple[list[str], str]]:
     """Louvain communities of `modules` on their subgraph, small ones absorbed, largest first.
 
     Args:
@@ -40,9 +40,9 @@ def communities(graph: nx.Graph, modules: list[str], seed: int) -> list[tuple[li
     return [(part, max(part, key=lambda m: (subgraph.degree(m, weight="weight"), m))) for part in parts]
 
 
-def subgraph_of(graph: nx.Graph, modules: list[str]) -> nx.Graph:
+def subgraph_of(graph: nx.Graph[str], modules: list[str]) -> nx.Graph[str]:
     """A fresh graph of `modules` and the weighted edges between them, built in sorted order."""
-    subgraph = nx.Graph()
+    subgraph: nx.Graph[str] = nx.Graph()
     subgraph.add_nodes_from(modules)
     subgraph.add_weighted_edges_from(
         (a, b, d["weight"]) for a, b, d in sorted(graph.subgraph(modules).edges(data=True))
@@ -50,7 +50,7 @@ def subgraph_of(graph: nx.Graph, modules: list[str]) -> nx.Graph:
     return subgraph
 
 
-def absorb_small(communities: list[list[str]], graph: nx.Graph) -> list[list[str]]:
+def absorb_small(communities: list[list[str]], graph: nx.Graph[str]) -> list[list[str]]:
     """Communities under FINE_MIN_PART modules rejoin the community they are most tied to."""
     parts = [list(c) for c in sorted(communities, key=lambda c: (-len(c), c))]
     while True:

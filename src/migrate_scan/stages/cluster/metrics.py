@@ -20,7 +20,7 @@ NED_MAX_SIZE = 20
 
 
 def context_metrics(
-    graph: nx.Graph, module_context: Mapping[str, str], lines: Mapping[str, int]
+    graph: nx.Graph[str], module_context: Mapping[str, str], lines: Mapping[str, int]
 ) -> dict[str, dict[str, float]]:
     """cohesion (internal / all weight touching it), coupling (external weight), size, lines."""
     internal: defaultdict[str, float] = defaultdict(float)

@@ -144,8 +144,8 @@ class Ties:
                 for second in ordered[index + 1 :]:
                     self.undirected[first, second] += ROUTE_PREFIX_WEIGHT
 
-    def _graph(self) -> nx.Graph:
-        graph = nx.Graph()
+    def _graph(self) -> nx.Graph[str]:
+        graph: nx.Graph[str] = nx.Graph()
         graph.add_nodes_from(self.facts.modules)
         graph.add_weighted_edges_from((a, b, w) for (a, b), w in sorted(self.undirected.items()))
         return graph

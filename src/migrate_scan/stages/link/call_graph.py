@@ -58,10 +58,10 @@ def _method_symbol(table: SymbolTable, value: str) -> list[str]:
     return []
 
 
-def build_call_graph(table: SymbolTable) -> tuple[nx.DiGraph, list[UnresolvedCall], int]:
+def build_call_graph(table: SymbolTable) -> tuple[nx.DiGraph[str], list[UnresolvedCall], int]:
     """The call graph of the solved table, its unresolved calls (sorted) and the count of resolved ones."""
     table.subclassed = table.outside_classes()
-    call_graph = nx.DiGraph()
+    call_graph: nx.DiGraph[str] = nx.DiGraph()
     unresolved: list[UnresolvedCall] = []
     resolved = 0
     for module, facts in table.modules.items():
@@ -132,7 +132,7 @@ def _is_call_of_wrapped_function(table: SymbolTable, caller: str, call: CallFact
 
 
 def _add_edge(
-    graph: nx.DiGraph,
+    graph: nx.DiGraph[str],
     table: SymbolTable,
     caller: str,
     callee: str,
@@ -152,7 +152,7 @@ def _add_edge(
     data["wrapped_call"] = data["wrapped_call"] and wrapped_call
 
 
-def _add_argument_call_edges(graph: nx.DiGraph, table: SymbolTable, caller: str, call: CallFact) -> None:
+def _add_argument_call_edges(graph: nx.DiGraph[str], table: SymbolTable, caller: str, call: CallFact) -> None:
     """`map(f, xs)`, `sorted(xs, key=f)`: the builtin calls `f` on the caller's behalf."""
     _, _, children, keywords = call.call
     for builtin in table.call_values.get(id(call), EMPTY):
@@ -170,7 +170,7 @@ def _add_argument_call_edges(graph: nx.DiGraph, table: SymbolTable, caller: str,
                     _add_edge(graph, table, caller, value.partition(":")[2], call.line)
 
 
-def _add_iteration_edges(graph: nx.DiGraph, table: SymbolTable, module: str, assignment: AssignmentFact) -> None:
+def _add_iteration_edges(graph: nx.DiGraph[str], table: SymbolTable, module: str, assignment: AssignmentFact) -> None:
     """A `for` loop over an object calls its `__iter__` and `__next__`."""
     scope = f"{module}:{assignment.scope}" if assignment.scope else module
     assert assignment.value is not None
@@ -180,7 +180,7 @@ def _add_iteration_edges(graph: nx.DiGraph, table: SymbolTable, module: str, ass
                 _add_edge(graph, table, scope, method, assignment.line)
 
 
-def _add_decorator_edges(graph: nx.DiGraph, table: SymbolTable, module: str, definition: DefinitionFact) -> None:
+def _add_decorator_edges(graph: nx.DiGraph[str], table: SymbolTable, module: str, definition: DefinitionFact) -> None:
     """Applying a decorator calls it, from the scope where the definition runs."""
     scope = f"{module}:{definition.scope}" if definition.scope else module
     for decorator in definition.decorators:

@@ -12,8 +12,8 @@ import networkx as nx
 from migrate_scan.stages.link.table import SymbolTable
 
 
-def build_import_graph(table: SymbolTable) -> nx.DiGraph:
-    graph = nx.DiGraph()
+def build_import_graph(table: SymbolTable) -> nx.DiGraph[str]:
+    graph: nx.DiGraph[str] = nx.DiGraph()
     for module in table.modules:
         graph.add_node(module, external=False)
     for module, facts in table.modules.items():
