@@ -1,8 +1,8 @@
-"""One tree, one report, at scale: a generated 1,100-module Django + Celery monolith scanned four ways.
+"""One tree, one report, at scale: a generated 1,100-module Django + Celery monolith scanned five ways.
 
-SLOW (about 30-45 s on two shared cores): four `migrate-scan --format json` runs
-in fresh interpreters, each with a different PYTHONHASHSEED, so that any set or
-dict order that leaks into the report shows. Together they cover --jobs 2 and
+SLOW (about 20 s of CPU; up to a minute on two busy shared cores): five `migrate-scan --format json` runs
+in fresh interpreters under four PYTHONHASHSEED values, so that any set or dict
+order that leaks into the report shows. Together they cover --jobs 2 and
 --jobs 1, no cache, an empty cache being filled, a full cache, and a cached scan
 after a file was edited, scanned and reverted. The tree (tests/generated_monolith.py)
 is large enough that link's per-variable value cap and classify's reachability
