@@ -160,6 +160,36 @@ def test_a_class_called_model_that_is_not_djangos_is_not_a_model(heuristics: Heu
 # -- SQLAlchemy models ----------------------------------------------------------------------------
 
 
+def test_models_through_package_bases_the_scan_cannot_read(heuristics: Heuristics) -> None:
+    files = {
+        "survey/__init__.py": "",
+        "survey/models.py": """
+            from django.contrib.contenttypes.models import ContentType
+            from django_extensions.db.models import TimeStampedModel
+            from polymorphic.models import PolymorphicModel
+            from taggit.models import GenericTaggedItemBase
+            from somewhere.models import Unknown
+
+            class Question(PolymorphicModel, TimeStampedModel):
+                pass
+
+            class Tagged(GenericTaggedItemBase):
+                pass
+
+            class ObjectType(ContentType):
+                pass
+
+            class Plain(Unknown):
+                pass
+        """,
+    }
+    assert set(recognized_models(files, heuristics)) == {
+        "survey.models:Question",
+        "survey.models:Tagged",
+        "survey.models:ObjectType",
+    }
+
+
 def test_sqlalchemy_declarative_base_and_relations(heuristics: Heuristics) -> None:
     files = {
         "app/db.py": "from sqlalchemy.orm import declarative_base\nBase = declarative_base()\n",

@@ -336,6 +336,15 @@ def test_receivers_connected_by_test_code_are_not_the_apps(heuristics: Heuristic
             def reindex(sender, **kwargs):
                 pass
         """,
+        "shop/test/__init__.py": "",
+        "shop/test/signals.py": """
+            from django.db.models.signals import post_delete
+            from django.dispatch import receiver
+
+            @receiver(post_delete)
+            def forget(sender, **kwargs):
+                pass
+        """,
         "shop/tests/__init__.py": "",
         "shop/tests/test_signals.py": """
             from django.db.models.signals import post_save
@@ -348,6 +357,8 @@ def test_receivers_connected_by_test_code_are_not_the_apps(heuristics: Heuristic
         """,
     }
     found = events.recognize(link(facts_of(files)), heuristics)
+    # a feature package named `test` (a scanner's test runs) is application code
     assert {(e.signal, e.receiver) for e in found.events} == {
-        ("django.db.models.signals.post_save", "shop.signals:reindex")
+        ("django.db.models.signals.post_save", "shop.signals:reindex"),
+        ("django.db.models.signals.post_delete", "shop.test.signals:forget"),
     }

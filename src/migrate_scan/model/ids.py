@@ -26,14 +26,15 @@ def make_symbol(module: str, qualname: str = "") -> str:
     return f"{module}:{qualname}" if qualname else module
 
 
-TEST_PACKAGES = frozenset({"tests", "test", "testing"})
+TEST_PACKAGES = frozenset({"tests", "testing"})
 
 
 def is_test_module(module: str) -> bool:
-    """Test code: a `tests`/`test`/`testing` package, `test_*.py`, `*_test.py` or `conftest.py` (never deployed).
+    """Test code: a `tests`/`testing` package, `test_*.py`, `*_test.py` or `conftest.py` (never deployed).
 
     What such a module registers (models, signal receivers, schemas) exists only while the tests run:
-    it is not part of the application's run-time inventory.
+    it is not part of the application's run-time inventory. A package named `test` is not taken for
+    test code: applications name features so (a security scanner's `test` app with its models and signals).
     """
     parts = module.split(".")
     last = parts[-1]
