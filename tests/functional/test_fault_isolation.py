@@ -277,3 +277,11 @@ def test_isolation_helper_outside_a_log_lets_errors_through() -> None:
     assert [(e.unit, e.error) for e in log.errors] == [("item", "ZeroDivisionError: division by zero")]
     with pytest.raises(KeyboardInterrupt), collecting(), isolated("plan", "item"):
         raise KeyboardInterrupt
+
+
+def test_strict_wins_over_fail_on(tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(findings.FINDERS, "MS103", failing_for(findings.FINDERS["MS103"], lambda *a: True))
+    result = run_cli(SAMPLE, "-f", "json", "-o", tmp_path / "r.json", "--strict", "--fail-on", "potential")
+
+    assert result.exit_code == 4  # a partial report cannot back --fail-on's verdict
+    assert (tmp_path / "r.json").exists()
