@@ -32,7 +32,20 @@ CALLING_BUILTINS: dict[str, tuple[int | None, str | None]] = {
 
 
 def callee_symbols(table: SymbolTable, value: str) -> list[str]:
-    """The call-graph targets of calling a value (constructors reach `__init__`)."""
+    """The call-graph targets of calling a value (constructors reach `__init__`).
+
+    Memoised on the table once it is solved: the same values are called from
+    thousands of places (`bi:len`, a model's constructor).
+    """
+    if table.is_solved:
+        cached = table.callee_cache.get(value)
+        if cached is None:
+            cached = table.callee_cache[value] = _callee_symbols(table, value)
+        return cached
+    return _callee_symbols(table, value)
+
+
+def _callee_symbols(table: SymbolTable, value: str) -> list[str]:
     tag, _, target = value.partition(":")
     if tag in ("def", "bnd"):
         return [target]
@@ -61,6 +74,7 @@ def _method_symbol(table: SymbolTable, value: str) -> list[str]:
 def build_call_graph(table: SymbolTable) -> tuple[nx.DiGraph[str], list[UnresolvedCall], int]:
     """The call graph of the solved table, its unresolved calls (sorted) and the count of resolved ones."""
     table.subclassed = table.outside_classes()
+    table.callee_cache.clear()  # its answers depend on `subclassed`
     call_graph: nx.DiGraph[str] = nx.DiGraph()
     unresolved: list[UnresolvedCall] = []
     resolved = 0

@@ -45,6 +45,7 @@ class Solver:
         self._unit = -1  # the unit being evaluated; -1 outside `_run`
         self._deferred: set[int] = set()  # units waiting for a value (a decorator's) that may never come
         self._finalizing = False
+        self.is_solved = False  # set once `_run` is done: the values are final from then on
         self.stats = SolverStats()
         # Variables and returns that reached MAX_VALUES → the values they had to leave out.
         self.refused: dict[object, set[str]] = {}
@@ -92,6 +93,7 @@ class Solver:
             refused_values=sum(len(values) for values in self.refused.values()),
         )
         self.refused = {}
+        self.is_solved = True
         self._readers = defaultdict(list)  # only needed while solving
         self._queued = bytearray()
         self._queue = deque()

@@ -28,6 +28,7 @@ class SymbolTable(Propagation):
         super().__init__()
         self.types = types
         self._qualified: dict[tuple[str, int], tuple[Expr, tuple[str, ...]]] = {}  # (scope, id) → (expr, answer)
+        self.callee_cache: dict[str, list[str]] = {}  # value → its call-graph targets, once solved
         self._declare(files)
 
     def binding_site(self, scope: str, expr: Expr, depth: int = 0) -> str | None:
@@ -72,6 +73,7 @@ class SymbolTable(Propagation):
         for table in (
             self.vars, self.returns, self._assigned, self._qualified, self.call_values,
             self._bindings, self._straight_lines, self._mro, self._sequences, self._sequence_members,
+            self.callee_cache,
         ):  # fmt: skip
             table.clear()
 
