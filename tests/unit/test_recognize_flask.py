@@ -966,3 +966,34 @@ def test_routes_registered_through_the_applications_own_helpers_per_call_site() 
         ("/forum/t/{topic_id}", ("GET",), "app.forum:Topic.get", "get"),
         ("/forum", ("GET",), "app.forum:index", None),
     }
+
+
+def test_a_blueprint_subclass_overriding_add_url_rule_and_classes_as_views() -> None:
+    files = {
+        "app/wrappers.py": """
+            from flask import Blueprint
+
+            class AppBlueprint(Blueprint):
+                def add_url_rule(self, rule, endpoint=None, view_func=None, **options):
+                    # Why: the override forwards its caller's registration; it registers nothing itself
+                    return super().add_url_rule(rule, endpoint=endpoint, view_func=view_func, **options)
+        """,
+        "app/controllers.py": """
+            class RHBase:
+                def process(self):
+                    return ""
+
+            class RHDisplay(RHBase):
+                pass
+        """,
+        "app/blueprint.py": """
+            from app.controllers import RHDisplay
+            from app.wrappers import AppBlueprint
+
+            _bp = AppBlueprint("display", __name__, url_prefix="/event")
+            _bp.add_url_rule("/<int:event_id>/", "display", RHDisplay)
+        """,
+    }
+    assert {(r.path, r.handler, r.view) for r in found(files).routes} == {
+        ("/event/{event_id}", "app.controllers:RHBase.process", "app.controllers:RHDisplay"),
+    }

@@ -272,12 +272,18 @@ def _add_url_rule(
                 for raw in rules:
                     _add_class_routes(context, owner, raw, class_symbol, rule, location, methods)
             continue
-        functions = functions_of(resolver.values(view_scope, given))
-        if not functions:
+        values = resolver.values(view_scope, given)
+        functions = functions_of(values)
+        classes = sorted(v[4:] for v in values if v.startswith("cls:"))
+        if not functions and not classes:
             _unresolved(context, rule, location, "view function static reading cannot follow")
         for handler in functions:
             for raw in rules:
                 _add_routes(context, owner, raw, methods or ["GET"], handler, None, rule, location)
+        for class_symbol in classes:  # a class given as the view (an override of add_url_rule wraps it)
+            handler = _class_entry(context, class_symbol)
+            for raw in rules:
+                _add_routes(context, owner, raw, methods or ["GET"], handler, None, rule, location, class_symbol)
 
 
 def _add_resource(
@@ -354,6 +360,18 @@ def _add_mounts(
         )
 
 
+_CLASS_ENTRY_METHODS = ("dispatch_request", "__call__", "dispatch", "process")
+
+
+def _class_entry(context: _Context, class_symbol: str) -> str:
+    """The method a class given as a view runs requests through, else the class itself."""
+    for name in _CLASS_ENTRY_METHODS:
+        found = functions_of(context.graphs.resolver.class_attribute(class_symbol, name))
+        if found:
+            return found[0]
+    return class_symbol
+
+
 def _declared_methods(context: _Context, class_symbol: str) -> list[str]:
     """A view class's own `methods = [...]` (Flask's `View.methods`), through its MRO."""
     graphs = context.graphs
@@ -421,9 +439,11 @@ def _registration_calls(
             continue
         scope = scope_of(facts.module, call.scope)
         rule = first_match(resolver.qualified_names(scope, func), context.registrations)
+        if rule is None:
+            rule = _overridden_registration(context, scope, func)
         if rule is None and "blueprint" in roles:
             rule = _untyped_blueprint_registration(context, scope, call.call)
-        if rule is None or rule.role not in roles:
+        if rule is None or rule.role not in roles or _is_override_of(context, scope, str(func[1])):
             continue
         owner = _owner(context, scope, func[2][0])
         bindings = context.evaluator.call_sites(scope) if _reads_locals(context, scope, call.call) else []
@@ -445,6 +465,33 @@ def _registration_calls(
                 owners = [owner] if owner is not None else _objects_of(context, scope, func[2][0])
             for found in owners:
                 yield call, scope, found, rule, binding
+
+
+def _overridden_registration(context: _Context, scope: str, func: Expr) -> MatchRule | None:
+    """`bp.add_url_rule(...)` where the project's Blueprint subclass overrides `add_url_rule`: the
+    framework method it overrides (an override registers, then calls the original)."""
+    resolver = context.graphs.resolver
+    for value in sorted(resolver.values(scope, func)):
+        if not value.startswith(("bnd:", "def:")):
+            continue
+        owner, _, name = value[4:].rpartition(".")
+        if ":" not in owner:
+            continue
+        for ancestor in resolver.ancestors(owner):
+            rule = context.registrations.get(f"{ancestor}.{name}")
+            if rule is not None:
+                return rule
+    return None
+
+
+def _is_override_of(context: _Context, scope: str, name: str) -> bool:
+    """Whether `scope` is a method named `name` overriding a framework registration method: the call
+    it makes to the original forwards its caller's registration (counted at the caller), it is none."""
+    owner, _, method = scope.rpartition(".")
+    if method != name or ":" not in owner:
+        return False
+    ancestors = context.graphs.resolver.ancestors(owner)
+    return any(f"{ancestor}.{name}" in context.registrations for ancestor in ancestors)
 
 
 def _untyped_blueprint_registration(context: _Context, scope: str, call: Expr) -> MatchRule | None:
