@@ -159,3 +159,55 @@ def test_cli_refuses_bad_folders(run_cli, write_tree, tmp_path: Path, where: str
     assert (foreign / "notes.txt").read_text(encoding="utf-8") == "keep me"
     assert not (root / "draft").exists()
     assert not (tmp_path / "r.json").exists(), "refused before scanning"
+
+
+def resources(sample: str, context: str) -> dict[str, dict[str, object]]:
+    path = SAM / sample / f"context-{context}.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["Resources"]  # type: ignore[no-any-return]
+
+
+def test_flask_shop_fulfilment_canvas_becomes_its_state_machine() -> None:
+    # shop/orders/workflow.py: chain(reserve_stock, charge_payment, chord(group(create_shipment, generate_invoice),
+    # mark_order_fulfilled), notify_customer_shipped); the chord comes from the helper _shipping_steps.
+    machines = {
+        r["Metadata"]["MigrateScan"]["Workflow"]: r["Properties"]  # type: ignore[index]
+        for r in resources("flask_shop", "orders").values()
+        if r["Type"] == "AWS::Serverless::StateMachine"
+    }
+    assert "shop.orders.workflow:_shipping_steps" not in machines  # drafted inside the canvases that use it
+    definition = machines["shop.orders.workflow:build_fulfilment_workflow"]["Definition"]
+    states = definition["States"]
+
+    assert definition["StartAt"] == "reserve_stock"
+    assert [(name, state.get("Next")) for name, state in states.items()] == [
+        ("reserve_stock", "charge_payment"),
+        ("charge_payment", "Parallel"),
+        ("Parallel", "mark_order_fulfilled"),
+        ("mark_order_fulfilled", "notify_customer_shipped"),
+        ("notify_customer_shipped", None),
+    ]
+    assert [b["StartAt"] for b in states["Parallel"]["Branches"]] == ["create_shipment", "generate_invoice"]
+    assert states["reserve_stock"]["Retry"][0]["MaxAttempts"] == 3  # max_retries=3
+    substitutions = machines["shop.orders.workflow:build_fulfilment_workflow"]["DefinitionSubstitutions"]
+    reference = states["notify_customer_shipped"]["Parameters"]["FunctionName"][2:-1]
+    assert "Fn::ImportValue" in substitutions[reference]  # a task of the notifications context
+    approval = machines["shop.orders.workflow:build_approval_workflow"]["Definition"]["States"]
+    assert approval["hold_for_approval"]["Resource"].endswith(".waitForTaskToken")
+
+
+def test_django_helpdesk_beat_schedules() -> None:
+    schedules = {
+        r["Metadata"]["MigrateScan"]["Source"]: r["Properties"]["ScheduleExpression"]  # type: ignore[index]
+        for context in ("tickets", "reporting", "escalations", "notifications")
+        for r in resources("django_helpdesk", context).values()
+        if r["Type"] == "AWS::Scheduler::Schedule"
+    }
+
+    assert schedules == {  # helpdesk/settings.py CELERY_BEAT_SCHEDULE, by hand
+        "every 300s": "rate(5 minutes)",
+        "crontab(30 2 * * *)": "cron(30 2 * * ? *)",
+        "every 3600s": "rate(1 hour)",
+        "crontab(0 1 * * *)": "cron(0 1 * * ? *)",
+        "crontab(0 6 * * mon)": "cron(0 6 ? * MON *)",
+        "crontab(15 3 * * sun)": "cron(15 3 ? * SUN *)",
+    }

@@ -180,3 +180,23 @@ def test_state_names_are_unique_across_the_machine() -> None:
     branches = [b["StartAt"] for b in document["States"]["Parallel"]["Branches"]]  # type: ignore[index]
 
     assert names == ["a", "Parallel", "a 2"] and branches == ["a 3", "a 4"]  # outer sequence named first
+
+
+def test_a_task_classification_found_waiting_for_a_person_waits_for_its_token() -> None:
+    canvas = CanvasStep(kind="chain", steps=[task("a"), task("b")])
+
+    states = canvas_states(canvas, TASKS, human=frozenset({"b"}))
+    machine = StateMachine(name="Flow", workflow="w", type="STANDARD", states=states)
+    document = state_machine_definition(machine)
+
+    assert [s.wait_for_token for s in states if isinstance(s, TaskState)] == [False, True]
+    assert document["States"]["b"] == {  # type: ignore[index]
+        "Type": "Task",
+        "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+        "Parameters": {
+            "FunctionName": "${ctxBFn}",
+            "Payload": {"task": "b", "input.$": "$", "taskToken.$": "$$.Task.Token"},
+        },
+        "End": True,
+    }
+    assert document["States"]["a"]["Resource"] == "arn:aws:states:::lambda:invoke"  # type: ignore[index]

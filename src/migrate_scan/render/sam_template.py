@@ -547,7 +547,16 @@ def _state(state: State, names: set[str]) -> dict[str, Node]:
 def _task(task: TaskState) -> dict[str, Node]:
     reference = "${" + _substitution(task) + "}"
     entry: dict[str, Node]
-    if task.function is not None:
+    if task.function is not None and task.wait_for_token:  # a person answers: SendTaskSuccess with the token
+        entry = {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+            "Parameters": {
+                "FunctionName": reference,
+                "Payload": {"task": task.task, "input.$": "$", "taskToken.$": "$$.Task.Token"},
+            },
+        }
+    elif task.function is not None:
         entry = {
             "Type": "Task",
             "Resource": "arn:aws:states:::lambda:invoke",

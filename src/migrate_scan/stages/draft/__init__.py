@@ -30,10 +30,14 @@ from migrate_scan.model.infrastructure import (
     Function,
     HttpRoute,
     Infrastructure,
+    MapState,
+    ParallelState,
     Queue,
     Schedule,
     SharedInfrastructure,
+    State,
     StateMachine,
+    TaskState,
     Topic,
     WebSocketApi,
     WebSocketRoute,
@@ -51,6 +55,7 @@ DEFAULT_DELIVERIES = 4  # Celery's default max_retries (3) plus the first delive
 SNS_MAX_RECEIVERS = 4  # the seed: SNS under 5 subscribers, EventBridge from 5
 QUEUE_JOBS = ("celery-task", "rq-job")
 SCHEDULED_JOBS = ("celery-periodic", "scheduler")
+HUMAN_RULES = ("PT401", "MS105")  # classify's workflow that waits for a human decision, and its warning
 
 __all__ = ["draft"]
 
@@ -457,6 +462,7 @@ def _route_keys(entry: Realtime) -> list[str]:
 
 def _draft_workflows(state: _Draft) -> None:
     builders = {j.handler for j in state.report.jobs if j.kind == "celery-workflow"}
+    human = _human_steps(state)
     inlined = {
         e.callee: e.caller for e in state.report.call_graph.edges if e.caller in builders and e.callee in builders
     }
@@ -467,7 +473,7 @@ def _draft_workflows(state: _Draft) -> None:
         context = _deployable(state, module)
         if context is None:
             continue
-        states = workflow_states(job, context, state.task_queue)
+        states = workflow_states(job, context, state.task_queue, human)
         if states is None:
             state.decisions[context].append(
                 f"Workflow `{job.handler}` ({job.location.file}:{job.location.line}): the scan did not record the "
@@ -485,9 +491,42 @@ def _draft_workflows(state: _Draft) -> None:
                 states=states,
                 evidence=_evidence("draft.workflow", [job.location], job.evidence),
                 note=f"{'Express' if classified == 'express' else 'Standard'} workflow"
-                + (" as classified." if classified else " (the default: audit trail, exactly once)."),
+                + (" as classified." if classified else " (the default: audit trail, exactly once).")
+                + (
+                    " It pauses where a person decides (.waitForTaskToken): the code that approves must return "
+                    "the task token with states:SendTaskSuccess instead of starting the rest of the canvas."
+                    if _waits(states)
+                    else ""
+                ),
             ),
         )
+
+
+def _waits(states: list[State]) -> bool:
+    """Whether any Task state, at any depth, waits for a task token from a person."""
+    for entry in states:
+        if isinstance(entry, TaskState) and entry.wait_for_token:
+            return True
+        if isinstance(entry, ParallelState) and any(_waits(branch) for branch in entry.branches):
+            return True
+        if isinstance(entry, MapState) and _waits(entry.iterator):
+            return True
+    return False
+
+
+def _human_steps(state: _Draft) -> frozenset[str]:
+    """Tasks classification found waiting for a person: defined at a location of a human-wait finding."""
+    places = {
+        (x.file, x.line)
+        for c in state.report.contexts
+        for e in c.evidence
+        if e.rule in HUMAN_RULES
+        for x in e.locations
+    }
+    places |= {(x.file, x.line) for w in state.report.warnings if w.rule in HUMAN_RULES for x in w.locations}
+    return frozenset(
+        j.name for j in state.report.jobs if j.kind in QUEUE_JOBS and (j.location.file, j.location.line) in places
+    )
 
 
 # -- what stays off Lambda --------------------------------------------------------------------------------------
