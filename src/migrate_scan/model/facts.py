@@ -13,6 +13,7 @@ source order.
 from __future__ import annotations
 
 import enum
+import functools
 import pickle
 from typing import NamedTuple
 
@@ -63,6 +64,41 @@ def dotted_name(expr: Expr) -> str | None:
         return None
     parts.append(str(value))
     return ".".join(reversed(parts))
+
+
+_OPERATORS = {"Add": "+", "Sub": "-", "Mult": "*", "Div": "/", "Mod": "%", "BitOr": "|"}
+
+
+def expression_text(expr: Expr, *, elide_arguments: bool = False, quote_strings: bool = True) -> str:
+    """A short source-like spelling of an expression, for messages and unresolved names.
+
+    Args:
+        expr: the expression.
+        elide_arguments: write calls and subscripts as `f(...)` and `x[...]`.
+        quote_strings: write string constants as Python literals (`'x'`), else bare (`x`).
+
+    Parts with no short spelling (comprehensions, lambdas, conditionals) are `...`.
+    """
+    kind, value, children, keywords = expr
+    text = functools.partial(expression_text, elide_arguments=elide_arguments, quote_strings=quote_strings)
+    if kind == ExprKind.NAME:
+        return str(value)
+    if kind == ExprKind.ATTRIBUTE:
+        return f"{text(children[0])}.{value!s}"
+    if kind == ExprKind.CONSTANT:
+        return repr(value) if quote_strings or not isinstance(value, str) else value
+    if kind == ExprKind.SUBSCRIPT:
+        return f"{text(children[0])}[...]" if elide_arguments else f"{text(children[0])}[{text(children[1])}]"
+    if kind == ExprKind.CALL:
+        if elide_arguments:
+            return f"{text(children[0])}(...)"
+        arguments = [text(c) for c in children[1:]] + [f"{k}={text(v)}" for k, v in keywords if k is not None]
+        return f"{text(children[0])}({', '.join(arguments)})"
+    if kind == ExprKind.BINARY and len(children) == 2:
+        return f"{text(children[0])} {_OPERATORS.get(str(value), '?')} {text(children[1])}"
+    if kind == ExprKind.FSTRING:
+        return "f'...'"
+    return "..."
 
 
 class ImportFact(NamedTuple):

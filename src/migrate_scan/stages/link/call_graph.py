@@ -13,7 +13,13 @@ from __future__ import annotations
 
 import networkx as nx
 
-from migrate_scan.model.facts import AssignmentFact, CallFact, DefinitionFact, Expr, ExprKind, dotted_name
+from migrate_scan.model.facts import (
+    AssignmentFact,
+    CallFact,
+    DefinitionFact,
+    ExprKind,
+    expression_text,
+)
 from migrate_scan.model.faults import isolated
 from migrate_scan.model.graphs import UnresolvedCall
 from migrate_scan.model.ids import Location
@@ -99,7 +105,11 @@ def build_call_graph(table: SymbolTable) -> tuple[nx.DiGraph[str], list[Unresolv
                     location = Location(file=facts.path, line=call.line)
                     packages = sorted({outside_package(v) for v in values if v.startswith("ext:")})
                     package = packages[0] if packages else ""
-                    unresolved.append(UnresolvedCall(caller, location, _expr_text(call.call[2][0]), package))
+                    unresolved.append(
+                        UnresolvedCall(
+                            caller, location, expression_text(call.call[2][0], elide_arguments=True), package
+                        )
+                    )
                     continue
                 resolved += 1
                 via_decorator = _is_call_of_wrapped_function(table, caller, call)
@@ -203,17 +213,3 @@ def _add_decorator_edges(graph: nx.DiGraph[str], table: SymbolTable, module: str
                 for callee in callee_symbols(table, value):
                     if callee.split(":", 1)[0] in table.modules:
                         _add_edge(graph, table, scope, callee, definition.line)
-
-
-def _expr_text(expr: Expr) -> str:
-    name = dotted_name(expr)
-    if name is not None:
-        return name
-    kind, value, children, _ = expr
-    if kind == ExprKind.ATTRIBUTE:
-        return f"{_expr_text(children[0])}.{value!s}"
-    if kind == ExprKind.CALL:
-        return f"{_expr_text(children[0])}(...)"
-    if kind == ExprKind.SUBSCRIPT:
-        return f"{_expr_text(children[0])}[...]"
-    return f"<{(value or kind)!s}>"

@@ -24,7 +24,7 @@ from datetime import timedelta
 
 from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.heuristics.schema import MatchRule
-from migrate_scan.model.facts import CallFact, DefinitionFact, Expr, ExprKind, FileFacts, LoopFact
+from migrate_scan.model.facts import CallFact, DefinitionFact, Expr, ExprKind, FileFacts, LoopFact, expression_text
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition, UnresolvedRegistration
@@ -363,14 +363,14 @@ def _schedule(context: _Context, scope: str, expr: Expr | None) -> str | None:
                     return _schedule(context, scope, run_every)
             if total is not None:
                 return f"every {_seconds(total)}s"
-    return _text(expr)
+    return expression_text(expr)
 
 
 def _cron_field(expr: Expr | None) -> str:
     if expr is None:
         return "*"
     value = _constant(expr)
-    return str(value) if value is not None else _text(expr)
+    return str(value) if value is not None else expression_text(expr)
 
 
 def _timedelta_seconds(call: Expr) -> float | None:
@@ -394,7 +394,9 @@ def _trigger(call: Expr) -> str | None:
     if trigger is None:
         return None
     skip = {"id", "name", "trigger", "args", "kwargs", "replace_existing", "misfire_grace_time", "max_instances"}
-    options = ", ".join(f"{name}={_text(value)}" for name, value in call[3] if name is not None and name not in skip)
+    options = ", ".join(
+        f"{name}={expression_text(value)}" for name, value in call[3] if name is not None and name not in skip
+    )
     return f"{trigger}({options})"
 
 
@@ -906,20 +908,6 @@ def _constant(expr: Expr | None) -> object:
 def _integer(expr: Expr | None) -> int | None:
     value = number_of(expr)
     return int(value) if value is not None and float(value).is_integer() else None
-
-
-def _text(expr: Expr) -> str:
-    kind, value, children, keywords = expr
-    if kind == ExprKind.NAME:
-        return str(value)
-    if kind == ExprKind.ATTRIBUTE:
-        return f"{_text(children[0])}.{value}"
-    if kind == ExprKind.CONSTANT:
-        return repr(value)
-    if kind == ExprKind.CALL:
-        arguments = [_text(c) for c in children[1:]] + [f"{k}={_text(v)}" for k, v in keywords if k is not None]
-        return f"{_text(children[0])}({', '.join(arguments)})"
-    return f"<{kind}>"
 
 
 RECOGNIZER = Recognizer(

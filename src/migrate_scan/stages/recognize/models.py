@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.heuristics.schema import MatchRule
-from migrate_scan.model.facts import AssignmentFact, DefinitionFact, Expr, ExprKind, FileFacts
+from migrate_scan.model.facts import AssignmentFact, DefinitionFact, Expr, ExprKind, FileFacts, expression_text
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location, is_test_module
 from migrate_scan.model.inventory import Recognition
@@ -248,7 +248,7 @@ def _django_target(context: _Context, model: _Class, owner: _Class, target: Expr
             classes = sorted(v[4:] for v in values if v.startswith("cls:"))
             if classes:
                 return classes[0]
-            return names[0] if names else _spelling(target)
+            return names[0] if names else expression_text(target, quote_strings=False)
     if text == "self":
         return model.symbol
     label, _, class_name = text.rpartition(".")
@@ -340,11 +340,11 @@ def _sqlalchemy_relations(context: _Context, model: _Class, name: str, assignmen
 
 def _sqlalchemy_target(context: _Context, model: _Class, target: Expr) -> str:
     if target[0] == ExprKind.LAMBDA:
-        return _spelling(target)
+        return expression_text(target, quote_strings=False)
     text = string_of(target)
     if text is None:
         classes = sorted(v[4:] for v in context.graphs.resolver.values(_scope(model), target) if v.startswith("cls:"))
-        return classes[0] if classes else _spelling(target)
+        return classes[0] if classes else expression_text(target, quote_strings=False)
     if "." in text:
         symbol = text.rpartition(".")[0] + ":" + text.rpartition(".")[2]
         if symbol in context.classes:
@@ -405,17 +405,6 @@ def _value(assignment: AssignmentFact | None) -> Expr | None:
 
 def _constant(expr: Expr | None) -> object:
     return expr[1] if expr is not None and expr[0] == ExprKind.CONSTANT else None
-
-
-def _spelling(expr: Expr) -> str:
-    kind, value, children, _ = expr
-    if kind == ExprKind.NAME:
-        return str(value)
-    if kind == ExprKind.ATTRIBUTE:
-        return f"{_spelling(children[0])}.{value}"
-    if kind == ExprKind.CONSTANT:
-        return str(value)
-    return f"<{kind}>"
 
 
 def _snake_case(name: str) -> str:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from migrate_scan.errors import HeuristicsError
 from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.heuristics.schema import MatchRule
-from migrate_scan.model.facts import AssignmentFact, CallFact, Expr, ExprKind, FileFacts, dotted_name
+from migrate_scan.model.facts import AssignmentFact, CallFact, Expr, ExprKind, FileFacts, dotted_name, expression_text
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Blocker, Recognition
@@ -932,29 +932,8 @@ def _queue(call: Expr) -> str:
 
 def _short(expr: Expr | None, limit: int = 60) -> str:
     """A short source-like text of an expression, for details."""
-    text = _text(expr) if expr is not None else ""
+    text = expression_text(expr) if expr is not None else ""
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _text(expr: Expr) -> str:
-    kind, value, children, keywords = expr
-    if kind == ExprKind.NAME:
-        return str(value)
-    if kind == ExprKind.ATTRIBUTE:
-        return f"{_text(children[0])}.{value!s}"
-    if kind == ExprKind.CONSTANT:
-        return repr(value)
-    if kind == ExprKind.SUBSCRIPT:
-        return f"{_text(children[0])}[{_text(children[1])}]"
-    if kind == ExprKind.CALL:
-        arguments = [_text(c) for c in children[1:]] + [f"{k}={_text(v)}" for k, v in keywords if k is not None]
-        return f"{_text(children[0])}({', '.join(arguments)})"
-    if kind == ExprKind.BINARY and len(children) == 2:
-        symbol = {"Add": "+", "Mult": "*", "Div": "/", "Sub": "-", "Mod": "%"}.get(str(value), "?")
-        return f"{_text(children[0])} {symbol} {_text(children[1])}"
-    if kind == ExprKind.FSTRING:
-        return "f'...'"
-    return "..."
 
 
 RECOGNIZER = Recognizer(
