@@ -54,7 +54,7 @@ from migrate_scan.model.report import Evidence, Route
 from migrate_scan.stages.recognize.evaluation import Evaluator
 from migrate_scan.stages.recognize.expressions import (
     argument,
-    constructor_names,
+    constructions,
     first_match,
     functions_of,
     keyword,
@@ -200,14 +200,8 @@ def _index(context: _Context, facts: FileFacts) -> None:
 
 def _find_routers(context: _Context, facts: FileFacts) -> None:
     resolver = context.graphs.resolver
-    for assignment in facts.assignments:
-        value = assignment.value
-        if value is None or value[0] != ExprKind.CALL or len(assignment.targets) != 1:
-            continue
-        scope = scope_of(facts.module, assignment.scope)
-        rule = first_match(constructor_names(resolver, scope, value[2][0]), context.routers_rules)
-        if rule is None or rule.role not in ("default-router", "simple-router"):
-            continue
+    roles = ("default-router", "simple-router")
+    for scope, assignment, value, rule in constructions(resolver, facts, context.routers_rules, roles):
         site = resolver.binding_site(scope, assignment.targets[0])
         if site is None:
             continue

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from migrate_scan.heuristics.schema import MatchRule
-from migrate_scan.model.facts import Expr, ExprKind, dotted_name
+from migrate_scan.model.facts import AssignmentFact, Expr, ExprKind, FileFacts, dotted_name
 from migrate_scan.model.graphs import Resolver
 
 
@@ -70,6 +70,21 @@ def constructor_names(resolver: Resolver, scope: str, func: Expr) -> tuple[str, 
         if value.startswith("cls:"):
             names += [a.replace(":", ".") for a in resolver.ancestors(value[4:])]
     return tuple(names)
+
+
+def constructions(
+    resolver: Resolver, facts: FileFacts, rules: dict[str, MatchRule], roles: tuple[str, ...]
+) -> Iterator[tuple[str, AssignmentFact, Expr, MatchRule]]:
+    """`x = Something(...)` assignments (one target) whose call builds what a rule of one of `roles`
+    names, through the project's subclasses too: (scope, assignment, the call, the rule)."""
+    for assignment in facts.assignments:
+        value = assignment.value
+        if value is None or value[0] != ExprKind.CALL or len(assignment.targets) != 1:
+            continue
+        scope = scope_of(facts.module, assignment.scope)
+        rule = first_match(constructor_names(resolver, scope, value[2][0]), rules)
+        if rule is not None and rule.role in roles:
+            yield scope, assignment, value, rule
 
 
 def template_of(expr: Expr | None) -> tuple[str, bool] | None:

@@ -33,6 +33,7 @@ from migrate_scan.stages.recognize.canvas import CanvasReader
 from migrate_scan.stages.recognize.evaluation import Evaluator
 from migrate_scan.stages.recognize.expressions import (
     argument,
+    constructions,
     constructor_names,
     first_match,
     functions_of,
@@ -725,14 +726,9 @@ def _find_cli(context: _Context) -> None:
 def _find_group_objects(context: _Context, facts: FileFacts, commands: dict[str, _Command]) -> None:
     """`ops = AppGroup("ops")`, `tools = click.Group(name="tools")`."""
     resolver = context.graphs.resolver
-    for assignment in facts.assignments:
-        value = assignment.value
-        if value is None or value[0] != ExprKind.CALL or len(assignment.targets) != 1:
-            continue
-        scope = scope_of(facts.module, assignment.scope)
-        rule = first_match(resolver.qualified_names(scope, value[2][0]), context.calls)
+    for scope, assignment, value, rule in constructions(resolver, facts, context.calls, ("cli-group-object",)):
         site = resolver.binding_site(scope, assignment.targets[0])
-        if rule is None or rule.role != "cli-group-object" or site is None:
+        if site is None:
             continue
         name = (string_of(value[2][1]) if len(value[2]) > 1 else None) or string_of(keyword(value, "name"))
         location = Location(file=facts.path, line=assignment.line)
