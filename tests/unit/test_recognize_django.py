@@ -589,6 +589,41 @@ class BaseRoot(APIRootView):
     }
 
 
+def test_a_prefix_read_from_a_settings_row_takes_its_fields_default() -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/views.py": VIEWS,
+        "shop/models.py": """
+            from django.db import models
+
+            class SystemSettings(models.Model):
+                url_prefix = models.CharField(max_length=300, default="", blank=True)
+                theme = models.CharField(max_length=30)
+        """,
+        "shop/utils.py": """
+            from shop.models import SystemSettings
+
+            def get_system_setting(setting, default=None):
+                system_settings = SystemSettings.objects.get()
+                return getattr(system_settings, setting, (default if default is not None else None))
+        """,
+        "proj/urls.py": """
+            from django.urls import re_path
+            from shop import views
+            from shop.utils import get_system_setting
+
+            urlpatterns = [
+                re_path(r"^{}orders$".format(get_system_setting("url_prefix")), views.index),
+                re_path(f"^{get_system_setting('url_prefix')}about$", views.index),
+                re_path(r"^{}themed$".format(get_system_setting("theme")), views.index),
+            ]
+        """,
+    }
+    assert {p for p, _, _, _ in routes(files)} == {"/orders", "/about"}
+    # a field with no declared default (and no literal fallback) stays unknown
+    assert unresolved(files) == {("proj/urls.py", 9)}
+
+
 def test_router_not_included_gives_no_routes_and_unknown_viewset_is_unresolved() -> None:
     files = {
         "api/__init__.py": "",

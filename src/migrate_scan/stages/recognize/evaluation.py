@@ -17,7 +17,9 @@ module three questions about an expression in a scope:
   `str.format` over constants, names, and calls of the project's own
   functions whose last `return` folds). A name assigned a literal default and
   conditionally overridden (`prefix = ""` then `if ...: prefix = ...`) folds
-  to the default; so do `getattr(obj, "X", default)`, `settings.X` through a
+  to the default; so do `getattr(obj, "X", default)` (but an instance of a
+  project class, `Cls.objects.get()` or `Cls(...)`, gives the `default=` its
+  field `X` declares: a settings row as a fresh installation has it), `settings.X` through a
   settings object (the settings modules' `X`), and `app.config["X"]` or
   `app.config.get("X", default)` (`X` in the objects given to
   `app.config.from_object(...)`).
@@ -360,6 +362,35 @@ class Evaluator:
         # The first origin is the unconditional assignment (the default) when there is one.
         return self._text(origins[0][0], origins[0][1], depth + 1)
 
+    def field_default(self, scope: str, instance: Expr, name: str, depth: int) -> str | None:
+        """`getattr(obj, "x")` on an instance of a project class: the default its field declares.
+
+        The instance is a value made by `Cls(...)` or read through the class's manager
+        (`Cls.objects.get()`, `.first()`, ...): a settings row fetched at run time, whose
+        attribute takes the `default=` of the field the class declares (`x = CharField(default="")`),
+        as a fresh installation has it.
+        """
+        if depth > MAX_DEPTH:
+            return None
+        for where, origin in self.origins(scope, instance, depth + 1):
+            for owner in self._instance_classes(where, origin):
+                for klass in (owner, *self.graphs.resolver.ancestors(owner)):
+                    for _, assignment in self.assignments(f"{klass}|{name}"):
+                        default = _keyword(assignment.value, "default")
+                        if default is not None:
+                            return self._text(klass, default, depth + 1)
+        return None
+
+    def _instance_classes(self, scope: str, made: Expr) -> list[str]:
+        """The project classes whose instance `made` is: `Cls(...)`, `Cls.objects.get(...)` and the like."""
+        if made[0] != ExprKind.CALL:
+            return []
+        func = made[2][0]
+        if func[0] == ExprKind.ATTRIBUTE and func[1] in _INSTANCE_READS and func[2][0][0] == ExprKind.ATTRIBUTE:
+            func = func[2][0][2][0]  # `Cls.objects.get` → `Cls`
+        values = self.graphs.resolver.values(scope, func)
+        return sorted(v[4:] for v in values if v.startswith("cls:") and v[4:] in self.graphs.definitions)
+
     def _percent(self, scope: str, children: tuple[Expr, ...], depth: int) -> str | None:
         template = self._text(scope, children[0], depth + 1)
         given = children[1]
@@ -389,7 +420,11 @@ class Evaluator:
             found = self._config_text(key, depth) if key is not None else None
             default = call[2][2] if len(call[2]) > 2 else None
             return found if found is not None or default is None else self._text(scope, default, depth + 1)
-        if len(call[2]) == 4 and "bi:getattr" in self.graphs.resolver.values(scope, func):
+        if len(call[2]) in (3, 4) and "bi:getattr" in self.graphs.resolver.values(scope, func):
+            name = self._text(scope, call[2][2], depth + 1)
+            declared = self.field_default(scope, call[2][1], name, depth + 1) if name is not None else None
+            if declared is not None or len(call[2]) == 3:
+                return declared
             # `getattr(configuration, "BASE_PATH", "")`: a setting with a literal default; the default.
             return self._text(scope, call[2][3], depth + 1)
         functions = [v[4:] for v in self.graphs.resolver.values(scope, func) if v.startswith("def:")]
@@ -403,6 +438,17 @@ class Evaluator:
             return None
         with self.bound(_bind(definition.fact, functions[0], scope, call)):
             return self._text(functions[0], returned[0], depth + 1)
+
+
+_INSTANCE_READS = frozenset({"get", "first", "last", "earliest", "latest", "get_or_create", "create"})
+"""Manager methods that hand back one instance of the class they hang off (`Cls.objects.get()`)."""
+
+
+def _keyword(call: Expr | None, name: str) -> Expr | None:
+    """The `name=` argument of a call expression, else None."""
+    if call is None or call[0] != ExprKind.CALL:
+        return None
+    return next((value for key, value in call[3] if key == name), None)
 
 
 def _bind(definition: DefinitionFact, function: str, scope: str, call: Expr) -> Binding:
