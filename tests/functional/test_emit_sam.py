@@ -79,6 +79,15 @@ def test_samples_get_the_pattern_resources() -> None:
             "AWS::ECS::TaskDefinition",
             "AWS::CloudWatch::Alarm",
         } <= kinds[sample], sample
+    for sample in SAMPLES:
+        descriptions = " ".join(
+            resource["Properties"]["AlarmDescription"]
+            for path in templates(sample)
+            for resource in yaml.safe_load(path.read_text(encoding="utf-8"))["Resources"].values()
+            if resource["Type"] == "AWS::CloudWatch::Alarm"
+        )
+        for wanted in ("Lambda error rate above 1%", "dead-letter queue", "DynamoDB throttled"):
+            assert wanted in descriptions, (sample, wanted)
 
 
 def test_no_stale_files_under_reports_sam() -> None:

@@ -65,6 +65,11 @@ def chain_of(*steps: CanvasStep) -> CanvasStep:
             "def f(x):\n    return chord([a.si(x), b.si(x)])(c.s())\n",
             [CanvasStep(kind="chord", steps=[t("a"), t("b")], callback=t("c"))],
         ),
+        # chord's header and body given by keyword
+        (
+            "def f(x):\n    return chord(header=[a.si(x), b.si(x)], body=c.s())\n",
+            [CanvasStep(kind="chord", steps=[t("a"), t("b")], callback=t("c"))],
+        ),
         # a group over a comprehension is a map of its one signature
         (
             "def f(xs):\n    group(a.s(x) for x in xs).apply_async()\n",
@@ -99,6 +104,9 @@ def test_canvas_shapes(body: str, expected: list[CanvasStep], heuristics: Heuris
         # a name bound twice: which canvas runs is not static
         "def f(x, y):\n    flow = a.s(x) | b.s()\n    if y:\n        flow = b.s(x) | c.s()\n"
         "    return chain(flow, c.si(x))\n",
+        # a header list built at run time
+        "def f(xs):\n    header = []\n    for x in xs:\n        header.append(a.s(x))\n"
+        "    return chord(header, b.s())\n",
         # a comprehension with two signatures
         "def f(xs):\n    return group(x and a.s(x) or b.s(x) for x in xs)\n",
     ],

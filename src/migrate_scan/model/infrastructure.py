@@ -149,9 +149,9 @@ class FargateTask(Drafted):
 class Alarm(Drafted):
     """A CloudWatch alarm from the seed's observability checklist."""
 
-    kind: Literal["lambda-error-rate", "dlq-depth", "state-machine-failure-rate"]
-    target: str = Field(description="Logical id of the function, dead-letter queue or state machine watched.")
-    threshold: float = Field(description="Percent for rates, messages for queue depth.")
+    kind: Literal["lambda-error-rate", "dlq-depth", "state-machine-failure-rate", "dynamodb-throttles"]
+    target: str = Field(description="Logical id of the function, dead-letter queue, state machine or table watched.")
+    threshold: float = Field(description="Percent for rates, messages for queue depth, events for throttles.")
 
 
 class ContextInfrastructure(_Model):

@@ -611,6 +611,7 @@ def _alarm(alarm: Alarm) -> Node:
         "EvaluationPeriods": 1,
         "TreatMissingData": "notBreaching",
     }
+    dimension: Node
     if alarm.kind == "dlq-depth":
         properties.update(
             {
@@ -621,8 +622,11 @@ def _alarm(alarm: Alarm) -> Node:
                 "Period": 300,
             }
         )
+    elif alarm.kind == "dynamodb-throttles":
+        dimension = [{"Name": "TableName", "Value": {"Ref": alarm.target}}]
+        properties["Metrics"] = _sum_metrics("AWS/DynamoDB", ("ReadThrottleEvents", "WriteThrottleEvents"), dimension)
     elif alarm.kind == "lambda-error-rate":
-        dimension: Node = [{"Name": "FunctionName", "Value": {"Ref": alarm.target}}]
+        dimension = [{"Name": "FunctionName", "Value": {"Ref": alarm.target}}]
         properties["Metrics"] = _rate_metrics("AWS/Lambda", "Errors", "Invocations", dimension)
     else:
         dimension = [{"Name": "StateMachineArn", "Value": {"Ref": alarm.target}}]
@@ -634,7 +638,24 @@ _ALARM_TEXT = {
     "lambda-error-rate": "{target}: Lambda error rate above {threshold}% (the seed's alarm).",
     "dlq-depth": "{target}: a message in the dead-letter queue (above {threshold}).",
     "state-machine-failure-rate": "{target}: Step Functions failure rate above {threshold}%.",
+    "dynamodb-throttles": "{target}: DynamoDB throttled reads or writes (above {threshold}).",
 }
+
+
+def _sum_metrics(namespace: str, metrics: tuple[str, str], dimensions: Node) -> Node:
+    """Two metrics summed by metric math (a missing one counts as 0)."""
+    return [
+        {
+            "Id": f"m{index}",
+            "MetricStat": {
+                "Metric": {"Namespace": namespace, "MetricName": metric, "Dimensions": dimensions},
+                "Period": 300,
+                "Stat": "Sum",
+            },
+            "ReturnData": False,
+        }
+        for index, metric in enumerate(metrics)
+    ] + [{"Id": "total", "Expression": "FILL(m0, 0) + FILL(m1, 0)", "Label": "Throttled", "ReturnData": True}]
 
 
 def _rate_metrics(namespace: str, failed: str, total: str, dimensions: Node) -> Node:

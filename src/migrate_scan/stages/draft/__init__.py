@@ -476,8 +476,9 @@ def _draft_workflows(state: _Draft) -> None:
         states = workflow_states(job, context, state.task_queue, human)
         if states is None:
             state.decisions[context].append(
-                f"Workflow `{job.handler}` ({job.location.file}:{job.location.line}): the scan did not record the "
-                "canvas's shape (chain, group, chord), so no state machine was drafted."
+                f"Workflow `{job.handler}` ({job.location.file}:{job.location.line}): the scan could not read "
+                "the canvas's shape statically (members built at run time, a `link=` callback, several canvases in "
+                "one function, or a task it did not recognise), so no state machine was drafted."
             )
             continue
         classified = state.contexts[context].workflow
@@ -598,6 +599,16 @@ def _context_entry(state: _Draft, name: str) -> ContextInfrastructure | None:
             evidence=m.evidence,
         )
         for m in machines
+    ]
+    alarms += [
+        Alarm(
+            name=book.name(w.table, "ThrottleAlarm"),
+            kind="dynamodb-throttles",
+            target=w.table,
+            threshold=0.0,
+            evidence=w.evidence,  # type: ignore[attr-defined]
+        )
+        for w in parts["websockets"]
     ]
     has_http = any(f.role == "http" for f in functions)  # type: ignore[attr-defined]
     return ContextInfrastructure(

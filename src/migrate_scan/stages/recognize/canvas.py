@@ -7,7 +7,7 @@ expressions the parser kept, through:
     chain(a.s(), b.s()) / a.s() | b.s()       → chain of the parts, in order
     group(a.s(), b.s()) / group([a.s(), ...])  → group
     group(a.s(x) for x in xs)                  → map (the one signature called in the comprehension)
-    chord(header, body) / chord(header)(body)  → chord: header members, then the callback
+    chord(header, body) / chord(header=..., body=...) / chord(header)(body)  → chord: header members, then the callback
     signature('name') / a.s() / a.si() / a.signature()   → task;  a.map(items) / a.starmap(items) → map
     a name bound once in the function, `.set(...)`/`.clone()` on a canvas, and a call to another
     canvas-building function of the same module (inlined)
@@ -132,9 +132,11 @@ class CanvasReader:
         if primitive == "group":
             return self._group(scope, expr, arguments, calls)
         if primitive == "chord":
-            if len(arguments) != 2:
+            given = dict(zip(("header", "body"), arguments, strict=False))
+            given.update({name: value for name, value in expr[3] if name in ("header", "body")})
+            if len(arguments) > 2 or len(given) != 2:
                 raise _Unknown("chord without its body in the call")
-            return self._chord(scope, arguments[0], arguments[1], calls)
+            return self._chord(scope, given["header"], given["body"], calls)
         if primitive == "signature":
             name = string_of(arguments[0]) if arguments else None
             if name is None:
