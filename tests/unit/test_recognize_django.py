@@ -624,6 +624,33 @@ def test_a_prefix_read_from_a_settings_row_takes_its_fields_default() -> None:
     assert unresolved(files) == {("proj/urls.py", 9)}
 
 
+def test_a_view_made_by_a_project_factory_is_its_inner_function() -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/views.py": VIEWS,
+        "shop/redirects.py": """
+            from django.shortcuts import redirect
+
+            def redirect_view(to):
+                def _redirect(request, **kwargs):
+                    return redirect(to, **kwargs)
+                return _redirect
+        """,
+        "proj/urls.py": """
+            from django.urls import path
+            from shop.redirects import redirect_view
+            from elsewhere import make_view
+
+            urlpatterns = [
+                path("old/<int:pk>/", redirect_view("new")),
+                path("other/", make_view("x")),
+            ]
+        """,
+    }
+    assert routes(files) == {("/old/{pk}/", "*", "shop.redirects:redirect_view._redirect", None)}
+    assert unresolved(files) == {("proj/urls.py", 8)}
+
+
 def test_router_not_included_gives_no_routes_and_unknown_viewset_is_unresolved() -> None:
     files = {
         "api/__init__.py": "",

@@ -15,7 +15,8 @@ Views:
   Django's or DRF's generic classes define (the `view-class` table; handler
   `module:Class.method` on the routed class), `http_method_names` honoured.
   `ViewSet.as_view({"get": "list"})` maps each method to its action.
-- function views: methods from `@require_http_methods([...])`,
+- function views (also the inner function a project factory returns,
+  `redirect_view("home")`): methods from `@require_http_methods([...])`,
   `@require_GET/POST/safe` and DRF `@api_view([...])` (several decorators
   intersect); a plain function view accepts any method: reported as `["*"]`.
 - router registrations (also inside the project's helpers that take the router
@@ -472,7 +473,14 @@ def _view(
         if wrapped is not None and all(v.startswith("ext:") for v in resolver.values(scope, view[2][0]) or ("",)):
             _view(context, scope, wrapped, facts, prefix, stack, rule, location)
             return
-        _unresolved(context, rule.id, location, "view built by a call static reading cannot follow")
+        # `redirect_view("home")`: a project factory returning its inner view function (a closure)
+        # routes that function; a project decorator applied here routes the function it wraps.
+        produced = functions_of(resolver.values(scope, view))
+        for handler in produced:
+            methods, framework = _function_methods(context, handler)
+            _add(context, prefix, methods, handler, None, framework or rule.framework, location)
+        if not produced:
+            _unresolved(context, rule.id, location, "view built by a call static reading cannot follow")
         return
     values = resolver.values(scope, view)
     functions = functions_of(values)
