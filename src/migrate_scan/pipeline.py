@@ -336,7 +336,7 @@ def build_report(
             excluded=[
                 ExcludedPath(
                     path=e.path,
-                    reason=e.reason,  # type: ignore[arg-type]
+                    reason=e.reason,
                     pattern=e.pattern,
                     python_files=e.python_files,
                     is_count_complete=e.is_count_complete,

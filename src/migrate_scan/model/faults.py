@@ -53,7 +53,7 @@ class FaultLog:
         if key not in self._errors:
             message = _one_line(f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)
             self._errors[key] = AnalysisError(
-                stage=stage,  # type: ignore[arg-type]
+                stage=stage,
                 unit=unit,
                 error=message,
                 location=location,
@@ -129,7 +129,7 @@ def note(stage: str, unit: str, error: str, location: Location | None = None) ->
     log = _ACTIVE.get()
     if log is not None and (stage, unit) not in log._errors:
         log._errors[(stage, unit)] = AnalysisError(
-            stage=stage,  # type: ignore[arg-type]
+            stage=stage,
             unit=unit,
             error=_one_line(error),
             location=location,

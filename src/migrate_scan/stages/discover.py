@@ -133,7 +133,7 @@ class _IgnoreRules:
         match = self._excludes.check_file(candidate)
         if match.include and match.index is not None:
             reason = "default-exclude" if match.index < self._default_count else "exclude-option"
-            return reason, self._excludes.patterns[match.index].pattern or ""  # type: ignore[attr-defined]
+            return reason, str(self._excludes.patterns[match.index].pattern or "")
         return self._gitignore_rule(path, is_dir)
 
     def _gitignore_rule(self, path: str, is_dir: bool) -> tuple[str, str] | None:
@@ -148,8 +148,8 @@ class _IgnoreRules:
                     if not result.include or result.index is None:
                         return None
                     where = f"{directory}/.gitignore" if directory else ".gitignore"
-                    pattern = spec.patterns[result.index].pattern  # type: ignore[attr-defined]
-                    return "gitignore", f"{escape_name(where)}: {pattern}"
+                    pattern = spec.patterns[result.index].pattern
+                    return "gitignore", f"{escape_name(where)}: {pattern!s}"
             if not directory:
                 return None
 

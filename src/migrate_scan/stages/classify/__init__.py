@@ -198,11 +198,11 @@ def _module_entry(
     if role == "app-shell" and (verdict is None or verdict.pattern is None or is_test or is_root):
         disposition = disposition_of(facts, shell, is_test=is_test, heuristics=heuristics)
         return Module(
-            **sizes,  # type: ignore[arg-type]
-            compute=compute or disposition.compute,  # type: ignore[arg-type]
+            **sizes,
+            compute=compute or disposition.compute,
             confidence=heuristics.disposition(disposition.rule).confidence,
             evidence=[Evidence(rule=disposition.rule, locations=list(disposition.locations))],
-            disposition=disposition.value,  # type: ignore[arg-type]
+            disposition=disposition.value,
             note=disposition.note,
         )
     pattern = verdict.pattern if verdict else None
@@ -211,10 +211,10 @@ def _module_entry(
         locations = list(verdict.locations) or [Location(file=facts.path, line=1)]  # the module as a whole
         evidence = [Evidence(rule=verdict.rule, locations=locations)]
     return Module(
-        **sizes,  # type: ignore[arg-type]
+        **sizes,
         pattern=pattern,
         stage=PATTERN_STAGE.get(pattern) if pattern else None,
-        compute=(compute or "lambda") if context else None,  # type: ignore[arg-type]
+        compute=(compute or "lambda") if context else None,
         confidence=verdict.confidence if verdict else None,
         evidence=evidence,
     )
@@ -296,7 +296,7 @@ def _services(
             needs.pop(umbrella, None)  # "SQS/SNS: not needed" no longer holds once SQS is required
         current = needs.get(service)
         if current is None or order.index(level) > order.index(current.need):
-            needs[service] = ServiceNeed(service=service, need=level, why=why)  # type: ignore[arg-type]
+            needs[service] = ServiceNeed(service=service, need=level, why=why)
 
     if kinds["route"]:
         need("API Gateway REST API", "required", f"{kinds['route']} routes")

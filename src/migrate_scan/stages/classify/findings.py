@@ -91,7 +91,7 @@ def warnings_of(
         warnings.append(
             Warning(
                 rule=rule.id,
-                category=finding.category or rule.category,  # type: ignore[arg-type]
+                category=finding.category or rule.category,
                 kind=rule.group,
                 title=rule.title,
                 message=finding.message,

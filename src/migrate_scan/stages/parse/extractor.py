@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from migrate_scan.model.facts import (
     AssignmentFact,
@@ -81,8 +81,8 @@ def to_expr(node: ast.expr, depth: int = 0) -> Expr:
     if node_type is ast.Lambda:
         return (ExprKind.LAMBDA, lambda_name(node), (), ())  # type: ignore[arg-type]
     if node_type is ast.IfExp:  # `a if test else b`: kept so that later stages can fold the branch taken
-        parts = (node.test, node.body, node.orelse)  # type: ignore[attr-defined]
-        return (ExprKind.OTHER, "IfExp", tuple(to_expr(part, deeper) for part in parts), ())
+        branches = (node.test, node.body, node.orelse)  # type: ignore[attr-defined]
+        return (ExprKind.OTHER, "IfExp", tuple(to_expr(part, deeper) for part in branches), ())
     return (ExprKind.OTHER, node_type.__name__, (), ())
 
 
@@ -374,8 +374,9 @@ class FactExtractor:
             node = pop()
             node_type = type(node)
             if node_type is ast.Call:
-                calls.append(CallFact(node.lineno, scope, to_expr(node)))  # type: ignore[attr-defined]
-                literal = _evaluated_literal(node)  # type: ignore[arg-type]
+                call = cast(ast.Call, node)  # the exact-type test above is this hot loop's narrowing
+                calls.append(CallFact(call.lineno, scope, to_expr(call)))
+                literal = _evaluated_literal(call)
                 if literal is not None:
                     push(literal)
             elif node_type is ast.Lambda:
@@ -476,7 +477,7 @@ def _evaluated_literal(call: ast.Call) -> ast.AST | None:
         return None
     for node in ast.walk(tree):  # report calls at the line of the eval itself
         if hasattr(node, "lineno"):
-            node.lineno = call.lineno  # type: ignore[attr-defined]
+            node.lineno = call.lineno
     return tree
 
 

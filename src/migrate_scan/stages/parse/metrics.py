@@ -9,10 +9,18 @@ parse, so neither fits the hot path (see DESIGN.md).
 from __future__ import annotations
 
 import ast
+from typing import Protocol
 
-from radon.visitors import ComplexityVisitor, Function
+from radon.visitors import ComplexityVisitor, Function  # type: ignore[import-untyped]  # radon ships no types
 
 from migrate_scan.model.facts import FileMetrics
+
+
+class _Block(Protocol):
+    """What we read of a radon Function or Class block."""
+
+    lineno: int
+    complexity: int
 
 
 def count_lines(source: bytes) -> tuple[int, int, int]:
@@ -55,9 +63,9 @@ def measure(source: bytes, tree: ast.Module) -> tuple[FileMetrics, dict[int, int
     return metrics, by_line
 
 
-def _blocks(visitor: ComplexityVisitor) -> list[object]:
-    blocks: list[object] = []
-    pending: list[object] = [*visitor.functions, *visitor.classes]
+def _blocks(visitor: ComplexityVisitor) -> list[_Block]:
+    blocks: list[_Block] = []
+    pending: list[_Block] = [*visitor.functions, *visitor.classes]
     while pending:
         block = pending.pop()
         blocks.append(block)

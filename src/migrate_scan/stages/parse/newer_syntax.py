@@ -81,9 +81,10 @@ class _Downgrade(cst.CSTTransformer):
         expressions: list[tuple[int, cst.BaseExpression]] = []  # (newlines before it, expression)
         newlines = 0  # from the opening quote to the current part
         for old_part, new_part in zip(original.parts, updated.parts, strict=True):
-            if isinstance(old_part, cst.FormattedStringExpression | cst.TemplatedStringExpression):
+            embedded = cst.FormattedStringExpression | cst.TemplatedStringExpression
+            if isinstance(old_part, embedded) and isinstance(new_part, embedded):  # the same kind on both sides
                 before = newlines + code(old_part.whitespace_before_expression).count("\n")
-                expressions.append((before, new_part.expression))  # type: ignore[union-attr]
+                expressions.append((before, new_part.expression))
             newlines += code(old_part).count("\n")
         gaps = []
         line = 0  # newlines written so far

@@ -17,8 +17,13 @@ written.
 from __future__ import annotations
 
 import re
-import re._constants as sre
-import re._parser as sre_parse
+import re._constants as sre  # type: ignore[import-not-found]  # typeshed: only as sre_constants (deprecated)
+import re._parser as sre_parse  # type: ignore[import-not-found]  # typeshed: only as sre_parse (deprecated)
+from collections.abc import Iterable
+from typing import Any
+
+# One parsed item: (opcode, argument), the argument's shape depending on the opcode.
+_Item = tuple[object, Any]
 
 _FLASK_PARAMETER = re.compile(r"<(?:[^<>:]+:)?([^<>:]+)>")
 _DJANGO_PARAMETER = re.compile(r"<(?:[^<>:]+:)?([^<>:]+)>")
@@ -70,23 +75,23 @@ class _Renderer:
         self.names = names
         self.unnamed = 0
 
-    def render(self, items: list[tuple[object, object]]) -> str:
+    def render(self, items: list[_Item]) -> str:
         text = []
         for opcode, argument in items:
             if opcode is sre.LITERAL:
-                text.append(chr(argument))  # type: ignore[call-overload]
+                text.append(chr(argument))
             elif opcode is sre.AT:
                 continue
             elif opcode is sre.SUBPATTERN:
-                group, _, _, content = argument  # type: ignore[misc]
+                group, _, _, content = argument
                 text.append(self.group(group, content))
             elif opcode in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
-                low, _, content = argument  # type: ignore[misc]
+                low, _, content = argument
                 if low == 0:
                     continue  # optional: the shortest URL leaves it out
                 text.append(self.render(list(content)) * min(int(low), 16))
             elif opcode is sre.BRANCH:
-                _, branches = argument  # type: ignore[misc]
+                _, branches = argument
                 text.append(self.render(list(branches[0])))
             elif opcode is sre.ANY:
                 text.append(".")
@@ -94,9 +99,9 @@ class _Renderer:
                 text.append("[...]")
         return "".join(text)
 
-    def group(self, group: int | None, content: object) -> str:
+    def group(self, group: int | None, content: Iterable[_Item]) -> str:
         if group is None:  # (?:...): its text, the groups inside it included
-            return self.render(list(content))  # type: ignore[call-overload]
+            return self.render(list(content))
         name = self.names.get(group)
         if name is None:
             name = f"arg{self.unnamed}"
