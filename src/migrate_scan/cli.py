@@ -20,7 +20,7 @@ import sys
 import threading
 from enum import Enum, StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, Protocol, cast
 
 import typer
 
@@ -352,6 +352,12 @@ def _write(text: str, output: Path | None) -> None:
         raise UsageError(f"cannot write {output}: {error.strerror or error}") from error
 
 
+class _FormattedError(Protocol):
+    """What click's and typer's parse errors (the classes below) have in common."""
+
+    def format_message(self) -> str: ...
+
+
 def _command_line_errors() -> tuple[type[Exception], ...]:
     """Typer's parse errors: its vendored click's in recent versions, click's own before."""
     errors: list[type[Exception]] = []
@@ -405,7 +411,8 @@ def _main(arguments: list[str]) -> None:
     except typer.Abort:
         _fail("interrupted", Interrupted.exit_code)
     except _COMMAND_LINE_ERRORS as error:
-        _fail(" ".join(error.format_message().split()), UsageError.exit_code)
+        message = cast(_FormattedError, error).format_message()  # one of _COMMAND_LINE_ERRORS
+        _fail(" ".join(message.split()), UsageError.exit_code)
     except TerminationRequested:
         _fail("terminated", Terminated.exit_code)
     except KeyboardInterrupt:

@@ -104,8 +104,8 @@ class ParsePool:
         self.jobs = max(1, jobs)
         self.time_limit = time_limit
         self._stop_when: Callable[[], bool] | None = None
-        methods = multiprocessing.get_all_start_methods()
-        self._context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        fork = "fork" in multiprocessing.get_all_start_methods()
+        self._context = multiprocessing.get_context("fork") if fork else multiprocessing.get_context("spawn")
 
     def parse_all(
         self,

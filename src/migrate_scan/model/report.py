@@ -7,13 +7,13 @@ added in later versions of schema 1; none may be renamed.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from migrate_scan.model.ids import Location
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION: Final = "1"
 
 
 class _Model(BaseModel):

@@ -93,7 +93,9 @@ def plan(classification: Classification, clustering: Clustering, heuristics: Heu
         stages=stages,
         effort=sum(s.effort for s in stages),
         effort_scale=f"story points {scale}: 1 + {weights}, rounded up to the scale",
-        off_lambda=guarded("plan", "what stays off Lambda", _off_lambda, classification, contexts, default=[]),
+        off_lambda=guarded(
+            "plan", "what stays off Lambda", _off_lambda, classification, contexts, default=list[StaysOffLambda]()
+        ),
     )
     effort_by_context: dict[str, int] = defaultdict(int)
     for stage_entry in stages:

@@ -229,7 +229,7 @@ def _contains(outer: Expr, inner: Expr) -> bool:
     return False
 
 
-def _is_outermost(expr: Expr, roots: list[tuple[int, Expr]], bound: list[tuple[Expr, str]]) -> bool:
+def _is_outermost(expr: Expr, roots: list[tuple[int, Expr]], bound: list[tuple[Expr | None, str]]) -> bool:
     """Neither part of another root, nor bound to a variable another root reads."""
     others = [other for _, other in roots if other is not expr]
     if any(_contains(other, expr) for other in others):

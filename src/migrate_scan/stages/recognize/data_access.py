@@ -93,7 +93,7 @@ class DataAccess:
 
     def __init__(self, graphs: LinkedGraphs, models: Iterable[str] | Iterable[DataModel]) -> None:
         """`models`: the model symbols, or the data models themselves (which also gives their relations)."""
-        given = list(models)
+        given: list[str | DataModel] = list(models)
         data_models = [m for m in given if isinstance(m, DataModel)]
         self.graphs = graphs
         self.models: set[str] = {m.symbol if isinstance(m, DataModel) else m for m in given}

@@ -181,7 +181,7 @@ def _index(context: _Context, facts: FileFacts) -> None:
             continue
         scope = scope_of(facts.module, assignment.scope)
         kind = "assign" if assignment.operator is None else "add"
-        context.sites[f"{scope}|{assignment.targets[0][1]}"].append(
+        context.sites[f"{scope}|{assignment.targets[0][1]!s}"].append(
             _Mutation(assignment.line, kind, assignment.value, facts, scope, assignment.is_conditional)
         )
     for call in facts.calls:

@@ -98,7 +98,7 @@ class Evaluator:
                     if len(assignment.targets) != 1 or assignment.targets[0][0] != ExprKind.NAME:
                         continue
                     scope = scope_of(facts.module, assignment.scope)
-                    index[f"{scope}|{assignment.targets[0][1]}"].append((scope, assignment))
+                    index[f"{scope}|{assignment.targets[0][1]!s}"].append((scope, assignment))
             self._assignments = index
         return self._assignments.get(site, [])
 
@@ -345,7 +345,7 @@ class Evaluator:
         ):
             return None
         for module in self.settings_modules():
-            if self.assignments(f"{module}|{expr[1]}"):
+            if self.assignments(f"{module}|{expr[1]!s}"):
                 return self._text(module, (ExprKind.NAME, expr[1], (), ()), depth + 1)
         return None
 

@@ -97,7 +97,7 @@ def _find_objects(context: _Context, facts: FileFacts, rules: dict[str, MatchRul
             continue
         scope = scope_of(facts.module, assignment.scope)
         if assignment.targets[0][0] == ExprKind.NAME:
-            context.assigned.setdefault(f"{scope}|{assignment.targets[0][1]}", (scope, value))
+            context.assigned.setdefault(f"{scope}|{assignment.targets[0][1]!s}", (scope, value))
         rule = first_match(constructor_names(resolver, scope, value[2][0]), rules)
         if rule is None:
             continue
@@ -129,10 +129,10 @@ def _find_nesting(context: _Context, facts: FileFacts) -> None:
         func = call.call[2][0]
         if func[0] == ExprKind.ATTRIBUTE and func[1] == "init_app" and len(call.call[2]) > 1:
             scope = scope_of(facts.module, call.scope)
-            owner = context.graphs.resolver.binding_site(scope, func[2][0])
+            api = context.graphs.resolver.binding_site(scope, func[2][0])
             target = context.graphs.resolver.binding_site(scope, call.call[2][1])
-            if owner in context.objects and context.objects[owner].role == "api" and target is not None:
-                context.objects[owner].parents.append((target, None))
+            if api in context.objects and context.objects[api].role == "api" and target is not None:
+                context.objects[api].parents.append((target, None))
 
 
 def _nest(context: _Context, facts: FileFacts, call: CallFact, scope: str, owner: str, rule: MatchRule) -> None:
@@ -168,8 +168,8 @@ def _own_prefix(context: _Context, scope: str, call: Expr, role: str) -> str:
         name = call[2][1] if len(call[2]) > 1 else keyword(call, "name")
         text = evaluator.string(scope, name) if name is not None else None
         return f"/{text}" if text else ""
-    for name in ("url_prefix", "prefix"):
-        given = keyword(call, name)
+    for keyword_name in ("url_prefix", "prefix"):
+        given = keyword(call, keyword_name)
         if given is not None:
             return evaluator.string(scope, given) or ""
     return ""

@@ -190,7 +190,7 @@ def _operations(context: _Context, kind: str, root: str) -> list[tuple[str, str,
     """(field name, handler, view class, location, rule) for every field of a root type, through its MRO."""
     graphs = context.graphs
     resolver = graphs.resolver
-    operations = []
+    operations: list[tuple[str, str, str | None, Location, MatchRule]] = []
     names: set[str] = set()
     for owner in (root, *resolver.ancestors(root)):
         definition = graphs.definitions.get(owner)
@@ -202,7 +202,7 @@ def _operations(context: _Context, kind: str, root: str) -> list[tuple[str, str,
             value = assignment.value
             if len(assignment.targets) != 1 or assignment.targets[0][0] != ExprKind.NAME:
                 continue
-            name = assignment.targets[0][1]
+            name = str(assignment.targets[0][1])  # a NAME target's value is its identifier
             if name in names or value is None or value[0] != ExprKind.CALL:
                 continue
             location = Location(file=definition.file, line=assignment.line)

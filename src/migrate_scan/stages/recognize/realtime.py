@@ -15,6 +15,8 @@ handler it is (`with_sse_paths`, a refiner of the real-time product).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.model.facts import Expr, ExprKind, FileFacts
 from migrate_scan.model.graphs import LinkedGraphs
@@ -50,7 +52,7 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
     return found
 
 
-def _consumers(graphs: LinkedGraphs, bases: dict[str, object]) -> dict[str, Location]:
+def _consumers(graphs: LinkedGraphs, bases: Mapping[str, object]) -> dict[str, Location]:
     consumers = {}
     for symbol, definition in graphs.definitions.items():
         if definition.fact.kind == "class" and any(a in bases for a in graphs.resolver.ancestors(symbol)):
