@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import cast
 
 from migrate_scan.model.infrastructure import (
     Alarm,
@@ -164,7 +165,8 @@ def _context_template(infrastructure: Infrastructure, context: ContextInfrastruc
         "MigrateScan": {"Context": context.context, "Kind": context.kind, "Decisions": list(context.decisions)}
     }
     if context.fargate:
-        template["Parameters"]["ContainerImage"] = {  # type: ignore[index]
+        parameters = cast(dict[str, Node], template["Parameters"])  # as _header builds it
+        parameters["ContainerImage"] = {
             "Type": "String",
             "Description": "Image of the monolith for the Fargate task definitions (a human provides it).",
         }
@@ -399,7 +401,7 @@ def _websocket(socket: WebSocketApi) -> dict[str, Node]:
             },
         },
     }
-    route_ids = []
+    route_ids: list[Node] = []
     for route in socket.routes:
         route_id = f"{api}Route{_ALNUM.sub('', route.route_key.title()) or 'Default'}"
         route_ids.append(route_id)
@@ -644,7 +646,7 @@ _ALARM_TEXT = {
 
 def _sum_metrics(namespace: str, metrics: tuple[str, str], dimensions: Node) -> Node:
     """Two metrics summed by metric math (a missing one counts as 0)."""
-    return [
+    summed: list[Node] = [
         {
             "Id": f"m{index}",
             "MetricStat": {
@@ -655,7 +657,9 @@ def _sum_metrics(namespace: str, metrics: tuple[str, str], dimensions: Node) -> 
             "ReturnData": False,
         }
         for index, metric in enumerate(metrics)
-    ] + [{"Id": "total", "Expression": "FILL(m0, 0) + FILL(m1, 0)", "Label": "Throttled", "ReturnData": True}]
+    ]
+    total: Node = {"Id": "total", "Expression": "FILL(m0, 0) + FILL(m1, 0)", "Label": "Throttled", "ReturnData": True}
+    return [*summed, total]
 
 
 def _rate_metrics(namespace: str, failed: str, total: str, dimensions: Node) -> Node:
@@ -734,8 +738,8 @@ def _readme(infrastructure: Infrastructure) -> str:
     ]
     decisions = [("shared", d) for d in infrastructure.shared.decisions]
     decisions += [(c.context, d) for c in infrastructure.contexts for d in c.decisions]
-    for context, decision in decisions:
-        lines.append(f"- `{context}`: {decision}")
+    for where, decision in decisions:
+        lines.append(f"- `{where}`: {decision}")
     return "\n".join(lines) + "\n"
 
 

@@ -21,11 +21,13 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from migrate_scan.model.ids import Location
 from migrate_scan.model.infrastructure import (
     Alarm,
     ContextInfrastructure,
+    Drafted,
     FargateTask,
     Function,
     HttpRoute,
@@ -59,6 +61,8 @@ HUMAN_RULES = ("PT401", "MS105")  # classify's workflow that waits for a human d
 
 __all__ = ["draft"]
 
+_R = TypeVar("_R", bound=Drafted)
+
 
 @dataclass
 class _Draft:
@@ -69,11 +73,11 @@ class _Draft:
     module_by_file: dict[str, Module]
     contexts: dict[str, Context]
     books: dict[str, NameBook] = field(default_factory=lambda: defaultdict(NameBook))
-    parts: dict[str, dict[str, list[object]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    parts: dict[str, dict[str, list[Drafted]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
     decisions: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     task_queue: dict[str, tuple[str, str, Queue, Job]] = field(default_factory=dict)  # task → (ctx, fn|"", queue)
 
-    def add(self, context: str, kind: str, resource: object) -> None:
+    def add(self, context: str, kind: str, resource: Drafted) -> None:
         self.parts[context][kind].append(resource)
 
 
@@ -567,14 +571,19 @@ def _draft_off_lambda(state: _Draft) -> None:
 # -- assembly -----------------------------------------------------------------------------------------------------
 
 
+def _by_name(resources: list[Drafted], kind: type[_R]) -> list[_R]:
+    """The resources of one kind (all of the list, by construction), sorted by logical id."""
+    return sorted((r for r in resources if isinstance(r, kind)), key=lambda r: r.name)
+
+
 def _context_entry(state: _Draft, name: str) -> ContextInfrastructure | None:
     if not name:
         return None
     parts = state.parts[name]
     context = state.contexts.get(name)
-    functions = sorted(parts["functions"], key=lambda f: f.name)  # type: ignore[attr-defined]
-    queues = sorted(parts["queues"], key=lambda q: q.name)  # type: ignore[attr-defined]
-    machines = sorted(parts["state_machines"], key=lambda s: s.name)  # type: ignore[attr-defined]
+    functions = _by_name(parts["functions"], Function)
+    queues = _by_name(parts["queues"], Queue)
+    machines = _by_name(parts["state_machines"], StateMachine)
     book = state.books[name]
     alarms = [
         Alarm(
@@ -606,23 +615,24 @@ def _context_entry(state: _Draft, name: str) -> ContextInfrastructure | None:
             kind="dynamodb-throttles",
             target=w.table,
             threshold=0.0,
-            evidence=w.evidence,  # type: ignore[attr-defined]
+            evidence=w.evidence,
         )
         for w in parts["websockets"]
+        if isinstance(w, WebSocketApi)  # all of them, by construction
     ]
-    has_http = any(f.role == "http" for f in functions)  # type: ignore[attr-defined]
+    has_http = any(f.role == "http" for f in functions)
     return ContextInfrastructure(
         context=name,
         kind=context.kind if context else "business",
         pattern=context.pattern if context else None,
         stage=context.stage if context else None,
         api=book.name(name, "RestApi") if has_http else None,
-        functions=functions,  # type: ignore[arg-type]
-        queues=queues,  # type: ignore[arg-type]
-        schedules=sorted(parts["schedules"], key=lambda s: s.name),  # type: ignore[attr-defined]
-        websockets=sorted(parts["websockets"], key=lambda w: w.name),  # type: ignore[attr-defined]
-        state_machines=machines,  # type: ignore[arg-type]
-        fargate=sorted(parts["fargate"], key=lambda f: f.name),  # type: ignore[attr-defined]
+        functions=functions,
+        queues=queues,
+        schedules=_by_name(parts["schedules"], Schedule),
+        websockets=_by_name(parts["websockets"], WebSocketApi),
+        state_machines=machines,
+        fargate=_by_name(parts["fargate"], FargateTask),
         alarms=sorted(alarms, key=lambda a: a.name),
         decisions=sorted(set(state.decisions.get(name, []))),
     )

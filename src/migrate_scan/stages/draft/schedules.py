@@ -41,7 +41,7 @@ _MONTH_NAMES = {
 }
 
 # (first, last, names) of each field in the order of the schedule string.
-_FIELDS = (
+_FIELDS: tuple[tuple[str, int, int, dict[str, int]], ...] = (
     ("minute", 0, 59, {}),
     ("hour", 0, 23, {}),
     ("day_of_month", 1, 31, {}),
