@@ -27,6 +27,7 @@ from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import escape_name
 from migrate_scan.model.infrastructure import Infrastructure
 from migrate_scan.model.inventory import Recognition
+from migrate_scan.model.manifests import Manifest
 from migrate_scan.model.memory import MemoryCeiling, memory_exceeded, watching
 from migrate_scan.model.report import (
     Architecture,
@@ -56,6 +57,7 @@ from migrate_scan.stages.draft import draft
 from migrate_scan.stages.frameworks import detect_frameworks
 from migrate_scan.stages.link import link
 from migrate_scan.stages.parse import ParseRequest
+from migrate_scan.stages.parse.manifests import parse_manifest
 from migrate_scan.stages.plan import plan
 from migrate_scan.stages.recognize import HANDLED_ROLES, recognize
 from migrate_scan.workers import ParsePool
@@ -160,8 +162,10 @@ def _analyze(
     suppressions = tuple(
         ConfigSuppression(rule=s.rule, reason=s.reason, path=s.path, line=s.line) for s in options.suppressions
     )
+    manifests = _stage("classify", lambda: read_manifests(parsed.discovery)) or ()  # what classify weighs
     classified = _stage(
-        "classify", lambda: classify(graphs, recognition, clustering, heuristics, ClassifySettings(suppressions))
+        "classify",
+        lambda: classify(graphs, recognition, clustering, heuristics, ClassifySettings(suppressions), manifests),
     )
     classification = classified or Classification(modules=(), contexts=(), warnings=())
     # Without verdicts there is nothing to plan: an empty plan, not a second error.
@@ -170,6 +174,19 @@ def _analyze(
     )
     analysis = Analysis(clustering=clustering, classification=classification, migration=migration)
     return build_report(parsed, heuristics, graphs, recognition, analysis, list_unresolved=options.list_unresolved)
+
+
+def read_manifests(discovery: Discovery) -> tuple[Manifest, ...]:
+    """The dependency manifests discovery found, read as data (an unreadable one carries its error)."""
+    manifests = []
+    for found in discovery.manifests:
+        try:
+            data = (discovery.root / found.path).read_bytes()
+        except OSError as error:
+            manifests.append(Manifest(found.path, "requirements", found.content_hash, error=str(error.strerror)))
+            continue
+        manifests.append(parse_manifest(found.path, data, found.content_hash))
+    return tuple(manifests)
 
 
 def _stage(name: str, run_stage: Callable[[], T]) -> T | None:

@@ -14,6 +14,7 @@ from migrate_scan.heuristics.schema import (
     EffortRule,
     FrameworkRule,
     MatchRule,
+    PackageRule,
     StageRule,
     TypeRule,
     WarningRule,
@@ -23,6 +24,7 @@ _SECTIONS = (
     ("Warnings: anti-patterns, over-engineering and Lambda blockers", WarningRule),
     ("Decision tree: patterns per module and context", DecisionRule),
     ("Dispositions: the app shell and test code", DispositionRule),
+    ("Packages: what the dependency manifests declare", PackageRule),
     ("Migration stages", StageRule),
     ("Service checklists", ChecklistRule),
     ("Effort model", EffortRule),
@@ -73,6 +75,8 @@ def _rule(rule: object) -> list[str]:
         lines += ["Thresholds: " + ", ".join(f"`{k}` = {v:g}" for k, v in sorted(thresholds.items())), ""]
     if isinstance(rule, ChecklistRule):
         lines += [f"- {line.need}: {line.service}" for line in rule.services] + [""]
+    if isinstance(rule, PackageRule):
+        lines += ["Sizes (MB): " + ", ".join(f"`{n}` {v:g}" for n, v in sorted(rule.sizes.items())), ""]
     if isinstance(rule, StageRule):
         lines += [f"{i}. {step}" for i, step in enumerate(rule.steps, start=1)] + [""]
     if isinstance(rule, MatchRule | FrameworkRule):

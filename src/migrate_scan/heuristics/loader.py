@@ -29,6 +29,7 @@ from migrate_scan.heuristics.schema import (
     FrameworkRule,
     MatchKind,
     MatchRule,
+    PackageRule,
     Rule,
     RuleFile,
     StageRule,
@@ -39,7 +40,18 @@ from migrate_scan.heuristics.schema import (
 _RuleT = TypeVar("_RuleT", DecisionRule, DispositionRule, WarningRule)
 
 _RULE_KINDS = frozenset(
-    {"framework", "decision", "disposition", "warning", "checklist", "stage", "effort", "type", *get_args(MatchKind)}
+    {
+        "framework",
+        "decision",
+        "disposition",
+        "package",
+        "warning",
+        "checklist",
+        "stage",
+        "effort",
+        "type",
+        *get_args(MatchKind),
+    }
 )
 
 
@@ -75,6 +87,15 @@ class Heuristics:
             HeuristicsError: no such rule (the bundled files are incomplete).
         """
         return self._one(DispositionRule, rule_id)
+
+    def packages(self) -> dict[str, tuple[PackageRule, float]]:
+        """Distribution name → (its knowledge rule, installed MB); the later rule wins a name (user files last)."""
+        table: dict[str, tuple[PackageRule, float]] = {}
+        for rule in self.rules:
+            if isinstance(rule, PackageRule):
+                for name, size in rule.sizes.items():
+                    table[name] = (rule, size)
+        return table
 
     def warning(self, rule_id: str) -> WarningRule:
         """The warning rule with this id.

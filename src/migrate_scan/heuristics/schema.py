@@ -146,6 +146,22 @@ class DecisionRule(ThresholdRule):
     )
 
 
+class PackageRule(RuleDocs):
+    """Knowledge about a family of distributions: installed size and what they need from the system.
+
+    Read by the classify stage against the project's dependency manifests: native packages raise the
+    rule's `warning` (MS307); the sizes add up to the estimate compared with Lambda's package limit (MS312).
+    """
+
+    kind: Literal["package"] = Field(description="Rule kind.")
+    sizes: dict[str, float] = Field(
+        min_length=1, description="Distribution name (PEP 503, lower case) → installed size in MB, about."
+    )
+    native: bool = Field(description="Compiled code or system libraries: a Linux build for Lambda's runtime.")
+    system: str = Field(default="", description="System libraries or binaries it needs besides the wheel.")
+    warning: str = Field(default="MS307", description="The warning a native package of this family raises.")
+
+
 Disposition = Literal["entry-adapter", "configuration", "routing", "retired", "not-deployed", "host"]
 """What becomes of an app-shell or test module, which has no pattern of its own."""
 
@@ -254,6 +270,7 @@ Rule = Annotated[
     | MatchRule
     | DecisionRule
     | DispositionRule
+    | PackageRule
     | WarningRule
     | ChecklistRule
     | StageRule

@@ -15,6 +15,7 @@ folder of `manage.py`, a `src/` folder, a configured root, the scan root).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ import pathspec
 
 from migrate_scan.model.facts import FileSkipped, SkipReason
 from migrate_scan.model.ids import escape_name
+from migrate_scan.model.manifests import manifest_kind
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".*/",  # hidden folders: VCS data, tool caches, CI configuration, editor state
@@ -57,6 +59,14 @@ class DiscoveredFile:
 
 
 @dataclass(frozen=True, slots=True)
+class DiscoveredManifest:
+    """A dependency manifest (`pyproject.toml`, `requirements*.txt`, ...): read as data, never run."""
+
+    path: str  # relative to the root, '/'-separated
+    content_hash: str  # sha256 of the bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Excluded:
     """A folder or Python file the walk left out on purpose, and the rule that did.
 
@@ -81,6 +91,7 @@ class Discovery:
     skipped: tuple[FileSkipped, ...]
     source_roots: tuple[str, ...]
     excluded: tuple[Excluded, ...] = ()
+    manifests: tuple[DiscoveredManifest, ...] = ()  # dependency manifests, by path
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +203,7 @@ def discover(root: Path, settings: DiscoverySettings) -> Discovery:
     visited: set[str] = {str(root)}
     pending: list[str] = [""]
     left_out: list[_LeftOut] = []
+    manifests: list[DiscoveredManifest] = []
     while pending:
         directory = pending.pop()
         absolute = root / directory if directory else root
@@ -210,6 +222,9 @@ def discover(root: Path, settings: DiscoverySettings) -> Discovery:
         for entry in entries:
             relative = f"{directory}/{entry.name}" if directory else entry.name
             _classify_entry(entry, relative, root, rules, settings, candidates, skipped, pending, visited, left_out)
+            manifest = _manifest(entry, relative, rules, settings)
+            if manifest is not None:
+                manifests.append(manifest)
     known_roots = _known_roots(manage_dirs, candidates, settings)
     files, used_roots = _name_modules(candidates, package_dirs, known_roots, root.name)
     return Discovery(
@@ -218,7 +233,24 @@ def discover(root: Path, settings: DiscoverySettings) -> Discovery:
         skipped=tuple(sorted(skipped, key=lambda s: s.path)),
         source_roots=tuple(sorted(used_roots)),
         excluded=_count_excluded(root, left_out),
+        manifests=tuple(sorted(manifests, key=lambda m: m.path)),
     )
+
+
+def _manifest(
+    entry: os.DirEntry[str], relative: str, rules: _IgnoreRules, settings: DiscoverySettings
+) -> DiscoveredManifest | None:
+    """A dependency manifest the walk keeps (a regular file, not ignored, under the size limit), hashed."""
+    if manifest_kind(relative) is None or rules.why_ignored(relative, False) is not None:
+        return None
+    try:
+        if not entry.is_file(follow_symlinks=False) or entry.stat().st_size > settings.max_file_bytes:
+            return None
+        with open(entry.path, "rb") as handle:
+            digest = hashlib.sha256(handle.read()).hexdigest()
+    except OSError:
+        return None
+    return DiscoveredManifest(escape_name(relative), digest)
 
 
 def _classify_entry(

@@ -21,6 +21,7 @@ from migrate_scan.model.faults import guarded
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition
+from migrate_scan.model.manifests import Manifest
 from migrate_scan.model.report import Context, Dependency, Evidence, LimitReached, Module, ServiceNeed, Warning
 from migrate_scan.stages.classify.dispositions import disposition_of
 from migrate_scan.stages.classify.entries import EntryPoint, Reach, entry_points, module_of, workflows
@@ -60,8 +61,13 @@ def classify(
     clustering: Clustering,
     heuristics: Heuristics,
     settings: ClassifySettings | None = None,
+    manifests: tuple[Manifest, ...] = (),
 ) -> Classification:
-    """Decide pattern, stage and compute per module and context, and raise the warnings."""
+    """Decide pattern, stage and compute per module and context, and raise the warnings.
+
+    `manifests` are the project's dependency manifests as the parse stage read them (native and heavy
+    packages, the package-size estimate).
+    """
     settings = settings or ClassifySettings()
     file_modules = {facts.path: module for module, facts in graphs.modules.items()}
     entries = entry_points(recognition, file_modules)
@@ -89,6 +95,7 @@ def classify(
             file_modules=file_modules,
             heuristics=heuristics,
             call_graph=graphs.call_graph,
+            manifests=manifests,
         )
     )
     warnings = warnings_of(findings, heuristics, graphs.modules, file_modules, settings.suppressions)

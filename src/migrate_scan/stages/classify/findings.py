@@ -16,11 +16,13 @@ from dataclasses import dataclass
 import networkx as nx
 
 from migrate_scan.heuristics.loader import Heuristics
+from migrate_scan.heuristics.schema import PackageRule
 from migrate_scan.model.analysis import Clustering
 from migrate_scan.model.facts import CallFact, Expr, ExprKind, FileFacts, dotted_name
 from migrate_scan.model.faults import isolated
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Blocker, Recognition
+from migrate_scan.model.manifests import Manifest, Requirement
 from migrate_scan.model.report import Job, JobKind, Suppression, Warning
 from migrate_scan.stages.classify.entries import EntryPoint, module_of
 from migrate_scan.stages.classify.patterns import Decisions
@@ -62,6 +64,7 @@ class FindingInputs:
     file_modules: dict[str, str]
     heuristics: Heuristics
     call_graph: nx.DiGraph[str]
+    manifests: tuple[Manifest, ...] = ()
 
 
 def find_all(inputs: FindingInputs) -> list[Finding]:
@@ -72,6 +75,8 @@ def find_all(inputs: FindingInputs) -> list[Finding]:
             found.extend(finder(inputs))
     with isolated("classify", "rule MS3xx (Lambda blockers)"):
         found.extend(_blockers(inputs))
+    with isolated("classify", "rule MS307 (declared native packages)"):
+        found.extend(_declared_native_packages(inputs))
     return found
 
 
@@ -436,6 +441,77 @@ def _blockers(inputs: FindingInputs) -> list[Finding]:
     return found
 
 
+RUNTIME_GROUPS = ("main", "extra:")
+"""Requirement groups that are installed where the application runs (not dev, test or lint groups)."""
+
+
+def _runtime_requirements(manifest: Manifest) -> list[Requirement]:
+    return [r for r in manifest.requirements if r.group.startswith(RUNTIME_GROUPS)]
+
+
+def _declared_native_packages(inputs: FindingInputs) -> list[Finding]:
+    """Native or heavy packages a (non-lock) manifest declares for the running application: the rule they name."""
+    table = inputs.heuristics.packages()
+    found = []
+    for manifest in inputs.manifests:
+        if manifest.is_lock or manifest.error:
+            continue
+        by_warning: dict[str, list[tuple[Requirement, PackageRule, float]]] = defaultdict(list)
+        for requirement in _runtime_requirements(manifest):
+            known = table.get(requirement.name)
+            if known is not None and known[0].native:
+                by_warning[known[0].warning].append((requirement, *known))
+        for rule_id, packages in sorted(by_warning.items()):
+            if not inputs.heuristics.has_warning(rule_id):
+                continue
+            packages.sort(key=lambda item: (-item[2], item[0].name))
+            named = [
+                f"{r.name} (~{size:g} MB{'; needs ' + rule.system if rule.system else ''})"
+                for r, rule, size in packages
+            ]
+            message = f"{manifest.path} declares native or heavy packages: " + "; ".join(named[:6])
+            if len(named) > 6:
+                message += f" (+{len(named) - 6} more)"
+            locations = tuple(Location(file=manifest.path, line=r.line) for r, _, _ in packages)
+            found.append(Finding(rule_id, message, locations))
+    return found
+
+
+def _package_size(inputs: FindingInputs) -> list[Finding]:
+    """The runtime dependencies add up past Lambda's zip limit: located at the manifest that declares them.
+
+    Each manifest is estimated on its own (a lock file with every transitive package, the others with
+    their runtime groups); the finding points at the declaring manifest with the largest estimate when
+    that alone is over the limit, else at the lock file.
+    """
+    rule = inputs.heuristics.warning("MS312")
+    limit, unknown = rule.threshold("lambda_zip_mb"), rule.threshold("unknown_package_mb")
+    table = inputs.heuristics.packages()
+    estimates: list[tuple[float, bool, str, Manifest, list[tuple[float, Requirement]]]] = []
+    for manifest in inputs.manifests:
+        if manifest.error:
+            continue
+        requirements = manifest.requirements if manifest.is_lock else _runtime_requirements(manifest)
+        sized = [(table[r.name][1] if r.name in table else unknown, r) for r in requirements]
+        estimates.append((sum(size for size, _ in sized), manifest.is_lock, manifest.path, manifest, sized))
+    over = [e for e in estimates if e[0] > limit]
+    if not over:
+        return []
+    declared = [e for e in over if not e[1]]
+    total, _, _, manifest, sized = max(declared or over, key=lambda e: (e[0], e[2]))
+    largest = sorted(sized, key=lambda item: (-item[0], item[1].name))[:5]
+    listed = ", ".join(f"{r.name} ~{size:g} MB" for size, r in largest)
+    message = f"The dependencies {manifest.path} declares come to about {total:.0f} MB unzipped ({listed})"
+    locked = max((e for e in over if e[1]), key=lambda e: (e[0], e[2]), default=None)
+    if locked is not None and locked[3] is not manifest:
+        message += f"; with every transitive package {locked[2]} pins, about {locked[0]:.0f} MB"
+    message += (
+        f"; over Lambda's {limit:g} MB for a zip package with its layers: container images (up to 10 GB) "
+        "for the functions that need them"
+    )
+    return [Finding("MS312", message, tuple(Location(file=manifest.path, line=r.line) for _, r in largest))]
+
+
 def _contexts(inputs: FindingInputs, module: str) -> tuple[str, ...]:
     context = inputs.clustering.module_context.get(module)
     return (context,) if context else ()
@@ -454,6 +530,7 @@ FINDERS: dict[str, Finder] = {
     "MS203": _queue_in_sync_path,
     "MS204": _structured_data_in_s3,
     "MS205": _over_split,
+    "MS312": _package_size,
 }
 """Warning rule → the one finder that raises it. Lambda blockers (MS3xx) are raised from the
 readiness rules that name them (`warning = "MS3xx"` in `heuristics/readiness.toml`)."""
