@@ -252,7 +252,7 @@ def test_nested_blueprints_join_prefixes() -> None:
     # the child's own prefix is replaced by the one given at nesting; parent's by the app's
     assert routes(files) == {
         ("/api/child/leaf", ("GET",), "app:leaf", None),
-        ("/api", ("GET",), "app:root", None),
+        ("/api/", ("GET",), "app:root", None),
     }
 
 
@@ -805,7 +805,7 @@ def test_a_restx_namespace_serves_at_its_name_or_the_path_it_is_added_with() -> 
     assert routes(files) == {
         ("/api/v1/users/{user_id}", ("GET",), "api:User.get", "get"),
         ("/api/v1/groups", ("GET",), "api:TeamList.get", "get"),
-        ("/api/v1/prizes", ("POST",), "api:AwardList.post", "post"),
+        ("/api/v1/prizes/", ("POST",), "api:AwardList.post", "post"),
     }
 
 
@@ -964,7 +964,7 @@ def test_routes_registered_through_the_applications_own_helpers_per_call_site() 
         ("/api/a/{alert_id}", ("DELETE",), "app.api:Alert.delete", "delete"),
         ("/forum/topic/{topic_id}", ("GET",), "app.forum:Topic.get", "get"),
         ("/forum/t/{topic_id}", ("GET",), "app.forum:Topic.get", "get"),
-        ("/forum", ("GET",), "app.forum:index", None),
+        ("/forum/", ("GET",), "app.forum:index", None),
     }
 
 
@@ -995,5 +995,5 @@ def test_a_blueprint_subclass_overriding_add_url_rule_and_classes_as_views() -> 
         """,
     }
     assert {(r.path, r.handler, r.view) for r in found(files).routes} == {
-        ("/event/{event_id}", "app.controllers:RHBase.process", "app.controllers:RHDisplay"),
+        ("/event/{event_id}/", "app.controllers:RHBase.process", "app.controllers:RHDisplay"),
     }

@@ -46,9 +46,10 @@ def test_route_strings_keep_djangos_trailing_slash(route: str, expected: str) ->
     assert django_canonical(route) == expected
 
 
-def test_unnamed_groups_are_numbered_and_flask_rules_drop_the_trailing_slash() -> None:
+def test_unnamed_groups_are_numbered_and_flask_rules_keep_their_trailing_slash() -> None:
     assert django_canonical(r"^(\d+)/(\d+)/$", is_regex=True) == "/{arg0}/{arg1}/"
-    assert flask_canonical("/orders/<int:order_id>/") == "/orders/{order_id}"
+    assert flask_canonical("/orders/<int:order_id>/") == "/orders/{order_id}/"
+    assert flask_canonical("/orders/<int:order_id>") == "/orders/{order_id}"
 
 
 def test_canonical_form_is_idempotent() -> None:

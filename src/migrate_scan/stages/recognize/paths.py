@@ -1,9 +1,9 @@
 """URL paths: joining prefixes and the canonical form the report uses.
 
 Canonical: the URL as the framework serves it, with parameters as `{name}`,
-converters dropped, prefixes applied and a leading `/`. Django keeps its
-trailing slash (`/orders/{pk}/` is not `/orders/{pk}`: with `APPEND_SLASH`
-the second one redirects); Flask's rule is kept as written.
+converters dropped, prefixes applied and a leading `/`. The trailing slash
+is kept as the rule has it, for Django and Flask alike (`/orders/{pk}/` is
+not `/orders/{pk}`: the framework redirects one to the other).
 
 Django regex routes are read with the regular-expression parser itself
 (`re._parser`), so nested and non-capturing groups are understood as Django
@@ -47,8 +47,8 @@ def _tidy(path: str, keep_trailing_slash: bool) -> str:
 
 
 def flask_canonical(rule: str) -> str:
-    """`/orders/<int:order_id>/` → `/orders/{order_id}`."""
-    return _tidy(_FLASK_PARAMETER.sub(lambda m: "{" + m.group(1) + "}", rule), keep_trailing_slash=False)
+    """`/orders/<int:order_id>/` → `/orders/{order_id}/` (the rule as Flask serves it, its slash kept)."""
+    return _tidy(_FLASK_PARAMETER.sub(lambda m: "{" + m.group(1) + "}", rule), keep_trailing_slash=True)
 
 
 def django_piece(route: str, is_regex: bool = False) -> str:
