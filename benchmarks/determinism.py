@@ -9,7 +9,8 @@ For each PATH, runs `migrate-scan PATH --format json` in fresh interpreters:
 
 - cold (no cache) with every `PYTHONHASHSEED` in `--seeds` (at least three), `--jobs 2`;
 - cold with `--jobs 1` (the first seed);
-- cold into an empty `--cache-dir`, then fully cached from it (the first seed, `--jobs 2`);
+- into an empty `--cache-dir`; from its parse facts with the stored report deleted (so
+  the analysis is redone from cached facts); then fully cached (the report reused);
 - unless `--no-edit`: on a copy of the tree (never the tree itself), a cached scan
   after appending a line to one file and then reverting it (the cache holds the
   edited file's facts too, and any incremental state of the scan sees the edit).
@@ -47,6 +48,7 @@ class Variant:
     name: str
     arguments: tuple[str, ...]
     seed: str
+    forget_analyses: Path | None = None  # a cache folder whose stored reports are deleted first
 
 
 def scan(root: Path, variant: Variant) -> tuple[bytes, float]:
@@ -55,6 +57,8 @@ def scan(root: Path, variant: Variant) -> tuple[bytes, float]:
     Raises:
         RuntimeError: the scan exited with a status other than 0.
     """
+    if variant.forget_analyses is not None:
+        forget_analyses(variant.forget_analyses)
     environment = {**os.environ, "PYTHONHASHSEED": variant.seed}
     command = [sys.executable, "-m", "migrate_scan", str(root), "--format", "json", *variant.arguments]
     started = time.perf_counter()
@@ -108,8 +112,22 @@ def variants(seeds: list[str], cache: Path) -> list[Variant]:
     found.append(Variant(f"cold, PYTHONHASHSEED={seeds[0]}, --jobs 1", ("--no-cache", "--jobs", "1"), seeds[0]))
     cached = ("--cache-dir", str(cache), "--jobs", "2")
     found.append(Variant(f"filling an empty cache, PYTHONHASHSEED={seeds[1]}", cached, seeds[1]))
-    found.append(Variant(f"fully cached, PYTHONHASHSEED={seeds[2]}", cached, seeds[2]))
+    found.append(
+        Variant(
+            f"parse facts cached, analysis redone, PYTHONHASHSEED={seeds[2]}, --jobs 1",
+            ("--cache-dir", str(cache), "--jobs", "1"),
+            seeds[2],
+            forget_analyses=cache,
+        )
+    )
+    found.append(Variant(f"fully cached (the stored report reused), PYTHONHASHSEED={seeds[0]}", cached, seeds[0]))
     return found
+
+
+def forget_analyses(cache: Path) -> None:
+    """Delete the whole-report entries of a cache folder (`analysis-v*`), keeping the parse facts."""
+    for folder in cache.glob("analysis-v*"):
+        shutil.rmtree(folder)
 
 
 def edited_file(root: Path) -> Path:
