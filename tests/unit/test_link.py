@@ -755,6 +755,30 @@ def test_decorator_factory_application_edges() -> None:
     assert callees(graphs, "app:main") == {"app:job"}
 
 
+def test_a_parameterised_base_is_its_generic_class() -> None:
+    graphs = linked(
+        {
+            "views.py": """
+                from typing import Generic, TypeVar
+                from rest_framework.viewsets import ModelViewSet
+
+                T = TypeVar("T")
+
+                class Base(Generic[T]):
+                    def helper(self): pass
+
+                class Documents(ModelViewSet["Document"]):
+                    pass
+
+                class Tags(Base[int]):
+                    pass
+            """,
+        }
+    )
+    assert "rest_framework.viewsets.ModelViewSet" in graphs.resolver.ancestors("views:Documents")
+    assert "views:Base" in graphs.resolver.ancestors("views:Tags")
+
+
 def test_registering_decorator_binds_each_name_to_its_own_definition() -> None:
     graphs = linked(
         {

@@ -168,7 +168,11 @@ def test_models_through_package_bases_the_scan_cannot_read(heuristics: Heuristic
             from django_extensions.db.models import TimeStampedModel
             from polymorphic.models import PolymorphicModel
             from taggit.models import GenericTaggedItemBase
+            from django_softdelete.models import SoftDeleteModel
             from somewhere.models import Unknown
+
+            class Note(SoftDeleteModel):
+                pass
 
             class Question(PolymorphicModel, TimeStampedModel):
                 pass
@@ -187,6 +191,7 @@ def test_models_through_package_bases_the_scan_cannot_read(heuristics: Heuristic
         "survey.models:Question",
         "survey.models:Tagged",
         "survey.models:ObjectType",
+        "survey.models:Note",
     }
 
 

@@ -86,7 +86,7 @@ class Propagation(Evaluation):
             bases = tuple(
                 value
                 for base in definition.bases
-                for value in sorted(as_base(self.values(parent, base, definition.line)))
+                for value in sorted(as_base(self.values(parent, _generic_origin(base), definition.line)))
             )
             if bases != self.bases.get(symbol):
                 self.bases[symbol] = bases
@@ -323,3 +323,10 @@ class Propagation(Evaluation):
             target: ParameterFact | None = by_name.get(name)
             if target is not None:
                 self._add((function, target.name), values)
+
+
+def _generic_origin(base: Expr) -> Expr:
+    """A parameterised base (`ModelViewSet[Document]`, `Generic[T]`) is its class: the subscript is typing only."""
+    while base[0] == ExprKind.SUBSCRIPT and base[2]:
+        base = base[2][0]
+    return base
