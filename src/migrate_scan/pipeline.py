@@ -389,7 +389,10 @@ def build_report(
         unresolved_registrations=[
             UnresolvedRegistration(rule=u.rule, detail=u.detail, location=u.location) for u in recognition.unresolved
         ],
-        limits=sorted([*_link_limits(graphs), *classification.limits], key=lambda limit: (limit.stage, limit.limit)),
+        limits=sorted(
+            [*_link_limits(graphs), *recognition.limits, *classification.limits],
+            key=lambda limit: (limit.stage, limit.limit),
+        ),
     )
 
 

@@ -997,3 +997,30 @@ def test_a_blueprint_subclass_overriding_add_url_rule_and_classes_as_views() -> 
     assert {(r.path, r.handler, r.view) for r in found(files).routes} == {
         ("/event/{event_id}/", "app.controllers:RHBase.process", "app.controllers:RHDisplay"),
     }
+
+
+def test_a_helper_with_more_call_sites_than_the_cap_is_reported_as_bounded() -> None:
+    from migrate_scan.stages.recognize.evaluation import MAX_CALL_SITES
+
+    count = MAX_CALL_SITES + 3
+    calls = "\n".join(f'register(bp, "/r{i}", view)' for i in range(count))
+    files = {
+        "app.py": f"""
+from flask import Blueprint
+bp = Blueprint("bp", __name__)
+
+def view():
+    return ""
+
+def register(owner, rule, view_func):
+    owner.add_url_rule(rule, view_func=view_func)
+
+{calls}
+""",
+    }
+    result = found(files)
+    # Why: the first MAX_CALL_SITES call sites in source order are followed, the rest reported, not guessed
+    assert {r.path for r in result.routes} == {f"/r{i}" for i in range(MAX_CALL_SITES)}
+    assert [(limit.stage, limit.limit, limit.cap, limit.hits, limit.dropped) for limit in result.limits] == [
+        ("recognize", "call-sites-per-function", MAX_CALL_SITES, 1, 3)
+    ]

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from migrate_scan.model.ids import Location
-from migrate_scan.model.report import DataModel, Event, Job, Realtime, Route, Signal
+from migrate_scan.model.report import DataModel, Event, Job, LimitReached, Realtime, Route, Signal
 
 _Entry = TypeVar("_Entry", bound=BaseModel)
 
@@ -90,6 +90,7 @@ class Recognition:
     model_access: list[ModelAccess] = field(default_factory=list)
     unresolved: list[UnresolvedRegistration] = field(default_factory=list)
     mounts: list[ViewMount] = field(default_factory=list)
+    limits: list[LimitReached] = field(default_factory=list)
 
     def extend(self, other: Recognition) -> None:
         """Add another recognizer's findings."""
@@ -103,6 +104,7 @@ class Recognition:
         self.model_access += other.model_access
         self.unresolved += other.unresolved
         self.mounts += other.mounts
+        self.limits += other.limits
 
     def sorted(self) -> Recognition:
         """The same findings, duplicates dropped, in a stable order."""
@@ -124,6 +126,18 @@ class Recognition:
                 set(self.mounts), key=lambda m: (m.path, m.raw_path, m.views, m.location.file, m.location.line)
             ),
         )
+
+
+def _merged_limits(limits: list[LimitReached]) -> list[LimitReached]:
+    """One entry per (stage, limit): hits and what was dropped summed over the recognizers that reached it."""
+    merged: dict[tuple[str, str], LimitReached] = {}
+    for limit in sorted(limits, key=lambda item: (item.stage, item.limit, item.hits, item.dropped)):
+        key = (limit.stage, limit.limit)
+        if key in merged:
+            first = merged[key]
+            limit = first.model_copy(update={"hits": first.hits + limit.hits, "dropped": first.dropped + limit.dropped})
+        merged[key] = limit
+    return [merged[key] for key in sorted(merged)]
 
 
 def _unique(entries: list[_Entry], order: Callable[[_Entry], Any]) -> list[_Entry]:

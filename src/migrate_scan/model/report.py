@@ -518,9 +518,12 @@ class LimitReached(_Model):
     """
 
     stage: Literal["link", "recognize", "cluster", "classify", "plan"]
-    limit: Literal["values-per-variable", "evaluation-budget", "reach-per-entry-point"] = Field(
-        description="Which cap: `values-per-variable` (link's per-variable value set), `evaluation-budget` "
-        "(link's worklist), `reach-per-entry-point` (symbols followed from one entry point)."
+    limit: Literal["values-per-variable", "evaluation-budget", "reach-per-entry-point", "call-sites-per-function"] = (
+        Field(
+            description="Which cap: `values-per-variable` (link's per-variable value set), `evaluation-budget` "
+            "(link's worklist), `reach-per-entry-point` (symbols followed from one entry point), "
+            "`call-sites-per-function` (call sites of one registration helper evaluated with its arguments)."
+        )
     )
     cap: int = Field(description="The cap's value (values, evaluations or symbols).")
     hits: int = Field(description="How many units reached it (variables and returns, runs, entry points).")

@@ -158,6 +158,7 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
             _unresolved(
                 context, "django.url.include", location, f"ROOT_URLCONF {root!r} is not a module of the scanned tree"
             )
+    context.found.limits = context.evaluator.limits()
     return context.found
 
 

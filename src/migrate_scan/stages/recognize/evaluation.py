@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 
 from migrate_scan.model.facts import AssignmentFact, CallFact, DefinitionFact, Expr, ExprKind, FileFacts, ParameterFact
 from migrate_scan.model.graphs import LinkedGraphs
+from migrate_scan.model.report import LimitReached
 from migrate_scan.stages.recognize.expressions import scope_of
 
 MAX_DEPTH = 8
@@ -73,6 +74,24 @@ class Evaluator:
     _config_sources: list[str] | None = None
     _sites: dict[str, list[Binding]] = field(default_factory=dict)
     _active: dict[str, Binding] = field(default_factory=dict)  # function → the call site being evaluated
+    capped_sites: dict[str, int] = field(default_factory=dict)  # function → calls of its name left unexamined
+
+    def limits(self) -> list[LimitReached]:
+        """The call-site cap, where a function had more call sites than are evaluated one by one."""
+        if not self.capped_sites:
+            return []
+        hits, dropped = len(self.capped_sites), sum(self.capped_sites.values())
+        return [
+            LimitReached(
+                stage="recognize",
+                limit="call-sites-per-function",
+                cap=MAX_CALL_SITES,
+                hits=hits,
+                dropped=dropped,
+                message=f"{hits} registration helper(s) have more than {MAX_CALL_SITES} call sites; the first "
+                f"{MAX_CALL_SITES} in source order were followed, {dropped} further call(s) by that name were not.",
+            )
+        ]
 
     @contextmanager
     def bound(self, binding: Binding) -> Iterator[None]:
@@ -111,12 +130,14 @@ class Evaluator:
         if definition is not None and definition.fact.kind == "function":
             if self._calls_by_name is None:
                 self._calls_by_name = self._index_calls()
-            for facts, call in self._calls_by_name.get(definition.fact.name, ()):
+            candidates = self._calls_by_name.get(definition.fact.name, [])
+            for index, (facts, call) in enumerate(candidates):
                 scope = scope_of(facts.module, call.scope)
                 values = self.graphs.resolver.values(scope, call.call[2][0])
                 if f"def:{function}" in values or f"bnd:{function}" in values:
                     found.append(_bind(definition.fact, function, scope, call.call))
                     if len(found) >= MAX_CALL_SITES:
+                        self.capped_sites[function] = len(candidates) - index - 1
                         break
         self._sites[function] = found
         return found

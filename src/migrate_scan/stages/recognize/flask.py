@@ -83,6 +83,7 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
     for facts in graphs.modules.values():
         _find_decorated_views(context, facts)
         _find_registered_views(context, facts)
+    context.found.limits = context.evaluator.limits()
     return context.found
 
 

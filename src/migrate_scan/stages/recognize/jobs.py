@@ -82,6 +82,7 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
         _find_loops(context, facts)
     _find_cli(context)
     _find_threads(context)
+    context.found.limits = context.evaluator.limits()
     return context.found
 
 

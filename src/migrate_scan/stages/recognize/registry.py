@@ -44,6 +44,7 @@ class Product(StrEnum):
     BLOCKERS = "blockers"
     MODEL_ACCESS = "model_access"
     UNRESOLVED = "unresolved"
+    LIMITS = "limits"
 
 
 RecognizerRun = Callable[[LinkedGraphs, Heuristics, Recognition], Recognition]
@@ -57,7 +58,8 @@ class Recognizer:
         name: a stable name, used in ordering ties and in error reports.
         run: `(graphs, heuristics, required products) -> its findings`. For a
             produced product, the entries it adds; for a refined product, the
-            whole new list.
+            whole new list. Any recognizer may add unresolved registrations and
+            the caps it reached (`limits`).
         produces: products it adds entries to.
         requires: products it reads (complete when it runs).
         refines: products it rewrites as a whole.
@@ -154,7 +156,7 @@ def publish(published: Recognition, recognizer: Recognizer, found: Recognition) 
         entries = getattr(found, product.value)
         if product in recognizer.refines:
             setattr(published, product.value, list(entries))
-        elif entries and (product in recognizer.produces or product is Product.UNRESOLVED):
+        elif entries and (product in recognizer.produces or product in (Product.UNRESOLVED, Product.LIMITS)):
             getattr(published, product.value).extend(entries)
         elif entries:
             raise RegistryError(f"{recognizer.name} returned {product} without declaring it")
