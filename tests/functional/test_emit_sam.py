@@ -220,3 +220,15 @@ def test_django_helpdesk_beat_schedules() -> None:
         "crontab(0 6 * * mon)": "cron(0 6 ? * MON *)",
         "crontab(15 3 * * sun)": "cron(15 3 ? * SUN *)",
     }
+
+
+def test_readme_deploys_exporting_contexts_before_importing_ones() -> None:
+    readme = (SAM / "flask_shop" / "README.md").read_text(encoding="utf-8")
+    order = next(line for line in readme.splitlines() if line.startswith("Deploy order: "))
+
+    # the orders workflows run notify_customer_shipped, exported by the notifications template
+    assert (
+        order.index("`shared.yaml`")
+        < order.index("`context-notifications.yaml`")
+        < order.index("`context-orders.yaml`")
+    )

@@ -709,6 +709,8 @@ def _readme(infrastructure: Infrastructure) -> str:
         "Every template takes `StackPrefix` (the same value for all of them): cross-template references are "
         "exports named `<StackPrefix>-<Context>-<Id>`.",
         "",
+        "Deploy order: " + " → ".join(f"`{name}`" for name in _deploy_order(infrastructure)) + ".",
+        "",
         "## Evidence",
         "",
         "Each resource has `Metadata.MigrateScan.Evidence`: the rules that fired and the `file:line` they fired at. "
@@ -741,6 +743,35 @@ def _readme(infrastructure: Infrastructure) -> str:
     for where, decision in decisions:
         lines.append(f"- `{where}`: {decision}")
     return "\n".join(lines) + "\n"
+
+
+def _imports(context: ContextInfrastructure) -> set[str]:
+    """The other contexts whose exports this context's state machines read."""
+    return {
+        task.context
+        for machine in context.state_machines
+        for task in _tasks(machine.states)
+        if task.context != context.context
+    }
+
+
+def _deploy_order(infrastructure: Infrastructure) -> list[str]:
+    """Template files in an order where every export exists before a stack imports it (shared first).
+
+    Contexts are taken by name among those whose imports are all deployed; a cycle (two contexts whose
+    workflows call each other's tasks) is broken by name, and the reviewer sees it in this order.
+    """
+    waiting = {c.context: _imports(c) for c in infrastructure.contexts}
+    names = {c.context: f"{_file_stem(c.context)}.yaml" for c in infrastructure.contexts}
+    order = [f"{SHARED}.yaml"]
+    done: set[str] = set()
+    while waiting:
+        ready = sorted(name for name, needs in waiting.items() if needs <= done) or [min(waiting)]
+        for name in ready:
+            order.append(names[name])
+            done.add(name)
+            del waiting[name]
+    return order
 
 
 def _counts(context: ContextInfrastructure) -> dict[str, int]:
