@@ -830,3 +830,26 @@ def test_pt303_outbound_integration_through_the_projects_own_wrapper(heuristics:
     assert analysis.module("alerts.http").evidence[0].rule == "PT303"
     assert analysis.module("alerts.format").pattern == 1
     assert analysis.module("web.views").pattern == 1  # a route that calls out is still request-response
+
+
+def test_ms106_a_job_looping_over_a_whole_table_or_a_listing(heuristics: Heuristics) -> None:
+    files = {
+        "ops/__init__.py": "",
+        "ops/models.py": "from django.db import models\n\n\nclass Doc(models.Model):\n    title = models.CharField()\n",
+        "ops/checks.py": (
+            "import os\nfrom ops.models import Doc\n\n\ndef check_all():\n    docs = Doc.objects.order_by('id')\n"
+            "    for doc in docs:\n        doc.title\n\n\ndef check_folder(path):\n"
+            "    for name in os.listdir(path):\n        name.strip()\n"
+        ),
+        "ops/tasks.py": (
+            "from celery import shared_task\nfrom ops.checks import check_all, check_folder\n\n\n@shared_task\n"
+            "def nightly():\n    check_all()\n\n\n@shared_task\ndef scan(path):\n    check_folder(path)\n\n\n"
+            "@shared_task\ndef three():\n    for n in [1, 2, 3]:\n        n + 1\n"
+        ),
+    }
+    warnings = [w for w in analyze(files, heuristics).classification.warnings if w.rule == "MS106"]
+    where = sorted(sorted(f"{loc.file}:{loc.line}" for loc in w.locations) for w in warnings)
+    # the task, and the loop it reaches through check_all (over a queryset) or check_folder (a listing)
+    assert where == [["ops/checks.py:12", "ops/tasks.py:11"], ["ops/checks.py:7", "ops/tasks.py:6"]]
+    assert all(w.category == "potential" for w in warnings)
+    assert "`Doc.objects`" in warnings[0].message or "`Doc.objects`" in warnings[1].message

@@ -191,6 +191,10 @@ class WarningRule(ThresholdRule):
     compute: Literal["lambda", "fargate", "ec2"] | None = Field(
         default=None, description="Where the flagged work should run, if not on Lambda."
     )
+    words: list[str] = Field(default_factory=list, description="Attribute names the finder looks for.")
+    listings: list[str] = Field(
+        default_factory=list, description="Method or function names that list an outside collection (files, objects)."
+    )
 
 
 class ServiceLine(BaseModel):

@@ -24,7 +24,7 @@ from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Blocker, Recognition
 from migrate_scan.model.manifests import Manifest, Requirement
 from migrate_scan.model.report import Job, JobKind, Suppression, Warning
-from migrate_scan.stages.classify.entries import EntryPoint, module_of
+from migrate_scan.stages.classify.entries import EntryPoint, Reach, module_of
 from migrate_scan.stages.classify.patterns import Decisions
 
 MAX_LOCATIONS = 12
@@ -278,6 +278,78 @@ def _always_on(inputs: FindingInputs) -> list[Finding]:
     return found
 
 
+JOB_ENTRY_KINDS = frozenset({"task", "periodic", "command", "scheduler", "rq-job", "job"})
+"""Entry kinds whose run time is bounded by Lambda's 15 minutes once they move (loops are MS104's)."""
+
+
+def _grows_with_data(inputs: FindingInputs) -> list[Finding]:
+    """Jobs that loop, themselves or through what they call, over a whole table or an outside listing."""
+    rule = inputs.heuristics.warning("MS106")
+    managers, listings = frozenset(rule.words), frozenset(rule.listings)
+    loops: dict[str, list[tuple[Location, str]]] = defaultdict(list)  # scope symbol → (loop, what it iterates)
+    for facts in inputs.modules.values():
+        local: dict[tuple[str, str], Expr] = {}
+        for assignment in facts.assignments:
+            target = assignment.targets[0] if assignment.targets else None
+            if assignment.scope and assignment.operator is None and target and target[0] == ExprKind.NAME:
+                local.setdefault((assignment.scope, str(target[1])), assignment.value or target)
+        for assignment in facts.assignments:
+            if assignment.operator != "iter" or not assignment.scope or assignment.value is None:
+                continue
+            what = _listing(assignment.value, managers, listings, local, assignment.scope)
+            if what is not None:
+                symbol = f"{facts.module}:{assignment.scope}"
+                loops[symbol].append((Location(file=facts.path, line=assignment.line), what))
+    if not loops:
+        return []
+    reach = Reach(inputs.call_graph)
+    methods: dict[str, list[str]] = defaultdict(list)  # class symbol → its methods (a command's `handle`)
+    for node in sorted(inputs.call_graph.nodes):
+        owner, dot, _ = node.rpartition(".")
+        if dot and ":" in owner:
+            methods[owner].append(node)
+    found = []
+    for entry in inputs.entries:
+        if entry.kind not in JOB_ENTRY_KINDS:
+            continue
+        starts = [entry.symbol, *methods.get(entry.symbol, ())]
+        reached = sorted({s for start in starts for s in reach.from_symbol(start) if s in loops})
+        if not reached:
+            continue
+        where = [loc for s in reached for loc, _ in loops[s]][:4]
+        listed = sorted({w for s in reached for _, w in loops[s]})[:3]
+        message = (
+            f"`{entry.symbol}` loops over {', '.join(listed)} ({where[0].file}:{where[0].line}): its run time "
+            "grows with the data and can pass Lambda's 15 minutes."
+        )
+        found.append(
+            Finding("MS106", message, (entry.location, *where), (entry.module,), _contexts(inputs, entry.module))
+        )
+    return found
+
+
+def _listing(
+    expr: Expr, managers: frozenset[str], listings: frozenset[str], local: dict[tuple[str, str], Expr], scope: str
+) -> str | None:
+    """What a loop's iterable lists: a queryset chain (`Document.objects`), or an outside listing (`listdir`)."""
+    seen = 0
+    stack = [expr]
+    while stack and seen < 50:
+        seen += 1
+        kind, value, children, keywords = stack.pop()
+        if kind == ExprKind.NAME and (scope, str(value)) in local:
+            stack.append(local.pop((scope, str(value))))  # one step through a local variable
+            continue
+        if kind == ExprKind.ATTRIBUTE and str(value) in managers:
+            chain = dotted_name(children[0]) if children else None
+            return f"`{chain}.{value!s}`" if chain else f"`.{value!s}`"
+        if kind in (ExprKind.ATTRIBUTE, ExprKind.NAME) and str(value) in listings:
+            return f"`{value!s}(...)`"
+        stack.extend(children)
+        stack.extend(expr for _, expr in keywords)
+    return None
+
+
 def _standard_workflows(inputs: FindingInputs) -> list[Finding]:
     found = []
     for process in inputs.decisions.processes:
@@ -525,6 +597,7 @@ FINDERS: dict[str, Finder] = {
     "MS103": _long_running,
     "MS104": _always_on,
     "MS105": _standard_workflows,
+    "MS106": _grows_with_data,
     "MS201": _single_step_canvas,
     "MS202": _lonely_signals,
     "MS203": _queue_in_sync_path,
