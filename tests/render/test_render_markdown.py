@@ -155,3 +155,23 @@ def test_empty_sections_say_not_computed(empty_report) -> None:
 
 def test_markdown_is_deterministic(full_report) -> None:
     assert render_markdown(full_report, RenderOptions()) == render_markdown(full_report, RenderOptions())
+
+
+def test_bounded_analysis_is_shown_where_a_cap_was_reached(full_report) -> None:
+    from migrate_scan.model.report import LimitReached
+    from migrate_scan.render.terminal import render_terminal
+
+    limit = LimitReached(
+        stage="link",
+        limit="values-per-variable",
+        cap=32,
+        hits=3,
+        dropped=40,
+        message="3 variable(s) may hold more than 32 values; each kept 32 of them.",
+    )
+    bounded = full_report.model_copy(update={"limits": [limit]})
+    text = render_markdown(bounded, RenderOptions())
+    assert "## Bounded analysis" in text
+    assert "| link | `values-per-variable` | 32 | 3 | 40 | 3 variable(s) may hold more than 32 values" in text
+    assert "## Bounded analysis" not in render_markdown(full_report.model_copy(update={"limits": []}), RenderOptions())
+    assert "Bounded link: 3 variable(s)" in render_terminal(bounded, RenderOptions(color=False, width=200))

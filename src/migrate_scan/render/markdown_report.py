@@ -92,6 +92,7 @@ def render_markdown(report: Report, options: RenderOptions) -> str:
     lines += _inventory(report)
     lines += _modules(report)
     lines += _analysis_errors(report)
+    lines += _limits(report)
     lines += _skipped(report)
     lines += _excluded(report)
     return "\n".join(lines)
@@ -370,6 +371,21 @@ def _analysis_errors(report: Report) -> list[str]:
         place = error_place(error)
         lines.append(
             f"| {error.stage} | {_cell(error.unit)} | {_cell(error.error)} | {_code(place) if place else '—'} |"
+        )
+    lines.append("")
+    return lines
+
+
+def _limits(report: Report) -> list[str]:
+    """The caps and budgets the analysis reached: where the result is bounded."""
+    if not report.limits:
+        return []
+    lines = ["## Bounded analysis", "", "| Stage | Cap | Limit | Reached by | Left out | What it means |"]
+    lines.append("|---|---|---|---|---|---|")
+    for limit in report.limits:
+        lines.append(
+            f"| {limit.stage} | {_code(limit.limit)} | {limit.cap} | {limit.hits} | {limit.dropped} "
+            f"| {_cell(limit.message)} |"
         )
     lines.append("")
     return lines

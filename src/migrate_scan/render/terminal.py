@@ -52,6 +52,7 @@ def render_terminal(report: Report, options: RenderOptions) -> str:
     )
     _summary(console, report)
     _partial(console, report)
+    _limits(console, report)
     _stages(console, report)
     _contexts(console, report)
     _warnings(console, report)
@@ -94,6 +95,12 @@ def _summary(console: Console, report: Report) -> None:
     if report.unresolved_registrations:
         table.add_row("Not followed", f"{len(report.unresolved_registrations)} registrations (see --format json)")
     console.print(table)
+
+
+def _limits(console: Console, report: Report) -> None:
+    """One line per cap or budget the analysis reached (the result is bounded there)."""
+    for limit in report.limits:
+        console.print(f"[yellow]Bounded[/yellow] {limit.stage}: {escape(limit.message)}")
 
 
 def _partial(console: Console, report: Report) -> None:
