@@ -9,6 +9,7 @@ links them and runs the Flask recognizer alone, then asserts the exact
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 from snippets import facts_of
 
@@ -1023,4 +1024,23 @@ def register(owner, rule, view_func):
     assert {r.path for r in result.routes} == {f"/r{i}" for i in range(MAX_CALL_SITES)}
     assert [(limit.stage, limit.limit, limit.cap, limit.hits, limit.dropped) for limit in result.limits] == [
         ("recognize", "call-sites-per-function", MAX_CALL_SITES, 1, 3)
+    ]
+
+
+def test_the_call_site_cap_reaches_the_report(tmp_path: Path) -> None:
+    from migrate_scan import pipeline
+    from migrate_scan.options import ScanOptions
+    from migrate_scan.stages.recognize.evaluation import MAX_CALL_SITES
+
+    calls = "\n".join(f'register(bp, "/r{i}", view)' for i in range(MAX_CALL_SITES + 3))
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "app.py").write_text(
+        "from flask import Blueprint\nbp = Blueprint('bp', __name__)\n\ndef view():\n    return ''\n\n"
+        f"def register(owner, rule, view_func):\n    owner.add_url_rule(rule, view_func=view_func)\n\n{calls}\n"
+    )
+    report = pipeline.run(ScanOptions(root=tree, jobs=1, use_cache=False, cache_dir=tmp_path / "cache"))
+    # Why: a cap the recognizers reached must survive sorting the products into the report.
+    assert [(limit.stage, limit.limit, limit.dropped) for limit in report.limits if limit.stage == "recognize"] == [
+        ("recognize", "call-sites-per-function", 3)
     ]

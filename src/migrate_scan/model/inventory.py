@@ -125,6 +125,7 @@ class Recognition:
             mounts=sorted(
                 set(self.mounts), key=lambda m: (m.path, m.raw_path, m.views, m.location.file, m.location.line)
             ),
+            limits=_merged_limits(self.limits),
         )
 
 
