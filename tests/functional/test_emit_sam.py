@@ -232,3 +232,22 @@ def test_readme_deploys_exporting_contexts_before_importing_ones() -> None:
         < order.index("`context-notifications.yaml`")
         < order.index("`context-orders.yaml`")
     )
+
+
+def test_authorizer_placeholder_only_on_methods_whose_views_check_the_caller() -> None:
+    template = yaml.safe_load((SAM / "flask_shop" / "context-catalog.yaml").read_text(encoding="utf-8"))
+    resources = template["Resources"]
+    api = next(r for r in resources.values() if r["Type"] == "AWS::Serverless::Api")
+    assert list(api["Properties"]["Auth"]["Authorizers"]) == ["MonolithAuthorizer"]
+    assert any(e["Rule"] == "auth.decorator.named" for e in api["Metadata"]["MigrateScan"]["Evidence"])
+    methods = {
+        (event["Properties"]["Method"], event["Properties"]["Path"]): "Auth" in event["Properties"]
+        for resource in resources.values()
+        for event in resource.get("Properties", {}).get("Events", {}).values()
+        if event["Type"] == "Api"
+    }
+    # ProductAPI: reads are open, writes go through @admin_required (which applies @login_required)
+    assert methods[("get", "/catalog/products")] is False
+    assert methods[("post", "/catalog/products")] is True
+    assert methods[("delete", "/catalog/products/{product_id}")] is True
+    assert methods[("get", "/catalog/search")] is False

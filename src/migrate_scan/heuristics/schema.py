@@ -74,6 +74,7 @@ MatchKind = Literal[
     "graphql-mutation",
     "graphql-handler",
     "graphql-view",
+    "auth-check",
 ]
 
 

@@ -38,6 +38,7 @@ class HttpRoute(_Model):
     path: str = Field(description="API Gateway path: `/orders/{order_id}`, no trailing slash but on `/`.")
     source_path: str = Field(description="The route path as the report gives it.")
     handler: str = Field(description="Symbol of the view it serves.")
+    authorized: bool = Field(default=False, description="The view checks its caller: the method takes the authorizer.")
 
 
 class Function(Drafted):
@@ -154,6 +155,12 @@ class Alarm(Drafted):
     threshold: float = Field(description="Percent for rates, messages for queue depth, events for throttles.")
 
 
+class Authorizer(Drafted):
+    """An API authorizer placeholder for the methods whose views check their caller."""
+
+    methods: int = Field(ge=1, description="API methods it protects.")
+
+
 class ContextInfrastructure(_Model):
     """One context's template: what it deploys."""
 
@@ -162,6 +169,7 @@ class ContextInfrastructure(_Model):
     pattern: int | None = None
     stage: int | None = None
     api: str | None = Field(default=None, description="Logical id of its REST API, when it serves routes.")
+    authorizer: Authorizer | None = Field(default=None, description="Its API's authorizer, when a view checks callers.")
     functions: list[Function] = Field(default_factory=list)
     queues: list[Queue] = Field(default_factory=list)
     schedules: list[Schedule] = Field(default_factory=list)

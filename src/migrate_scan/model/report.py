@@ -127,6 +127,11 @@ class Route(_Model):
     evidence: list[Evidence] = Field(default_factory=list)
     reads: list[str] = Field(default_factory=list, description="Models it reads, through everything it calls.")
     writes: list[str] = Field(default_factory=list, description="Models it writes, through everything it calls.")
+    auth: list[Evidence] = Field(
+        default_factory=list,
+        description="Why the view requires an authenticated or permitted caller (login decorators, mixins, "
+        "permission classes): rule and places; empty when the scan found no check.",
+    )
 
 
 JobKind = Literal[

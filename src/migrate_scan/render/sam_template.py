@@ -4,7 +4,7 @@ Pure: no IO and no analysis; every value comes from the model. The mapping
 of each drafted kind to CloudFormation/SAM resources lives here and only here:
 
     Function       AWS::Serverless::Function (X-Ray Active; events: Api, SQS, SNS, EventBridgeRule)
-    REST API       AWS::Serverless::Api (TracingEnabled)
+    REST API       AWS::Serverless::Api (TracingEnabled; Cognito authorizer placeholder on checked views)
     Queue          AWS::SQS::Queue + its dead-letter AWS::SQS::Queue (RedrivePolicy)
     Schedule       AWS::Scheduler::Schedule sending `{"task": name}` to the queue, one IAM role per template
     Topic          AWS::SNS::Topic, or rules on one AWS::Events::EventBus (shared template)
@@ -178,12 +178,7 @@ def _context_template(infrastructure: Infrastructure, context: ContextInfrastruc
     resources: dict[str, Node] = {}
     outputs: dict[str, Node] = {}
     if context.api is not None:
-        http = [f for f in context.functions if f.role == "http"]
-        resources[context.api] = {
-            "Type": "AWS::Serverless::Api",
-            "Metadata": {"MigrateScan": {"Functions": [f.name for f in http]}},
-            "Properties": {"StageName": "api", "TracingEnabled": True},
-        }
+        resources[context.api] = _api(context, cast(dict[str, Node], template["Parameters"]))
     for function in context.functions:
         resources[function.name] = _function(context, function, topics, infrastructure.shared.event_bus)
         outputs[f"{function.name}Arn"] = {
@@ -218,6 +213,22 @@ def _context_template(infrastructure: Infrastructure, context: ContextInfrastruc
     return template
 
 
+def _api(context: ContextInfrastructure, parameters: dict[str, Node]) -> Node:
+    """The context's REST API; with an authorizer placeholder when some view checks its caller."""
+    http = [f.name for f in context.functions if f.role == "http"]
+    properties: dict[str, Node] = {"StageName": "api", "TracingEnabled": True}
+    metadata: dict[str, Node] = {"MigrateScan": {"Functions": list(http)}}
+    authorizer = context.authorizer
+    if authorizer is not None:
+        parameters["UserPoolArn"] = {
+            "Type": "String",
+            "Description": "ARN of the Cognito user pool behind the authorizer placeholder (a human decides it).",
+        }
+        properties["Auth"] = {"Authorizers": {authorizer.name: {"UserPoolArn": {"Ref": "UserPoolArn"}}}}
+        metadata = _metadata(authorizer, Functions=list(http), ProtectedMethods=authorizer.methods)
+    return {"Type": "AWS::Serverless::Api", "Metadata": metadata, "Properties": properties}
+
+
 def _function(
     context: ContextInfrastructure, function: Function, topics: dict[str, Topic], event_bus: str | None
 ) -> Node:
@@ -230,10 +241,14 @@ def _function(
     if function.role == "http":
         for route in function.routes:
             key = _event_key(events, f"{route.method.title()}{_camel_path(route.path)}")
-            events[key] = {
-                "Type": "Api",
-                "Properties": {"RestApiId": {"Ref": context.api}, "Path": route.path, "Method": route.method.lower()},
+            api_event: dict[str, Node] = {
+                "RestApiId": {"Ref": context.api},
+                "Path": route.path,
+                "Method": route.method.lower(),
             }
+            if route.authorized and context.authorizer is not None:
+                api_event["Auth"] = {"Authorizer": context.authorizer.name}
+            events[key] = {"Type": "Api", "Properties": api_event}
     elif function.role == "consumer" and function.queue is not None:
         events["Queue"] = {
             "Type": "SQS",
@@ -719,6 +734,8 @@ def _readme(infrastructure: Infrastructure) -> str:
         "| rule | resource |",
         "|---|---|",
         "| `draft.route` | a function and its API Gateway methods, one function per views module |",
+        "| `draft.authorizer` | the API's authorizer placeholder, on the methods whose views check their caller "
+        "(`auth.*` rules: login decorators, mixins, permission classes) |",
         "| `draft.task-queue` | an SQS queue, its dead-letter queue and its consumer, per task group "
         "(same module, `max_retries`, `time_limit`) |",
         "| `draft.schedule` | an EventBridge Scheduler schedule sending the task's message to its queue |",
@@ -733,7 +750,10 @@ def _readme(infrastructure: Infrastructure) -> str:
         "- The code: `CodeUri` is `app/` (link or copy the application there) and each `Handler` names an adapter "
         "module (`adapters/<function>.py`) that this draft does not generate yet: write it to call the view, "
         "task or receiver listed in the function's `Metadata.MigrateScan.Targets`.",
-        "- Memory, timeouts without a declared `time_limit`, authorizers, alarm actions (no SNS topic is "
+        "- Authorizers: each API whose views check their caller has a Cognito authorizer placeholder "
+        "(`UserPoolArn` parameter) on exactly those methods; choose the identity provider and map the "
+        "permission checks listed in its `Metadata` onto scopes or groups.",
+        "- Memory, timeouts without a declared `time_limit`, alarm actions (no SNS topic is "
         "subscribed to the alarms), the data stores (no tables but the WebSocket connections), and the "
         "Fargate images, CPU, memory and services.",
         "- Celery beat's timezone is not read: schedules are in UTC.",

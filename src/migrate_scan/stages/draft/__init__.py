@@ -26,6 +26,7 @@ from typing import TypeVar
 from migrate_scan.model.ids import Location
 from migrate_scan.model.infrastructure import (
     Alarm,
+    Authorizer,
     ContextInfrastructure,
     Drafted,
     FargateTask,
@@ -192,7 +193,15 @@ def _draft_api(state: _Draft, context: str, modules: list[tuple[str, list[Route]
                 owner = taken.setdefault((path, method), route.handler)
                 if owner != route.handler:
                     continue  # API Gateway has one integration per method; the first handler in order keeps it
-                api_routes.append(HttpRoute(method=method, path=path, source_path=route.path, handler=route.handler))
+                api_routes.append(
+                    HttpRoute(
+                        method=method,
+                        path=path,
+                        source_path=route.path,
+                        handler=route.handler,
+                        authorized=bool(route.auth),
+                    )
+                )
             used.append(route)
         if not api_routes:
             continue
@@ -210,7 +219,9 @@ def _draft_api(state: _Draft, context: str, modules: list[tuple[str, list[Route]
                 targets=sorted({r.handler for r in used}),
                 timeout=API_TIMEOUT,
                 routes=sorted(set(api_routes), key=lambda r: (r.path, r.method)),
-                evidence=_evidence("draft.route", [r.location for r in used], *(r.evidence for r in used)),
+                evidence=_evidence(
+                    "draft.route", [r.location for r in used], *(r.evidence for r in used), *(r.auth for r in used)
+                ),
                 note=note,
             ),
         )
@@ -621,12 +632,14 @@ def _context_entry(state: _Draft, name: str) -> ContextInfrastructure | None:
         if isinstance(w, WebSocketApi)  # all of them, by construction
     ]
     has_http = any(f.role == "http" for f in functions)
+    protected = [r for f in functions for r in f.routes if r.authorized]
     return ContextInfrastructure(
         context=name,
         kind=context.kind if context else "business",
         pattern=context.pattern if context else None,
         stage=context.stage if context else None,
         api=book.name(name, "RestApi") if has_http else None,
+        authorizer=_authorizer(state, name, protected) if protected else None,
         functions=functions,
         queues=queues,
         schedules=_by_name(parts["schedules"], Schedule),
@@ -635,4 +648,18 @@ def _context_entry(state: _Draft, name: str) -> ContextInfrastructure | None:
         fargate=_by_name(parts["fargate"], FargateTask),
         alarms=sorted(alarms, key=lambda a: a.name),
         decisions=sorted(set(state.decisions.get(name, []))),
+    )
+
+
+def _authorizer(state: _Draft, context: str, protected: list[HttpRoute]) -> Authorizer:
+    """The authorizer placeholder of a context's API: the auth evidence of the views it protects."""
+    handlers = {r.handler for r in protected}
+    routes = [r for r in state.report.routes if r.handler in handlers and r.auth]
+    return Authorizer(
+        name="MonolithAuthorizer",
+        methods=len(protected),
+        evidence=_evidence("draft.authorizer", [r.location for r in routes], *(r.auth for r in routes)),
+        note="Placeholder: a Cognito user pool authorizer on every method whose view checks its caller. The "
+        "monolith's own sessions or tokens do not carry over: choose the user pool (or a Lambda authorizer that "
+        "reads the existing session) and map the views' permission checks onto scopes or groups.",
     )

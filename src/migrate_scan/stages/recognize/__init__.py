@@ -18,7 +18,18 @@ from __future__ import annotations
 from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.inventory import Recognition
-from migrate_scan.stages.recognize import data_access, django, events, flask, graphql, jobs, models, readiness, realtime
+from migrate_scan.stages.recognize import (
+    auth,
+    data_access,
+    django,
+    events,
+    flask,
+    graphql,
+    jobs,
+    models,
+    readiness,
+    realtime,
+)
 from migrate_scan.stages.recognize.registry import Recognizer, Registry
 
 RECOGNIZERS: tuple[Recognizer, ...] = (
@@ -32,6 +43,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
     jobs.RECOGNIZER,
     readiness.RECOGNIZER,
     data_access.RECOGNIZER,
+    auth.RECOGNIZER,
 )
 REGISTRY = Registry.of(RECOGNIZERS)
 HANDLED_ROLES = REGISTRY.handled_roles()
