@@ -217,7 +217,7 @@ def _api(context: ContextInfrastructure, parameters: dict[str, Node]) -> Node:
     """The context's REST API; with an authorizer placeholder when some view checks its caller."""
     http = [f.name for f in context.functions if f.role == "http"]
     properties: dict[str, Node] = {"StageName": "api", "TracingEnabled": True}
-    metadata: dict[str, Node] = {"MigrateScan": {"Functions": list(http)}}
+    metadata: Node = {"MigrateScan": {"Functions": list(http)}}
     authorizer = context.authorizer
     if authorizer is not None:
         parameters["UserPoolArn"] = {
