@@ -157,12 +157,13 @@ RELATED = {
 
 
 def access_of(files: Mapping[str, str]):
+    from migrate_scan.stages.recognize import applications
     from migrate_scan.stages.recognize import models as model_recognizer
     from migrate_scan.stages.recognize.data_access import DataAccess
 
     graphs = link(facts_of(files))
     heuristics = load_heuristics()
-    models = model_recognizer.recognize(graphs, heuristics).models
+    models = model_recognizer.recognize(graphs, heuristics, applications.recognize(graphs, heuristics)).models
     return DataAccess(graphs, models)
 
 

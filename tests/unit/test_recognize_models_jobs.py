@@ -15,7 +15,7 @@ from migrate_scan.heuristics.loader import Heuristics, load_heuristics
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.model.report import DataModel, Job
 from migrate_scan.stages.link import link
-from migrate_scan.stages.recognize import jobs, models
+from migrate_scan.stages.recognize import applications, jobs, models
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,8 @@ def heuristics() -> Heuristics:
 
 
 def recognized_models(files: Mapping[str, str], heuristics: Heuristics) -> dict[str, DataModel]:
-    found = models.recognize(link(facts_of(files)), heuristics)
+    graphs = link(facts_of(files))
+    found = models.recognize(graphs, heuristics, applications.recognize(graphs, heuristics))
     return {m.symbol: m for m in found.models}
 
 
@@ -709,3 +710,34 @@ def test_tasks_of_a_celery_subclass_method_that_wraps_task(heuristics: Heuristic
         ("celery-periodic", "cleanup", "proj.tasks:cleanup"),
         ("celery-task", "proj.tasks.send_mail", "proj.tasks:send_mail"),
     }
+
+
+def test_a_django_app_label_comes_from_its_app_config(heuristics: Heuristics) -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/orders/__init__.py": "",
+        "shop/orders/apps.py": """
+            from django.apps import AppConfig
+
+            class OrdersConfig(AppConfig):
+                name = "shop.orders"
+                label = "shop_orders"
+        """,
+        "shop/orders/models.py": """
+            from django.db import models
+
+            class Order(models.Model):
+                number = models.CharField(max_length=10)
+        """,
+        "shop/stock/__init__.py": "",
+        "shop/stock/models.py": """
+            from django.db import models
+
+            class Item(models.Model):
+                sku = models.CharField(max_length=10)
+        """,
+    }
+    found = recognized_models(files, heuristics)
+    # Why: Django names the table `<app label>_<model>`; the label is the AppConfig's, else the package's name
+    assert found["shop.orders.models:Order"].table == "shop_orders_order"
+    assert found["shop.stock.models:Item"].table == "stock_item"

@@ -42,6 +42,8 @@ class FrameworkRule(RuleDocs):
 
 MatchKind = Literal[
     "app-object",
+    "app-config",
+    "entry-point",
     "route-decorator",
     "route-registration",
     "model-base",

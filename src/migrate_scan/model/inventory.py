@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
@@ -44,6 +44,33 @@ class ViewMount:
     keywords: tuple[str, ...]  # the keyword arguments given to `as_view(...)`
     framework: str
     location: Location
+
+
+ApplicationRole = Literal["app", "blueprint", "celery-app", "wsgi", "asgi", "command-line", "django-app"]
+
+
+@dataclass(frozen=True, slots=True)
+class Application:
+    """Where the tree assembles its application: an object or entry point made, or a Django app.
+
+    `role` is what it is (the rule's role); `module` where it is made, or the
+    package of a Django app; `creator` the function that makes it (an app
+    factory), empty at module level; `name` a Django app's label.
+    """
+
+    role: ApplicationRole
+    framework: str
+    rule: str
+    module: str
+    creator: str
+    name: str
+    location: Location
+    detail: str = ""
+
+
+def django_app_labels(applications: list[Application]) -> dict[str, str]:
+    """Django app package → its label, from the `applications` product."""
+    return {app.module: app.name for app in applications if app.role == "django-app"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +118,7 @@ class Recognition:
     unresolved: list[UnresolvedRegistration] = field(default_factory=list)
     mounts: list[ViewMount] = field(default_factory=list)
     limits: list[LimitReached] = field(default_factory=list)
+    applications: list[Application] = field(default_factory=list)
 
     def extend(self, other: Recognition) -> None:
         """Add another recognizer's findings."""
@@ -105,6 +133,7 @@ class Recognition:
         self.unresolved += other.unresolved
         self.mounts += other.mounts
         self.limits += other.limits
+        self.applications += other.applications
 
     def sorted(self) -> Recognition:
         """The same findings, duplicates dropped, in a stable order."""
@@ -126,6 +155,9 @@ class Recognition:
                 set(self.mounts), key=lambda m: (m.path, m.raw_path, m.views, m.location.file, m.location.line)
             ),
             limits=_merged_limits(self.limits),
+            applications=sorted(
+                set(self.applications), key=lambda a: (a.module, a.role, a.creator, a.location.file, a.location.line)
+            ),
         )
 
 

@@ -8,24 +8,14 @@ Nothing here decides a context.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
-from migrate_scan.model.facts import FileFacts, dotted_name
+from migrate_scan.model.facts import FileFacts
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
-from migrate_scan.model.inventory import Recognition
+from migrate_scan.model.inventory import Application, Recognition
 from migrate_scan.model.report import JobKind
 
-APP_FACTORY_CALLS = frozenset({"flask:Flask", "quart:Quart"})
-"""A function calling one of these is an app factory; a module calling the factory is an entry script."""
-APP_CLASSES: Mapping[str, str] = {
-    "flask.Flask": "flask:Flask",
-    "flask.app.Flask": "flask:Flask",
-    "quart.Quart": "quart:Quart",
-    "celery.Celery": "celery:Celery",
-    "celery.app.base.Celery": "celery:Celery",
-}
-"""Base classes whose subclasses, when instantiated, create the app like the class itself."""
 TEST_PACKAGES = frozenset({"tests", "test", "testing"})
 NOT_ENTRY_JOB_KINDS: frozenset[JobKind] = frozenset({"worker-loop", "thread", "celery-workflow"})
 """A `while True` loop or a background thread is a shape of code libraries have too; a workflow composes tasks."""
@@ -74,36 +64,13 @@ class ModuleIndex:
                 self.tables[module] += 1
         self.model_labels = self._model_labels(recognition)
         self.tests = frozenset(m for m in self.modules if is_test(m))
-        app_classes = self._app_classes()
-        self.external_calls: dict[str, dict[str, Where]] = defaultdict(dict)
-        self.factories: set[str] = set()
-        call_graph = graphs.call_graph
-        for caller, callee in sorted(call_graph.edges()):
-            module = module_of(caller)
-            if module not in self.module_set or module in self.tests:
-                continue
-            created = app_classes.get(callee.removesuffix(".__init__"))
-            if created is None and not call_graph.nodes[callee].get("external"):
-                continue
-            line = call_graph.edges[caller, callee]["line"]
-            self.external_calls[module].setdefault(created or callee, (self.files[module].path, line))
-            if (created or callee) in APP_FACTORY_CALLS and ":" in caller:
-                self.factories.add(caller)
+        self.applications: dict[str, list[Application]] = defaultdict(list)  # module → what it makes
+        for application in recognition.applications:
+            if application.role != "django-app" and application.module in self.module_set:
+                self.applications[application.module].append(application)
+        self.django_apps = [a for a in recognition.applications if a.role == "django-app"]
+        self.factories = {a.creator for a in recognition.applications if a.role == "app" and a.creator}
         self.lines = {m: graphs.modules[m].metrics.loc for m in self.modules}
-
-    def _app_classes(self) -> dict[str, str]:
-        """Our own subclasses of an app class (`class CTFdFlask(Flask)`) → the app call they stand for."""
-        found: dict[str, str] = {}
-        for module in self.modules:
-            for definition in self.files[module].definitions:
-                if definition.kind != "class":
-                    continue
-                for base in definition.bases:
-                    dotted = dotted_name(base)
-                    qualified = qualify(self.files[module], dotted) if dotted else None
-                    if qualified is not None and qualified in APP_CLASSES:
-                        found[f"{module}:{definition.qualname}"] = APP_CLASSES[qualified]
-        return found
 
     def _entry(self, symbol: str, kind: str) -> None:
         module = module_of(symbol)
@@ -131,17 +98,6 @@ class ModuleIndex:
             total.update(self.entries.get(module, {}))
         names = {"route": "routes", "job": "jobs", "realtime": "real-time handlers", "receiver": "receivers"}
         return ", ".join(f"{total[k]} {names[k]}" for k in ("route", "job", "realtime", "receiver") if total[k])
-
-
-def qualify(facts: FileFacts, dotted: str) -> str | None:
-    """The dotted name a module-level name refers to through the module's imports (`Flask` → `flask.Flask`)."""
-    head, _, rest = dotted.partition(".")
-    for fact in facts.imports:
-        if fact.scope or fact.bound_as != head:
-            continue
-        target = fact.module if fact.name is None else f"{fact.module}.{fact.name}"
-        return f"{target}.{rest}" if rest else target
-    return None
 
 
 def is_test(module: str) -> bool:

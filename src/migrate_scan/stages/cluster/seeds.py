@@ -17,20 +17,19 @@ from dataclasses import dataclass, field
 from migrate_scan.model.analysis import ShellRole
 from migrate_scan.model.facts import ExprKind
 from migrate_scan.model.ids import Location
+from migrate_scan.model.inventory import Application
 from migrate_scan.stages.cluster.index import ModuleIndex, last, parent, within
 
-# Qualified names (as the call graph spells external callees) that make a module part of the composition root.
-APP_ROOT_CALLS: Mapping[str, tuple[str, ShellRole]] = {
-    "flask:Flask": ("creates the Flask app", "app-factory"),
-    "quart:Quart": ("creates the Quart app", "app-factory"),
-    "celery:Celery": ("creates the Celery app", "celery-app"),
-    "django.core.wsgi:get_wsgi_application": ("WSGI entry point", "wsgi"),
-    "django.core.asgi:get_asgi_application": ("ASGI entry point", "asgi"),
-    "django.core.management:execute_from_command_line": ("Django command-line entry point", "command-line"),
+ROOT_ROLES: Mapping[str, ShellRole] = {
+    "app": "app-factory",
+    "celery-app": "celery-app",
+    "wsgi": "wsgi",
+    "asgi": "asgi",
+    "command-line": "command-line",
 }
+"""Roles of the `applications` product that make a module part of the composition root."""
 TESTS_UNIT = "<tests>"
 """The unit of all test code."""
-BLUEPRINT_CALLS = frozenset({"flask:Blueprint", "flask.blueprints:Blueprint"})
 SETTINGS_NAMES = frozenset({"INSTALLED_APPS", "ROOT_URLCONF"})
 LAYER_MIN_MIRRORS = 3
 """A package with this many parts named like domain seeds is a layer cut across them (an API tier)."""
@@ -187,11 +186,14 @@ def _roots(facts: ModuleIndex) -> dict[str, Root]:
     roots: dict[str, Root] = {}
     modules = [m for m in facts.modules if m not in facts.tests]
     for module in modules:
-        calls = facts.external_calls.get(module, {})
-        found = sorted((APP_ROOT_CALLS[c], calls[c]) for c in calls if c in APP_ROOT_CALLS)
-        if found:
-            (why, role), (file, line) = found[0]
-            roots[module] = Root(why, role, Location(file=file, line=line))
+        made = sorted(
+            (_root_reason(a), ROOT_ROLES[a.role], a.creator, a.location.line, a.location)
+            for a in facts.applications.get(module, ())
+            if a.role in ROOT_ROLES
+        )
+        if made:
+            why, role, _, _, location = made[0]
+            roots[module] = Root(why, role, location)
     for module in modules:
         top_level = [a for a in facts.files[module].assignments if not a.scope and a.targets]
         named = [a for a in top_level if a.targets[0][0] == ExprKind.NAME and a.targets[0][1] in SETTINGS_NAMES]
@@ -212,6 +214,16 @@ def _roots(facts: ModuleIndex) -> dict[str, Root]:
     return roots
 
 
+def _root_reason(application: Application) -> str:
+    """Why making this puts a module in the composition root, in words (`creates the Flask app`)."""
+    framework = application.framework.capitalize()
+    if application.role in ("app", "celery-app"):
+        return f"creates the {framework} app"
+    if application.role == "command-line":
+        return f"{framework} command-line entry point"
+    return f"{application.role.upper()} entry point"
+
+
 def _project_package(settings_module: str) -> str:
     package = parent(settings_module)
     return parent(package) if last(package) == "settings" else package
@@ -219,10 +231,11 @@ def _project_package(settings_module: str) -> str:
 
 def _django_apps(facts: ModuleIndex) -> list[Unit]:
     found: list[Unit] = []
-    for package in sorted(facts.packages):
-        apps = f"{package}.apps"
-        if apps in facts.module_set and any(i.module == "django.apps" for i in facts.files[apps].imports):
-            found.append(Unit(package, "django-app", [], [Location(file=facts.files[apps].path, line=1)], "apps.py"))
+    configured = sorted((a for a in facts.django_apps if a.detail != "INSTALLED_APPS"), key=_application_key)
+    installed = sorted((a for a in facts.django_apps if a.detail == "INSTALLED_APPS"), key=_application_key)
+    for app in configured:
+        if app.module in facts.packages:
+            found.append(Unit(app.module, "django-app", [], [app.location], app.detail))
     for module, symbols in sorted(facts.models.items()):
         parts = module.split(".")
         if "models" not in parts[1:] or not symbols:
@@ -232,20 +245,9 @@ def _django_apps(facts: ModuleIndex) -> list[Unit]:
             continue
         location = Location(file=facts.files[module].path, line=1)
         found.append(Unit(package, "django-app", [], [location], "models module"))
-    for module in facts.modules:
-        for assignment in facts.files[module].assignments:
-            if assignment.scope or not assignment.targets or assignment.targets[0][1] != "INSTALLED_APPS":
-                continue
-            value = assignment.value
-            if value is None or value[0] not in (ExprKind.LIST, ExprKind.TUPLE):
-                continue
-            for item in value[2]:
-                if item[0] != ExprKind.CONSTANT or not isinstance(item[1], str):
-                    continue
-                installed = _installed_app(item[1], facts)
-                if installed is not None:
-                    location = Location(file=facts.files[module].path, line=assignment.line)
-                    found.append(Unit(installed, "django-app", [], [location], "INSTALLED_APPS"))
+    for app in installed:
+        if app.module in facts.packages:
+            found.append(Unit(app.module, "django-app", [], [app.location], app.detail))
     # Only Django projects have Django apps: a `models` module of SQLAlchemy classes is not one.
     return [u for u in found if u.detail != "models module" or _has_django_models(facts, u.key)]
 
@@ -257,26 +259,16 @@ def _has_django_models(facts: ModuleIndex, package: str) -> bool:
     )
 
 
-def _installed_app(entry: str, facts: ModuleIndex) -> str | None:
-    candidate = entry
-    while candidate and candidate not in facts.module_set:
-        candidate = parent(candidate)
-    if not candidate:
-        return None
-    if candidate in facts.packages:
-        return candidate
-    if last(candidate) == "apps" and parent(candidate) in facts.packages:
-        return parent(candidate)
-    return None
+def _application_key(application: Application) -> tuple[str, str, int]:
+    return (application.module, application.location.file, application.location.line)
 
 
 def _blueprints(facts: ModuleIndex, roots: Mapping[str, Root], wide: set[str]) -> list[Unit]:
     creators: dict[str, list[Location]] = {}
     for module in facts.modules:
-        calls = facts.external_calls.get(module, {})
-        locations = [Location(file=calls[c][0], line=calls[c][1]) for c in sorted(BLUEPRINT_CALLS) if c in calls]
-        if locations:
-            creators[module] = locations
+        made = sorted({a.location for a in facts.applications.get(module, ()) if a.role == "blueprint"}, key=_line_of)
+        if made:
+            creators[module] = made
     found: list[Unit] = []
     for module, locations in sorted(creators.items()):
         package = module if module in facts.packages else parent(module)
@@ -286,6 +278,10 @@ def _blueprints(facts: ModuleIndex, roots: Mapping[str, Root], wide: set[str]) -
             package = module
         found.append(Unit(package, "blueprint", [], locations, "Blueprint(...)"))
     return found
+
+
+def _line_of(location: Location) -> tuple[str, int]:
+    return (location.file, location.line)
 
 
 def _wide_packages(facts: ModuleIndex) -> set[str]:

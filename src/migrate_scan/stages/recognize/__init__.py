@@ -19,6 +19,7 @@ from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.stages.recognize import (
+    applications,
     auth,
     data_access,
     django,
@@ -33,6 +34,7 @@ from migrate_scan.stages.recognize import (
 from migrate_scan.stages.recognize.registry import Recognizer, Registry
 
 RECOGNIZERS: tuple[Recognizer, ...] = (
+    applications.RECOGNIZER,
     flask.RECOGNIZER,
     django.RECOGNIZER,
     graphql.RECOGNIZER,

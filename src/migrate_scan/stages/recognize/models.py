@@ -25,10 +25,10 @@ from migrate_scan.heuristics.schema import MatchRule
 from migrate_scan.model.facts import AssignmentFact, DefinitionFact, Expr, ExprKind, FileFacts, expression_text
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location, is_test_module
-from migrate_scan.model.inventory import Recognition
+from migrate_scan.model.inventory import Recognition, django_app_labels
 from migrate_scan.model.report import DataModel, Relation
 from migrate_scan.stages.recognize.expressions import first_match, keyword, string_of
-from migrate_scan.stages.recognize.registry import Product, Recognizer, producer
+from migrate_scan.stages.recognize.registry import Product, Recognizer
 
 DEFAULT_USER_MODEL = "auth.User"
 DJANGO_AUTH_USER = "django.contrib.auth.models.User"
@@ -61,15 +61,18 @@ class _Context:
     user_model: str = DEFAULT_USER_MODEL
 
 
-def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
-    """Find every Django and SQLAlchemy model class, with its table and relations."""
+def recognize(graphs: LinkedGraphs, heuristics: Heuristics, published: Recognition) -> Recognition:
+    """Find every Django and SQLAlchemy model class, with its table and relations.
+
+    Django app labels come from the `applications` product (each app's `AppConfig.label`).
+    """
     context = _Context(
         graphs=graphs,
         bases=heuristics.matchers("model-base"),
         fields=heuristics.matchers("model-field"),
         settings_keys=heuristics.matchers("settings-key"),
     )
-    labels = _app_labels(context)
+    labels = django_app_labels(published.applications)
     for facts in graphs.modules.values():
         _find_classes(context, facts, labels)
         for assignment in facts.assignments:
@@ -132,20 +135,6 @@ def _model_rule(context: _Context, symbol: str, direct: set[str]) -> tuple[Match
             return None  # `class Base(DeclarativeBase)` is the base; only its subclasses are models
         return rule, ancestor
     return None
-
-
-def _app_labels(context: _Context) -> dict[str, str]:
-    """Django app package → label, from `AppConfig` classes that set `label` (the default is the last segment)."""
-    labels: dict[str, str] = {}
-    for facts in context.graphs.modules.values():
-        for definition in facts.definitions:
-            if definition.kind != "class" or definition.scope:
-                continue
-            names = [a for a in facts.assignments if a.scope == definition.qualname]
-            found = {_target_name(a): string_of(a.value) for a in names}
-            if found.get("name") and found.get("label"):
-                labels[str(found["name"])] = str(found["label"])
-    return labels
 
 
 def _app_label_of(module: str, labels: dict[str, str]) -> str:
@@ -417,7 +406,8 @@ def _sorted_relations(relations: list[Relation]) -> list[Relation]:
 
 RECOGNIZER = Recognizer(
     name="models",
-    run=producer(recognize),
+    run=recognize,
+    requires=frozenset({Product.APPLICATIONS}),
     produces=frozenset({Product.MODELS}),
     handles={
         "model-base": frozenset({"django", "sqlalchemy", "sqlalchemy-root"}),

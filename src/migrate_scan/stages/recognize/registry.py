@@ -45,6 +45,7 @@ class Product(StrEnum):
     MODEL_ACCESS = "model_access"
     UNRESOLVED = "unresolved"
     LIMITS = "limits"
+    APPLICATIONS = "applications"
 
 
 RecognizerRun = Callable[[LinkedGraphs, Heuristics, Recognition], Recognition]
