@@ -1,8 +1,8 @@
 """On-disk cache of per-file parse results, outside the scanned tree.
 
 An entry is keyed by a hash of the file's bytes, its relative path and module
-name, the tool version and the heuristics digest, so any change to any of
-them is a miss; nothing depends on modification times. Entries are pickled
+name, the tool version, a digest of the tool's own code (`code_digest`) and the
+heuristics digest, so any change to any of them is a miss; nothing depends on modification times. Entries are pickled
 `ParseResult`s (`model.facts.encode_result`) written atomically (`atomic_files`:
 temp file, then rename), so concurrent scans never read half an entry and an
 interrupted one leaves no temporary file. A damaged entry reads as a miss. Results that
@@ -12,6 +12,7 @@ never stored.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import sys
@@ -23,6 +24,28 @@ from migrate_scan.atomic_files import write_atomically
 from migrate_scan.model.facts import ParseResult, decode_result
 
 CACHE_FORMAT = "1"
+
+
+@functools.cache
+def code_digest() -> str:
+    """A digest of the tool's own code (every `.py` file of the package, by relative path and bytes).
+
+    Part of every cache key beside the version: a development build at the same
+    version number must not reuse facts or a report that older code produced.
+    Computed once per process (about a megabyte to hash).
+    """
+    package = Path(__file__).resolve().parent
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(package.rglob("*.py")):
+        name = path.relative_to(package).as_posix().encode("utf-8", "surrogateescape")
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b"?"
+        for part in (name, data):
+            digest.update(len(part).to_bytes(8, "little"))
+            digest.update(part)
+    return digest.hexdigest()
 
 
 def default_cache_dir() -> Path:

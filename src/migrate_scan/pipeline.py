@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields
 from typing import TypeVar
 
 from migrate_scan import __version__
-from migrate_scan.cache import AnalysisCache, FactsCache
+from migrate_scan.cache import AnalysisCache, FactsCache, code_digest
 from migrate_scan.heuristics.loader import Heuristics, load_heuristics
 from migrate_scan.model.analysis import Classification, Clustering, MigrationPlan
 from migrate_scan.model.facts import FACTS_FORMAT, FileFacts, FileSkipped, ParseResult, SkipReason
@@ -28,7 +28,7 @@ from migrate_scan.model.ids import escape_name
 from migrate_scan.model.infrastructure import Infrastructure
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.model.manifests import Manifest
-from migrate_scan.model.memory import MemoryCeiling, memory_exceeded, watching
+from migrate_scan.model.memory import MemoryCeiling, cycle_collection_paused, memory_exceeded, watching
 from migrate_scan.model.report import (
     Architecture,
     CallEdge,
@@ -97,6 +97,11 @@ def run(options: ScanOptions, progress: ProgressCallback | None = None) -> Repor
     Raises:
         HeuristicsError: a rule file is invalid.
     """
+    with cycle_collection_paused():
+        return _run(options, progress)
+
+
+def _run(options: ScanOptions, progress: ProgressCallback | None) -> Report:
     heuristics = load_heuristics(options.heuristics_dirs, handled_roles=HANDLED_ROLES)
     ceiling = MemoryCeiling(options.max_memory_bytes)
     tree = read_tree(options, heuristics)
@@ -123,11 +128,11 @@ _MACHINE_DEPENDENT = frozenset({SkipReason.TIMEOUT, SkipReason.PARSER_CRASH, Ski
 
 
 def _analysis_key(options: ScanOptions, heuristics: Heuristics, tree: ReadTree) -> str:
-    """A key over every input of the report: tool, heuristics, options, discovery and every file's content key."""
+    """A key over every input of the report: tool version and code, heuristics, options, discovery, file keys."""
     digest = hashlib.blake2b(digest_size=20)
     settings = options.model_dump_json(exclude={"jobs", "use_cache", "cache_dir", "debug", "max_memory_bytes"})
     discovered = [(f.name, repr(getattr(tree.discovery, f.name))) for f in fields(tree.discovery) if f.name != "files"]
-    for part in (__version__, heuristics.digest, sys.version, settings, repr(discovered)):
+    for part in (__version__, code_digest(), heuristics.digest, sys.version, settings, repr(discovered)):
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     for file, source, file_key in tree.sources:
         digest.update(f"{file.path}\0{file_key or repr(source)}\0".encode("utf-8", "surrogatepass"))
@@ -228,7 +233,7 @@ def read_tree(options: ScanOptions, heuristics: Heuristics) -> ReadTree:
             source_roots=options.source_roots,
         ),
     )
-    namespace = f"{__version__}:{FACTS_FORMAT}:{heuristics.digest}"
+    namespace = f"{__version__}:{code_digest()}:{FACTS_FORMAT}:{heuristics.digest}"
     cache = FactsCache(options.cache_dir, namespace) if options.use_cache else None
     sources = []
     for file in discovery.files:

@@ -5,6 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from pytest import MonkeyPatch
+
+from migrate_scan import pipeline
+from migrate_scan.cache import code_digest
 from migrate_scan.options import ScanOptions
 from migrate_scan.pipeline import run
 from migrate_scan.render import RenderOptions
@@ -48,3 +52,24 @@ def test_an_edit_or_another_option_is_a_new_analysis(tmp_path: Path) -> None:
     assert report != first  # the module's line count moved
     _, stages = _scan(options)
     assert stages == ["reuse"]
+
+
+def test_other_tool_code_at_the_same_version_is_a_new_analysis(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    """Why: a development build at the same version number must not reuse a report older code produced."""
+    root = tmp_path / "flask_shop"
+    shutil.copytree(SAMPLE, root)
+    options = ScanOptions(root=root, jobs=1, cache_dir=tmp_path / "cache")
+    _scan(options)
+    _, stages = _scan(options)
+    assert stages == ["reuse"]
+    monkeypatch.setattr(pipeline, "code_digest", lambda: "other code")
+    _, stages = _scan(options)
+    assert "parse" in stages and "link" in stages and "reuse" not in stages
+
+
+def test_the_code_digest_covers_every_module_of_the_package() -> None:
+    """Why: the digest must follow the tool's code, and be the same for the same code."""
+    first = code_digest()
+    code_digest.cache_clear()
+    assert code_digest() == first
+    assert len(first) == 32

@@ -124,3 +124,25 @@ def test_no_requests_no_workers() -> None:
 def test_jobs_is_at_least_one_and_default_jobs_counts_usable_cores() -> None:
     assert ParsePool(jobs=0, time_limit=1).jobs == 1
     assert default_jobs() == len(os.sched_getaffinity(0))
+
+
+def test_the_scan_pauses_cycle_collection_and_restores_it() -> None:
+    """Why: collections walk every fact for nothing; the pause must not outlive the scan, nor enable a disabled GC."""
+    import gc
+
+    from migrate_scan.model.memory import cycle_collection_paused
+
+    assert gc.isenabled()
+    with cycle_collection_paused():
+        assert not gc.isenabled()
+        with cycle_collection_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with cycle_collection_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -12,6 +12,7 @@ stages and the solver's remaining work in `analysis_errors`.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Iterator
@@ -90,3 +91,23 @@ def memory_exceeded(stage: str, unit: str, left_out: str) -> bool:
         return False
     note(stage, unit, f"{ceiling.message}; {left_out}")
     return True
+
+
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the duration (reference counting goes on).
+
+    A scan builds millions of small, long-lived, acyclic objects (the facts of
+    every file, value sets, report entries); every automatic collection of the
+    oldest generation walks all of them for nothing. Measured on Django's
+    source: a fifth of the analysis's CPU time and three quarters of loading
+    cached facts. What little cyclic garbage a scan makes waits for the next
+    automatic collection after the pause. Nested pauses are harmless.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
