@@ -1,0 +1,148 @@
+"""The data-access truth's statement parsing and scorer (benchmarks/realworld/dataaccess) on hand-written inputs."""
+
+import argparse
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "realworld" / "dataaccess"
+
+
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"dataaccess_{name}", _DIR / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[f"dataaccess_{name}"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+score = _load("score")
+build = _load("build_truth")
+tracer = _load("tracer")
+
+_ARGS = argparse.Namespace(own_tables=False, models_only=False)
+
+
+def test_statements_split_into_tables_read_and_written() -> None:
+    reads, writes, parsed = build.tables_of(
+        'UPDATE "shop_order" SET "state" = %s WHERE "shop_order"."id" IN '
+        '(SELECT U0."id" FROM "shop_item" U0 INNER JOIN "shop_order_tags" ON (U0."id" = 1))'
+    )
+    assert parsed
+    assert writes == {"shop_order"}
+    assert reads == {"shop_item", "shop_order_tags"}
+    reads, writes, _ = build.tables_of("INSERT INTO followers (follower_id, followed_id) VALUES (?, ?)")
+    assert (reads, writes) == (frozenset(), frozenset({"followers"}))
+    reads, writes, _ = build.tables_of(
+        "WITH recent AS (SELECT id FROM post) SELECT user.id FROM user JOIN recent ON recent.id = user.id"
+    )
+    assert reads == {"post", "user"} and not writes
+
+
+def test_the_tokenizer_fallback_ignores_string_literals() -> None:
+    reads, writes = build.tables_by_tokens(
+        "DELETE FROM \"note\" WHERE body = 'from users' AND id IN (SELECT id FROM tag)"
+    )
+    assert writes == {"note"}
+    assert reads == {"tag"}
+
+
+def test_test_files_are_not_the_apps_own_code() -> None:
+    assert tracer._is_test_path("hc/api/tests/test_views.py")
+    assert tracer._is_test_path("app/conftest.py")
+    assert not tracer._is_test_path("hc/api/views.py")
+
+
+def _truth(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    tables = {
+        "shop_order": {"models": ["shop.models:Order", "shop.models:OrderProxy"], "parents": [], "own": True},
+        "shop_giftorder": {"models": ["shop.models:GiftOrder"], "parents": ["shop_order"], "own": True},
+        "shop_order_tags": {"models": [], "through": "shop.models:Order.tags", "parents": [], "own": True},
+        "auth_user": {"models": ["django.contrib.auth.models:User"], "parents": [], "own": False},
+    }
+    return {"tables": tables, "entries": entries}
+
+
+def _route(method: str, reads: list[str], writes: list[str], status: str = "200", **extra: Any) -> dict[str, Any]:
+    return {
+        "kind": "route",
+        "handler": "shop.views:orders",
+        "path": "/orders/{pk}/",
+        "method": method,
+        "own": True,
+        "requests": 1,
+        "statuses": {status: 1},
+        "reads": reads,
+        "writes": writes,
+        "framework_reads": extra.get("framework_reads", []),
+        "framework_writes": [],
+    }
+
+
+def test_models_stand_for_their_tables_and_parents() -> None:
+    tables = score.TableMap(_truth([])["tables"], [{"symbol": "shop.models:Other", "table": "shop_other"}])
+    assert tables.tables(["shop.models:GiftOrder"]) == {"shop_giftorder", "shop_order"}
+    assert tables.tables(["shop.models:OrderProxy", "table:shop_order_tags"]) == {"shop_order", "shop_order_tags"}
+    assert tables.tables(["shop.models:Other", "followers"]) == {"shop_other", "followers"}
+    assert tables.tables(["shop.models:Missing"]) == set()
+    assert tables.unknown == {"shop.models:Missing"}
+
+
+def test_methods_of_one_report_route_are_pooled_and_scored_per_table() -> None:
+    truth = _truth(
+        [
+            _route("GET", ["shop_order"], []),
+            _route("POST", ["shop_order", "auth_user"], ["shop_order", "shop_order_tags"]),
+            _route("DELETE", [], [], status="405"),
+        ]
+    )
+    report = {
+        "routes": [
+            {
+                "path": "/orders/{id}/",
+                "handler": "shop.views:orders",
+                "methods": ["*"],
+                "reads": ["shop.models:Order", "shop.models:GiftOrder"],
+                "writes": ["shop.models:Order"],
+            }
+        ]
+    }
+    scored, matched, traced = score.match_entries(truth, report, _ARGS)
+    assert (matched, traced, len(scored)) == (2, 2, 1)
+    counts = score.count(scored)
+    assert counts.tp == {"reads": 1, "writes": 1}
+    assert counts.fn == {"reads": 1, "writes": 1}
+    assert counts.fp == {"reads": 1, "writes": 0}
+    assert counts.fp_restricted == {"reads": 1, "writes": 0}
+
+
+def test_report_only_pairs_are_unjudged_on_routes_not_fully_exercised_or_touched_by_the_framework() -> None:
+    report = {
+        "routes": [
+            {
+                "path": "/orders/{id}/",
+                "handler": "shop.views:orders",
+                "methods": ["GET", "POST"],
+                "reads": ["shop.models:Order", "django.contrib.auth.models:User"],
+                "writes": [],
+            }
+        ]
+    }
+    only_get = _truth([_route("GET", ["shop_order"], [])])
+    counts = score.count(score.match_entries(only_get, report, _ARGS)[0])
+    assert counts.fp["reads"] == 1 and counts.fp_restricted["reads"] == 0
+    both = _truth([_route("GET", ["shop_order"], [], framework_reads=["auth_user"]), _route("POST", [], [])])
+    counts = score.count(score.match_entries(both, report, _ARGS)[0])
+    assert counts.fp["reads"] == 1 and counts.fp_restricted["reads"] == 0
+    unseen = _truth([_route("GET", ["shop_order"], []), _route("POST", [], [])])
+    counts = score.count(score.match_entries(unseen, report, _ARGS)[0])
+    assert counts.fp_restricted["reads"] == 1
+
+
+def test_routes_the_report_lacks_are_counted_not_scored() -> None:
+    truth = _truth([_route("GET", ["shop_order"], [])])
+    scored, matched, traced = score.match_entries(truth, {"routes": []}, _ARGS)
+    assert (scored, matched, traced) == ([], 0, 1)
