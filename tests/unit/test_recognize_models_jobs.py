@@ -741,3 +741,105 @@ def test_a_django_app_label_comes_from_its_app_config(heuristics: Heuristics) ->
     # Why: Django names the table `<app label>_<model>`; the label is the AppConfig's, else the package's name
     assert found["shop.orders.models:Order"].table == "shop_orders_order"
     assert found["shop.stock.models:Item"].table == "stock_item"
+
+
+def test_click_lazy_groups_decorator_factories_and_helper_made_commands(heuristics: Heuristics) -> None:
+    files = {
+        "tool/__init__.py": "",
+        "tool/core.py": """
+            import click
+            from flask.cli import AppGroup, FlaskGroup
+            from tool.util import LazyGroup
+
+            _factory = AppGroup()
+            cli_group = _factory.group
+            cli_command = _factory.command
+
+            @click.group(cls=FlaskGroup)
+            def cli():
+                pass
+
+            @cli.group(cls=LazyGroup, import_name="tool.users:cli")
+            def user():
+                pass
+
+            @cli.group(cls=LazyGroup, lazy_subcommands={"dump": "tool.data.dump_cmd"})
+            def data():
+                pass
+
+            @cli.group(cls=LazyGroup, import_name="tool.nowhere:cli", help="tool.users:cli")
+            def broken():
+                pass
+        """,
+        "tool/util.py": """
+            import click
+
+            class LazyGroup(click.Group):
+                def __init__(self, import_name=None, lazy_subcommands=None, **kwargs):
+                    super().__init__(**kwargs)
+        """,
+        "tool/users.py": """
+            from tool.core import cli_command, cli_group
+
+            @cli_group()
+            def cli():
+                pass
+
+            @cli.command()
+            def create():
+                pass
+
+            @cli_command()
+            def standalone():
+                pass
+        """,
+        "tool/data.py": """
+            import click
+
+            @click.command()
+            def dump_cmd():
+                pass
+        """,
+        "tool/i18n.py": """
+            import click
+
+            @click.group()
+            def cli():
+                pass
+
+            @cli.group("compile")
+            def compile_catalog():
+                pass
+
+            def _make_command(group, cmd_name, babel_cmd):
+                make = group.command(cmd_name, short_help=babel_cmd)
+
+                def wrapper(**kwargs):
+                    pass
+
+                return make(wrapper)
+
+            def _unknown(group, cmd_name):
+                def other():
+                    pass
+                return group.command(cmd_name)(other)
+
+            _make_command(compile_catalog, "indico", "CompileCatalog")
+            _make_command(compile_catalog, "plugin", "CompileCatalog")
+            _unknown(compile_catalog, NAMES[0])
+        """,
+    }
+    found = recognized_jobs(files, heuristics)
+    commands = {j.name: j.handler for j in found.jobs if j.kind in ("click-command", "flask-command")}
+    assert commands == {
+        # Why: a lazy group serves the group its import path names; `lazy_subcommands` names each child.
+        "user create": "tool.users:create",
+        "data dump": "tool.data:dump_cmd",
+        # Why: a group's bound `command` taken as a value is a decorator factory, attached to no CLI.
+        "standalone": "tool.users:standalone",
+        # Why: a helper called with concrete arguments registers one command per call site.
+        "compile indico": "tool.i18n:_make_command.wrapper",
+        "compile plugin": "tool.i18n:_make_command.wrapper",
+    }
+    # Why (negative): an import path naming nothing in the tree, a name that does not fold, and a
+    # group's help text are no commands; `user`'s implementation is not also a command `cli create`.

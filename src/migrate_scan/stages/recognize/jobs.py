@@ -9,7 +9,9 @@ their task by registered name; canvases (`chain`, `chord`, `group`, `.s()`,
 their shape (`canvas.py`);
 RQ `queue.enqueue(f)` and `@job`; APScheduler `add_job` and `@scheduled_job`;
 Django management commands; Flask CLI commands and groups (`@app.cli.command`,
-`AppGroup`, click commands attached with `app.cli.add_command`); `while True`
+`AppGroup`, click commands attached with `app.cli.add_command`, lazy groups that
+serve a group named by import path, `group.command(name)(f)` in the project's own
+helpers evaluated per call site); `while True`
 worker loops; started threads that are daemons or run a `while True` loop
 (`threading.Thread(target=f, daemon=True).start()`, `t.daemon = True; t.start()`,
 a `Thread` subclass's `run`) as `thread` jobs at the `Thread(...)` call.
@@ -19,6 +21,7 @@ function merely called `task` is not a Celery task.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -30,7 +33,7 @@ from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition, UnresolvedRegistration
 from migrate_scan.model.report import Evidence, Job
 from migrate_scan.stages.recognize.canvas import CanvasReader
-from migrate_scan.stages.recognize.evaluation import Evaluator
+from migrate_scan.stages.recognize.evaluation import Binding, Evaluator
 from migrate_scan.stages.recognize.expressions import (
     argument,
     constructions,
@@ -690,6 +693,7 @@ class _Command:
     is_group: bool = False
     parents: list[tuple[str, str | None]] = field(default_factory=list)  # (group key, name given there)
     is_flask: bool = False  # a Flask group (AppGroup, FlaskGroup) or attached to a Flask CLI
+    options: tuple[str, Expr] | None = None  # (scope, the decorator or constructor call that made it)
 
 
 def _find_cli(context: _Context) -> None:
@@ -708,7 +712,10 @@ def _find_cli(context: _Context) -> None:
     while pending and _attach_pending(context, pending, commands):
         pending = [p for p in pending if f"{p[0].module}:{p[1].qualname}" not in commands]
     for facts in context.graphs.modules.values():
+        _find_applied_commands(context, facts, commands)
+    for facts in context.graphs.modules.values():
         _find_added_commands(context, facts, commands)
+    _attach_lazy_groups(context, commands)
     for key, command in sorted(commands.items()):
         if command.is_group:
             continue
@@ -735,7 +742,13 @@ def _find_group_objects(context: _Context, facts: FileFacts, commands: dict[str,
         location = Location(file=facts.path, line=assignment.line)
         handler = f"{site.partition('|')[0]}:{site.partition('|')[2]}"
         commands[site] = _Command(
-            name or site.partition("|")[2], handler, location, rule, is_group=True, is_flask=rule.framework == "flask"
+            name or site.partition("|")[2],
+            handler,
+            location,
+            rule,
+            is_group=True,
+            is_flask=rule.framework == "flask",
+            options=(scope, value),
         )
 
 
@@ -807,13 +820,124 @@ def _add_command(
         rule=rule,
         is_group=is_group,
         is_flask=_is_flask_group(context, scope, call),
+        options=(scope, call) if call is not None else None,
     )
     parent = _group_of(context, scope, func, commands) or _group_of(context, scope, func)
     if parent is not None:
         command.parents.append((parent, None))
-    elif rule.role in ("cli-command", "cli-group"):  # @app.cli.command(): Flask's own CLI
+    elif rule.role in ("cli-command", "cli-group") and _is_on_flask_cli(func):  # @app.cli.command()
         command.parents.append((_FLASK_CLI, None))
     commands[symbol] = command
+
+
+def _is_on_flask_cli(func: Expr) -> bool:
+    """`@app.cli.command()`, `@bp.cli.group()`: a decorator spelled on an application's `cli`.
+
+    A group's `command` method taken as a value (`cli_command = AppGroup().command`, then
+    `@cli_command()`) is a decorator factory: what it makes is attached to no CLI by that.
+    """
+    return func[0] == ExprKind.ATTRIBUTE and func[2][0][0] == ExprKind.ATTRIBUTE and func[2][0][1] == "cli"
+
+
+def _find_applied_commands(context: _Context, facts: FileFacts, commands: dict[str, _Command]) -> None:
+    """`group.command("name")(function)`, also through a variable (`make = group.command(name); make(f)`),
+    in the module or in the application's own helper (`def add(group, name): ... group.command(name)(f)`),
+    read once per call site of the helper with its parameters bound to that call's arguments.
+    """
+    resolver = context.graphs.resolver
+    for call in facts.calls:
+        if len(call.call[2]) != 2 or call.call[3]:
+            continue
+        scope = scope_of(facts.module, call.scope)
+        makers = [(scope, call.call[2][0])] if call.call[2][0][0] == ExprKind.CALL else []
+        if call.call[2][0][0] == ExprKind.NAME:
+            makers = context.evaluator.origins(scope, call.call[2][0])
+        makers = [(s, m) for s, m in makers if m[0] == ExprKind.CALL and _is_command_maker(m[2][0])]
+        applied = functions_of(resolver.values(scope, call.call[2][1]))
+        functions = [f for f in applied if f in context.graphs.definitions]
+        if not makers or len(functions) != 1:
+            continue
+        sites = context.evaluator.call_sites(scope) if scope in context.graphs.definitions else []
+        bindings: list[Binding | None] = [*sites] if sites else [None]
+        for binding in bindings:
+            with context.evaluator.bound(binding) if binding is not None else nullcontext():
+                for where, maker in makers:
+                    _apply_maker(context, facts, call, where, maker, functions[0], commands)
+
+
+def _is_command_maker(func: Expr) -> bool:
+    return func[0] == ExprKind.ATTRIBUTE and func[1] in ("command", "group")
+
+
+def _apply_maker(
+    context: _Context,
+    facts: FileFacts,
+    call: CallFact,
+    scope: str,
+    maker: Expr,
+    function: str,
+    commands: dict[str, _Command],
+) -> None:
+    """One `group.command(name)` applied to `function`: the command, attached to the group it is made on."""
+    func = maker[2][0]
+    parents = []
+    for where, owner in context.evaluator.origins(scope, func[2][0]):
+        parent = _group_of(context, where, (ExprKind.ATTRIBUTE, func[1], (owner,), ()), commands)
+        if parent is not None and parent not in parents:
+            parents.append(parent)
+    if not parents:
+        return
+    given = argument(maker, 0, "name")
+    name = context.evaluator.string(scope, given) if given is not None else None
+    role = "click-group" if func[1] == "group" else "click-command"
+    rule = next((r for r in context.decorators.values() if r.role == role), None)
+    if rule is None or (given is not None and name is None):
+        return
+    definition = context.graphs.definitions[function].fact
+    command = commands.get(function)
+    if command is None:
+        location = Location(file=facts.path, line=call.line)
+        command = _Command(_click_name(definition.name, role == "click-group"), function, location, rule)
+        command.is_group = role == "click-group"
+        commands[function] = command
+    for parent in parents:
+        if (parent, name) not in command.parents:
+            command.parents.append((parent, name))
+
+
+def _attach_lazy_groups(context: _Context, commands: dict[str, _Command]) -> None:
+    """Groups that serve another group's commands, named by import path in their options: click's lazy
+    group idioms, `@cli.group(cls=LazyGroup, import_name="app.cli.users:cli")` (the named group's commands
+    are this group's) and `LazyGroup(lazy_subcommands={"users": "app.cli.users.cli"})` (each named
+    command or group is this group's child under the key given)."""
+    for key, command in sorted(commands.items()):
+        if not command.is_group or command.options is None:
+            continue
+        scope, call = command.options
+        values = [value for name, value in call[3] if name not in (None, "name", "help", "short_help")]
+        for value in values:
+            if value[0] == ExprKind.DICT:
+                items = value[2]
+                for index in range(0, len(items) - 1, 2):
+                    name = context.evaluator.string(scope, items[index])
+                    target = _command_named(context, commands, context.evaluator.string(scope, items[index + 1]))
+                    if name is not None and target is not None and target != key:
+                        commands[target].parents.append((key, name))
+                continue
+            target = _command_named(context, commands, context.evaluator.string(scope, value))
+            if target is not None and target != key:
+                commands[target].parents.append((key, ""))
+
+
+def _command_named(context: _Context, commands: dict[str, _Command], path: str | None) -> str | None:
+    """The command or group an import path names (`pkg.cli:group`, `pkg.cli.group`), if it is one of ours."""
+    if not path:
+        return None
+    module, _, name = path.rpartition(":") if ":" in path else path.rpartition(".")
+    for key in (f"{module}:{name}", f"{module}|{name}"):
+        if key in commands:
+            return key
+    return None
 
 
 def _find_added_commands(context: _Context, facts: FileFacts, commands: dict[str, _Command]) -> None:
@@ -876,7 +1000,7 @@ def _command_paths(
         return {("", command.is_flask)} if command.is_group else {(command.name, command.is_flask)}
     paths: set[tuple[str, bool]] = set()
     for parent, given in command.parents:
-        name = given or command.name
+        name = command.name if given is None else given  # "": a lazy group's implementation, served as the group
         if parent == _FLASK_CLI:
             paths.add((name, True))
             continue
