@@ -53,9 +53,10 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
     configs = _app_configs(graphs, heuristics.matchers("app-config"))
     found.applications += configs
     labels = {app.module: app.name for app in configs}
+    evaluator = Evaluator(graphs)  # builds its indexes only when a settings module asks it to fold a value
     keys = {r.id: r for r in heuristics.matchers("settings-key").values() if r.role == "installed-apps"}
     for _, rule in sorted(keys.items()):
-        found.applications += _installed_apps(graphs, Evaluator(graphs), rule, labels)
+        found.applications += _installed_apps(graphs, evaluator, rule, labels)
     return found
 
 
@@ -63,25 +64,27 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
 
 
 def _made(graphs: LinkedGraphs, rules: dict[str, MatchRule]) -> list[Application]:
-    """One entry per (caller, callee) edge that makes an object a rule names."""
+    """One entry per (caller, callee) edge of the call graph that makes an object a rule names."""
     subclasses = _subclasses_of(graphs, rules)
     call_graph = graphs.call_graph
     found: list[Application] = []
-    for caller, callee in sorted(call_graph.edges()):
+    line: int
+    for caller, callee, line in call_graph.edges(data="line"):
+        made = callee.removesuffix(".__init__")
+        rule = subclasses.get(made) or rules.get(made.replace(":", "."))
+        if rule is None:
+            continue
+        if made not in subclasses:
+            if not call_graph.nodes[callee].get("external"):
+                continue
+            if callee != made and caller.rpartition(".")[0] in subclasses:
+                continue  # `super().__init__(...)` in our subclass: the class is made where it is called
         module = caller.partition(":")[0]
         facts = graphs.modules.get(module)
         if facts is None or is_test_module(module):
             continue
-        rule = subclasses.get(callee.removesuffix(".__init__"))
-        if rule is None and call_graph.nodes[callee].get("external"):
-            rule = rules.get(callee.removesuffix(".__init__").replace(":", "."))
-            if callee.endswith(".__init__") and caller.rpartition(".")[0] in subclasses:
-                continue  # `super().__init__(...)` in our subclass: the class is made where it is called
-        if rule is None:
-            continue
-        location = Location(file=facts.path, line=call_graph.edges[caller, callee]["line"])
         creator = caller if ":" in caller else ""
-        found.append(_application(rule, module, location, creator=creator))
+        found.append(_application(rule, module, Location(file=facts.path, line=line), creator=creator))
     return found
 
 
@@ -136,9 +139,8 @@ def _installed_apps(
 ) -> list[Application]:
     """`INSTALLED_APPS` entries of the settings modules that name a package of the tree."""
     found: list[Application] = []
-    for module in evaluator.settings_modules():
-        facts = graphs.modules.get(module)
-        if facts is None or is_test_module(module):
+    for module, facts in sorted(graphs.modules.items()):
+        if is_test_module(module):
             continue
         for assignment in facts.assignments:
             if assignment.scope or assignment.value is None or not any(_assigns(assignment, n) for n in rule.names):
