@@ -318,10 +318,25 @@ def module_contexts(report: dict[str, Any]) -> dict[str, str]:
     return {m["name"]: m.get("context") or f"(none) {m['name']}" for m in report.get("modules", [])}
 
 
+TEST_PACKAGES = frozenset({"tests", "testing"})
+
+
+def is_test_code(module: str) -> bool:
+    """A module of the test suite (`tests`/`testing` packages, `test_*`, `*_test`, `conftest`).
+
+    Test code is never deployed, so where it is grouped says nothing about the architecture: the
+    ARI leaves it out on both sides. A package named `test` is domain code in real apps (DefectDojo).
+    """
+    parts = module.split(".")
+    last = parts[-1]
+    return bool(TEST_PACKAGES & set(parts)) or last.startswith("test_") or last.endswith("_test") or last == "conftest"
+
+
 def truth_modules(truth: dict[str, Any]) -> dict[str, str]:
-    """The truth's module -> label, in the scan's module naming."""
+    """The truth's module -> label, in the scan's module naming, test code left out."""
     prefix = truth.get("module_prefix", "")
-    return {prefix + module: label for module, label in truth.get("modules", {}).items()}
+    labels = {prefix + module: label for module, label in truth.get("modules", {}).items()}
+    return {module: label for module, label in labels.items() if not is_test_code(module)}
 
 
 # -- running -------------------------------------------------------------------------------------------------

@@ -208,3 +208,18 @@ def test_graphql_subscriptions_are_keyed_by_event_and_format_converter_twins_ski
     result = score.score_app(truth, report, third_party=False)
     assert (result.scores["realtime"].tp, result.scores["realtime"].fn, result.scores["realtime"].fp) == (1, 1, 0)
     assert (result.scores["routes"].tp, result.scores["routes"].fn, result.scores["routes"].fp) == (1, 0, 0)
+
+
+def test_test_code_is_left_out_of_the_ari_but_a_package_named_test_is_not() -> None:
+    truth = {
+        "modules": {
+            "hc.api.models": "api",
+            "hc.api.tests.test_ping": "api",
+            "hc.front.views": "front",
+            "hc.front.tests.test_details": "front",
+            "dojo.test.views": "dojo",
+            "conftest": "api",
+        }
+    }
+    # Why: test code is never deployed; the truth labels it with its app, the tool groups it apart.
+    assert score.truth_modules(truth) == {"hc.api.models": "api", "hc.front.views": "front", "dojo.test.views": "dojo"}
