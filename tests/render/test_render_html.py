@@ -114,3 +114,20 @@ def test_empty_sections_say_not_computed(empty_report) -> None:
     assert text.count("not computed") >= 5
     assert "<svg" not in text
     assert "Context map" not in text or "not computed" in text
+
+
+def test_bounded_analysis_is_listed_where_a_cap_was_reached(full_report) -> None:
+    from migrate_scan.model.report import LimitReached
+
+    limit = LimitReached(
+        stage="link",
+        limit="values-per-variable",
+        cap=32,
+        hits=3,
+        dropped=40,
+        message="3 variable(s) may hold more than 32 values; each kept 32 of them.",
+    )
+    bounded = render_html(full_report.model_copy(update={"limits": [limit]}), RenderOptions())
+    assert "<summary>Bounded analysis (1)</summary>" in bounded
+    assert "<code>values-per-variable</code></td><td>32</td><td>3</td><td>40</td>" in bounded
+    assert "Bounded analysis" not in render_html(full_report.model_copy(update={"limits": []}), RenderOptions())

@@ -532,6 +532,14 @@ def _inventory(report: Report) -> str:
         ["Path", "Python files", "Reason", "Pattern"],
         [[_code(e.path), _e(excluded_count(e)), _e(e.reason), _code(e.pattern)] for e in report.files.excluded],
     )
+    block(
+        "Bounded analysis",
+        ["Stage", "Cap", "Limit", "Reached by", "Left out", "What it means"],
+        [
+            [_e(b.stage), _code(b.limit), _e(b.cap), _e(b.hits), _e(b.dropped), _e(b.message)]
+            for b in report.limits
+        ],
+    )
     if len(parts) == 1:
         parts.append("<p>Nothing recognised.</p>")
     parts.append("</section>")
