@@ -535,10 +535,7 @@ def _inventory(report: Report) -> str:
     block(
         "Bounded analysis",
         ["Stage", "Cap", "Limit", "Reached by", "Left out", "What it means"],
-        [
-            [_e(b.stage), _code(b.limit), _e(b.cap), _e(b.hits), _e(b.dropped), _e(b.message)]
-            for b in report.limits
-        ],
+        [[_e(b.stage), _code(b.limit), _e(b.cap), _e(b.hits), _e(b.dropped), _e(b.message)] for b in report.limits],
     )
     if len(parts) == 1:
         parts.append("<p>Nothing recognised.</p>")
