@@ -32,6 +32,7 @@ from migrate_scan.render.vocabulary import (
     pattern_label,
     ranked_warnings,
     short_name,
+    stage_item_names,
     stage_label,
 )
 
@@ -173,7 +174,7 @@ def _summary(report: Report) -> str:
             [
                 _e(stage_label(stage.stage)),
                 _e(pattern_label(stage.pattern)),
-                _codes([item.context for item in stage.items] or stage.contexts),
+                _codes(stage_item_names(stage)),
                 _e(effort_label(stage.effort)),
             ]
             for stage in report.plan.stages
@@ -230,7 +231,7 @@ def _plan(report: Report) -> str:
         + "".join(
             f'<li class="stage"><div class="stage-head">Stage {stage.stage}<br><small>pattern {stage.pattern} '
             f"{_e(PATTERN_NAMES.get(stage.pattern, ''))}, {_e(effort_label(stage.effort))}</small></div><ol>"
-            + "".join(f"<li>{_e(name)}</li>" for name in ([i.context for i in stage.items] or stage.contexts))
+            + "".join(f"<li>{_e(name)}</li>" for name in stage_item_names(stage))
             + "</ol></li>"
             for stage in plan.stages
         )

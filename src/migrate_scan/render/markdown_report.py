@@ -28,6 +28,7 @@ from migrate_scan.render.vocabulary import (
     pattern_label,
     ranked_warnings,
     short_name,
+    stage_item_names,
     stage_label,
 )
 
@@ -120,7 +121,7 @@ def _summary(report: Report) -> list[str]:
     if report.plan.stages:
         lines += ["| Stage | Pattern | Contexts (in order) | Effort |", "|---|---|---|---:|"]
         for stage in report.plan.stages:
-            names = [item.context for item in stage.items] or stage.contexts
+            names = stage_item_names(stage)
             lines.append(
                 f"| {_text(stage_label(stage.stage))} | {_text(pattern_label(stage.pattern))} "
                 f"| {_list(names)} | {effort_label(stage.effort)} |"

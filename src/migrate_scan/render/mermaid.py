@@ -11,7 +11,7 @@ label or inject syntax.
 from __future__ import annotations
 
 from migrate_scan.model.report import Context, Report
-from migrate_scan.render.vocabulary import PATTERN_NAMES
+from migrate_scan.render.vocabulary import PATTERN_NAMES, stage_item_names
 
 _ENTITIES = {
     "#": "#35;",
@@ -96,7 +96,8 @@ def stage_timeline(report: Report) -> str:
             title += f", {stage.effort} pts"
         lines.append(f"    subgraph {sid}[{label(title)}]")
         lines.append("        direction TB")
-        names = [(item.context, item.effort) for item in stage.items] or [(name, 0) for name in stage.contexts]
+        efforts = [item.effort for item in stage.items] or [0 for _ in stage.contexts]
+        names = list(zip(stage_item_names(stage), efforts, strict=True))
         if not names:
             lines.append(f"        {sid}none[{label('no context in this stage')}]")
         previous = ""

@@ -28,6 +28,7 @@ from migrate_scan.render.vocabulary import (
     partial_summary,
     pattern_label,
     ranked_warnings,
+    stage_item_names,
     stage_label,
 )
 
@@ -125,7 +126,7 @@ def _stages(console: Console, report: Report) -> None:
     table.add_column("Contexts, in order")
     table.add_column("Effort", justify="right")
     for stage in report.plan.stages:
-        names = [item.context for item in stage.items] or stage.contexts
+        names = stage_item_names(stage)
         table.add_row(
             str(stage.stage),
             escape(pattern_label(stage.pattern)),

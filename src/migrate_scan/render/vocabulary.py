@@ -7,7 +7,7 @@ text, Markdown, HTML and SARIF reports agree with one another.
 
 from __future__ import annotations
 
-from migrate_scan.model.report import AnalysisError, ExcludedPath, Report, Warning
+from migrate_scan.model.report import AnalysisError, ExcludedPath, PlanStage, Report, Warning
 
 NOT_COMPUTED = "not computed"
 
@@ -71,6 +71,20 @@ def pattern_label(pattern: int | None) -> str:
     if pattern is None:
         return NOT_COMPUTED
     return f"{pattern} · {PATTERN_NAMES.get(pattern, 'unknown')}"
+
+
+def stage_item_names(stage: PlanStage) -> list[str]:
+    """The stage's contexts in order; an item of another pattern than the stage's says which.
+
+    A stage can move one context's event-driven part and another's real-time part:
+    `documents`, then `documents (2 · Real-time WebSocket)`.
+    """
+    if not stage.items:
+        return list(stage.contexts)
+    return [
+        item.context if item.pattern == stage.pattern else f"{item.context} ({pattern_label(item.pattern)})"
+        for item in stage.items
+    ]
 
 
 def stage_label(stage: int | None) -> str:
