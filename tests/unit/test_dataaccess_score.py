@@ -23,7 +23,7 @@ score = _load("score")
 build = _load("build_truth")
 tracer = _load("tracer")
 
-_ARGS = argparse.Namespace(own_tables=False, models_only=False)
+_ARGS = argparse.Namespace(own_tables=False, models_only=False, with_templates=False)
 
 
 def test_statements_split_into_tables_read_and_written() -> None:
@@ -146,3 +146,30 @@ def test_routes_the_report_lacks_are_counted_not_scored() -> None:
     truth = _truth([_route("GET", ["shop_order"], [])])
     scored, matched, traced = score.match_entries(truth, {"routes": []}, _ARGS)
     assert (scored, matched, traced) == ([], 0, 1)
+
+
+def _frame(path: str, module: str, function: str = "f") -> Any:
+    from types import SimpleNamespace
+
+    code = SimpleNamespace(co_filename=path, co_name=function)
+    return SimpleNamespace(f_code=code, f_globals={"__name__": module})
+
+
+def test_the_view_owns_user_loads_its_own_code_asks_for_and_code_templates_call() -> None:
+    trace = tracer.Trace()
+    own = tracer._SCAN_ROOT
+    view = _frame(own + "shop/views.py", "shop.views", "orders")
+    loader = _frame("/venv/django/contrib/auth/__init__.py", "django.contrib.auth", "get_user")
+    lazy = _frame("/venv/django/utils/functional.py", "django.utils.functional", "inner")
+    orm = _frame("/venv/django/db/models/query.py", "django.db.models.query", "__iter__")
+    decorator = _frame("/venv/django/contrib/auth/decorators.py", "django.contrib.auth.decorators", "_view_wrapper")
+    session = _frame("/venv/django/contrib/sessions/backends/db.py", "django.contrib.sessions.backends.db", "load")
+    assert not trace._framework_auth([view, lazy, loader, orm])
+    assert trace._framework_auth([decorator, lazy, loader, orm])
+    assert trace._framework_auth([view, lazy, loader, session, orm])
+    assert not trace._framework_auth([decorator, view, orm])
+    template = _frame(own + "shop/templates/base.html", "", "root")
+    method = _frame(own + "shop/models.py", "shop.models", "unread_count")
+    assert trace._called_from_template([view, template, method, orm])
+    assert not trace._called_from_template([view, template, orm])
+    assert not trace._called_from_template([view, method, orm])

@@ -111,18 +111,21 @@ def entry_record(entry: dict[str, Any], known: set[str], unknown: Counter[str], 
     scopes = entry.get("statements", {})
     view = summarize(scopes.get("view", {}), known, unknown, stats)
     framework = summarize(scopes.get("framework", {}), known, unknown, stats)
+    template = summarize(scopes.get("template", {}), known, unknown, stats)
     record = {k: v for k, v in entry.items() if k not in ("statements",)}
     record["reads"] = sorted(view["reads"])
     record["writes"] = sorted(view["writes"])
-    record["framework_reads"] = sorted(framework["reads"] - view["reads"])
-    record["framework_writes"] = sorted(framework["writes"] - view["writes"])
+    record["template_reads"] = sorted(template["reads"] - view["reads"])
+    record["template_writes"] = sorted(template["writes"] - view["writes"])
+    record["framework_reads"] = sorted(framework["reads"] - view["reads"] - template["reads"])
+    record["framework_writes"] = sorted(framework["writes"] - view["writes"] - template["writes"])
     record["statements"] = sum(scopes.get("view", {}).values())
     return record
 
 
 def build(app: str, raw: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
     """The truth document of one app."""
-    corpus = json.loads((CORPUS_TRUTH_DIR / f"{app}.json").read_text(encoding="utf-8"))
+    corpus = app_identity(app, config)
     known = set(raw["tables"])
     unknown: Counter[str] = Counter()
     stats: Counter[str] = Counter()
@@ -160,6 +163,14 @@ def build(app: str, raw: dict[str, Any], config: dict[str, Any]) -> dict[str, An
         "tables": raw["tables"],
         "entries": entries,
     }
+
+
+def app_identity(app: str, config: dict[str, Any]) -> dict[str, Any]:
+    """Repository, commit, family and scan root: the corpus truth's, else the app's section of apps.toml."""
+    path = CORPUS_TRUTH_DIR / f"{app}.json"
+    if path.exists():
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    return {key: config[key] for key in ("repository", "commit", "family", "scan_root") if key in config}
 
 
 def load_config(app: str) -> dict[str, Any]:

@@ -215,8 +215,11 @@ def match_entries(
             },
         )
         for kind in KINDS:
-            group["truth"][kind] |= _filter(entry.get(kind, []), info, args.own_tables, args.models_only)
+            traced_tables = entry.get(kind, []) + (entry.get(f"template_{kind}", []) if args.with_templates else [])
+            group["truth"][kind] |= _filter(traced_tables, info, args.own_tables, args.models_only)
             group["framework"][kind] |= set(entry.get(f"framework_{kind}", []))
+            if not args.with_templates:
+                group["framework"][kind] |= set(entry.get(f"template_{kind}", []))
         if entry["kind"] == "route":
             group["methods"].add(entry["method"])
             if _successful(entry.get("statuses", {})):
@@ -353,6 +356,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--own-tables", action="store_true", help="only tables of the app's own models")
     parser.add_argument("--models-only", action="store_true", help="only tables a model is stored in")
+    parser.add_argument(
+        "--with-templates", action="store_true", help="count tables the app's code touched when a template called it"
+    )
     parser.add_argument("--json-out", type=Path)
     args = parser.parse_args(argv)
     apps = args.app or sorted(p.stem for p in TRUTH_DIR.glob("*.json"))

@@ -42,7 +42,7 @@ def run(app: str, corpus: Path, scratch: Path) -> Path:
     config = build_truth.load_config(app)
     src = corpus / app / "src"
     truth = build_truth.CORPUS_TRUTH_DIR / f"{app}.json"
-    scan_root = (src / build_truth.json.loads(truth.read_text())["scan_root"]).resolve()
+    scan_root = (src / build_truth.app_identity(app, config).get("scan_root", ".")).resolve()
     before = checkout_state(src)
     fill = {
         "python": str(corpus / app / "venv" / "bin" / "python"),
@@ -60,7 +60,7 @@ def run(app: str, corpus: Path, scratch: Path) -> Path:
         "PYTHONDONTWRITEBYTECODE": "1",
         "DATAACCESS_OUT": str(raw),
         "DATAACCESS_SCAN_ROOT": str(scan_root),
-        "DATAACCESS_TRUTH": str(truth),
+        "DATAACCESS_TRUTH": str(truth) if truth.exists() else "",
     }
     command = shlex.split(config["command"].format(**fill))
     with open(scratch / "log.txt", "w", encoding="utf-8") as log:

@@ -22,6 +22,9 @@ Attribution of one statement (``record``):
   session machinery (Django's ``contrib.auth``/``contrib.sessions``, DRF's authentication, Flask-Login) is
   the view's only when the code that asked for the user is the app's own (the view reading
   ``request.user.profile``), and the framework's when a decorator, a permission class or a template asked;
+- a statement of the view phase made by the app's own code that a template called (``{{
+  current_user.unread_message_count() }}``) is the route's ``template`` scope; a lazy query the view built
+  and the template only iterates stays the view's;
 - every job and receiver of the truth file whose code is on the stack (a Celery task's function, a command
   class's own methods, a signal receiver), in its ``view`` scope: a statement run by a receiver inside a view
   counts for both.
@@ -125,6 +128,8 @@ class Trace:
         targets: list[tuple[Entry, str]] = []
         if request is not None and request.entry is not None:
             scope = "view" if request.view_phase and not self._framework_auth(frames) else "framework"
+            if scope == "view" and self._called_from_template(frames):
+                scope = "template"
             targets.append((request.entry, scope))
         elif request is not None:
             with self.lock:
@@ -162,6 +167,20 @@ class Trace:
                     continue
                 return not self.own_file(caller.f_code.co_filename)
             return True
+        return False
+
+    def _called_from_template(self, frames: list[types.FrameType]) -> bool:
+        """True when a template calls the app's own code that makes the statement (``{{ user.unread() }}``).
+
+        Walking out from the statement: own Python code first, then a template frame. A lazy query the view
+        built and the template only iterates has no own frame in between: it stays the view's.
+        """
+        seen_own = False
+        for frame in reversed(frames):
+            if _is_template_frame(frame):
+                return seen_own
+            if self.own_file(frame.f_code.co_filename):
+                seen_own = True
         return False
 
     # -- entry points
@@ -279,6 +298,16 @@ def _machinery(frame: types.FrameType) -> str | None:
     if _matches(frame, _USER_LOADERS):
         return "user"
     return None
+
+
+_TEMPLATE_SUFFIXES = (".html", ".htm", ".jinja", ".jinja2", ".j2", ".txt", ".xml", ".svg")
+
+
+def _is_template_frame(frame: types.FrameType) -> bool:
+    """A frame of template code: a compiled Jinja template (its file is the template) or Django's engine."""
+    filename = frame.f_code.co_filename
+    module = _module(frame)
+    return filename.endswith(_TEMPLATE_SUFFIXES) or module.startswith(("django.template", "jinja2.runtime"))
 
 
 def _is_test_path(relative: str) -> bool:
