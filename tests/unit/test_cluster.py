@@ -745,3 +745,33 @@ def test_a_django_app_holding_most_of_the_tree_is_one_context_with_its_layers(he
     assert context["ai.suggest"] == "ai"
     # the settings package is configuration, every module of it
     assert {context[m] for m in ("site.settings", "site.settings.parsing", "site.urls", "manage")} == {"site"}
+
+
+def test_deployed_code_never_depends_on_a_test_double(heuristics: Heuristics) -> None:
+    files = {
+        "parsing/__init__.py": "",
+        "parsing/base.py": """
+            class Parser:
+                def parse(self, text):
+                    return text
+
+            def run(parser: Parser, text):
+                return parser.parse(text)
+            """,
+        "parsing/tests/__init__.py": "",
+        "parsing/tests/test_parsing.py": """
+            from parsing.base import Parser, run
+
+            class FakeParser(Parser):
+                def parse(self, text):
+                    return "fake"
+
+            def test_run():
+                assert run(FakeParser(), "x") == "fake"
+            """,
+    }
+    result = clustered(files, heuristics)
+    crossing = {(d.source, d.target) for d in result.dependencies}
+    # Why: `parser.parse` may dispatch to the fake, but the fake is never deployed: no dependency on tests.
+    assert not any(result.module_context.get("parsing.tests.test_parsing") == target for _, target in crossing)
+    assert any(result.module_context["parsing.tests.test_parsing"] == source for source, _ in crossing)

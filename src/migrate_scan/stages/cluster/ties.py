@@ -72,6 +72,10 @@ class Ties:
         self.graph = self._graph()
 
     def _add(self, source: str, target: str, weight: float, kind: str, location: Where | None) -> None:
+        if target in self.facts.tests and source not in self.facts.tests:
+            # Deployed code never depends on test code: such an edge is a test double reached by
+            # dispatch on a base class (a fake parser, a stub status manager), not a dependency.
+            return
         tie = self.directed.get((source, target))
         if tie is None:
             tie = self.directed[source, target] = DirectedTie()
