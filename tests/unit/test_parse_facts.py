@@ -275,7 +275,8 @@ def test_assignments_module_class_and_simple_function_level(rich: FileFacts) -> 
         AssignmentFact(15, "A", (name("attr"),), const(3), annotation=name("int")),
         AssignmentFact(16, "A", (name("other"),), call(name("helper"))),
         AssignmentFact(19, "A.m", (dotted("self.x"),), call(name("compute"), name("a"))),
-        # `other.x = 1` is not a simple target: not recorded inside a function.
+        # `other.x = 1`: an instance changed (a write of a model once saved or committed).
+        AssignmentFact(20, "A.m", (dotted("other.x"),), const(1)),
         AssignmentFact(21, "A.m", (name("local"),), const(1)),
         AssignmentFact(22, "A.m", ((ExprKind.TUPLE, None, (name("p"), name("q")), ()),), tuple_of(const(1), const(2))),
         AssignmentFact(
@@ -295,12 +296,13 @@ def test_module_level_assignments_keep_any_target() -> None:
     )
 
 
-def test_function_level_assignments_only_for_simple_targets() -> None:
+def test_function_level_assignments_for_names_attributes_and_subscripts() -> None:
     facts = facts_of("def f(other):\n    x = 1\n    self.y = 2\n    other.z = 3\n    a.b.c = 4\n")
 
     assert [(a.line, a.scope, a.targets) for a in facts.assignments] == [
         (2, "f", (name("x"),)),
         (3, "f", (dotted("self.y"),)),
+        (4, "f", (dotted("other.z"),)),  # an attribute of an instance set (`order.status = "paid"`)
         (5, "f", (dotted("a.b.c"),)),  # configuration on an attribute chain (`celery.conf.beat_schedule = ...`)
     ]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import pytest
 from snippets import facts_of
 
 from migrate_scan.heuristics.loader import load_heuristics
@@ -270,7 +269,6 @@ def test_attribute_writes_followed_by_a_commit_are_writes() -> None:
     assert lines[("shop.services:ship", order, True)] == 8
 
 
-@pytest.mark.xfail(reason="parse drops `name.attr = value` inside functions (only self.x and a.b.c are kept)")
 def test_plain_local_attribute_write_then_commit() -> None:
     project = {**COMMITS, "shop/pay.py": """
         from shop.models import Order, db

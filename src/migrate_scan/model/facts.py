@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 ConstValue = str | int | float | complex | bool | bytes | None
 
-FACTS_FORMAT = 2
+FACTS_FORMAT = 3
 """Bumped whenever the facts a file gives change shape or content: part of every cache key."""
 
 

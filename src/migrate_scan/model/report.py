@@ -110,6 +110,16 @@ class Files(_Model):
     )
 
 
+TABLE_PREFIX = "table:"
+"""How a table no model class maps is named where a model symbol would be (`table:followers`)."""
+TABLE_ENTRIES = (
+    " A table no model class maps is `table:<name>`: an association table, an auto-created many-to-many "
+    "table (the model it belongs to names it in a relation's `through`), or a table named only in raw SQL."
+)
+READS_DESCRIPTION = "Models it reads, through everything it calls." + TABLE_ENTRIES
+WRITES_DESCRIPTION = "Models it writes, through everything it calls." + TABLE_ENTRIES
+
+
 class Route(_Model):
     """An HTTP endpoint the application serves."""
 
@@ -125,8 +135,8 @@ class Route(_Model):
     framework: str
     location: Location
     evidence: list[Evidence] = Field(default_factory=list)
-    reads: list[str] = Field(default_factory=list, description="Models it reads, through everything it calls.")
-    writes: list[str] = Field(default_factory=list, description="Models it writes, through everything it calls.")
+    reads: list[str] = Field(default_factory=list, description=READS_DESCRIPTION)
+    writes: list[str] = Field(default_factory=list, description=WRITES_DESCRIPTION)
     auth: list[Evidence] = Field(
         default_factory=list,
         description="Why the view requires an authenticated or permitted caller (login decorators, mixins, "
@@ -186,8 +196,8 @@ class Job(_Model):
         default_factory=list,
         description="celery-workflow: the shape of each canvas the function builds (outermost compositions).",
     )
-    reads: list[str] = Field(default_factory=list, description="Models it reads, through everything it calls.")
-    writes: list[str] = Field(default_factory=list, description="Models it writes, through everything it calls.")
+    reads: list[str] = Field(default_factory=list, description=READS_DESCRIPTION)
+    writes: list[str] = Field(default_factory=list, description=WRITES_DESCRIPTION)
 
 
 class Relation(_Model):
@@ -196,6 +206,12 @@ class Relation(_Model):
     kind: str = Field(description="foreign-key, one-to-one, many-to-many, relationship, ...")
     target: str = Field(description="Symbol of the target model, or the unresolved spelling.")
     field: str | None = Field(default=None, description="The attribute that declares the relation.")
+    through: str | None = Field(
+        default=None,
+        description="Where a many-to-many relation is stored: the through model's symbol, or `table:<name>` for "
+        "a table no model class maps (Django's auto-created `<model table>_<field>`, a SQLAlchemy `secondary` "
+        "association table). That table belongs to this relation's model.",
+    )
 
 
 class DataModel(_Model):
@@ -220,8 +236,8 @@ class Realtime(_Model):
     event: str | None = None
     path: str | None = None
     location: Location
-    reads: list[str] = Field(default_factory=list, description="Models it reads, through everything it calls.")
-    writes: list[str] = Field(default_factory=list, description="Models it writes, through everything it calls.")
+    reads: list[str] = Field(default_factory=list, description=READS_DESCRIPTION)
+    writes: list[str] = Field(default_factory=list, description=WRITES_DESCRIPTION)
 
 
 class Event(_Model):
@@ -232,8 +248,8 @@ class Event(_Model):
     sender: str | None = None
     receiver: str
     location: Location
-    reads: list[str] = Field(default_factory=list, description="Models it reads, through everything it calls.")
-    writes: list[str] = Field(default_factory=list, description="Models it writes, through everything it calls.")
+    reads: list[str] = Field(default_factory=list, description=READS_DESCRIPTION)
+    writes: list[str] = Field(default_factory=list, description=WRITES_DESCRIPTION)
 
 
 class Signal(_Model):

@@ -490,7 +490,8 @@ def _is_simple_target(target: ast.expr) -> bool:
         return all(_is_simple_target(element) for element in target.elts)
     if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Attribute):
         return True  # configuration set in a factory: `celery.conf.beat_schedule = {...}`, `app.config.x = ...`
-    return isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self"
+    # `self.x = ...`, and `order.status = ...` (an instance changed, then saved or committed: a write)
+    return isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
 
 
 def _parameters(arguments: ast.arguments) -> tuple[ParameterFact, ...]:

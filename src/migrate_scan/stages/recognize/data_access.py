@@ -1,45 +1,67 @@
-"""Data access: which models each function reads and writes, and what each entry point reaches.
+"""Data access: which models and tables each function reads and writes, and what each entry point reaches.
 
 Direct access is read from ORM use, the same way for Django and SQLAlchemy:
 
 - a manager or query chain rooted at a model class (`Ticket.objects.filter(...)`,
   `Order.query.filter_by(...)`): a write when the method is one of
-  WRITE_METHODS, else a read;
+  WRITE_METHODS (`get_or_create`/`update_or_create` also read), else a read;
 - a method call on an instance of a model (`order.save()`, `ticket.delete()`);
 - a session operation on an instance (`db.session.add(order)`, `session.delete(x)`);
 - a model class passed to a call (`session.query(Order)`, `select(Order)`,
-  `get_object_or_404(Ticket, pk=...)`): a read;
+  `get_object_or_404(Ticket, pk=...)`): a read; to `insert`/`update`/`delete`
+  of SQLAlchemy: a write;
 - related managers and relation attributes of an instance (`ticket.comments.create(...)`,
   `order.items.all()`, `line.order.save()`): the model at the end of the relations
   (forward fields, Django reverse accessors by `related_name` or `<model>_set`,
-  SQLAlchemy `backref`), given the data models;
-- an attribute set on an instance of a model in a function that then commits a
-  SQLAlchemy session (`order.status = "paid"; db.session.commit()`): a write;
-- class-based views with `queryset = Model.objects...` or `model = Model`
-  (DRF viewsets and generic views, Django generic views): each standard action
-  the class inherits reads the model, and create/update/destroy write it; in
-  the class's own methods `self.get_queryset()`, `self.get_object()`,
-  `self.queryset`, `self.object` denote it.
+  SQLAlchemy `backref`), given the data models; a relation stored in its own
+  table (`through`: a many-to-many field, a `secondary` table) reads that table
+  too, and its collection mutations (`user.followed.append(u)`, `note.tags.add(t)`,
+  `.remove/.set/.clear`) write that table rather than the target model;
+- what is known to be an instance of a model: a local variable bound to a query
+  or chain of one (`user = User.query.filter_by(...).first()`, `for p in
+  user.posts`), flask-login's `current_user` (an instance of what the functions
+  registered with `@login_manager.user_loader`/`request_loader` return),
+  Django's `request.user` and `self.request.user` (`AUTH_USER_MODEL`, by default
+  `django.contrib.auth.models:User`), `self` in a model's methods, an instance of
+  a model serializer, schema or form (its `Meta.model`); calling a method of the
+  model on it reaches that method (`current_user.follow(user)` → `User.follow`);
+- attributes set on an instance of a SQLAlchemy model (`current_user.about_me = ...`,
+  `self.token = ...`, `form.populate_obj(post)`), and collections of its relations
+  changed: written when the session is committed, in the same function after the
+  change or anywhere else in the entry point's reach (`db.session.commit()`);
+- raw SQL given as a literal (`cursor.execute("UPDATE x ...")`, `text("SELECT ...")`,
+  `Model.objects.raw(...)`): the tables it names, as their model where one maps
+  the table, else as `table:<name>`;
+- class-based views with `queryset = Model.objects...`, `model = Model` or a
+  `serializer_class` bound to a model (DRF viewsets and generic views, Django
+  generic views): each standard action the class inherits reads the model, and
+  create/update/destroy write it; in the class's own methods `self.get_queryset()`,
+  `self.get_object()`, `self.queryset`, `self.object` denote it.
 
 Then, for every route, job, real-time handler and signal receiver, the models
-it reads and writes through everything it reaches in the call graph (edges a
-shared decorator wrapper makes to every function it wraps are skipped: each
-call site has its own edge to the function it really reaches).
+and tables it reads and writes through everything it reaches in the call graph
+(edges a shared decorator wrapper makes to every function it wraps are skipped:
+each call site has its own edge to the function it really reaches), with the
+calls of model methods found above; and when it writes a model, what the
+`pre_save`/`post_save`/`pre_delete`/`post_delete` receivers of that model (or of
+every sender) read and write as a consequence.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.model.facts import AssignmentFact, CallFact, Expr, ExprKind, FileFacts
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import ModelAccess, Recognition
-from migrate_scan.model.report import DataModel
+from migrate_scan.model.report import TABLE_PREFIX, DataModel, Event
 from migrate_scan.stages.recognize.expressions import keyword, scope_of, string_of
 from migrate_scan.stages.recognize.registry import Product, Recognizer
+from migrate_scan.stages.recognize.sql import tables_in_sql
 
 WRITE_METHODS = frozenset(
     {
@@ -82,13 +104,74 @@ VIEW_ACTIONS: dict[str, dict[str, str]] = {
 }
 """What the standard actions (DRF) or HTTP methods (generic views) a view class inherits do to its model."""
 REVERSE_KINDS = frozenset({"foreign-key", "one-to-one", "many-to-many"})
+READ_AND_WRITE_METHODS = frozenset({"get_or_create", "update_or_create"})
+"""Write methods that look the row up first."""
+COLLECTION_WRITES = frozenset({"append", "extend", "remove", "add", "set", "clear", "discard", "insert"})
+"""Changes of a relation's collection (`user.followed.append(u)`, `note.tags.add(t)`)."""
+STATEMENT_WRITES = frozenset({"insert", "update", "delete"})
+"""SQLAlchemy statement builders that write the class they are given (`update(User).where(...)`)."""
+SQL_CALLS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "raw", "text", "RawSQL"})
+"""Calls whose first argument may be a literal SQL statement."""
+LOGIN_PROXIES = frozenset({"ext:flask_login:current_user", "ext:flask_login.utils:current_user"})
+"""flask-login's `current_user`: an instance of what its user loaders return."""
+AUTH_USER_SYMBOL = "django.contrib.auth.models:User"
+AUTH_USER_DOTTED = "django.contrib.auth.models.User"
+MODEL_BOUND_BASES = frozenset(
+    {
+        "rest_framework.serializers.ModelSerializer", "rest_framework.serializers.HyperlinkedModelSerializer",
+        "django.forms.ModelForm", "django.forms.models.ModelForm", "django_filters.FilterSet",
+        "django_filters.filterset.FilterSet", "django_filters.rest_framework.FilterSet",
+        "marshmallow_sqlalchemy.SQLAlchemySchema", "marshmallow_sqlalchemy.SQLAlchemyAutoSchema",
+        "marshmallow_sqlalchemy.ModelSchema", "flask_marshmallow.sqla.SQLAlchemySchema",
+        "flask_marshmallow.sqla.SQLAlchemyAutoSchema", "wtforms_alchemy.ModelForm",
+    }
+)  # fmt: skip
+"""Bases of classes bound to a model by `class Meta: model = ...` (serializers, schemas, forms, filter sets)."""
+SIGNALLING_METHODS = frozenset({"save", "create", "get_or_create", "update_or_create", "delete", "save_base"})
+"""Writes that send a model's save or delete signals (bulk `update()` and `bulk_create()` send none)."""
+VIEW_HOOKS = {
+    "": frozenset(
+        {"get_serializer_class", "get_serializer", "get_serializer_context", "get_context_data", "initial", "setup"}
+    ),
+    _R: frozenset({"get_queryset", "get_object", "filter_queryset", "paginate_queryset"}),
+    _W: frozenset(
+        {"perform_create", "perform_update", "perform_destroy", "form_valid", "get_form", "get_form_kwargs"}
+    ),
+}  # fmt: skip
+"""What an inherited view action calls on its class: every action the first set, then by what it does."""
+MODEL_SIGNALS = frozenset({"pre_save", "post_save", "pre_delete", "post_delete"})
+"""Django signals sent when a model is saved or deleted: their receivers run as part of the write."""
+_CHAINS = frozenset({ExprKind.ATTRIBUTE, ExprKind.CALL, ExprKind.SUBSCRIPT})
+
+
+class Site(NamedTuple):
+    """Where a call is, made a `Location` only when an access is recorded there (most calls touch no model)."""
+
+    file: str
+    line: int
+
+    def location(self) -> Location:
+        return Location(file=self.file, line=self.line)
+
+
+def _located(where: Location | Site) -> Location:
+    return where.location() if isinstance(where, Site) else where
+
+
+class Denoted(NamedTuple):
+    """What an expression denotes: a model, the last relation followed to reach it, and how."""
+
+    model: str
+    via: tuple[str, str] | None  # (model, attribute) of the last relation followed
+    is_last: bool  # that relation was the expression's last step (`user.followed`, not `user.followed.all()`)
+    is_class: bool  # the model class itself, or a query on it (not an instance)
 
 
 class DataAccess:
-    """Direct model access per function, and its closure over the call graph.
+    """Direct model and table access per function, and its closure over the call graph.
 
-    Lifecycle: built once from the linked graphs and the model symbols, then
-    asked `reached_from(symbol)` for each entry point.
+    Lifecycle: built once from the linked graphs and the model symbols (or data
+    models), then asked `reached_from(symbol)` for each entry point.
     """
 
     def __init__(self, graphs: LinkedGraphs, models: Iterable[str] | Iterable[DataModel]) -> None:
@@ -101,19 +184,39 @@ class DataAccess:
         self.writes: dict[str, set[str]] = defaultdict(set)
         self.direct: set[ModelAccess] = set()
         self.accessors: dict[tuple[str, str], str] = {}  # (model, attribute) → the model the relation reaches
+        self.through: dict[tuple[str, str], str] = {}  # (model, attribute) → the table storing the relation
         self.views: dict[str, tuple[str, dict[str, str]]] = {}  # view class → (its model, inherited actions)
+        self.bound: dict[str, str] = {}  # serializer, schema or form class → its Meta.model
+        self.django: set[str] = {m.symbol for m in data_models if m.orm == "django"}
+        self.tables: dict[str, str] = {m.table.lower(): m.symbol for m in data_models if m.table and not m.proxy}
+        self.login_models: set[str] = set()  # what flask-login's current_user is
+        self.user_models: set[str] = set()  # what Django's request.user is
+        self.instances: dict[tuple[str, str], set[str]] = defaultdict(set)  # (scope, local) → models
+        self.pending: dict[str, dict[str, Location]] = defaultdict(dict)  # scope → uncommitted writes
+        self.commits: dict[str, int] = {}  # scope → line of its last session commit
+        self.calls: dict[str, set[str]] = defaultdict(set)  # scope → model methods it calls on instances
+        self.saves: dict[str, set[str]] = defaultdict(set)  # scope → models it saves or deletes one by one
+        self.data_models = data_models
         if not self.models:
             return
         self._relations(data_models)
+        self._bound_classes()
         self._views()
+        self._users(data_models)
         for facts in graphs.modules.values():
+            self._instances(facts)
             for call in facts.calls:
-                scope = scope_of(facts.module, call.scope)
-                self._direct(scope, call, Location(file=facts.path, line=call.line))
-            self._committed_attributes(facts)
+                self._direct(scope_of(facts.module, call.scope), call, Site(facts.path, call.line))
+            self._attribute_writes(facts)
+        for scope, writes in self.pending.items():  # committed in the same function, after the change
+            for model, where in writes.items():
+                if self.commits.get(scope, 0) > where.line:
+                    self._record(scope, model, True, where)
 
-    def _record(self, scope: str, model: str, is_write: bool, location: Location) -> None:
+    def _record(self, scope: str, model: str, is_write: bool, location: Location | Site) -> None:
         (self.writes if is_write else self.reads)[scope].add(model)
+        if isinstance(location, Site):
+            location = location.location()
         self.direct.add(ModelAccess(function=scope, model=model, is_write=is_write, location=location))
 
     def accesses(self) -> list[ModelAccess]:
@@ -123,13 +226,19 @@ class DataAccess:
             first.setdefault((access.function, access.model, access.is_write), access)
         return list(first.values())
 
-    def _direct(self, scope: str, call: CallFact, location: Location) -> None:
-        resolver = self.graphs.resolver
+    # -- one call ------------------------------------------------------------------------------
+
+    def _direct(self, scope: str, call: CallFact, location: Location | Site) -> None:
         func = call.call[2][0]
         arguments = call.call[2][1:]
         method = str(func[1]) if func[0] == ExprKind.ATTRIBUTE else ""
-        for model in self._models_of(scope, func[2][0]) if method else set():
-            self._record(scope, model, method in WRITE_METHODS, location)
+        name = method or (str(func[1]) if func[0] == ExprKind.NAME else "")
+        if name in SQL_CALLS and arguments:
+            self._raw_sql(scope, arguments[0], location)
+        if method:
+            self._on_receiver(scope, func[2][0], method, location)
+            if method in SESSION_COMMITS and _is_session(func[2][0]):
+                self.commits[scope] = max(self.commits.get(scope, 0), location.line)
         owner = func[2][0] if method else None
         is_self = owner is not None and (_is_self(owner) or (owner[0] == ExprKind.CALL and owner[2][0][1] == "super"))
         view = self.views.get(scope.rpartition(".")[0]) if is_self else None
@@ -137,24 +246,123 @@ class DataAccess:
             self._record_mode(scope, view[0], view[1][method], location)
         elif view is not None and method in VIEW_ACCESSORS:  # ticket = self.get_object()
             self._record(scope, view[0], False, location)
+        self._arguments(scope, func, method, arguments, location)
+
+    def _on_receiver(self, scope: str, receiver: Expr, method: str, location: Location | Site) -> None:
+        """`<receiver>.<method>(...)`: a query, an instance's method, a relation's collection."""
+        is_super = receiver[0] == ExprKind.CALL and receiver[2][0][:2] == (ExprKind.NAME, "super")
+        for model, via, is_last, is_class in self._walk(scope, receiver):
+            through = self.through.get(via) if via is not None else None
+            if via is not None and is_last and method in COLLECTION_WRITES:
+                changed = through or model  # the association table, or the target's foreign key
+                if via[0] in self.django:
+                    self._record(scope, changed, True, location)
+                else:  # a SQLAlchemy collection: written when the session is committed
+                    self.pending[scope].setdefault(changed, _located(location))
+                continue
+            if not is_super and self._method_call(scope, model, method, is_class) and not is_class:
+                continue  # our own method on an instance: what its body does counts, where it does it
+            is_write = method in WRITE_METHODS
+            self._record(scope, model, is_write, location)
+            if method in SIGNALLING_METHODS and not (via is not None and is_last):
+                self.saves[scope].add(model)
+            if method in READ_AND_WRITE_METHODS:
+                self._record(scope, model, False, location)
+            if through is not None:
+                self._record(scope, through, False, location)
+                if is_write:
+                    self._record(scope, through, True, location)
+
+    def _method_call(self, scope: str, model: str, method: str, is_class: bool) -> bool:
+        """`instance.method(...)`, `Model.method(...)`: whether it is a method of our model class.
+
+        On an instance, the method is then reached from `scope` (the call graph may not know the instance).
+        """
+        found = False
+        for value in self.graphs.resolver.class_attribute(model, method):
+            if value.startswith(("bnd:", "def:")) and value[4:] in self.graphs.definitions:
+                found = True
+                if not is_class:
+                    self.calls[scope].add(value[4:])
+        return found
+
+    def _arguments(self, scope: str, func: Expr, method: str, arguments: tuple[Expr, ...], location: Location | Site) -> None:
+        """Models passed to a call: classes are read (or written by `insert`/`update`/`delete`), instances saved."""
+        resolver = self.graphs.resolver
+        writes_class: bool | None = None
         for argument in arguments:
+            instances: set[str] = set()
             for value in resolver.values(scope, argument):
                 tag, _, target = value.partition(":")
+                if tag == "cls" and target in self.bound:
+                    self._record(scope, self.bound[target], False, location)
                 if target not in self.models:
                     continue
                 if tag == "cls":
-                    self._record(scope, target, False, location)
-                elif tag == "obj" and method in SESSION_WRITES:
-                    self._record(scope, target, True, location)
+                    if writes_class is None:
+                        writes_class = self._writes_classes(scope, func)
+                    self._record(scope, target, writes_class, location)
+                elif tag == "obj":
+                    instances.add(target)
+            if method in SESSION_WRITES or method == "populate_obj":
+                instances |= self._models_of(scope, argument)
+            for model in sorted(instances):
+                if method in SESSION_WRITES:
+                    self._record(scope, model, True, location)
+                elif method == "populate_obj":  # WTForms sets the form's fields on the instance
+                    self.pending[scope].setdefault(model, _located(location))
+        for value in resolver.values(scope, func) if func[0] == ExprKind.NAME or not method else ():
+            if value.startswith("cls:") and value[4:] in self.bound:  # `NoteSerializer(note)`
+                self._record(scope, self.bound[value[4:]], False, location)
 
-    def _record_mode(self, scope: str, model: str, mode: str, location: Location) -> None:
+    def _writes_classes(self, scope: str, func: Expr) -> bool:
+        """Whether the call is SQLAlchemy's `insert(Model)`, `update(Model)` or `delete(Model)`."""
+        return any(
+            value.startswith("ext:sqlalchemy") and value.rpartition(":")[2].rpartition(".")[2] in STATEMENT_WRITES
+            for value in self.graphs.resolver.values(scope, func)
+        )
+
+    def _record_mode(self, scope: str, model: str, mode: str, location: Location | Site) -> None:
         if _R in mode:
             self._record(scope, model, False, location)
         if _W in mode:
             self._record(scope, model, True, location)
+            self.saves[scope].add(model)
+
+    def _raw_sql(self, scope: str, statement: Expr, location: Location | Site) -> None:
+        """`cursor.execute("UPDATE post SET ...")`: the tables a literal statement names."""
+        text = string_of(statement)
+        if text is None and statement[0] == ExprKind.NAME:
+            text = self._constant_string(scope, str(statement[1]))
+        if text is None:
+            return
+        read, written = tables_in_sql(text)
+        for table in sorted(read):
+            self._record(scope, self.tables.get(table, TABLE_PREFIX + table), False, location)
+        for table in sorted(written):
+            self._record(scope, self.tables.get(table, TABLE_PREFIX + table), True, location)
+
+    def _constant_string(self, scope: str, name: str) -> str | None:
+        """The string a name is bound to in the function or its module (`SQL = "SELECT ..."`)."""
+        module, _, qualname = scope.partition(":")
+        facts = self.graphs.modules.get(module)
+        if facts is None:
+            return None
+        for assignment in facts.assignments:
+            if assignment.scope in (qualname, "") and assignment.targets == ((ExprKind.NAME, name, (), ()),):
+                text = string_of(assignment.value)
+                if text is not None:
+                    return text
+        return None
+
+    # -- what an expression denotes ------------------------------------------------------------
 
     def _models_of(self, scope: str, expr: Expr) -> set[str]:
-        """The models an expression denotes: a model class or a chain from one, or an instance of one.
+        """The models an expression denotes: a model class or a chain from one, or an instance of one."""
+        return {denoted[0] for denoted in self._walk(scope, expr)}
+
+    def _walk(self, scope: str, expr: Expr) -> set[Denoted]:
+        """What `expr` denotes: (model, last relation followed, whether that was the chain's last step, is a class).
 
         From an instance, relation attributes are followed as long as they are relations
         (`ticket.comments.filter(...)` is Comment, `line.order` is Order); in a view class's
@@ -176,52 +384,90 @@ class DataAccess:
             steps = steps[1:]
             if steps[:1] == ["()"]:
                 steps = steps[1:]
+        elif self.user_models and _user_step(root, steps) is not None:  # request.user, self.request.user
+            starts |= self.user_models
+            steps = steps[int(_user_step(root, steps) or 0) + 1 :]
         else:
-            classes: set[str] = set()  # every model the root may be: a loop over models reaches each
-            for value in self.graphs.resolver.values(scope, root):
-                tag, _, target = value.partition(":")
-                if target not in self.models:
-                    continue
-                if tag == "cls" and steps[:1] != ["()"]:
-                    classes.add(target)
-                elif tag in ("cls", "obj"):  # an instance (`Order(...)` builds one)
-                    starts.add(target)
+            classes = self._root(scope, root, steps, starts)
+            first = _instance_step(steps) if classes else None
+            if first is not None:  # `Note.objects.get(pk=pk).tags`: an instance's relation
+                starts |= {model for model in classes if (model, steps[first]) in self.accessors}
+                if starts:
+                    steps = steps[first:]
+                    classes = set()
             if classes:
-                return classes
+                return {Denoted(model, None, False, True) for model in classes}
             if steps[:1] == ["()"] and any(v.startswith("cls:") for v in self.graphs.resolver.values(scope, root)):
                 steps = steps[1:]
-        found = set()
-        for model in starts:
-            for step in steps:
+        found: set[Denoted] = set()
+        for start in starts:
+            model, via, is_last = start, None, False
+            for position, step in enumerate(steps):
                 reached = self.accessors.get((model, step))
                 if reached is None:
+                    if step != "()" and self._is_own_method(model, step):
+                        model = ""  # what our own method returns is its business (its body is reached)
                     break
-                model = reached
-            found.add(model)
+                via, model, is_last = (model, step), reached, position == len(steps) - 1
+            if model:
+                found.add(Denoted(model, via, is_last, False))
         return found
 
-    # -- relations, views, committed attribute writes ------------------------------------------
+    def _is_own_method(self, model: str, name: str) -> bool:
+        values = self.graphs.resolver.class_attribute(model, name)
+        return any(v.startswith(("bnd:", "def:")) and v[4:] in self.graphs.definitions for v in values)
+
+    def _root(self, scope: str, root: Expr, steps: list[str], starts: set[str]) -> set[str]:
+        """The model classes a chain's root is (returned), or the instances it may be (added to `starts`)."""
+        classes: set[str] = set()  # every model the root may be: a loop over models reaches each
+        for value in self.graphs.resolver.values(scope, root):
+            tag, _, target = value.partition(":")
+            if value in LOGIN_PROXIES:
+                starts |= self.login_models
+            elif tag == "obj" and target in self.bound:
+                starts.add(self.bound[target])
+            if target not in self.models:
+                continue
+            if tag == "cls" and steps[:1] != ["()"]:
+                classes.add(target)
+            elif tag in ("cls", "obj"):  # an instance (`Order(...)` builds one)
+                starts.add(target)
+        if root[0] == ExprKind.NAME:
+            starts |= self.instances.get((scope, str(root[1])), set())
+            if root[1] == "self" and not starts and scope.rpartition(".")[0] in self.models:
+                starts.add(scope.rpartition(".")[0])  # `self` in a model's own method
+        return classes
+
+    # -- relations, bound classes, views, users --------------------------------------------------
 
     def _relations(self, data_models: list[DataModel]) -> None:
         """Relation attributes: forward fields, and Django reverse accessors / SQLAlchemy backrefs."""
         for model in data_models:
             for relation in model.relations:
-                if relation.field is None or relation.target not in self.models:
+                target = AUTH_USER_SYMBOL if relation.target == AUTH_USER_DOTTED else relation.target
+                if relation.field is None or (target not in self.models and target != AUTH_USER_SYMBOL):
                     continue
-                self.accessors.setdefault((model.symbol, relation.field), relation.target)
-                declared = self._field_call(model.symbol, relation.field)
-                reverse = None
-                if model.orm == "django" and relation.kind in REVERSE_KINDS:
-                    reverse = string_of(keyword(declared, "related_name"))
-                    default = model.name.lower() + ("" if relation.kind == "one-to-one" else "_set")
-                    reverse = (reverse or default).replace("%(class)s", model.name.lower())
-                elif relation.kind == "relationship":
-                    backref = keyword(declared, "backref")
-                    if backref is not None and backref[0] == ExprKind.CALL and len(backref[2]) > 1:
-                        backref = backref[2][1]  # backref("items", lazy=...)
-                    reverse = string_of(backref)
+                self.accessors.setdefault((model.symbol, relation.field), target)
+                if relation.through is not None:
+                    self.through.setdefault((model.symbol, relation.field), relation.through)
+                reverse = self._reverse_name(model, relation.kind, relation.field)
                 if reverse and "%" not in reverse and not reverse.endswith("+"):
-                    self.accessors.setdefault((relation.target, reverse), model.symbol)
+                    self.accessors.setdefault((target, reverse), model.symbol)
+                    if relation.through is not None:
+                        self.through.setdefault((target, reverse), relation.through)
+
+    def _reverse_name(self, model: DataModel, kind: str, field: str) -> str | None:
+        declared = self._field_call(model.symbol, field)
+        if model.orm == "django" and kind in REVERSE_KINDS:
+            reverse = string_of(keyword(declared, "related_name"))
+            default = model.name.lower() + ("" if kind == "one-to-one" else "_set")
+            return (reverse or default).replace("%(class)s", model.name.lower())
+        if kind == "relationship":
+            backref = keyword(declared, "backref")
+            if backref is not None and backref[0] == ExprKind.CALL and len(backref[2]) > 1:
+                backref = backref[2][1]  # backref("items", lazy=...)
+            return string_of(backref)
+        return None
 
     def _field_call(self, model: str, field: str) -> Expr | None:
         """The call that declares a class attribute, in the class or its ancestors of ours."""
@@ -243,6 +489,25 @@ class DataAccess:
                 return assignment
         return None
 
+    def _bound_classes(self) -> None:
+        """Serializers, schemas and forms bound to a model by `class Meta: model = Note` (inherited too)."""
+        resolver = self.graphs.resolver
+        for symbol, definition in self.graphs.definitions.items():
+            if definition.fact.kind != "class" or definition.fact.name == "Meta":
+                continue
+            ancestors = resolver.ancestors(symbol)
+            if not MODEL_BOUND_BASES.intersection(ancestors):
+                continue
+            for owner in (symbol, *(a for a in ancestors if ":" in a)):
+                assignment = self._class_assignment(f"{owner}.Meta", ("model",))
+                if assignment is None or assignment.value is None:
+                    continue
+                scope = scope_of(definition.module, f"{self.graphs.definitions[owner].fact.qualname}.Meta")
+                models = sorted(self._models_of_class(scope, assignment))
+                if models:
+                    self.bound[symbol] = models[0]
+                break
+
     def _views(self) -> None:
         """Class-based views with a model: what their inherited actions read and write."""
         resolver = self.graphs.resolver
@@ -256,20 +521,41 @@ class DataAccess:
                     actions[action] = "".join(sorted(set(actions.get(action, "")) | set(mode)))
             if not actions:
                 continue
+            self._view_hooks(symbol, actions)
             for owner in (symbol, *(a for a in ancestors if ":" in a)):
-                assignment = self._class_assignment(owner, ("queryset", "model"))
-                if assignment is None or assignment.value is None:
+                found = self._view_model(owner)
+                if found is None:
                     continue
-                owner_definition = self.graphs.definitions[owner]
-                scope = scope_of(owner_definition.module, owner_definition.fact.scope)
-                models = sorted(self._models_of(scope, assignment.value) or self._models_of_class(scope, assignment))
-                if not models:
-                    break
-                location = Location(file=owner_definition.file, line=assignment.line)
-                self.views[symbol] = (models[0], actions)
+                model, location = found
+                self.views[symbol] = (model, actions)
                 for action, mode in actions.items():
-                    self._record_mode(f"{symbol}.{action}", models[0], mode, location)
+                    self._record_mode(f"{symbol}.{action}", model, mode, location)
                 break
+
+    def _view_hooks(self, symbol: str, actions: dict[str, str]) -> None:
+        """An inherited action calls the hooks the class overrides (`get_queryset`, `perform_create`...)."""
+        for action, mode in actions.items():
+            for hook in sorted(VIEW_HOOKS[""].union(*(VIEW_HOOKS[m] for m in mode))):
+                for value in self.graphs.resolver.class_attribute(symbol, hook):
+                    if value.startswith(("bnd:", "def:")) and value[4:] in self.graphs.definitions:
+                        self.calls[f"{symbol}.{action}"].add(value[4:])
+
+    def _view_model(self, owner: str) -> tuple[str, Location] | None:
+        """A view class's model: its `queryset`, `model`, or the model its `serializer_class` is bound to."""
+        owner_definition = self.graphs.definitions[owner]
+        scope = scope_of(owner_definition.module, owner_definition.fact.scope)
+        for names in (("queryset", "model"), ("serializer_class",)):
+            assignment = self._class_assignment(owner, names)
+            if assignment is None or assignment.value is None:
+                continue
+            if names == ("serializer_class",):
+                values = self.graphs.resolver.values(scope, assignment.value)
+                models = sorted(self.bound[v[4:]] for v in values if v.startswith("cls:") and v[4:] in self.bound)
+            else:
+                models = sorted(self._models_of(scope, assignment.value) or self._models_of_class(scope, assignment))
+            if models:
+                return models[0], Location(file=owner_definition.file, line=assignment.line)
+        return None
 
     def _models_of_class(self, scope: str, assignment: AssignmentFact) -> set[str]:
         """`model = Ticket`: the class itself."""
@@ -278,26 +564,93 @@ class DataAccess:
         values = self.graphs.resolver.values(scope, assignment.value)
         return {v[4:] for v in values if v.startswith("cls:") and v[4:] in self.models}
 
-    def _committed_attributes(self, facts: FileFacts) -> None:
-        """`order.status = "paid"` then `db.session.commit()` in the same function: a write of Order."""
-        commits: dict[str, list[int]] = defaultdict(list)
-        for call in facts.calls:
-            func = call.call[2][0]
-            if func[0] == ExprKind.ATTRIBUTE and func[1] in SESSION_COMMITS and _is_session(func[2][0]):
-                commits[call.scope].append(call.line)
+    def _users(self, data_models: list[DataModel]) -> None:
+        """What flask-login's `current_user` and Django's `request.user` are instances of."""
+        resolver = self.graphs.resolver
+        for facts in self.graphs.modules.values():
+            loaders = set()
+            for definition in facts.definitions:
+                scope = scope_of(facts.module, definition.scope)
+                for decorator in definition.decorators:
+                    if any(_is_user_loader(v) for v in resolver.values(scope, decorator)):
+                        loaders.add(definition.qualname)
+            for returned in facts.returns:
+                if returned.scope in loaders:
+                    scope = scope_of(facts.module, returned.scope)
+                    self.login_models |= self._returned_models(scope, facts, returned.value)
+        if self.django:
+            self.user_models = self._auth_user_model(data_models)
+
+
+    def _returned_models(self, scope: str, facts: FileFacts, expr: Expr) -> set[str]:
+        """The models a loader returns: what its returned expression mentions, or the local it returns."""
+        if expr[0] != ExprKind.NAME:
+            return self._mentioned_models(scope, expr)
+        qualname = scope.partition(":")[2]
+        found = set()
         for assignment in facts.assignments:
-            lines = commits.get(assignment.scope)
-            if not lines or max(lines) < assignment.line:
+            if assignment.scope == qualname and assignment.value is not None and expr in assignment.targets:
+                found |= self._mentioned_models(scope, assignment.value)
+        return found
+
+    def _mentioned_models(self, scope: str, expr: Expr, depth: int = 0) -> set[str]:
+        """The models a chain denotes, else the model classes passed along it (`db.session.get(User, id)`,
+        `get_object_or_404(Note, pk=pk)`, `session.scalar(select(User).where(...))`): what it returns."""
+        found = {d.model for d in self._walk(scope, expr) if d.is_class or depth == 0}
+        if found or depth > 2:
+            return found
+        node = expr
+        while node[0] in (ExprKind.ATTRIBUTE, ExprKind.CALL, ExprKind.SUBSCRIPT):
+            if node[0] == ExprKind.CALL:
+                for argument in node[2][1:]:  # positional: keywords filter (`recipient=request.user`)
+                    if _may_name_class(argument):
+                        found |= self._mentioned_models(scope, argument, depth + 1)
+            node = node[2][0]
+        return found
+
+    def _auth_user_model(self, data_models: list[DataModel]) -> set[str]:
+        """`AUTH_USER_MODEL = "accounts.Member"` in the settings → that model; Django's own User without one."""
+        for facts in self.graphs.modules.values():
+            for assignment in facts.assignments:
+                if assignment.scope or assignment.targets[:1] != ((ExprKind.NAME, "AUTH_USER_MODEL", (), ()),):
+                    continue
+                model = _labelled(string_of(assignment.value) or "", data_models)
+                if model is not None:
+                    return {model}
+        return {AUTH_USER_SYMBOL}
+
+    # -- local instances and attribute writes ------------------------------------------------------
+
+    def _instances(self, facts: FileFacts) -> None:
+        """Locals bound to a model or a chain of one (`user = User.query.get(id)`, `for post in user.posts`)."""
+        for assignment in facts.assignments:
+            value = assignment.value
+            if not assignment.scope or value is None or value[0] not in _CHAINS or len(assignment.targets) != 1:
+                continue
+            target = assignment.targets[0]
+            if target[0] != ExprKind.NAME:
+                continue
+            scope = scope_of(facts.module, assignment.scope)
+            models = self._mentioned_models(scope, value)
+            if models:
+                self.instances[(scope, str(target[1]))] |= models
+
+    def _attribute_writes(self, facts: FileFacts) -> None:
+        """`order.status = "paid"`, `self.token = ...`: a write of the instance's model once committed."""
+        for assignment in facts.assignments:
+            if not assignment.scope or assignment.operator == "iter":
                 continue
             scope = scope_of(facts.module, assignment.scope)
             for target in assignment.targets:
                 if target[0] != ExprKind.ATTRIBUTE:
                     continue
-                for model in self._models_of(scope, target[2][0]):
-                    self._record(scope, model, True, Location(file=facts.path, line=assignment.line))
+                for model in sorted(self._models_of(scope, target[2][0])):
+                    self.pending[scope].setdefault(model, Location(file=facts.path, line=assignment.line))
 
-    def reached_from(self, symbol: str) -> tuple[list[str], list[str]]:
-        """(reads, writes): the models `symbol` touches through everything it calls.
+    # -- closure -----------------------------------------------------------------------------------
+
+    def reach(self, symbol: str) -> set[str]:
+        """Every function `symbol` reaches through the call graph and the model methods found here.
 
         For a class (a Channels consumer, a resource), everything its methods reach.
         """
@@ -307,18 +660,84 @@ class DataAccess:
         if definition is not None and definition.fact.kind == "class":
             starts += [s for s in self.graphs.definitions if s.startswith(symbol + ".")]
         seen = set(starts)
-        pending = [s for s in starts if s in graph]
-        reads = set().union(*(self.reads.get(s, set()) for s in starts))
-        writes = set().union(*(self.writes.get(s, set()) for s in starts))
+        pending = list(starts)
         while pending:
             current = pending.pop()
-            reads |= self.reads.get(current, set())
-            writes |= self.writes.get(current, set())
-            for _, callee, data in graph.out_edges(current, data=True):
-                if callee not in seen and not data.get("via_decorator") and not graph.nodes[callee].get("external"):
+            callees = [c for c in self.calls.get(current, ()) if c not in seen]
+            if current in graph:
+                for _, callee, data in graph.out_edges(current, data=True):
+                    if callee not in seen and not data.get("via_decorator") and not graph.nodes[callee].get("external"):
+                        callees.append(callee)
+            for callee in callees:
+                if callee not in seen:
                     seen.add(callee)
                     pending.append(callee)
+        return seen
+
+    def committed(self, reached: set[str]) -> dict[str, dict[str, Location]]:
+        """The uncommitted writes among `reached` that a session commit in the same reach makes writes.
+
+        A write is committed by a commit after it in its own function, or by one in another function reached.
+        """
+        committing = [s for s in reached if s in self.commits]
+        found: dict[str, dict[str, Location]] = {}
+        for scope in reached:
+            writes = self.pending.get(scope)
+            if not writes or not committing:
+                continue
+            elsewhere = any(other != scope for other in committing)
+            kept = {m: where for m, where in writes.items() if elsewhere or self.commits.get(scope, 0) > where.line}
+            if kept:
+                found[scope] = kept
+        return found
+
+    def reached_from(self, symbol: str) -> tuple[list[str], list[str]]:
+        """(reads, writes): the models and tables `symbol` touches through everything it reaches."""
+        reached = self.reach(symbol)
+        reads = set().union(*(self.reads.get(s, set()) for s in reached))
+        writes = set().union(*(self.writes.get(s, set()) for s in reached))
+        for committed in self.committed(reached).values():
+            writes |= set(committed)
         return sorted(reads), sorted(writes)
+
+
+def _labelled(label: str, data_models: list[DataModel]) -> str | None:
+    """A Django model by its `"app_label.Model"` spelling: the model of that name, in that app's package if several."""
+    app, _, name = label.rpartition(".")
+    candidates = sorted(m.symbol for m in data_models if m.orm == "django" and m.name == name)
+    in_app = [c for c in candidates if app in c.partition(":")[0].split(".")]
+    chosen = in_app or candidates
+    return chosen[0] if chosen else None
+
+
+def _may_name_class(expr: Expr) -> bool:
+    """A capitalised name or attribute (`User`, `models.User`), or a call (`select(User)`): may give a model class."""
+    kind, name = expr[0], expr[1]
+    return kind == ExprKind.CALL or (kind in (ExprKind.NAME, ExprKind.ATTRIBUTE) and str(name)[:1].isupper())
+
+
+def _instance_step(steps: list[str]) -> int | None:
+    """In a chain from a model class, the first attribute after a call (`objects.get(...).tags` → `tags`)."""
+    for position in range(1, len(steps)):
+        if steps[position - 1] == "()" and steps[position] != "()":
+            return position
+    return None
+
+
+def _user_step(root: Expr, steps: list[str]) -> int | None:
+    """Where `user` is in `request.user`, `self.request.user` (class-based views) or `info.context.user` (GraphQL)."""
+    if root[0] != ExprKind.NAME:
+        return None
+    if root[1] == "request" and steps[:1] == ["user"]:
+        return 0
+    if (root[1], *steps[:2]) in (("self", "request", "user"), ("info", "context", "user")):
+        return 1
+    return None
+
+
+def _is_user_loader(value: str) -> bool:
+    """`@login_manager.user_loader` (or `request_loader`) of flask-login."""
+    return value.startswith("ext:flask_login") and value.endswith((".user_loader", ".request_loader"))
 
 
 def _is_self(expr: Expr) -> bool:
@@ -332,20 +751,72 @@ def _is_session(expr: Expr) -> bool:
 
 
 def with_data_access(graphs: LinkedGraphs, _heuristics: Heuristics, published: Recognition) -> Recognition:
-    """Every entry point with the models it reads and writes through all it reaches."""
+    """Every entry point with the models and tables it reads and writes through all it reaches."""
     access = DataAccess(graphs, published.models)
+    consequences = _Consequences(access, published.events)
 
     def touched(symbol: str) -> dict[str, list[str]]:
-        reads, writes = access.reached_from(symbol)
+        reads, writes = consequences.reached_from(symbol)
         return {"reads": reads, "writes": writes}
 
-    return Recognition(
+    found = Recognition(
         routes=[r.model_copy(update=touched(r.handler)) for r in published.routes],
         jobs=[j.model_copy(update=touched(j.handler)) for j in published.jobs],
         realtime=[r.model_copy(update=touched(r.handler)) for r in published.realtime],
         events=[e.model_copy(update=touched(e.receiver)) for e in published.events],
-        model_access=access.accesses(),
     )
+    access.direct |= consequences.committed
+    found.model_access = access.accesses()
+    return found
+
+
+class _Consequences:
+    """An entry point's reach, with what saving or deleting a model sets off in its signal receivers."""
+
+    def __init__(self, access: DataAccess, events: list[Event]) -> None:
+        self.access = access
+        self.receivers: dict[str | None, list[str]] = defaultdict(list)  # sender model (None: any) → receivers
+        for event in events:
+            if event.signal.rpartition(".")[2] in MODEL_SIGNALS:
+                sender = event.sender
+                if sender is not None and sender not in access.models:  # `sender="tickets.Ticket"`
+                    sender = _labelled(sender, access.data_models) or sender
+                self.receivers[sender].append(event.receiver)
+        self.memo: dict[str, tuple[set[str], set[str], set[str]]] = {}
+        self.committed: set[ModelAccess] = set()  # uncommitted writes an entry point commits
+
+    def _own(self, symbol: str) -> tuple[set[str], set[str], set[str]]:
+        """What `symbol` reads, writes and saves one by one through what it reaches (memoised)."""
+        known = self.memo.get(symbol)
+        if known is None:
+            access = self.access
+            reached = access.reach(symbol)
+            reads = set().union(*(access.reads.get(s, set()) for s in reached))
+            writes = set().union(*(access.writes.get(s, set()) for s in reached))
+            saves = set().union(*(access.saves.get(s, set()) for s in reached))
+            for scope, committed in sorted(access.committed(reached).items()):
+                writes |= set(committed)
+                self.committed.update(ModelAccess(scope, model, True, where) for model, where in committed.items())
+            known = self.memo[symbol] = (reads, writes, saves)
+        return known
+
+    def reached_from(self, symbol: str) -> tuple[list[str], list[str]]:
+        """(reads, writes) of `symbol`, with those of the receivers of every model it saves or deletes."""
+        own_reads, own_writes, saves = self._own(symbol)
+        reads, writes = set(own_reads), set(own_writes)
+        done = {symbol}
+        pending = sorted(saves)
+        while pending:
+            model = pending.pop()
+            for receiver in (*self.receivers.get(model, ()), *self.receivers.get(None, ())):
+                if receiver in done:
+                    continue
+                done.add(receiver)
+                more_reads, more_writes, more_saves = self._own(receiver)
+                reads |= more_reads
+                writes |= more_writes
+                pending += sorted(more_saves)
+        return sorted(reads), sorted(writes)
 
 
 RECOGNIZER = Recognizer(

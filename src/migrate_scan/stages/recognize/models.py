@@ -26,7 +26,7 @@ from migrate_scan.model.facts import AssignmentFact, DefinitionFact, Expr, ExprK
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location, is_test_module
 from migrate_scan.model.inventory import Recognition, django_app_labels
-from migrate_scan.model.report import DataModel, Relation
+from migrate_scan.model.report import TABLE_PREFIX, DataModel, Relation
 from migrate_scan.stages.recognize.expressions import first_match, keyword, string_of
 from migrate_scan.stages.recognize.registry import Product, Recognizer
 
@@ -220,7 +220,15 @@ def _django_relations(
     target = value[2][1] if len(value[2]) > 1 else keyword(value, "to")
     if target is None:
         return []
-    return [Relation(kind=rule.role, target=_django_target(context, model, owner, target), field=name)]
+    through = None
+    if rule.role == "many-to-many":
+        declared = keyword(value, "through")
+        if declared is not None:
+            through = _django_target(context, model, owner, declared)
+        elif not model.abstract:  # Django's auto-created table: `<model table>_<field>`
+            through = f"{TABLE_PREFIX}{_django_table(context, model)}_{name}"
+    target_symbol = _django_target(context, model, owner, target)
+    return [Relation(kind=rule.role, target=target_symbol, field=name, through=through)]
 
 
 def _django_target(context: _Context, model: _Class, owner: _Class, target: Expr) -> str:
@@ -323,8 +331,50 @@ def _sqlalchemy_relations(context: _Context, model: _Class, name: str, assignmen
         if target is None and assignment.annotation is not None:
             target = _annotated_target(assignment.annotation)
         if target is not None:
-            found.append(Relation(kind="relationship", target=_sqlalchemy_target(context, model, target), field=name))
+            through = _secondary(context, model, keyword(call, "secondary"))
+            target_symbol = _sqlalchemy_target(context, model, target)
+            found.append(Relation(kind="relationship", target=target_symbol, field=name, through=through))
     return found
+
+
+def _secondary(context: _Context, model: _Class, secondary: Expr | None) -> str | None:
+    """A relationship's `secondary`: the model whose table it is, else `table:<name>`.
+
+    Given as the table's name (`secondary="followers"`), as the variable holding
+    a `Table("followers", ...)` (followed through imports), or as `Model.__table__`.
+    """
+    if secondary is None:
+        return None
+    scope = _scope(model)
+    if secondary[0] == ExprKind.ATTRIBUTE and secondary[1] == "__table__":
+        classes = sorted(v[4:] for v in context.graphs.resolver.values(scope, secondary[2][0]) if v.startswith("cls:"))
+        return classes[0] if classes else None
+    name = string_of(secondary)
+    if name is None:
+        name = _table_variable(context, scope, secondary)
+    if name is None:
+        return None
+    owner = _table_owner(context, name)
+    return owner if owner != name else f"{TABLE_PREFIX}{name}"
+
+
+def _table_variable(context: _Context, scope: str, expr: Expr) -> str | None:
+    """The name given to `Table("name", ...)` in the assignment of the variable `expr` names."""
+    site = context.graphs.resolver.binding_site(scope, expr)
+    if site is None:
+        return None
+    module, _, variable = site.partition("|")
+    facts = context.graphs.modules.get(module.partition(":")[0])
+    if facts is None:
+        return None
+    for assignment in facts.assignments:
+        value = assignment.value
+        if assignment.scope or _target_name(assignment) != variable or value is None or value[0] != ExprKind.CALL:
+            continue
+        func = value[2][0]
+        if func[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE) and func[1] == "Table" and len(value[2]) > 1:
+            return string_of(value[2][1])
+    return None
 
 
 def _sqlalchemy_target(context: _Context, model: _Class, target: Expr) -> str:

@@ -1,0 +1,216 @@
+"""Data access in a Django + DRF app: request.user, many-to-many tables, serializers, receivers, raw SQL.
+
+Each view is checked for the exact models and tables it reads and writes.
+"""
+
+from __future__ import annotations
+
+from snippets import facts_of
+
+from migrate_scan.heuristics.loader import load_heuristics
+from migrate_scan.stages.link import link
+from migrate_scan.stages.recognize import recognize
+
+NOTES = {
+    "config/__init__.py": "",
+    "config/settings.py": """
+        INSTALLED_APPS = ["accounts", "notes", "rest_framework"]
+        AUTH_USER_MODEL = "accounts.Member"
+    """,
+    "accounts/__init__.py": "",
+    "accounts/models.py": """
+        from django.contrib.auth.models import AbstractUser
+        from django.db import models
+
+        class Member(AbstractUser):
+            nickname = models.CharField(max_length=20)
+
+        class Profile(models.Model):
+            user = models.OneToOneField("accounts.Member", related_name="profile", on_delete=models.CASCADE)
+            bio = models.TextField()
+    """,
+    "notes/__init__.py": "",
+    "notes/models.py": """
+        from django.conf import settings
+        from django.db import models
+
+        class Tag(models.Model):
+            name = models.CharField(max_length=20)
+
+        class Note(models.Model):
+            owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+            tags = models.ManyToManyField(Tag, related_name="notes")
+            readers = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Share", related_name="shared")
+            archived = models.BooleanField(default=False)
+
+        class Share(models.Model):
+            note = models.ForeignKey(Note, on_delete=models.CASCADE)
+            user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+
+        class Activity(models.Model):
+            verb = models.CharField(max_length=20)
+    """,
+    "notes/signals.py": """
+        from django.db.models.signals import post_save
+        from django.dispatch import receiver
+        from notes.models import Activity, Note
+
+        @receiver(post_save, sender=Note)
+        def note_saved(sender, instance, created, **kwargs):
+            Activity.objects.create(verb="saved")
+    """,
+    "notes/serializers.py": """
+        from rest_framework import serializers
+        from notes.models import Note
+
+        class NoteSerializer(serializers.ModelSerializer):
+            class Meta:
+                model = Note
+                fields = ["id", "archived"]
+    """,
+    "notes/views.py": """
+        from django.db import connection
+        from django.http import JsonResponse
+        from django.shortcuts import get_object_or_404
+        from django.views.generic import ListView
+        from rest_framework import viewsets
+        from rest_framework.decorators import api_view
+        from rest_framework.response import Response
+        from notes.models import Note, Tag
+        from notes.serializers import NoteSerializer
+
+        def tag_note(request, pk):
+            note = get_object_or_404(Note, pk=pk)
+            tag, _ = Tag.objects.get_or_create(name=request.POST["tag"])
+            note.tags.add(tag)
+            return JsonResponse({})
+
+        def untag_all(request, pk):
+            Note.objects.get(pk=pk).tags.clear()
+            return JsonResponse({})
+
+        def tags_of(request, pk):
+            note = Note.objects.get(pk=pk)
+            return JsonResponse({"tags": list(note.tags.values_list("name", flat=True))})
+
+        def bio(request):
+            request.user.profile.bio = request.POST["bio"]
+            request.user.profile.save()
+            return JsonResponse({})
+
+        def rename(request):
+            request.user.nickname = request.POST["nickname"]
+            return JsonResponse({})
+
+        def create_note(request):
+            note = Note(owner=request.user)
+            note.save()
+            return JsonResponse({})
+
+        def archive(request):
+            Note.objects.filter(archived=False).update(archived=True)
+            return JsonResponse({})
+
+        def legacy(request):
+            with connection.cursor() as cursor:
+                cursor.execute("UPDATE notes_note SET archived = true")
+                cursor.execute("SELECT * FROM legacy_stats")
+            return JsonResponse({})
+
+        @api_view(["POST"])
+        def restore(request):
+            serializer = NoteSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            serializer.save()
+            return Response(serializer.data)
+
+        class NoteViewSet(viewsets.ModelViewSet):
+            serializer_class = NoteSerializer
+
+            def get_queryset(self):
+                return Note.objects.filter(owner=self.request.user)
+
+        class MyShared(ListView):
+            def get_queryset(self):
+                return self.request.user.shared.all()
+    """,
+    "notes/urls.py": """
+        from django.urls import include, path
+        from rest_framework.routers import DefaultRouter
+        from notes import views
+
+        router = DefaultRouter()
+        router.register("api/notes", views.NoteViewSet, basename="note")
+
+        urlpatterns = [
+            path("tag/<int:pk>/", views.tag_note),
+            path("untag/<int:pk>/", views.untag_all),
+            path("tags/<int:pk>/", views.tags_of),
+            path("bio/", views.bio),
+            path("rename/", views.rename),
+            path("create/", views.create_note),
+            path("archive/", views.archive),
+            path("legacy/", views.legacy),
+            path("restore/", views.restore),
+            path("shared/", views.MyShared.as_view()),
+            path("", include(router.urls)),
+        ]
+    """,
+}
+
+NOTE, TAG, SHARE = "notes.models:Note", "notes.models:Tag", "notes.models:Share"
+MEMBER, PROFILE, ACTIVITY = "accounts.models:Member", "accounts.models:Profile", "notes.models:Activity"
+NOTE_TAGS = "table:notes_note_tags"
+
+
+def found_of(files: dict[str, str]):
+    return recognize(link(facts_of(files)), load_heuristics())
+
+
+def routes_of(files: dict[str, str]) -> dict[tuple[str, str | None], tuple[list[str], list[str]]]:
+    return {(route.path, route.action): (route.reads, route.writes) for route in found_of(files).routes}
+
+
+def test_many_to_many_relations_name_their_table() -> None:
+    note = next(m for m in found_of(NOTES).models if m.symbol == NOTE)
+    through = {r.field: r.through for r in note.relations}
+    # Why: an auto-created table is `<model table>_<field>`; an explicit `through` is its model.
+    assert through == {"owner": None, "tags": NOTE_TAGS, "readers": SHARE}
+
+
+def test_collection_changes_write_the_many_to_many_table() -> None:
+    routes = routes_of(NOTES)
+    # Why: get_or_create looks up and inserts; `tags.add` writes the auto-created table, not Tag.
+    assert routes[("/tag/{pk}/", None)] == ([NOTE, TAG], [TAG, NOTE_TAGS])
+    assert routes[("/untag/{pk}/", None)] == ([NOTE], [NOTE_TAGS])
+    # Why: reading a many-to-many relation joins its table.
+    assert routes[("/tags/{pk}/", None)] == ([NOTE, TAG, NOTE_TAGS], [])
+
+
+def test_request_user_is_the_auth_user_model() -> None:
+    routes = routes_of(NOTES)
+    # Why: request.user is AUTH_USER_MODEL (accounts.Member); `profile` is Profile's related_name.
+    assert routes[("/bio/", None)] == ([], [PROFILE])
+    # Why: a Django attribute set without save() writes nothing.
+    assert routes[("/rename/", None)] == ([], [])
+    # Why: self.request.user in a class-based view; `shared` is the reverse of a through model.
+    assert routes[("/shared/", "get")] == ([NOTE, SHARE], [])
+
+
+def test_a_save_runs_the_post_save_receivers_of_its_model() -> None:
+    routes = routes_of(NOTES)
+    # Why: saving a Note sends post_save, whose receiver creates an Activity.
+    assert routes[("/create/", None)] == ([], [ACTIVITY, NOTE])
+    # Why: a bulk update sends no signal, and writes the model it updates.
+    assert routes[("/archive/", None)] == ([NOTE], [NOTE])
+
+
+def test_serializers_and_raw_sql() -> None:
+    routes = routes_of(NOTES)
+    # Why: the serializer is bound to Note; saving it writes a Note (and so runs its receiver).
+    assert routes[("/restore/", None)] == ([NOTE], [ACTIVITY, NOTE])
+    # Why: raw SQL names notes_note (Note's table) and a table no model maps.
+    assert routes[("/legacy/", None)] == ([NOTE, "table:legacy_stats"], [NOTE])
+    # Why: a viewset without `queryset` takes its model from its serializer.
+    assert routes[("/api/notes/", "list")] == ([NOTE], [])
+    assert routes[("/api/notes/", "create")] == ([], [ACTIVITY, NOTE])

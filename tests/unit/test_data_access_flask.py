@@ -1,0 +1,228 @@
+"""Data access in a Flask + SQLAlchemy + flask-login app written like microblog: who reads and writes what.
+
+Each route is checked for the exact models and tables it reads and writes: the logged-in
+user (`current_user`, an instance of what the `user_loader` returns), attributes set and
+then committed, model methods that change `self` or add rows, relationship collections
+stored in an association table, queries written with SQLAlchemy 2 statements, forms that
+set fields, and raw SQL.
+"""
+
+from __future__ import annotations
+
+from snippets import facts_of
+
+from migrate_scan.heuristics.loader import load_heuristics
+from migrate_scan.stages.link import link
+from migrate_scan.stages.recognize import recognize
+
+BLOG = {
+    "blog/__init__.py": """
+        from flask import Flask
+        from flask_login import LoginManager
+        from flask_sqlalchemy import SQLAlchemy
+
+        db = SQLAlchemy()
+        login = LoginManager()
+
+        def create_app():
+            app = Flask(__name__)
+            db.init_app(app)
+            login.init_app(app)
+            from blog.main import bp
+            app.register_blueprint(bp)
+            return app
+    """,
+    "blog/models.py": """
+        import sqlalchemy as sa
+        from flask_login import UserMixin
+        from blog import db, login
+
+        followers = db.Table(
+            "followers",
+            db.Column("follower_id", db.Integer, db.ForeignKey("user.id")),
+            db.Column("followed_id", db.Integer, db.ForeignKey("user.id")),
+        )
+
+        class User(UserMixin, db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+            username = db.Column(db.String(64))
+            token = db.Column(db.String(32))
+            posts = db.relationship("Post", backref="author", lazy="dynamic")
+            followed = db.relationship(
+                "User",
+                secondary=followers,
+                primaryjoin=(followers.c.follower_id == id),
+                secondaryjoin=(followers.c.followed_id == id),
+                backref=db.backref("followers", lazy="dynamic"),
+                lazy="dynamic",
+            )
+
+            def follow(self, user):
+                if not self.is_following(user):
+                    self.followed.append(user)
+
+            def unfollow(self, user):
+                if self.is_following(user):
+                    self.followed.remove(user)
+
+            def is_following(self, user):
+                return self.followed.filter(followers.c.followed_id == user.id).count() > 0
+
+            def followed_posts(self):
+                return Post.query.join(followers, followers.c.followed_id == Post.user_id)
+
+            def get_token(self):
+                self.token = "t0k3n"
+                return self.token
+
+            def add_notification(self, name):
+                db.session.add(Notification(name=name, user_id=self.id))
+
+        class Post(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+            body = db.Column(db.String(140))
+            user_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+
+        class Notification(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+            name = db.Column(db.String(128))
+            user_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+
+        @login.user_loader
+        def load_user(id):
+            return db.session.get(User, int(id))
+    """,
+    "blog/main.py": """
+        import sqlalchemy as sa
+        from flask import Blueprint, render_template, request
+        from flask_login import current_user, login_required
+        from blog import db
+        from blog.models import Post, User
+
+        bp = Blueprint("main", __name__)
+
+        @bp.route("/edit_profile", methods=["GET", "POST"])
+        @login_required
+        def edit_profile():
+            current_user.username = request.form["username"]
+            db.session.commit()
+            return render_template("edit_profile.html")
+
+        @bp.route("/follow/<username>", methods=["POST"])
+        @login_required
+        def follow(username):
+            user = User.query.filter_by(username=username).first_or_404()
+            current_user.follow(user)
+            db.session.commit()
+            return "ok"
+
+        @bp.route("/unfollow/<username>", methods=["POST"])
+        @login_required
+        def unfollow(username):
+            user = db.session.scalar(sa.select(User).where(User.username == username))
+            current_user.unfollow(user)
+            db.session.commit()
+            return "ok"
+
+        @bp.route("/index")
+        @login_required
+        def index():
+            posts = current_user.followed_posts().all()
+            return render_template("index.html", posts=posts)
+
+        @bp.route("/token", methods=["POST"])
+        def token():
+            value = current_user.get_token()
+            db.session.commit()
+            return value
+
+        @bp.route("/ping")
+        def ping():
+            current_user.add_notification("ping")
+            db.session.commit()
+            return "pong"
+
+        @bp.route("/preview", methods=["POST"])
+        def preview():
+            post = Post.query.get_or_404(request.form["id"])
+            post.body = request.form["body"]
+            return render_template("preview.html", post=post)
+
+        @bp.route("/post/<id>/edit", methods=["POST"])
+        def edit_post(id):
+            post = db.get_or_404(Post, id)
+            form = request.form
+            form.populate_obj(post)
+            db.session.commit()
+            return "ok"
+
+        @bp.route("/purge", methods=["POST"])
+        def purge():
+            db.session.execute(sa.delete(Post).where(Post.user_id == current_user.id))
+            db.session.commit()
+            return "ok"
+
+        @bp.route("/stats")
+        def stats():
+            db.session.execute(sa.text("UPDATE post SET body = lower(body)"))
+            rows = db.session.execute(sa.text("SELECT count(*) FROM audit_log JOIN followers ON 1 = 1"))
+            return str(rows)
+    """,
+}
+
+USER, POST, NOTIFICATION, FOLLOWERS = "blog.models:User", "blog.models:Post", "blog.models:Notification", "table:followers"
+
+
+def routes_of(files: dict[str, str]) -> dict[str, tuple[list[str], list[str]]]:
+    found = recognize(link(facts_of(files)), load_heuristics())
+    return {route.path: (route.reads, route.writes) for route in found.routes}
+
+
+def test_the_association_table_is_reported_on_the_relation_that_owns_it() -> None:
+    found = recognize(link(facts_of(BLOG)), load_heuristics())
+    user = next(m for m in found.models if m.symbol == USER)
+    followed = next(r for r in user.relations if r.field == "followed")
+    assert followed.through == FOLLOWERS
+    # Why: a relationship without `secondary` has no table of its own.
+    posts = next(r for r in user.relations if r.field == "posts")
+    assert posts.through is None
+
+
+def test_current_user_is_the_user_loader_model() -> None:
+    routes = routes_of(BLOG)
+    # Why: current_user is a User (load_user returns one); the attribute set is committed.
+    assert routes["/edit_profile"] == ([], [USER])
+    # Why: User.follow appends to the `followed` collection, stored in `followers`; reading
+    # `self.followed` reads User through that table.
+    assert routes["/follow/{username}"] == ([USER, FOLLOWERS], [FOLLOWERS])
+    assert routes["/unfollow/{username}"] == ([USER, FOLLOWERS], [FOLLOWERS])
+    # Why: a model method that sets `self.token`, committed by the view.
+    assert routes["/token"] == ([], [USER])
+    # Why: a model method that adds a row of another model.
+    assert routes["/ping"] == ([], [NOTIFICATION])
+    # Why: a query built in a model method called on current_user.
+    assert routes["/index"] == ([POST], [])
+
+
+def test_attribute_writes_without_a_commit_are_not_writes() -> None:
+    routes = routes_of(BLOG)
+    # Why: the post is changed for a preview, never committed.
+    assert routes["/preview"] == ([POST], [])
+    # Why: populate_obj sets the form's fields on the post, then the session is committed.
+    assert routes["/post/{id}/edit"] == ([POST], [POST])
+
+
+def test_statements_and_raw_sql_name_their_tables() -> None:
+    routes = routes_of(BLOG)
+    # Why: `delete(Post)` writes Post; raw SQL maps `post` to its model and keeps unmapped tables.
+    assert routes["/purge"] == ([], [POST])
+    assert routes["/stats"] == ([POST, "table:audit_log", FOLLOWERS], [POST])
+
+
+def test_without_a_user_loader_current_user_is_nothing() -> None:
+    project = dict(BLOG)
+    project["blog/models.py"] = BLOG["blog/models.py"].replace("@login.user_loader", "")
+    routes = routes_of(project)
+    # Why: with no loader registered nothing says what current_user is: no guess.
+    assert routes["/edit_profile"] == ([], [])
+    assert routes["/token"] == ([], [])
