@@ -170,7 +170,12 @@ BLOG = {
     """,
 }
 
-USER, POST, NOTIFICATION, FOLLOWERS = "blog.models:User", "blog.models:Post", "blog.models:Notification", "table:followers"
+USER, POST, NOTIFICATION, FOLLOWERS = (
+    "blog.models:User",
+    "blog.models:Post",
+    "blog.models:Notification",
+    "table:followers",
+)
 
 
 def routes_of(files: dict[str, str]) -> dict[str, tuple[list[str], list[str]]]:

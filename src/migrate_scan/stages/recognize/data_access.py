@@ -286,7 +286,9 @@ class DataAccess:
                     self.calls[scope].add(value[4:])
         return found
 
-    def _arguments(self, scope: str, func: Expr, method: str, arguments: tuple[Expr, ...], location: Location | Site) -> None:
+    def _arguments(
+        self, scope: str, func: Expr, method: str, arguments: tuple[Expr, ...], location: Location | Site
+    ) -> None:
         """Models passed to a call: classes are read (or written by `insert`/`update`/`delete`), instances saved."""
         resolver = self.graphs.resolver
         writes_class: bool | None = None
@@ -581,7 +583,6 @@ class DataAccess:
         if self.django:
             self.user_models = self._auth_user_model(data_models)
 
-
     def _returned_models(self, scope: str, facts: FileFacts, expr: Expr) -> set[str]:
         """The models a loader returns: what its returned expression mentions, or the local it returns."""
         if expr[0] != ExprKind.NAME:
@@ -625,13 +626,18 @@ class DataAccess:
         """Locals bound to a model or a chain of one (`user = User.query.get(id)`, `for post in user.posts`)."""
         for assignment in facts.assignments:
             value = assignment.value
-            if not assignment.scope or value is None or value[0] not in _CHAINS or len(assignment.targets) != 1:
+            if not assignment.scope or value is None or len(assignment.targets) != 1:
                 continue
             target = assignment.targets[0]
             if target[0] != ExprKind.NAME:
                 continue
             scope = scope_of(facts.module, assignment.scope)
-            models = self._mentioned_models(scope, value)
+            if value[0] == ExprKind.NAME:  # `for order in stale`, `user = owner`: another local's models
+                models = self.instances.get((scope, str(value[1])), set())
+            elif value[0] in _CHAINS:
+                models = self._mentioned_models(scope, value)
+            else:
+                continue
             if models:
                 self.instances[(scope, str(target[1]))] |= models
 
