@@ -853,3 +853,57 @@ def test_ms106_a_job_looping_over_a_whole_table_or_a_listing(heuristics: Heurist
     assert where == [["ops/checks.py:12", "ops/tasks.py:11"], ["ops/checks.py:7", "ops/tasks.py:6"]]
     assert all(w.category == "potential" for w in warnings)
     assert "`Doc.objects`" in warnings[0].message or "`Doc.objects`" in warnings[1].message
+
+
+def test_ms103_project_wide_task_time_limit(heuristics: Heuristics) -> None:
+    def files(limit: str, own: str = "") -> dict[str, str]:
+        return {
+            "site/__init__.py": "",
+            "site/settings.py": (
+                "import os\n\n\ndef get_int_from_env(key, default):\n    return int(os.getenv(key, default))\n\n\n"
+                f"CELERY_TASK_TIME_LIMIT = {limit}\n"
+            ),
+            "site/tasks.py": f"from celery import shared_task\n\n\n@shared_task({own})\ndef consume(path):\n    pass\n",
+        }
+
+    def raised(app: dict[str, str]) -> list[str]:
+        warnings = analyze(app, heuristics).classification.warnings
+        return [f"{loc.file}:{loc.line}" for w in warnings if w.rule == "MS103" for loc in w.locations]
+
+    # the default of an environment read, above 900 s, bounds the task that declares no limit
+    assert raised(files('get_int_from_env("WORKER_TIMEOUT", 1800)')) == ["site/settings.py:8"]
+    # under Lambda's maximum: fine
+    assert raised(files('get_int_from_env("WORKER_TIMEOUT", 600)')) == []
+    # every task declares its own (short) limit: the global one bounds nothing
+    assert raised(files("1800", own="time_limit=300")) == []
+
+
+def test_ms313_streams_and_ms311_in_process_subscribers(heuristics: Heuristics) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/events.py": (
+            "from flask import Blueprint, Response\nfrom app.bus import manager\n\n"
+            "events = Blueprint('events', __name__)"
+            "\n\n\n@events.route('/events')\ndef subscribe():\n    return Response(manager.subscribe(), "
+            "mimetype='text/event-stream')\n"
+        ),
+        "app/bus.py": (
+            "from collections import defaultdict\nfrom queue import Queue\n\n\nclass Manager:\n"
+            "    def __init__(self):\n        self.clients = {}\n\n"
+            "    def publish(self, message):\n        for client in list(self.clients.values()):\n"
+            "            client['ctf'].put(message)\n\n"
+            "    def subscribe(self):\n        q = defaultdict(Queue)\n        self.clients[id(q)] = q\n"
+            "        while True:\n            yield q['ctf'].get()\n\n\n"
+            "def drain(jobs):\n    for job in jobs:\n        job.put(None)\n\n\n"
+            "manager = Manager()\n"
+        ),
+    }
+    rules = analyze(files, heuristics).rules()
+    # the stream where the response is made; the publish loop over subscribers held by the object;
+    # a loop over a parameter (`jobs`) is not a held collection
+    assert ("MS313", "app/events.py:9") in rules
+    assert ("MS311", "app/bus.py:11") in rules
+    assert not any(rule == "MS311" and where != "app/bus.py:11" for rule, where in rules)
+    without_stream = {**files, "app/events.py": "def subscribe():\n    return []\n"}
+    # no real-time handler in the application: the same loop is not reported
+    assert not any(rule in ("MS311", "MS313") for rule, _ in analyze(without_stream, heuristics).rules())

@@ -421,3 +421,141 @@ def test_socketio_server(heuristics: Heuristics) -> None:
     direct = {"app/__init__.py": "from flask import Flask\nfrom flask_socketio import SocketIO\n"
               "app = Flask(__name__)\nsocketio = SocketIO(app)\n"}  # fmt: skip
     assert found(direct, heuristics) == [("MS311", "socketio-server", "app/__init__.py", 4)]
+
+
+# -- the same blockers as real apps write them ------------------------------------------------------
+
+
+def test_sqlite_engine_in_a_database_dict_built_by_a_helper(heuristics: Heuristics) -> None:
+    source = """
+        import os
+
+        def parse_db_settings(data_dir):
+            engine = os.getenv("DBENGINE", "sqlite")
+            if engine == "sqlite":
+                config = {
+                    "ENGINE": "django.db.backends.sqlite3",   # SQLite by default: flagged
+                    "NAME": str(data_dir / "db.sqlite3"),
+                }
+            else:
+                config = {"ENGINE": "django.db.backends.postgresql", "HOST": os.getenv("DBHOST")}  # fine
+            return {"default": config}
+    """
+    assert found({"site/settings/custom.py": source}, heuristics) == [
+        ("MS305", "sqlite", "site/settings/custom.py", 7),
+    ]
+
+
+def test_a_sqlite_file_only_queried_is_not_a_blocker(heuristics: Heuristics) -> None:
+    source = """
+        import sqlite3
+        from django.conf import settings
+
+        def search(request, q):
+            query = "SELECT slug, title FROM docs WHERE docs MATCH ?"
+            con = sqlite3.connect(settings.BASE_DIR / "search.db")   # read-only, shipped with the code: fine
+            return con.cursor().execute(query, (q,)).fetchall()
+
+        def lookup(code):
+            con = sqlite3.connect("file:geo.db?mode=ro", uri=True)   # mode=ro: fine
+            return con.execute(f"SELECT name FROM geo WHERE code = {code!r}").fetchone()
+
+        def record(hit):
+            con = sqlite3.connect("hits.db")                          # writes: flagged
+            con.execute("INSERT INTO hits VALUES (?)", (hit,))
+            con.commit()
+
+        def connection():
+            con = sqlite3.connect("shared.db")                        # handed out: flagged
+            return con
+    """
+    assert found({"docs/views.py": source}, heuristics) == [
+        ("MS305", "sqlite", "docs/views.py", 15),
+        ("MS305", "sqlite", "docs/views.py", 20),
+    ]
+
+
+def test_persistent_connections(heuristics: Heuristics) -> None:
+    files = {
+        "site/__init__.py": "",
+        "site/settings.py": """
+            import os
+
+            def envint(name, default):
+                return int(os.getenv(name, default))
+
+            DATABASES = {
+                "default": {
+                    "ENGINE": "django.db.backends.postgresql",
+                    "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", "0"),    # 0 by default: fine
+                },
+                "replica": {"ENGINE": "django.db.backends.postgresql", "CONN_MAX_AGE": None},   # for ever
+            }
+            AGE = int(os.environ.get("AGE", 600))
+            REPORTS = dj_database_url.config(conn_max_age=AGE)       # 600 s through a name
+        """,
+        "site/dbconfig.py": """
+            import os
+
+            def options(size):
+                config = {"ENGINE": "django.db.backends.postgresql"}
+                base_options = {"sslmode": "prefer"}
+                if size:
+                    base_options["pool"] = {"min_size": 1, "max_size": size}   # a pool per process
+                return config, base_options
+        """,
+        "site/jobs.py": """
+            import imaplib
+            import psycopg2
+            import websockets
+
+            conn = psycopg2.connect("dbname=app")          # module level: held for the process's life
+
+            def fetch(host):
+                box = imaplib.IMAP4_SSL(host)              # opened per call: fine
+                box.logout()
+
+            async def follow(url):
+                async with websockets.connect(url) as ws:  # a WebSocket client kept open
+                    async for message in ws:
+                        print(message)
+
+            class Cache:
+                limits = {"pool": {"size": 4}}             # not a database configuration: fine
+        """,
+    }
+    assert found(files, heuristics) == [
+        ("MS313", "persistent-connection", "site/dbconfig.py", 8),
+        ("MS313", "persistent-connection", "site/jobs.py", 6),
+        ("MS313", "persistent-connection", "site/jobs.py", 13),
+        ("MS313", "persistent-connection", "site/settings.py", 7),
+        ("MS313", "persistent-connection", "site/settings.py", 15),
+    ]
+
+
+def test_pathlib_writes_and_green_threads(heuristics: Heuristics) -> None:
+    source = """
+        import shutil
+        import tempfile
+        from pathlib import Path
+        from gevent import spawn
+
+        def store(source, target):
+            with Path(source).open("rb") as read_file, Path(target).open("wb") as write_file:  # the write: flagged
+                shutil.copyfileobj(read_file, write_file)
+            with Path("/tmp/x").open("w") as scratch:     # /tmp: fine
+                scratch.write("x")
+            _, name = tempfile.mkstemp(suffix=".eml")
+            with Path(name).open("wb") as f:              # from tempfile, through a tuple: fine
+                f.write(b"x")
+
+        def listen(client):
+            def _listen():
+                while True:
+                    client.get_message(timeout=5)
+            spawn(_listen)                                # a greenlet for the life of the process
+    """
+    assert found({"app/files.py": source}, heuristics) == [
+        ("MS301", "local-disk-write", "app/files.py", 8),
+        ("MS303", "thread", "app/files.py", 20),
+    ]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import enum
 import functools
 import pickle
+from collections.abc import Callable
 from typing import NamedTuple
 
 ConstValue = str | int | float | complex | bool | bytes | None
@@ -64,6 +65,82 @@ def dotted_name(expr: Expr) -> str | None:
         return None
     parts.append(str(value))
     return ".".join(reversed(parts))
+
+
+def number_of(expr: Expr | None) -> float | None:
+    """An int/float literal or simple arithmetic of them (`25 * 1024 * 1024`, `2 ** 20`)."""
+    if expr is None:
+        return None
+    kind, value, children, _ = expr
+    if kind == ExprKind.CONSTANT and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if kind == ExprKind.BINARY and len(children) == 2:
+        left, right = number_of(children[0]), number_of(children[1])
+        if left is None or right is None:
+            return None
+        if value == "Mult":
+            return left * right
+        if value == "Add":
+            return left + right
+        if value == "Sub":
+            return left - right
+        if value == "Pow" and abs(right) <= 64:
+            return float(left**right)
+        if value == "LShift" and 0 <= right <= 64:
+            return float(int(left) << int(right))
+        if value in ("Div", "FloorDiv") and right:
+            return left / right if value == "Div" else float(left // right)
+    return None
+
+
+def string_of_constant(expr: Expr) -> str | None:
+    """The value of a string literal, else None."""
+    return expr[1] if expr[0] == ExprKind.CONSTANT and isinstance(expr[1], str) else None
+
+
+ENV_READERS_WITH_DEFAULT = 2
+"""How many leading arguments an environment read has: the variable's name, then its default."""
+
+
+def configured_number(
+    expr: Expr | None, lookup: Callable[[str], Expr | None] | None = None, depth: int = 0
+) -> float | None:
+    """The number a setting is given, as far as the code shows it without running.
+
+    A literal or arithmetic of literals; a numeric string (`"0"`); `None` as infinity (Django's
+    `CONN_MAX_AGE = None`: for ever); `int(...)`/`float(...)` of one of them; and the default of an
+    environment read, a call whose first argument names the variable (`os.getenv("X", 1800)`,
+    `env.int("X", default=600)`, a project helper `get_int_from_env("X", 1800)`). A bare name is
+    followed through `lookup` (its assigned value), a few steps deep.
+    """
+    if expr is None or depth > 4:
+        return None
+    kind, value, children, keywords = expr
+    number = number_of(expr)
+    if number is not None:
+        return number
+    if kind == ExprKind.CONSTANT:
+        if value is None:
+            return float("inf")
+        if isinstance(value, str):
+            try:
+                return float(value.strip())
+            except ValueError:
+                return None
+        return None
+    if kind == ExprKind.NAME and lookup is not None:
+        return configured_number(lookup(str(value)), lookup, depth + 1)
+    if kind != ExprKind.CALL:
+        return None
+    arguments = children[1:]
+    name = (dotted_name(children[0]) or "").rpartition(".")[2]
+    if name in ("int", "float") and arguments:
+        return configured_number(arguments[0], lookup, depth + 1)
+    defaults = [v for k, v in keywords if k == "default"]
+    names_a_variable = bool(arguments) and string_of_constant(arguments[0]) is not None
+    if names_a_variable and len(arguments) >= ENV_READERS_WITH_DEFAULT:
+        defaults.append(arguments[1])
+    return configured_number(defaults[0], lookup, depth + 1) if defaults else None
 
 
 _OPERATORS = {"Add": "+", "Sub": "-", "Mult": "*", "Div": "/", "Mod": "%", "BitOr": "|"}

@@ -7,7 +7,9 @@ to the scanned root plus a 1-based line.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,24 +28,57 @@ def make_symbol(module: str, qualname: str = "") -> str:
     return f"{module}:{qualname}" if qualname else module
 
 
-TEST_PACKAGES = frozenset({"tests", "testing"})
+TEST_PACKAGES = frozenset({"tests", "testing", "unittests"})
+"""Package names that always hold test code (also any package ending in `_tests`: `integration_tests`)."""
+AMBIGUOUS_TEST_PACKAGE = "test"
+"""A package name that holds tests in some projects and a feature in others (a security scanner's `test`)."""
 
 
-def is_test_module(module: str) -> bool:
-    """Test code: a `tests`/`testing` package, `test_*.py`, `*_test.py` or `conftest.py` (never deployed).
+def is_test_file(name: str) -> bool:
+    """A test file by its own name: `test_*.py`, `*_test.py`, `*_tests.py`, `conftest.py`."""
+    return name.startswith("test_") or name.endswith(("_test", "_tests")) or name == "conftest"
 
-    What such a module registers (models, signal receivers, schemas) exists only while the tests run:
-    it is not part of the application's run-time inventory. A package named `test` is not taken for
-    test code: applications name features so (a security scanner's `test` app with its models and signals).
+
+def packages_of_tests(modules: Iterable[str]) -> frozenset[str]:
+    """The modules and packages named `test` that are test code, judged from the tree.
+
+    A module `test.py` is (Django's test module); a package named `test` is when it holds test files:
+    `myapp.test` with `test_views.py` inside is test code, DefectDojo's `dojo.test` (models, views and
+    signals for a scan's *test*) holds no test file and is domain code.
+    """
+    names = sorted(set(modules))
+    known = set(names)
+    found: set[str] = set()
+    for module in names:
+        parts = module.split(".")
+        for index, part in enumerate(parts):
+            if part != AMBIGUOUS_TEST_PACKAGE:
+                continue
+            prefix = ".".join(parts[: index + 1])
+            if index == len(parts) - 1 and prefix in known and not _has_submodules(prefix, names):
+                found.add(prefix)  # a plain `test.py`
+            elif index < len(parts) - 1 and is_test_file(parts[-1]):
+                found.add(prefix)
+    return frozenset(found)
+
+
+def _has_submodules(prefix: str, names: list[str]) -> bool:
+    start = bisect.bisect_left(names, prefix + ".")
+    return start < len(names) and names[start].startswith(prefix + ".")
+
+
+def is_test_module(module: str, packages: frozenset[str] = frozenset()) -> bool:
+    """Test code: never deployed, and what it registers (models, receivers, schemas) exists only in tests.
+
+    A `tests`/`testing`/`unittests` or `*_tests` package, a test file (`test_*.py`, `*_test.py`,
+    `conftest.py`), or a module under one of `packages`, the `test` packages that hold test files
+    (`packages_of_tests`). A package named `test` alone is not taken for test code: applications name
+    features so.
     """
     parts = module.split(".")
-    last = parts[-1]
-    return (
-        any(part in TEST_PACKAGES for part in parts)
-        or last.startswith("test_")
-        or last.endswith("_test")
-        or last == "conftest"
-    )
+    if any(part in TEST_PACKAGES or part.endswith("_tests") for part in parts) or is_test_file(parts[-1]):
+        return True
+    return any(module == package or module.startswith(package + ".") for package in packages)
 
 
 def split_symbol(symbol: str) -> tuple[str, str]:

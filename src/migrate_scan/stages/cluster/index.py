@@ -12,11 +12,10 @@ from collections.abc import Iterable
 
 from migrate_scan.model.facts import FileFacts
 from migrate_scan.model.graphs import LinkedGraphs
-from migrate_scan.model.ids import Location
+from migrate_scan.model.ids import Location, is_test_module, packages_of_tests
 from migrate_scan.model.inventory import Application, Recognition
 from migrate_scan.model.report import JobKind
 
-TEST_PACKAGES = frozenset({"tests", "test", "testing"})
 NOT_ENTRY_JOB_KINDS: frozenset[JobKind] = frozenset({"worker-loop", "thread", "celery-workflow"})
 """A `while True` loop or a background thread is a shape of code libraries have too; a workflow composes tasks."""
 OPERATIONAL_JOB_KINDS: frozenset[JobKind] = frozenset({"flask-command", "click-command"})
@@ -63,7 +62,8 @@ class ModuleIndex:
             else:
                 self.tables[module] += 1
         self.model_labels = self._model_labels(recognition)
-        self.tests = frozenset(m for m in self.modules if is_test(m))
+        packages = packages_of_tests(self.modules)
+        self.tests = frozenset(m for m in self.modules if is_test_module(m, packages))
         self.applications: dict[str, list[Application]] = defaultdict(list)  # module → what it makes
         for application in recognition.applications:
             if application.role != "django-app" and application.module in self.module_set:
@@ -98,18 +98,6 @@ class ModuleIndex:
             total.update(self.entries.get(module, {}))
         names = {"route": "routes", "job": "jobs", "realtime": "real-time handlers", "receiver": "receivers"}
         return ", ".join(f"{total[k]} {names[k]}" for k in ("route", "job", "realtime", "receiver") if total[k])
-
-
-def is_test(module: str) -> bool:
-    """Test code: a `tests`/`test` package, `test_*.py`, `*_test.py` or `conftest.py` (never deployed)."""
-    parts = module.split(".")
-    last = parts[-1]
-    return (
-        any(part in TEST_PACKAGES for part in parts)
-        or last.startswith("test_")
-        or last.endswith("_test")
-        or last == "conftest"
-    )
 
 
 def location_key(location: Location) -> Where:

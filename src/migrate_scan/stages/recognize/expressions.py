@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from migrate_scan.heuristics.schema import MatchRule
 from migrate_scan.model.facts import AssignmentFact, Expr, ExprKind, FileFacts, dotted_name
+from migrate_scan.model.facts import number_of as number_of  # re-exported: recognizers read numbers through here
 from migrate_scan.model.graphs import Resolver
 
 
@@ -112,29 +113,3 @@ def template_of(expr: Expr | None) -> tuple[str, bool] | None:
             name = dotted_name(part)
             pieces.append("{" + (name.rpartition(".")[2] if name else "value") + "}")
     return "".join(pieces), True
-
-
-def number_of(expr: Expr | None) -> float | None:
-    """An int/float literal or simple arithmetic of them (`25 * 1024 * 1024`, `2 ** 20`)."""
-    if expr is None:
-        return None
-    kind, value, children, _ = expr
-    if kind == ExprKind.CONSTANT and isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    if kind == ExprKind.BINARY and len(children) == 2:
-        left, right = number_of(children[0]), number_of(children[1])
-        if left is None or right is None:
-            return None
-        if value == "Mult":
-            return left * right
-        if value == "Add":
-            return left + right
-        if value == "Sub":
-            return left - right
-        if value == "Pow" and abs(right) <= 64:
-            return float(left**right)
-        if value == "LShift" and 0 <= right <= 64:
-            return float(int(left) << int(right))
-        if value in ("Div", "FloorDiv") and right:
-            return left / right if value == "Div" else float(left // right)
-    return None

@@ -24,12 +24,23 @@ from dataclasses import dataclass, field
 from migrate_scan.errors import HeuristicsError
 from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.heuristics.schema import MatchRule
-from migrate_scan.model.facts import AssignmentFact, CallFact, Expr, ExprKind, FileFacts, dotted_name, expression_text
+from migrate_scan.model.facts import (
+    AssignmentFact,
+    CallFact,
+    Expr,
+    ExprKind,
+    FileFacts,
+    configured_number,
+    dotted_name,
+    expression_text,
+    number_of,
+)
 from migrate_scan.model.graphs import LinkedGraphs
-from migrate_scan.model.ids import Location
+from migrate_scan.model.ids import Location, is_test_module, packages_of_tests
 from migrate_scan.model.inventory import Blocker, Recognition
-from migrate_scan.stages.recognize.expressions import argument, first_match, keyword, number_of, scope_of, string_of
-from migrate_scan.stages.recognize.registry import Product, Recognizer, producer
+from migrate_scan.model.report import Realtime
+from migrate_scan.stages.recognize.expressions import argument, first_match, keyword, scope_of, string_of
+from migrate_scan.stages.recognize.registry import Product, Recognizer
 
 MAX_RELATED = 5
 MAX_FOLLOW = 4  # how many local assignments a path is followed through
@@ -146,17 +157,20 @@ class _Context:
     has_remote_storage: bool = False
     cache_sessions: list[tuple[Blocker, str]] = field(default_factory=list)  # (blocker, settings module)
     local_caches: dict[str, bool] = field(default_factory=dict)  # settings module → default cache is local
+    test_packages: frozenset[str] = frozenset()  # `test` packages holding test files
 
 
-def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
-    """Find every Lambda blocker in the application."""
-    context = _Context(graphs=graphs, tables=_Tables.of(heuristics))
-    test_words = context.tables.words("test-module")
+def recognize(graphs: LinkedGraphs, heuristics: Heuristics, published: Recognition | None = None) -> Recognition:
+    """Find every Lambda blocker in the application (given its real-time handlers, those they imply)."""
+    context = _Context(graphs=graphs, tables=_Tables.of(heuristics), test_packages=packages_of_tests(graphs.modules))
+    realtime = published.realtime if published is not None else []
     for facts in graphs.modules.values():
-        parts = facts.module.split(".")
-        if not any(p in test_words or p.startswith("test_") or p.endswith(("_test", "_tests")) for p in parts):
+        if not _is_test(context, facts.module):
             _Module(context, facts).scan()
     _conclude(context)
+    if realtime:
+        _streams(context, realtime)
+        _in_process_subscribers(context)
     return Recognition(blockers=context.found)
 
 
@@ -177,11 +191,18 @@ class _Module:
                 for target in assignment.targets:
                     if target[0] == ExprKind.NAME:
                         self.assigned[(assignment.scope, str(target[1]))].append(assignment.value)
+                    elif target[0] == ExprKind.TUPLE and assignment.value[0] == ExprKind.CALL:
+                        # `_, path = tempfile.mkstemp()`: each name comes from the call (where a path comes from)
+                        for name in target[2]:
+                            if name[0] == ExprKind.NAME:
+                                self.assigned[(assignment.scope, str(name[1]))].append(assignment.value)
         self.call_targets: dict[tuple[str, int, Expr], Expr] = {
             (a.scope, a.line, a.value): a.targets[0]
             for a in facts.assignments
             if a.value is not None and a.value[0] == ExprKind.CALL and len(a.targets) == 1 and a.operator is None
         }
+        self.has_database_config = False
+        self.pools: list[Blocker] = []
         self.is_settings_module = any(
             word in self.module.rpartition(".")[2] for word in self.tables.words("settings-scope") if word.islower()
         )
@@ -192,6 +213,8 @@ class _Module:
         for call in self.facts.calls:
             self._call(call)
         self._imports()
+        if self.has_database_config:
+            self.context.found += self.pools
 
     # -- helpers ----------------------------------------------------------------------------------
 
@@ -310,6 +333,7 @@ class _Module:
             return
         target = assignment.targets[0]
         scope = assignment.scope
+        self._database_config(target, value, assignment.line, scope)
         if self.is_function(scope):
             self._function_assignment(assignment, target)
             return
@@ -465,6 +489,55 @@ class _Module:
                 detail = f"{key}: in-memory Celery transport {memory!r}"
                 self.add(rule.warning, "memory-broker", line, detail, scope, dev_only=dev_only)
 
+    def _database_config(self, target: Expr, value: Expr, line: int, scope: str) -> None:
+        """A database configuration dict wherever it is built (a settings helper too): SQLite, kept connections."""
+        setting = self.tables.settings.get(str(target[1])) if target[0] == ExprKind.NAME else None
+        if setting is None or setting.role != "database":
+            engine = _sqlite_engine(value, self.tables.words("sqlite-value"))
+            if engine is not None:
+                dev_only = self.is_dev(scope)
+                detail = f"a database configured with the SQLite engine ({engine})"
+                self.add(self.tables.warning("database"), "sqlite", line, detail, scope, dev_only=dev_only)
+        items = _dict_items(value)
+        if setting is not None or any(key == "ENGINE" for key, _ in items):
+            self.has_database_config = True
+        for key, item in items:
+            self._connection_setting(key, item, line, scope)
+        if target[0] == ExprKind.SUBSCRIPT:
+            index = string_of(target[2][1])
+            if index is not None:
+                self._connection_setting(index, value, line, scope)
+        elif target[0] == ExprKind.NAME and not self.is_function(scope):
+            rule = self.tables.settings.get(str(target[1]))
+            if rule is not None and rule.role == "connection-age":
+                self._connection_setting(str(target[1]), value, line, scope)
+
+    def _connection_setting(self, key: str, value: Expr, line: int, scope: str) -> None:
+        """`CONN_MAX_AGE` above 0 (or None: for ever) and a database `pool` option: connections kept open."""
+        rule = self.tables.settings.get(key)
+        if rule is None or rule.role not in ("connection-age", "connection-pool"):
+            return
+        if rule.role == "connection-pool":
+            if value[0] == ExprKind.DICT or (value[0] == ExprKind.CONSTANT and value[1] is True):
+                detail = f"database option {key!r} = {_short(value)}: a connection pool in every process"
+                pool = self._blocker(rule.warning, "persistent-connection", line, detail, scope, self.is_dev(scope))
+                self.pools.append(pool)  # kept only if the module configures a database
+            return
+        seconds = configured_number(value, lambda name: self.value_of(scope, name))
+        if seconds is None or seconds <= 0:
+            return
+        held = "for ever" if seconds == float("inf") else f"up to {seconds:g} s"
+        detail = f"{key} = {_short(value)}: every instance keeps its database connections open {held}"
+        self.add(rule.warning, "persistent-connection", line, detail, scope, dev_only=self.is_dev(scope))
+
+    def value_of(self, scope: str, name: str) -> Expr | None:
+        """The value a name was last given in `scope`, else at module level (None when not a plain assignment)."""
+        for where in (scope, ""):
+            values = self.assigned.get((where, name))
+            if values:
+                return values[-1]
+        return None
+
     def _storage_backends(self, backends: Sequence[str | None]) -> None:
         local = self.tables.words("filesystem-storage")
         if any(backend is not None and backend not in local for backend in backends):
@@ -520,6 +593,9 @@ class _Module:
         expr = call.call
         func = expr[2][0]
         scope = call.scope
+        for name, value in expr[3]:
+            if name is not None:
+                self._connection_setting(name, value, call.line, scope)
         rule = self.rule_of(scope, func)
         if rule is None:
             if func[0] == ExprKind.ATTRIBUTE:
@@ -570,6 +646,18 @@ class _Module:
             keys = sorted(o[4:] for o in origins if o.startswith("key:"))
             if keys:
                 self._read(rule, call, f"open({_short(path)}) reads a file under {', '.join(keys)}")
+
+    def _path_open(self, call: CallFact, rule: MatchRule) -> None:
+        """`Path(p).open("wb")`: the path is the receiver, the mode the first argument."""
+        func = call.call[2][0]
+        mode = string_of(argument(call.call, 0, "mode"))
+        if func[0] != ExprKind.ATTRIBUTE or mode is None or not WRITE_MODE_LETTERS & set(mode):
+            return
+        path = func[2][0]
+        if "tmp" in self.origins(call.scope, path):
+            return
+        detail = f"{_short(path)}.open({mode!r}) writes to the local disk"
+        self.add(rule.warning, "local-disk-write", call.line, detail, call.scope)
 
     def _read(self, rule: MatchRule, call: CallFact, detail: str) -> None:
         key = (self.facts.path, call.line)
@@ -683,6 +771,28 @@ class _Module:
         what = dotted_name(call.call[2][0]) or "executor"
         self.add(rule.warning, "thread", call.line, f"module-level {what}(...): work outlives the request", "")
 
+    def _spawn(self, call: CallFact, rule: MatchRule) -> None:
+        """`gevent.spawn(f)`, `eventlet.spawn(f)`: a green thread, started as it is made."""
+        expr = call.call
+        what = dotted_name(expr[2][0]) or "spawn"
+        target = argument(expr, 0, "run")
+        detail = f"{what}({_short(target) if target else ''}): a green thread started in the application process"
+        self.add(rule.warning, "thread", call.line, detail, call.scope)
+
+    def _connection(self, call: CallFact, rule: MatchRule) -> None:
+        """A database, broker or mailbox connection opened at import time: held for the process's life."""
+        if self.is_function(call.scope):
+            return
+        what = dotted_name(call.call[2][0]) or "connect"
+        where = "module" if not call.scope else "class"
+        detail = f"{what}(...) at {where} level: a connection held open for the life of the process"
+        self.add(rule.warning, "persistent-connection", call.line, detail, call.scope)
+
+    def _websocket_client(self, call: CallFact, rule: MatchRule) -> None:
+        what = dotted_name(call.call[2][0]) or "connect"
+        detail = f"{what}(...): a WebSocket client connection kept open"
+        self.add(rule.warning, "persistent-connection", call.line, detail, call.scope)
+
     def _scheduler_start(self, call: CallFact, rule: MatchRule) -> None:
         receiver = call.call[2][0][2][0]
         detail = f"{_short(receiver)}.start(): an in-process scheduler"
@@ -699,9 +809,42 @@ class _Module:
         path = argument(call.call, 0, "database")
         if path is not None and string_of(path) == ":memory:":
             return
+        if self._is_read_only(call.scope, path):
+            return  # a file shipped with the code and only queried: it works on Lambda
         dev_only = self.is_dev(call.scope)
         detail = f"sqlite3.connect({_short(path) if path else ''})"
         self.add(rule.warning, "sqlite", call.line, detail, call.scope, dev_only=dev_only)
+
+    def _is_read_only(self, scope: str, path: Expr | None) -> bool:
+        """A connection the function only reads through: opened `mode=ro`, or every SQL it runs is a query.
+
+        Inside a function that commits nothing and whose `execute` calls all run SQL visible here
+        (a literal, or a local given one) that begins with SELECT or WITH. Module-level connections,
+        returned ones and SQL built elsewhere are not judged read-only.
+        """
+        if any("mode=ro" in text for text in _strings(path)):
+            return True
+        if not self.is_function(scope):
+            return False
+        statements: list[str] = []
+        for call in self.facts.calls:
+            func = call.call[2][0]
+            if call.scope != scope or func[0] != ExprKind.ATTRIBUTE:
+                continue
+            method = str(func[1])
+            if method in ("commit", "executescript"):
+                return False
+            if method in ("execute", "executemany"):
+                sql = argument(call.call, 0, "sql")
+                if sql is not None and sql[0] == ExprKind.NAME:
+                    sql = self.value_of(scope, str(sql[1]))
+                text = string_of(sql)
+                if text is None:
+                    return False
+                statements.append(text.lstrip().upper())
+        if any(r.scope == scope for r in self.facts.returns if not r.is_yield and r.value[0] == ExprKind.NAME):
+            return False
+        return bool(statements) and all(s.startswith(("SELECT", "WITH")) for s in statements)
 
     def _engine_url(self, call: CallFact, rule: MatchRule) -> None:
         url = argument(call.call, 0, "url")
@@ -777,6 +920,10 @@ _CALL_HANDLERS = {
     "scheduler-start": _Module._scheduler_start,
     "schedule-every": _Module._schedule_every,
     "sqlite-connect": _Module._sqlite_connect,
+    "path-open": _Module._path_open,
+    "spawn": _Module._spawn,
+    "connection": _Module._connection,
+    "websocket-client": _Module._websocket_client,
     "engine-url": _Module._engine_url,
     "celery-app": _Module._celery_app,
     "socketio-server": _Module._socketio_server,
@@ -846,6 +993,94 @@ def _conclude(context: _Context) -> None:
             context.found.append(blocker)
 
 
+def _streams(context: _Context, realtime: Sequence[Realtime]) -> None:
+    """Server-sent-event streams: each client holds an HTTP connection open for as long as it listens."""
+    rule = context.tables.warning("stream")
+    for handler in realtime:
+        if handler.kind != "sse":
+            continue
+        served = f" ({handler.path})" if handler.path else ""
+        detail = (
+            f"`{handler.handler}`{served} streams server-sent events: every client holds an HTTP connection "
+            "open while it listens"
+        )
+        module = handler.handler.partition(":")[0]
+        context.found.append(
+            Blocker(
+                rule=rule,
+                kind="persistent-connection",
+                module=module,
+                location=handler.location,
+                detail=detail,
+                symbol=handler.handler,
+            )
+        )
+
+
+def _in_process_subscribers(context: _Context) -> None:
+    """A publish that loops over subscribers kept in the process (`for q in self.clients.values(): q.put(m)`).
+
+    Only in an application that serves real-time clients (SSE, WebSocket, Socket.IO): there the loop is
+    how an event reaches the connections this process holds, and clients of other instances miss it.
+    """
+    rule = context.tables.rules["subscriber-delivery"]
+    deliveries = frozenset(rule.names)
+    views = frozenset(context.tables.words("collection-view"))
+    for facts in context.graphs.modules.values():
+        if _is_test(context, facts.module):
+            continue
+        module_names = {str(t[1]) for a in facts.assignments if not a.scope for t in a.targets if t[0] == ExprKind.NAME}
+        loops: set[tuple[str, str]] = set()  # (scope, loop variable)
+        for assignment in facts.assignments:
+            target = assignment.targets[0] if assignment.targets else None
+            if assignment.operator != "iter" or target is None or target[0] != ExprKind.NAME or not assignment.scope:
+                continue
+            if assignment.value is not None and _is_held_collection(assignment.value, module_names, views):
+                loops.add((assignment.scope, str(target[1])))
+        for call in facts.calls:
+            func = call.call[2][0]
+            if func[0] != ExprKind.ATTRIBUTE or str(func[1]) not in deliveries:
+                continue
+            receiver = func[2][0]
+            while receiver[0] == ExprKind.SUBSCRIPT:
+                receiver = receiver[2][0]
+            if receiver[0] == ExprKind.NAME and (call.scope, str(receiver[1])) in loops:
+                symbol = scope_of(facts.module, call.scope)
+                detail = f"`{symbol}` delivers each event to subscribers kept in this process's memory"
+                context.found.append(
+                    Blocker(
+                        rule=rule.warning,
+                        kind="in-process-subscribers",
+                        module=facts.module,
+                        location=Location(file=facts.path, line=call.line),
+                        detail=detail,
+                        symbol=symbol,
+                    )
+                )
+
+
+def _is_held_collection(expr: Expr, module_names: set[str], views: frozenset[str]) -> bool:
+    """`self.clients`, `list(self.clients.values())`, a module-level `SUBSCRIBERS`: it outlives a call."""
+    kind, value, children, _ = expr
+    while kind == ExprKind.CALL and children:
+        func = children[0]
+        if func[0] == ExprKind.NAME and str(func[1]) in views and len(children) > 1:
+            kind, value, children, _ = children[1]
+        elif func[0] == ExprKind.ATTRIBUTE and str(func[1]) in views:
+            kind, value, children, _ = func[2][0]
+        else:
+            return False
+    if kind == ExprKind.ATTRIBUTE:
+        owner = children[0]
+        return owner[0] == ExprKind.NAME and str(owner[1]) in ("self", "cls")
+    return kind == ExprKind.NAME and str(value) in module_names
+
+
+def _is_test(context: _Context, module: str) -> bool:
+    """Test code, which never runs on Lambda: not scanned for blockers."""
+    return is_test_module(module, context.test_packages)
+
+
 def _add_state(
     context: _Context,
     rule: str,
@@ -898,6 +1133,29 @@ def _strings(expr: Expr | None) -> list[str]:
     return found
 
 
+def _dict_items(expr: Expr, depth: int = 0) -> list[tuple[str, Expr]]:
+    """The string-keyed items of a dict literal and of the dicts nested in it (a few levels deep)."""
+    if expr[0] != ExprKind.DICT or depth > 3:
+        return []
+    children = expr[2]
+    found: list[tuple[str, Expr]] = []
+    for index in range(0, len(children) - 1, 2):
+        key, value = string_of(children[index]), children[index + 1]
+        if key is not None:
+            found.append((key, value))
+        found += _dict_items(value, depth + 1)
+    return found
+
+
+def _sqlite_engine(expr: Expr, prefixes: tuple[str, ...]) -> str | None:
+    """The SQLite engine a database dict (`{"ENGINE": "django.db.backends.sqlite3", ...}`) names, if any."""
+    for key, value in _dict_items(expr):
+        engine = string_of(value) if key == "ENGINE" else None
+        if engine is not None and engine.startswith(prefixes):
+            return engine
+    return None
+
+
 def _dict_get(expr: Expr | None, key: str) -> Expr | None:
     if expr is None or expr[0] != ExprKind.DICT:
         return None
@@ -936,15 +1194,21 @@ def _short(expr: Expr | None, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def _run(graphs: LinkedGraphs, heuristics: Heuristics, published: Recognition) -> Recognition:
+    return recognize(graphs, heuristics, published)
+
+
 RECOGNIZER = Recognizer(
     name="readiness",
-    run=producer(recognize),
+    run=_run,
     produces=frozenset({Product.BLOCKERS}),
+    requires=frozenset({Product.REALTIME}),
     handles={
         "readiness-call": frozenset(
             {
                 "cache-object",
                 "celery-app",
+                "connection",
                 "config-object",
                 "config-update",
                 "container",
@@ -954,18 +1218,21 @@ RECOGNIZER = Recognizer(
                 "file-response",
                 "in-memory",
                 "open",
+                "path-open",
                 "request-files",
                 "schedule-every",
                 "scheduler-start",
                 "send-local",
                 "socketio-init",
                 "socketio-server",
+                "spawn",
                 "sqlite-connect",
                 "temporary",
                 "thread",
                 "thread-join",
                 "thread-start",
                 "upload-save",
+                "websocket-client",
                 "write-first",
                 "write-second",
             }
@@ -980,6 +1247,8 @@ RECOGNIZER = Recognizer(
                 "broker-url",
                 "caches",
                 "channel-layers",
+                "connection-age",
+                "connection-pool",
                 "database",
                 "folder-suffix",
                 "media-root",
@@ -991,6 +1260,7 @@ RECOGNIZER = Recognizer(
         "readiness-value": frozenset(
             {
                 "cache-session",
+                "collection-view",
                 "dev-marker",
                 "file-session",
                 "filesystem-storage",
@@ -1003,8 +1273,9 @@ RECOGNIZER = Recognizer(
                 "settings-scope",
                 "sqlite-value",
                 "startup-function",
+                "stream",
+                "subscriber-delivery",
                 "temporary-prefix",
-                "test-module",
                 "upload-parameter",
             }
         ),
