@@ -238,7 +238,8 @@ def match_entries(
         if group["kind"] == "route":
             needed = group["methods"] if "*" in served else served | group["methods"]
             complete = needed <= group["ok_methods"]
-        scored.append(Scored(group["label"], group["truth"], report_tables, group["framework"], complete))
+        label = group["label"] + (f" [{','.join(sorted(group['methods']))}]" if group["methods"] else "")
+        scored.append(Scored(label, group["truth"], report_tables, group["framework"], complete))
     scored.sort(key=lambda s: s.label)
     return scored, matched, traced
 
@@ -324,6 +325,29 @@ HEADER = (
 )
 
 
+def table_kind(table: str, info: dict[str, Any]) -> str:
+    """``model`` (an own model's table), ``association`` (no model: many-to-many, association table) or
+    ``third-party`` (a model of a package: ``auth_user``)."""
+    meta = info.get(table, {})
+    if not meta.get("models"):
+        return "association"
+    return "model" if meta.get("own") else "third-party"
+
+
+def miss_summary(scored: list[Scored], info: dict[str, Any]) -> str:
+    """Missed pairs per kind of table, reads and writes."""
+    parts = []
+    for kind in KINDS:
+        counts: dict[str, int] = defaultdict(int)
+        for item in scored:
+            for table in item.truth[kind] - item.report[kind]:
+                counts[table_kind(table, info)] += 1
+        parts.append(
+            f"{kind} " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) if counts else f"{kind} none"
+        )
+    return "missed " + "; ".join(parts)
+
+
 def show_misses(app: str, scored: list[Scored]) -> None:
     """Missed pairs and report-only pairs (judged and unjudged) per entry point."""
     print(f"\n## {app}: misses")
@@ -365,6 +389,7 @@ def main(argv: list[str] | None = None) -> int:
     pooled = AppScore()
     lines = [HEADER]
     details: dict[str, Any] = {}
+    summaries: list[str] = []
     for app in apps:
         truth = json.loads((TRUTH_DIR / f"{app}.json").read_text(encoding="utf-8"))
         if args.report is None and not (args.corpus / app / "src").exists():
@@ -385,10 +410,12 @@ def main(argv: list[str] | None = None) -> int:
             "matched": matched,
             "traced": traced,
         }
+        summaries.append(f"{app}: {miss_summary(scored, truth.get('tables', {}))}")
         if args.show_misses:
             show_misses(app, scored)
     lines.append(row("pooled", pooled))
     print("\n" + "\n".join(lines))
+    print("\n" + "\n".join(summaries))
     print(
         "\nR = recall, P = precision over (entry point, table) pairs; restr. = report-only pairs counted only on "
         "fully exercised entry points and tables the framework did not touch (see the docstring)."

@@ -53,12 +53,29 @@ _OUT = os.environ.get("DATAACCESS_OUT", "")
 _SCAN_ROOT = os.path.realpath(os.environ.get("DATAACCESS_SCAN_ROOT", os.getcwd())) + os.sep
 _TRUTH = os.environ.get("DATAACCESS_TRUTH", "")
 
-# The session store (always the framework's) and the user loaders (the view's when its own code asks):
+# The session store (always the framework's) and the user loaders and permission checkers of the auth
+# machinery (the view's when its own code asks, the framework's when a decorator or permission class does):
 # module prefix -> function names (empty: every function of the module).
 _SESSION_MACHINERY = {"django.contrib.sessions": frozenset()}
 _USER_LOADERS = {
     "django.contrib.auth": frozenset({"get_user", "aget_user", "_get_user", "auser"}),
     "django.contrib.auth.middleware": frozenset(),
+    "django.contrib.auth.backends": frozenset(),
+    "django.contrib.auth.models": frozenset(
+        {
+            "has_perm",
+            "has_perms",
+            "has_module_perms",
+            "get_all_permissions",
+            "get_user_permissions",
+            "get_group_permissions",
+            "_user_has_perm",
+            "_user_has_module_perms",
+            "_user_get_permissions",
+        }
+    ),
+    "guardian.backends": frozenset(),
+    "guardian.core": frozenset(),
     "rest_framework.authentication": frozenset(),
     "rest_framework.request": frozenset({"_authenticate", "user", "auth", "_not_authenticated"}),
     "flask_login": frozenset(
