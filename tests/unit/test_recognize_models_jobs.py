@@ -843,3 +843,178 @@ def test_click_lazy_groups_decorator_factories_and_helper_made_commands(heuristi
     }
     # Why (negative): an import path naming nothing in the tree, a name that does not fold, and a
     # group's help text are no commands; `user`'s implementation is not also a command `cli create`.
+
+
+def test_django_commands_on_bases_the_scan_cannot_read(heuristics: Heuristics) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/management/__init__.py": "",
+        "app/management/commands/__init__.py": "",
+        "app/management/commands/base.py": """
+            from django_rich.management import RichCommand
+
+            class ProjectCommand(RichCommand):
+                pass
+        """,
+        "app/management/commands/reindex.py": """
+            from app.management.commands.base import ProjectCommand
+
+            class Command(ProjectCommand):
+                pass
+        """,
+        "app/management/commands/rqworker.py": """
+            from django_rq.management.commands.rqworker import Command as _Command
+
+            class Command(_Command):
+                pass
+        """,
+        "app/management/commands/export.py": """
+            from some_package.commands import ExportBase
+
+            class Command(ExportBase):
+                pass
+        """,
+        "app/management/commands/_shared.py": """
+            from some_package.commands import ExportBase
+
+            class Command(ExportBase):
+                pass
+        """,
+        "app/management/commands/plain.py": """
+            class Helper:
+                pass
+
+            class Command(Helper):
+                pass
+        """,
+    }
+    found = of_kind(recognized_jobs(files, heuristics), "django-command")
+    assert {name: j.evidence[0].rule for name, j in found.items()} == {
+        # Why: a package's command base from the knowledge table.
+        "reindex": "jobs.django.command",
+        # Why: a command module extending a package's own command.
+        "rqworker": "jobs.django.command-module",
+        # Why: an unread outside base; the module's place in management/commands vouches for it.
+        "export": "jobs.django.command-module",
+        # Why (negative): `_shared` is a private module Django does not list; `base` has no `Command`;
+        # `plain`'s lineage is read whole and reaches no command base.
+    }
+
+
+def test_rq_work_through_django_rq_partials_wrappers_and_job_classes(heuristics: Heuristics) -> None:
+    files = {
+        "proj/__init__.py": "",
+        "proj/models.py": """
+            from functools import partial
+            import django_rq
+
+            class Job:
+                @classmethod
+                def enqueue(cls, func, name=None, *args, **kwargs):
+                    queue = django_rq.get_queue("default")
+                    callback = partial(queue.enqueue, func, name=name)
+                    return callback
+        """,
+        "proj/jobs.py": """
+            from abc import ABC, abstractmethod
+            from proj.models import Job
+
+            class JobRunner(ABC):
+                @abstractmethod
+                def run(self):
+                    pass
+
+                @classmethod
+                def handle(cls, job):
+                    pass
+
+                @classmethod
+                def enqueue(cls, *args, **kwargs):
+                    return Job.enqueue(cls.handle, *args, **kwargs)
+
+            class SyncJob(JobRunner):
+                def run(self):
+                    pass
+
+            class Unrelated:
+                pass
+        """,
+        "proj/events.py": """
+            from django_rq import get_queue
+
+            def send():
+                get_queue("low").enqueue("proj.hooks.deliver", url="x")
+        """,
+        "proj/hooks.py": """
+            def deliver(url):
+                pass
+        """,
+        "proj/tests/__init__.py": "",
+        "proj/tests/test_jobs.py": """
+            from proj.jobs import JobRunner
+
+            class DummyJob(JobRunner):
+                def run(self):
+                    pass
+        """,
+    }
+    found = of_kind(recognized_jobs(files, heuristics), "rq-job")
+    assert {name: j.handler for name, j in found.items()} == {
+        # Why: `cls.handle` enqueued from a classmethod runs on each concrete class that inherits it.
+        "proj.jobs.SyncJob": "proj.jobs:SyncJob",
+        # Why: `django_rq.get_queue(...)` is an RQ queue; the job is named by its dotted path.
+        "proj.hooks.deliver": "proj.hooks:deliver",
+        # Why (negative): the abstract base, an unrelated class and a job class of test code are none.
+    }
+
+
+def test_rq_scheduler_calls_and_entries_given_as_data(heuristics: Heuristics) -> None:
+    files = {
+        "proj/__init__.py": "",
+        "proj/tasks.py": """
+            def refresh():
+                pass
+
+            def cleanup():
+                pass
+
+            def nightly():
+                pass
+
+            def helper():
+                pass
+        """,
+        "proj/schedule.py": """
+            from datetime import datetime, timedelta
+            from rq_scheduler import Scheduler
+            from proj.tasks import cleanup, helper, nightly, refresh
+
+            class Recording(Scheduler):
+                pass
+
+            scheduler = Recording(queue_name="periodic")
+
+            def schedule(kwargs):
+                scheduler.schedule(scheduled_time=datetime.utcnow(), **kwargs)
+
+            def definitions():
+                jobs = [
+                    {"func": refresh, "interval": 30},
+                    {"func": cleanup, "interval": timedelta(minutes=5)},
+                ]
+                options = {"func": helper, "timeout": 10}
+                return jobs
+
+            def register():
+                scheduler.cron("0 3 * * *", func=nightly)
+        """,
+    }
+    found = of_kind(recognized_jobs(files, heuristics), "scheduler")
+    assert {name: (j.handler, j.schedule) for name, j in found.items()} == {
+        # Why: entries handed over as `**kwargs` are the module's dicts with `func` and a schedule.
+        "proj.tasks.refresh": ("proj.tasks:refresh", "every 30s"),
+        "proj.tasks.cleanup": ("proj.tasks:cleanup", "every 300s"),
+        # Why: `cron(cron_string, func=...)` given directly.
+        "proj.tasks.nightly": ("proj.tasks:nightly", "crontab(0 3 * * *)"),
+        # Why (negative): a dict with `func` but no schedule is not an entry.
+    }

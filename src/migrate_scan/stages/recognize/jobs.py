@@ -29,7 +29,7 @@ from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.heuristics.schema import MatchRule
 from migrate_scan.model.facts import CallFact, DefinitionFact, Expr, ExprKind, FileFacts, LoopFact, expression_text
 from migrate_scan.model.graphs import LinkedGraphs
-from migrate_scan.model.ids import Location
+from migrate_scan.model.ids import Location, is_test_module
 from migrate_scan.model.inventory import Recognition, UnresolvedRegistration
 from migrate_scan.model.report import Evidence, Job
 from migrate_scan.stages.recognize.canvas import CanvasReader
@@ -85,6 +85,8 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
         _find_loops(context, facts)
     _find_cli(context)
     _find_threads(context)
+    # What test code defines (a task a test enqueues, a job class a test subclasses) runs only in the tests.
+    context.found.jobs = [j for j in context.found.jobs if not is_test_module(j.handler.partition(":")[0])]
     context.found.limits = context.evaluator.limits()
     return context.found
 
@@ -416,8 +418,14 @@ def _find_calls(context: _Context, facts: FileFacts) -> None:
         func = call.call[2][0]
         location = Location(file=facts.path, line=call.line)
         rule = first_match(resolver.qualified_names(scope, func), context.calls)
-        if rule is not None and rule.role == "rq-enqueue":
-            _add_enqueued(context, facts, call, scope, rule, location)
+        partial = _partial_of(context, scope, call.call) if rule is None else None
+        if partial is not None:  # `partial(queue.enqueue, f, ...)`: handed on to run later, the same enqueue
+            rule, expr = partial
+            _add_enqueued(context, facts, expr, scope, rule, location)
+        elif rule is not None and rule.role == "rq-enqueue":
+            _add_enqueued(context, facts, call.call, scope, rule, location)
+        elif rule is not None and rule.role == "rq-scheduler":
+            _add_rq_scheduled(context, facts, call.call, scope, rule, location)
         elif rule is not None and rule.role == "apscheduler-add":
             _add_scheduled(context, call, scope, rule, location)
         elif rule is not None and rule.role == "canvas":
@@ -483,15 +491,25 @@ def _has_pipe(context: _Context, scope: str, expr: Expr) -> bool:
     return False
 
 
+def _partial_of(context: _Context, scope: str, call: Expr) -> tuple[MatchRule, Expr] | None:
+    """`functools.partial(queue.enqueue, f, ...)`: the enqueue rule and the call the partial stands for."""
+    arguments = call[2][1:]
+    if not arguments or "ext:functools:partial" not in context.graphs.resolver.values(scope, call[2][0]):
+        return None
+    rule = first_match(context.graphs.resolver.qualified_names(scope, arguments[0]), context.calls)
+    if rule is None or rule.role != "rq-enqueue":
+        return None
+    return rule, (ExprKind.CALL, None, arguments, call[3])
+
+
 def _add_enqueued(
-    context: _Context, facts: FileFacts, call: CallFact, scope: str, rule: MatchRule, location: Location
+    context: _Context, facts: FileFacts, expr: Expr, scope: str, rule: MatchRule, location: Location
 ) -> None:
-    expr = call.call
     arguments = expr[2][1:]
     if expr[2][0][1] in ("enqueue_in", "enqueue_at"):
         arguments = arguments[1:]
     target = arguments[0] if arguments else keyword(expr, "f") or keyword(expr, "func")
-    if target is None:
+    if target is None or target[0] == ExprKind.STARRED:
         return
     # By dotted name (`"app.tasks.export"`, an f-string or a constant that folds to one), else by reference.
     texts = context.evaluator.strings(scope, target)
@@ -501,8 +519,7 @@ def _add_enqueued(
         if f"{module}:{name}" in context.graphs.definitions:
             found.append((text, f"{module}:{name}"))
     if not texts:
-        handlers = functions_of(context.graphs.resolver.values(scope, target))
-        found = [(handler.replace(":", "."), handler) for handler in handlers]
+        found = _enqueued_callables(context, scope, target)
     if not found:
         detail = "enqueued function static reading cannot follow"
         context.found.unresolved.append(UnresolvedRegistration(rule=rule.id, location=location, detail=detail))
@@ -511,6 +528,145 @@ def _add_enqueued(
         context.found.jobs.append(
             Job(kind="rq-job", name=name, handler=handler, location=location, evidence=_evidence(rule, location))
         )
+
+
+def _enqueued_callables(context: _Context, scope: str, target: Expr) -> list[tuple[str, str]]:
+    """(job name, handler) of what an enqueued reference stands for, followed through the parameters of
+    the project's own wrappers (`def enqueue(func, ...): queue.enqueue(func)` at each call site).
+
+    `cls.handle` in a classmethod (`Job.enqueue(cls.handle)`) runs the method of whichever class the
+    call is made on: every class of the tree that inherits it is a job, named by its class
+    (the defining one too, unless it is abstract).
+    """
+    resolver = context.graphs.resolver
+    found: list[tuple[str, str]] = []
+    for where, origin in context.evaluator.origins(scope, target):
+        receiver = origin[2][0] if origin[0] == ExprKind.ATTRIBUTE else None
+        if receiver is not None and receiver[0] == ExprKind.NAME and receiver[1] == "cls":
+            owner = where.rpartition(".")[0]
+            if owner in context.graphs.definitions and resolver.class_attribute(owner, str(origin[1])):
+                found += [(klass.replace(":", "."), klass) for klass in _job_classes(context, owner)]
+                continue
+        for handler in functions_of(resolver.values(where, origin)):
+            found.append((handler.replace(":", "."), handler))
+    return sorted(set(found))
+
+
+def _job_classes(context: _Context, owner: str) -> list[str]:
+    """The classes of the tree that inherit from `owner`, and `owner` itself unless it is abstract."""
+    resolver = context.graphs.resolver
+    found = [] if _is_abstract(context, owner) else [owner]
+    for symbol, definition in context.graphs.definitions.items():
+        if definition.fact.kind == "class" and owner in resolver.ancestors(symbol):
+            found.append(symbol)
+    return sorted(found)
+
+
+def _is_abstract(context: _Context, owner: str) -> bool:
+    """A class that derives from `abc.ABC` or declares an `@abstractmethod`."""
+    if any(a in ("abc.ABC", "abc.ABCMeta") for a in context.graphs.resolver.ancestors(owner)):
+        return True
+    definition = context.graphs.definitions[owner]
+    facts = context.graphs.modules[definition.module]
+    inside = f"{definition.fact.qualname}."
+    return any(
+        d.qualname.startswith(inside) and any("abstractmethod" in expression_text(x) for x in d.decorators)
+        for d in facts.definitions
+    )
+
+
+_SCHEDULE_KEYS = ("interval", "cron_string")
+
+
+def _add_rq_scheduled(
+    context: _Context, facts: FileFacts, expr: Expr, scope: str, rule: MatchRule, location: Location
+) -> None:
+    """rq-scheduler's `schedule(time, func, interval=...)` / `cron(cron_string, func)`: periodic jobs.
+
+    Entries handed over whole (`scheduler.schedule(**entry)`) are the dict literals that reach the
+    call; when the evaluator cannot follow them, those the module writes as data: dicts with a `func`
+    key and an `interval` or `cron_string` key (`[{"func": refresh, "interval": 30}, ...]`).
+    """
+    target = argument(expr, 1, "func")
+    is_cron = expr[2][0][1] == "cron"
+    schedule = argument(expr, 0, "cron_string") if is_cron else keyword(expr, "interval")
+    entries: list[tuple[str, Expr, Expr | None, bool]] = []  # (scope, func, interval or cron string, is cron)
+    if target is not None and target[0] != ExprKind.STARRED:
+        entries.append((scope, target, schedule, is_cron))
+    for name, value in expr[3]:
+        if name is None:  # **entry
+            entries += _schedule_entries(context, facts, scope, value)
+    if not entries:
+        detail = "scheduled function static reading cannot follow"
+        context.found.unresolved.append(UnresolvedRegistration(rule=rule.id, location=location, detail=detail))
+        return
+    seen: set[str] = set()
+    for where, func, when, cron in entries:
+        texts = context.evaluator.strings(where, func)
+        named = [(t, f"{t.rpartition('.')[0]}:{t.rpartition('.')[2]}") for t in texts]
+        found = [(t, h) for t, h in named if h in context.graphs.definitions]
+        found = found or _enqueued_callables(context, where, func)
+        for name, handler in found:
+            if handler in seen:
+                continue
+            seen.add(handler)
+            context.found.jobs.append(
+                Job(
+                    kind="scheduler",
+                    name=name,
+                    handler=handler,
+                    schedule=_rq_schedule(context, where, when, cron),
+                    location=location,
+                    evidence=_evidence(rule, location),
+                )
+            )
+
+
+def _rq_schedule(context: _Context, scope: str, when: Expr | None, is_cron: bool) -> str | None:
+    """An rq-scheduler interval as `every Ns`, a cron string as `crontab(M H DoM Mon DoW)`."""
+    if not is_cron:
+        return _schedule(context, scope, when)
+    text = context.evaluator.string(scope, when)
+    return f"crontab({text})" if text is not None else None
+
+
+def _schedule_entries(
+    context: _Context, facts: FileFacts, scope: str, value: Expr
+) -> list[tuple[str, Expr, Expr | None, bool]]:
+    """(scope, func, schedule) of each entry dict that may reach `**value`: the dicts it is followed to
+    (their `func`), else the module's data dicts with a `func` and an `interval` or `cron_string` key."""
+    origins = context.evaluator.origins(scope, value)
+    followed = [(w, o) for w, o in origins if o[0] == ExprKind.DICT and not is_test_module(w.partition(":")[0])]
+    written = [(scope_of(facts.module, s), d) for expr, s, _ in _expressions(facts) for d in _dict_literals(expr)]
+    entries = []
+    for where, literal in followed or written:
+        fields = _dict_fields(literal)
+        when = next((fields[k] for k in _SCHEDULE_KEYS if k in fields), None)
+        if "func" in fields and (when is not None or followed):
+            entries.append((where, fields["func"], when, "cron_string" in fields))
+    return entries
+
+
+def _dict_literals(expr: Expr, depth: int = 0) -> list[Expr]:
+    """Dict literals in an expression, also inside lists, tuples and call arguments (bounded depth)."""
+    if depth > 4:
+        return []
+    if expr[0] == ExprKind.DICT:
+        return [expr]
+    if expr[0] in (ExprKind.LIST, ExprKind.TUPLE, ExprKind.CALL):
+        children = expr[2][1:] if expr[0] == ExprKind.CALL else expr[2]
+        return [d for child in children for d in _dict_literals(child, depth + 1)]
+    return []
+
+
+def _dict_fields(literal: Expr) -> dict[str, Expr]:
+    items = literal[2]
+    fields = {}
+    for index in range(0, len(items) - 1, 2):
+        key = string_of(items[index])
+        if key is not None:
+            fields[key] = items[index + 1]
+    return fields
 
 
 def _add_scheduled(context: _Context, call: CallFact, scope: str, rule: MatchRule, location: Location) -> None:
@@ -544,15 +700,25 @@ def _add_scheduled(context: _Context, call: CallFact, scope: str, rule: MatchRul
 
 
 def _find_commands(context: _Context, facts: FileFacts) -> None:
+    """Django management commands: a `Command` class in `<app>/management/commands/<name>.py`.
+
+    Django lists every such module whose name does not start with `_`. The class is a command when
+    it inherits a known command base, or when its lineage leaves the tree through a base the scan
+    cannot read (`django_rq`'s `rqworker` Command, a package's `RichCommand`): the module's place
+    vouches for it then. A `Command` whose whole lineage is read and reaches no command base is not one.
+    """
     parts = facts.module.split(".")
-    if len(parts) < 3 or parts[-3:-1] != ["management", "commands"] or facts.is_package:
+    if len(parts) < 3 or parts[-3:-1] != ["management", "commands"] or facts.is_package or parts[-1][:1] == "_":
         return
     for definition in facts.definitions:
         if definition.kind != "class" or definition.qualname != "Command":
             continue
         symbol = f"{facts.module}:Command"
-        rule = first_match(context.graphs.resolver.ancestors(symbol), context.bases)
-        if rule is None or rule.role != "django-command":
+        ancestors = context.graphs.resolver.ancestors(symbol)
+        rule = first_match(ancestors, context.bases)
+        if rule is None and any(_is_unread_base(context, ancestor) for ancestor in ancestors):
+            rule = next((r for r in context.bases.values() if r.role == "django-command-module"), None)
+        if rule is None or rule.role not in ("django-command", "django-command-module"):
             continue
         location = Location(file=facts.path, line=definition.line)
         context.found.jobs.append(
@@ -564,6 +730,13 @@ def _find_commands(context: _Context, facts: FileFacts) -> None:
                 evidence=_evidence(rule, location),
             )
         )
+
+
+def _is_unread_base(context: _Context, ancestor: str) -> bool:
+    """A base class outside the tree other than `object` and the standard library's own."""
+    if ":" in ancestor or ancestor in context.graphs.definitions:
+        return False
+    return ancestor.partition(".")[0] not in ("builtins", "object", "abc", "typing", "collections")
 
 
 def _find_loops(context: _Context, facts: FileFacts) -> None:
@@ -1039,7 +1212,7 @@ RECOGNIZER = Recognizer(
         "task-decorator": frozenset(
             {"apscheduler", "celery", "cli-command", "cli-group", "click-command", "click-group", "rq"}
         ),
-        "job-base": frozenset({"django-command"}),
+        "job-base": frozenset({"django-command", "django-command-module"}),
         "job-call": frozenset(
             {
                 "apscheduler-add",
@@ -1051,6 +1224,7 @@ RECOGNIZER = Recognizer(
                 "interval",
                 "loop-wait",
                 "rq-enqueue",
+                "rq-scheduler",
                 "thread",
                 "thread-start",
             }
