@@ -214,3 +214,62 @@ def test_serializers_and_raw_sql() -> None:
     # Why: a viewset without `queryset` takes its model from its serializer.
     assert routes[("/api/notes/", "list")] == ([NOTE], [])
     assert routes[("/api/notes/", "create")] == ([], [ACTIVITY, NOTE])
+
+
+LOOKUPS = {
+    **NOTES,
+    "notes/lookups.py": """
+        from django.http import JsonResponse
+        from rest_framework import serializers
+        from rest_framework.decorators import api_view
+        from rest_framework.response import Response
+        from notes.models import Activity, Note, Share
+
+        class ShareSerializer(serializers.ModelSerializer):
+            class Meta:
+                model = Share
+                fields = ["note"]
+
+            def create(self, validated_data):
+                Activity.objects.create(verb="shared")
+                return super().create(validated_data)
+
+        def by_owner(request):
+            notes = Note.objects.filter(owner__profile__bio="x", archived=False)
+            return JsonResponse({"n": notes.count()})
+
+        def with_owner(request):
+            note = Note.objects.select_related("owner__profile").get(pk=1)
+            return JsonResponse({"bio": note.owner.profile.bio})
+
+        def by_id(request):
+            return JsonResponse({"n": Note.objects.filter(owner=request.user, archived=False).count()})
+
+        @api_view(["POST"])
+        def share(request):
+            serializer = ShareSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            serializer.save()
+            return Response(serializer.data)
+    """,
+    "notes/urls.py": NOTES["notes/urls.py"].replace(
+        "urlpatterns = [",
+        "from notes import lookups\n\n        urlpatterns = [\n"
+        '            path("by-owner/", lookups.by_owner), path("with-owner/", lookups.with_owner),\n'
+        '            path("by-id/", lookups.by_id), path("share/", lookups.share),',
+    ),
+}
+
+
+def test_lookups_across_relations_read_the_related_models() -> None:
+    routes = routes_of(LOOKUPS)
+    # Why: `owner__profile__bio` joins the owner (Member) and its Profile; `select_related` too.
+    assert routes[("/by-owner/", None)] == ([MEMBER, PROFILE, NOTE], [])
+    assert routes[("/with-owner/", None)] == ([MEMBER, PROFILE, NOTE], [])
+    # Why: `owner=request.user` compares the foreign key column: no join.
+    assert routes[("/by-id/", None)] == ([NOTE], [])
+
+
+def test_saving_a_serializer_runs_its_create() -> None:
+    # Why: serializer.save() calls the serializer's own create(), which writes an Activity.
+    assert routes_of(LOOKUPS)[("/share/", None)] == ([SHARE], [ACTIVITY, SHARE])

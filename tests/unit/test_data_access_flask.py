@@ -231,3 +231,72 @@ def test_without_a_user_loader_current_user_is_nothing() -> None:
     # Why: with no loader registered nothing says what current_user is: no guess.
     assert routes["/edit_profile"] == ([], [])
     assert routes["/token"] == ([], [])
+
+
+API = {
+    **BLOG,
+    "blog/api.py": """
+        from flask import Blueprint
+        from flask_httpauth import HTTPBasicAuth
+        from flask_wtf import FlaskForm
+        from blog import db
+        from blog.models import Notification, User
+
+        api = Blueprint("api", __name__)
+        basic_auth = HTTPBasicAuth()
+
+        @basic_auth.verify_password
+        def verify_password(username, password):
+            user = User.query.filter_by(username=username).first()
+            return user
+
+        class RenameForm(FlaskForm):
+            def validate_username(self, field):
+                if db.session.scalar(db.select(Notification).where(Notification.name == field.data)):
+                    raise ValueError("taken")
+
+        @api.route("/api/token", methods=["POST"])
+        @basic_auth.login_required
+        def token():
+            value = basic_auth.current_user().get_token()
+            db.session.commit()
+            return value
+
+        @api.route("/rename", methods=["POST"])
+        def rename():
+            form = RenameForm()
+            if form.validate_on_submit():
+                return "ok"
+            return "no"
+
+        @api.route("/clear", methods=["POST"])
+        def clear():
+            user = db.session.get(User, 1)
+            db.session.execute(user.notifications.delete().where(Notification.name == "x"))
+            seen = set()
+            seen.add(user)
+            db.session.commit()
+            return "ok"
+    """,
+}
+API["blog/models.py"] = BLOG["blog/models.py"].replace(
+    "token = db.Column(db.String(32))",
+    'token = db.Column(db.String(32)); notifications = db.relationship("Notification")',
+)
+
+
+def test_httpauth_current_user_and_its_callbacks() -> None:
+    routes = routes_of(API)
+    # Why: the view is guarded by basic_auth, whose verify_password loads the User; current_user()
+    # is that User, and get_token sets an attribute the view commits.
+    assert routes["/api/token"] == ([USER], [USER])
+
+
+def test_form_validation_runs_the_form_validators() -> None:
+    # Why: validate_on_submit() calls the form's validate_<field> methods, which query Notification.
+    assert routes_of(API)["/rename"] == ([NOTIFICATION], [])
+
+
+def test_a_statement_clause_is_not_a_read_and_a_set_is_no_relation() -> None:
+    # Why: `.delete().where(...)` on a relationship is one DELETE; `seen.add(user)` adds to a set.
+    assert routes_of(API)["/clear"] == ([USER], [NOTIFICATION])

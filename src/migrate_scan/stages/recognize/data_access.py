@@ -110,10 +110,44 @@ COLLECTION_WRITES = frozenset({"append", "extend", "remove", "add", "set", "clea
 """Changes of a relation's collection (`user.followed.append(u)`, `note.tags.add(t)`)."""
 STATEMENT_WRITES = frozenset({"insert", "update", "delete"})
 """SQLAlchemy statement builders that write the class they are given (`update(User).where(...)`)."""
+LOOKUP_METHODS = frozenset(
+    {
+        "filter", "exclude", "get", "get_or_create", "update_or_create", "count", "exists", "delete", "update",
+        "values", "values_list", "order_by", "select_related", "prefetch_related", "only", "defer", "annotate",
+        "aggregate", "first", "last", "distinct",
+    }
+)  # fmt: skip
+"""Django query methods whose keyword lookups (`project__owner=...`) or field paths may cross relations."""
+PATH_METHODS = frozenset({"select_related", "prefetch_related", "values", "values_list", "order_by", "only", "defer"})
+"""Django query methods whose string arguments are field paths (`"project__owner"`)."""
+QUERY_STEPS = frozenset(
+    {
+        "objects", "query", "filter", "exclude", "all", "get", "first", "last", "order_by", "select_related",
+        "prefetch_related", "annotate", "values", "values_list", "distinct", "only", "defer", "using", "none",
+        "select_for_update", "union", "latest", "earliest", "in_bulk", "iterator", "filter_by", "join",
+        "outerjoin", "options", "limit", "offset", "with_entities", "group_by", "having", "paginate", "one",
+        "one_or_none", "first_or_404", "get_or_404", "select", "where", "scalars", "scalar", "unique",
+    }
+)  # fmt: skip
+"""Query steps after which a chain from an instance or a query local still denotes its model's rows."""
+STATEMENT_CLAUSES = frozenset({"where", "filter", "filter_by", "values", "returning", "execution_options"})
+"""Clauses that refine a statement (`.where(...)`): a read only when the statement is one."""
+FORM_HOOKS = {
+    "validate_on_submit": ("validate_",),  # WTForms: `validate_<field>` methods
+    "validate": ("validate_",),
+    "is_valid": ("clean", "clean_", "validate", "validate_"),  # Django forms; DRF serializers
+    "save": ("create", "update", "save"),  # DRF serializer.save() → create()/update(); ModelForm.save()
+}
+"""Calls on a form or serializer (not a model) that run the hooks its class defines, by name or prefix."""
 SQL_CALLS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "raw", "text", "RawSQL"})
 """Calls whose first argument may be a literal SQL statement."""
 LOGIN_PROXIES = frozenset({"ext:flask_login:current_user", "ext:flask_login.utils:current_user"})
 """flask-login's `current_user`: an instance of what its user loaders return."""
+USER_LOADERS = {
+    "flask_login": (".user_loader", ".request_loader"),
+    "flask_httpauth": (".verify_password", ".verify_token"),
+}
+"""Decorators registering the function that returns the logged-in user, by package."""
 AUTH_USER_SYMBOL = "django.contrib.auth.models:User"
 AUTH_USER_DOTTED = "django.contrib.auth.models.User"
 MODEL_BOUND_BASES = frozenset(
@@ -197,6 +231,10 @@ class DataAccess:
         self.calls: dict[str, set[str]] = defaultdict(set)  # scope → model methods it calls on instances
         self.saves: dict[str, set[str]] = defaultdict(set)  # scope → models it saves or deletes one by one
         self.data_models = data_models
+        self._methods: dict[str, list[str]] = defaultdict(list)  # class → its methods (for framework hooks)
+        for symbol, definition in graphs.definitions.items():
+            if definition.fact.kind == "function" and "." in definition.fact.qualname:
+                self._methods[symbol.rpartition(".")[0]].append(symbol)
         if not self.models:
             return
         self._relations(data_models)
@@ -236,7 +274,9 @@ class DataAccess:
         if name in SQL_CALLS and arguments:
             self._raw_sql(scope, arguments[0], location)
         if method:
-            self._on_receiver(scope, func[2][0], method, location)
+            self._on_receiver(scope, call.call, method, location)
+            if method in FORM_HOOKS:
+                self._form_hooks(scope, func[2][0], FORM_HOOKS[method])
             if method in SESSION_COMMITS and _is_session(func[2][0]):
                 self.commits[scope] = max(self.commits.get(scope, 0), location.line)
         owner = func[2][0] if method else None
@@ -248,20 +288,28 @@ class DataAccess:
             self._record(scope, view[0], False, location)
         self._arguments(scope, func, method, arguments, location)
 
-    def _on_receiver(self, scope: str, receiver: Expr, method: str, location: Location | Site) -> None:
+    def _on_receiver(self, scope: str, call: Expr, method: str, location: Location | Site) -> None:
         """`<receiver>.<method>(...)`: a query, an instance's method, a relation's collection."""
+        receiver = call[2][0][2][0]
         is_super = receiver[0] == ExprKind.CALL and receiver[2][0][:2] == (ExprKind.NAME, "super")
         for model, via, is_last, is_class in self._walk(scope, receiver):
             through = self.through.get(via) if via is not None else None
-            if via is not None and is_last and method in COLLECTION_WRITES:
+            if method in COLLECTION_WRITES and (via is None or not is_last):
+                if not is_class and via is None:
+                    continue  # `channels.add(c)` on a set of instances: no relation of a model
+            elif via is not None and method in COLLECTION_WRITES:
                 changed = through or model  # the association table, or the target's foreign key
                 if via[0] in self.django:
                     self._record(scope, changed, True, location)
                 else:  # a SQLAlchemy collection: written when the session is committed
                     self.pending[scope].setdefault(changed, _located(location))
                 continue
+            if method in LOOKUP_METHODS and model in self.django:
+                self._lookups(scope, model, call, method, location)
             if not is_super and self._method_call(scope, model, method, is_class) and not is_class:
                 continue  # our own method on an instance: what its body does counts, where it does it
+            if method in STATEMENT_CLAUSES and _builds_write(receiver):
+                continue  # `user.notifications.delete().where(...)`: a clause of the write, not a read
             is_write = method in WRITE_METHODS
             self._record(scope, model, is_write, location)
             if method in SIGNALLING_METHODS and not (via is not None and is_last):
@@ -272,6 +320,44 @@ class DataAccess:
                 self._record(scope, through, False, location)
                 if is_write:
                     self._record(scope, through, True, location)
+
+    def _lookups(self, scope: str, model: str, call: Expr, method: str, location: Location | Site) -> None:
+        """Django lookups across relations join their models: `filter(project__owner=u)` reads Project,
+        `select_related("project__owner")` reads Project and the owner's model."""
+        paths = [(name, False) for name, _ in call[3] if name and "__" in name]
+        if method in PATH_METHODS:
+            for argument in call[2][1:]:
+                if argument[0] == ExprKind.CALL and argument[2][1:]:  # `Prefetch("channel_set", queryset=...)`
+                    argument = argument[2][1]
+                text = string_of(argument)
+                if text is not None:
+                    paths.append((text, True))
+        for path, is_relation_path in paths:
+            segments = path.split("__")
+            current = model
+            for segment in segments if is_relation_path else segments[:-1]:
+                reached = self.accessors.get((current, segment))
+                if reached is None:
+                    break
+                through = self.through.get((current, segment))
+                if through is not None:
+                    self._record(scope, through, False, location)
+                self._record(scope, reached, False, location)
+                current = reached
+
+    def _form_hooks(self, scope: str, receiver: Expr, prefixes: tuple[str, ...]) -> None:
+        """`form.validate_on_submit()`, `serializer.is_valid()`, `.save()`: the hooks the class defines run."""
+        for value in self.graphs.resolver.values(scope, receiver):
+            if not value.startswith("obj:") or value[4:] in self.models:
+                continue
+            for owner in (value[4:], *self.graphs.resolver.ancestors(value[4:])):
+                definition = self.graphs.definitions.get(owner)
+                if definition is None:
+                    continue
+                for symbol in self._methods.get(owner, ()):
+                    name = symbol.rpartition(".")[2]
+                    if any(name == p or (p.endswith("_") and name.startswith(p)) for p in prefixes):
+                        self.calls[scope].add(symbol)
 
     def _method_call(self, scope: str, model: str, method: str, is_class: bool) -> bool:
         """`instance.method(...)`, `Model.method(...)`: whether it is a method of our model class.
@@ -292,6 +378,7 @@ class DataAccess:
         """Models passed to a call: classes are read (or written by `insert`/`update`/`delete`), instances saved."""
         resolver = self.graphs.resolver
         writes_class: bool | None = None
+        is_session_write = method in SESSION_WRITES and _is_session(func[2][0])
         for argument in arguments:
             instances: set[str] = set()
             for value in resolver.values(scope, argument):
@@ -306,10 +393,10 @@ class DataAccess:
                     self._record(scope, target, writes_class, location)
                 elif tag == "obj":
                     instances.add(target)
-            if method in SESSION_WRITES or method == "populate_obj":
+            if is_session_write or method == "populate_obj":
                 instances |= self._models_of(scope, argument)
             for model in sorted(instances):
-                if method in SESSION_WRITES:
+                if is_session_write:
                     self._record(scope, model, True, location)
                 elif method == "populate_obj":  # WTForms sets the form's fields on the instance
                     self.pending[scope].setdefault(model, _located(location))
@@ -371,11 +458,20 @@ class DataAccess:
         methods `self.get_queryset()`, `self.object`, ... are the view's model.
         """
         steps: list[str] = []
+        nodes: list[Expr] = []  # nodes[i]: the expression whose last step is steps[i]
         root = expr
         while root[0] in (ExprKind.ATTRIBUTE, ExprKind.CALL, ExprKind.SUBSCRIPT):
             steps.append(str(root[1]) if root[0] == ExprKind.ATTRIBUTE else "()")
+            nodes.append(root)
             root = root[2][0]
         steps.reverse()
+        nodes.reverse()
+        if self.login_models and "current_user" in steps:  # `basic_auth.current_user()` (Flask-HTTPAuth)
+            end = steps.index("current_user") + 1
+            if end < len(steps) and steps[end] == "()":
+                end += 1
+            if any(_is_login_proxy(v) for v in self.graphs.resolver.values(scope, nodes[end - 1])):
+                return self._follow(self.login_models, steps[end:])
         if root[0] == ExprKind.NAME and root[1] == "super" and steps[:1] == ["()"]:
             steps = steps[1:]
             root = (ExprKind.NAME, "self", (), ())
@@ -401,30 +497,30 @@ class DataAccess:
                 return {Denoted(model, None, False, True) for model in classes}
             if steps[:1] == ["()"] and any(v.startswith("cls:") for v in self.graphs.resolver.values(scope, root)):
                 steps = steps[1:]
+        return self._follow(starts, steps)
+
+    def _follow(self, starts: set[str], steps: list[str]) -> set[Denoted]:
+        """From instances of `starts`, the relations `steps` follow (up to the first step that is none)."""
         found: set[Denoted] = set()
         for start in starts:
             model, via, is_last = start, None, False
             for position, step in enumerate(steps):
                 reached = self.accessors.get((model, step))
                 if reached is None:
-                    if step != "()" and self._is_own_method(model, step):
-                        model = ""  # what our own method returns is its business (its body is reached)
+                    if step not in QUERY_STEPS:  # `self.created_at.isoformat()`, `user.get_posts()`: not rows
+                        model = ""
                     break
                 via, model, is_last = (model, step), reached, position == len(steps) - 1
             if model:
                 found.add(Denoted(model, via, is_last, False))
         return found
 
-    def _is_own_method(self, model: str, name: str) -> bool:
-        values = self.graphs.resolver.class_attribute(model, name)
-        return any(v.startswith(("bnd:", "def:")) and v[4:] in self.graphs.definitions for v in values)
-
     def _root(self, scope: str, root: Expr, steps: list[str], starts: set[str]) -> set[str]:
         """The model classes a chain's root is (returned), or the instances it may be (added to `starts`)."""
         classes: set[str] = set()  # every model the root may be: a loop over models reaches each
         for value in self.graphs.resolver.values(scope, root):
             tag, _, target = value.partition(":")
-            if value in LOGIN_PROXIES:
+            if _is_login_proxy(value):
                 starts |= self.login_models
             elif tag == "obj" and target in self.bound:
                 starts.add(self.bound[target])
@@ -569,6 +665,7 @@ class DataAccess:
     def _users(self, data_models: list[DataModel]) -> None:
         """What flask-login's `current_user` and Django's `request.user` are instances of."""
         resolver = self.graphs.resolver
+        guarded: dict[str, set[str]] = defaultdict(set)  # HTTPAuth object (binding site) → its callbacks
         for facts in self.graphs.modules.values():
             loaders = set()
             for definition in facts.definitions:
@@ -576,12 +673,35 @@ class DataAccess:
                 for decorator in definition.decorators:
                     if any(_is_user_loader(v) for v in resolver.values(scope, decorator)):
                         loaders.add(definition.qualname)
+                        site = (
+                            resolver.binding_site(scope, decorator[2][0])
+                            if decorator[0] == ExprKind.ATTRIBUTE
+                            else None
+                        )
+                        if site is not None:
+                            guarded[site].add(f"{facts.module}:{definition.qualname}")
             for returned in facts.returns:
                 if returned.scope in loaders:
                     scope = scope_of(facts.module, returned.scope)
                     self.login_models |= self._returned_models(scope, facts, returned.value)
+        if guarded:
+            self._guards(guarded)
         if self.django:
             self.user_models = self._auth_user_model(data_models)
+
+    def _guards(self, guarded: dict[str, set[str]]) -> None:
+        """`@basic_auth.login_required`: the view runs the callbacks registered on that auth object
+        (`@basic_auth.verify_password`), which load the user."""
+        resolver = self.graphs.resolver
+        for symbol, definition in self.graphs.definitions.items():
+            scope = scope_of(definition.module, definition.fact.scope)
+            for decorator in definition.fact.decorators:
+                guard = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
+                if guard[0] != ExprKind.ATTRIBUTE or guard[1] != "login_required":
+                    continue
+                site = resolver.binding_site(scope, guard[2][0])
+                if site is not None and site in guarded:
+                    self.calls[symbol] |= guarded[site]
 
     def _returned_models(self, scope: str, facts: FileFacts, expr: Expr) -> set[str]:
         """The models a loader returns: what its returned expression mentions, or the local it returns."""
@@ -707,6 +827,16 @@ class DataAccess:
         return sorted(reads), sorted(writes)
 
 
+def _builds_write(receiver: Expr) -> bool:
+    """Whether a chain goes through a write statement (`....delete()`, `update(...)`, `insert()`)."""
+    node = receiver
+    while node[0] in (ExprKind.ATTRIBUTE, ExprKind.CALL, ExprKind.SUBSCRIPT):
+        if node[0] == ExprKind.CALL and node[2][0][0] == ExprKind.ATTRIBUTE and node[2][0][1] in STATEMENT_WRITES:
+            return True
+        node = node[2][0]
+    return False
+
+
 def _labelled(label: str, data_models: list[DataModel]) -> str | None:
     """A Django model by its `"app_label.Model"` spelling: the model of that name, in that app's package if several."""
     app, _, name = label.rpartition(".")
@@ -742,8 +872,13 @@ def _user_step(root: Expr, steps: list[str]) -> int | None:
 
 
 def _is_user_loader(value: str) -> bool:
-    """`@login_manager.user_loader` (or `request_loader`) of flask-login."""
-    return value.startswith("ext:flask_login") and value.endswith((".user_loader", ".request_loader"))
+    """`@login_manager.user_loader` (or `request_loader`) of flask-login, `@auth.verify_password` of Flask-HTTPAuth."""
+    return any(value.startswith(f"ext:{package}") and value.endswith(ends) for package, ends in USER_LOADERS.items())
+
+
+def _is_login_proxy(value: str) -> bool:
+    """flask-login's `current_user`, Flask-HTTPAuth's `auth.current_user()`: the logged-in user."""
+    return value in LOGIN_PROXIES or (value.startswith("ext:flask_httpauth") and value.endswith(".current_user()"))
 
 
 def _is_self(expr: Expr) -> bool:
