@@ -1018,3 +1018,87 @@ def test_rq_scheduler_calls_and_entries_given_as_data(heuristics: Heuristics) ->
         "proj.tasks.nightly": ("proj.tasks:nightly", "crontab(0 3 * * *)"),
         # Why (negative): a dict with `func` but no schedule is not an entry.
     }
+
+
+def test_beat_schedules_a_settings_helper_builds(heuristics: Heuristics) -> None:
+    files = {
+        "proj/__init__.py": "",
+        "proj/tasks.py": """
+            from celery import shared_task
+
+            @shared_task
+            def index():
+                pass
+
+            @shared_task
+            def purge():
+                pass
+        """,
+        "proj/schedules.py": """
+            import os
+            from celery.schedules import crontab
+
+            def build():
+                schedule = {}
+                tasks = [
+                    {"name": "Optimize the index", "task": "proj.tasks.index", "cron": "0 0 * * *"},
+                    {"name": "Purge", "task": "proj.tasks.purge", "cron": "0 1 * * *"},
+                ]
+                for task in tasks:
+                    value = os.getenv("CRON", task["cron"])
+                    minute, hour, day_month, month, day_week = value.split(" ")
+                    schedule[task["name"]] = {"task": task["task"], "schedule": crontab(minute, hour)}
+                for key in os.environ:
+                    schedule[key] = {"task": "proj.tasks.index"}
+                return schedule
+
+            def fixed():
+                return {"hourly": {"task": "proj.tasks.purge", "schedule": 3600}}
+
+            def unused():
+                schedule = {}
+                schedule["never"] = {"task": "proj.tasks.purge", "schedule": 60}
+                return schedule
+        """,
+        "proj/settings.py": """
+            from proj.schedules import build, fixed
+
+            CELERY_BEAT_SCHEDULE = build()
+            CELERYBEAT_SCHEDULE = fixed()
+        """,
+    }
+    found = of_kind(recognized_jobs(files, heuristics), "celery-periodic")
+    assert {name: (job.task, job.handler) for name, job in found.items()} == {
+        # Why: `schedule[task["name"]] = {...}` in a loop over literal data gives one entry per element.
+        "Optimize the index": ("proj.tasks.index", "proj.tasks:index"),
+        "Purge": ("proj.tasks.purge", "proj.tasks:purge"),
+        # Why: a helper that returns a dict literal.
+        "hourly": ("proj.tasks.purge", "proj.tasks:purge"),
+        # Why (negative): keys read from the environment do not fold; `unused` builds a schedule no
+        # setting is given.
+    }
+
+
+def test_the_evaluator_folds_items_of_dict_literals() -> None:
+    from migrate_scan.stages.recognize.evaluation import Evaluator
+
+    graphs = link(
+        facts_of(
+            {
+                "proj/paths.py": """
+                    import os
+                    PATHS = {"api": "/api/", "admin": "/admin/"}
+                    API = PATHS["api"]
+                    INLINE = {"k": "v" + "1"}["k"]
+                    MISSING = PATHS["other"]
+                    DYNAMIC = os.environ["X"]
+                """
+            }
+        )
+    )
+    evaluator = Evaluator(graphs)
+    values = {a.targets[0][1]: a.value for a in graphs.modules["proj.paths"].assignments if a.value is not None}
+    folded = {name: evaluator.string("proj.paths", values[name]) for name in ("API", "INLINE", "MISSING", "DYNAMIC")}
+    # Why: a key of a dict literal, directly or through the variable bound to it; (negative) a key the
+    # dict lacks and a mapping that is no literal fold to nothing.
+    assert folded == {"API": "/api/", "INLINE": "v1", "MISSING": None, "DYNAMIC": None}

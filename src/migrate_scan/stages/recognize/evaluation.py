@@ -22,7 +22,7 @@ module three questions about an expression in a scope:
   field `X` declares: a settings row as a fresh installation has it), `settings.X` through a
   settings object (the settings modules' `X`), and `app.config["X"]` or
   `app.config.get("X", default)` (`X` in the objects given to
-  `app.config.from_object(...)`).
+  `app.config.from_object(...)`), and `mapping["key"]` of a dict literal.
 
 Everything is bounded (depth, call sites per function); what cannot be
 followed gives no answer, never a guess.
@@ -300,6 +300,25 @@ class Evaluator:
         if kind == ExprKind.SUBSCRIPT and _is_config(children[0]):  # app.config["KEY"]
             key = self._text(scope, children[1], depth + 1)
             return self._config_text(key, depth) if key is not None else None
+        if kind == ExprKind.SUBSCRIPT:  # {"name": "x", ...}["name"], also through a variable bound to the dict
+            return self._item_text(scope, children[0], children[1], depth)
+        return None
+
+    def _item_text(self, scope: str, container: Expr, index: Expr, depth: int) -> str | None:
+        """`mapping["key"]` where the mapping is a dict literal (or the first value a variable is given)."""
+        where, mapping = scope, container
+        if container[0] == ExprKind.NAME:
+            origins = self.origins(scope, container, depth + 1)
+            if not origins:
+                return None
+            where, mapping = origins[0]
+        if mapping[0] != ExprKind.DICT:
+            return None
+        key = self._text(scope, index, depth + 1)
+        items = mapping[2]
+        for position in range(0, len(items) - 1, 2):
+            if key is not None and items[position][0] == ExprKind.CONSTANT and items[position][1] == key:
+                return self._text(where, items[position + 1], depth + 1)
         return None
 
     def config_sources(self) -> list[str]:

@@ -291,6 +291,9 @@ def _local_value(facts: FileFacts, scope: str, expr: Expr, line: int) -> Expr:
 
 def _add_beat_entries(context: _Context, facts: FileFacts, scope: str, value: Expr, location: Location) -> None:
     value = _local_value(facts, scope, value, location.line)
+    if value[0] == ExprKind.CALL:  # CELERY_BEAT_SCHEDULE = build_schedule(): the dict the helper builds
+        _add_built_beat(context, scope_of(facts.module, scope), value)
+        return
     if value[0] != ExprKind.DICT:
         return
     items = value[2]
@@ -298,6 +301,76 @@ def _add_beat_entries(context: _Context, facts: FileFacts, scope: str, value: Ex
         key = string_of(items[index])
         if key is not None:
             _add_beat_entry(context, facts, scope, key, items[index + 1], location)
+
+
+def _add_built_beat(context: _Context, scope: str, call: Expr) -> None:
+    """A beat schedule a project function builds and returns: its dict literal's entries, and the entries
+    it stores with `schedule[key] = {...}`, inside a loop over literal data once per element
+    (`for task in TASKS: schedule[task["name"]] = {"task": task["task"], ...}`)."""
+    functions = functions_of(context.graphs.resolver.values(scope, call[2][0]))
+    if len(functions) != 1 or functions[0] not in context.graphs.definitions:
+        return
+    function = functions[0]
+    definition = context.graphs.definitions[function]
+    facts = context.graphs.modules[definition.module]
+    qualname = definition.fact.qualname
+    returned = context.evaluator.returns(function)
+    if not returned or returned[0][0] != ExprKind.NAME:
+        if returned and returned[0][0] == ExprKind.DICT:  # return {"nightly": {...}}
+            location = Location(file=facts.path, line=definition.fact.line)
+            _add_beat_entries(context, facts, qualname, returned[0], location)
+        return
+    name = returned[0]
+    for assignment in facts.assignments:
+        if assignment.scope != qualname or assignment.value is None or len(assignment.targets) != 1:
+            continue
+        target, location = assignment.targets[0], Location(file=facts.path, line=assignment.line)
+        if target == name and assignment.value[0] == ExprKind.DICT:
+            _add_beat_entries(context, facts, qualname, assignment.value, location)
+        elif target[0] == ExprKind.SUBSCRIPT and target[2][0] == name:
+            for key, entry in _per_element(context, facts, function, assignment.line, target[2][1], assignment.value):
+                text = context.evaluator.string(function, key)
+                if text is not None:
+                    _add_beat_entry(context, facts, qualname, text, entry, location)
+
+
+def _per_element(
+    context: _Context, facts: FileFacts, function: str, line: int, key: Expr, value: Expr
+) -> list[tuple[Expr, Expr]]:
+    """`(key, value)` once per element of the loops the key reads a variable of (`for task in TASKS:`),
+    the variable replaced by the element; as they are when the key reads no loop variable."""
+    qualname = function.partition(":")[2]
+    pairs = [(key, value)]
+    for loop in facts.assignments:
+        if loop.scope != qualname or loop.operator != "iter" or loop.line > line or loop.value is None:
+            continue
+        variable = loop.targets[0] if len(loop.targets) == 1 else None
+        if variable is None or variable[0] != ExprKind.NAME or not _mentions(key, variable):
+            continue
+        elements = context.evaluator.elements(function, loop.value) or []
+        pairs = [
+            (_replace(k, variable, element), _replace(v, variable, element))
+            for k, v in pairs
+            for _, element in elements
+        ]
+    return pairs
+
+
+def _mentions(expr: Expr, name: Expr) -> bool:
+    return expr == name or any(_mentions(child, name) for child in expr[2])
+
+
+def _replace(expr: Expr, name: Expr, value: Expr) -> Expr:
+    """The expression with every occurrence of the variable `name` replaced by `value`."""
+    if expr == name:
+        return value
+    kind, constant, children, keywords = expr
+    return (
+        kind,
+        constant,
+        tuple(_replace(child, name, value) for child in children),
+        tuple((key, _replace(given, name, value)) for key, given in keywords),
+    )
 
 
 def _add_beat_entry(context: _Context, facts: FileFacts, scope: str, key: str, entry: Expr, location: Location) -> None:
@@ -311,7 +384,7 @@ def _add_beat_entry(context: _Context, facts: FileFacts, scope: str, key: str, e
         return
     rule = context.keys.get("beat_schedule") or next(r for r in context.keys.values() if r.role == "beat-schedule")
     task = fields.get("task")
-    name = string_of(task) if task is not None else None
+    name = context.evaluator.string(scope_of(facts.module, scope), task) if task is not None else None
     if name is None and task is not None:  # "task": some_task.name
         name = _task_name_of(context, scope_of(facts.module, scope), task)
     schedule = _schedule(context, scope_of(facts.module, scope), fields.get("schedule"))
