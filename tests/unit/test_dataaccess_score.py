@@ -173,3 +173,23 @@ def test_the_view_owns_user_loads_its_own_code_asks_for_and_code_templates_call(
     assert trace._called_from_template([view, template, method, orm])
     assert not trace._called_from_template([view, template, orm])
     assert not trace._called_from_template([view, method, orm])
+
+
+def test_an_entry_keeps_view_template_and_framework_tables_apart() -> None:
+    from collections import Counter
+
+    entry = {
+        "kind": "route",
+        "statements": {
+            "view": {'SELECT * FROM "post" JOIN "followers" ON 1': 2, 'INSERT INTO "post" (body) VALUES (%s)': 1},
+            "template": {'SELECT * FROM "message"': 1, 'SELECT * FROM "post"': 1},
+            "framework": {'SELECT * FROM "user"': 3, 'UPDATE "user" SET last_seen = %s': 1, "SELECT 1 FROM x": 1},
+        },
+    }
+    unknown: Counter[str] = Counter()
+    record = build.entry_record(entry, {"post", "followers", "message", "user"}, unknown, Counter())
+    assert (record["reads"], record["writes"]) == (["followers", "post"], ["post"])
+    assert (record["template_reads"], record["template_writes"]) == (["message"], [])
+    assert (record["framework_reads"], record["framework_writes"]) == (["user"], ["user"])
+    assert record["statements"] == 3
+    assert unknown == Counter({"x": 1})

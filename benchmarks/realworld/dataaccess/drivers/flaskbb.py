@@ -99,14 +99,29 @@ def main() -> int:
     call("POST", "/topic/1/post/new", {"content": "A traced reply"})
     call("POST", "/post/1/report", {"reason": "traced report"})
     call("POST", "/user/settings/general", {"theme": "aurora", "language": "en"})
-    call("POST", "/user/settings/user-details", {"birthday": "", "gender": "", "location": "here",
-                                                 "website": "", "avatar": "", "signature": "", "notes": "n"})
+    call(
+        "POST",
+        "/user/settings/user-details",
+        {"birthday": "", "gender": "", "location": "here", "website": "", "avatar": "", "signature": "", "notes": "n"},
+    )
     call("POST", "/post/1/edit", {"content": "An edited first post"})
     call("POST", "/admin/category/add", {"title": "Traced category", "description": "", "position": "2"})
-    call("POST", "/admin/forums/add", {"title": "Traced forum", "description": "", "category": "1",
-                                       "position": "2", "groups": ["1", "2", "3", "4", "5"]})
-    call("POST", "/admin/users/add", {"username": "test3", "email": "test3@example.org",
-                                      "password": "test", "primary_group": "4", "activated": "y"})
+    call(
+        "POST",
+        "/admin/forums/add",
+        {
+            "title": "Traced forum",
+            "description": "",
+            "category": "1",
+            "position": "2",
+            "groups": ["1", "2", "3", "4", "5"],
+        },
+    )
+    call(
+        "POST",
+        "/admin/users/add",
+        {"username": "test3", "email": "test3@example.org", "password": "test", "primary_group": "4", "activated": "y"},
+    )
     call("POST", "/admin/groups/add", {"name": "Traced group", "description": ""})
     call("POST", "/search", {"search_types": "post", "search_query": "traced"})
     call("POST", "/memberlist", {"search_query": "test"})
