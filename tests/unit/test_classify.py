@@ -907,3 +907,60 @@ def test_ms313_streams_and_ms311_in_process_subscribers(heuristics: Heuristics) 
     without_stream = {**files, "app/events.py": "def subscribe():\n    return []\n"}
     # no real-time handler in the application: the same loop is not reported
     assert not any(rule in ("MS311", "MS313") for rule, _ in analyze(without_stream, heuristics).rules())
+
+
+def _consume_app(plugins: str, limit: int = 1800) -> dict[str, str]:
+    """A task running a chain of plugins by hand; the project-wide task limit in settings."""
+    return {
+        "site/__init__.py": "",
+        "site/settings.py": f"CELERY_TASK_TIME_LIMIT = {limit}\n",
+        "docs/__init__.py": "",
+        "docs/models.py": (
+            "from django.db import models\n\n\nclass Document(models.Model):\n    title = models.TextField()\n"
+        ),
+        "docs/logs.py": "class LoggingMixin:\n    def log(self, msg):\n        print(msg)\n",
+        "docs/plugins.py": (
+            "from docs.logs import LoggingMixin\n\n\nclass Plugin(LoggingMixin):\n"
+            "    def run(self):\n        pass\n\n\n"
+            "class Preflight(Plugin):\n    pass\n\n\nclass Barcodes(Plugin):\n    pass\n\n\n"
+            "class Consume(Plugin):\n    pass\n"
+        ),
+        "docs/tasks.py": (
+            "from celery import shared_task\nfrom docs.plugins import Barcodes, Consume, Preflight\n\n\n"
+            f"@shared_task\ndef consume(path):\n    plugins = {plugins}\n"
+            "    for plugin_class in plugins:\n        plugin = plugin_class(path)\n        plugin.run()\n"
+        ),
+        "docs/views.py": (
+            "from django.http import JsonResponse\nfrom docs.models import Document\n\n\n"
+            "def index(request):\n    return JsonResponse({'n': Document.objects.count()})\n"
+        ),
+        "docs/urls.py": (
+            "from django.urls import path\nfrom docs.views import index\n\nurlpatterns = [path('', index)]\n"
+        ),
+    }
+
+
+def test_pt401_a_plugin_chain_run_inside_one_long_task(heuristics: Heuristics) -> None:
+    result = analyze(_consume_app("[Preflight, Barcodes, Consume]"), heuristics)
+    tasks = result.module("docs.tasks")
+    # the task running the chain is the workflow; the steps' module and their shared plugin base take part
+    assert (tasks.pattern, tasks.evidence[0].rule) == (4, "PT401")
+    where = {f"{loc.file}:{loc.line}" for e in tasks.evidence for loc in e.locations}
+    assert {"docs/tasks.py:8", "docs/plugins.py:9", "docs/plugins.py:13", "docs/plugins.py:17"} <= where
+    assert result.module("docs.plugins").pattern == 4
+    # a mixin the steps also share defines nothing the chain calls: not a participant
+    assert result.module("docs.logs").evidence[0].rule != "PT402"
+    assert any(w.rule == "MS105" for w in result.classification.warnings)
+
+
+@pytest.mark.parametrize(
+    ("plugins", "limit", "why"),
+    [
+        ("[Preflight, Consume]", 1800, "two steps are not a multi-step process"),
+        ("['a.pdf', 'b.pdf', 'c.pdf']", 1800, "a loop over data, not over steps"),
+        ("[Preflight, Barcodes, Consume]", 240, "short: an Express workflow at most, not pattern 4"),
+    ],
+)
+def test_pt401_not_a_plugin_chain(heuristics: Heuristics, plugins: str, limit: int, why: str) -> None:
+    result = analyze(_consume_app(plugins, limit), heuristics)
+    assert result.module("docs.tasks").pattern != 4, why

@@ -94,6 +94,22 @@ class Blocker:
 
 
 @dataclass(frozen=True, slots=True)
+class Pipeline:
+    """A chain of steps a job runs by hand: `for step in [A, B, C]: step(...).run()` inside one job.
+
+    `steps` are the chained definitions in list order (symbols), `step_locations` where each is defined,
+    `members` the modules that take part (the steps' modules and those of the base classes two or more
+    steps share).
+    """
+
+    job: str  # the job's handler symbol
+    location: Location  # the loop
+    steps: tuple[str, ...]
+    step_locations: tuple[Location, ...]
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ModelAccess:
     """A function reading or writing a model directly (not through its callees)."""
 
@@ -119,6 +135,7 @@ class Recognition:
     mounts: list[ViewMount] = field(default_factory=list)
     limits: list[LimitReached] = field(default_factory=list)
     applications: list[Application] = field(default_factory=list)
+    pipelines: list[Pipeline] = field(default_factory=list)
 
     def extend(self, other: Recognition) -> None:
         """Add another recognizer's findings."""
@@ -134,6 +151,7 @@ class Recognition:
         self.mounts += other.mounts
         self.limits += other.limits
         self.applications += other.applications
+        self.pipelines += other.pipelines
 
     def sorted(self) -> Recognition:
         """The same findings, duplicates dropped, in a stable order."""
@@ -158,6 +176,7 @@ class Recognition:
             applications=sorted(
                 set(self.applications), key=lambda a: (a.module, a.role, a.creator, a.location.file, a.location.line)
             ),
+            pipelines=sorted(set(self.pipelines), key=lambda p: (p.job, p.location.file, p.location.line)),
         )
 
 

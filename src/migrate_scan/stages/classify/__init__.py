@@ -39,6 +39,7 @@ from migrate_scan.stages.classify.patterns import (
     ProcessVerdict,
     Verdict,
 )
+from migrate_scan.stages.classify.pipelines import pipelines, project_limits
 
 ROOT_ROLES = frozenset({"wsgi", "asgi", "app-factory", "settings", "urlconf", "celery-app"})
 """App-shell roles that decide the module's disposition even when it also registers work of its own."""
@@ -73,11 +74,14 @@ def classify(
     entries = entry_points(recognition, file_modules)
     reach = Reach(graphs.call_graph)
     model_modules = {model.symbol: module_of(model.symbol) for model in recognition.models}
+    process_rule = heuristics.decision("PT401")
+    limits = project_limits(graphs.modules, frozenset(heuristics.warning("MS103").words))
+    chains = pipelines(recognition, limits, process_rule.threshold("long_running_seconds"))
     tree = DecisionTree(
         clustering,
         recognition,
         entries,
-        workflows(recognition),
+        [*workflows(recognition), *chains],
         reach,
         heuristics,
         model_modules,

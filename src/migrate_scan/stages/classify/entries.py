@@ -53,17 +53,30 @@ class EntryPoint:
 
 @dataclass(frozen=True)
 class Workflow:
-    """The Celery canvases one module builds, taken together as one business process."""
+    """The Celery canvases one module builds, taken together as one business process.
+
+    Or a chain of steps a job runs by hand (a plugin chain: `for step in [A, B, C]: step(...).run()`):
+    no canvas then (`builders` and `step_jobs` empty), the loop in `chain`, the steps' modules (and the
+    base class they share) in `members`, and where the job may run long in `long_running`.
+    """
 
     module: str
     builders: tuple[Job, ...]
-    steps: tuple[str, ...]  # handler symbols of the composed tasks, sorted
+    steps: tuple[str, ...]  # handler symbols of the composed tasks (or the chained definitions)
     step_jobs: tuple[Job, ...]
+    chain: tuple[Location, ...] = ()
+    members: tuple[str, ...] = ()
+    long_running: tuple[Location, ...] = ()
 
     @property
     def locations(self) -> list[Location]:
-        """Where the canvases are built."""
-        return [job.location for job in self.builders]
+        """Where the canvases are built, or where the chain runs."""
+        return [job.location for job in self.builders] + list(self.chain)
+
+    @property
+    def is_chain(self) -> bool:
+        """A chain of steps run inside one job rather than a canvas of tasks."""
+        return bool(self.chain)
 
 
 def module_of(symbol: str) -> str:

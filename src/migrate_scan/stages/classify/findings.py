@@ -18,7 +18,7 @@ import networkx as nx
 from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.heuristics.schema import PackageRule
 from migrate_scan.model.analysis import Clustering
-from migrate_scan.model.facts import CallFact, Expr, ExprKind, FileFacts, configured_number, dotted_name
+from migrate_scan.model.facts import CallFact, Expr, ExprKind, FileFacts, dotted_name
 from migrate_scan.model.faults import isolated
 from migrate_scan.model.ids import Location, is_test_module
 from migrate_scan.model.inventory import Blocker, Recognition
@@ -26,6 +26,7 @@ from migrate_scan.model.manifests import Manifest, Requirement
 from migrate_scan.model.report import Job, JobKind, Suppression, Warning
 from migrate_scan.stages.classify.entries import EntryPoint, Reach, module_of
 from migrate_scan.stages.classify.patterns import Decisions
+from migrate_scan.stages.classify.pipelines import settings_numbers
 
 MAX_LOCATIONS = 12
 
@@ -244,7 +245,7 @@ def _global_time_limit(inputs: FindingInputs, limit: float) -> list[Finding]:
     for module, facts in sorted(inputs.modules.items()):
         if is_test_module(module):
             continue
-        for line, key, seconds in _settings_numbers(facts, keys):
+        for line, key, seconds in settings_numbers(facts, keys):
             if seconds <= limit:
                 continue
             shown = "no limit" if seconds == float("inf") else f"{seconds:g} s"
@@ -255,33 +256,6 @@ def _global_time_limit(inputs: FindingInputs, limit: float) -> list[Finding]:
             )
             location = Location(file=facts.path, line=line)
             found.append(Finding("MS103", message, (location,), (module,), _contexts(inputs, module)))
-    return found
-
-
-def _settings_numbers(facts: FileFacts, keys: frozenset[str]) -> list[tuple[int, str, float]]:
-    """Numbers given to the settings `keys` outside functions, or as keywords of any call (`conf.update`)."""
-    module_values = {
-        str(a.targets[0][1]): a.value
-        for a in facts.assignments
-        if not a.scope and a.value is not None and len(a.targets) == 1 and a.targets[0][0] == ExprKind.NAME
-    }
-    functions = {d.qualname for d in facts.definitions if d.kind in ("function", "lambda")}
-    found = []
-    for assignment in facts.assignments:
-        target = assignment.targets[0] if len(assignment.targets) == 1 else None
-        if target is None or assignment.value is None or assignment.operator is not None:
-            continue
-        key = str(target[1]) if target[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE) else ""
-        if key in keys and (assignment.scope not in functions or target[0] == ExprKind.ATTRIBUTE):
-            seconds = configured_number(assignment.value, module_values.get)
-            if seconds is not None:
-                found.append((assignment.line, key, seconds))
-    for call in facts.calls:
-        for name, value in call.call[3]:
-            if name is not None and name in keys:
-                seconds = configured_number(value, module_values.get)
-                if seconds is not None:
-                    found.append((call.line, name, seconds))
     return found
 
 

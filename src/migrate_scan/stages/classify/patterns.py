@@ -196,12 +196,15 @@ class DecisionTree:
             workflow_modules = {workflow.module} | {module_of(step) for step in workflow.steps}
             workflow_symbols = set(workflow.steps)
             approval = [job.location for job in (*workflow.builders, *workflow.step_jobs) if self._says(job.handler)]
+            if workflow.is_chain and any(self._says(step) for step in workflow.steps):
+                approval += workflow.chain
             long_running = [
                 job.location
                 for job in workflow.step_jobs
                 if max(job.time_limit or 0, job.soft_time_limit or 0) > long_seconds
             ]
-            modules = {workflow.module}
+            long_running += workflow.long_running
+            modules = {workflow.module} | {m for m in workflow.members if self.context_of(m) == context}
             for module in sorted(workflow_modules):
                 if self.context_of(module) != context:
                     continue

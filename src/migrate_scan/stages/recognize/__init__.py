@@ -28,6 +28,7 @@ from migrate_scan.stages.recognize import (
     graphql,
     jobs,
     models,
+    pipelines,
     readiness,
     realtime,
 )
@@ -43,6 +44,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
     events.RECOGNIZER,
     models.RECOGNIZER,
     jobs.RECOGNIZER,
+    pipelines.RECOGNIZER,
     readiness.RECOGNIZER,
     data_access.RECOGNIZER,
     auth.RECOGNIZER,

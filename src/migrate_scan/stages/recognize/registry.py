@@ -45,6 +45,7 @@ class Product(StrEnum):
     MODEL_ACCESS = "model_access"
     UNRESOLVED = "unresolved"
     LIMITS = "limits"
+    PIPELINES = "pipelines"
     APPLICATIONS = "applications"
 
 
