@@ -336,11 +336,20 @@ def test_loops_stopped_by_a_flag_and_what_their_body_does() -> None:
         "        yield 2\n"
         "        def helper():\n"
         "            return 3\n"  # a nested function's return does not leave the loop
+        "    done = False\n"
+        "    while not done:\n"  # 12: a local flag the body sets: an ordinary loop, not recorded
+        "        done = True\n"
+        "    while True:\n"  # 14: leaves only from an exception handler
+        "        try:\n"
+        "            pass\n"
+        "        except KeyboardInterrupt:\n"
+        "            break\n"
     )
     assert facts_of(source).loops == (
         LoopFact(2, "run", end_line=4, is_flag=True),
-        LoopFact(5, "run", end_line=6, is_flag=True, exits=True),
+        LoopFact(5, "run", end_line=6, is_flag=True, exits=True, settles=True),
         LoopFact(7, "run", end_line=10, yields=True),
+        LoopFact(14, "run", end_line=18, exits=True),
     )
 
 

@@ -563,6 +563,67 @@ def test_worker_loops(heuristics: Heuristics) -> None:
     assert {name: (j.handler, j.location.line) for name, j in found.items()} == {"poll": ("proj.worker:poll", 5)}
 
 
+def test_polls_and_retries_that_end_with_their_work_are_not_workers(heuristics: Heuristics) -> None:
+    files = {
+        "proj/waits.py": """
+            import select
+            import time
+
+            def query_result(client, query_id):
+                while True:
+                    result = client.get(query_id)
+                    if result["status"] == "Complete":
+                        break
+                    time.sleep(2)
+                return result
+
+            def wait_for_db(db):
+                retried = False
+                while not retried:
+                    try:
+                        db.execute("SELECT 1")
+                        return
+                    except OSError:
+                        time.sleep(30)
+                    retried = True
+
+            def wait_ready(conn):
+                while 1:
+                    try:
+                        if conn.poll() == 0:
+                            break
+                        select.select([conn], [], [], 1)
+                    except select.error:
+                        raise
+
+            def serve(queue):
+                while True:
+                    try:
+                        queue.handle()
+                        time.sleep(1)
+                    except KeyboardInterrupt:
+                        break
+
+            class Consumer:
+                def run(self):
+                    while not self.stop.is_set():
+                        self.consume()
+                        time.sleep(5)
+
+                def poll_forever(self, options):
+                    while True:
+                        self.consume()
+                        if options["once"] or self.stopping or self.stop.is_set():
+                            break
+                        time.sleep(5)
+        """,
+    }
+    found = of_kind(recognized_jobs(files, heuristics), "worker-loop")
+    # Why: a poll or a retry ends when its result is there; a worker ends only on an error, a signal or a
+    # stop request set from outside the loop.
+    assert {name: j.location.line for name, j in found.items()} == {"serve": 33, "Consumer.run": 42, "Consumer.poll_forever": 47}
+
+
 def test_models_declared_in_test_code_are_not_the_apps(heuristics: Heuristics) -> None:
     files = {
         "shop/__init__.py": "",

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 ConstValue = str | int | float | complex | bool | bytes | None
 
-FACTS_FORMAT = 3
+FACTS_FORMAT = 4
 """Bumped whenever the facts a file gives change shape or content: part of every cache key."""
 
 
@@ -260,9 +260,10 @@ class LoopFact(NamedTuple):
     """A `while` loop that may run for the life of the process.
 
     Its test is always true (`while True`, `while 1`) or a flag (`while running`, `while not self.shutdown`,
-    `while not stop.is_set()`). What the recognizers need to tell a worker from a search loop is kept too:
-    whether the body leaves the loop (`return`, or a `break` of this loop) and whether it yields (a stream
-    its consumer drives).
+    `while not stop.is_set()`; a local flag the body itself sets, `while not done: ...; done = True`, is
+    not one). What the recognizers need to tell a worker from a search or poll loop is kept too: whether
+    the body leaves the loop (`return`, or a `break` of this loop), whether it leaves on a result (outside
+    exception handlers) and whether it yields (a stream its consumer drives).
     """
 
     line: int
@@ -271,6 +272,7 @@ class LoopFact(NamedTuple):
     is_flag: bool = False
     exits: bool = False
     yields: bool = False
+    settles: bool = False  # leaves on a result (a return/break outside exception handlers), as a poll does
 
 
 class SuppressionFact(NamedTuple):

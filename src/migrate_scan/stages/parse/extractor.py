@@ -340,12 +340,16 @@ class FactExtractor:
 
     def _visit_while(self, node: ast.While) -> None:
         test = node.test
-        is_flag = _is_flag_test(test)
+        # `while not done: ...; done = True`: a local flag its own body sets is an ordinary loop
+        is_flag = _is_flag_test(test) and not _flag_set_in(node)
         if (isinstance(test, ast.Constant) and test.value) or is_flag:
-            exits, yields = _loop_exits_and_yields(node)
-            end_line = node.end_lineno or node.lineno
-            self.loops.append(LoopFact(node.lineno, self._scope, end_line, is_flag, exits, yields))
+            self._record_loop(node, is_flag)
         self._visit_generic_statement(node)
+
+    def _record_loop(self, node: ast.While, is_flag: bool) -> None:
+        exits, yields, settles = _loop_exits_and_yields(node)
+        end_line = node.end_lineno or node.lineno
+        self.loops.append(LoopFact(node.lineno, self._scope, end_line, is_flag, exits, yields, settles))
 
     _STATEMENT_HANDLERS: ClassVar[dict[type[ast.stmt], Callable[[FactExtractor, Any], None]]] = {
         ast.Import: _visit_import,
@@ -446,21 +450,66 @@ def _is_flag_test(test: ast.expr) -> bool:
     return isinstance(test, ast.Name | ast.Attribute)
 
 
-def _loop_exits_and_yields(loop: ast.While) -> tuple[bool, bool]:
-    """Whether the loop's body returns or breaks out of it, and whether it yields (nested functions aside)."""
-    exits = yields = False
-    stack: list[tuple[ast.AST, bool]] = [(child, False) for child in loop.body]  # (node, inside a nested loop)
+def _flag_set_in(loop: ast.While) -> bool:
+    """The loop's flag is a local name its own body assigns (`retried = True`), nested functions aside."""
+    test = loop.test.operand if isinstance(loop.test, ast.UnaryOp) else loop.test
+    return isinstance(test, ast.Name) and test.id in _names_stored_in(loop.body)
+
+
+def _loop_exits_and_yields(loop: ast.While) -> tuple[bool, bool, bool]:
+    """Whether the loop's body returns or breaks out of it, whether it yields (nested functions aside),
+    and whether it leaves on a result, as a poll or a retry does.
+
+    Leaving on a result: a `return`/`break` outside exception handlers, either unconditional (`try:
+    work(); return`) or under a test that reads what this iteration computed (a name the body assigns,
+    a call: `if result["status"] == "done": break`). A worker leaves on a stop request instead, state
+    set from outside (`if self._stop: break`, `except KeyboardInterrupt: break`).
+    """
+    assigned = _names_stored_in(loop.body)
+    exits = yields = settles = False
+    # (node, inside a nested loop, inside an exception handler, the test of the nearest enclosing `if`)
+    stack: list[tuple[ast.AST, bool, bool, ast.expr | None]] = [(child, False, False, None) for child in loop.body]
     while stack:
-        node, nested = stack.pop()
+        node, nested, handling, guard = stack.pop()
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
             continue
         if isinstance(node, ast.Return) or (isinstance(node, ast.Break) and not nested):
             exits = True
+            settles = settles or (not handling and (guard is None or _reads_a_result(guard, assigned)))
         elif isinstance(node, ast.Yield | ast.YieldFrom):
             yields = True
         inner = nested or isinstance(node, ast.For | ast.AsyncFor | ast.While)
-        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
-    return exits, yields
+        handler = handling or isinstance(node, ast.ExceptHandler)
+        if isinstance(node, ast.If):
+            stack.append((node.test, inner, handler, guard))
+            stack.extend((child, inner, handler, node.test) for child in [*node.body, *node.orelse])
+        else:
+            stack.extend((child, inner, handler, guard) for child in ast.iter_child_nodes(node))
+    return exits, yields, settles
+
+
+def _names_stored_in(body: list[ast.stmt]) -> frozenset[str]:
+    """Local names a block assigns (nested functions and classes aside)."""
+    names: set[str] = set()
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        stack.extend(ast.iter_child_nodes(node))
+    return frozenset(names)
+
+
+def _reads_a_result(test: ast.expr, assigned: frozenset[str]) -> bool:
+    """The test reads what the loop computed: a name its body assigns, or a call (an event's `is_set()` aside)."""
+    for node in ast.walk(test):
+        if isinstance(node, ast.Name) and node.id in assigned:
+            return True
+        if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Attribute) and node.func.attr == "is_set"):
+            return True
+    return False
 
 
 def _evaluated_literal(call: ast.Call) -> ast.AST | None:

@@ -816,12 +816,16 @@ def _find_loops(context: _Context, facts: FileFacts) -> None:
     """Worker loops: a `while True` that never leaves, or a loop (also a flag-controlled one) that waits.
 
     A `while True` that returns or breaks once it finds something (a free file name, a unique slug) and
-    never waits is a search, and a loop that yields is a stream its consumer drives: neither is a worker.
+    never waits is a search; one that waits between tries and leaves once the result is there (a poll
+    for a query's status, a retry until the database answers) is a wait inside one piece of work; a loop
+    that yields is a stream its consumer drives: none is a worker. A `while True` that leaves only from
+    an exception handler (`except KeyboardInterrupt: break`) still is.
     """
     rule = next((r for r in context.keys.values() if r.role == "worker-loop"), None)
     rule_id = rule.id if rule is not None else "jobs.worker-loop"
     for loop in facts.loops:
-        if loop.yields or not (_waits(context, facts, loop) or (not loop.is_flag and not loop.exits)):
+        polls = not loop.is_flag and loop.settles
+        if loop.yields or polls or not (_waits(context, facts, loop) or (not loop.is_flag and not loop.exits)):
             continue
         handler = scope_of(facts.module, loop.scope)
         location = Location(file=facts.path, line=loop.line)
