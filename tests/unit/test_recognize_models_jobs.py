@@ -941,6 +941,12 @@ def test_django_commands_on_bases_the_scan_cannot_read(heuristics: Heuristics) -
             class Command(ExportBase):
                 pass
         """,
+        "app/management/commands/list_top_tests.py": """
+            from django.core.management.base import BaseCommand
+
+            class Command(BaseCommand):
+                pass
+        """,
         "app/management/commands/plain.py": """
             class Helper:
                 pass
@@ -957,6 +963,8 @@ def test_django_commands_on_bases_the_scan_cannot_read(heuristics: Heuristics) -
         "rqworker": "jobs.django.command-module",
         # Why: an unread outside base; the module's place in management/commands vouches for it.
         "export": "jobs.django.command-module",
+        # Why: a command named like test code (`list_top_tests`) is still a command of the app.
+        "list_top_tests": "jobs.django.command",
         # Why (negative): `_shared` is a private module Django does not list; `base` has no `Command`;
         # `plain`'s lineage is read whole and reaches no command base.
     }

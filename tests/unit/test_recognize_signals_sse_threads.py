@@ -362,3 +362,67 @@ def test_receivers_connected_by_test_code_are_not_the_apps(heuristics: Heuristic
         ("django.db.models.signals.post_save", "shop.signals:reindex"),
         ("django.db.models.signals.post_delete", "shop.test.signals:forget"),
     }
+
+
+def test_temporary_connections_are_not_receivers_and_allauth_signals_are_signals(heuristics: Heuristics) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/signals.py": """
+            from django.dispatch import Signal
+
+            consumed = Signal()
+        """,
+        "app/handlers.py": """
+            from contextlib import contextmanager
+            from django.apps import AppConfig
+            from django.db.models.signals import post_delete, post_save
+            from app.signals import consumed
+
+            def cleanup(sender, **kwargs):
+                pass
+
+            def cached(sender, **kwargs):
+                pass
+
+            def on_social(sender, **kwargs):
+                pass
+
+            def purge(queryset):
+                post_delete.connect(cleanup)
+                try:
+                    queryset.delete()
+                finally:
+                    post_delete.disconnect(cleanup)
+
+            def later(action):
+                def handler(sender, **kwargs):
+                    consumed.disconnect(handler)
+                consumed.connect(handler, weak=False)
+
+            @contextmanager
+            def disabled(sig, receiver):
+                sig.disconnect(receiver=receiver)
+                yield
+                sig.connect(receiver=receiver)
+
+            def setup():
+                post_save.connect(cached)
+                post_delete.disconnect(cleanup)
+
+            class Config(AppConfig):
+                name = "app"
+
+                def ready(self):
+                    from allauth.socialaccount.signals import social_account_updated
+                    social_account_updated.connect(on_social)
+        """,
+    }
+    found = events.recognize(link(facts_of(files)), heuristics)
+    assert {(e.signal, e.receiver) for e in found.events} == {
+        # Why: a connection in a function that disconnects another signal stands.
+        ("django.db.models.signals.post_save", "app.handlers:cached"),
+        # Why: django-allauth's signals come from the knowledge table, also imported inside `ready()`.
+        ("allauth.socialaccount.signals.social_account_updated", "app.handlers:on_social"),
+        # Why (negative): `purge` and `later` undo what they connect (in a `finally`, in the handler
+        # itself): connected only while they run.
+    }

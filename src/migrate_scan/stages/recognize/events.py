@@ -14,7 +14,9 @@ entries with their definition, every `.send(...)`/`.send_robust(...)` on them
 and the number of receivers connected to them. `blinker.signal("name")` is one
 signal per name wherever it is called, so `blinker.signal("x").send()` is a send
 of the variable that holds `blinker.signal("x")`. Receivers in test code (`tests`
-packages, `test_*.py`) are connected only while the tests run: not reported.
+packages, `test_*.py`) are connected only while the tests run: not reported; nor
+are connections a function makes and undoes (it, or a function nested in it,
+disconnects the same signal): they stand only while it runs.
 """
 
 from __future__ import annotations
@@ -186,10 +188,32 @@ def _decorated_receivers(
                     found.events.append(Event(kind=named[1], signal=named[0], receiver=receiver, location=location))
 
 
+def _disconnected(signals: _SignalNamer, facts: FileFacts) -> set[tuple[str, str]]:
+    """(function qualname, signal) for every `signal.disconnect(...)` a function of the module makes."""
+    found = set()
+    for call in facts.calls:
+        func = call.call[2][0]
+        if call.scope and func[0] == ExprKind.ATTRIBUTE and func[1] == "disconnect":
+            named = signals.name(scope_of(facts.module, call.scope), func[2][0])
+            if named is not None:
+                found.add((call.scope, named[0]))
+    return found
+
+
+def _is_temporary(disconnected: set[tuple[str, str]], scope: str, signal: str) -> bool:
+    """A connection made inside a function that (or a function nested in which) disconnects the same
+    signal: connected for a while at run time (`connect(h)` ... `finally: disconnect(h)`, a handler
+    that disconnects itself, a context manager that disables a receiver), not a standing receiver."""
+    return bool(scope) and any(
+        signal == name and (where == scope or where.startswith(f"{scope}.")) for where, name in disconnected
+    )
+
+
 def _connected_receivers(
     graphs: LinkedGraphs, signals: _SignalNamer, listens: dict[str, MatchRule], facts: FileFacts, found: Recognition
 ) -> None:
     resolver = graphs.resolver
+    disconnected = _disconnected(signals, facts)
     for call in facts.calls:
         scope = scope_of(facts.module, call.scope)
         func = call.call[2][0]
@@ -206,7 +230,7 @@ def _connected_receivers(
             continue
         named = signals.name(scope, func[2][0])
         handler = argument(call.call, 0, "receiver")
-        if named is None or handler is None:
+        if named is None or handler is None or _is_temporary(disconnected, call.scope, named[0]):
             continue
         sender = _sender(graphs, scope, call.call)
         for receiver in functions_of(resolver.values(scope, handler)):

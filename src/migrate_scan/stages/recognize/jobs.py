@@ -29,7 +29,7 @@ from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.heuristics.schema import MatchRule
 from migrate_scan.model.facts import CallFact, DefinitionFact, Expr, ExprKind, FileFacts, LoopFact, expression_text
 from migrate_scan.model.graphs import LinkedGraphs
-from migrate_scan.model.ids import Location, is_test_module
+from migrate_scan.model.ids import TEST_PACKAGES, Location, is_test_module
 from migrate_scan.model.inventory import Recognition, UnresolvedRegistration
 from migrate_scan.model.report import Evidence, Job
 from migrate_scan.stages.recognize.canvas import CanvasReader
@@ -86,9 +86,18 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
     _find_cli(context)
     _find_threads(context)
     # What test code defines (a task a test enqueues, a job class a test subclasses) runs only in the tests.
-    context.found.jobs = [j for j in context.found.jobs if not is_test_module(j.handler.partition(":")[0])]
+    context.found.jobs = [j for j in context.found.jobs if not _is_test_job(j)]
     context.found.limits = context.evaluator.limits()
     return context.found
+
+
+def _is_test_job(job: Job) -> bool:
+    """A job test code defines. A management command's module is named by the command
+    (`list_top_tests`): only a test package on its path makes it test code."""
+    module = job.handler.partition(":")[0]
+    if job.kind == "django-command":
+        return any(part in TEST_PACKAGES for part in module.split("."))
+    return is_test_module(module)
 
 
 def _evidence(rule: MatchRule | str, *locations: Location) -> list[Evidence]:
