@@ -621,7 +621,11 @@ def test_polls_and_retries_that_end_with_their_work_are_not_workers(heuristics: 
     found = of_kind(recognized_jobs(files, heuristics), "worker-loop")
     # Why: a poll or a retry ends when its result is there; a worker ends only on an error, a signal or a
     # stop request set from outside the loop.
-    assert {name: j.location.line for name, j in found.items()} == {"serve": 33, "Consumer.run": 42, "Consumer.poll_forever": 47}
+    assert {name: j.location.line for name, j in found.items()} == {
+        "serve": 33,
+        "Consumer.run": 42,
+        "Consumer.poll_forever": 47,
+    }
 
 
 def test_models_declared_in_test_code_are_not_the_apps(heuristics: Heuristics) -> None:
