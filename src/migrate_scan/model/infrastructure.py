@@ -53,12 +53,16 @@ class Function(Drafted):
     queue: str | None = Field(default=None, description="consumer: the logical id of the queue it reads.")
     batch_size: int = Field(default=1, description="consumer: SQS messages per invocation.")
     subscriptions: list[str] = Field(default_factory=list, description="receiver: logical ids of the topics.")
+    inboxes: list[str] = Field(
+        default_factory=list, description="receiver: logical ids of the queues that carry its SNS topics' messages."
+    )
 
 
 class Queue(Drafted):
     """An SQS queue with its dead-letter queue: one task group (same module, time limit and retries)."""
 
     tasks: list[str] = Field(description="Registered task names it carries.")
+    topic: str | None = Field(default=None, description="An SNS topic's subscription queue: the topic's logical id.")
     dead_letter: str = Field(description="Logical id of its dead-letter queue.")
     max_receive_count: int = Field(ge=1, description="Deliveries before a message moves to the dead-letter queue.")
     visibility_timeout: int = Field(ge=0, le=43200, description="Seconds: six times the consumer's timeout.")

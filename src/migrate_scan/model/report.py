@@ -189,6 +189,11 @@ class Job(_Model):
     time_limit: float | None = Field(default=None, description="Hard time limit in seconds, if declared.")
     soft_time_limit: float | None = Field(default=None, description="Soft time limit in seconds, if declared.")
     max_retries: int | None = Field(default=None, description="Retries allowed, if declared.")
+    timezone: str | None = Field(
+        default=None,
+        description="celery-periodic: the timezone beat evaluates the schedule in (the app's `timezone` setting); "
+        "None when the scan found none (Celery's default, UTC).",
+    )
     steps: list[str] = Field(
         default_factory=list, description="celery-workflow: the tasks the canvas composes, in source order."
     )

@@ -257,10 +257,18 @@ def _function(
     elif function.role == "receiver":
         for name in function.subscriptions:
             topic = topics[name]
-            if topic.kind == "sns":
+            inbox = next((q for q in context.queues if q.topic == name and q.name in function.inboxes), None)
+            if topic.kind == "sns" and inbox is not None:
                 events[_event_key(events, name)] = {
                     "Type": "SNS",
-                    "Properties": {"Topic": _import(SHARED, name), "SqsSubscription": True},
+                    "Properties": {
+                        "Topic": _import(SHARED, name),
+                        "SqsSubscription": {
+                            "QueueArn": {"Fn::GetAtt": [inbox.name, "Arn"]},
+                            "QueueUrl": {"Ref": inbox.name},
+                            "BatchSize": function.batch_size,
+                        },
+                    },
                 }
             elif event_bus is not None:
                 events[_event_key(events, name)] = {
@@ -318,7 +326,9 @@ def _queue(queue: Queue) -> dict[str, Node]:
     return {
         queue.name: {
             "Type": "AWS::SQS::Queue",
-            "Metadata": _metadata(queue, Tasks=list(queue.tasks), Consumer=queue.consumer),
+            "Metadata": _metadata(queue, Tasks=list(queue.tasks), Consumer=queue.consumer)
+            if queue.topic is None
+            else _metadata(queue, Topic=queue.topic, Consumer=queue.consumer),
             "Properties": {
                 "VisibilityTimeout": queue.visibility_timeout,
                 "SqsManagedSseEnabled": True,
@@ -756,7 +766,8 @@ def _readme(infrastructure: Infrastructure) -> str:
         "- Memory, timeouts without a declared `time_limit`, alarm actions (no SNS topic is "
         "subscribed to the alarms), the data stores (no tables but the WebSocket connections), and the "
         "Fargate images, CPU, memory and services.",
-        "- Celery beat's timezone is not read: schedules are in UTC.",
+        "- Schedules run in the Celery app's timezone where the scan found its setting (`celery.timezone` "
+        "in their evidence), else in UTC: check it against how beat ran.",
     ]
     decisions = [("shared", d) for d in infrastructure.shared.decisions]
     decisions += [(c.context, d) for c in infrastructure.contexts for d in c.decisions]

@@ -334,9 +334,12 @@ def _draft_schedules(state: _Draft) -> None:
                 source=job.schedule,
                 task=task,
                 queue=target[2].name,
+                timezone=job.timezone or "UTC",
                 evidence=_evidence("draft.schedule", [job.location], job.evidence),
-                note="Celery beat's timezone is not read by the scan: UTC assumed (Celery's default); "
-                "set ScheduleExpressionTimezone if beat ran in local time.",
+                note=f"In {job.timezone}, the Celery app's timezone (its setting is in the evidence)."
+                if job.timezone
+                else "No Celery timezone setting found: UTC, Celery's default; set ScheduleExpressionTimezone "
+                "if beat ran in local time.",
             ),
         )
 
@@ -375,23 +378,49 @@ def _draft_fan_out(state: _Draft) -> list[Topic]:
             if context is None or module is None:
                 continue
             subscriptions[(context, module.name)].append((name, event))
+    kinds = {t.name: t.kind for t in topics}
     for (context, module_name), entries in sorted(subscriptions.items()):
         events = [e for _, e in entries]
+        book = state.books[context]
+        function = book.name(module_name, "Receiver")
+        evidence = _evidence("draft.fan-out", [e.location for e in events])
+        inboxes = []
+        for topic in sorted({t for t, _ in entries if kinds[t] == "sns"}):
+            inbox = _inbox(state, context, function, topic, evidence)
+            state.add(context, "queues", inbox)
+            inboxes.append(inbox.name)
         state.add(
             context,
             "functions",
             Function(
-                name=state.books[context].name(module_name, "Receiver"),
+                name=function,
                 role="receiver",
                 module=module_name,
                 targets=sorted({e.receiver for e in events}),
                 timeout=DEFAULT_TASK_TIMEOUT,
                 subscriptions=sorted({t for t, _ in entries}),
-                evidence=_evidence("draft.fan-out", [e.location for e in events]),
+                inboxes=inboxes,
+                evidence=evidence,
                 note="Runs the module's receivers for the events it subscribes to.",
             ),
         )
     return topics
+
+
+def _inbox(state: _Draft, context: str, function: str, topic: str, evidence: list[Evidence]) -> Queue:
+    """The SQS queue between an SNS topic and a receiver function (the seed: SQS buffers SNS, with a DLQ)."""
+    book = state.books[context]
+    return Queue(
+        name=book.name(f"{function} {topic}", "Inbox"),
+        tasks=[],
+        topic=topic,
+        dead_letter=book.name(f"{function} {topic}", "InboxDeadLetterQueue"),
+        max_receive_count=DEFAULT_DELIVERIES,
+        visibility_timeout=6 * DEFAULT_TASK_TIMEOUT,
+        consumer="lambda",
+        evidence=evidence,
+        note=f"Subscribes {function} to the topic {topic} through SQS (buffering and retries, a dead-letter queue).",
+    )
 
 
 def _fan_out_kind(state: _Draft, signal: str, sender: str, events: list[Event]) -> str:

@@ -31,6 +31,7 @@ from migrate_scan.stages.recognize import (
     pipelines,
     readiness,
     realtime,
+    timezones,
 )
 from migrate_scan.stages.recognize.registry import Recognizer, Registry
 
@@ -48,6 +49,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
     readiness.RECOGNIZER,
     data_access.RECOGNIZER,
     auth.RECOGNIZER,
+    timezones.RECOGNIZER,
 )
 REGISTRY = Registry.of(RECOGNIZERS)
 HANDLED_ROLES = REGISTRY.handled_roles()
