@@ -385,8 +385,8 @@ def _draft_fan_out(state: _Draft) -> list[Topic]:
         function = book.name(module_name, "Receiver")
         evidence = _evidence("draft.fan-out", [e.location for e in events])
         inboxes = []
-        for topic in sorted({t for t, _ in entries if kinds[t] == "sns"}):
-            inbox = _inbox(state, context, function, topic, evidence)
+        for topic_name in sorted({t for t, _ in entries if kinds[t] == "sns"}):
+            inbox = _inbox(state, context, function, topic_name, evidence)
             state.add(context, "queues", inbox)
             inboxes.append(inbox.name)
         state.add(
