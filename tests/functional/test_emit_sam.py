@@ -113,6 +113,8 @@ def test_samples_get_the_pattern_resources() -> None:
             "AWS::ApiGatewayV2::Api",
             "AWS::ECS::TaskDefinition",
             "AWS::CloudWatch::Alarm",
+            "AWS::CloudWatch::Dashboard",
+            "AWS::Logs::QueryDefinition",
         } <= kinds[sample], sample
     for sample in SAMPLES:
         descriptions = " ".join(
@@ -121,7 +123,7 @@ def test_samples_get_the_pattern_resources() -> None:
             for resource in yaml.safe_load(path.read_text(encoding="utf-8"))["Resources"].values()
             if resource["Type"] == "AWS::CloudWatch::Alarm"
         )
-        for wanted in ("Lambda error rate above 1%", "dead-letter queue", "DynamoDB throttled"):
+        for wanted in ("Lambda error rate above 1%", "dead-letter queue", "DynamoDB throttled", "latency at p99"):
             assert wanted in descriptions, (sample, wanted)
 
 
@@ -286,3 +288,36 @@ def test_authorizer_placeholder_only_on_methods_whose_views_check_the_caller() -
     assert methods[("post", "/catalog/products")] is True
     assert methods[("delete", "/catalog/products/{product_id}")] is True
     assert methods[("get", "/catalog/search")] is False
+
+
+def test_dashboard_and_queries_watch_the_context_resources() -> None:
+    template = yaml.safe_load((SAM / "django_helpdesk" / "context-escalations.yaml").read_text(encoding="utf-8"))
+    resources = template["Resources"]
+    dashboard = next(r for r in resources.values() if r["Type"] == "AWS::CloudWatch::Dashboard")
+    body = json.loads(dashboard["Properties"]["DashboardBody"]["Fn::Sub"])
+    titles = [w["properties"]["title"] for w in body["widgets"]]
+    assert {"Lambda invocations", "Lambda errors", "SQS messages", "DLQ depth", "Step Functions executions"} <= set(
+        titles
+    )
+    queries = {
+        r["Properties"]["Name"]["Fn::Sub"].rpartition("/")[2]: r["Properties"]
+        for r in resources.values()
+        if r["Type"] == "AWS::Logs::QueryDefinition"
+    }
+    assert set(queries) >= {"lambda-errors", "step-functions-failed-executions"}
+    for query in queries.values():  # every log group it reads is one of the template's
+        assert all(resources[group["Ref"]]["Type"] == "AWS::Logs::LogGroup" for group in query["LogGroupNames"])
+
+
+def test_schedules_run_in_the_celery_timezone() -> None:
+    zones = {
+        sample: {
+            r["Properties"]["ScheduleExpressionTimezone"]
+            for path in templates(sample)
+            for r in yaml.safe_load(path.read_text(encoding="utf-8"))["Resources"].values()
+            if r["Type"] == "AWS::Scheduler::Schedule"
+        }
+        for sample in SAMPLES
+    }
+    # django_helpdesk: CELERY_TIMEZONE = TIME_ZONE ("Europe/Berlin"); flask_shop: conf.update(timezone="UTC")
+    assert zones == {"django_helpdesk": {"Europe/Berlin"}, "flask_shop": {"UTC"}}

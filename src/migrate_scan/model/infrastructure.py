@@ -154,9 +154,21 @@ class FargateTask(Drafted):
 class Alarm(Drafted):
     """A CloudWatch alarm from the seed's observability checklist."""
 
-    kind: Literal["lambda-error-rate", "dlq-depth", "state-machine-failure-rate", "dynamodb-throttles"]
+    kind: Literal[
+        "lambda-error-rate", "dlq-depth", "state-machine-failure-rate", "dynamodb-throttles", "api-latency-p99"
+    ]
     target: str = Field(description="Logical id of the function, dead-letter queue, state machine or table watched.")
-    threshold: float = Field(description="Percent for rates, messages for queue depth, events for throttles.")
+    threshold: float = Field(
+        description="Percent for rates, messages for queue depth, events for throttles, milliseconds for latency."
+    )
+
+
+class LogQuery(_Model):
+    """A CloudWatch Logs Insights query definition from the seed, over the log groups of some resources."""
+
+    name: str = Field(description="Logical id.")
+    kind: Literal["lambda-errors", "api-slow-requests", "state-machine-failures"]
+    targets: list[str] = Field(description="Logical ids of the functions, APIs or state machines whose logs it reads.")
 
 
 class Authorizer(Drafted):
@@ -181,6 +193,8 @@ class ContextInfrastructure(_Model):
     state_machines: list[StateMachine] = Field(default_factory=list)
     fargate: list[FargateTask] = Field(default_factory=list)
     alarms: list[Alarm] = Field(default_factory=list)
+    dashboard: str | None = Field(default=None, description="Logical id of its CloudWatch dashboard.")
+    queries: list[LogQuery] = Field(default_factory=list)
     decisions: list[str] = Field(default_factory=list, description="What a human must still decide, in words.")
 
 

@@ -11,7 +11,10 @@ of each drafted kind to CloudFormation/SAM resources lives here and only here:
     WebSocketApi   AWS::ApiGatewayV2 Api/Integration/Route/Deployment/Stage, Lambda permission, DynamoDB table
     StateMachine   AWS::Serverless::StateMachine with its Amazon States Language definition (tracing on)
     FargateTask    AWS::ECS::TaskDefinition placeholder
-    Alarm          AWS::CloudWatch::Alarm (error rate by metric math, dead-letter depth, failure rate)
+    Alarm          AWS::CloudWatch::Alarm (error rate by metric math, dead-letter depth, failure rate, p99 latency)
+    dashboard      AWS::CloudWatch::Dashboard per context (the seed's widgets)
+    LogQuery       AWS::Logs::QueryDefinition (the seed's Logs Insights queries) over AWS::Logs::LogGroup per
+                   function (JSON logs), API (access log) and state machine (execution errors)
 
 Cross-template references go through exports named `<StackPrefix>-<Context>-<Id>`.
 Every resource carries `Metadata.MigrateScan`: evidence as `file:line` by rule, and the draft's note.
@@ -30,6 +33,7 @@ from migrate_scan.model.infrastructure import (
     FargateTask,
     Function,
     Infrastructure,
+    LogQuery,
     MapState,
     ParallelState,
     Queue,
@@ -45,6 +49,17 @@ from migrate_scan.render.yaml_text import Node, dump_yaml
 RUNTIME = "python3.12"
 SHARED = "shared"
 CELERY_RETRY_DELAY = 180  # Celery's default_retry_delay, seconds
+LOG_RETENTION_DAYS = 30
+API_STAGE = "api"
+# API Gateway access log fields, named as the seed's slow-request query reads them (requestTime in ms)
+ACCESS_LOG_FORMAT = {
+    "requestId": "$context.requestId",
+    "ip": "$context.identity.sourceIp",
+    "httpMethod": "$context.httpMethod",
+    "resourcePath": "$context.resourcePath",
+    "status": "$context.status",
+    "requestTime": "$context.responseLatency",
+}
 _ALNUM = re.compile(r"[^A-Za-z0-9]")
 _EXECUTE_API = "arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{{api}}}/*"
 
@@ -181,6 +196,7 @@ def _context_template(infrastructure: Infrastructure, context: ContextInfrastruc
         resources[context.api] = _api(context, cast(dict[str, Node], template["Parameters"]))
     for function in context.functions:
         resources[function.name] = _function(context, function, topics, infrastructure.shared.event_bus)
+        resources[f"{function.name}LogGroup"] = _log_group(f"Logs of {function.name} (JSON lines).")
         outputs[f"{function.name}Arn"] = {
             "Value": {"Fn::GetAtt": [function.name, "Arn"]},
             "Export": {"Name": _export(context.context, f"{function.name}Arn")},
@@ -201,10 +217,17 @@ def _context_template(infrastructure: Infrastructure, context: ContextInfrastruc
         resources.update(_websocket(socket))
     for machine in context.state_machines:
         resources[machine.name] = _state_machine(context, machine)
+        resources[f"{machine.name}Logs"] = _log_group(f"Execution errors of {machine.name}.")
     for task in context.fargate:
         resources[task.name] = _fargate(task)
     for alarm in context.alarms:
         resources[alarm.name] = _alarm(alarm)
+    if context.api is not None:
+        resources[f"{context.api}AccessLogs"] = _log_group(f"Access log of {context.api}.")
+    if context.dashboard is not None:
+        resources[context.dashboard] = _dashboard(context)
+    for query in context.queries:
+        resources[query.name] = _query(query)
     if not resources:
         resources["DraftPlaceholder"] = {"Type": "AWS::CloudFormation::WaitConditionHandle", "Properties": {}}
     template["Resources"] = resources
@@ -213,10 +236,30 @@ def _context_template(infrastructure: Infrastructure, context: ContextInfrastruc
     return template
 
 
+def _api_name(api: str) -> Node:
+    return {"Fn::Sub": f"${{AWS::StackName}}-{api}"}
+
+
+def _log_group(note: str) -> Node:
+    return {
+        "Type": "AWS::Logs::LogGroup",
+        "Metadata": {"MigrateScan": {"Note": note}},
+        "Properties": {"RetentionInDays": LOG_RETENTION_DAYS},
+    }
+
+
 def _api(context: ContextInfrastructure, parameters: dict[str, Node]) -> Node:
     """The context's REST API; with an authorizer placeholder when some view checks its caller."""
     http = [f.name for f in context.functions if f.role == "http"]
-    properties: dict[str, Node] = {"StageName": "api", "TracingEnabled": True}
+    properties: dict[str, Node] = {
+        "Name": _api_name(context.api or ""),
+        "StageName": API_STAGE,
+        "TracingEnabled": True,
+        "AccessLogSetting": {
+            "DestinationArn": {"Fn::GetAtt": [f"{context.api}AccessLogs", "Arn"]},
+            "Format": json.dumps(ACCESS_LOG_FORMAT),
+        },
+    }
     metadata: Node = {"MigrateScan": {"Functions": list(http)}}
     authorizer = context.authorizer
     if authorizer is not None:
@@ -237,6 +280,7 @@ def _function(
         "Handler": f"adapters.{_snake(function.name)}.handler",
         "Timeout": function.timeout,
         "MemorySize": function.memory,
+        "LoggingConfig": {"LogFormat": "JSON", "LogGroup": {"Ref": f"{function.name}LogGroup"}},
     }
     if function.role == "http":
         for route in function.routes:
@@ -493,17 +537,37 @@ def _state_machine(context: ContextInfrastructure, machine: StateMachine) -> Nod
                 {"Fn::GetAtt": [task.queue, "Arn"]} if local else _import(task.context, f"{task.queue}Arn")
             )
             policies.append({"Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": queue_arn}]})
+    policies.append({"Statement": [{"Effect": "Allow", "Action": _LOG_DELIVERY, "Resource": "*"}]})
     return {
         "Type": "AWS::Serverless::StateMachine",
         "Metadata": _metadata(machine, Workflow=machine.workflow),
         "Properties": {
             "Type": machine.type,
             "Tracing": {"Enabled": True},
+            "Logging": {
+                "Level": "ERROR",
+                "IncludeExecutionData": False,
+                "Destinations": [
+                    {"CloudWatchLogsLogGroup": {"LogGroupArn": {"Fn::GetAtt": [f"{machine.name}Logs", "Arn"]}}}
+                ],
+            },
             "Definition": state_machine_definition(machine),
             "DefinitionSubstitutions": substitutions,
             "Policies": policies,
         },
     }
+
+
+_LOG_DELIVERY: Node = [
+    "logs:CreateLogDelivery",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
+]
 
 
 def _tasks(states: list[State]) -> list[TaskState]:
@@ -649,6 +713,19 @@ def _alarm(alarm: Alarm) -> Node:
                 "Period": 300,
             }
         )
+    elif alarm.kind == "api-latency-p99":
+        properties.update(
+            {
+                "Namespace": "AWS/ApiGateway",
+                "MetricName": "Latency",
+                "Dimensions": [
+                    {"Name": "ApiName", "Value": _api_name(alarm.target)},
+                    {"Name": "Stage", "Value": API_STAGE},
+                ],
+                "ExtendedStatistic": "p99",
+                "Period": 300,
+            }
+        )
     elif alarm.kind == "dynamodb-throttles":
         dimension = [{"Name": "TableName", "Value": {"Ref": alarm.target}}]
         properties["Metrics"] = _sum_metrics("AWS/DynamoDB", ("ReadThrottleEvents", "WriteThrottleEvents"), dimension)
@@ -666,6 +743,7 @@ _ALARM_TEXT = {
     "dlq-depth": "{target}: a message in the dead-letter queue (above {threshold}).",
     "state-machine-failure-rate": "{target}: Step Functions failure rate above {threshold}%.",
     "dynamodb-throttles": "{target}: DynamoDB throttled reads or writes (above {threshold}).",
+    "api-latency-p99": "{target}: API latency at p99 above {threshold} ms.",
 }
 
 
@@ -704,6 +782,132 @@ def _rate_metrics(namespace: str, failed: str, total: str, dimensions: Node) -> 
         stat("total", total),
         {"Id": "rate", "Expression": "IF(total > 0, 100 * failed / total, 0)", "Label": "Percent", "ReturnData": True},
     ]
+
+
+# -- dashboard and Logs Insights queries -----------------------------------------------------------------------------
+
+_QUERIES = {
+    "lambda-errors": 'fields @timestamp, @message\n| filter level = "ERROR"\n| sort @timestamp desc\n| limit 100',
+    "api-slow-requests": "fields @timestamp, requestId, ip, requestTime\n| filter requestTime > 1000\n"
+    "| sort requestTime desc\n| limit 20",
+    "state-machine-failures": "fields @timestamp, execution_arn, details.cause\n"
+    '| filter type = "ExecutionFailed"\n| sort @timestamp desc',
+}
+_QUERY_TITLES = {
+    "lambda-errors": "lambda-errors",
+    "api-slow-requests": "api-slow-requests",
+    "state-machine-failures": "step-functions-failed-executions",
+}
+_LOG_GROUP_SUFFIX = {"lambda-errors": "LogGroup", "api-slow-requests": "AccessLogs", "state-machine-failures": "Logs"}
+
+
+def _query(query: LogQuery) -> Node:
+    """The seed's Logs Insights query as a saved query definition over the targets' log groups."""
+    suffix = _LOG_GROUP_SUFFIX[query.kind]
+    return {
+        "Type": "AWS::Logs::QueryDefinition",
+        "Metadata": {
+            "MigrateScan": {"Note": "A Logs Insights query the seed prescribes.", "Targets": list(query.targets)}
+        },
+        "Properties": {
+            "Name": {"Fn::Sub": f"${{AWS::StackName}}/{_QUERY_TITLES[query.kind]}"},
+            "QueryString": _QUERIES[query.kind],
+            "LogGroupNames": [{"Ref": f"{target}{suffix}"} for target in query.targets],
+        },
+    }
+
+
+def _dashboard(context: ContextInfrastructure) -> Node:
+    """The seed's dashboard for one context: Lambda, API, DynamoDB, SQS and Step Functions widgets."""
+    widgets: list[tuple[str, str, list[Node]]] = []
+    functions = [f.name for f in context.functions]
+    if functions:
+        widgets.append(
+            (
+                "Lambda invocations",
+                "Sum",
+                [["AWS/Lambda", "Invocations", "FunctionName", f"${{{f}}}"] for f in functions],
+            )
+        )
+        widgets.append(
+            ("Lambda errors", "Sum", [["AWS/Lambda", "Errors", "FunctionName", f"${{{f}}}"] for f in functions])
+        )
+    if context.api is not None:
+        api: list[Node] = [
+            "AWS/ApiGateway",
+            "Latency",
+            "ApiName",
+            f"${{AWS::StackName}}-{context.api}",
+            "Stage",
+            API_STAGE,
+        ]
+        widgets.append(("API latency p50/p99", "p99", [[*api, {"stat": "p50"}], [*api, {"stat": "p99"}]]))
+        errors = ["ApiName", f"${{AWS::StackName}}-{context.api}", "Stage", API_STAGE]
+        widgets.append(
+            ("API errors", "Sum", [["AWS/ApiGateway", "4XXError", *errors], ["AWS/ApiGateway", "5XXError", *errors]])
+        )
+    tables = [w.table for w in context.websockets]
+    if tables:
+        used: list[Node] = []
+        throttled: list[Node] = []
+        for table in tables:
+            for metric in ("ConsumedReadCapacityUnits", "ConsumedWriteCapacityUnits"):
+                used.append(["AWS/DynamoDB", metric, "TableName", f"${{{table}}}"])
+            for metric in ("ReadThrottleEvents", "WriteThrottleEvents"):
+                throttled.append(["AWS/DynamoDB", metric, "TableName", f"${{{table}}}"])
+        widgets.append(("DynamoDB read/write", "Sum", used))
+        widgets.append(("DynamoDB throttles", "Sum", throttled))
+    if context.queues:
+        visible = "ApproximateNumberOfMessagesVisible"
+        widgets.append(
+            (
+                "SQS messages",
+                "Maximum",
+                [["AWS/SQS", visible, "QueueName", f"${{{q.name}.QueueName}}"] for q in context.queues],
+            )
+        )
+        widgets.append(
+            (
+                "DLQ depth",
+                "Maximum",
+                [["AWS/SQS", visible, "QueueName", f"${{{q.dead_letter}.QueueName}}"] for q in context.queues],
+            )
+        )
+    if context.state_machines:
+        metrics: list[Node] = [
+            ["AWS/States", metric, "StateMachineArn", f"${{{m.name}}}"]
+            for m in context.state_machines
+            for metric in ("ExecutionsStarted", "ExecutionsSucceeded", "ExecutionsFailed")
+        ]
+        widgets.append(("Step Functions executions", "Sum", metrics))
+    body = {
+        "widgets": [
+            {
+                "type": "metric",
+                "x": 12 * (index % 2),
+                "y": 6 * (index // 2),
+                "width": 12,
+                "height": 6,
+                "properties": {
+                    "title": title,
+                    "region": "${AWS::Region}",
+                    "stat": stat,
+                    "period": 300,
+                    "view": "timeSeries",
+                    "metrics": metrics_of,
+                },
+            }
+            for index, (title, stat, metrics_of) in enumerate(widgets)
+        ]
+    }
+    return {
+        "Type": "AWS::CloudWatch::Dashboard",
+        "Metadata": {"MigrateScan": {"Note": "The seed's dashboard: the metrics its alarms watch, per context."}},
+        "Properties": {
+            "DashboardName": {"Fn::Sub": f"${{AWS::StackName}}-{_ALNUM.sub('', context.context) or 'context'}"},
+            "DashboardBody": {"Fn::Sub": json.dumps(body)},
+        },
+    }
 
 
 # -- README ---------------------------------------------------------------------------------------------------------
@@ -763,6 +967,10 @@ def _readme(infrastructure: Infrastructure) -> str:
         "- Authorizers: each API whose views check their caller has a Cognito authorizer placeholder "
         "(`UserPoolArn` parameter) on exactly those methods; choose the identity provider and map the "
         "permission checks listed in its `Metadata` onto scopes or groups.",
+        "- Observability: every function logs JSON to its own log group (30 days), each API writes an access "
+        "log (the account needs API Gateway's CloudWatch role, `AWS::ApiGateway::Account`), state machines log "
+        "errors; each context has a dashboard and the seed's Logs Insights queries; the API p99 latency alarm "
+        "fires above 1 s: set it to the routes' own targets.",
         "- Memory, timeouts without a declared `time_limit`, alarm actions (no SNS topic is "
         "subscribed to the alarms), the data stores (no tables but the WebSocket connections), and the "
         "Fargate images, CPU, memory and services.",

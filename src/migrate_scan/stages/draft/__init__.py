@@ -33,6 +33,7 @@ from migrate_scan.model.infrastructure import (
     Function,
     HttpRoute,
     Infrastructure,
+    LogQuery,
     MapState,
     ParallelState,
     Queue,
@@ -58,6 +59,7 @@ DEFAULT_DELIVERIES = 4  # Celery's default max_retries (3) plus the first delive
 SNS_MAX_RECEIVERS = 4  # the seed: SNS under 5 subscribers, EventBridge from 5
 QUEUE_JOBS = ("celery-task", "rq-job")
 SCHEDULED_JOBS = ("celery-periodic", "scheduler")
+API_LATENCY_P99_MS = 1000.0  # the seed's slow-request query: requestTime > 1000 ms
 HUMAN_RULES = ("PT401", "MS105")  # classify's workflow that waits for a human decision, and its warning
 
 __all__ = ["draft"]
@@ -662,12 +664,24 @@ def _context_entry(state: _Draft, name: str) -> ContextInfrastructure | None:
     ]
     has_http = any(f.role == "http" for f in functions)
     protected = [r for f in functions for r in f.routes if r.authorized]
+    api = book.name(name, "RestApi") if has_http else None
+    if api is not None:
+        alarms.append(
+            Alarm(
+                name=book.name(api, "LatencyP99Alarm"),
+                kind="api-latency-p99",
+                target=api,
+                threshold=API_LATENCY_P99_MS,
+                note="p99 latency above the seed's slow-request line (1 s); tune it to the routes' own targets.",
+            )
+        )
+    queries = _queries(book, name, functions, api, machines)
     return ContextInfrastructure(
         context=name,
         kind=context.kind if context else "business",
         pattern=context.pattern if context else None,
         stage=context.stage if context else None,
-        api=book.name(name, "RestApi") if has_http else None,
+        api=api,
         authorizer=_authorizer(state, name, protected) if protected else None,
         functions=functions,
         queues=queues,
@@ -676,6 +690,8 @@ def _context_entry(state: _Draft, name: str) -> ContextInfrastructure | None:
         state_machines=machines,
         fargate=_by_name(parts["fargate"], FargateTask),
         alarms=sorted(alarms, key=lambda a: a.name),
+        dashboard=book.name(name, "Dashboard") if functions or queues or machines else None,
+        queries=queries,
         decisions=sorted(set(state.decisions.get(name, []))),
     )
 
@@ -692,3 +708,31 @@ def _authorizer(state: _Draft, context: str, protected: list[HttpRoute]) -> Auth
         "monolith's own sessions or tokens do not carry over: choose the user pool (or a Lambda authorizer that "
         "reads the existing session) and map the views' permission checks onto scopes or groups.",
     )
+
+
+def _queries(
+    book: NameBook, context: str, functions: list[Function], api: str | None, machines: list[StateMachine]
+) -> list[LogQuery]:
+    """The seed's Logs Insights queries, over the log groups this context has."""
+    queries = []
+    if functions:
+        queries.append(
+            LogQuery(
+                name=book.name(f"{context} lambda errors", "Query"),
+                kind="lambda-errors",
+                targets=[f.name for f in functions],
+            )
+        )
+    if api is not None:
+        queries.append(
+            LogQuery(name=book.name(f"{context} slow requests", "Query"), kind="api-slow-requests", targets=[api])
+        )
+    if machines:
+        queries.append(
+            LogQuery(
+                name=book.name(f"{context} failed executions", "Query"),
+                kind="state-machine-failures",
+                targets=[m.name for m in machines],
+            )
+        )
+    return queries
