@@ -321,3 +321,88 @@ def test_schedules_run_in_the_celery_timezone() -> None:
     }
     # django_helpdesk: CELERY_TIMEZONE = TIME_ZONE ("Europe/Berlin"); flask_shop: conf.update(timezone="UTC")
     assert zones == {"django_helpdesk": {"Europe/Berlin"}, "flask_shop": {"UTC"}}
+
+
+def _defined_names(path: Path) -> set[str]:
+    """Top-level names a module defines (functions, classes, assignments, imports)."""
+    import ast
+
+    tree = ast.parse(path.read_bytes())
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names |= {(a.asname or a.name).partition(".")[0] for a in node.names}
+    return names
+
+
+def _module_file(root: Path, dotted: str) -> Path | None:
+    base = root.joinpath(*dotted.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_handler_adapters_parse_and_their_imports_resolve_in_the_sample(sample: str) -> None:
+    import ast
+
+    root = ROOT / "sample_monoliths" / sample
+    adapters = SAM / sample / "app" / "adapters"
+    handlers = {
+        resource["Properties"]["Handler"]
+        for path in templates(sample)
+        for resource in yaml.safe_load(path.read_text(encoding="utf-8"))["Resources"].values()
+        if resource["Type"] == "AWS::Serverless::Function"
+    }
+    assert handlers, sample
+    for handler in sorted(handlers):  # every Handler names a generated module with a `handler`
+        package, module, attribute = handler.split(".")
+        assert (package, attribute) == ("adapters", "handler"), handler
+        assert "handler" in _defined_names(adapters / f"{module}.py"), handler
+    runtime = ast.parse((adapters / "runtime.py").read_bytes())
+    top_imports = {n.module for n in runtime.body if isinstance(n, ast.ImportFrom)}
+    top_imports |= {a.name for n in runtime.body if isinstance(n, ast.Import) for a in n.names}
+    assert top_imports <= {"__future__", "json", "os", "collections.abc", "typing"}  # adapters' own deps: lazily
+    for path in sorted(p for p in adapters.glob("*.py") if p.name not in ("runtime.py", "__init__.py")):
+        tree = ast.parse(path.read_bytes())
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and node.module and node.module != "adapters":
+                source = _module_file(root, node.module)
+                assert source is not None, f"{path.name}: {node.module}"
+                for alias in node.names:
+                    assert alias.name in _defined_names(source), f"{path.name}: {node.module}.{alias.name}"
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    assert _module_file(root, alias.name) is not None, f"{path.name}: {alias.name}"
+
+
+def test_adapter_runtime_calls_tasks_and_reports_partial_batch_failures(monkeypatch: pytest.MonkeyPatch) -> None:
+    namespace: dict[str, object] = {}
+    exec(
+        compile(
+            (SAM / "flask_shop" / "app" / "adapters" / "runtime.py").read_text(encoding="utf-8"), "runtime", "exec"
+        ),
+        namespace,
+    )
+    calls: list[tuple[object, ...]] = []
+
+    def task(*args: object, **kwargs: object) -> str:
+        calls.append((*args, *sorted(kwargs.items())))
+        if args == ("boom",):
+            raise ValueError("boom")
+        return "done"
+
+    handler = namespace["sqs_handler"]({"orders.charge": (task,)})  # type: ignore[operator]
+    records = [
+        {"messageId": "1", "body": json.dumps({"task": "orders.charge", "args": [7], "kwargs": {"retry": True}})},
+        {"messageId": "2", "body": json.dumps({"task": "orders.charge", "args": ["boom"]})},
+    ]
+    assert handler({"Records": records}, None) == {"batchItemFailures": [{"itemIdentifier": "2"}]}
+    # a Step Functions lambda:invoke: the state's input is the task's one argument
+    assert handler({"task": "orders.charge", "input": {"order": 3}}, None) == "done"
+    assert calls == [(7, ("retry", True)), ("boom",), ({"order": 3},)]

@@ -41,6 +41,13 @@ class HttpRoute(_Model):
     authorized: bool = Field(default=False, description="The view checks its caller: the method takes the authorizer.")
 
 
+class Dispatch(_Model):
+    """What a function's adapter calls for one kind of message: a task name, an event name or a route key."""
+
+    key: str = Field(description="The registered task name, the event's name, or the WebSocket route key.")
+    target: str = Field(description="Symbol of the task, receiver or handler it calls.")
+
+
 class Function(Drafted):
     """A Lambda function: an HTTP entry, a queue consumer, an event receiver or a WebSocket handler."""
 
@@ -53,6 +60,9 @@ class Function(Drafted):
     queue: str | None = Field(default=None, description="consumer: the logical id of the queue it reads.")
     batch_size: int = Field(default=1, description="consumer: SQS messages per invocation.")
     subscriptions: list[str] = Field(default_factory=list, description="receiver: logical ids of the topics.")
+    dispatch: list[Dispatch] = Field(
+        default_factory=list, description="consumer, receiver, websocket: what its adapter calls, by message."
+    )
     inboxes: list[str] = Field(
         default_factory=list, description="receiver: logical ids of the queues that carry its SNS topics' messages."
     )
@@ -207,6 +217,13 @@ class SharedInfrastructure(_Model):
     decisions: list[str] = Field(default_factory=list)
 
 
+class EntryPoint(Drafted):
+    """The monolith's WSGI or ASGI entry module, which the HTTP adapters serve the routes through."""
+
+    module: str
+    kind: Literal["wsgi", "asgi"]
+
+
 class Infrastructure(_Model):
     """The whole draft: one entry per context that deploys something, and the shared part."""
 
@@ -214,6 +231,7 @@ class Infrastructure(_Model):
     prefix: str = Field(description="Default stack prefix: export names are `<prefix>-<context>-<id>`.")
     contexts: list[ContextInfrastructure] = Field(default_factory=list)
     shared: SharedInfrastructure = Field(default_factory=SharedInfrastructure)
+    entry: EntryPoint | None = Field(default=None, description="The entry module the HTTP adapters import.")
 
 
 ParallelState.model_rebuild()

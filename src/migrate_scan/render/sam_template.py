@@ -44,6 +44,7 @@ from migrate_scan.model.infrastructure import (
     Topic,
     WebSocketApi,
 )
+from migrate_scan.render.handler_adapters import adapter_module_name, render_adapters
 from migrate_scan.render.yaml_text import Node, dump_yaml
 
 RUNTIME = "python3.12"
@@ -72,6 +73,7 @@ def render_sam(infrastructure: Infrastructure) -> dict[str, str]:
     for context in infrastructure.contexts:
         files[f"{_file_stem(context.context)}.yaml"] = dump_yaml(_context_template(infrastructure, context))
     files["README.md"] = _readme(infrastructure)
+    files.update(render_adapters(infrastructure))
     return dict(sorted(files.items()))
 
 
@@ -277,7 +279,7 @@ def _function(
 ) -> Node:
     events: dict[str, Node] = {}
     properties: dict[str, Node] = {
-        "Handler": f"adapters.{_snake(function.name)}.handler",
+        "Handler": f"adapters.{adapter_module_name(function.name)}.handler",
         "Timeout": function.timeout,
         "MemorySize": function.memory,
         "LoggingConfig": {"LogFormat": "JSON", "LogGroup": {"Ref": f"{function.name}LogGroup"}},
@@ -961,9 +963,13 @@ def _readme(infrastructure: Infrastructure) -> str:
         "",
         "## What a human must still decide",
         "",
-        "- The code: `CodeUri` is `app/` (link or copy the application there) and each `Handler` names an adapter "
-        "module (`adapters/<function>.py`) that this draft does not generate yet: write it to call the view, "
-        "task or receiver listed in the function's `Metadata.MigrateScan.Targets`.",
+        "- The code: `CodeUri` is `app/`. It holds the generated handler adapters (`app/adapters/`, one entry "
+        "module per function, built with libcst; `runtime.py` turns Lambda events into calls of the monolith's "
+        "code: apig-wsgi or Mangum over its entry module for HTTP, an SQS record loop for tasks, SNS/EventBridge "
+        "events for signal receivers, route keys for WebSocket handlers). Copy or link the monolith's source "
+        "root into `app/` beside `adapters/` and merge `app/requirements-adapters.txt` into its requirements, "
+        "then `sam build`: the code runs unchanged, as the strangler's first step. Task and event messages "
+        "carry JSON (`{\"task\": ..., \"args\": [...], \"kwargs\": {...}}`): model instances must travel as ids.",
         "- Authorizers: each API whose views check their caller has a Cognito authorizer placeholder "
         "(`UserPoolArn` parameter) on exactly those methods; choose the identity provider and map the "
         "permission checks listed in its `Metadata` onto scopes or groups.",

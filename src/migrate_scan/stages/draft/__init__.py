@@ -28,7 +28,9 @@ from migrate_scan.model.infrastructure import (
     Alarm,
     Authorizer,
     ContextInfrastructure,
+    Dispatch,
     Drafted,
+    EntryPoint,
     FargateTask,
     Function,
     HttpRoute,
@@ -108,7 +110,32 @@ def draft(report: Report) -> Infrastructure:
     )
     name = report.project.name
     return Infrastructure(
-        project=name, prefix=camel(name).lower()[:40] or "app", contexts=[c for c in contexts if c], shared=shared
+        project=name,
+        prefix=camel(name).lower()[:40] or "app",
+        contexts=[c for c in contexts if c],
+        shared=shared,
+        entry=_entry_point(report),
+    )
+
+
+def _entry_point(report: Report) -> EntryPoint | None:
+    """The entry module the HTTP functions serve routes through: a WSGI one (`wsgi`, `x.wsgi`) first, else ASGI."""
+    entries = [m for m in report.modules if m.disposition == "entry-adapter"]
+
+    def preference(module: Module) -> tuple[int, str]:
+        last = module.name.rpartition(".")[2]
+        return ({"wsgi": 0, "asgi": 2}.get(last, 1), module.name)
+
+    if not entries:
+        return None
+    chosen = min(entries, key=preference)
+    kind = "asgi" if chosen.name.rpartition(".")[2] == "asgi" else "wsgi"
+    return EntryPoint(
+        name=camel(chosen.name) or "Entry",
+        module=chosen.name,
+        kind=kind,
+        evidence=_evidence("draft.entry", [Location(file=chosen.file, line=1)], chosen.evidence),
+        note=f"The {kind.upper()} entry module classification found; the HTTP adapters import it.",
     )
 
 
@@ -301,6 +328,7 @@ def _draft_queue(
                 targets=sorted(j.handler for j in jobs),
                 timeout=timeout,
                 queue=queue_name,
+                dispatch=[Dispatch(key=j.name, target=j.handler) for j in jobs],
                 evidence=evidence,
                 note="Reads the queue one message at a time and runs the named task; a failure is retried by SQS.",
             ),
@@ -381,6 +409,7 @@ def _draft_fan_out(state: _Draft) -> list[Topic]:
                 continue
             subscriptions[(context, module.name)].append((name, event))
     kinds = {t.name: t.kind for t in topics}
+    details = {t.name: t.detail_type for t in topics}
     for (context, module_name), entries in sorted(subscriptions.items()):
         events = [e for _, e in entries]
         book = state.books[context]
@@ -402,6 +431,10 @@ def _draft_fan_out(state: _Draft) -> list[Topic]:
                 timeout=DEFAULT_TASK_TIMEOUT,
                 subscriptions=sorted({t for t, _ in entries}),
                 inboxes=inboxes,
+                dispatch=sorted(
+                    {Dispatch(key=details[t], target=e.receiver) for t, e in entries},
+                    key=lambda d: (d.key, d.target),
+                ),
                 evidence=evidence,
                 note="Runs the module's receivers for the events it subscribes to.",
             ),
@@ -472,6 +505,11 @@ def _draft_websockets(state: _Draft) -> None:
                 module=modules[0],
                 targets=sorted({e.handler for e in entries}),
                 timeout=API_TIMEOUT,
+                dispatch=[
+                    Dispatch(key=key, target=handler)
+                    for key, (handlers, _) in sorted(routes.items())
+                    for handler in sorted(handlers)
+                ],
                 evidence=evidence,
                 note="Handles every route of the context's WebSocket API; connection ids live in the table.",
             ),
