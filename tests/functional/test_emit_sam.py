@@ -73,13 +73,15 @@ def sam_transformed(path: Path) -> dict[str, object]:
 
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_templates_pass_cfn_lint_after_the_sam_transform(sample: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cfnlint.api import lint_all
+    from cfnlint.api import lint
 
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")  # the translator needs one to build ARNs
     errors = []
     for path in templates(sample):
         expanded = sam_transformed(path)
-        errors += [f"{path.name}: {m}" for m in lint_all(json.dumps(expanded)) if m.rule.id.startswith("E")]
+        errors += [
+            f"{path.name}: {m}" for m in lint(json.dumps(expanded), regions=["us-east-1"]) if m.rule.id.startswith("E")
+        ]
 
     assert errors == []
 
@@ -159,7 +161,7 @@ def test_cli_writes_the_folder_and_replaces_its_own(run_cli, write_tree, tmp_pat
     names = sorted(p.name for p in target.iterdir())
     contexts = [name for name in names if name.startswith("context-")]
     # the views' context, and the app shell that stays on Fargate (the strangler-fig host)
-    assert names == sorted([MARKER, "README.md", "shared.yaml", *contexts]) and len(contexts) == 2, names
+    assert names == sorted([MARKER, "README.md", "app", "shared.yaml", *contexts]) and len(contexts) == 2, names
     template = yaml.safe_load((target / "context-views.yaml").read_text(encoding="utf-8"))
     events = [
         event["Properties"]
@@ -406,3 +408,31 @@ def test_adapter_runtime_calls_tasks_and_reports_partial_batch_failures(monkeypa
     # a Step Functions lambda:invoke: the state's input is the task's one argument
     assert handler({"task": "orders.charge", "input": {"order": 3}}, None) == "done"
     assert calls == [(7, ("retry", True)), ("boom",), ({"order": 3},)]
+
+
+def test_data_store_from_access_patterns_or_aurora_where_queries_join() -> None:
+    orders = yaml.safe_load((SAM / "flask_shop" / "context-orders.yaml").read_text(encoding="utf-8"))["Resources"]
+    table = orders["OrderTable"]
+    indexes = {
+        i["IndexName"]: [k["AttributeName"] for k in i["KeySchema"]]
+        for i in table["Properties"]["GlobalSecondaryIndexes"]
+    }
+    # Order.query.filter_by(user_id=...).order_by(Order.created_at.desc()) and filter_by(status=...) likewise
+    assert indexes == {
+        "ByStatusAndCreatedAt": ["status", "created_at"],
+        "ByUserIdAndCreatedAt": ["user_id", "created_at"],
+    }
+    assert table["Properties"]["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
+    assert any(e["Rule"] == "draft.data-table" for e in table["Metadata"]["MigrateScan"]["Evidence"])
+    assert not [r for r in orders.values() if r["Type"] == "AWS::RDS::DBCluster"]
+
+    tickets = yaml.safe_load((SAM / "django_helpdesk" / "context-tickets.yaml").read_text(encoding="utf-8"))
+    clusters = [r for r in tickets["Resources"].values() if r["Type"] == "AWS::RDS::DBCluster"]
+    assert len(clusters) == 1 and clusters[0]["Metadata"]["MigrateScan"]["Joins"]
+    assert {"AWS::RDS::DBProxy", "AWS::RDS::DBProxyTargetGroup"} <= {r["Type"] for r in tickets["Resources"].values()}
+    assert not [
+        r
+        for r in tickets["Resources"].values()
+        if r["Type"] == "AWS::DynamoDB::Table" and "Model" in r["Metadata"]["MigrateScan"]
+    ]
+    assert any("Aurora Serverless v2" in d for d in tickets["Metadata"]["MigrateScan"]["Decisions"])

@@ -181,6 +181,30 @@ class LogQuery(_Model):
     targets: list[str] = Field(description="Logical ids of the functions, APIs or state machines whose logs it reads.")
 
 
+class TableIndex(_Model):
+    """A global secondary index: a query by `partition_key`, sorted by `sort_key`."""
+
+    name: str
+    partition_key: str
+    sort_key: str | None = None
+
+
+class Table(Drafted):
+    """A DynamoDB table for one model the context owns, keyed and indexed by the code's access patterns."""
+
+    model: str = Field(description="Symbol of the model.")
+    partition_key: str = Field(default="id", description="The model's primary key.")
+    indexes: list[TableIndex] = Field(default_factory=list)
+    patterns: list[str] = Field(default_factory=list, description="The access patterns it serves, in words.")
+
+
+class Database(Drafted):
+    """Aurora Serverless v2 behind RDS Proxy: the relational option for a context whose queries join its models."""
+
+    models: list[str] = Field(description="Symbols of the models whose tables it holds.")
+    joins: list[str] = Field(description="The joins that decided it, in words with their places.")
+
+
 class Authorizer(Drafted):
     """An API authorizer placeholder for the methods whose views check their caller."""
 
@@ -203,6 +227,8 @@ class ContextInfrastructure(_Model):
     state_machines: list[StateMachine] = Field(default_factory=list)
     fargate: list[FargateTask] = Field(default_factory=list)
     alarms: list[Alarm] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list, description="DynamoDB tables for the models it owns.")
+    database: Database | None = Field(default=None, description="The relational option, chosen instead of tables.")
     dashboard: str | None = Field(default=None, description="Logical id of its CloudWatch dashboard.")
     queries: list[LogQuery] = Field(default_factory=list)
     decisions: list[str] = Field(default_factory=list, description="What a human must still decide, in words.")

@@ -219,6 +219,18 @@ class Relation(_Model):
     )
 
 
+class AccessPattern(_Model):
+    """How the code looks a model up: one query chain's shape, with every place it is written so."""
+
+    equals: list[str] = Field(default_factory=list, description="Fields compared for equality (`filter(a=...)`).")
+    ranges: list[str] = Field(default_factory=list, description="Fields compared by range (`a__gte=`, `a__in=`).")
+    orders: list[str] = Field(default_factory=list, description="Fields it orders by (`order_by('-a')` gives `a`).")
+    joins: list[str] = Field(
+        default_factory=list, description="Relations it follows in the query (`author__name=`, `select_related`)."
+    )
+    locations: list[Location] = Field(default_factory=list)
+
+
 class DataModel(_Model):
     """A persistent data model (ORM class)."""
 
@@ -231,6 +243,9 @@ class DataModel(_Model):
     abstract: bool = Field(default=False, description="An abstract base: no table of its own.")
     proxy: bool = Field(default=False, description="A Django proxy model: the table of its concrete parent.")
     parent: str | None = Field(default=None, description="Concrete parent model (multi-table or proxy inheritance).")
+    access: list[AccessPattern] = Field(
+        default_factory=list, description="The query shapes found on it: the fields it is filtered and ordered by."
+    )
 
 
 class Realtime(_Model):

@@ -29,6 +29,7 @@ from typing import cast
 from migrate_scan.model.infrastructure import (
     Alarm,
     ContextInfrastructure,
+    Database,
     Drafted,
     FargateTask,
     Function,
@@ -40,6 +41,7 @@ from migrate_scan.model.infrastructure import (
     Schedule,
     State,
     StateMachine,
+    Table,
     TaskState,
     Topic,
     WebSocketApi,
@@ -222,6 +224,19 @@ def _context_template(infrastructure: Infrastructure, context: ContextInfrastruc
         resources[f"{machine.name}Logs"] = _log_group(f"Execution errors of {machine.name}.")
     for task in context.fargate:
         resources[task.name] = _fargate(task)
+    for table in context.tables:
+        resources[table.name] = _table(table)
+    if context.database is not None:
+        parameters = cast(dict[str, Node], template["Parameters"])  # as _header builds it
+        parameters["DatabaseSubnetIds"] = {
+            "Type": "List<AWS::EC2::Subnet::Id>",
+            "Description": "Private subnets (two zones or more) for the Aurora cluster and its RDS Proxy.",
+        }
+        parameters["DatabaseSecurityGroupIds"] = {
+            "Type": "List<AWS::EC2::SecurityGroup::Id>",
+            "Description": "Security groups of the cluster and the proxy (the functions' groups must reach them).",
+        }
+        resources.update(_database(context.database))
     for alarm in context.alarms:
         resources[alarm.name] = _alarm(alarm)
     if context.api is not None:
@@ -679,6 +694,141 @@ def _task(task: TaskState) -> dict[str, Node]:
     return entry
 
 
+# -- data stores ----------------------------------------------------------------------------------------------------
+
+
+def _table(table: Table) -> Node:
+    attributes = sorted({table.partition_key} | {k for i in table.indexes for k in (i.partition_key, i.sort_key) if k})
+    properties: dict[str, Node] = {
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": name, "AttributeType": "S"} for name in attributes],
+        "KeySchema": [{"AttributeName": table.partition_key, "KeyType": "HASH"}],
+        "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+        "SSESpecification": {"SSEEnabled": True},
+    }
+    if table.indexes:
+        properties["GlobalSecondaryIndexes"] = [
+            {
+                "IndexName": index.name,
+                "KeySchema": _key_schema(index.partition_key, index.sort_key),
+                "Projection": {"ProjectionType": "ALL"},
+            }
+            for index in table.indexes
+        ]
+    return {
+        "Type": "AWS::DynamoDB::Table",
+        "Metadata": _metadata(table, Model=table.model, AccessPatterns=list(table.patterns)),
+        "Properties": properties,
+    }
+
+
+def _key_schema(partition: str, sort: str | None) -> Node:
+    schema: list[Node] = [{"AttributeName": partition, "KeyType": "HASH"}]
+    if sort:
+        schema.append({"AttributeName": sort, "KeyType": "RANGE"})
+    return schema
+
+
+def _database(database: Database) -> dict[str, Node]:
+    """Aurora Serverless v2 (PostgreSQL) with its secret, subnet group, instance, and an RDS Proxy in front."""
+    name = database.name
+    secret, subnets, instance = f"{name}Secret", f"{name}SubnetGroup", f"{name}Instance"
+    proxy, proxy_role, targets = f"{name}Proxy", f"{name}ProxyRole", f"{name}ProxyTargets"
+    resolve = "{{{{resolve:secretsmanager:${{{secret}}}:SecretString:{key}}}}}"
+    return {
+        secret: {
+            "Type": "AWS::SecretsManager::Secret",
+            "Metadata": {"MigrateScan": {"Note": "Credentials of the cluster, read by the proxy."}},
+            "Properties": {
+                "GenerateSecretString": {
+                    "SecretStringTemplate": json.dumps({"username": "app"}),
+                    "GenerateStringKey": "password",
+                    "ExcludePunctuation": True,
+                    "PasswordLength": 32,
+                }
+            },
+        },
+        subnets: {
+            "Type": "AWS::RDS::DBSubnetGroup",
+            "Properties": {
+                "DBSubnetGroupDescription": f"Subnets of {name}",
+                "SubnetIds": {"Ref": "DatabaseSubnetIds"},
+            },
+        },
+        name: {
+            "Type": "AWS::RDS::DBCluster",
+            "DeletionPolicy": "Snapshot",
+            "UpdateReplacePolicy": "Snapshot",
+            "Metadata": _metadata(database, Models=list(database.models), Joins=list(database.joins)),
+            "Properties": {
+                "Engine": "aurora-postgresql",
+                "MasterUsername": {"Fn::Sub": resolve.format(secret=secret, key="username")},
+                "MasterUserPassword": {"Fn::Sub": resolve.format(secret=secret, key="password")},
+                "DBSubnetGroupName": {"Ref": subnets},
+                "VpcSecurityGroupIds": {"Ref": "DatabaseSecurityGroupIds"},
+                "StorageEncrypted": True,
+                "ServerlessV2ScalingConfiguration": {"MinCapacity": 0.5, "MaxCapacity": 8},
+            },
+        },
+        instance: {
+            "Type": "AWS::RDS::DBInstance",
+            "Properties": {
+                "Engine": "aurora-postgresql",
+                "DBInstanceClass": "db.serverless",
+                "DBClusterIdentifier": {"Ref": name},
+            },
+        },
+        proxy_role: {
+            "Type": "AWS::IAM::Role",
+            "Properties": {
+                "AssumeRolePolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {"Effect": "Allow", "Principal": {"Service": "rds.amazonaws.com"}, "Action": "sts:AssumeRole"}
+                    ],
+                },
+                "Policies": [
+                    {
+                        "PolicyName": "ReadDatabaseSecret",
+                        "PolicyDocument": {
+                            "Version": "2012-10-17",
+                            "Statement": [
+                                {
+                                    "Effect": "Allow",
+                                    "Action": "secretsmanager:GetSecretValue",
+                                    "Resource": {"Ref": secret},
+                                }
+                            ],
+                        },
+                    }
+                ],
+            },
+        },
+        proxy: {
+            "Type": "AWS::RDS::DBProxy",
+            "Metadata": {"MigrateScan": {"Note": "Pools the functions' connections (many short-lived Lambdas)."}},
+            "Properties": {
+                "DBProxyName": {"Fn::Sub": f"${{AWS::StackName}}-{name}"[:60]},
+                "EngineFamily": "POSTGRESQL",
+                "RequireTLS": True,
+                "RoleArn": {"Fn::GetAtt": [proxy_role, "Arn"]},
+                "Auth": [{"AuthScheme": "SECRETS", "SecretArn": {"Ref": secret}, "IAMAuth": "DISABLED"}],
+                "VpcSubnetIds": {"Ref": "DatabaseSubnetIds"},
+                "VpcSecurityGroupIds": {"Ref": "DatabaseSecurityGroupIds"},
+            },
+        },
+        targets: {
+            "Type": "AWS::RDS::DBProxyTargetGroup",
+            "DependsOn": [instance],
+            "Properties": {
+                "DBProxyName": {"Ref": proxy},
+                "TargetGroupName": "default",
+                "DBClusterIdentifiers": [{"Ref": name}],
+            },
+        },
+    }
+
+
 # -- Fargate and alarms ----------------------------------------------------------------------------------------------
 
 
@@ -848,7 +998,7 @@ def _dashboard(context: ContextInfrastructure) -> Node:
         widgets.append(
             ("API errors", "Sum", [["AWS/ApiGateway", "4XXError", *errors], ["AWS/ApiGateway", "5XXError", *errors]])
         )
-    tables = [w.table for w in context.websockets]
+    tables = [w.table for w in context.websockets] + [t.name for t in context.tables]
     if tables:
         used: list[Node] = []
         throttled: list[Node] = []
@@ -959,6 +1109,10 @@ def _readme(infrastructure: Infrastructure) -> str:
         "receiver functions |",
         "| `draft.websocket` | a WebSocket API, its handler and its connections table |",
         "| `draft.workflow` | a Step Functions state machine for a Celery canvas |",
+        "| `draft.data-table` | a DynamoDB table for a model the context owns: keyed by its primary key, one index "
+        "per other field the code looks it up by (`access` patterns in the report), sorted as that query orders |",
+        "| `draft.data-relational` | Aurora Serverless v2 behind RDS Proxy for a context whose queries join across "
+        "its models (relations followed in filters, `select_related`, joins) |",
         "| `draft.off-lambda` | an ECS Fargate task definition placeholder for what stays off Lambda |",
         "",
         "## What a human must still decide",
@@ -969,7 +1123,7 @@ def _readme(infrastructure: Infrastructure) -> str:
         "events for signal receivers, route keys for WebSocket handlers). Copy or link the monolith's source "
         "root into `app/` beside `adapters/` and merge `app/requirements-adapters.txt` into its requirements, "
         "then `sam build`: the code runs unchanged, as the strangler's first step. Task and event messages "
-        "carry JSON (`{\"task\": ..., \"args\": [...], \"kwargs\": {...}}`): model instances must travel as ids.",
+        'carry JSON (`{"task": ..., "args": [...], "kwargs": {...}}`): model instances must travel as ids.',
         "- Authorizers: each API whose views check their caller has a Cognito authorizer placeholder "
         "(`UserPoolArn` parameter) on exactly those methods; choose the identity provider and map the "
         "permission checks listed in its `Metadata` onto scopes or groups.",
@@ -977,8 +1131,11 @@ def _readme(infrastructure: Infrastructure) -> str:
         "log (the account needs API Gateway's CloudWatch role, `AWS::ApiGateway::Account`), state machines log "
         "errors; each context has a dashboard and the seed's Logs Insights queries; the API p99 latency alarm "
         "fires above 1 s: set it to the routes' own targets.",
+        "- Data: each context's tables follow the access patterns the scan read (filters, lookups, orderings; "
+        "attributes typed as strings, to check), or Aurora where its queries join its models (the reason is in "
+        "the cluster's `Metadata` and below); nothing migrates the data or rewrites the ORM code yet.",
         "- Memory, timeouts without a declared `time_limit`, alarm actions (no SNS topic is "
-        "subscribed to the alarms), the data stores (no tables but the WebSocket connections), and the "
+        "subscribed to the alarms), and the "
         "Fargate images, CPU, memory and services.",
         "- Schedules run in the Celery app's timezone where the scan found its setting (`celery.timezone` "
         "in their evidence), else in UTC: check it against how beat ran.",
@@ -1027,5 +1184,7 @@ def _counts(context: ContextInfrastructure) -> dict[str, int]:
         "WebSocket APIs": len(context.websockets),
         "state machines": len(context.state_machines),
         "Fargate task definitions": len(context.fargate),
+        "DynamoDB tables": len(context.tables),
+        "Aurora clusters": 1 if context.database is not None else 0,
         "alarms": len(context.alarms),
     }

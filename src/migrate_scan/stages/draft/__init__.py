@@ -28,6 +28,7 @@ from migrate_scan.model.infrastructure import (
     Alarm,
     Authorizer,
     ContextInfrastructure,
+    Database,
     Dispatch,
     Drafted,
     EntryPoint,
@@ -43,12 +44,25 @@ from migrate_scan.model.infrastructure import (
     SharedInfrastructure,
     State,
     StateMachine,
+    Table,
+    TableIndex,
     TaskState,
     Topic,
     WebSocketApi,
     WebSocketRoute,
 )
-from migrate_scan.model.report import Context, Event, Evidence, Job, Module, Realtime, Report, Route
+from migrate_scan.model.report import (
+    AccessPattern,
+    Context,
+    DataModel,
+    Event,
+    Evidence,
+    Job,
+    Module,
+    Realtime,
+    Report,
+    Route,
+)
 from migrate_scan.stages.draft.api_paths import api_path, unify_parameters
 from migrate_scan.stages.draft.names import NameBook, camel
 from migrate_scan.stages.draft.schedules import ScheduleError, schedule_expression
@@ -63,6 +77,7 @@ QUEUE_JOBS = ("celery-task", "rq-job")
 SCHEDULED_JOBS = ("celery-periodic", "scheduler")
 API_LATENCY_P99_MS = 1000.0  # the seed's slow-request query: requestTime > 1000 ms
 HUMAN_RULES = ("PT401", "MS105")  # classify's workflow that waits for a human decision, and its warning
+MAX_INDEXES = 20  # DynamoDB's global secondary indexes per table
 
 __all__ = ["draft"]
 
@@ -101,6 +116,7 @@ def draft(report: Report) -> Infrastructure:
     _draft_websockets(state)
     _draft_workflows(state)
     _draft_off_lambda(state)
+    _draft_data(state)
     contexts = [_context_entry(state, name) for name in sorted(set(state.parts) | set(state.decisions))]
     shared = SharedInfrastructure(
         topics=topics,
@@ -648,6 +664,100 @@ def _draft_off_lambda(state: _Draft) -> None:
         )
 
 
+# -- data ------------------------------------------------------------------------------------------------
+
+
+def _draft_data(state: _Draft) -> None:
+    """Per business context, its models' store: DynamoDB tables from the access patterns, or Aurora where its
+    queries join across models (a relational store keeps the joins; DynamoDB would need each one denormalised)."""
+    models = {m.symbol: m for m in state.report.models if not m.abstract and not m.proxy}
+    for context in sorted(state.report.contexts, key=lambda c: c.name):
+        owned = [models[s] for s in sorted(context.models_owned) if s in models]
+        if context.kind != "business" or not owned:
+            continue
+        joins = [(m, a) for m in owned for a in m.access if a.joins]
+        if joins:
+            _draft_database(state, context.name, owned, joins)
+        else:
+            for model in owned:
+                state.add(context.name, "tables", _table(state, context.name, model))
+            state.decisions[context.name].append(
+                f"Data: DynamoDB, one table per model it owns ({len(owned)}), keyed and indexed by the lookups "
+                "its code makes; no query joins its models."
+            )
+
+
+def _draft_database(
+    state: _Draft, context: str, owned: list[DataModel], joins: list[tuple[DataModel, AccessPattern]]
+) -> None:
+    described = [
+        f"{model.name}: {', '.join(pattern.joins)} ({pattern.locations[0].file}:{pattern.locations[0].line})"
+        for model, pattern in joins
+    ]
+    state.add(
+        context,
+        "database",
+        Database(
+            name=state.books[context].name(f"{context} database", "Cluster"),
+            models=[m.symbol for m in owned],
+            joins=described,
+            evidence=_evidence("draft.data-relational", [x for _, p in joins for x in p.locations]),
+            note=f"Aurora Serverless v2 (PostgreSQL) behind RDS Proxy: the context's queries follow relations at "
+            f"{len(joins)} place(s), which a relational store keeps as they are; its "
+            f"{len(owned)} model(s) keep their tables. Check the engine against the monolith's database.",
+        ),
+    )
+    state.decisions[context].append(
+        f"Data: Aurora Serverless v2 behind RDS Proxy rather than DynamoDB, because its queries join across its "
+        f"models ({'; '.join(described[:3])}{'; ...' if len(described) > 3 else ''})."
+    )
+
+
+def _table(state: _Draft, context: str, model: DataModel) -> Table:
+    """A table keyed by the model's primary key, with an index per other equality lookup (sorted as queried)."""
+    indexes: dict[tuple[str, str | None], TableIndex] = {}
+    patterns: list[str] = []
+    for pattern in model.access:
+        keys = [f for f in pattern.equals if f != "id"]
+        sort = next(iter(pattern.orders or pattern.ranges or keys[1:2]), None)
+        patterns.append(_pattern_text(pattern))
+        if not keys:
+            continue
+        key = (keys[0], sort if sort != keys[0] else None)
+        if key not in indexes and len(indexes) < MAX_INDEXES:
+            name = "By" + camel(key[0]) + (f"And{camel(key[1])}" if key[1] else "")
+            indexes[key] = TableIndex(name=name[:255], partition_key=key[0], sort_key=key[1])
+    unserved = [p for p in model.access if not [f for f in p.equals if f != "id"] and (p.orders or p.ranges)]
+    if unserved:
+        state.decisions[context].append(
+            f"Data: {model.name} is also listed without an equality lookup ({_pattern_text(unserved[0])}): a scan, "
+            "or an index on a constant partition key, or keep that listing on a relational store."
+        )
+    return Table(
+        name=state.books[context].name(model.name, "Table"),
+        model=model.symbol,
+        indexes=sorted(indexes.values(), key=lambda i: i.name),
+        patterns=patterns,
+        evidence=_evidence("draft.data-table", [model.location, *(x for p in model.access for x in p.locations)]),
+        note="Keyed by the primary key; one index per other field the code looks it up by, sorted by what that "
+        "query orders by."
+        if model.access
+        else "No query on it was read statically: keyed by the primary key only.",
+    )
+
+
+def _pattern_text(pattern: AccessPattern) -> str:
+    parts = []
+    if pattern.equals:
+        parts.append("by " + ", ".join(pattern.equals))
+    if pattern.ranges:
+        parts.append("range on " + ", ".join(pattern.ranges))
+    if pattern.orders:
+        parts.append("ordered by " + ", ".join(pattern.orders))
+    place = pattern.locations[0]
+    return f"{' '.join(parts) or 'all rows'} ({place.file}:{place.line})"
+
+
 # -- assembly -----------------------------------------------------------------------------------------------------
 
 
@@ -700,6 +810,18 @@ def _context_entry(state: _Draft, name: str) -> ContextInfrastructure | None:
         for w in parts["websockets"]
         if isinstance(w, WebSocketApi)  # all of them, by construction
     ]
+    tables = _by_name(parts["tables"], Table)
+    alarms += [
+        Alarm(
+            name=book.name(t.name, "ThrottleAlarm"),
+            kind="dynamodb-throttles",
+            target=t.name,
+            threshold=0.0,
+            evidence=t.evidence,
+        )
+        for t in tables
+    ]
+    databases = _by_name(parts["database"], Database)
     has_http = any(f.role == "http" for f in functions)
     protected = [r for f in functions for r in f.routes if r.authorized]
     api = book.name(name, "RestApi") if has_http else None
@@ -728,6 +850,8 @@ def _context_entry(state: _Draft, name: str) -> ContextInfrastructure | None:
         state_machines=machines,
         fargate=_by_name(parts["fargate"], FargateTask),
         alarms=sorted(alarms, key=lambda a: a.name),
+        tables=tables,
+        database=databases[0] if databases else None,
         dashboard=book.name(name, "Dashboard") if functions or queues or machines else None,
         queries=queries,
         decisions=sorted(set(state.decisions.get(name, []))),

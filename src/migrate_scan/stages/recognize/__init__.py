@@ -19,6 +19,7 @@ from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.stages.recognize import (
+    access_patterns,
     applications,
     auth,
     data_access,
@@ -50,6 +51,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
     data_access.RECOGNIZER,
     auth.RECOGNIZER,
     timezones.RECOGNIZER,
+    access_patterns.RECOGNIZER,
 )
 REGISTRY = Registry.of(RECOGNIZERS)
 HANDLED_ROLES = REGISTRY.handled_roles()
