@@ -436,3 +436,23 @@ def test_data_store_from_access_patterns_or_aurora_where_queries_join() -> None:
         if r["Type"] == "AWS::DynamoDB::Table" and "Model" in r["Metadata"]["MigrateScan"]
     ]
     assert any("Aurora Serverless v2" in d for d in tickets["Metadata"]["MigrateScan"]["Decisions"])
+
+
+def test_one_api_method_per_path_when_several_routes_meet_there(run_cli, write_tree, tmp_path: Path) -> None:
+    # `/items/<id>` and `/items/<id>/` are one API Gateway resource: a second GET there fails the SAM transform
+    app = {
+        **APP,
+        "app/views.py": "from . import app\n\n\n"
+        "@app.route('/items/<int:item_id>')\n@app.route('/items/<int:item_id>/')\ndef item(item_id):\n    return 'x'\n",
+    }
+    root = write_tree(tmp_path / "shop", app)
+    target = tmp_path / "draft"
+    result = run_cli(root, "--no-cache", "-o", tmp_path / "r.json", "--emit-sam", target)
+    assert result.exit_code == 0, result.stderr
+    template = yaml.safe_load((target / "context-views.yaml").read_text(encoding="utf-8"))
+    methods = [
+        (event["Properties"]["Path"], event["Properties"]["Method"])
+        for resource in template["Resources"].values()
+        for event in resource.get("Properties", {}).get("Events", {}).values()
+    ]
+    assert methods == [("/items/{item_id}", "get")]

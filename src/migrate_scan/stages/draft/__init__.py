@@ -234,10 +234,10 @@ def _draft_api(state: _Draft, context: str, modules: list[tuple[str, list[Route]
             if id(route) not in converted:
                 continue
             path = unified[converted[id(route)]]
-            for method in sorted(route.methods) or ["ANY"]:
-                owner = taken.setdefault((path, method), route.handler)
-                if owner != route.handler:
-                    continue  # API Gateway has one integration per method; the first handler in order keeps it
+            for method in sorted({"ANY" if m == "*" else m for m in route.methods}) or ["ANY"]:
+                if (path, method) in taken:
+                    continue  # API Gateway has one integration per method; the first route in order keeps it
+                taken[(path, method)] = route.handler
                 api_routes.append(
                     HttpRoute(
                         method=method,

@@ -3,7 +3,7 @@
 API Gateway -> the monolith's entry module -> its URL routing, which serves:
     GET /api/v1/escalations/{pk} -> escalations.views:escalation_status
     GET /escalations -> escalations.views:EscalationListView.get
-    * /escalations/approve/{token} -> escalations.views:approval_detail
+    ANY /escalations/approve/{token} -> escalations.views:approval_detail
     POST /escalations/approve/{token}/confirm -> escalations.views:approve_escalation
     POST /escalations/approve/{token}/reject -> escalations.views:reject_escalation
     GET /escalations/{pk}/status -> escalations.views:escalation_status

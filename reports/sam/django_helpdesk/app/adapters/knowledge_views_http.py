@@ -12,7 +12,7 @@ API Gateway -> the monolith's entry module -> its URL routing, which serves:
     POST /kb/articles/{slug}/feedback -> knowledge.views:article_feedback
     GET /kb/category/{slug} -> knowledge.views:CategoryDetailView.get
     GET /kb/search -> knowledge.views:search
-    * /kb/showarticle.php -> knowledge.views:legacy_article_redirect
+    ANY /kb/showarticle.php -> knowledge.views:legacy_article_redirect
 
 Evidence: auth.mixin.django, django.url.include, django.url.path, django.url.re-path, draft.route (see the template's Metadata).
 """

@@ -4,7 +4,7 @@ API Gateway -> the monolith's entry module -> its URL routing, which serves:
     GET /reports -> reporting.views:dashboard
     GET /reports/exports -> reporting.views:ExportListView.get
     POST /reports/exports/new -> reporting.views:request_export
-    * /reports/exports/{pk}/download -> reporting.views:download_export
+    ANY /reports/exports/{pk}/download -> reporting.views:download_export
 
 Evidence: auth.decorator.login-required, auth.mixin.django, django.url.include, django.url.path, draft.route (see the template's Metadata).
 """

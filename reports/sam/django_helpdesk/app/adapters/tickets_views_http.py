@@ -8,7 +8,7 @@ API Gateway -> the monolith's entry module -> its URL routing, which serves:
     GET /tickets/{pk} -> tickets.views:TicketDetailView.get
     GET /tickets/{pk}/attachments -> tickets.views:upload_attachment
     POST /tickets/{pk}/attachments -> tickets.views:upload_attachment
-    * /tickets/{pk}/attachments/{attachment_id} -> tickets.views:download_attachment
+    ANY /tickets/{pk}/attachments/{attachment_id} -> tickets.views:download_attachment
     POST /tickets/{pk}/close -> tickets.views:close_ticket
     POST /tickets/{pk}/comment -> tickets.views:add_comment
 
