@@ -130,6 +130,14 @@ QUERY_STEPS = frozenset(
     }
 )  # fmt: skip
 """Query steps after which a chain from an instance or a query local still denotes its model's rows."""
+LAZY_METHODS = frozenset(
+    {
+        "all", "filter", "exclude", "order_by", "select_related", "prefetch_related", "annotate", "values",
+        "values_list", "only", "defer", "distinct", "using", "none", "alias", "filter_by", "join", "outerjoin",
+        "options", "where", "limit", "offset", "with_entities", "group_by", "select_for_update",
+    }
+)  # fmt: skip
+"""Query builders that run nothing themselves: a read only when nothing else is called on what they build."""
 STATEMENT_CLAUSES = frozenset({"where", "filter", "filter_by", "values", "returning", "execution_options"})
 """Clauses that refine a statement (`.where(...)`): a read only when the statement is one."""
 FORM_HOOKS = {
@@ -231,6 +239,7 @@ class DataAccess:
         self.calls: dict[str, set[str]] = defaultdict(set)  # scope → model methods it calls on instances
         self.saves: dict[str, set[str]] = defaultdict(set)  # scope → models it saves or deletes one by one
         self.data_models = data_models
+        self._chained: set[Expr] = set()  # calls of the module being read that another call is made on
         self._methods: dict[str, list[str]] = defaultdict(list)  # class → its methods (for framework hooks)
         for symbol, definition in graphs.definitions.items():
             if definition.fact.kind == "function" and "." in definition.fact.qualname:
@@ -243,6 +252,7 @@ class DataAccess:
         self._users(data_models)
         for facts in graphs.modules.values():
             self._instances(facts)
+            self._chained = _chained_calls(facts)
             for call in facts.calls:
                 self._direct(scope_of(facts.module, call.scope), call, Site(facts.path, call.line))
             self._attribute_writes(facts)
@@ -311,6 +321,8 @@ class DataAccess:
             if method in STATEMENT_CLAUSES and _builds_write(receiver):
                 continue  # `user.notifications.delete().where(...)`: a clause of the write, not a read
             is_write = method in WRITE_METHODS
+            if not is_write and method in LAZY_METHODS and call in self._chained:
+                continue  # `check.ping_set.all().delete()`: building the query reads nothing, the call on it does
             self._record(scope, model, is_write, location)
             if method in SIGNALLING_METHODS and not (via is not None and is_last):
                 self.saves[scope].add(model)
@@ -825,6 +837,19 @@ class DataAccess:
         for committed in self.committed(reached).values():
             writes |= set(committed)
         return sorted(reads), sorted(writes)
+
+
+def _chained_calls(facts: FileFacts) -> set[Expr]:
+    """The calls another call is made on (`X.objects.filter(...)` in `X.objects.filter(...).delete()`)."""
+    found: set[Expr] = set()
+    for call in facts.calls:
+        func = call.call[2][0]
+        node = func[2][0] if func[0] == ExprKind.ATTRIBUTE else None
+        while node is not None and node[0] in (ExprKind.ATTRIBUTE, ExprKind.CALL, ExprKind.SUBSCRIPT):
+            if node[0] == ExprKind.CALL:
+                found.add(node)
+            node = node[2][0]
+    return found
 
 
 def _builds_write(receiver: Expr) -> bool:

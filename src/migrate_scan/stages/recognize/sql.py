@@ -2,8 +2,8 @@
 
 `tables_in_sql("UPDATE post SET views = views + 1")` → ({"post"}, {"post"}):
 a statement's target is written (INSERT INTO, UPDATE, DELETE FROM, TRUNCATE,
-MERGE INTO, REPLACE INTO); every table after FROM, JOIN or USING is read (an
-UPDATE and a DELETE also read their target: they find the rows first). Names
+MERGE INTO, REPLACE INTO); every other table after FROM, JOIN or USING is read
+(the target of DELETE FROM is written only, as the target of an UPDATE). Names
 are unquoted, their schema dropped, and lowered. A string that does not start
 like a statement is not SQL: nothing. Read by the data-access recognizer on the
 literal first argument of `cursor.execute(...)`, `text(...)`, `Model.objects.raw(...)`
@@ -23,7 +23,6 @@ _WRITTEN = re.compile(
 )
 _READ = re.compile(r"\b(?:from|join|using)\s+(?:only\s+)?" + _NAME, re.I)
 _CTE = re.compile(r"(?:\bwith(?:\s+recursive)?|,)\s*([A-Za-z_]\w*)\s*(?:\([^)]*\)\s*)?as\s*\(", re.I)
-_FINDS_ROWS = ("update", "delete", "merge")  # statements that read the rows they change
 _KEYWORDS = frozenset({"select", "lateral", "unnest", "values", "set", "where", "generate_series", "json_each"})
 
 
@@ -34,9 +33,9 @@ def tables_in_sql(text: str) -> tuple[set[str], set[str]]:
     common = {match.group(1).lower() for match in _CTE.finditer(text)}
     written = {_table(m.group(1)) for m in _WRITTEN.finditer(text)}
     read = {_table(m.group(1)) for m in _READ.finditer(text)}
-    updated = {_table(m.group(1)) for m in _WRITTEN.finditer(text) if m.group(0).lower().startswith(_FINDS_ROWS)}
+    deleted = {_table(m.group(1)) for m in _WRITTEN.finditer(text) if m.group(0).lower().startswith("delete")}
     written -= common | _KEYWORDS
-    read = (read | updated) - common - _KEYWORDS - {""}
+    read = read - deleted - common - _KEYWORDS - {""}
     if text.lstrip("( \n\t").lower().startswith(("insert", "replace")):
         read -= written  # `INSERT INTO t SELECT ... FROM s` reads s, not t
     return read, written - {""}
