@@ -775,3 +775,72 @@ def test_deployed_code_never_depends_on_a_test_double(heuristics: Heuristics) ->
     # Why: `parser.parse` may dispatch to the fake, but the fake is never deployed: no dependency on tests.
     assert not any(result.module_context.get("parsing.tests.test_parsing") == target for _, target in crossing)
     assert any(result.module_context["parsing.tests.test_parsing"] == source for source, _ in crossing)
+
+
+# -- one Django app split by its authors into domain packages that own models (DefectDojo's `dojo`) --------
+
+SPLIT_APP = {
+    "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'scan.settings.base')\n",
+    "scan/__init__.py": "",
+    "scan/settings/__init__.py": "",
+    "scan/settings/base.py": 'INSTALLED_APPS = ["django.contrib.auth", "scan"]\nROOT_URLCONF = "scan.urls"\n',
+    "scan/urls.py": (
+        "from django.urls import path\nfrom scan.views import home\nfrom scan.finding.views import findings\n"
+        "from scan.product.views import products\nfrom scan.engagement.views import engagements\n\n"
+        "urlpatterns = [path('', home), path('f/', findings), path('p/', products), path('e/', engagements)]\n"
+    ),
+    "scan/models.py": "from scan.finding.models import Finding\nfrom scan.product.models import Product\n",
+    "scan/utils.py": "def page(items):\n    return items[:20]\n",
+    "scan/views.py": (
+        "from django.http import JsonResponse\nfrom scan.utils import page\n\n\n"
+        "def home(request):\n    return JsonResponse({'items': page([])})\n"
+    ),
+    "scan/management/__init__.py": "",
+    "scan/management/commands/__init__.py": "",
+    "scan/management/commands/cleanup.py": (
+        "from django.core.management.base import BaseCommand\nfrom scan.finding.models import Finding\n\n\n"
+        "class Command(BaseCommand):\n    def handle(self, *args, **options):\n        Finding.objects.all().delete()\n"
+    ),
+    **{f"scan/{domain}/__init__.py": "" for domain in ("finding", "product", "engagement")},
+    **{
+        f"scan/{domain}/models.py": (
+            f"from django.db import models\n\n\nclass {domain.title()}(models.Model):\n"
+            "    name = models.CharField(max_length=50)\n"
+        )
+        for domain in ("finding", "product", "engagement")
+    },
+    **{
+        f"scan/{domain}/views.py": (
+            f"from django.http import JsonResponse\nfrom scan.{domain}.models import {domain.title()}\n"
+            "from scan.utils import page\n\n\n"
+            f"def {domain}s(request):\n    return JsonResponse({{'n': page(list({domain.title()}.objects.all()))}})\n"
+        )
+        for domain in ("finding", "product", "engagement")
+    },
+}
+
+
+def test_a_django_app_split_into_domain_packages_keeps_its_root_layers_together(heuristics: Heuristics) -> None:
+    result = clustered(SPLIT_APP, heuristics)
+    context = result.module_context
+    # the domain packages that own models are contexts of their own, and say why
+    assert context["scan.finding.views"] == "finding"
+    finding = next(c for c in result.contexts if c.name == "finding")
+    assert "Domain package `scan.finding` of the Django app `scan`" in finding.rationale
+    # the app's root layers (views, management commands) stay with the app: no context named after a layer
+    names = {c.name for c in result.contexts}
+    assert not names & {"management", "views", "utils"}
+    assert context["scan.management.commands.cleanup"] == context["scan.views"] == "scan"
+    core = next(c for c in result.contexts if c.name == "scan")
+    assert "its own modules outside the" in core.rationale
+
+
+def test_a_mirrored_layer_part_says_why_it_moves_with_its_domain(heuristics: Heuristics) -> None:
+    layer = {
+        "api/__init__.py": "",
+        **{f"api/{app}/__init__.py": "" for app in ("billing", "crm", "support")},
+        **{f"api/{app}/types.py": f"from {app}.models import *\n\nX = 1\n" for app in ("billing", "crm", "support")},
+    }
+    result = clustered({**DJANGO, **layer}, heuristics)
+    billing = next(c for c in result.contexts if c.name == "billing")
+    assert "`api.billing`" in billing.rationale and "mirror 3 domains" in billing.rationale

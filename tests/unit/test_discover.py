@@ -363,3 +363,14 @@ def test_counting_excluded_files_is_bounded(tmp_path: Path, write_tree, monkeypa
 
     assert (entry.path, entry.is_count_complete) == ("build/", False)
     assert entry.python_files <= 10
+
+
+def test_migration_modules_kept_elsewhere_are_excluded_by_default(tmp_path: Path) -> None:
+    (tmp_path / "dojo" / "db_migrations").mkdir(parents=True)
+    (tmp_path / "dojo" / "__init__.py").write_text("")
+    (tmp_path / "dojo" / "db_migrations" / "__init__.py").write_text("")
+    (tmp_path / "dojo" / "db_migrations" / "0001_initial.py").write_text("class Migration:\n    pass\n")
+    (tmp_path / "dojo" / "migrations_helper.py").write_text("x = 1\n")  # a module, not a migrations folder
+    found = discover(tmp_path, DiscoverySettings())
+    assert sorted(f.path for f in found.files) == ["dojo/__init__.py", "dojo/migrations_helper.py"]
+    assert [(e.path, e.pattern) for e in found.excluded] == [("dojo/db_migrations/", "*_migrations/")]

@@ -39,6 +39,7 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
     "*.egg-info/",
     "__pycache__/",
     "migrations/",
+    "*_migrations/",  # Django's MIGRATION_MODULES elsewhere (`db_migrations/`): schema history, not code that runs
 )
 
 

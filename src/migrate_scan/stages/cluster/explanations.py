@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from migrate_scan.model.analysis import CrossEdge
 from migrate_scan.stages.cluster.grouping import KERNEL_MIN_CONTEXTS, Group, Grouping
+from migrate_scan.stages.cluster.index import within
 from migrate_scan.stages.cluster.louvain import FINE_MIN_MODULES, LOUVAIN_RESOLUTION
 from migrate_scan.stages.cluster.settings import ClusterSettings
 from migrate_scan.stages.cluster.ties import (
@@ -58,7 +59,7 @@ def rationale(
     elif group.seed == "community":
         head = f"Louvain community ({'; '.join(group.notes)})"
     elif unit is not None and unit.kind == "django-app":
-        head = f"Django app `{unit.key}` ({unit.detail})"
+        head = _django_app_head(grouping, unit.key, unit.detail)
     elif unit is not None and unit.kind == "blueprint":
         where = f" at {unit.evidence[0].file}:{unit.evidence[0].line}" if unit.evidence else ""
         head = f"Flask blueprint `{unit.key}` (Blueprint(...){where})"
@@ -68,8 +69,50 @@ def rationale(
         entries = facts.entry_summary([group.anchor])
         head = f"Module `{group.anchor}` with entry points of its own ({entries or 'none'}) and no context calls it"
     extra = [n for n in group.notes if group.seed != "community"]
+    extra += _mirror_notes(grouping, set(modules))
     joined = f"; also holds {', '.join(extra)}" if extra else ""
     return f"{head}{joined}; {size} held together by {internal_edges} import, call and data edges; {cut}."
+
+
+def _django_app_head(grouping: Grouping, key: str, detail: str) -> str:
+    """A Django app, or one of the domain packages a wide app's authors split it into, and why it is a context."""
+    units = grouping.units
+    if key in units.cores:
+        domains = units.cores[key]
+        owning = sum(1 for d in domains if d in units.units and units.units[d].kind == "django-app")
+        return (
+            f"Django app `{key}`: its own modules outside the {len(domains)} domain packages its authors split it "
+            f"into ({owning} of them own models), its root layers included; the domain packages are contexts of "
+            "their own"
+        )
+    core = next((c for c, domains in sorted(units.cores.items()) if key in domains), None)
+    if core is not None:
+        facts = grouping.facts
+        size = sum(1 for m in facts.modules if within(m, core) and m not in facts.tests)
+        held = f" of {size} modules" if size else ""
+        return (
+            f"Domain package `{key}` of the Django app `{core}` ({detail}): the app{held} is split along the "
+            "domain packages its authors made, each owning its models, so each is a context of its own"
+        )
+    return f"Django app `{key}` ({detail})"
+
+
+def _mirror_notes(grouping: Grouping, modules: set[str]) -> list[str]:
+    """Parts of a layer that mirror this context's domain, and why they move with it."""
+    notes = []
+    for part, (target, layer) in sorted(grouping.units.mirrors.items()):
+        held = [m for m in modules if within(m, part)]
+        if not held:
+            continue
+        layer_unit = grouping.units.units.get(layer)
+        kind = "Django app" if layer_unit is not None and layer_unit.kind == "django-app" else "package"
+        mirrored = len({t for t, where in grouping.units.mirrors.values() if where == layer})
+        notes.append(
+            f"`{part}` ({len(held)} module{'s' if len(held) != 1 else ''}), the part of the {kind} `{layer}` "
+            f"that mirrors `{target}`: `{layer}` is a layer whose parts mirror {mirrored} domains, so each part "
+            "moves with the domain it serves"
+        )
+    return notes
 
 
 def _kernel_rationale(grouping: Grouping, size: str) -> str:

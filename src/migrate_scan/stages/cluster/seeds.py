@@ -85,6 +85,8 @@ class Units:
     roots: dict[str, Root]  # composition-root module → why
     project_packages: list[str]
     root_packages: list[str]
+    mirrors: dict[str, tuple[str, str]] = field(default_factory=dict)  # layer part → (domain seed, layer)
+    cores: dict[str, list[str]] = field(default_factory=dict)  # wide Django app → the domain seeds inside it
 
 
 def find_units(facts: ModuleIndex) -> Units:
@@ -93,12 +95,16 @@ def find_units(facts: ModuleIndex) -> Units:
     wide = _wide_packages(facts)
     django_apps = _django_apps(facts)
     app_keys = {unit.key for unit in django_apps}
+    cores: dict[str, Unit] = {}  # wide Django apps split by their authors into domain packages
     for unit in [*django_apps, *_blueprints(facts, roots, wide)]:
         if unit.key in roots or unit.key in facts.tests:
             continue
         # A wide package is the app itself, not a part of it; but a Django app the authors declared stays
-        # a seed however much of the tree it holds (the core domain of a project), unless apps nest in it.
+        # a seed however much of the tree it holds (the core domain of a project), unless apps nest in it:
+        # then its domain packages are the seeds, and its own modules outside them (its root layers) its core.
         if unit.key in wide and (unit.kind != "django-app" or any(k.startswith(unit.key + ".") for k in app_keys)):
+            if unit.kind == "django-app":
+                cores.setdefault(unit.key, Unit(unit.key, "django-app", [], [], "core")).evidence += unit.evidence
             continue
         existing = seeds.get(unit.key)
         if existing is None:
@@ -115,8 +121,14 @@ def find_units(facts: ModuleIndex) -> Units:
         if module in facts.tests or _deepest(module, seeds) is not None:
             continue
         package = _fallback_package(module, facts, umbrellas)
-        if package is not None and package not in seeds:
+        in_core = any(within(module, core) for core in cores)
+        if package is not None and package not in seeds and not (in_core and _is_layer_name(last(package))):
             seeds[package] = Unit(package, "package", [])
+    nested = {core: sorted(k for k in seeds if within(k, core) and k != core) for core in cores}
+    for core_key, core in cores.items():
+        if core_key not in seeds:
+            core.evidence = sorted(set(core.evidence), key=lambda loc: (loc.file, loc.line))
+            seeds[core_key] = core
     mirrors = _layer_mirrors(facts, seeds)
     units: dict[str, Unit] = {}
     unit_of: dict[str, str] = {}
@@ -134,10 +146,16 @@ def find_units(facts: ModuleIndex) -> Units:
     for unit in units.values():
         unit.modules.sort()
         unit.evidence = sorted(set(unit.evidence), key=lambda loc: (loc.file, loc.line))
-    return Units(units, unit_of, roots, project_packages, root_packages)
+    return Units(units, unit_of, roots, project_packages, root_packages, mirrors, nested)
 
 
-def _layer_mirrors(facts: ModuleIndex, seeds: Mapping[str, Unit]) -> dict[str, str]:
+def _is_layer_name(name: str) -> bool:
+    """`management`, `templatetags`, `api_v2`: a layer's name (a version suffix aside), not a domain's."""
+    stem = re.sub(r"_?v\d+(_\d+)?$", "", name)
+    return name in LAYER_NAMES or stem in LAYER_NAMES
+
+
+def _layer_mirrors(facts: ModuleIndex, seeds: Mapping[str, Unit]) -> dict[str, tuple[str, str]]:
     """Parts of a layer package that mirror the domain seeds: `saleor.graphql.order` → `saleor.order`.
 
     A package is a layer (an API, admin, forms or serializer tier cut across
@@ -151,14 +169,14 @@ def _layer_mirrors(facts: ModuleIndex, seeds: Mapping[str, Unit]) -> dict[str, s
     for key in seeds:
         if last(key) not in LAYER_NAMES:
             by_name[last(key)].append(key)
-    mirrors: dict[str, str] = {}
+    mirrors: dict[str, tuple[str, str]] = {}
     for layer in sorted(seeds):
         matched = {}
         for part in _layer_parts(facts, layer):
             targets = [t for t in by_name.get(last(part), []) if t != layer and not within(t, layer)]
             shallowest = [t for t in targets if t.count(".") == min(t.count(".") for t in targets)]
             if len(shallowest) == 1:  # `challenges` is `CTFd.challenges` rather than `CTFd.plugins.challenges`
-                matched[part] = shallowest[0]
+                matched[part] = (shallowest[0], layer)
         if len(matched) >= LAYER_MIN_MIRRORS:
             mirrors.update(matched)
     return mirrors
@@ -174,8 +192,8 @@ def _layer_parts(facts: ModuleIndex, layer: str) -> list[str]:
     return parts
 
 
-def _mirrored(module: str, mirrors: Mapping[str, str]) -> str | None:
-    for package, target in mirrors.items():
+def _mirrored(module: str, mirrors: Mapping[str, tuple[str, str]]) -> str | None:
+    for package, (target, _) in mirrors.items():
         if within(module, package):
             return target
     return None
