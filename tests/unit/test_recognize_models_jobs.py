@@ -1175,3 +1175,36 @@ def test_the_evaluator_folds_items_of_dict_literals() -> None:
     # Why: a key of a dict literal, directly or through the variable bound to it; (negative) a key the
     # dict lacks and a mapping that is no literal fold to nothing.
     assert folded == {"API": "/api/", "INLINE": "v1", "MISSING": None, "DYNAMIC": None}
+
+
+def test_commands_added_to_a_packages_flask_cli_group(heuristics: Heuristics) -> None:
+    files = {
+        "proj/__init__.py": "",
+        "proj/manage.py": """
+            import click
+            from flask.cli import FlaskGroup
+            from flask_migrate.cli import db
+            from other_package.cli import tools
+
+            @click.group(cls=FlaskGroup)
+            def cli():
+                pass
+
+            @db.command("create", help="Create all tables")
+            def create():
+                pass
+
+            @db.command()
+            def drop_all():
+                pass
+
+            @tools.command()
+            def unknown():
+                pass
+        """,
+    }
+    found = recognized_jobs(files, heuristics)
+    commands = {j.name: j.handler for j in found.jobs if j.kind in ("click-command", "flask-command")}
+    # Why: Flask-Migrate's `db` group is served on the Flask CLI as `db`; (negative) a group of a package
+    # the knowledge table does not name is not taken for one.
+    assert commands == {"db create": "proj.manage:create", "db drop-all": "proj.manage:drop_all"}

@@ -1234,8 +1234,24 @@ def _group_of(context: _Context, scope: str, func: Expr, commands: dict[str, _Co
     if commands is not None:
         if site is not None and site in commands:
             return site
-        return next((f for f in functions if f in commands), None)
+        return next((f for f in functions if f in commands), None) or _package_group(context, scope, owner, commands)
     return site if site is not None and not functions else (functions[0] if functions else site)
+
+
+def _package_group(context: _Context, scope: str, owner: Expr, commands: dict[str, _Command]) -> str | None:
+    """A package's Flask CLI group (`flask_migrate.cli.db`): recorded once, on the Flask CLI under its name."""
+    rule = first_match(context.graphs.resolver.qualified_names(scope, owner), context.calls)
+    if rule is None or rule.role != "cli-package-group":
+        return None
+    dotted = next(n for n in rule.names if n in context.graphs.resolver.qualified_names(scope, owner))
+    key = f"<package group {dotted}>"
+    if key not in commands:
+        module, _, name = dotted.rpartition(".")
+        location = Location(file="", line=0)
+        group = _Command(name, f"{module}:{name}", location, rule, is_group=True, is_flask=True)
+        group.parents.append((_FLASK_CLI, None))
+        commands[key] = group
+    return key
 
 
 def _is_flask_group(context: _Context, scope: str, call: Expr | None) -> bool:
@@ -1305,6 +1321,7 @@ RECOGNIZER = Recognizer(
                 "canvas",
                 "cli-add-command",
                 "cli-group-object",
+                "cli-package-group",
                 "conf-update",
                 "crontab",
                 "interval",
