@@ -964,3 +964,15 @@ def test_pt401_a_plugin_chain_run_inside_one_long_task(heuristics: Heuristics) -
 def test_pt401_not_a_plugin_chain(heuristics: Heuristics, plugins: str, limit: int, why: str) -> None:
     result = analyze(_consume_app(plugins, limit), heuristics)
     assert result.module("docs.tasks").pattern != 4, why
+
+
+def test_ms103_names_the_long_process_a_project_wide_limit_bounds(heuristics: Heuristics) -> None:
+    over = analyze(_consume_app("[Preflight, Barcodes, Consume]", 1800), heuristics)
+    # 1800 s: the chain may pass Lambda's 15 minutes; its modules run on Fargate, the plain views do not
+    assert over.module("docs.tasks").compute == "fargate"
+    assert over.module("docs.plugins").compute == "fargate"
+    assert over.module("docs.views").compute != "fargate"
+    under = analyze(_consume_app("[Preflight, Barcodes, Consume]", 600), heuristics)
+    # 600 s: a Standard workflow (over 5 minutes) whose steps fit in Lambda
+    assert under.module("docs.tasks").pattern == 4
+    assert under.module("docs.tasks").compute != "fargate"

@@ -255,7 +255,15 @@ def _global_time_limit(inputs: FindingInputs, limit: float) -> list[Finding]:
                 f"over Lambda's {limit:g} s maximum."
             )
             location = Location(file=facts.path, line=line)
-            found.append(Finding("MS103", message, (location,), (module,), _contexts(inputs, module)))
+            # A multi-step process that runs under this limit is the work that may really take that long:
+            # its modules are named too (their compute becomes the rule's), a plain short task's are not.
+            chains = [p for p in inputs.decisions.processes if location in p.long_running]
+            modules = sorted({m for p in chains for m in p.modules})
+            if chains:
+                steps = sum(len(p.workflow.steps) for p in chains)
+                message += f" It bounds the {steps}-step process in `{chains[0].workflow.module}` too."
+            contexts = sorted({*_contexts(inputs, module), *(p.context for p in chains)})
+            found.append(Finding("MS103", message, (location,), (module, *modules), tuple(contexts)))
     return found
 
 
