@@ -273,3 +273,61 @@ def test_lookups_across_relations_read_the_related_models() -> None:
 def test_saving_a_serializer_runs_its_create() -> None:
     # Why: serializer.save() calls the serializer's own create(), which writes an Activity.
     assert routes_of(LOOKUPS)[("/share/", None)] == ([SHARE], [ACTIVITY, SHARE])
+
+
+PERMISSIONS = {
+    **NOTES,
+    "notes/perms.py": """
+        from django.http import JsonResponse
+        from guardian.shortcuts import assign_perm, get_objects_for_user
+        from notes.models import Note
+
+        class Policy:
+            def has_perm(self, name):
+                return name == "ok"
+
+        def allowed(request):
+            if not request.user.has_perm("notes.view_note"):
+                return JsonResponse({}, status=403)
+            return JsonResponse({})
+
+        def visible(request):
+            notes = get_objects_for_user(request.user, "notes.view_note", Note)
+            return JsonResponse({"n": notes.count()})
+
+        def grant(request):
+            assign_perm("notes.view_note", request.user, Note.objects.get(pk=1))
+            return JsonResponse({})
+
+        def policy(request):
+            return JsonResponse({"ok": Policy().has_perm("ok")})
+    """,
+    "notes/urls.py": NOTES["notes/urls.py"].replace(
+        "urlpatterns = [",
+        "from notes import perms\n\n        urlpatterns = [\n"
+        '            path("allowed/", perms.allowed), path("visible/", perms.visible),\n'
+        '            path("grant/", perms.grant), path("policy/", perms.policy),',
+    ),
+}
+USER_PERMISSIONS = [  # AUTH_USER_MODEL is accounts.Member: its groups and permissions tables are its own
+    "table:accounts_member_groups",
+    "table:accounts_member_user_permissions",
+    "table:auth_group",
+    "table:auth_group_permissions",
+    "table:auth_permission",
+    "table:django_content_type",
+]
+OBJECT_PERMISSIONS = ["table:guardian_groupobjectpermission", "table:guardian_userobjectpermission"]
+
+
+def test_permission_checks_read_the_permission_tables() -> None:
+    routes = routes_of(PERMISSIONS)
+    # Why: a user's has_perm loads its permissions (Django's ModelBackend): tables of Django's own models.
+    assert routes[("/allowed/", None)] == (USER_PERMISSIONS, [])
+    # Why: django-guardian's shortcuts read (and assign_perm writes) its object-permission tables.
+    visible = sorted([NOTE, "table:auth_permission", "table:auth_user_groups", "table:django_content_type"])
+    assert routes[("/visible/", None)] == (sorted(visible + OBJECT_PERMISSIONS), [])
+    grant_reads = sorted([NOTE, "table:auth_permission", "table:django_content_type", *OBJECT_PERMISSIONS])
+    assert routes[("/grant/", None)] == (grant_reads, OBJECT_PERMISSIONS)
+    # Why: a has_perm of the project's own class is its own code, not Django's permission lookup.
+    assert routes[("/policy/", None)] == ([], [])

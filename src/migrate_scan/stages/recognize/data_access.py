@@ -147,6 +147,25 @@ FORM_HOOKS = {
     "save": ("create", "update", "save"),  # DRF serializer.save() → create()/update(); ModelForm.save()
 }
 """Calls on a form or serializer (not a model) that run the hooks its class defines, by name or prefix."""
+_PERMISSIONS = ("auth_permission", "django_content_type")
+_OBJECT_PERMISSIONS = (*_PERMISSIONS, "guardian_userobjectpermission", "guardian_groupobjectpermission")
+OUTSIDE_ACCESS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "guardian.shortcuts.get_objects_for_user": ((*_OBJECT_PERMISSIONS, "auth_user_groups"), ()),
+    "guardian.shortcuts.get_objects_for_group": (_OBJECT_PERMISSIONS, ()),
+    "guardian.shortcuts.get_users_with_perms": ((*_OBJECT_PERMISSIONS, "auth_user", "auth_user_groups"), ()),
+    "guardian.shortcuts.get_groups_with_perms": ((*_OBJECT_PERMISSIONS, "auth_group"), ()),
+    "guardian.shortcuts.get_perms": (_OBJECT_PERMISSIONS, ()),
+    "guardian.shortcuts.get_user_perms": (_OBJECT_PERMISSIONS, ()),
+    "guardian.shortcuts.get_group_perms": (_OBJECT_PERMISSIONS, ()),
+    "guardian.shortcuts.assign_perm": (_OBJECT_PERMISSIONS, _OBJECT_PERMISSIONS[2:]),
+    "guardian.shortcuts.remove_perm": (_OBJECT_PERMISSIONS, _OBJECT_PERMISSIONS[2:]),
+}
+"""Outside functions and the tables (of outside models) they read and write: django-guardian's shortcuts."""
+OUTSIDE_NAMES = frozenset(name.rpartition(".")[2] for name in OUTSIDE_ACCESS)
+USER_PERMISSION_METHODS = frozenset(
+    {"has_perm", "has_perms", "get_all_permissions", "get_group_permissions", "get_user_permissions"}
+)
+"""Methods of a Django user that load its permissions (Django's ModelBackend)."""
 SQL_CALLS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "raw", "text", "RawSQL"})
 """Calls whose first argument may be a literal SQL statement."""
 LOGIN_PROXIES = frozenset({"ext:flask_login:current_user", "ext:flask_login.utils:current_user"})
@@ -283,6 +302,12 @@ class DataAccess:
         name = method or (str(func[1]) if func[0] == ExprKind.NAME else "")
         if name in SQL_CALLS and arguments:
             self._raw_sql(scope, arguments[0], location)
+        if name in OUTSIDE_NAMES and self.django:
+            self._outside(scope, func, location)
+        elif method in USER_PERMISSION_METHODS and self.user_models and not self._is_ours(scope, func):
+            for table in self._user_permission_tables():
+                self._record(scope, TABLE_PREFIX + table, False, location)
+            return  # the user is loaded already: its permissions are what is read
         if method:
             self._on_receiver(scope, call.call, method, location)
             if method in FORM_HOOKS:
@@ -422,6 +447,29 @@ class DataAccess:
             value.startswith("ext:sqlalchemy") and value.rpartition(":")[2].rpartition(".")[2] in STATEMENT_WRITES
             for value in self.graphs.resolver.values(scope, func)
         )
+
+    def _outside(self, scope: str, func: Expr, location: Location | Site) -> None:
+        """A call of an outside function whose tables are known (`get_objects_for_user(...)`)."""
+        for name in self.graphs.resolver.qualified_names(scope, func):
+            known = OUTSIDE_ACCESS.get(name)
+            if known is None:
+                continue
+            for table in known[0]:
+                self._record(scope, TABLE_PREFIX + table, False, location)
+            for table in known[1]:
+                self._record(scope, TABLE_PREFIX + table, True, location)
+            return
+
+    def _user_permission_tables(self) -> tuple[str, ...]:
+        """What a user's permission lookup reads: the permission tables, and the user model's
+        `groups`/`user_permissions` many-to-many tables (`auth_user_groups` for Django's own User)."""
+        users = [m.table for m in self.data_models if m.symbol in self.user_models and m.table]
+        base = users[0] if users else "auth_user"
+        return (*_PERMISSIONS, "auth_group", "auth_group_permissions", f"{base}_groups", f"{base}_user_permissions")
+
+    def _is_ours(self, scope: str, func: Expr) -> bool:
+        """Whether a call reaches a function of the tree (a model's own `has_perm`)."""
+        return any(v.startswith(("def:", "bnd:", "wrap:")) for v in self.graphs.resolver.values(scope, func))
 
     def _record_mode(self, scope: str, model: str, mode: str, location: Location | Site) -> None:
         if _R in mode:
