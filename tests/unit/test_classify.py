@@ -976,3 +976,28 @@ def test_ms103_names_the_long_process_a_project_wide_limit_bounds(heuristics: He
     # 600 s: a Standard workflow (over 5 minutes) whose steps fit in Lambda
     assert under.module("docs.tasks").pattern == 4
     assert under.module("docs.tasks").compute != "fargate"
+
+
+def test_pt202_the_publisher_of_in_process_subscribers(heuristics: Heuristics) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/events.py": (
+            "from flask import Blueprint, Response\nfrom app.bus import manager\n\n"
+            "events = Blueprint('events', __name__)\n\n\n@events.route('/events')\ndef subscribe():\n"
+            "    return Response(manager.subscribe(), mimetype='text/event-stream')\n"
+        ),
+        "app/bus.py": (
+            "class Manager:\n    def __init__(self):\n        self.clients = {}\n\n"
+            "    def publish(self, message):\n        for client in list(self.clients.values()):\n"
+            "            client.put(message)\n\n"
+            "    def subscribe(self):\n        yield 'ping'\n\n\nmanager = Manager()\n"
+        ),
+        "app/jobs.py": "def drain(jobs):\n    for job in jobs:\n        job.put(None)\n",
+    }
+    result = analyze(files, heuristics)
+    bus = result.module("app.bus")
+    # the module delivering to the subscribers the stream's clients hold is the real-time channel's other half
+    assert (bus.pattern, bus.evidence[0].rule) == (2, "PT202")
+    assert [f"{loc.file}:{loc.line}" for loc in bus.evidence[0].locations] == ["app/bus.py:7"]
+    # a loop over a parameter is no subscriber registry
+    assert result.module("app.jobs").evidence[0].rule != "PT202"

@@ -119,6 +119,11 @@ class DecisionTree:
         for entry in self.entries:
             self.by_module[entry.module].append(entry)
         self.outbound = self._outbound_modules()
+        publishers: dict[str, list[Location]] = defaultdict(list)
+        for blocker in recognition.blockers:
+            if blocker.kind == "in-process-subscribers":
+                publishers[blocker.module].append(blocker.location)
+        self.publishers = {module: _first(locations) for module, locations in publishers.items()}
 
     def _outbound_modules(self) -> dict[str, tuple[Location, ...]]:
         """Modules whose functions call out (PT303's callees), directly or within `depth` calls: where they do."""
@@ -385,6 +390,10 @@ class DecisionTree:
         ]
         if 2 in patterns:
             return self._own(2, "PT201", [e for e in own if e.kind == "realtime"])
+        publishes = self.publishers.get(module)
+        if publishes and module not in process_modules and 4 not in patterns:
+            publisher = self.heuristics.decision("PT202")
+            return Verdict(2, publisher.id, publisher.confidence, publishes, "publishes to real-time clients")
         if module in process_modules or 4 in patterns:
             rule = "PT401" if any(p.workflow.module == module for p in decisions.processes) else "PT402"
             locations = [e.location for e in own if decisions.entry_patterns[_key(e)] == 4]
