@@ -1208,3 +1208,32 @@ def test_commands_added_to_a_packages_flask_cli_group(heuristics: Heuristics) ->
     # Why: Flask-Migrate's `db` group is served on the Flask CLI as `db`; (negative) a group of a package
     # the knowledge table does not name is not taken for one.
     assert commands == {"db create": "proj.manage:create", "db drop-all": "proj.manage:drop_all"}
+
+
+def test_subclasses_of_the_user_model_and_of_package_models_are_models(heuristics: Heuristics) -> None:
+    files = {
+        "dojo/__init__.py": "",
+        "dojo/models.py": """
+            from django.contrib.auth import get_user_model
+            from django_celery_beat import models as beat_models
+
+            User = get_user_model()
+
+            class StaffUser(User):
+                class Meta:
+                    proxy = True
+
+            class CustomPeriodicTask(beat_models.PeriodicTask):
+                pass
+
+            def get_profile_model():
+                return None
+
+            class NotAModel(object):
+                pass
+        """,
+    }
+    found = recognized_models(files, heuristics)
+    # Why: `get_user_model()` returns the user model class; a package's model class is a model base.
+    assert set(found) == {"dojo.models:StaffUser", "dojo.models:CustomPeriodicTask"}
+    assert found["dojo.models:StaffUser"].proxy
