@@ -300,3 +300,38 @@ def test_form_validation_runs_the_form_validators() -> None:
 def test_a_statement_clause_is_not_a_read_and_a_set_is_no_relation() -> None:
     # Why: `.delete().where(...)` on a relationship is one DELETE; `seen.add(user)` adds to a set.
     assert routes_of(API)["/clear"] == ([USER], [NOTIFICATION])
+
+
+EAGER = {
+    **BLOG,
+    "blog/extra.py": """
+        from flask import Blueprint
+        from blog import db
+        from blog.models import Post
+
+        extra = Blueprint("extra", __name__)
+
+        class Bracket(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+
+        class Team(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+            bracket_id = db.Column(db.Integer, db.ForeignKey("bracket.id"))
+            bracket = db.relationship("Bracket", lazy="joined")
+            posts = db.relationship("Post", lazy="select")
+
+        def has_column(model, field):
+            return model.__mapper__.has_property(field)
+
+        @extra.route("/teams")
+        def teams():
+            has_column(Post, "body")
+            return str(Team.query.all())
+    """,
+}
+
+
+def test_eager_relationships_load_with_their_model_and_metadata_is_no_query() -> None:
+    # Why: `lazy="joined"` loads Bracket in the same query as Team; `lazy="select"` waits for an
+    # access. `model.__mapper__` reads the mapping, not the table.
+    assert routes_of(EAGER)["/teams"] == (["blog.extra:Bracket", "blog.extra:Team"], [])

@@ -138,6 +138,11 @@ LAZY_METHODS = frozenset(
     }
 )  # fmt: skip
 """Query builders that run nothing themselves: a read only when nothing else is called on what they build."""
+EAGER_LOADING = frozenset({"joined", "subquery", "selectin", "immediate"})
+"""SQLAlchemy `lazy=` strategies that load a relationship together with its parent."""
+MANAGERS = frozenset({"_default_manager", "_base_manager"})
+CLASS_METADATA_PREFIX = "_"
+"""A step from a model class into its metadata (`__mapper__`, `__table__`, `_meta`): no query."""
 STATEMENT_CLAUSES = frozenset({"where", "filter", "filter_by", "values", "returning", "execution_options"})
 """Clauses that refine a statement (`.where(...)`): a read only when the statement is one."""
 FORM_HOOKS = {
@@ -258,6 +263,7 @@ class DataAccess:
         self.calls: dict[str, set[str]] = defaultdict(set)  # scope → model methods it calls on instances
         self.saves: dict[str, set[str]] = defaultdict(set)  # scope → models it saves or deletes one by one
         self.data_models = data_models
+        self.eager: dict[str, set[str]] = defaultdict(set)  # model → what its eager relationships load with it
         self._chained: set[Expr] = set()  # calls of the module being read that another call is made on
         self._methods: dict[str, list[str]] = defaultdict(list)  # class → its methods (for framework hooks)
         for symbol, definition in graphs.definitions.items():
@@ -285,6 +291,9 @@ class DataAccess:
         if isinstance(location, Site):
             location = location.location()
         self.direct.add(ModelAccess(function=scope, model=model, is_write=is_write, location=location))
+        if not is_write and model in self.eager:  # its eagerly loaded relations come with it
+            for loaded in sorted(self.eager[model] - self.reads[scope]):
+                self._record(scope, loaded, False, location)
 
     def accesses(self) -> list[ModelAccess]:
         """Every direct access, first location per (function, model, mode), sorted."""
@@ -415,6 +424,7 @@ class DataAccess:
         """Models passed to a call: classes are read (or written by `insert`/`update`/`delete`), instances saved."""
         resolver = self.graphs.resolver
         writes_class: bool | None = None
+        calls_ours: bool | None = None  # decided at the first model class passed
         is_session_write = method in SESSION_WRITES and _is_session(func[2][0])
         for argument in arguments:
             instances: set[str] = set()
@@ -425,9 +435,11 @@ class DataAccess:
                 if target not in self.models:
                     continue
                 if tag == "cls":
-                    if writes_class is None:
-                        writes_class = self._writes_classes(scope, func)
-                    self._record(scope, target, writes_class, location)
+                    if calls_ours is None:  # our own function: its body says what it does with the class
+                        calls_ours = self._is_ours(scope, func)
+                        writes_class = not calls_ours and self._writes_classes(scope, func)
+                    if not calls_ours:
+                        self._record(scope, target, bool(writes_class), location)
                 elif tag == "obj":
                     instances.add(target)
             if is_session_write or method == "populate_obj":
@@ -553,6 +565,8 @@ class DataAccess:
                 if starts:
                     steps = steps[first:]
                     classes = set()
+            if classes and any(step.startswith(CLASS_METADATA_PREFIX) and step not in MANAGERS for step in steps):
+                return set()  # `model.__mapper__.has_property(f)`, `Order._meta.get_field(...)`: metadata
             if classes:
                 return {Denoted(model, None, False, True) for model in classes}
             if steps[:1] == ["()"] and any(v.startswith("cls:") for v in self.graphs.resolver.values(scope, root)):
@@ -608,11 +622,17 @@ class DataAccess:
                 self.accessors.setdefault((model.symbol, relation.field), target)
                 if relation.through is not None:
                     self.through.setdefault((model.symbol, relation.field), relation.through)
+                if relation.kind == "relationship" and self._is_eager(model.symbol, relation.field):
+                    self.eager[model.symbol] |= {target, *([relation.through] if relation.through else [])}
                 reverse = self._reverse_name(model, relation.kind, relation.field)
                 if reverse and "%" not in reverse and not reverse.endswith("+"):
                     self.accessors.setdefault((target, reverse), model.symbol)
                     if relation.through is not None:
                         self.through.setdefault((target, reverse), relation.through)
+
+    def _is_eager(self, model: str, field: str) -> bool:
+        """`relationship(..., lazy="joined")` (or `subquery`, `selectin`): loaded with every query of the model."""
+        return string_of(keyword(self._field_call(model, field), "lazy")) in EAGER_LOADING
 
     def _reverse_name(self, model: DataModel, kind: str, field: str) -> str | None:
         declared = self._field_call(model.symbol, field)
