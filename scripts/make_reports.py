@@ -30,9 +30,14 @@ def render_sample_reports(cache_dir: Path) -> dict[str, str]:
     for sample in SAMPLES:
         options = ScanOptions(root=ROOT / "sample_monoliths" / sample, jobs=2, use_cache=False, cache_dir=cache_dir)
         report = run(options)
+        infrastructure = draft_infrastructure(report)
+        # the Markdown and HTML reports link to the sample's draft as `--emit-sam reports/sam/<sample>` would
+        render_options = RenderOptions(
+            color=False, width=100, infrastructure=infrastructure, sam_folder=f"sam/{sample}"
+        )
         for name, renderer in sorted(RENDERERS.items()):
-            reports[f"{sample}.{EXTENSIONS.get(name, name)}"] = renderer(report, RenderOptions(color=False, width=100))
-        for name, text in render_sam(draft_infrastructure(report)).items():
+            reports[f"{sample}.{EXTENSIONS.get(name, name)}"] = renderer(report, render_options)
+        for name, text in render_sam(infrastructure).items():
             reports[f"sam/{sample}/{name}"] = text
     return reports
 

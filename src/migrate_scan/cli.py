@@ -15,6 +15,7 @@ Every error is one line on stderr; `--debug` re-raises for the full traceback.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import threading
@@ -40,6 +41,7 @@ from migrate_scan.errors import (
     TerminationRequested,
     UsageError,
 )
+from migrate_scan.model.infrastructure import Infrastructure
 from migrate_scan.model.memory import default_max_memory
 from migrate_scan.model.report import Report
 from migrate_scan.options import ProjectConfig, ScanOptions, parse_size, read_project_config
@@ -220,10 +222,16 @@ def _scan(
         max_memory_bytes=_memory_ceiling(max_memory, config.max_memory),
     )
     report = _run_with_progress(options)
-    text = RENDERERS[output_format.value](report, RenderOptions(color=output is None and sys.stdout.isatty()))
+    infrastructure = _draft(report) if sam_folder is not None else None
+    render_options = RenderOptions(
+        color=output is None and sys.stdout.isatty(),
+        infrastructure=infrastructure,
+        sam_folder=_link_to(sam_folder, output) if sam_folder is not None else "",
+    )
+    text = RENDERERS[output_format.value](report, render_options)
     _write(text, output)
-    if sam_folder is not None:
-        _emit_sam(report, sam_folder)
+    if sam_folder is not None and infrastructure is not None:
+        _emit_sam(infrastructure, sam_folder)
     _check_partial(report, strict=strict)
     if fail_on is not None:
         _check_fail_on(report, fail_on.value)
@@ -300,12 +308,24 @@ def _sam_folder(requested: Path, root: Path) -> Path:
     return folder
 
 
-def _emit_sam(report: Report, folder: Path) -> None:
-    """Draft the infrastructure and write the SAM folder atomically."""
+def _draft(report: Report) -> Infrastructure:
     from migrate_scan import pipeline
+
+    return pipeline.draft_infrastructure(report)
+
+
+def _link_to(folder: Path, output: Path | None) -> str:
+    """The draft folder as the report links it: relative to the report's folder, else as resolved."""
+    if output is None:
+        return folder.as_posix()
+    return Path(os.path.relpath(folder, output.resolve().parent)).as_posix()
+
+
+def _emit_sam(infrastructure: Infrastructure, folder: Path) -> None:
+    """Write the SAM folder of a drafted infrastructure atomically."""
     from migrate_scan.render.sam_template import render_sam
 
-    files = render_sam(pipeline.draft_infrastructure(report))
+    files = render_sam(infrastructure)
     try:
         write_folder_atomically(folder, {name: text.encode("utf-8") for name, text in files.items()}, kind="sam")
     except FolderNotReplaceable as error:

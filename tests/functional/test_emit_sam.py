@@ -456,3 +456,14 @@ def test_one_api_method_per_path_when_several_routes_meet_there(run_cli, write_t
         for event in resource.get("Properties", {}).get("Events", {}).values()
     ]
     assert methods == [("/items/{item_id}", "get")]
+
+
+def test_markdown_report_links_to_the_draft_relative_to_itself(run_cli, write_tree, tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "shop", APP)
+    (tmp_path / "out").mkdir()
+    result = run_cli(
+        root, "--no-cache", "-f", "markdown", "-o", tmp_path / "out" / "r.md", "--emit-sam", tmp_path / "draft"
+    )
+    assert result.exit_code == 0, result.stderr
+    text = (tmp_path / "out" / "r.md").read_text(encoding="utf-8")
+    assert "](../draft/context-views.yaml)" in text and "(../draft/README.md)" in text

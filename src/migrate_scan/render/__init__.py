@@ -9,15 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from migrate_scan.model.infrastructure import Infrastructure
 from migrate_scan.model.report import Report
 
 
 @dataclass(frozen=True)
 class RenderOptions:
-    """How to render: terminal colour and width (used by the terminal renderer)."""
+    """How to render: terminal colour and width (the terminal renderer); the `--emit-sam` draft, if any
+    (Markdown and HTML link each plan item to its template and count the resources per stage)."""
 
     color: bool = False
     width: int = 100
+    infrastructure: Infrastructure | None = None
+    sam_folder: str = ""  # the draft folder as the report links it (relative to the report when written to a file)
 
 
 Renderer = Callable[[Report, RenderOptions], str]

@@ -15,9 +15,11 @@ import re
 from html import escape
 
 from migrate_scan.model.ids import Location
-from migrate_scan.model.report import Context, Evidence, Report, Warning
+from migrate_scan.model.infrastructure import ContextInfrastructure, Infrastructure
+from migrate_scan.model.report import Context, Evidence, PlanStage, Report, Warning
 from migrate_scan.render import RenderOptions
 from migrate_scan.render.context_map_svg import render_context_map
+from migrate_scan.render.sam_links import context_template, counts_text, resource_counts, stage_resources, template_link
 from migrate_scan.render.vocabulary import (
     CATEGORIES,
     KIND_TITLES,
@@ -81,7 +83,7 @@ def render_html(report: Report, options: RenderOptions) -> str:
     sections = [
         _analysis_errors(report),
         _summary(report),
-        _plan(report),
+        _plan(report, options),
         _contexts(report),
         _modules(report),
         _warnings(report),
@@ -222,8 +224,10 @@ def _summary(report: Report) -> str:
     )
 
 
-def _plan(report: Report) -> str:
+def _plan(report: Report, options: RenderOptions) -> str:
     plan = report.plan
+    draft = options.infrastructure
+    templates = {c.context: c for c in draft.contexts} if draft is not None else {}
     if not plan.stages:
         return f'<section id="plan"><h2>Migration plan</h2><p>The staged plan is {NOT_COMPUTED}.</p></section>'
     timeline = (
@@ -242,6 +246,8 @@ def _plan(report: Report) -> str:
         f"<p>Effort: {_e(effort_label(plan.effort))} in total. {_e(plan.effort_scale)}</p>",
         timeline,
     ]
+    if draft is not None:
+        parts.append(_stage_resources(plan.stages, draft, options.sam_folder))
     for stage in plan.stages:
         title = f" — {_e(stage.title)}" if stage.title else ""
         parts.append(
@@ -258,6 +264,7 @@ def _plan(report: Report) -> str:
                     f"{_e(', '.join(item.compute)) or 'compute ' + NOT_COMPUTED}, {_e(effort_label(item.effort))})"
                     f"<ul><li>Services: {_e(', '.join(item.services)) or '—'}</li>"
                     f"<li>Data it takes along: {_codes(item.data, short=True)}</li>"
+                    + _template_item(options.sam_folder, item.context, templates)
                     + (f"<li>Modules: {_codes(item.modules)}</li>" if item.modules else "")
                     + (f"<li>Why here: {_prose(item.why_here)}</li>" if item.why_here else "")
                     + (f"<li>Steps:<ol>{steps}</ol></li>" if steps else "")
@@ -275,6 +282,27 @@ def _plan(report: Report) -> str:
         parts.append("<h3>Stays on Fargate or EC2</h3>" + _table(["Module", "Compute", "Why", "Rule"], rows))
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def _template_item(folder: str, context: str, templates: dict[str, ContextInfrastructure]) -> str:
+    if context not in templates:
+        return ""
+    link = template_link(folder, context)
+    return (
+        f'<li>Template: <a href="{_e(link)}"><code>{_e(context_template(context))}</code></a>: '
+        f"{_e(counts_text(resource_counts(templates[context])))}</li>"
+    )
+
+
+def _stage_resources(stages: list[PlanStage], draft: Infrastructure, folder: str) -> str:
+    """Resources per stage: the drafted templates' resources summed over the contexts each stage moves."""
+    totals = stage_resources(stages, draft)
+    every = resource_counts(ContextInfrastructure(context="", kind="business"))
+    kinds = [k for k in every if any(counts.get(k) for _, counts in totals)]
+    rows = [[_e(str(stage)), *(_e(str(counts.get(k, 0))) for k in kinds)] for stage, counts in totals]
+    where = f' in <a href="{_e(folder.rstrip("/") + "/README.md")}">{_e(folder)}</a>' if folder else ""
+    intro = "Drafted AWS resources per stage, summed over the templates of the contexts it moves"
+    return f"<p>{intro} (--emit-sam{where}):</p>" + _table(["Stage", *kinds], rows)
 
 
 def _contexts(report: Report) -> str:

@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 
 from migrate_scan.model.ids import Location
-from migrate_scan.model.report import Context, Evidence, Report, ServiceNeed, Warning
+from migrate_scan.model.infrastructure import ContextInfrastructure, Infrastructure
+from migrate_scan.model.report import Context, Evidence, PlanStage, Report, ServiceNeed, Warning
 from migrate_scan.render import RenderOptions
 from migrate_scan.render.mermaid import context_map, stage_timeline
+from migrate_scan.render.sam_links import context_template, counts_text, resource_counts, stage_resources, template_link
 from migrate_scan.render.vocabulary import (
     CATEGORIES,
     KIND_TITLES,
@@ -85,7 +87,7 @@ def render_markdown(report: Report, options: RenderOptions) -> str:
             "",
         ]
     lines += _summary(report)
-    lines += _plan(report)
+    lines += _plan(report, options)
     lines += _contexts(report)
     lines += _module_recommendations(report)
     lines += _warnings(report)
@@ -168,14 +170,18 @@ def _evidence(evidence: list[Evidence]) -> str:
     return "; ".join(parts) or "—"
 
 
-def _plan(report: Report) -> list[str]:
+def _plan(report: Report, options: RenderOptions) -> list[str]:
     plan = report.plan
+    draft = options.infrastructure
+    templates = {c.context: c for c in draft.contexts} if draft is not None else {}
     lines = ["## Migration plan", ""]
     if not plan.stages:
         return [*lines, f"The staged plan is {NOT_COMPUTED}.", ""]
     if plan.effort_scale:
         lines += [f"Effort: {effort_label(plan.effort)} in total. {_text(plan.effort_scale)}", ""]
     lines += ["```mermaid", stage_timeline(report), "```", ""]
+    if draft is not None:
+        lines += _stage_resources(plan.stages, draft, options.sam_folder)
     for stage in plan.stages:
         title = f" — {_text(stage.title)}" if stage.title else ""
         lines += [
@@ -193,6 +199,12 @@ def _plan(report: Report) -> list[str]:
                 )
                 lines.append(f"   - Services: {_text(', '.join(item.services)) or '—'}")
                 lines.append(f"   - Data it takes along: {_names(item.data)}")
+                if item.context in templates:
+                    link = template_link(options.sam_folder, item.context)
+                    lines.append(
+                        f"   - Template: [{_text(context_template(item.context))}]({link}): "
+                        f"{_text(counts_text(resource_counts(templates[item.context])))}"
+                    )
                 if item.modules:
                     lines.append(f"   - Modules: {_list(item.modules)}")
                 if item.why_here:
@@ -212,6 +224,22 @@ def _plan(report: Report) -> list[str]:
             lines.append(f"| {_code(entry.module)} | {entry.compute} | {_text(entry.reason)} | {_code(entry.rule)} |")
         lines.append("")
     return lines
+
+
+def _stage_resources(stages: list[PlanStage], draft: Infrastructure, folder: str) -> list[str]:
+    """Resources per stage: the drafted templates' resources summed over the contexts each stage moves."""
+    totals = stage_resources(stages, draft)
+    every = resource_counts(ContextInfrastructure(context="", kind="business"))
+    kinds = [k for k in every if any(counts.get(k) for _, counts in totals)]
+    where = f" in [{_text(folder)}]({folder.rstrip('/')}/README.md)" if folder else ""
+    lines = [
+        f"Drafted AWS resources per stage, summed over the templates of the contexts it moves (`--emit-sam`{where}):",
+        "",
+    ]
+    lines += ["| Stage | " + " | ".join(kinds) + " |", "|---|" + "---:|" * len(kinds)]
+    for stage, counts in totals:
+        lines.append(f"| {stage} | " + " | ".join(str(counts.get(k, 0)) for k in kinds) + " |")
+    return [*lines, ""]
 
 
 def _contexts(report: Report) -> list[str]:

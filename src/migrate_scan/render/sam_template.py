@@ -47,6 +47,7 @@ from migrate_scan.model.infrastructure import (
     WebSocketApi,
 )
 from migrate_scan.render.handler_adapters import adapter_module_name, render_adapters
+from migrate_scan.render.sam_links import context_template, counts_text, resource_counts
 from migrate_scan.render.yaml_text import Node, dump_yaml
 
 RUNTIME = "python3.12"
@@ -80,8 +81,7 @@ def render_sam(infrastructure: Infrastructure) -> dict[str, str]:
 
 
 def _file_stem(context: str) -> str:
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", context).strip("-") or "context"
-    return f"context-{stem}"
+    return context_template(context).removesuffix(".yaml")
 
 
 def _export(context: str, name: str) -> Node:
@@ -1078,8 +1078,7 @@ def _readme(infrastructure: Infrastructure) -> str:
         "receivers, the shared kernel as a Lambda layer (`layer/`). Deploy it first.",
     ]
     for context in infrastructure.contexts:
-        counts = _counts(context)
-        summary = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n) or "nothing deployable yet"
+        summary = counts_text(resource_counts(context))
         lines.append(
             f"- `{_file_stem(context.context)}.yaml`: context `{context.context}` ({context.kind}"
             + (f", pattern {context.pattern}, stage {context.stage}" if context.pattern else "")
@@ -1174,17 +1173,3 @@ def _deploy_order(infrastructure: Infrastructure) -> list[str]:
             done.add(name)
             del waiting[name]
     return order
-
-
-def _counts(context: ContextInfrastructure) -> dict[str, int]:
-    return {
-        "functions": len(context.functions),
-        "queues": len(context.queues),
-        "schedules": len(context.schedules),
-        "WebSocket APIs": len(context.websockets),
-        "state machines": len(context.state_machines),
-        "Fargate task definitions": len(context.fargate),
-        "DynamoDB tables": len(context.tables),
-        "Aurora clusters": 1 if context.database is not None else 0,
-        "alarms": len(context.alarms),
-    }
