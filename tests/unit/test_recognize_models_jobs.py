@@ -1237,3 +1237,18 @@ def test_subclasses_of_the_user_model_and_of_package_models_are_models(heuristic
     # Why: `get_user_model()` returns the user model class; a package's model class is a model base.
     assert set(found) == {"dojo.models:StaffUser", "dojo.models:CustomPeriodicTask"}
     assert found["dojo.models:StaffUser"].proxy
+
+
+def test_a_test_package_is_judged_from_the_tree_by_every_recognizer(heuristics: Heuristics) -> None:
+    model = "from django.db import models\n\nclass {name}(models.Model):\n    pass\n"
+    files = {
+        "shop/__init__.py": "",
+        "shop/test/__init__.py": "",
+        "shop/test/models.py": model.format(name="Fixture"),
+        "shop/test/test_views.py": "def test_index():\n    pass\n",
+        "dojo/__init__.py": "",
+        "dojo/test/__init__.py": "",
+        "dojo/test/models.py": model.format(name="Test"),
+    }
+    # Why: `shop.test` holds test files (test code); DefectDojo's `dojo.test` is a feature named so.
+    assert set(recognized_models(files, heuristics)) == {"dojo.test.models:Test"}

@@ -23,13 +23,14 @@ what an expression denotes.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import networkx as nx
 
 from migrate_scan.model.facts import DefinitionFact, Expr, FileFacts
-from migrate_scan.model.ids import Location
+from migrate_scan.model.ids import Location, is_test_module, packages_of_tests
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,3 +117,12 @@ class LinkedGraphs:
     resolved_calls: int = 0
     duplicate_modules: list[str] = field(default_factory=list)
     solver: SolverStats = field(default_factory=SolverStats)
+
+    @functools.cached_property
+    def test_packages(self) -> frozenset[str]:
+        """The tree's `test` packages that hold test files (`model.ids.packages_of_tests`), computed once."""
+        return packages_of_tests(self.modules)
+
+    def is_test(self, module: str) -> bool:
+        """Test code of this tree: never deployed, and what it registers exists only while tests run."""
+        return is_test_module(module, self.test_packages)

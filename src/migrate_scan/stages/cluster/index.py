@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from migrate_scan.model.facts import FileFacts
 from migrate_scan.model.graphs import LinkedGraphs
-from migrate_scan.model.ids import Location, is_test_module, packages_of_tests
+from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Application, Recognition
 from migrate_scan.model.report import JobKind
 
@@ -62,8 +62,7 @@ class ModuleIndex:
             else:
                 self.tables[module] += 1
         self.model_labels = self._model_labels(recognition)
-        packages = packages_of_tests(self.modules)
-        self.tests = frozenset(m for m in self.modules if is_test_module(m, packages))
+        self.tests = frozenset(m for m in self.modules if graphs.is_test(m))
         self.applications: dict[str, list[Application]] = defaultdict(list)  # module → what it makes
         for application in recognition.applications:
             if application.role != "django-app" and application.module in self.module_set:

@@ -23,7 +23,7 @@ from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.heuristics.schema import MatchRule
 from migrate_scan.model.facts import AssignmentFact, ExprKind, FileFacts
 from migrate_scan.model.graphs import LinkedGraphs
-from migrate_scan.model.ids import Location, is_test_module
+from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Application, ApplicationRole, Recognition
 from migrate_scan.stages.recognize.evaluation import Evaluator
 from migrate_scan.stages.recognize.expressions import string_of
@@ -81,7 +81,7 @@ def _made(graphs: LinkedGraphs, rules: dict[str, MatchRule]) -> list[Application
                 continue  # `super().__init__(...)` in our subclass: the class is made where it is called
         module = caller.partition(":")[0]
         facts = graphs.modules.get(module)
-        if facts is None or is_test_module(module):
+        if facts is None or graphs.is_test(module):
             continue
         creator = caller if ":" in caller else ""
         found.append(_application(rule, module, Location(file=facts.path, line=line), creator=creator))
@@ -109,7 +109,7 @@ def _app_configs(graphs: LinkedGraphs, rules: dict[str, MatchRule]) -> list[Appl
     """Each `AppConfig` subclass: the app package it configures (`name`, else its own package) and label."""
     found: list[Application] = []
     for facts in graphs.modules.values():
-        if is_test_module(facts.module):
+        if graphs.is_test(facts.module):
             continue
         for definition in facts.definitions:
             if definition.kind != "class" or definition.scope:
@@ -140,7 +140,7 @@ def _installed_apps(
     """`INSTALLED_APPS` entries of the settings modules that name a package of the tree."""
     found: list[Application] = []
     for module, facts in sorted(graphs.modules.items()):
-        if is_test_module(module):
+        if graphs.is_test(module):
             continue
         for assignment in facts.assignments:
             if assignment.scope or assignment.value is None or not any(_assigns(assignment, n) for n in rule.names):

@@ -25,7 +25,7 @@ from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.heuristics.schema import MatchRule
 from migrate_scan.model.facts import Expr, ExprKind, FileFacts, dotted_name
 from migrate_scan.model.graphs import LinkedGraphs
-from migrate_scan.model.ids import Location, is_test_module
+from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.model.report import Event, Signal
 from migrate_scan.stages.recognize.expressions import (
@@ -53,7 +53,7 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
         _connected_receivers(graphs, signals, listens, facts, found)
         _send_sites(signals, sends, facts, sent_at)
     # Receivers connected by test code exist only while the tests run.
-    found.events = [e for e in found.events if not is_test_module(e.receiver.partition(":")[0])]
+    found.events = [e for e in found.events if not graphs.is_test(e.receiver.partition(":")[0])]
     receivers: dict[str, set[str]] = {}
     for event in found.events:
         receivers.setdefault(event.signal, set()).add(event.model_dump_json())

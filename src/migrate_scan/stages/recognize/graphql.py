@@ -31,7 +31,7 @@ from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.heuristics.schema import MatchRule
 from migrate_scan.model.facts import AssignmentFact, Expr, ExprKind, FileFacts
 from migrate_scan.model.graphs import LinkedGraphs
-from migrate_scan.model.ids import Location, is_test_module
+from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition, ViewMount
 from migrate_scan.model.report import Evidence, Realtime, Route
 from migrate_scan.stages.recognize.expressions import (
@@ -130,7 +130,7 @@ def _roots(context: _Context) -> list[tuple[str, str, Evidence]]:
                 continue
             scope = scope_of(facts.module, call.scope)
             rule = first_match(resolver.qualified_names(scope, func), context.schemas)
-            if rule is None or is_test_module(facts.module):
+            if rule is None or context.graphs.is_test(facts.module):
                 continue  # a schema built by test code is served only while the tests run
             evidence = Evidence(rule=rule.id, locations=[Location(file=facts.path, line=call.line)])
             for position, kind in enumerate(ROOTS):

@@ -29,7 +29,7 @@ from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.heuristics.schema import MatchRule
 from migrate_scan.model.facts import CallFact, DefinitionFact, Expr, ExprKind, FileFacts, LoopFact, expression_text
 from migrate_scan.model.graphs import LinkedGraphs
-from migrate_scan.model.ids import TEST_PACKAGES, Location, is_test_module
+from migrate_scan.model.ids import TEST_PACKAGES, Location
 from migrate_scan.model.inventory import Recognition, UnresolvedRegistration
 from migrate_scan.model.report import Evidence, Job
 from migrate_scan.stages.recognize.canvas import CanvasReader
@@ -86,18 +86,18 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
     _find_cli(context)
     _find_threads(context)
     # What test code defines (a task a test enqueues, a job class a test subclasses) runs only in the tests.
-    context.found.jobs = [j for j in context.found.jobs if not _is_test_job(j)]
+    context.found.jobs = [j for j in context.found.jobs if not _is_test_job(graphs, j)]
     context.found.limits = context.evaluator.limits()
     return context.found
 
 
-def _is_test_job(job: Job) -> bool:
+def _is_test_job(graphs: LinkedGraphs, job: Job) -> bool:
     """A job test code defines. A management command's module is named by the command
     (`list_top_tests`): only a test package on its path makes it test code."""
     module = job.handler.partition(":")[0]
     if job.kind == "django-command":
         return any(part in TEST_PACKAGES for part in module.split("."))
-    return is_test_module(module)
+    return graphs.is_test(module)
 
 
 def _evidence(rule: MatchRule | str, *locations: Location) -> list[Evidence]:
@@ -718,7 +718,7 @@ def _schedule_entries(
     """(scope, func, schedule) of each entry dict that may reach `**value`: the dicts it is followed to
     (their `func`), else the module's data dicts with a `func` and an `interval` or `cron_string` key."""
     origins = context.evaluator.origins(scope, value)
-    followed = [(w, o) for w, o in origins if o[0] == ExprKind.DICT and not is_test_module(w.partition(":")[0])]
+    followed = [(w, o) for w, o in origins if o[0] == ExprKind.DICT and not context.graphs.is_test(w.partition(":")[0])]
     written = [(scope_of(facts.module, s), d) for expr, s, _ in _expressions(facts) for d in _dict_literals(expr)]
     entries = []
     for where, literal in followed or written:

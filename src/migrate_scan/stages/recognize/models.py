@@ -24,7 +24,7 @@ from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.heuristics.schema import MatchRule
 from migrate_scan.model.facts import AssignmentFact, DefinitionFact, Expr, ExprKind, FileFacts, expression_text
 from migrate_scan.model.graphs import LinkedGraphs
-from migrate_scan.model.ids import Location, is_test_module
+from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition, django_app_labels
 from migrate_scan.model.report import TABLE_PREFIX, DataModel, Relation
 from migrate_scan.stages.recognize.expressions import first_match, keyword, string_of
@@ -83,7 +83,7 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics, published: Recogniti
     found = Recognition()
     for symbol in sorted(context.classes):
         model = context.classes[symbol]
-        if is_test_module(symbol.partition(":")[0]):
+        if graphs.is_test(symbol.partition(":")[0]):
             continue  # test models exist only while the tests run
         if model.rule.framework == "django":
             found.models.append(_django_model(context, model))

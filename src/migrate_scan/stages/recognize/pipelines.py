@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.model.facts import Expr, ExprKind, FileFacts
 from migrate_scan.model.graphs import LinkedGraphs
-from migrate_scan.model.ids import Location, is_test_module
+from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Pipeline, Recognition
 from migrate_scan.model.report import JobKind
 from migrate_scan.stages.recognize.registry import Product, Recognizer
@@ -38,7 +38,7 @@ def recognize(graphs: LinkedGraphs, _heuristics: Heuristics, published: Recognit
             continue
         module, _, qualname = job.handler.partition(":")
         facts = graphs.modules.get(module)
-        if facts is None or not qualname or is_test_module(module):
+        if facts is None or not qualname or graphs.is_test(module):
             continue
         scopes = [qualname, *(d.qualname for d in facts.definitions if d.scope == qualname)]
         for scope in scopes:

@@ -36,7 +36,7 @@ from migrate_scan.model.facts import (
     number_of,
 )
 from migrate_scan.model.graphs import LinkedGraphs
-from migrate_scan.model.ids import Location, is_test_module, packages_of_tests
+from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Blocker, Recognition
 from migrate_scan.model.report import Realtime
 from migrate_scan.stages.recognize.expressions import argument, first_match, keyword, scope_of, string_of
@@ -157,12 +157,11 @@ class _Context:
     has_remote_storage: bool = False
     cache_sessions: list[tuple[Blocker, str]] = field(default_factory=list)  # (blocker, settings module)
     local_caches: dict[str, bool] = field(default_factory=dict)  # settings module → default cache is local
-    test_packages: frozenset[str] = frozenset()  # `test` packages holding test files
 
 
 def recognize(graphs: LinkedGraphs, heuristics: Heuristics, published: Recognition | None = None) -> Recognition:
     """Find every Lambda blocker in the application (given its real-time handlers, those they imply)."""
-    context = _Context(graphs=graphs, tables=_Tables.of(heuristics), test_packages=packages_of_tests(graphs.modules))
+    context = _Context(graphs=graphs, tables=_Tables.of(heuristics))
     realtime = published.realtime if published is not None else []
     for facts in graphs.modules.values():
         if not _is_test(context, facts.module):
@@ -1078,7 +1077,7 @@ def _is_held_collection(expr: Expr, module_names: set[str], views: frozenset[str
 
 def _is_test(context: _Context, module: str) -> bool:
     """Test code, which never runs on Lambda: not scanned for blockers."""
-    return is_test_module(module, context.test_packages)
+    return context.graphs.is_test(module)
 
 
 def _add_state(
