@@ -435,8 +435,8 @@ class DataAccess:
                 if target not in self.models:
                     continue
                 if tag == "cls":
-                    if calls_ours is None:  # our own function: its body says what it does with the class
-                        calls_ours = self._is_ours(scope, func)
+                    if calls_ours is None:  # our own function: its body says what it does with the class;
+                        calls_ours = self._is_ours(scope, func, builtins=True)  # `isinstance(x, Model)`: none
                         writes_class = not calls_ours and self._writes_classes(scope, func)
                     if not calls_ours:
                         self._record(scope, target, bool(writes_class), location)
@@ -479,9 +479,10 @@ class DataAccess:
         base = users[0] if users else "auth_user"
         return (*_PERMISSIONS, "auth_group", "auth_group_permissions", f"{base}_groups", f"{base}_user_permissions")
 
-    def _is_ours(self, scope: str, func: Expr) -> bool:
-        """Whether a call reaches a function of the tree (a model's own `has_perm`)."""
-        return any(v.startswith(("def:", "bnd:", "wrap:")) for v in self.graphs.resolver.values(scope, func))
+    def _is_ours(self, scope: str, func: Expr, builtins: bool = False) -> bool:
+        """Whether a call reaches a function of the tree (a model's own `has_perm`), or with `builtins` a builtin."""
+        tags = ("def:", "bnd:", "wrap:", "bi:") if builtins else ("def:", "bnd:", "wrap:")
+        return any(v.startswith(tags) for v in self.graphs.resolver.values(scope, func))
 
     def _record_mode(self, scope: str, model: str, mode: str, location: Location | Site) -> None:
         if _R in mode:
