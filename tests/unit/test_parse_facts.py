@@ -463,6 +463,35 @@ def test_large_containers_and_strings_are_truncated() -> None:
     assert values[1] == (ExprKind.CONSTANT, "s" * 2000, ((ExprKind.TRUNCATED, None, (), ()),), ())
 
 
+def test_a_long_list_of_calls_is_a_table_kept_whole() -> None:
+    facts = facts_of(f"urlpatterns = [{', '.join(f'path({i})' for i in range(100))}]\n")
+
+    (assignment,) = facts.assignments
+    assert assignment.value is not None
+    assert assignment.value[2] == tuple(call(name("path"), const(i)) for i in range(100))
+
+
+def test_comparisons_and_comprehensions_keep_their_parts() -> None:
+    facts = facts_of(
+        """\
+        A = x is not None
+        B = [v for v in items if v["detail"] == detail]
+        C = [a for a in xs for b in ys]
+        """
+    )
+
+    values = [a.value for a in facts.assignments if a.operator is None]
+    assert values[0] == (ExprKind.OTHER, "Compare", (name("x"),), (("IsNot", const(None)),))
+    compare = (
+        ExprKind.OTHER,
+        "Compare",
+        ((ExprKind.SUBSCRIPT, None, (name("v"), const("detail")), ()),),
+        (("Eq", name("detail")),),
+    )
+    assert values[1] == (ExprKind.OTHER, "ListComp", (name("v"), name("v"), name("items"), compare), ())
+    assert values[2] == (ExprKind.OTHER, "ListComp", (), ())  # several `for`s: no parts
+
+
 @pytest.mark.parametrize(
     ("expr", "expected"),
     [

@@ -751,3 +751,224 @@ def test_a_later_plain_assignment_replaces_the_list() -> None:
         """,
     }
     assert {p for p, *_ in routes(files)} == {"/new/"}
+
+
+# -- views registered into a module-level registry, URL patterns built from it ---------------------
+
+REGISTRY_FILES = {
+    "core/__init__.py": "",
+    "core/registry.py": """
+        import collections
+        registry = {"views": collections.defaultdict(dict), "menus": []}
+    """,
+    "core/register.py": """
+        from core.registry import registry
+
+        def register_model_view(model, name="", path=None, detail=True, kwargs=None):
+            def _wrapper(cls):
+                app_label = model._meta.app_label
+                model_name = model._meta.model_name
+                if model_name not in registry["views"][app_label]:
+                    registry["views"][app_label][model_name] = []
+                registry["views"][app_label][model_name].append({
+                    "name": name,
+                    "view": cls,
+                    "path": path if path is not None else name,
+                    "detail": detail,
+                })
+                return cls
+            return _wrapper
+    """,
+    "core/urls.py": """
+        from django.urls import path
+        from django.views.generic import View
+        from core.registry import registry
+
+        def get_model_urls(app_label, model_name, detail=True):
+            paths = []
+            try:
+                views = [v for v in registry["views"][app_label][model_name] if v["detail"] == detail]
+            except KeyError:
+                return []
+            for config in views:
+                view_ = config["view"]
+                if issubclass(view_, View):
+                    view_ = view_.as_view()
+                url_path = f"{config['path']}/" if config["path"] else ""
+                paths.append(path(url_path, view_, name=config["name"]))
+            return paths
+    """,
+    "shop/__init__.py": "",
+    "shop/models.py": """
+        from django.db import models
+        class Order(models.Model):
+            pass
+        class Invoice(models.Model):
+            class Meta:
+                app_label = "billing"
+    """,
+    "shop/views.py": """
+        from django.views.generic import View
+        from core.register import register_model_view
+        from shop.models import Order, Invoice
+
+        @register_model_view(Order, "list", path="", detail=False)
+        class OrderList(View):
+            def get(self, request): ...
+
+        @register_model_view(Order)
+        class OrderDetail(View):
+            def get(self, request, pk): ...
+
+        @register_model_view(Order, "edit")
+        class OrderEdit(View):
+            def get(self, request, pk): ...
+            def post(self, request, pk): ...
+
+        class OrderHistory(View):
+            def get(self, request, pk): ...
+
+        register_model_view(Order, "history", path="changes")(OrderHistory)
+
+        @register_model_view(Invoice, "list", path="", detail=False)
+        class InvoiceList(View):
+            def get(self, request): ...
+    """,
+}
+
+
+def test_views_registered_by_a_decorator_and_read_back_by_a_url_builder() -> None:
+    files = {
+        **REGISTRY_FILES,
+        "proj/urls.py": """
+            from django.urls import include, path
+            from core.urls import get_model_urls
+            urlpatterns = [
+                path("orders/", include(get_model_urls("shop", "order", detail=False))),
+                path("orders/<int:pk>/", include(get_model_urls("shop", "order"))),
+                path("invoices/", include(get_model_urls("billing", "invoice", detail=False))),
+            ]
+        """,
+    }
+    assert routes(files) == {
+        ("/orders/", "GET", "shop.views:OrderList.get", "get"),
+        ("/orders/{pk}/", "GET", "shop.views:OrderDetail.get", "get"),
+        ("/orders/{pk}/edit/", "GET", "shop.views:OrderEdit.get", "get"),
+        ("/orders/{pk}/edit/", "POST", "shop.views:OrderEdit.post", "post"),
+        ("/orders/{pk}/changes/", "GET", "shop.views:OrderHistory.get", "get"),
+        ("/invoices/", "GET", "shop.views:InvoiceList.get", "get"),
+    }
+    rows = {(r.path, r.location.file, r.location.line) for r in found(files).routes}
+    assert ("/orders/{pk}/edit/", "shop/views.py", 15) in rows  # the registered class, not the builder's path()
+
+
+def test_a_url_builder_selects_nothing_for_keys_nobody_registered() -> None:
+    files = {
+        **REGISTRY_FILES,
+        "proj/urls.py": """
+            from django.urls import include, path
+            from core.urls import get_model_urls
+            urlpatterns = [
+                path("customers/", include(get_model_urls("shop", "customer", detail=False))),
+                path("invoices/<int:pk>/", include(get_model_urls("billing", "invoice"))),
+            ]
+        """,
+    }
+    assert routes(files) == set()
+
+
+# -- branches on a settings flag: the branch the flag's default selects ------------------------------
+
+FLAG_SETTINGS = {
+    "proj/__init__.py": "",
+    "proj/settings.py": """
+        import os
+        import environ
+        env = environ.Env(APP_NEW_UI=(bool, True), APP_LEGACY=(bool, False))
+        ROOT_URLCONF = "proj.urls"
+        NEW_UI = env("APP_NEW_UI")
+        LEGACY = env("APP_LEGACY")
+        BETA = os.environ.get("APP_BETA", "") == "1"
+        REMOTE = env.bool("APP_REMOTE", default=False)
+        UNKNOWN = os.environ["APP_UNKNOWN"]
+    """,
+}
+
+
+def test_a_settings_flag_with_a_default_selects_its_branch() -> None:
+    files = {
+        **FLAG_SETTINGS,
+        "shop/__init__.py": "",
+        "shop/views.py": VIEWS,
+        "proj/urls.py": """
+            from django.conf import settings
+            from django.urls import path
+            from shop import views
+            if settings.NEW_UI:
+                urlpatterns = [path("new/", views.index)]
+            else:
+                urlpatterns = [path("old/", views.index)]
+            if settings.LEGACY:
+                urlpatterns += [path("legacy/", views.index)]
+            elif settings.BETA:
+                urlpatterns += [path("beta/", views.index)]
+            else:
+                urlpatterns.append(path("stable/", views.index))
+            if not settings.REMOTE:
+                urlpatterns += [path("local/", views.index)]
+        """,
+    }
+    # `not x` is not folded: both readings are kept where a test cannot be decided.
+    assert {p for p, *_ in routes(files)} == {"/new/", "/stable/", "/local/"}
+
+
+def test_a_flag_without_an_evident_value_keeps_both_branches() -> None:
+    files = {
+        **FLAG_SETTINGS,
+        "shop/__init__.py": "",
+        "shop/views.py": VIEWS,
+        "proj/urls.py": """
+            from django.conf import settings
+            from django.urls import path
+            from shop import views
+            urlpatterns = []
+            if settings.UNKNOWN:
+                urlpatterns += [path("a/", views.index)]
+            else:
+                urlpatterns += [path("b/", views.index)]
+            if settings.NOT_A_SETTING:
+                urlpatterns += [path("c/", views.index)]
+        """,
+    }
+    assert {p for p, *_ in routes(files)} == {"/a/", "/b/", "/c/"}
+
+
+def test_routers_filled_only_in_a_branch_not_taken_register_nothing() -> None:
+    files = {
+        **FLAG_SETTINGS,
+        "shop/__init__.py": "",
+        "shop/api.py": """
+            from rest_framework import viewsets
+            class Orders(viewsets.ModelViewSet):
+                pass
+            class Items(viewsets.ReadOnlyModelViewSet):
+                pass
+            def add_order_urls(router):
+                router.register("orders", Orders)
+                return router
+        """,
+        "proj/urls.py": """
+            from django.conf import settings
+            from django.urls import include, path
+            from rest_framework.routers import SimpleRouter
+            from shop.api import Items, add_order_urls
+            router = SimpleRouter()
+            if settings.LEGACY:
+                router = add_order_urls(router)
+                router.register("legacy-items", Items)
+            router.register("items", Items)
+            urlpatterns = [path("api/", include(router.urls))]
+        """,
+    }
+    assert {p for p, *_ in routes(files)} == {"/api/items/", "/api/items/{pk}/"}
+    assert unresolved(files) == set()

@@ -41,7 +41,8 @@ class ExprKind:
     FSTRING = "fstring"  # children: its parts in order, literal text as CONSTANT, formatted values as themselves
     LAMBDA = "lambda"  # value: the lambda's name in its scope, as in its DefinitionFact
     OTHER = "other"  # value: the ast node class name; children dropped, except Slice (lower, upper, step)
-    # and IfExp (test, body, orelse)
+    # IfExp (test, body, orelse), Compare (children (left,), keywords ((operator name, right), ...)) and
+    # ListComp/SetComp/GeneratorExp with one `for` (elt, target, iter, *conditions)
     TRUNCATED = "truncated"  # last child of a container cut at the size cap
 
 
@@ -275,6 +276,21 @@ class LoopFact(NamedTuple):
     settles: bool = False  # leaves on a result (a return/break outside exception handlers), as a poll does
 
 
+class BranchFact(NamedTuple):
+    """An `if` statement: its test and the lines of its body and of its `else` (an `elif` is a nested branch).
+
+    Later stages fold the test where its value is evident (a settings flag with a literal
+    default) and read what the branch not taken holds as dead code.
+    """
+
+    line: int
+    scope: str
+    test: Expr
+    body_end: int  # the body is `line + 1 .. body_end`
+    else_line: int = 0  # the `else` block is `else_line .. else_end`; 0 when there is none
+    else_end: int = 0
+
+
 class SuppressionFact(NamedTuple):
     """A `# migrate-scan: ignore[RULE,...] reason` comment.
 
@@ -329,6 +345,7 @@ class FileFacts(NamedTuple):
     suppressions: tuple[SuppressionFact, ...] = ()
     docstring: str | None = None
     parser: str = "ast"  # "libcst" when the file needed the newer-syntax fallback
+    branches: tuple[BranchFact, ...] = ()
 
 
 class FileSkipped(NamedTuple):
@@ -373,6 +390,7 @@ def encode_result(result: ParseResult) -> bytes:
             tuple(map(tuple, result.suppressions)),
             result.docstring,
             result.parser,
+            tuple(map(tuple, result.branches)),
         )
     return pickle.dumps(wire, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -412,6 +430,7 @@ def decode_result(data: bytes) -> ParseResult:
                 tuple(_new(SuppressionFact, s) for s in wire[11]),
                 wire[12],
                 wire[13],
+                tuple(_new(BranchFact, b) for b in wire[14]),
             ),
         )
     except (pickle.UnpicklingError, EOFError, IndexError, TypeError, KeyError, AttributeError) as error:

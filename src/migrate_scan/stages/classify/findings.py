@@ -370,6 +370,9 @@ def _grows_with_data(inputs: FindingInputs) -> list[Finding]:
     return found
 
 
+_COMPREHENSIONS = frozenset({"ListComp", "SetComp", "GeneratorExp"})
+
+
 def _listing(
     expr: Expr, managers: frozenset[str], listings: frozenset[str], local: dict[tuple[str, str], Expr], scope: str
 ) -> str | None:
@@ -387,6 +390,9 @@ def _listing(
             return f"`{chain}.{value!s}`" if chain else f"`.{value!s}`"
         if kind in (ExprKind.ATTRIBUTE, ExprKind.NAME) and str(value) in listings:
             return f"`{value!s}(...)`"
+        if kind == ExprKind.OTHER and value in _COMPREHENSIONS:
+            stack.extend(children[2:3])  # `[f(x) for x in items if test]` lists what `items` lists
+            continue
         stack.extend(children)
         stack.extend(expr for _, expr in keywords)
     return None

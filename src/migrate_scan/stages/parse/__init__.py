@@ -88,6 +88,7 @@ def _parse(request: ParseRequest) -> ParseResult:
         assignments=tuple(extractor.assignments),
         returns=tuple(extractor.returns),
         loops=tuple(extractor.loops),
+        branches=tuple(extractor.branches),
         suppressions=find_suppressions(source),
         docstring=encodable(docstring[:MAX_DOCSTRING_CHARS]) if docstring else None,
         parser=parser,

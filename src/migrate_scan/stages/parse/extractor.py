@@ -17,6 +17,7 @@ from typing import Any, ClassVar, cast
 
 from migrate_scan.model.facts import (
     AssignmentFact,
+    BranchFact,
     CallFact,
     DefinitionFact,
     Expr,
@@ -29,6 +30,7 @@ from migrate_scan.model.facts import (
 
 MAX_EXPR_DEPTH = 12
 MAX_CONTAINER_ITEMS = 64
+MAX_CALL_ITEMS = 1024  # a list or tuple whose items are all calls (a URL table)
 MAX_STRING_CHARS = 2000
 
 _CONTAINER_KINDS: dict[type[ast.AST], str] = {
@@ -83,7 +85,26 @@ def to_expr(node: ast.expr, depth: int = 0) -> Expr:
     if node_type is ast.IfExp:  # `a if test else b`: kept so that later stages can fold the branch taken
         branches = (node.test, node.body, node.orelse)  # type: ignore[attr-defined]
         return (ExprKind.OTHER, "IfExp", tuple(to_expr(part, deeper) for part in branches), ())
+    if node_type is ast.Compare:  # `a == b`, `x is not None`: kept so that later stages can fold a filter
+        operators = zip(node.ops, node.comparators, strict=True)  # type: ignore[attr-defined]
+        compared = tuple([(type(op).__name__, to_expr(right, deeper)) for op, right in operators])
+        return (ExprKind.OTHER, "Compare", (to_expr(node.left, deeper),), compared)  # type: ignore[attr-defined]
+    if node_type in _COMPREHENSIONS:
+        return _comprehension_to_expr(node, deeper)  # type: ignore[arg-type]
     return (ExprKind.OTHER, node_type.__name__, (), ())
+
+
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp)
+
+
+def _comprehension_to_expr(node: ast.ListComp | ast.SetComp | ast.GeneratorExp, depth: int) -> Expr:
+    """`[elt for target in iter if c1 if c2]` as (elt, target, iter, c1, c2); several `for`s keep no children."""
+    kind = type(node).__name__
+    if len(node.generators) != 1 or node.generators[0].is_async:
+        return (ExprKind.OTHER, kind, (), ())
+    generator = node.generators[0]
+    parts = (node.elt, generator.target, generator.iter, *generator.ifs[:MAX_CONTAINER_ITEMS])
+    return (ExprKind.OTHER, kind, tuple([to_expr(part, depth) for part in parts]), ())
 
 
 def encodable(text: str) -> str:
@@ -98,7 +119,11 @@ def encodable(text: str) -> str:
 def _bounded(nodes: list[ast.expr], depth: int) -> tuple[Expr, ...]:
     if len(nodes) <= MAX_CONTAINER_ITEMS:
         return tuple([to_expr(n, depth) for n in nodes])
-    return (*[to_expr(n, depth) for n in nodes[:MAX_CONTAINER_ITEMS]], _TRUNCATED)
+    # A long list of calls is a registration table (`urlpatterns = [path(...), ...]`), not data: kept longer.
+    cap = MAX_CALL_ITEMS if all(type(n) is ast.Call for n in nodes[:MAX_CALL_ITEMS]) else MAX_CONTAINER_ITEMS
+    if len(nodes) <= cap:
+        return tuple([to_expr(n, depth) for n in nodes])
+    return (*[to_expr(n, depth) for n in nodes[:cap]], _TRUNCATED)
 
 
 def _constant_to_expr(value: object) -> Expr:
@@ -113,7 +138,8 @@ def _constant_to_expr(value: object) -> Expr:
 
 def _call_to_expr(node: ast.Call, depth: int) -> Expr:
     children = (to_expr(node.func, depth), *_bounded(node.args, depth))
-    keywords = tuple([(k.arg, to_expr(k.value, depth)) for k in node.keywords[:MAX_CONTAINER_ITEMS]])
+    # Keywords kept up to the table cap: `environ.Env(DD_X=(bool, True), ...)` declares hundreds of settings.
+    keywords = tuple([(k.arg, to_expr(k.value, depth)) for k in node.keywords[:MAX_CALL_ITEMS]])
     return (ExprKind.CALL, None, children, keywords)
 
 
@@ -161,6 +187,7 @@ class FactExtractor:
         self.assignments: list[AssignmentFact] = []
         self.returns: list[ReturnFact] = []
         self.loops: list[LoopFact] = []
+        self.branches: list[BranchFact] = []
         self._scope = ""
         self._in_function = False
         self._nesting = 0  # depth of if/for/while/try/match blocks inside the current scope
@@ -351,6 +378,13 @@ class FactExtractor:
         end_line = node.end_lineno or node.lineno
         self.loops.append(LoopFact(node.lineno, self._scope, end_line, is_flag, exits, yields, settles))
 
+    def _visit_if(self, node: ast.If) -> None:
+        body_end = node.body[-1].end_lineno or node.body[-1].lineno
+        else_line = node.orelse[0].lineno if node.orelse else 0
+        else_end = (node.orelse[-1].end_lineno or node.orelse[-1].lineno) if node.orelse else 0
+        self.branches.append(BranchFact(node.lineno, self._scope, to_expr(node.test), body_end, else_line, else_end))
+        self._visit_generic_statement(node)
+
     _STATEMENT_HANDLERS: ClassVar[dict[type[ast.stmt], Callable[[FactExtractor, Any], None]]] = {
         ast.Import: _visit_import,
         ast.ImportFrom: _visit_import_from,
@@ -362,6 +396,7 @@ class FactExtractor:
         ast.AugAssign: _visit_aug_assign,
         ast.Return: _visit_return,
         ast.While: _visit_while,
+        ast.If: _visit_if,
         ast.For: _visit_for,
         ast.AsyncFor: _visit_for,
         ast.Raise: _visit_raise,

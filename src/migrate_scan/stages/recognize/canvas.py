@@ -154,6 +154,9 @@ class CanvasReader:
 
     def _group(self, scope: str, expr: Expr, arguments: tuple[Expr, ...], calls: list[CallFact]) -> CanvasStep:
         if len(arguments) == 1 and arguments[0][0] == ExprKind.OTHER and arguments[0][1] in COMPREHENSIONS:
+            element = arguments[0][2][0] if arguments[0][2] else None  # a one-`for` comprehension keeps its parts
+            if element is not None and self._is_signature(element):
+                return CanvasStep(kind="map", steps=[self._step(scope, element, calls)])
             line = next(c.line for c in calls if c.call is expr)
             repeated = [
                 c

@@ -50,9 +50,9 @@ from migrate_scan.heuristics.schema import MatchRule
 from migrate_scan.model.facts import Expr, ExprKind, FileFacts
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
-from migrate_scan.model.inventory import Recognition, UnresolvedRegistration, ViewMount
+from migrate_scan.model.inventory import Recognition, UnresolvedRegistration, ViewMount, django_app_labels
 from migrate_scan.model.report import Evidence, Route
-from migrate_scan.stages.recognize.evaluation import Evaluator
+from migrate_scan.stages.recognize.evaluation import Evaluator, bind
 from migrate_scan.stages.recognize.expressions import (
     argument,
     constructions,
@@ -64,7 +64,7 @@ from migrate_scan.stages.recognize.expressions import (
     template_of,
 )
 from migrate_scan.stages.recognize.paths import django_canonical, django_piece
-from migrate_scan.stages.recognize.registry import Product, Recognizer, producer
+from migrate_scan.stages.recognize.registry import Product, Recognizer
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 _NOT_REPORTED = {"HEAD", "OPTIONS", "TRACE"}
@@ -130,8 +130,12 @@ class _Context:
     found: Recognition = field(default_factory=Recognition)
 
 
-def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
-    """Find every route the Django URLconf tree (and its DRF routers) registers."""
+def recognize(graphs: LinkedGraphs, heuristics: Heuristics, published: Recognition | None = None) -> Recognition:
+    """Find every route the Django URLconf tree (and its DRF routers) registers.
+
+    `published` gives the applications product (Django app labels, for `Model._meta.app_label`).
+    """
+    labels = django_app_labels(published.applications) if published is not None else {}
     context = _Context(
         graphs=graphs,
         patterns=heuristics.matchers("url-pattern"),
@@ -140,7 +144,7 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
         view_classes=heuristics.matchers("view-class"),
         decorators=heuristics.matchers("view-decorator"),
         actions=[r for r in heuristics.rules if isinstance(r, MatchRule) and r.kind == "viewset-action"],
-        evaluator=Evaluator(graphs, settings_objects=_settings_objects(heuristics)),
+        evaluator=Evaluator(graphs, settings_objects=_settings_objects(heuristics), app_labels=labels),
     )
     if not context.patterns:
         return context.found
@@ -258,11 +262,20 @@ def _find_registrations(context: _Context, facts: FileFacts) -> None:
                 continue
             rule = next(r for r in context.routers_rules.values() if r.role == "register")
         location = Location(file=facts.path, line=call.line)
+        if context.evaluator.is_dead(facts, call.scope, call.line):
+            continue
         if not sites:
-            _unresolved(context, rule.id, location, "router.register on a router static reading cannot follow")
+            owner = context.graphs.definitions.get(scope) if call.scope else None
+            if owner is None or not context.evaluator.dead_call_sites.get(scope):  # only called where never run
+                _unresolved(context, rule.id, location, "router.register on a router static reading cannot follow")
             continue
         for site in sites:
             context.routers[site].registrations.append((call.call, scope, facts, location, rule))
+
+
+def _is_dead(context: _Context, facts: FileFacts, scope: str, line: int) -> bool:
+    """Whether a statement of `scope` (a symbol) sits in a branch whose test folds the other way."""
+    return context.evaluator.is_dead(facts, scope.partition(":")[2], line)
 
 
 def _router_sites(context: _Context, scope: str, receiver: Expr) -> list[str]:
@@ -335,6 +348,8 @@ def _walk_site(context: _Context, site: str, prefix: _Prefix, stack: tuple[str, 
         return
     stack = (*stack, site)
     mutations = sorted(context.sites[site], key=lambda m: (m.facts.module, m.line))
+    # A statement in a branch not taken (`if settings.FLAG:` with the flag's default false) builds nothing.
+    mutations = [m for m in mutations if not _is_dead(context, m.facts, m.scope, m.line)]
     terms = [_terms(context, m.scope, m.value) if m.kind != "append" else [m.value] for m in mutations]
     resolver = context.graphs.resolver
     pairs = zip(mutations, terms, strict=True)
@@ -399,14 +414,64 @@ def _entries(
         rule = first_match(resolver.qualified_names(scope, expr[2][0]), context.includes)
         if rule is not None and rule.role == "framework":
             return  # static(...): media files in DEBUG only
+        if _reader_routes(context, scope, expr, prefix, stack):
+            return
     where = Location(file=facts.path, line=context.call_lines[facts.module].get(expr, line))
     _unresolved(context, "django.url.include", where, "URL patterns built in a way static reading cannot follow")
 
 
+def _reader_routes(context: _Context, scope: str, call: Expr, prefix: _Prefix, stack: tuple[str, ...]) -> bool:
+    """`include(get_urls("app", "model"))`: the URL patterns a project function builds, evaluated for this call.
+
+    The function's own `path()`/`re_path()` calls are read with its parameters bound to this call's
+    arguments; a call inside a loop is read once per element of what the loop iterates (a literal
+    list, or the records registering functions stored into a module-level container under the keys
+    this call selects, filtered as a comprehension's tests select them). Each route's location is the
+    registration that put its view there, when there is one. False when the call is no such function.
+    """
+    resolver = context.graphs.resolver
+    functions = [v[4:] for v in resolver.values(scope, call[2][0]) if v.startswith("def:")]
+    definition = context.graphs.definitions.get(functions[0]) if len(functions) == 1 else None
+    if definition is None or definition.fact.kind != "function" or functions[0] in stack:
+        return False
+    function, facts = functions[0], context.graphs.modules[definition.module]
+    patterns = [
+        c
+        for c in facts.calls
+        if c.scope == definition.fact.qualname
+        and first_match(resolver.qualified_names(function, c.call[2][0]), context.patterns) is not None
+    ]
+    if not patterns:
+        return False
+    evaluator = context.evaluator
+    loops = [a for a in facts.assignments if a.scope == definition.fact.qualname and a.operator == "iter"]
+    with evaluator.bound(bind(definition.fact, function, scope, call)):
+        for pattern in patterns:
+            loop = max((a for a in loops if a.line <= pattern.line), key=lambda a: a.line, default=None)
+            site = resolver.binding_site(function, loop.targets[0]) if loop is not None else None
+            if loop is None or loop.value is None or site is None:
+                _entry(context, function, pattern.call, facts, prefix, (*stack, function))
+                continue
+            for element in evaluator.elements(function, loop.value) or ():
+                with evaluator.fixed(site, element):
+                    registered = evaluator.registered_at.get(element)
+                    _entry(context, function, pattern.call, facts, prefix, (*stack, function), registered)
+    return True
+
+
 def _entry(
-    context: _Context, scope: str, expr: Expr, facts: FileFacts, prefix: _Prefix, stack: tuple[str, ...]
+    context: _Context,
+    scope: str,
+    expr: Expr,
+    facts: FileFacts,
+    prefix: _Prefix,
+    stack: tuple[str, ...],
+    site: Location | None = None,
 ) -> None:
-    """One element of a urlpatterns list: `path(...)`, `re_path(...)`, `url(...)`."""
+    """One element of a urlpatterns list: `path(...)`, `re_path(...)`, `url(...)`.
+
+    `site`, when given, is where the view was registered (the route's location; the pattern stays in its evidence).
+    """
     resolver = context.graphs.resolver
     line = context.call_lines[facts.module].get(expr, 0)
     location = Location(file=facts.path, line=line)
@@ -430,8 +495,8 @@ def _entry(
     raw, is_computed = template
     if is_computed:  # `path(f"{BASE_PATH}", include(...))`: kept, the computed part shown as a parameter
         _unresolved(context, rule.id, location, f"route computed at run time, shown as {raw!r}")
-    here = prefix.extend(raw, is_regex, Evidence(rule=rule.id, locations=[location]))
-    _view(context, scope, view, facts, here, stack, rule, location)
+    here = prefix.extend(raw, is_regex, Evidence(rule=rule.id, locations=[location, *([site] if site else [])]))
+    _view(context, scope, view, facts, here, stack, rule, site or location)
 
 
 def _view(
@@ -484,6 +549,13 @@ def _view(
             _unresolved(context, rule.id, location, "view built by a call static reading cannot follow")
         return
     values = resolver.values(scope, view)
+    site = resolver.binding_site(scope, view) if view[0] == ExprKind.NAME else None
+    if site is not None and ":" in site.rpartition("|")[0]:  # a local of a URL builder: evaluated
+        values = _evaluated_values(context, scope, view) or values
+    classes = sorted(v[4:] for v in values if v.startswith("cls:"))
+    if classes:
+        _class_routes(context, classes, None, prefix, rule, location)
+        return
     functions = functions_of(values)
     for handler in functions:
         methods, framework = _function_methods(context, handler)
@@ -581,24 +653,7 @@ def _class_view(
             location=location,
         )
     )
-    mapping = argument(call, 0, "actions")
-    handled = False
-    for class_symbol in classes:
-        framework = _class_framework(context, class_symbol)
-        if mapping is not None and mapping[0] == ExprKind.DICT:
-            routes = _mapped_actions(context, class_symbol, mapping)
-        else:
-            routes = [(m, h, m.lower()) for m, h in _class_methods(context, class_symbol)]
-        if not routes:
-            _unresolved(
-                context,
-                rule.id,
-                location,
-                f"class-based view {class_symbol} with no HTTP method static reading can find",
-            )
-        for method, handler, action in routes:
-            _add(context, prefix, [method], handler, action, framework, location, view=class_symbol)
-        handled = True
+    handled = _class_routes(context, classes, argument(call, 0, "actions"), prefix, rule, location)
     if not classes:
         external = first_match(resolver.qualified_names(scope, owner), context.view_classes)
         if external is not None and external.methods:
@@ -617,6 +672,61 @@ def _class_view(
             handled = True
     if not handled:
         _unresolved(context, rule.id, location, "as_view() on a class static reading cannot follow")
+
+
+def _evaluated_values(context: _Context, scope: str, view: Expr) -> frozenset[str]:
+    """What a local variable holding the view may be, by partial evaluation (`view = record["view"]`,
+    `view = import_string(record["view"])`, `view = view.as_view()`): the classes and functions."""
+    found: set[str] = set()
+    for where, origin in context.evaluator.origins(scope, view):
+        if origin[0] == ExprKind.CALL and origin[2][0][:2] == (ExprKind.ATTRIBUTE, "as_view"):
+            continue  # `view = view.as_view()`: the class is among the other origins
+        if origin[0] == ExprKind.CALL and len(origin[2]) == 2:  # import_string("app.views.View")
+            dotted = context.evaluator.string(where, origin[2][1])
+            if dotted is not None and "." in dotted:
+                found.update(_dotted_values(context, dotted))
+            continue
+        item = context.evaluator.item(where, origin) if origin[0] == ExprKind.SUBSCRIPT else None
+        if item is not None:
+            where, origin = item
+        found.update(v for v in context.graphs.resolver.values(where, origin) if v.startswith(("cls:", "def:")))
+    return frozenset(found)
+
+
+def _dotted_values(context: _Context, dotted: str) -> set[str]:
+    """A dotted path to a class or function of the tree (`app.views.View`, also re-exported by a package)."""
+    module, _, name = dotted.rpartition(".")
+    if module not in context.graphs.modules:
+        return set()
+    values = context.graphs.resolver.values(module, (ExprKind.NAME, name, (), ()))
+    return {v for v in values if v.startswith(("cls:", "def:"))}
+
+
+def _class_routes(
+    context: _Context,
+    classes: list[str],
+    mapping: Expr | None,
+    prefix: _Prefix,
+    rule: MatchRule,
+    location: Location,
+) -> bool:
+    """The routes of class-based views: one per method, or per action of an actions mapping."""
+    for class_symbol in classes:
+        framework = _class_framework(context, class_symbol)
+        if mapping is not None and mapping[0] == ExprKind.DICT:
+            routes = _mapped_actions(context, class_symbol, mapping)
+        else:
+            routes = [(m, h, m.lower()) for m, h in _class_methods(context, class_symbol)]
+        if not routes:
+            _unresolved(
+                context,
+                rule.id,
+                location,
+                f"class-based view {class_symbol} with no HTTP method static reading can find",
+            )
+        for method, handler, action in routes:
+            _add(context, prefix, [method], handler, action, framework, location, view=class_symbol)
+    return bool(classes)
 
 
 def _class_framework(context: _Context, class_symbol: str) -> str:
@@ -844,8 +954,9 @@ def _unresolved(context: _Context, rule: str, location: Location, detail: str) -
 
 RECOGNIZER = Recognizer(
     name="django",
-    run=producer(recognize),
+    run=recognize,
     produces=frozenset({Product.ROUTES, Product.VIEW_MOUNTS}),
+    requires=frozenset({Product.APPLICATIONS}),
     handles={
         "url-pattern": frozenset({"path", "regex"}),
         "url-include": frozenset({"framework", "include", "passthrough"}),

@@ -32,20 +32,62 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 
-from migrate_scan.model.facts import AssignmentFact, CallFact, DefinitionFact, Expr, ExprKind, FileFacts, ParameterFact
+from migrate_scan.model.facts import (
+    AssignmentFact,
+    BranchFact,
+    CallFact,
+    DefinitionFact,
+    Expr,
+    ExprKind,
+    FileFacts,
+    ParameterFact,
+)
 from migrate_scan.model.graphs import LinkedGraphs
+from migrate_scan.model.ids import Location
 from migrate_scan.model.report import LimitReached
+from migrate_scan.stages.recognize.apps import app_label_of
 from migrate_scan.stages.recognize.expressions import scope_of
 
 MAX_DEPTH = 8
 MAX_CALL_SITES = 64
 MAX_ELEMENTS = 256
+MAX_APPLICATIONS = 4096  # applications of one registering function (a decorator on thousands of views)
 
 Origin = tuple[str, Expr]
 """An expression and the scope (`module` or `module:qualname`) it is read in."""
+
+UNKNOWN = object()
+"""What `constant` answers for a value static reading cannot know."""
+
+COMPREHENSIONS = frozenset({"ListComp", "SetComp", "GeneratorExp"})
+_UNKNOWN_EXPR: Expr = (ExprKind.OTHER, "Unknown", (), ())
+
+
+@dataclass(frozen=True)
+class Store:
+    """`container[k1][k2].append(value)` in a function body: how a module-level container is filled."""
+
+    site: str  # the container variable, `module|name`
+    keys: tuple[Expr, ...]  # the subscripts, outermost first, in the function's scope
+    value: Expr
+    function: str  # symbol of the function that stores
+    location: Location
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One value a registering function stored, as one application of it gave it.
+
+    `record` is the stored value with every part that folds replaced by its constant and the
+    decorated object (or any argument read in the applying scope) kept as written there.
+    """
+
+    keys: tuple[str | None, ...]
+    record: Origin
+    location: Location
 
 
 @dataclass(frozen=True)
@@ -68,6 +110,7 @@ class Evaluator:
     settings_objects: frozenset[str] = (
         frozenset()
     )  # qualified names whose attributes are settings (`django.conf.settings`)
+    app_labels: dict[str, str] = field(default_factory=dict)  # Django app package → label (applications product)
     _assignments: dict[str, list[tuple[str, AssignmentFact]]] | None = None
     _calls_by_name: dict[str, list[tuple[FileFacts, CallFact]]] | None = None
     _returns: dict[str, list[tuple[int, Expr]]] | None = None
@@ -75,13 +118,36 @@ class Evaluator:
     _sites: dict[str, list[Binding]] = field(default_factory=dict)
     _active: dict[str, Binding] = field(default_factory=dict)  # function → the call site being evaluated
     capped_sites: dict[str, int] = field(default_factory=dict)  # function → calls of its name left unexamined
+    capped_applications: dict[str, int] = field(default_factory=dict)  # registering function → applications left
+    _fixed: dict[str, Origin] = field(default_factory=dict)  # variable site → the one element it stands for
+    _stores: dict[str, list[Store]] | None = None
+    _registrations: dict[str, list[Registration]] = field(default_factory=dict)
+    _decorations: dict[str, list[tuple[FileFacts, DefinitionFact, Expr]]] | None = None
+    _branches: dict[tuple[str, str], list[BranchFact]] | None = None
+    dead_call_sites: dict[str, int] = field(default_factory=dict)  # function → its calls in branches not taken
+    registered_at: dict[Origin, Location] = field(default_factory=dict)  # a registration's record → its site
 
     def limits(self) -> list[LimitReached]:
-        """The call-site cap, where a function had more call sites than are evaluated one by one."""
+        """The call-site and application caps, where a function had more than are evaluated one by one."""
+        found = []
+        if self.capped_applications:
+            hits, dropped = len(self.capped_applications), sum(self.capped_applications.values())
+            found.append(
+                LimitReached(
+                    stage="recognize",
+                    limit="call-sites-per-function",
+                    cap=MAX_APPLICATIONS,
+                    hits=hits,
+                    dropped=dropped,
+                    message=f"{hits} registering function(s) are applied more than {MAX_APPLICATIONS} times; "
+                    f"{dropped} further application(s) were not read.",
+                )
+            )
         if not self.capped_sites:
-            return []
+            return found
         hits, dropped = len(self.capped_sites), sum(self.capped_sites.values())
         return [
+            *found,
             LimitReached(
                 stage="recognize",
                 limit="call-sites-per-function",
@@ -90,7 +156,7 @@ class Evaluator:
                 dropped=dropped,
                 message=f"{hits} registration helper(s) have more than {MAX_CALL_SITES} call sites; the first "
                 f"{MAX_CALL_SITES} in source order were followed, {dropped} further call(s) by that name were not.",
-            )
+            ),
         ]
 
     @contextmanager
@@ -105,6 +171,19 @@ class Evaluator:
                 del self._active[binding.function]
             else:
                 self._active[binding.function] = previous
+
+    @contextmanager
+    def fixed(self, site: str, origin: Origin) -> Iterator[None]:
+        """Within the block, the variable `site` (a loop variable) stands for the one element `origin`."""
+        previous = self._fixed.get(site)
+        self._fixed[site] = origin
+        try:
+            yield
+        finally:
+            if previous is None:
+                del self._fixed[site]
+            else:
+                self._fixed[site] = previous
 
     # -- indexes --------------------------------------------------------------------------------
 
@@ -134,7 +213,11 @@ class Evaluator:
             for index, (facts, call) in enumerate(candidates):
                 scope = scope_of(facts.module, call.scope)
                 values = self.graphs.resolver.values(scope, call.call[2][0])
-                if f"def:{function}" in values or f"bnd:{function}" in values:
+                if f"def:{function}" not in values and f"bnd:{function}" not in values:
+                    continue
+                if self.is_dead(facts, call.scope, call.line):
+                    self.dead_call_sites[function] = self.dead_call_sites.get(function, 0) + 1
+                else:
                     found.append(_bind(definition.fact, function, scope, call.call))
                     if len(found) >= MAX_CALL_SITES:
                         self.capped_sites[function] = len(candidates) - index - 1
@@ -185,6 +268,8 @@ class Evaluator:
         site = self.graphs.resolver.binding_site(scope, expr)
         if site is None or (stop is not None and stop(site)):
             return [(scope, expr)]
+        if site in self._fixed:
+            return [self._fixed[site]]
         owner, _, name = site.rpartition("|")
         parameter = self._parameter(owner, name)
         found: list[Origin] = []
@@ -243,11 +328,16 @@ class Evaluator:
             if left is None and right is None:
                 return None
             return ((left or []) + (right or []))[:MAX_ELEMENTS]
+        if kind == ExprKind.OTHER and expr[1] in COMPREHENSIONS and len(expr[2]) >= 3:
+            return self._comprehension_elements(scope, expr, depth, stack)
+        if kind == ExprKind.SUBSCRIPT:
+            return self.stored(scope, expr)
         if kind == ExprKind.NAME:
+            stored = self.stored(scope, expr) or []
             origins = self.origins(scope, expr, depth + 1, stack)
             if not origins or origins == [(scope, expr)]:
-                return None
-            found = []
+                return stored or None
+            found = list(stored)
             for where, origin in origins:
                 inner = self.elements(where, origin, depth + 1, stack)
                 if inner is not None:
@@ -300,7 +390,10 @@ class Evaluator:
         if kind == ExprKind.SUBSCRIPT and _is_config(children[0]):  # app.config["KEY"]
             key = self._text(scope, children[1], depth + 1)
             return self._config_text(key, depth) if key is not None else None
-        if kind == ExprKind.SUBSCRIPT:  # {"name": "x", ...}["name"], also through a variable bound to the dict
+        if kind == ExprKind.SUBSCRIPT:  # {"name": "x", ...}["name"]: a dict literal, a record, a variable bound to one
+            item = self.item(scope, expr, depth + 1)
+            if item is not None:
+                return self._text(item[0], item[1], depth + 1)
             return self._item_text(scope, children[0], children[1], depth)
         return None
 
@@ -360,7 +453,7 @@ class Evaluator:
     def _branch_text(self, scope: str, children: tuple[Expr, ...], depth: int) -> str | None:
         """`a if test else b`: the branch a folded test takes; else the one both branches agree on."""
         test, body, orelse = children
-        decided = self._text(scope, test, depth + 1)
+        decided = self.truth(scope, test, depth + 1)
         if decided is not None:
             return self._text(scope, body if decided else orelse, depth + 1)
         left, right = self._text(scope, body, depth + 1), self._text(scope, orelse, depth + 1)
@@ -390,6 +483,8 @@ class Evaluator:
         return None
 
     def _variable_text(self, scope: str, expr: Expr, depth: int) -> str | None:
+        if expr[0] == ExprKind.ATTRIBUTE and expr[1] in _META_NAMES and expr[2][0][:2] == (ExprKind.ATTRIBUTE, "_meta"):
+            return self._meta_text(scope, expr, depth)
         if expr[0] == ExprKind.ATTRIBUTE:
             site = self.graphs.resolver.binding_site(scope, expr)
             if site is None:
@@ -479,6 +574,386 @@ class Evaluator:
         with self.bound(_bind(definition.fact, functions[0], scope, call)):
             return self._text(functions[0], returned[0], depth + 1)
 
+    # -- constants and tests --------------------------------------------------------------------
+
+    def constant(self, scope: str, expr: Expr, depth: int = 0) -> object:
+        """The literal value (str, int, bool, None) an expression folds to, else `UNKNOWN`."""
+        if depth > MAX_DEPTH:
+            return UNKNOWN
+        kind, value, children, keywords = expr
+        if kind == ExprKind.CONSTANT:
+            return value if not children and isinstance(value, str | int | float | bool | type(None)) else UNKNOWN
+        if kind == ExprKind.OTHER and value == "Compare" and children:
+            return self._compare(scope, children[0], keywords, depth)
+        if kind == ExprKind.OTHER and value == "IfExp" and len(children) == 3:
+            decided = self.truth(scope, children[0], depth + 1)
+            if decided is None:
+                return UNKNOWN
+            return self.constant(scope, children[1] if decided else children[2], depth + 1)
+        if kind == ExprKind.SUBSCRIPT and not _is_config(children[0]):
+            item = self.item(scope, expr, depth + 1)
+            return self.constant(item[0], item[1], depth + 1) if item is not None else UNKNOWN
+        if kind == ExprKind.NAME:
+            origins = self.origins(scope, expr, depth + 1)
+            if not origins or origins == [(scope, expr)]:
+                return UNKNOWN
+            return self.constant(origins[0][0], origins[0][1], depth + 1)
+        if kind == ExprKind.ATTRIBUTE:
+            setting = self._setting(scope, expr)
+            if setting is not None:
+                return self.constant(setting[0], setting[1], depth + 1)
+        if kind == ExprKind.CALL:
+            default = self._environment_default(scope, expr, depth + 1)
+            if default is not None:
+                return self.constant(default[0], default[1], depth + 1)
+        text = self._text(scope, expr, depth + 1)
+        return UNKNOWN if text is None else text
+
+    def _setting(self, scope: str, expr: Expr) -> Origin | None:
+        """`settings.X` through a settings object: `X` in the first settings module that assigns it."""
+        owner = expr[2][0]
+        if not self.settings_objects or not set(self.graphs.resolver.qualified_names(scope, owner)) & set(
+            self.settings_objects
+        ):
+            return None
+        for module in self.settings_modules():
+            if self.assignments(f"{module}|{expr[1]!s}"):
+                return module, (ExprKind.NAME, expr[1], (), ())
+        return None
+
+    def _environment_default(self, scope: str, call: Expr, depth: int) -> Origin | None:
+        """The default of an environment read: what the setting is on an installation that does not set it.
+
+        `os.environ.get("X", d)`, `os.getenv("X", d)`, `env("X", default=d)` and `env.bool("X", d)` on a
+        django-environ `Env`, and `env("X")` where `env = environ.Env(X=(bool, d))` declares it.
+        """
+        func = call[2][0]
+        names = set(self.graphs.resolver.qualified_names(scope, func))
+        given = call[2][1:]
+        if names & _ENVIRONMENT_GETS:
+            default = given[1] if len(given) > 1 else _keyword(call, "default")
+            return (scope, default) if default is not None else None
+        reader = func[2][0] if func[0] == ExprKind.ATTRIBUTE and func[1] in _ENVIRONMENT_CASTS else func
+        declared = self._environment_declaration(scope, reader, depth)
+        if declared is None:
+            return None
+        default = _keyword(call, "default") or (given[1] if len(given) > 1 and reader is not func else None)
+        if default is not None:
+            return scope, default
+        key = self.string(scope, given[0]) if given else None
+        where, made = declared
+        scheme = _keyword(made, key) if key is not None else None
+        if scheme is not None and scheme[0] == ExprKind.TUPLE and len(scheme[2]) == 2:
+            return where, scheme[2][1]
+        return None
+
+    def _environment_declaration(self, scope: str, reader: Expr, depth: int) -> Origin | None:
+        """`env` as made by `environ.Env(...)` (or `FileAwareEnv`): the call that made it."""
+        if reader[0] not in (ExprKind.NAME, ExprKind.ATTRIBUTE):
+            return None
+        for where, origin in self.origins(scope, reader, depth + 1):
+            if origin[0] != ExprKind.CALL:
+                continue
+            if set(self.graphs.resolver.qualified_names(where, origin[2][0])) & _ENVIRONMENT_CLASSES:
+                return where, origin
+        return None
+
+    # -- branches ---------------------------------------------------------------------------------
+
+    def is_dead(self, facts: FileFacts, scope: str, line: int) -> bool:
+        """Whether a line sits in a branch that is not taken: the body of an `if` whose test folds
+        false, or the `else` of one whose test folds true (a settings flag with a literal default)."""
+        if self._branches is None:
+            index: dict[tuple[str, str], list[BranchFact]] = defaultdict(list)
+            for module_facts in self.graphs.modules.values():
+                for branch in module_facts.branches:
+                    index[(module_facts.module, branch.scope)].append(branch)
+            self._branches = index
+        branches = self._branches.get((facts.module, scope))
+        if not branches:
+            return False
+        where = scope_of(facts.module, scope)
+        for branch in branches:
+            in_body = branch.line < line <= branch.body_end
+            in_else = branch.else_line <= line <= branch.else_end and branch.else_line > 0
+            if not in_body and not in_else:
+                continue
+            decided = self.truth(where, branch.test)
+            if decided is not None and decided != in_body:
+                return True
+        return False
+
+    def truth(self, scope: str, expr: Expr, depth: int = 0) -> bool | None:
+        """Whether a test holds, when its value folds (`x is not None`, `view["detail"] == detail`); else None."""
+        value = self.constant(scope, expr, depth)
+        return None if value is UNKNOWN else bool(value)
+
+    def _compare(self, scope: str, left: Expr, comparisons: tuple[tuple[str | None, Expr], ...], depth: int) -> object:
+        current = self.constant(scope, left, depth + 1)
+        for operator, right in comparisons:
+            other = self.constant(scope, right, depth + 1)
+            compare = _COMPARISONS.get(operator or "")
+            if current is UNKNOWN or other is UNKNOWN or compare is None:
+                return UNKNOWN
+            if not compare(current, other):
+                return False
+            current = other
+        return True
+
+    def item(self, scope: str, expr: Expr, depth: int = 0) -> Origin | None:
+        """`d["key"]` where `d` holds a dict literal (a registration's record): the value under that key."""
+        if depth > MAX_DEPTH or expr[0] != ExprKind.SUBSCRIPT:
+            return None
+        owner, index = expr[2]
+        key = self.constant(scope, index, depth + 1)
+        if key is UNKNOWN:
+            return None
+        for where, origin in self.origins(scope, owner, depth + 1):
+            if origin[0] != ExprKind.DICT:
+                continue
+            children = origin[2]
+            for name, value in zip(children[::2], children[1::2], strict=False):
+                if name[0] == ExprKind.CONSTANT and name[1] == key and type(name[1]) is type(key):
+                    return where, value
+        return None
+
+    def _meta_text(self, scope: str, expr: Expr, depth: int) -> str | None:
+        """`Model._meta.app_label` (`model_name`, `label`...) of a Django model class of the tree."""
+        owner = expr[2][0][2][0]
+        classes: list[str] = []
+        for where, origin in self.origins(scope, owner, depth + 1):
+            for value in self.graphs.resolver.values(where, origin):
+                if value.startswith("cls:") and value[4:] in self.graphs.definitions and value[4:] not in classes:
+                    classes.append(value[4:])
+        if len(classes) != 1:
+            return None
+        definition = self.graphs.definitions[classes[0]]
+        declared = self.string(classes[0] + ".Meta", (ExprKind.NAME, "app_label", (), ()), depth + 1)
+        label = declared if self.assignments(f"{classes[0]}.Meta|app_label") else None
+        label = label or app_label_of(definition.module, self.app_labels)
+        name = definition.fact.name
+        return {
+            "app_label": label,
+            "model_name": name.lower(),
+            "object_name": name,
+            "label": f"{label}.{name}",
+            "label_lower": f"{label}.{name.lower()}",
+        }[str(expr[1])]
+
+    # -- containers filled by registering functions ---------------------------------------------
+
+    def _comprehension_elements(
+        self, scope: str, expr: Expr, depth: int, stack: tuple[str, ...]
+    ) -> list[Origin] | None:
+        """`[elt for x in items if test]`: each element of `items` the tests keep (a test that cannot
+        be folded keeps it), as `elt` makes it."""
+        element, target, iterable, *tests = expr[2]
+        items = self.elements(scope, iterable, depth + 1, stack)
+        site = self.graphs.resolver.binding_site(scope, target) if target[0] == ExprKind.NAME else None
+        if items is None or site is None:
+            return None
+        found: list[Origin] = []
+        for item in items:
+            with self.fixed(site, item):
+                if any(self.truth(scope, test, depth + 1) is False for test in tests):
+                    continue
+                if element[0] == ExprKind.NAME:
+                    found += self.origins(scope, element, depth + 1)[:1]
+                else:
+                    value = self.constant(scope, element, depth + 1)
+                    found.append((scope, element if value is UNKNOWN else _literal(value)))
+        return found[:MAX_ELEMENTS]
+
+    def stored(self, scope: str, expr: Expr) -> list[Origin] | None:
+        """What registering functions stored into a module-level container under these keys.
+
+        `registry["views"][label][name]` read where `label` and `name` fold gives the records that
+        each application of a registering function (`@register_view(Model, "edit")`, whose inner
+        wrapper appends a dict to `registry["views"][model._meta.app_label][model._meta.model_name]`)
+        stored under the same keys. None when nothing stores into it or a key does not fold.
+        """
+        root, keys = subscripts(expr)
+        if root[0] not in (ExprKind.NAME, ExprKind.ATTRIBUTE):
+            return None
+        site = self.graphs.resolver.binding_site(scope, root)
+        if site is None or ":" in site.rpartition("|")[0] or not self.stores(site):
+            return None
+        wanted = tuple(self.string(scope, key) for key in keys)
+        if any(key is None for key in wanted):
+            return None
+        return [r.record for r in self.registrations(site) if r.keys == wanted][:MAX_ELEMENTS]
+
+    def stores(self, site: str) -> list[Store]:
+        """Every `container[...].append(value)` (or `.add`) in a function body, for one container."""
+        if self._stores is None:
+            index: dict[str, list[Store]] = defaultdict(list)
+            for facts in self.graphs.modules.values():
+                for call in facts.calls:
+                    func = call.call[2][0]
+                    if func[0] != ExprKind.ATTRIBUTE or func[1] not in ("append", "add") or len(call.call[2]) != 2:
+                        continue
+                    function = scope_of(facts.module, call.scope)
+                    definition = self.graphs.definitions.get(function) if call.scope else None
+                    root, keys = subscripts(func[2][0])
+                    if definition is None or definition.fact.kind != "function" or root[0] != ExprKind.NAME:
+                        continue
+                    container = self.graphs.resolver.binding_site(function, root)
+                    if container is not None and ":" not in container.rpartition("|")[0]:
+                        location = Location(file=facts.path, line=call.line)
+                        index[container].append(Store(container, keys, call.call[2][1], function, location))
+            self._stores = index
+        return self._stores.get(site, [])
+
+    def registrations(self, site: str) -> list[Registration]:
+        """The values stored into a container, one per application of each function that stores."""
+        if site in self._registrations:
+            return self._registrations[site]
+        found: list[Registration] = []
+        self._registrations[site] = found  # a registration that reads its own container sees nothing
+        for store in self.stores(site):
+            for bindings, where, location in self._applications(store.function):
+                with ExitStack() as stack:
+                    for binding in bindings:
+                        stack.enter_context(self.bound(binding))
+                    keys = tuple(self.string(store.function, key) for key in store.keys)
+                    record = (where, self._materialize(store.function, store.value, where))
+                found.append(Registration(keys, record, location))
+                self.registered_at.setdefault(record, location)
+        return found
+
+    def _applications(self, function: str) -> list[tuple[list[Binding], str, Location]]:
+        """Where a registering function receives its object: the bindings, the applying scope, the site.
+
+        A wrapper returned by a decorator factory (`def register(model, name): def wrapper(cls): ...;
+        return wrapper`) is applied as `@register(Model, "x")` on a definition or as
+        `register(Model, "x")(View)`; a plain decorator as `@register` on a definition.
+        """
+        definition = self.graphs.definitions.get(function)
+        if definition is None:
+            return []
+        positional = [p for p in definition.fact.parameters if p.kind == "positional"]
+        if not positional:
+            return []
+        first = positional[0].name
+        factory = scope_of(definition.module, definition.fact.scope) if definition.fact.scope else None
+        outer = self.graphs.definitions.get(factory) if factory is not None else None
+        returned = (ExprKind.NAME, definition.fact.name, (), ())
+        is_factory = outer is not None and outer.fact.kind == "function" and returned in self.returns(str(factory))
+        applied = str(factory) if is_factory else function
+        found: list[tuple[list[Binding], str, Location]] = []
+        for where, decorator, target, location in self._decorated(applied, is_factory):
+            bindings = [Binding(function, {first: ((where, target),)})]
+            if is_factory and outer is not None:
+                bindings.insert(0, _bind(outer.fact, str(factory), where, decorator))
+            if len(found) >= MAX_APPLICATIONS:
+                self.capped_applications[function] = self.capped_applications.get(function, 0) + 1
+                continue
+            found.append((bindings, where, location))
+        return found
+
+    def _decorated(self, function: str, is_factory: bool) -> Iterator[tuple[str, Expr, Expr, Location]]:
+        """(scope, decorator call, decorated object, site) of each `@f(...)`/`f(...)(x)` (or `@f`)."""
+        name = function.rpartition(":")[2].rpartition(".")[2]
+        resolver = self.graphs.resolver
+        for facts, definition, decorator in self.decorations().get(name, ()):
+            where = scope_of(facts.module, definition.scope)
+            func = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
+            if (decorator[0] == ExprKind.CALL) != is_factory:
+                continue
+            if f"def:{function}" in resolver.values(where, func):
+                target = (ExprKind.NAME, definition.name, (), ())
+                yield where, decorator, target, Location(file=facts.path, line=definition.line)
+        if not is_factory:
+            return
+        if self._calls_by_name is None:
+            self._calls_by_name = self._index_calls()
+        for facts, call in self._calls_by_name.get(name, ()):
+            outer = self._applied_call(facts, call, function)
+            if outer is not None:
+                yield outer
+
+    def _applied_call(self, facts: FileFacts, call: CallFact, function: str) -> tuple[str, Expr, Expr, Location] | None:
+        """`f(...)(x)` among the calls of `f`'s name: the factory call and `x`."""
+        where = scope_of(facts.module, call.scope)
+        for other in facts.calls:
+            outer = other.call
+            if other.line != call.line or outer[2][0] != call.call or len(outer[2]) != 2:
+                continue
+            if f"def:{function}" in self.graphs.resolver.values(where, call.call[2][0]):
+                return where, call.call, outer[2][1], Location(file=facts.path, line=other.line)
+        return None
+
+    def decorations(self) -> dict[str, list[tuple[FileFacts, DefinitionFact, Expr]]]:
+        """Decorators of every definition, by the last name of what they call (`register` for `@x.register(...)`)."""
+        if self._decorations is None:
+            index: dict[str, list[tuple[FileFacts, DefinitionFact, Expr]]] = defaultdict(list)
+            for facts in self.graphs.modules.values():
+                for definition in facts.definitions:
+                    for decorator in definition.decorators:
+                        func = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
+                        if func[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE):
+                            index[str(func[1])].append((facts, definition, decorator))
+            self._decorations = index
+        return self._decorations
+
+    def _materialize(self, scope: str, value: Expr, where: str) -> Expr:
+        """A stored value as one application gave it: folded parts as constants, the rest as read in `where`."""
+        if value[0] != ExprKind.DICT:
+            return self._materialized(scope, value, where)
+        children: list[Expr] = []
+        for key, item in zip(value[2][::2], value[2][1::2], strict=False):
+            children += [key, self._materialized(scope, item, where)]
+        return (ExprKind.DICT, None, tuple(children), ())
+
+    def _materialized(self, scope: str, value: Expr, where: str) -> Expr:
+        known = self.constant(scope, value)
+        if known is not UNKNOWN:
+            return _literal(known)
+        origins = self.origins(scope, value)
+        if len(origins) == 1 and origins[0][0] == where:
+            return origins[0][1]
+        return _UNKNOWN_EXPR
+
+
+_ENVIRONMENT_GETS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault"})
+"""Environment reads whose second argument (or `default=`) is the value when the variable is unset."""
+
+_ENVIRONMENT_CLASSES = frozenset({"environ.Env", "environ.FileAwareEnv", "environ.environ.Env"})
+"""django-environ's readers: `env = environ.Env(NAME=(cast, default))`, then `env("NAME")` or `env.bool(...)`."""
+
+_ENVIRONMENT_CASTS = frozenset({"bool", "str", "int", "float", "list", "tuple", "dict", "url", "json", "path"})
+
+_META_NAMES = frozenset({"app_label", "model_name", "object_name", "label", "label_lower"})
+"""`Model._meta` attributes the evaluator folds for a Django model class of the tree."""
+
+
+def _same(a: object, b: object) -> bool:
+    """Literal equality that tells `1`, `True` and `"1"` apart (`is` on None and booleans is the same test)."""
+    return a == b and type(a) is type(b)
+
+
+_COMPARISONS: dict[str, Callable[[object, object], bool]] = {
+    "Eq": _same,
+    "NotEq": lambda a, b: not _same(a, b),
+    "Is": _same,
+    "IsNot": lambda a, b: not _same(a, b),
+}
+"""The comparisons `constant` folds, over literal values only (str, int, bool, None)."""
+
+
+def _literal(value: object) -> Expr:
+    """A folded constant as an expression (`constant` only folds to str, int, float, bool or None)."""
+    return (ExprKind.CONSTANT, value, (), ())  # type: ignore[return-value]
+
+
+def subscripts(expr: Expr) -> tuple[Expr, tuple[Expr, ...]]:
+    """`a[k1][k2]` → (`a`, (k1, k2)); any other expression → (itself, ())."""
+    keys: list[Expr] = []
+    while expr[0] == ExprKind.SUBSCRIPT:
+        keys.append(expr[2][1])
+        expr = expr[2][0]
+    return expr, tuple(reversed(keys))
+
 
 _INSTANCE_READS = frozenset({"get", "first", "last", "earliest", "latest", "get_or_create", "create"})
 """Manager methods that hand back one instance of the class they hang off (`Cls.objects.get()`)."""
@@ -489,6 +964,11 @@ def _keyword(call: Expr | None, name: str) -> Expr | None:
     if call is None or call[0] != ExprKind.CALL:
         return None
     return next((value for key, value in call[3] if key == name), None)
+
+
+def bind(definition: DefinitionFact, function: str, scope: str, call: Expr) -> Binding:
+    """The binding of one call of a function of the tree (its arguments to its parameters)."""
+    return _bind(definition, function, scope, call)
 
 
 def _bind(definition: DefinitionFact, function: str, scope: str, call: Expr) -> Binding:

@@ -27,6 +27,7 @@ from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition, django_app_labels
 from migrate_scan.model.report import TABLE_PREFIX, DataModel, Relation
+from migrate_scan.stages.recognize.apps import app_label_of
 from migrate_scan.stages.recognize.expressions import first_match, keyword, string_of
 from migrate_scan.stages.recognize.registry import Product, Recognizer
 
@@ -119,7 +120,7 @@ def _find_classes(context: _Context, facts: FileFacts, labels: dict[str, str]) -
         if rule.framework == "django":
             model.abstract = _constant(model.meta.get("abstract")) is True
             model.proxy = _constant(model.meta.get("proxy")) is True
-            model.app_label = string_of(model.meta.get("app_label")) or _app_label_of(facts.module, labels)
+            model.app_label = string_of(model.meta.get("app_label")) or app_label_of(facts.module, labels)
         else:
             model.abstract = _constant(_value(model.body.get("__abstract__"))) is True
         context.classes[symbol] = model
@@ -135,14 +136,6 @@ def _model_rule(context: _Context, symbol: str, direct: set[str]) -> tuple[Match
             return None  # `class Base(DeclarativeBase)` is the base; only its subclasses are models
         return rule, ancestor
     return None
-
-
-def _app_label_of(module: str, labels: dict[str, str]) -> str:
-    """The Django app a model module belongs to: the package holding `models` (or the module's package)."""
-    parts = module.split(".")
-    package = ".".join(parts[: parts.index("models")]) if "models" in parts[1:] else ".".join(parts[:-1])
-    package = package or parts[0]
-    return labels.get(package, package.rsplit(".", 1)[-1])
 
 
 # -- Django -------------------------------------------------------------------------------
