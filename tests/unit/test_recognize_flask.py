@@ -828,10 +828,12 @@ def test_routes_registered_in_a_loop() -> None:
                 bp.add_url_rule(f"/{name}", view_func=view)
         """
     }
-    # current behaviour: the f-string rule is not a literal, so the whole registration is one
-    # unresolved place (the add_url_rule line); no route is guessed from the VIEWS table
-    assert routes(files) == set()
-    assert unresolved(files) == {("app.py", 14)}
+    # one registration per row of the table, the rule and the view from the same row (never crossed)
+    assert routes(files) == {
+        ("/loop/alpha", ("GET",), "app:alpha", None),
+        ("/loop/beta", ("GET",), "app:beta", None),
+    }
+    assert unresolved(files) == set()
 
 
 def test_routes_registered_in_a_loop_with_a_literal_rule() -> None:
@@ -1044,3 +1046,259 @@ def test_the_call_site_cap_reaches_the_report(tmp_path: Path) -> None:
     assert [(limit.stage, limit.limit, limit.dropped) for limit in report.limits if limit.stage == "recognize"] == [
         ("recognize", "call-sites-per-function", 3)
     ]
+
+
+# -- factories that return a view, markers an add_url_rule override strips --------------------------
+
+
+def test_a_view_made_by_a_factory_call_is_the_closure_of_that_call() -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/util.py": """
+            from functools import lru_cache
+            from flask import redirect, url_for
+
+            def redirect_view(endpoint):
+                def _redirect(**kwargs):
+                    return redirect(url_for(endpoint))
+                return _redirect
+
+            def make_view(obj):
+                def wrapper(**kwargs):
+                    return obj().process()
+                return wrapper
+
+            @lru_cache
+            def dispatch(event_view, category_view):
+                def view_func(**kwargs):
+                    return event_view(**kwargs)
+                return view_func
+
+            def passthrough(view):
+                return view
+        """,
+        "app/views.py": """
+            from flask import Blueprint
+            from app.util import dispatch, make_view, passthrough, redirect_view
+
+            bp = Blueprint("core", __name__, url_prefix="/core")
+
+            def home():
+                return ""
+
+            class RHPage:
+                def process(self):
+                    return ""
+
+            bp.add_url_rule("/admin/", "admin", view_func=redirect_view(".settings"))
+            bp.add_url_rule("/page", "page", make_view(RHPage))
+            bp.add_url_rule("/both", "both", dispatch(home, home))
+            bp.add_url_rule("/home", "home", passthrough(home))
+        """,
+    }
+    assert {(p, h) for p, _, h, _ in routes(files)} == {
+        ("/core/admin/", "app.util:redirect_view._redirect"),
+        ("/core/page", "app.util:make_view.wrapper"),
+        ("/core/both", "app.util:dispatch.view_func"),
+        ("/core/home", "app.views:home"),
+    }
+
+
+MARKER_WRAPPERS = """
+    from contextlib import contextmanager
+    from flask import Blueprint
+    from flask.blueprints import BlueprintSetupState
+
+    class AppSetupState(BlueprintSetupState):
+        @contextmanager
+        def _unprefixed(self):
+            prefix = self.url_prefix
+            self.url_prefix = None
+            try:
+                yield
+            finally:
+                self.url_prefix = prefix
+
+        def add_url_rule(self, rule, endpoint=None, view_func=None, **options):
+            if rule.startswith("!/"):
+                with self._unprefixed():
+                    super().add_url_rule(rule[1:], endpoint, view_func, **options)
+            else:
+                super().add_url_rule(rule, endpoint, view_func, **options)
+
+    class AppBlueprint(Blueprint):
+        def make_setup_state(self, app, options, first_registration=False):
+            return AppSetupState(self, app, options, first_registration)
+"""
+
+
+def test_a_marker_the_override_strips_serves_the_rule_without_the_blueprint_prefix() -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/wrappers.py": MARKER_WRAPPERS,
+        "app/views.py": """
+            from app.wrappers import AppBlueprint
+
+            bp = AppBlueprint("search", __name__, url_prefix="/event/<int:event_id>")
+            base = "/manage"
+            base += "/search"
+
+            def search():
+                return ""
+
+            bp.add_url_rule("/search", "search", search)
+            bp.add_url_rule("!/category/<int:category_id>/search", "category_search", search)
+            bp.add_url_rule(f"{base}/", "manage", search)
+        """,
+    }
+    assert {p for p, *_ in routes(files)} == {
+        "/event/{event_id}/search",
+        "/category/{category_id}/search",
+        "/event/{event_id}/manage/search/",
+    }
+
+
+def test_a_marker_without_an_override_that_strips_it_is_left_as_written() -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/wrappers.py": MARKER_WRAPPERS.replace("rule[1:]", "rule"),
+        "app/views.py": """
+            from app.wrappers import AppBlueprint
+
+            bp = AppBlueprint("search", __name__, url_prefix="/event")
+
+            def search():
+                return ""
+
+            bp.add_url_rule("!/search", "search", search)
+        """,
+    }
+    assert {p for p, *_ in routes(files)} == {"/event/!/search"}
+
+
+def test_a_with_block_of_the_blueprints_own_context_manager_registers_each_rule_under_its_heads() -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/wrappers.py": """
+            from contextlib import contextmanager
+            from flask import Blueprint
+
+            class AppBlueprint(Blueprint):
+                def __init__(self, *args, **kwargs):
+                    self.__prefix = None
+                    self.__default_prefix = ""
+                    super().__init__(*args, **kwargs)
+
+                def add_url_rule(self, rule, endpoint=None, view_func=None, **options):
+                    super().add_url_rule(self.__default_prefix + rule, endpoint, view_func, **options)
+                    if self.__prefix:
+                        super().add_url_rule(self.__prefix + rule, endpoint, view_func, **options)
+
+                @contextmanager
+                def add_prefixed_rules(self, prefix, default_prefix=""):
+                    self.__prefix = prefix
+                    self.__default_prefix = default_prefix
+                    try:
+                        yield
+                    finally:
+                        self.__prefix = None
+                        self.__default_prefix = ""
+        """,
+        "app/views.py": """
+            from app.wrappers import AppBlueprint
+
+            bp = AppBlueprint("abstracts", __name__, url_prefix="/event/<int:event_id>")
+
+            def show():
+                return ""
+
+            bp.add_url_rule("/abstracts/", "list", show)
+            with bp.add_prefixed_rules("/manage/abstracts", "/abstracts"):
+                bp.add_url_rule("/<int:abstract_id>/", "display", show)
+            bp.add_url_rule("/after", "after", show)
+        """,
+    }
+    assert {p for p, *_ in routes(files)} == {
+        "/event/{event_id}/abstracts/",
+        "/event/{event_id}/abstracts/{abstract_id}/",
+        "/event/{event_id}/manage/abstracts/{abstract_id}/",
+        "/event/{event_id}/after",
+    }
+
+
+def test_a_with_block_of_another_object_changes_nothing() -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/views.py": """
+            from contextlib import contextmanager
+            from flask import Blueprint
+
+            bp = Blueprint("x", __name__)
+
+            @contextmanager
+            def prefixed(prefix):
+                yield
+
+            def show():
+                return ""
+
+            with prefixed("/manage"):
+                bp.add_url_rule("/a", "a", show)
+        """,
+    }
+    assert {p for p, *_ in routes(files)} == {"/a"}
+
+
+def test_rows_of_a_dict_and_of_tuples_give_one_rule_each() -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/views.py": """
+            from flask import Blueprint
+
+            bp = Blueprint("notes", __name__, url_prefix="/event/<int:event_id>")
+            PREFIXES = {"event": "", "contribution": "/contributions/<int:contrib_id>"}
+
+            def note():
+                return ""
+
+            for object_type, prefix in PREFIXES.items():
+                bp.add_url_rule(f"{prefix}/note/", "view", note)
+            for prefix, is_management in (("/manage/abstracts", True), ("/abstracts", False)):
+                bp.add_url_rule(prefix + "/<int:abstract_id>/", "display", note)
+            for object_type, prefixes in {"event": ["/manage"], "category": ["/manage"]}.items():
+                for prefix in prefixes:
+                    if object_type == "category":
+                        prefix = "!/category/<int:category_id>" + prefix
+                    else:
+                        prefix = "!/event/<int:event_id>" + prefix
+                    bp.add_url_rule(prefix + "/attachments/", "attachments", note)
+        """,
+    }
+    assert {p for p, *_ in routes(files)} == {
+        "/event/{event_id}/note/",
+        "/event/{event_id}/contributions/{contrib_id}/note/",
+        "/event/{event_id}/manage/abstracts/{abstract_id}/",
+        "/event/{event_id}/abstracts/{abstract_id}/",
+        "/event/{event_id}/!/event/{event_id}/manage/attachments/",  # no override strips the marker here
+        "/event/{event_id}/!/category/{category_id}/manage/attachments/",
+    }
+
+
+def test_a_loop_over_something_unknown_registers_the_rule_once_as_before() -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/views.py": """
+            from flask import Blueprint
+            from app.settings import load_prefixes
+
+            bp = Blueprint("x", __name__)
+
+            def view():
+                return ""
+
+            for prefix in load_prefixes():
+                bp.add_url_rule(prefix + "/x", "x", view)
+        """,
+    }
+    assert routes(files) == set()
+    assert unresolved(files) == {("app/views.py", 11)}

@@ -277,18 +277,21 @@ class LoopFact(NamedTuple):
 
 
 class BranchFact(NamedTuple):
-    """An `if` statement: its test and the lines of its body and of its `else` (an `elif` is a nested branch).
+    """An `if` statement: its test and the lines of its body and of its `else` (an `elif` is a nested branch);
+    or (kind `with`) one context manager of a `with` statement and the lines of its body.
 
-    Later stages fold the test where its value is evident (a settings flag with a literal
-    default) and read what the branch not taken holds as dead code.
+    Later stages fold an `if` test where its value is evident (a settings flag with a literal
+    default) and read what the branch not taken holds as dead code; they read what a `with`
+    block's context manager sets up for the calls inside it.
     """
 
     line: int
     scope: str
-    test: Expr
+    test: Expr  # the `if` test, or the `with` item's context expression
     body_end: int  # the body is `line + 1 .. body_end`
     else_line: int = 0  # the `else` block is `else_line .. else_end`; 0 when there is none
     else_end: int = 0
+    kind: str = "if"  # "if" or "with"
 
 
 class SuppressionFact(NamedTuple):

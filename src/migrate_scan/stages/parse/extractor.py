@@ -385,6 +385,14 @@ class FactExtractor:
         self.branches.append(BranchFact(node.lineno, self._scope, to_expr(node.test), body_end, else_line, else_end))
         self._visit_generic_statement(node)
 
+    def _visit_with(self, node: ast.With | ast.AsyncWith) -> None:
+        body_end = node.body[-1].end_lineno or node.body[-1].lineno
+        for item in node.items:
+            self.branches.append(
+                BranchFact(node.lineno, self._scope, to_expr(item.context_expr), body_end, kind="with")
+            )
+        self._visit_generic_statement(node)
+
     _STATEMENT_HANDLERS: ClassVar[dict[type[ast.stmt], Callable[[FactExtractor, Any], None]]] = {
         ast.Import: _visit_import,
         ast.ImportFrom: _visit_import_from,
@@ -397,6 +405,8 @@ class FactExtractor:
         ast.Return: _visit_return,
         ast.While: _visit_while,
         ast.If: _visit_if,
+        ast.With: _visit_with,
+        ast.AsyncWith: _visit_with,
         ast.For: _visit_for,
         ast.AsyncFor: _visit_for,
         ast.Raise: _visit_raise,

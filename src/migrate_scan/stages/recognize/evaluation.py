@@ -52,7 +52,7 @@ from migrate_scan.stages.recognize.apps import app_label_of
 from migrate_scan.stages.recognize.expressions import scope_of
 
 MAX_DEPTH = 8
-MAX_CALL_SITES = 64
+MAX_CALL_SITES = 256
 MAX_ELEMENTS = 256
 MAX_APPLICATIONS = 4096  # applications of one registering function (a decorator on thousands of views)
 
@@ -124,6 +124,7 @@ class Evaluator:
     _registrations: dict[str, list[Registration]] = field(default_factory=dict)
     _decorations: dict[str, list[tuple[FileFacts, DefinitionFact, Expr]]] | None = None
     _branches: dict[tuple[str, str], list[BranchFact]] | None = None
+    _unpacked: dict[str, list[tuple[str, AssignmentFact, int]]] | None = None
     dead_call_sites: dict[str, int] = field(default_factory=dict)  # function → its calls in branches not taken
     registered_at: dict[Origin, Location] = field(default_factory=dict)  # a registration's record → its site
 
@@ -199,6 +200,22 @@ class Evaluator:
                     index[f"{scope}|{assignment.targets[0][1]!s}"].append((scope, assignment))
             self._assignments = index
         return self._assignments.get(site, [])
+
+    def unpacked(self, site: str) -> list[tuple[str, AssignmentFact, int]]:
+        """(scope, assignment, position) of every tuple target that binds `scope|name` (`for a, b in ...`)."""
+        if self._unpacked is None:
+            index: dict[str, list[tuple[str, AssignmentFact, int]]] = defaultdict(list)
+            for facts in self.graphs.modules.values():
+                for assignment in facts.assignments:
+                    target = assignment.targets[0] if len(assignment.targets) == 1 else None
+                    if target is None or target[0] not in (ExprKind.TUPLE, ExprKind.LIST):
+                        continue
+                    scope = scope_of(facts.module, assignment.scope)
+                    for position, child in enumerate(target[2]):
+                        if child[0] == ExprKind.NAME:
+                            index[f"{scope}|{child[1]!s}"].append((scope, assignment, position))
+            self._unpacked = index
+        return self._unpacked.get(site, [])
 
     def call_sites(self, function: str) -> list[Binding]:
         """The arguments bound to `function`'s parameters at each call site the tree has (bounded)."""
@@ -282,6 +299,8 @@ class Evaluator:
                         found += self.origins(item_scope, item, depth + 1, stack, stop)
                 else:
                     found += self.origins(where, assignment.value, depth + 1, (*stack, site), stop)
+            for where, assignment, position in self.unpacked(site):
+                found += self._unpacked_origins(where, assignment, position, depth, (*stack, site), stop)
             if found and parameter is None:
                 return found
         if parameter is None:
@@ -295,6 +314,27 @@ class Evaluator:
             module, enclosing = _split(owner)
             given = self.origins(scope_of(module, enclosing), parameter.default, depth + 1, (), stop)
         return found + given if site not in stack else given
+
+    def _unpacked_origins(
+        self,
+        scope: str,
+        assignment: AssignmentFact,
+        position: int,
+        depth: int,
+        stack: tuple[str, ...],
+        stop: Callable[[str], bool] | None,
+    ) -> list[Origin]:
+        """`for prefix, flag in (("/a", True), ("/b", False))` (or `a, b = x, y`): each element's part."""
+        if assignment.value is None or assignment.operator not in (None, "iter"):
+            return []
+        rows = self.elements(scope, assignment.value, depth + 1, stack) if assignment.operator == "iter" else None
+        rows = rows if rows is not None else ([(scope, assignment.value)] if assignment.operator is None else [])
+        found: list[Origin] = []
+        for where, row in rows:
+            for row_scope, made in self.origins(where, row, depth + 1, stack, stop):
+                if made[0] in (ExprKind.TUPLE, ExprKind.LIST) and position < len(made[2]):
+                    found += self.origins(row_scope, made[2][position], depth + 1, stack, stop)
+        return found
 
     def _parameter(self, function: str, name: str) -> ParameterFact | None:
         definition = self.graphs.definitions.get(function)
@@ -332,6 +372,8 @@ class Evaluator:
             return self._comprehension_elements(scope, expr, depth, stack)
         if kind == ExprKind.SUBSCRIPT:
             return self.stored(scope, expr)
+        if kind == ExprKind.CALL and expr[2][0][:2] in _DICT_VIEWS and len(expr[2]) == 1:
+            return self._dict_view(scope, expr, depth)
         if kind == ExprKind.NAME:
             stored = self.stored(scope, expr) or []
             origins = self.origins(scope, expr, depth + 1, stack)
@@ -368,6 +410,97 @@ class Evaluator:
             if text is not None and text not in found:
                 found.append(text)
         return found
+
+    def loop_rows(self, scope: str, exprs: list[Expr], line: int) -> list[list[tuple[str, Origin]]]:
+        """One binding of loop variables per row of the loops that the names in `exprs` iterate.
+
+        `for name, view in (("a", a), ("b", b)): bp.add_url_rule(f"/{name}", view_func=view)` gives
+        two rows, each fixing `name` and `view` to the same element's parts (never a cross
+        product of one loop's variables); nested loops combine (bounded). `[[]]` when no name
+        is a loop variable over elements that can be known. A name's loop is its latest `for`
+        at or before `line` in the same scope.
+        """
+        loops: list[tuple[str, AssignmentFact]] = []
+        pending = [(expr, line) for expr in exprs]
+        while pending and len(loops) < 4:  # the loops around the line, and those their iterables come from
+            expr, before = pending.pop()
+            for leaf in _name_leaves(expr):
+                site = self.graphs.resolver.binding_site(scope, leaf)
+                if site is None or site in self._fixed:
+                    continue
+                bound = [(w, a) for w, a in self.assignments(site) if a.operator == "iter" and a.line <= before]
+                bound += [(w, a) for w, a, _ in self.unpacked(site) if a.operator == "iter" and a.line <= before]
+                latest = max(bound, key=lambda b: b[1].line, default=None)  # the loop around the line
+                if latest is not None and latest not in loops and latest[1].value is not None:
+                    loops.append(latest)
+                    pending.append((latest[1].value, latest[1].line - 1))
+        rows: list[list[tuple[str, Origin]]] = [[]]
+        unknown: set[str] = set()  # targets of a loop over what cannot be known: what they feed is not enumerated
+        for where, loop in sorted(loops, key=lambda b: b[1].line):  # outer loops first
+            targets = {self.graphs.resolver.binding_site(where, t) for t in _name_leaves_of_target(loop.targets[0])}
+            feeds = {self.graphs.resolver.binding_site(where, leaf) for leaf in _name_leaves(loop.value or _NONE)}
+            expanded = []
+            for done in rows if not feeds & unknown else []:
+                with self.row(done):
+                    items = self.elements(where, loop.value) if loop.value is not None else None
+                for item in (items or [])[:MAX_COMBINATIONS]:
+                    fixes = self._row_fixes(where, loop.targets[0], item)
+                    if fixes is not None:
+                        expanded.append([*done, *fixes])
+            if not expanded:
+                unknown |= {t for t in targets if t is not None}
+            rows = expanded[:MAX_COMBINATIONS] or rows
+        start = min((loop.line for _, loop in loops), default=line)
+        return [self._reassigned(row, start, line) for row in rows]
+
+    def _reassigned(self, row: list[tuple[str, Origin]], start: int, line: int) -> list[tuple[str, Origin]]:
+        """A row with each loop variable the loop body assigns again before `line` (`prefix = "/x" + prefix`,
+        perhaps in an `if` on another loop variable) taken as that assignment makes it, for this row."""
+        fixed = dict(row)
+        for site in list(fixed):
+            later = [
+                (where, a)
+                for where, a in self.assignments(site)
+                if a.operator is None and a.value is not None and start < a.line <= line
+            ]
+            module, _, qualname = site.rpartition("|")[0].partition(":")
+            facts = self.graphs.modules.get(module)
+            with self.row(row):
+                taken = [
+                    (where, a)
+                    for where, a in later
+                    if facts is None or not a.is_conditional or not self.is_dead(facts, qualname, a.line)
+                ]
+                latest = max(taken, key=lambda b: b[1].line, default=None)
+                text = self.string(latest[0], latest[1].value) if latest is not None else None
+            if latest is not None:
+                del fixed[site]
+                if text is not None:
+                    fixed[site] = (latest[0], _literal(text))
+        return list(fixed.items())
+
+    def _row_fixes(self, scope: str, target: Expr, item: Origin) -> list[tuple[str, Origin]] | None:
+        """The loop target's names fixed to one element (its parts, for a tuple target)."""
+        if target[0] == ExprKind.NAME:
+            site = self.graphs.resolver.binding_site(scope, target)
+            return [(site, item)] if site is not None else None
+        made = next((o for o in self.origins(*item) if o[1][0] in (ExprKind.TUPLE, ExprKind.LIST)), None)
+        if made is None or len(made[1][2]) != len(target[2]):
+            return None
+        fixes = []
+        for name, part in zip(target[2], made[1][2], strict=True):
+            site = self.graphs.resolver.binding_site(scope, name) if name[0] == ExprKind.NAME else None
+            if site is not None:
+                fixes.append((site, (made[0], part)))
+        return fixes
+
+    @contextmanager
+    def row(self, fixes: list[tuple[str, Origin]]) -> Iterator[None]:
+        """Within the block, each loop variable of a row stands for its element."""
+        with ExitStack() as stack:
+            for site, origin in fixes:
+                stack.enter_context(self.fixed(site, origin))
+            yield
 
     def _text(self, scope: str, expr: Expr, depth: int) -> str | None:
         kind, value, children, _ = expr
@@ -495,7 +628,17 @@ class Evaluator:
         if not origins or origins == [(scope, expr)]:
             return None
         # The first origin is the unconditional assignment (the default) when there is one.
-        return self._text(origins[0][0], origins[0][1], depth + 1)
+        text = self._text(origins[0][0], origins[0][1], depth + 1)
+        site = self.graphs.resolver.binding_site(scope, expr)
+        if text is None or site is None:
+            return text
+        for where, assignment in self.assignments(site):  # `prefix += "/manage"` after it, in order
+            if assignment.operator == "Add" and assignment.value is not None:
+                more = self._text(where, assignment.value, depth + 1)
+                if more is None:
+                    return None
+                text += more
+        return text
 
     def field_default(self, scope: str, instance: Expr, name: str, depth: int) -> str | None:
         """`getattr(obj, "x")` on an instance of a project class: the default its field declares.
@@ -573,6 +716,56 @@ class Evaluator:
             return None
         with self.bound(_bind(definition.fact, functions[0], scope, call)):
             return self._text(functions[0], returned[0], depth + 1)
+
+    # -- what a call hands back ------------------------------------------------------------------
+
+    def returned(self, scope: str, call: Expr, depth: int = 0) -> frozenset[str] | None:
+        """The functions and classes a call of a function of the tree hands back, for this call's arguments.
+
+        A factory's inner closure is made anew for each call (`redirect_view("home")` gives
+        `redirect_view._redirect`, `_dispatch(A, B)` its `view_func`), a parameter returned as
+        given is the argument's value, a returned call is followed (bounded). A transparent
+        decorator on the function (`@memoize`) is looked through to the function it wraps. None
+        when the callee is not one function of the tree or something it returns cannot be named.
+        """
+        if depth > MAX_DEPTH or call[0] != ExprKind.CALL:
+            return None
+        functions = set()
+        for callee in self.graphs.resolver.values(scope, call[2][0]):
+            if callee.startswith("def:"):
+                functions.add(callee[4:])
+            elif callee.startswith("wrap:"):
+                functions.add(callee.rpartition("|")[2])
+        definition = self.graphs.definitions.get(functions.pop()) if len(functions) == 1 else None
+        if definition is None or definition.fact.kind != "function":
+            return None
+        function = f"{definition.module}:{definition.fact.qualname}"
+        found: set[str] = set()
+        with self.bound(_bind(definition.fact, function, scope, call)):
+            for value in self.returns(function):
+                named = self._returned_value(function, value, depth)
+                if named is None:
+                    return None
+                found |= named
+        return frozenset(found) or None
+
+    def _returned_value(self, function: str, value: Expr, depth: int) -> frozenset[str] | None:
+        if value[0] == ExprKind.CALL:
+            return self.returned(function, value, depth + 1)
+        values = self.graphs.resolver.values(function, value)
+        inner = {v for v in values if v.startswith(("def:", "cls:")) and v[4:].startswith(f"{function}.")}
+        if value[0] == ExprKind.NAME and inner:
+            return frozenset(inner)
+        found: set[str] = set()
+        for where, origin in self.origins(function, value, depth + 1):
+            if origin[0] == ExprKind.CALL:
+                made = self.returned(where, origin, depth + 1)
+                if made is None:
+                    return None
+                found |= made
+            else:
+                found |= {v for v in self.graphs.resolver.values(where, origin) if v.startswith(("def:", "cls:"))}
+        return frozenset(found) or None
 
     # -- constants and tests --------------------------------------------------------------------
 
@@ -667,7 +860,8 @@ class Evaluator:
             index: dict[tuple[str, str], list[BranchFact]] = defaultdict(list)
             for module_facts in self.graphs.modules.values():
                 for branch in module_facts.branches:
-                    index[(module_facts.module, branch.scope)].append(branch)
+                    if branch.kind == "if":
+                        index[(module_facts.module, branch.scope)].append(branch)
             self._branches = index
         branches = self._branches.get((facts.module, scope))
         if not branches:
@@ -741,6 +935,18 @@ class Evaluator:
         }[str(expr[1])]
 
     # -- containers filled by registering functions ---------------------------------------------
+
+    def _dict_view(self, scope: str, call: Expr, depth: int) -> list[Origin] | None:
+        """`d.items()`, `d.keys()`, `d.values()` of a dict literal: (key, value) pairs, keys or values."""
+        view = str(call[2][0][1])
+        found: list[Origin] = []
+        for where, made in self.origins(scope, call[2][0][2][0], depth + 1):
+            if made[0] != ExprKind.DICT or any(c[0] in (ExprKind.TRUNCATED, ExprKind.OTHER) for c in made[2][::2]):
+                return None
+            for key, value in zip(made[2][::2], made[2][1::2], strict=False):
+                item = {"keys": key, "values": value}.get(view) or (ExprKind.TUPLE, None, (key, value), ())
+                found.append((where, item))
+        return found[:MAX_ELEMENTS] if found else None
 
     def _comprehension_elements(
         self, scope: str, expr: Expr, depth: int, stack: tuple[str, ...]
@@ -923,6 +1129,8 @@ _ENVIRONMENT_CLASSES = frozenset({"environ.Env", "environ.FileAwareEnv", "enviro
 
 _ENVIRONMENT_CASTS = frozenset({"bool", "str", "int", "float", "list", "tuple", "dict", "url", "json", "path"})
 
+_DICT_VIEWS = frozenset({(ExprKind.ATTRIBUTE, "items"), (ExprKind.ATTRIBUTE, "keys"), (ExprKind.ATTRIBUTE, "values")})
+
 _META_NAMES = frozenset({"app_label", "model_name", "object_name", "label", "label_lower"})
 """`Model._meta` attributes the evaluator folds for a Django model class of the tree."""
 
@@ -939,6 +1147,33 @@ _COMPARISONS: dict[str, Callable[[object, object], bool]] = {
     "IsNot": lambda a, b: not _same(a, b),
 }
 """The comparisons `constant` folds, over literal values only (str, int, bool, None)."""
+
+
+MAX_COMBINATIONS = 32
+
+
+_NONE: Expr = (ExprKind.CONSTANT, None, (), ())
+
+
+def _name_leaves_of_target(target: Expr) -> list[Expr]:
+    """The names a `for` target binds (`x`, `(a, b)`)."""
+    if target[0] == ExprKind.NAME:
+        return [target]
+    return (
+        [child for child in target[2] if child[0] == ExprKind.NAME]
+        if target[0] in (ExprKind.TUPLE, ExprKind.LIST)
+        else []
+    )
+
+
+def _name_leaves(expr: Expr, depth: int = 0) -> list[Expr]:
+    """The names a string expression is built from (`prefix + "/x"`, f"{a}/{b}")."""
+    kind = expr[0]
+    if kind == ExprKind.NAME:
+        return [expr]
+    if depth > 4 or kind not in (ExprKind.BINARY, ExprKind.FSTRING):
+        return []
+    return [leaf for child in expr[2] for leaf in _name_leaves(child, depth + 1)]
 
 
 def _literal(value: object) -> Expr:

@@ -25,7 +25,7 @@ from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition, UnresolvedRegistration, ViewMount
 from migrate_scan.model.report import Evidence, Route
-from migrate_scan.stages.recognize.evaluation import Binding, Evaluator
+from migrate_scan.stages.recognize.evaluation import UNKNOWN, Binding, Evaluator, bind
 from migrate_scan.stages.recognize.expressions import (
     constructor_names,
     first_match,
@@ -52,6 +52,16 @@ class _Object:
     parents: list[tuple[str, str | None]] = field(default_factory=list)  # (parent site, prefix given there)
 
 
+@dataclass(frozen=True)
+class _Marker:
+    """A rule prefix a project's `add_url_rule` override strips (`"!/x"` → `"/x"`), dropping the prefixes or not."""
+
+    text: str
+    strip: int
+    is_unprefixed: bool
+    location: Location
+
+
 @dataclass
 class _Context:
     graphs: LinkedGraphs
@@ -61,6 +71,7 @@ class _Context:
     object_rules: dict[str, MatchRule]
     evaluator: Evaluator
     assigned: dict[str, tuple[str, Expr]] = field(default_factory=dict)  # site → (scope, value) of its assignment
+    markers: list[_Marker] = field(default_factory=list)
     found: Recognition = field(default_factory=Recognition)
 
 
@@ -80,6 +91,7 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
         return context.found
     for facts in graphs.modules.values():
         _find_nesting(context, facts)
+        context.markers += _rule_markers(context, facts)
     for facts in graphs.modules.values():
         _find_decorated_views(context, facts)
         _find_registered_views(context, facts)
@@ -207,6 +219,198 @@ def _mount_points(context: _Context, site: str, depth: int = 0) -> list[str]:
     return sorted(set(prefixes))
 
 
+def _rule_markers(context: _Context, facts: FileFacts) -> list[_Marker]:
+    """Markers a project's override of a Flask `add_url_rule` strips from the rules that start with them.
+
+    Flask refuses a rule that does not start with `/`; a blueprint (or its setup state) whose
+    `add_url_rule` tests `rule.startswith("!/")` and registers `rule[1:]` serves such rules without
+    the marker, and, when that branch also clears `self.url_prefix` (itself or through a method
+    of the class, as a context manager does), without any prefix.
+    """
+    resolver = context.graphs.resolver
+    found: list[_Marker] = []
+    for definition in facts.definitions:
+        if definition.kind != "function" or definition.name != "add_url_rule" or not definition.scope:
+            continue
+        owner = f"{facts.module}:{definition.scope}"
+        positional = [p.name for p in definition.parameters if p.kind == "positional"]
+        if len(positional) < 2 or not any(a.startswith("flask.") for a in resolver.ancestors(owner)):
+            continue
+        rule = (ExprKind.NAME, positional[1], (), ())
+        for branch in facts.branches:
+            test = branch.test
+            if branch.scope != definition.qualname or test[0] != ExprKind.CALL or len(test[2]) != 2:
+                continue
+            if test[2][0][:2] != (ExprKind.ATTRIBUTE, "startswith") or test[2][0][2][0] != rule:
+                continue
+            text = string_of(test[2][1])
+            calls = [
+                c for c in facts.calls if c.scope == definition.qualname and branch.line < c.line <= branch.body_end
+            ]
+            strip = next((n for c in calls if (n := _sliced(c.call, rule)) is not None), None)
+            if not text or strip is None:
+                continue
+            unprefixed = any(_clears_prefix(context, facts, owner, c.call) for c in calls)
+            location = Location(file=facts.path, line=branch.line)
+            found.append(_Marker(text=text, strip=strip, is_unprefixed=unprefixed, location=location))
+    return found
+
+
+def _sliced(call: Expr, rule: Expr) -> int | None:
+    """`...(rule[n:], ...)`: the n characters a call passes its rule on without."""
+    arguments = call[2][1:]
+    if not arguments or arguments[0][0] != ExprKind.SUBSCRIPT or arguments[0][2][0] != rule:
+        return None
+    index = arguments[0][2][1]
+    if index[:2] != (ExprKind.OTHER, "Slice") or index[2][0][0] != ExprKind.CONSTANT:
+        return None
+    lower = index[2][0][1]
+    return lower if isinstance(lower, int) and not isinstance(lower, bool) else None
+
+
+def _clears_prefix(context: _Context, facts: FileFacts, owner: str, call: Expr) -> bool:
+    """`self.m()` where the class's method `m` assigns `self.url_prefix` (for the duration of a `with`)."""
+    func = call[2][0]
+    if func[0] != ExprKind.ATTRIBUTE or func[2][0] != (ExprKind.NAME, "self", (), ()):
+        return False
+    method = context.graphs.definitions.get(f"{owner}.{func[1]!s}")
+    if method is None:
+        return False
+    scope = method.fact.qualname
+    return any(
+        a.scope == scope and a.targets and a.targets[0][:2] == (ExprKind.ATTRIBUTE, "url_prefix")
+        for a in context.graphs.modules[method.module].assignments
+    )
+
+
+def _rule_heads(context: _Context, call: CallFact, scope: str, owner: str) -> list[str] | None:
+    """What the owner's own `add_url_rule` override puts in front of each rule, where it is known.
+
+    An override that forwards `super().add_url_rule(self.head + rule, ...)` (perhaps twice, the
+    second under `if self.other:`) registers each rule once per forward, with the attributes as
+    the object has them: as `__init__` sets them, or, inside `with bp.prefixed("/x", "/y"):`, as
+    that context-manager method of the class sets them from its arguments. None when the owner's
+    class has no such override (or an attribute does not fold): the rule as written.
+    """
+    resolver = context.graphs.resolver
+    klass = _owner_class(context, owner)
+    override = _project_method(context, klass, "add_url_rule") if klass is not None else None
+    if klass is None or override is None:
+        return None
+    definition = context.graphs.definitions[override]
+    facts = context.graphs.modules[definition.module]
+    positional = [p.name for p in definition.fact.parameters if p.kind == "positional"]
+    if len(positional) < 2:
+        return None
+    rule = (ExprKind.NAME, positional[1], (), ())
+    forwards = [
+        (c, head)
+        for c in facts.calls
+        if c.scope == definition.fact.qualname
+        and c.call[2][0][:2] == (ExprKind.ATTRIBUTE, "add_url_rule")
+        and len(c.call[2]) > 1
+        and (head := _head_attribute(c.call[2][1], rule)) is not None
+    ]
+    if not any(head for _, head in forwards):
+        return None
+    with_calls = [
+        b.test
+        for b in context.graphs.modules[_module_of(scope)].branches
+        if b.kind == "with" and scope_of(_module_of(scope), b.scope) == scope and b.line < call.line <= b.body_end
+    ]
+    managers = [
+        (method, test)
+        for test in with_calls
+        if test[0] == ExprKind.CALL
+        and test[2][0][0] == ExprKind.ATTRIBUTE
+        and resolver.binding_site(scope, test[2][0][2][0]) == owner
+        and (method := _project_method(context, klass, str(test[2][0][1]))) is not None
+    ]
+    heads: list[str] = []
+    for forward, head in forwards:
+        guards = [
+            b.test
+            for b in facts.branches
+            if b.kind == "if" and b.scope == definition.fact.qualname and b.line < forward.line <= b.body_end
+        ]
+        decided = [_attribute_value(context, klass, managers, scope, g) for g in guards if _self_attribute(g)]
+        if any(value is UNKNOWN for value in decided):
+            return None
+        if not all(decided):
+            continue
+        text = (
+            _attribute_value(context, klass, managers, scope, (ExprKind.ATTRIBUTE, head, (_SELF,), ())) if head else ""
+        )
+        if not isinstance(text, str):
+            return None
+        heads.append(text)
+    return heads
+
+
+_SELF: Expr = (ExprKind.NAME, "self", (), ())
+
+
+def _self_attribute(expr: Expr) -> bool:
+    return expr[0] == ExprKind.ATTRIBUTE and expr[2][0] == _SELF
+
+
+def _head_attribute(given: Expr, rule: Expr) -> str | None:
+    """`self.head + rule` → "head"; `rule` → ""; anything else → None."""
+    if given == rule:
+        return ""
+    if given[0] == ExprKind.BINARY and given[1] == "Add" and given[2][1] == rule and _self_attribute(given[2][0]):
+        return str(given[2][0][1])
+    return None
+
+
+def _attribute_value(
+    context: _Context, klass: str, managers: list[tuple[str, Expr]], scope: str, attribute: Expr
+) -> object:
+    """`self.x` as the innermost enclosing context-manager method sets it (bound to its arguments),
+    else as the class's `__init__` sets it; UNKNOWN when neither folds."""
+    name = str(attribute[1])
+    evaluator = context.evaluator
+    for method, with_call in reversed(managers):
+        value = _first_self_assignment(context, method, name)
+        if value is not None:
+            definition = context.graphs.definitions[method]
+            with evaluator.bound(bind(definition.fact, method, scope, with_call)):
+                return evaluator.constant(method, value)
+    init = _project_method(context, klass, "__init__")
+    value = _first_self_assignment(context, init, name) if init is not None else None
+    return evaluator.constant(str(init), value) if value is not None else UNKNOWN
+
+
+def _first_self_assignment(context: _Context, method: str, name: str) -> Expr | None:
+    definition = context.graphs.definitions[method]
+    for assignment in context.graphs.modules[definition.module].assignments:
+        target = assignment.targets[0] if assignment.targets else None
+        if assignment.scope == definition.fact.qualname and target == (ExprKind.ATTRIBUTE, name, (_SELF,), ()):
+            return assignment.value
+    return None
+
+
+def _owner_class(context: _Context, owner: str) -> str | None:
+    """The project class an object was made from (`bp = AppBlueprint(...)`), if it is one."""
+    made = context.assigned.get(owner)
+    if made is None:
+        return None
+    classes = [v[4:] for v in context.graphs.resolver.values(made[0], made[1][2][0]) if v.startswith("cls:")]
+    return classes[0] if len(classes) == 1 and classes[0] in context.graphs.definitions else None
+
+
+def _project_method(context: _Context, klass: str | None, name: str) -> str | None:
+    """The project's own method `name` of a class, through its MRO."""
+    if klass is None:
+        return None
+    found = functions_of({v for v in context.graphs.resolver.class_attribute(klass, name) if not v.startswith("ext:")})
+    return found[0] if found and found[0] in context.graphs.definitions else None
+
+
+def _module_of(scope: str) -> str:
+    return scope.partition(":")[0]
+
+
 # -- views --------------------------------------------------------------------------------
 
 
@@ -238,13 +442,18 @@ def _find_decorated_views(context: _Context, facts: FileFacts) -> None:
 
 
 def _find_registered_views(context: _Context, facts: FileFacts) -> None:
+    evaluator = context.evaluator
     for call, scope, owner, rule, binding in _registration_calls(context, facts, ("url-rule", "resource")):
         location = Location(file=facts.path, line=call.line)
-        with context.evaluator.bound(binding) if binding is not None else nullcontext():
-            if rule.role == "url-rule":
-                _add_url_rule(context, call, scope, owner, rule, location)
-            else:
-                _add_resource(context, call, scope, owner, rule, location)
+        with evaluator.bound(binding) if binding is not None else nullcontext():
+            # `for prefix, view in TABLE: bp.add_url_rule(prefix + "/x", view_func=view)`: once per row.
+            arguments = [*call.call[2][1:], *(value for _, value in call.call[3])]
+            for row in evaluator.loop_rows(scope, arguments, call.line) if binding is None else [[]]:
+                with evaluator.row(row):
+                    if rule.role == "url-rule":
+                        _add_url_rule(context, call, scope, owner, rule, location)
+                    else:
+                        _add_resource(context, call, scope, owner, rule, location)
 
 
 def _add_url_rule(
@@ -252,6 +461,8 @@ def _add_url_rule(
 ) -> None:
     expr = call.call
     rules = _rule_arguments(context, scope, expr)
+    heads = _rule_heads(context, call, scope, owner)
+    rules = [head + raw for head in heads for raw in rules] if heads is not None else rules
     view = keyword(expr, "view_func")
     if view is None and len(expr[2]) > 3:
         view = expr[2][3]
@@ -274,6 +485,8 @@ def _add_url_rule(
                     _add_class_routes(context, owner, raw, class_symbol, rule, location, methods)
             continue
         values = resolver.values(view_scope, given)
+        if given[0] == ExprKind.CALL:  # `redirect_view("home")`: what this call of a factory returns
+            values = context.evaluator.returned(view_scope, given) or values
         functions = functions_of(values)
         classes = sorted(v[4:] for v in values if v.startswith("cls:"))
         if not functions and not classes:
@@ -407,7 +620,13 @@ def _add_routes(
     evidence = [Evidence(rule=rule.id, locations=[location])]
     if obj.location is not None:
         evidence.append(Evidence(rule=obj.rule.id, locations=[obj.location]))
-    for prefix in _mount_points(context, owner):
+    prefixes = _mount_points(context, owner)
+    marker = next((m for m in context.markers if raw.startswith(m.text)), None) if obj.role == "blueprint" else None
+    if marker is not None:  # `"!/x"` through the project's add_url_rule override
+        raw = raw[marker.strip :]
+        prefixes = [""] if marker.is_unprefixed else prefixes
+        evidence.append(Evidence(rule=rule.id, locations=[marker.location]))
+    for prefix in prefixes:
         full = join_prefix(prefix, raw)
         context.found.routes.append(
             Route(
