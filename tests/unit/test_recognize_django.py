@@ -781,6 +781,7 @@ REGISTRY_FILES = {
     """,
     "core/urls.py": """
         from django.urls import path
+        from django.utils.module_loading import import_string
         from django.views.generic import View
         from core.registry import registry
 
@@ -791,7 +792,10 @@ REGISTRY_FILES = {
             except KeyError:
                 return []
             for config in views:
-                view_ = config["view"]
+                if isinstance(config["view"], str):
+                    view_ = import_string(config["view"])
+                else:
+                    view_ = config["view"]
                 if issubclass(view_, View):
                     view_ = view_.as_view()
                 url_path = f"{config['path']}/" if config["path"] else ""
@@ -972,3 +976,61 @@ def test_routers_filled_only_in_a_branch_not_taken_register_nothing() -> None:
     }
     assert {p for p, *_ in routes(files)} == {"/api/items/", "/api/items/{pk}/"}
     assert unresolved(files) == set()
+
+
+def test_views_registered_per_model_of_an_app_in_a_loop_with_a_mixin_test() -> None:
+    files = {
+        **REGISTRY_FILES,
+        "core/features.py": """
+            from core.register import register_model_view
+
+            class JournalMixin:
+                pass
+
+            def register_models(*models):
+                for model in models:
+                    if issubclass(model, JournalMixin):
+                        register_model_view(model, "journal")("core.views.JournalView")
+        """,
+        "core/views.py": """
+            from django.views.generic import View
+
+            class JournalView(View):
+                def get(self, request, pk): ...
+        """,
+        "shop/apps.py": """
+            from django.apps import AppConfig
+
+            class ShopConfig(AppConfig):
+                name = "shop"
+
+                def ready(self):
+                    from core.features import register_models
+                    register_models(*self.get_models())
+        """,
+        "shop/models.py": """
+            from django.db import models
+            from core.features import JournalMixin
+
+            class Base(models.Model):
+                class Meta:
+                    abstract = True
+
+            class Order(JournalMixin, Base):
+                pass
+
+            class Customer(Base):
+                pass
+        """,
+        "proj/urls.py": """
+            from django.urls import include, path
+            from core.urls import get_model_urls
+            urlpatterns = [
+                path("orders/<int:pk>/", include(get_model_urls("shop", "order"))),
+                path("customers/<int:pk>/", include(get_model_urls("shop", "customer"))),
+            ]
+        """,
+    }
+    rows = routes(files)
+    assert ("/orders/{pk}/journal/", "GET", "core.views:JournalView.get", "get") in rows
+    assert not any(path.startswith("/customers/") and "journal" in path for path, *_ in rows)

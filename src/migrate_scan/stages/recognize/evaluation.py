@@ -54,6 +54,7 @@ from migrate_scan.stages.recognize.expressions import scope_of
 MAX_DEPTH = 8
 MAX_CALL_SITES = 256
 MAX_ELEMENTS = 256
+MAX_COMBINATIONS = 32  # rows of the loops around one registration
 MAX_APPLICATIONS = 4096  # applications of one registering function (a decorator on thousands of views)
 
 Origin = tuple[str, Expr]
@@ -374,6 +375,8 @@ class Evaluator:
             return self.stored(scope, expr)
         if kind == ExprKind.CALL and expr[2][0][:2] in _DICT_VIEWS and len(expr[2]) == 1:
             return self._dict_view(scope, expr, depth)
+        if kind == ExprKind.CALL and expr[2][0][:2] == (ExprKind.ATTRIBUTE, "get_models"):
+            return self._app_models(scope)
         if kind == ExprKind.NAME:
             stored = self.stored(scope, expr) or []
             origins = self.origins(scope, expr, depth + 1, stack)
@@ -411,7 +414,9 @@ class Evaluator:
                 found.append(text)
         return found
 
-    def loop_rows(self, scope: str, exprs: list[Expr], line: int) -> list[list[tuple[str, Origin]]]:
+    def loop_rows(
+        self, scope: str, exprs: list[Expr], line: int, cap: int = MAX_COMBINATIONS
+    ) -> list[list[tuple[str, Origin]]]:
         """One binding of loop variables per row of the loops that the names in `exprs` iterate.
 
         `for name, view in (("a", a), ("b", b)): bp.add_url_rule(f"/{name}", view_func=view)` gives
@@ -443,13 +448,13 @@ class Evaluator:
             for done in rows if not feeds & unknown else []:
                 with self.row(done):
                     items = self.elements(where, loop.value) if loop.value is not None else None
-                for item in (items or [])[:MAX_COMBINATIONS]:
+                for item in (items or [])[:cap]:
                     fixes = self._row_fixes(where, loop.targets[0], item)
                     if fixes is not None:
                         expanded.append([*done, *fixes])
             if not expanded:
                 unknown |= {t for t in targets if t is not None}
-            rows = expanded[:MAX_COMBINATIONS] or rows
+            rows = expanded[:cap] or rows
         start = min((loop.line for _, loop in loops), default=line)
         return [self._reassigned(row, start, line) for row in rows]
 
@@ -795,6 +800,12 @@ class Evaluator:
             setting = self._setting(scope, expr)
             if setting is not None:
                 return self.constant(setting[0], setting[1], depth + 1)
+        if (
+            kind == ExprKind.CALL
+            and len(children) == 3
+            and "bi:issubclass" in self.graphs.resolver.values(scope, children[0])
+        ):
+            return self._is_subclass(scope, children[1], children[2], depth)
         if kind == ExprKind.CALL:
             default = self._environment_default(scope, expr, depth + 1)
             if default is not None:
@@ -877,6 +888,23 @@ class Evaluator:
                 return True
         return False
 
+    def _is_subclass(self, scope: str, given: Expr, base: Expr, depth: int) -> object:
+        """`issubclass(model, Mixin)` for one class of the tree and classes of the tree."""
+        classes = self._classes(scope, given, depth)
+        bases = self._classes(scope, base, depth)
+        if len(classes) != 1 or not bases:
+            return UNKNOWN
+        lineage = {classes[0], *self.graphs.resolver.ancestors(classes[0])}
+        return bool(lineage & set(bases))
+
+    def _classes(self, scope: str, expr: Expr, depth: int) -> list[str]:
+        found: list[str] = []
+        for where, origin in self.origins(scope, expr, depth + 1):
+            for value in sorted(self.graphs.resolver.values(where, origin)):
+                if value.startswith("cls:") and value[4:] not in found:
+                    found.append(value[4:])
+        return found
+
     def truth(self, scope: str, expr: Expr, depth: int = 0) -> bool | None:
         """Whether a test holds, when its value folds (`x is not None`, `view["detail"] == detail`); else None."""
         value = self.constant(scope, expr, depth)
@@ -935,6 +963,30 @@ class Evaluator:
         }[str(expr[1])]
 
     # -- containers filled by registering functions ---------------------------------------------
+
+    def _app_models(self, scope: str) -> list[Origin] | None:
+        """`self.get_models()` in a method of a Django `AppConfig`: the concrete model classes of that app."""
+        owner = scope.rpartition(".")[0]
+        if owner not in self.graphs.definitions or not set(self.graphs.resolver.ancestors(owner)) & _APP_CONFIGS:
+            return None
+        label = self.string(owner, (ExprKind.NAME, "label", (), ())) if self.assignments(f"{owner}|label") else None
+        name = self.string(owner, (ExprKind.NAME, "name", (), ())) if self.assignments(f"{owner}|name") else None
+        label = label or (name.rpartition(".")[2] if name else None)
+        if label is None:
+            return None
+        found: list[Origin] = []
+        for symbol, definition in sorted(self.graphs.definitions.items()):
+            if definition.fact.kind != "class" or definition.fact.scope:
+                continue
+            if app_label_of(definition.module, self.app_labels) != label:
+                continue
+            if not set(self.graphs.resolver.ancestors(symbol)) & _DJANGO_MODELS or self._is_abstract(symbol):
+                continue
+            found.append((definition.module, (ExprKind.NAME, definition.fact.name, (), ())))
+        return found[:MAX_ELEMENTS] or None
+
+    def _is_abstract(self, symbol: str) -> bool:
+        return any(a.value == (ExprKind.CONSTANT, True, (), ()) for _, a in self.assignments(f"{symbol}.Meta|abstract"))
 
     def _dict_view(self, scope: str, call: Expr, depth: int) -> list[Origin] | None:
         """`d.items()`, `d.keys()`, `d.values()` of a dict literal: (key, value) pairs, keys or values."""
@@ -1017,17 +1069,26 @@ class Evaluator:
         found: list[Registration] = []
         self._registrations[site] = found  # a registration that reads its own container sees nothing
         for store in self.stores(site):
-            for bindings, where, location in self._applications(store.function):
-                with ExitStack() as stack:
-                    for binding in bindings:
-                        stack.enter_context(self.bound(binding))
-                    keys = tuple(self.string(store.function, key) for key in store.keys)
-                    record = (where, self._materialize(store.function, store.value, where))
-                found.append(Registration(keys, record, location))
-                self.registered_at.setdefault(record, location)
+            for bindings, where, location, applied in self._applications(store.function):
+                # `for model in models: if issubclass(model, X): register(model, "x")(View)`: once per
+                # row of the loop, where the branch around the application is taken for that row.
+                module, _, qualname = where.partition(":")
+                facts = self.graphs.modules.get(module)
+                rows = self.loop_rows(where, applied, location.line, MAX_ELEMENTS) if qualname else [[]]
+                for row in rows:
+                    with ExitStack() as stack:
+                        stack.enter_context(self.row(row))
+                        if facts is not None and self.is_dead(facts, qualname, location.line):
+                            continue
+                        for binding in bindings:
+                            stack.enter_context(self.bound(binding))
+                        keys = tuple(self.string(store.function, key) for key in store.keys)
+                        record = (where, self._materialize(store.function, store.value, where))
+                    found.append(Registration(keys, record, location))
+                    self.registered_at.setdefault(record, location)
         return found
 
-    def _applications(self, function: str) -> list[tuple[list[Binding], str, Location]]:
+    def _applications(self, function: str) -> list[tuple[list[Binding], str, Location, list[Expr]]]:
         """Where a registering function receives its object: the bindings, the applying scope, the site.
 
         A wrapper returned by a decorator factory (`def register(model, name): def wrapper(cls): ...;
@@ -1046,7 +1107,7 @@ class Evaluator:
         returned = (ExprKind.NAME, definition.fact.name, (), ())
         is_factory = outer is not None and outer.fact.kind == "function" and returned in self.returns(str(factory))
         applied = str(factory) if is_factory else function
-        found: list[tuple[list[Binding], str, Location]] = []
+        found: list[tuple[list[Binding], str, Location, list[Expr]]] = []
         for where, decorator, target, location in self._decorated(applied, is_factory):
             bindings = [Binding(function, {first: ((where, target),)})]
             if is_factory and outer is not None:
@@ -1054,7 +1115,8 @@ class Evaluator:
             if len(found) >= MAX_APPLICATIONS:
                 self.capped_applications[function] = self.capped_applications.get(function, 0) + 1
                 continue
-            found.append((bindings, where, location))
+            arguments = [*decorator[2][1:], *(value for _, value in decorator[3]), target]
+            found.append((bindings, where, location, arguments))
         return found
 
     def _decorated(self, function: str, is_factory: bool) -> Iterator[tuple[str, Expr, Expr, Location]]:
@@ -1129,6 +1191,9 @@ _ENVIRONMENT_CLASSES = frozenset({"environ.Env", "environ.FileAwareEnv", "enviro
 
 _ENVIRONMENT_CASTS = frozenset({"bool", "str", "int", "float", "list", "tuple", "dict", "url", "json", "path"})
 
+_APP_CONFIGS = frozenset({"django.apps.AppConfig", "django.apps.config.AppConfig"})
+_DJANGO_MODELS = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
+
 _DICT_VIEWS = frozenset({(ExprKind.ATTRIBUTE, "items"), (ExprKind.ATTRIBUTE, "keys"), (ExprKind.ATTRIBUTE, "values")})
 
 _META_NAMES = frozenset({"app_label", "model_name", "object_name", "label", "label_lower"})
@@ -1147,9 +1212,6 @@ _COMPARISONS: dict[str, Callable[[object, object], bool]] = {
     "IsNot": lambda a, b: not _same(a, b),
 }
 """The comparisons `constant` folds, over literal values only (str, int, bool, None)."""
-
-
-MAX_COMBINATIONS = 32
 
 
 _NONE: Expr = (ExprKind.CONSTANT, None, (), ())
@@ -1222,6 +1284,8 @@ def _bind(definition: DefinitionFact, function: str, scope: str, call: Expr) -> 
     extra: list[Expr] = []
     for index, argument in enumerate(call[2][1:]):
         if argument[0] == ExprKind.STARRED:
+            if index >= len(positional):  # `f(*items)` into `def f(*args)`: its elements are `args`
+                extra.append(argument)
             break
         if index < len(positional):
             values[positional[index].name].append((scope, argument))
