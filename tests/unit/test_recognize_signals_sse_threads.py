@@ -11,6 +11,7 @@ from migrate_scan.model.inventory import Recognition
 from migrate_scan.model.report import Route
 from migrate_scan.stages.link import link
 from migrate_scan.stages.recognize import events, jobs, realtime
+from migrate_scan.stages.recognize.expressions import called_names
 
 
 @pytest.fixture(scope="module")
@@ -426,3 +427,47 @@ def test_temporary_connections_are_not_receivers_and_allauth_signals_are_signals
         # Why (negative): `purge` and `later` undo what they connect (in a `finally`, in the handler
         # itself): connected only while they run.
     }
+
+
+# -- the per-module pre-filter of the real-time walks ---------------------------------------------
+
+SOCKETIO_REACHED = {
+    "chat/__init__.py": "",
+    "chat/ext.py": """
+        from flask_socketio import SocketIO as IO
+        socketio = IO()
+    """,
+    "chat/wiring.py": """
+        from chat import ext
+        hub = ext.socketio
+
+        def joined(data):
+            pass
+
+        def register():
+            hub.on_event("join", joined, namespace="/chat")
+    """,
+    "chat/plain.py": """
+        class Hub:
+            def on_event(self, name, handler, namespace=None):
+                pass
+
+        def left(data):
+            pass
+
+        Hub().on_event("leave", left)
+    """,
+}
+
+
+def test_socketio_registrations_are_found_through_aliases_and_variables_of_other_modules(
+    heuristics: Heuristics,
+) -> None:
+    graphs = link(facts_of(SOCKETIO_REACHED))
+    found = realtime.recognize(graphs, heuristics)
+    events_found = sorted((r.handler, r.event, r.path) for r in found.realtime)
+    # Why: `hub` is Flask-SocketIO's object reached through an import alias and another module's
+    # variable, so its module is walked; our own `Hub.on_event` is no Socket.IO registration.
+    assert events_found == [("chat.wiring:joined", "join", "/chat")]
+    assert "flask_socketio.SocketIO.on_event" in called_names(graphs.resolver, graphs.modules["chat.wiring"])
+    assert "flask_socketio.SocketIO.on_event" not in called_names(graphs.resolver, graphs.modules["chat.plain"])

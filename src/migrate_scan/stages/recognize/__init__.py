@@ -25,6 +25,7 @@ from migrate_scan.stages.recognize import (
     data_access,
     django,
     events,
+    expressions,
     flask,
     graphql,
     jobs,
@@ -60,4 +61,7 @@ HANDLED_ROLES = REGISTRY.handled_roles()
 
 def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
     """Run every recognizer in the registry's order and return their products, sorted."""
-    return REGISTRY.run(graphs, heuristics).sorted()
+    try:
+        return REGISTRY.run(graphs, heuristics).sorted()
+    finally:
+        expressions.forget(graphs.resolver)

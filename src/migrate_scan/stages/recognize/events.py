@@ -217,14 +217,20 @@ def _connected_receivers(
     for call in facts.calls:
         scope = scope_of(facts.module, call.scope)
         func = call.call[2][0]
-        location = Location(file=facts.path, line=call.line)
         listen = first_match(resolver.qualified_names(scope, func), listens)
         if listen is not None:  # event.listen(target, "after_insert", handler)
             target, name, handler = (argument(call.call, i) for i in range(3))
             owner = resolver.qualified_names(scope, target) if target is not None else ()
             signal = f"{owner[0] if owner else '?'}:{string_of(name) or '?'}"
             for receiver in functions_of(resolver.values(scope, handler)) if handler is not None else []:
-                found.events.append(Event(kind=listen.framework, signal=signal, receiver=receiver, location=location))
+                found.events.append(
+                    Event(
+                        kind=listen.framework,
+                        signal=signal,
+                        receiver=receiver,
+                        location=Location(file=facts.path, line=call.line),
+                    )
+                )
             continue
         if func[0] != ExprKind.ATTRIBUTE or func[1] not in ("connect", "connect_via"):
             continue
@@ -235,7 +241,13 @@ def _connected_receivers(
         sender = _sender(graphs, scope, call.call)
         for receiver in functions_of(resolver.values(scope, handler)):
             found.events.append(
-                Event(kind=named[1], signal=named[0], sender=sender, receiver=receiver, location=location)
+                Event(
+                    kind=named[1],
+                    signal=named[0],
+                    sender=sender,
+                    receiver=receiver,
+                    location=Location(file=facts.path, line=call.line),
+                )
             )
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import weakref
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 
 from migrate_scan.heuristics.schema import MatchRule
 from migrate_scan.model.facts import AssignmentFact, Expr, ExprKind, FileFacts, dotted_name
 from migrate_scan.model.facts import number_of as number_of  # re-exported: recognizers read numbers through here
-from migrate_scan.model.graphs import Resolver
+from migrate_scan.model.graphs import LinkedGraphs, Resolver
 
 
 def scope_of(module: str, qualname: str) -> str:
@@ -66,11 +68,95 @@ def constructor_names(resolver: Resolver, scope: str, func: Expr) -> tuple[str, 
     So `api = ExternalApi(app)` with `class ExternalApi(flask_restful.Api)` is an Api,
     and `router = NetBoxRouter()` a DRF router.
     """
+    memo = _memos(resolver)
+    key = (scope, id(func))
+    entry = memo.constructors.get(key) if memo is not None else None
+    if entry is not None and entry[0] is func:
+        return entry[1]
     names = list(resolver.qualified_names(scope, func))
     for value in sorted(resolver.values(scope, func)):
         if value.startswith("cls:"):
             names += [a.replace(":", ".") for a in resolver.ancestors(value[4:])]
-    return tuple(names)
+    answer = tuple(names)
+    if memo is not None:
+        memo.constructors[key] = (func, answer)
+    return answer
+
+
+def called_names(resolver: Resolver, facts: FileFacts) -> frozenset[str]:
+    """Every qualified name the function of some call in a module may denote.
+
+    A walk over a module's calls that acts only on calls whose function's
+    `qualified_names` meet a rule table can skip a module whose set is disjoint
+    from the table: the same answers, asked once per module instead of once
+    per recognizer and call.
+    """
+    memo = _memos(resolver)
+    entry = memo.called.get(facts.module) if memo is not None else None
+    if entry is not None and entry[0] is facts:
+        return entry[1]
+    names: set[str] = set()
+    for call in facts.calls:
+        names.update(resolver.qualified_names(scope_of(facts.module, call.scope), call.call[2][0]))
+    answer = frozenset(names)
+    if memo is not None:
+        memo.called[facts.module] = (facts, answer)
+    return answer
+
+
+def subclass_names(graphs: LinkedGraphs, table: Mapping[str, object]) -> frozenset[str]:
+    """Dotted names of the project's classes with an ancestor a rule table names.
+
+    `constructor_names` of a call meets `table` only if its `qualified_names` meet
+    `table` or this set (a class the call may build is among its qualified names).
+    """
+    resolver = graphs.resolver
+    return frozenset(
+        symbol.replace(":", ".")
+        for symbol, definition in graphs.definitions.items()
+        if definition.fact.kind == "class" and any(a.replace(":", ".") in table for a in resolver.ancestors(symbol))
+    )
+
+
+@dataclass
+class _Memos:
+    """What recognizers asked of one resolver, kept while recognition runs.
+
+    Entries hold the object they are keyed by (the expression, the module's
+    facts), so that an id cannot be reused by another object while the entry
+    lives (as the resolver's own `qualified_names` memo does).
+    """
+
+    constructors: dict[tuple[str, int], tuple[Expr, tuple[str, ...]]] = field(default_factory=dict)
+    called: dict[str, tuple[FileFacts, frozenset[str]]] = field(default_factory=dict)
+
+
+_MEMOS: weakref.WeakKeyDictionary[Resolver, _Memos] = weakref.WeakKeyDictionary()
+
+
+_LAST: list[tuple[weakref.ref[Resolver], _Memos]] = []
+"""The resolver asked last and its memos: most questions in a row are about one resolver."""
+
+
+def _memos(resolver: Resolver) -> _Memos | None:
+    """The memos of one resolver, or None for a resolver that cannot key them (a test double)."""
+    if _LAST and _LAST[0][0]() is resolver:
+        return _LAST[0][1]
+    try:
+        memos = _MEMOS.setdefault(resolver, _Memos())
+        _LAST[:] = [(weakref.ref(resolver), memos)]
+    except TypeError:  # unhashable or not weakly referenceable
+        return None
+    return memos
+
+
+def forget(resolver: Resolver) -> None:
+    """Drop what was memoised about a resolver's answers (once recognition is over)."""
+    _LAST.clear()
+    try:
+        _MEMOS.pop(resolver, None)
+    except TypeError:
+        return
 
 
 def constructions(

@@ -36,6 +36,7 @@ from migrate_scan.stages.recognize.canvas import CanvasReader
 from migrate_scan.stages.recognize.evaluation import Binding, Evaluator
 from migrate_scan.stages.recognize.expressions import (
     argument,
+    called_names,
     constructions,
     constructor_names,
     first_match,
@@ -44,6 +45,7 @@ from migrate_scan.stages.recognize.expressions import (
     number_of,
     scope_of,
     string_of,
+    subclass_names,
 )
 from migrate_scan.stages.recognize.registry import Product, Recognizer, producer
 
@@ -252,29 +254,36 @@ def _find_beat(context: _Context, facts: FileFacts) -> None:
         if len(assignment.targets) != 1 or assignment.value is None:
             continue
         target = assignment.targets[0]
-        location = Location(file=facts.path, line=assignment.line)
         if target[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE) and _is_beat_key(context, str(target[1])):
-            _add_beat_entries(context, facts, assignment.scope, assignment.value, location)
+            _add_beat_entries(
+                context, facts, assignment.scope, assignment.value, Location(file=facts.path, line=assignment.line)
+            )
         elif target[0] == ExprKind.SUBSCRIPT and _is_beat_key(context, str(target[2][0][1])):
             key = string_of(target[2][1])  # conf.beat_schedule["key"] = {...}
             if key is not None:
-                _add_beat_entry(context, facts, assignment.scope, key, assignment.value, location)
+                _add_beat_entry(
+                    context,
+                    facts,
+                    assignment.scope,
+                    key,
+                    assignment.value,
+                    Location(file=facts.path, line=assignment.line),
+                )
     for call in facts.calls:
         func = call.call[2][0]
-        location = Location(file=facts.path, line=call.line)
         if func[0] != ExprKind.ATTRIBUTE:
             continue
         owner = func[2][0]
         if func[1] == "update" and owner[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE) and _is_beat_key(context, owner[1]):
             for argument in call.call[2][1:]:
-                _add_beat_entries(context, facts, call.scope, argument, location)
+                _add_beat_entries(context, facts, call.scope, argument, Location(file=facts.path, line=call.line))
             continue
         scope = scope_of(facts.module, call.scope)
         rule = first_match(resolver.qualified_names(scope, func), context.calls)
         if (rule is not None and rule.role == "conf-update") or (func[1] == "update" and owner[1] == "conf"):
             for keyword, value in call.call[3]:
                 if keyword is not None and _is_beat_key(context, keyword):
-                    _add_beat_entries(context, facts, call.scope, value, location)
+                    _add_beat_entries(context, facts, call.scope, value, Location(file=facts.path, line=call.line))
 
 
 def _is_beat_key(context: _Context, name: object) -> bool:
@@ -498,24 +507,23 @@ def _find_calls(context: _Context, facts: FileFacts) -> None:
     for call in facts.calls:
         scope = scope_of(facts.module, call.scope)
         func = call.call[2][0]
-        location = Location(file=facts.path, line=call.line)
         rule = first_match(resolver.qualified_names(scope, func), context.calls)
         partial = _partial_of(context, scope, call.call) if rule is None else None
         if partial is not None:  # `partial(queue.enqueue, f, ...)`: handed on to run later, the same enqueue
             rule, expr = partial
-            _add_enqueued(context, facts, expr, scope, rule, location)
+            _add_enqueued(context, facts, expr, scope, rule, Location(file=facts.path, line=call.line))
         elif rule is not None and rule.role == "rq-enqueue":
-            _add_enqueued(context, facts, call.call, scope, rule, location)
+            _add_enqueued(context, facts, call.call, scope, rule, Location(file=facts.path, line=call.line))
         elif rule is not None and rule.role == "rq-scheduler":
-            _add_rq_scheduled(context, facts, call.call, scope, rule, location)
+            _add_rq_scheduled(context, facts, call.call, scope, rule, Location(file=facts.path, line=call.line))
         elif rule is not None and rule.role == "apscheduler-add":
-            _add_scheduled(context, call, scope, rule, location)
+            _add_scheduled(context, call, scope, rule, Location(file=facts.path, line=call.line))
         elif rule is not None and rule.role == "canvas":
-            _workflow(workflows, scope, location, rule.id)
+            _workflow(workflows, scope, Location(file=facts.path, line=call.line), rule.id)
         elif func[0] == ExprKind.ATTRIBUTE and func[1] in SIGNATURE_METHODS:
             name = _task_name_of(context, scope, func[2][0])
             if name is not None:
-                steps = _workflow(workflows, scope, location, "jobs.celery.canvas")[2]
+                steps = _workflow(workflows, scope, Location(file=facts.path, line=call.line), "jobs.celery.canvas")[2]
                 if name not in steps:
                     steps.append(name)
     for expr, scope, line in _expressions(facts):
@@ -871,7 +879,9 @@ def _find_threads(context: _Context) -> None:
     started: set[object] = set()  # slot keys of started threads, and the Thread(...) calls started in place
     daemons: set[object] = set()
     made: list[tuple[FileFacts, CallFact, str, MatchRule]] = []
+    makers = rules.keys() | subclass_names(graphs, rules)
     for facts in graphs.modules.values():
+        may_make = not called_names(resolver, facts).isdisjoint(makers)
         for call in facts.calls:
             scope = scope_of(facts.module, call.scope)
             func = call.call[2][0]
@@ -880,7 +890,7 @@ def _find_threads(context: _Context) -> None:
                 started.add((scope, owner) if owner[0] == ExprKind.CALL else _slot(context, scope, owner))
             elif func[0] == ExprKind.ATTRIBUTE and func[1] == "setDaemon" and _constant(argument(call.call, 0)) is True:
                 daemons.add(_slot(context, scope, func[2][0]))
-            rule = first_match(constructor_names(resolver, scope, func), rules)
+            rule = first_match(constructor_names(resolver, scope, func), rules) if may_make else None
             if rule is not None:
                 made.append((facts, call, scope, rule))
         for assignment in facts.assignments:

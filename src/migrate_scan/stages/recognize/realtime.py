@@ -16,8 +16,10 @@ handler it is (`with_sse_paths`, a refiner of the real-time product).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from migrate_scan.heuristics.loader import Heuristics
+from migrate_scan.heuristics.schema import MatchRule
 from migrate_scan.model.facts import Expr, ExprKind, FileFacts
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
@@ -25,6 +27,7 @@ from migrate_scan.model.inventory import Recognition
 from migrate_scan.model.report import Realtime, Route
 from migrate_scan.stages.recognize.expressions import (
     argument,
+    called_names,
     constructor_names,
     first_match,
     functions_of,
@@ -41,15 +44,38 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
     found = Recognition()
     bases = heuristics.matchers("realtime-base")
     consumers = _consumers(graphs, bases)
+    tables = _Tables.of(heuristics)
     routed: set[str] = set()
     for facts in graphs.modules.values():
-        routed |= _consumer_routes(graphs, heuristics, facts, consumers, found)
-        _socketio_handlers(graphs, heuristics, facts, found)
-        _sse_handlers(graphs, heuristics, facts, found)
+        routed |= _consumer_routes(graphs, tables, facts, consumers, found)
+        _socketio_handlers(graphs, tables, facts, found)
+        _sse_handlers(graphs, tables, facts, found)
     for symbol, location in sorted(consumers.items()):
         if symbol not in routed:
             found.realtime.append(Realtime(kind="channels-consumer", handler=symbol, location=location))
     return found
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """The rule tables the per-module walks read, compiled once per scan."""
+
+    routes: dict[str, MatchRule]
+    patterns: dict[str, MatchRule]
+    decorators: dict[str, MatchRule]
+    events: dict[str, MatchRule]
+    responses: dict[str, MatchRule]
+
+    @classmethod
+    def of(cls, heuristics: Heuristics) -> _Tables:
+        registrations = heuristics.matchers("realtime-registration")
+        return cls(
+            routes={n: r for n, r in registrations.items() if r.role == "route"},
+            patterns=heuristics.matchers("url-pattern"),
+            decorators=heuristics.matchers("realtime-decorator"),
+            events={n: r for n, r in registrations.items() if r.role == "event"},
+            responses=heuristics.matchers("realtime-response"),
+        )
 
 
 def _consumers(graphs: LinkedGraphs, bases: Mapping[str, object]) -> dict[str, Location]:
@@ -61,11 +87,12 @@ def _consumers(graphs: LinkedGraphs, bases: Mapping[str, object]) -> dict[str, L
 
 
 def _consumer_routes(
-    graphs: LinkedGraphs, heuristics: Heuristics, facts: FileFacts, consumers: dict[str, Location], found: Recognition
+    graphs: LinkedGraphs, tables: _Tables, facts: FileFacts, consumers: dict[str, Location], found: Recognition
 ) -> set[str]:
-    routes = {n: r for n, r in heuristics.matchers("realtime-registration").items() if r.role == "route"}
-    patterns = heuristics.matchers("url-pattern")
-    routed = set()
+    routes, patterns = tables.routes, tables.patterns
+    routed: set[str] = set()
+    if called_names(graphs.resolver, facts).isdisjoint(routes):
+        return routed
     for call in facts.calls:
         scope = scope_of(facts.module, call.scope)
         func = call.call[2][0]
@@ -88,9 +115,8 @@ def _consumer_routes(
     return routed
 
 
-def _socketio_handlers(graphs: LinkedGraphs, heuristics: Heuristics, facts: FileFacts, found: Recognition) -> None:
-    decorators = heuristics.matchers("realtime-decorator")
-    registrations = {n: r for n, r in heuristics.matchers("realtime-registration").items() if r.role == "event"}
+def _socketio_handlers(graphs: LinkedGraphs, tables: _Tables, facts: FileFacts, found: Recognition) -> None:
+    decorators, registrations = tables.decorators, tables.events
     resolver = graphs.resolver
     for definition in facts.definitions:
         scope = scope_of(facts.module, definition.scope)
@@ -109,6 +135,8 @@ def _socketio_handlers(graphs: LinkedGraphs, heuristics: Heuristics, facts: File
                     location=Location(file=facts.path, line=definition.line),
                 )
             )
+    if called_names(resolver, facts).isdisjoint(registrations):
+        return
     for call in facts.calls:
         scope = scope_of(facts.module, call.scope)
         if first_match(resolver.qualified_names(scope, call.call[2][0]), registrations) is None:
@@ -126,8 +154,8 @@ def _socketio_handlers(graphs: LinkedGraphs, heuristics: Heuristics, facts: File
 SSE_TYPE = "text/event-stream"
 
 
-def _sse_handlers(graphs: LinkedGraphs, heuristics: Heuristics, facts: FileFacts, found: Recognition) -> None:
-    responses = heuristics.matchers("realtime-response")
+def _sse_handlers(graphs: LinkedGraphs, tables: _Tables, facts: FileFacts, found: Recognition) -> None:
+    responses = tables.responses
     for call in facts.calls:
         if not call.scope or not _is_event_stream(call.call):
             continue
