@@ -17,6 +17,7 @@ from migrate_scan.model.ids import Location
 from migrate_scan.model.report import DataModel, Event, Job, LimitReached, Realtime, Route, Signal
 
 _Entry = TypeVar("_Entry", bound=BaseModel)
+_Record = TypeVar("_Record")
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,21 +163,15 @@ class Recognition:
             realtime=_unique(self.realtime, lambda r: (r.kind, r.handler, r.event or "", r.path or "")),
             events=_unique(self.events, lambda e: (e.kind, e.signal, e.receiver, e.location.line)),
             signals=_unique(self.signals, lambda s: (s.symbol, s.kind)),
-            blockers=sorted(
-                set(self.blockers), key=lambda b: (b.location.file, b.location.line, b.rule, b.kind, b.detail)
-            ),
-            model_access=sorted(
-                set(self.model_access), key=lambda a: (a.function, a.model, a.is_write, a.location.line)
-            ),
-            unresolved=sorted(set(self.unresolved), key=lambda u: (u.location.file, u.location.line, u.rule)),
-            mounts=sorted(
-                set(self.mounts), key=lambda m: (m.path, m.raw_path, m.views, m.location.file, m.location.line)
-            ),
+            blockers=_records(self.blockers, lambda b: (b.location.file, b.location.line, b.rule, b.kind, b.detail)),
+            model_access=_records(self.model_access, lambda a: (a.function, a.model, a.is_write, a.location.line)),
+            unresolved=_records(self.unresolved, lambda u: (u.location.file, u.location.line, u.rule)),
+            mounts=_records(self.mounts, lambda m: (m.path, m.raw_path, m.views, m.location.file, m.location.line)),
             limits=_merged_limits(self.limits),
-            applications=sorted(
-                set(self.applications), key=lambda a: (a.module, a.role, a.creator, a.location.file, a.location.line)
+            applications=_records(
+                self.applications, lambda a: (a.module, a.role, a.creator, a.location.file, a.location.line)
             ),
-            pipelines=sorted(set(self.pipelines), key=lambda p: (p.job, p.location.file, p.location.line)),
+            pipelines=_records(self.pipelines, lambda p: (p.job, p.location.file, p.location.line)),
         )
 
 
@@ -190,6 +185,12 @@ def _merged_limits(limits: list[LimitReached]) -> list[LimitReached]:
             limit = first.model_copy(update={"hits": first.hits + limit.hits, "dropped": first.dropped + limit.dropped})
         merged[key] = limit
     return [merged[key] for key in sorted(merged)]
+
+
+def _records(entries: list[_Record], order: Callable[[_Record], Any]) -> list[_Record]:
+    """Records without duplicates, sorted by `order` then by their repr: ties never fall back on
+    set order, which follows string hashes and so varies from run to run."""
+    return sorted(set(entries), key=lambda entry: (order(entry), repr(entry)))
 
 
 def _unique(entries: list[_Entry], order: Callable[[_Entry], Any]) -> list[_Entry]:
