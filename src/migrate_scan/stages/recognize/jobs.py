@@ -584,7 +584,10 @@ def _has_pipe(context: _Context, scope: str, expr: Expr) -> bool:
 def _partial_of(context: _Context, scope: str, call: Expr) -> tuple[MatchRule, Expr] | None:
     """`functools.partial(queue.enqueue, f, ...)`: the enqueue rule and the call the partial stands for."""
     arguments = call[2][1:]
-    if not arguments or "ext:functools:partial" not in context.graphs.resolver.values(scope, call[2][0]):
+    resolver = context.graphs.resolver
+    if not arguments or "functools.partial" not in resolver.qualified_names(scope, call[2][0]):
+        return None  # (memoised, and implied by the value below: most calls stop here)
+    if "ext:functools:partial" not in resolver.values(scope, call[2][0]):
         return None
     rule = first_match(context.graphs.resolver.qualified_names(scope, arguments[0]), context.calls)
     if rule is None or rule.role != "rq-enqueue":
@@ -1122,9 +1125,11 @@ def _find_applied_commands(context: _Context, facts: FileFacts, commands: dict[s
         if call.call[2][0][0] == ExprKind.NAME:
             makers = context.evaluator.origins(scope, call.call[2][0])
         makers = [(s, m) for s, m in makers if m[0] == ExprKind.CALL and _is_command_maker(m[2][0])]
+        if not makers:
+            continue
         applied = functions_of(resolver.values(scope, call.call[2][1]))
         functions = [f for f in applied if f in context.graphs.definitions]
-        if not makers or len(functions) != 1:
+        if len(functions) != 1:
             continue
         sites = context.evaluator.call_sites(scope) if scope in context.graphs.definitions else []
         bindings: list[Binding | None] = [*sites] if sites else [None]
