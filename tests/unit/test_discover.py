@@ -264,6 +264,19 @@ def test_symlink_loops_terminate_and_folders_are_walked_once(tmp_path: Path, wri
     assert discovery.skipped == ()
 
 
+def test_a_folder_below_a_symlinked_folder_is_walked_once(tmp_path: Path, write_tree, within) -> None:
+    """Why: only symlinks are resolved; a plain folder below one must still be known by its real path."""
+    root = write_tree(tmp_path / "app", {"real/__init__.py": "", "real/sub/__init__.py": "", "real/sub/m.py": ""})
+    os.symlink(root / "real", root / "alias")  # sorted first: the walk meets real/ through alias/
+    os.symlink(root / "real" / "sub", root / "real" / "sub" / "again")  # a loop one level down
+
+    discovery = within(lambda: discover(root, DiscoverySettings()), 10)
+
+    assert len(paths(discovery)) == 3
+    assert {p.rpartition("/")[2] for p in paths(discovery)} == {"__init__.py", "m.py"}
+    assert all(p.startswith("real/") for p in paths(discovery)) or all(p.startswith("alias/") for p in paths(discovery))
+
+
 def test_symlinks_out_of_the_root_are_never_followed(tmp_path: Path, write_tree) -> None:
     outside = write_tree(tmp_path / "outside", {"o.py": "x = 1\n", "lib/l.py": ""})
     root = write_tree(tmp_path / "app", {"pkg/a.py": ""})

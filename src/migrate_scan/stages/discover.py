@@ -202,11 +202,11 @@ def discover(root: Path, settings: DiscoverySettings) -> Discovery:
     package_dirs: set[str] = set()
     manage_dirs: set[str] = set()
     visited: set[str] = {str(root)}
-    pending: list[str] = [""]
+    pending: list[tuple[str, str]] = [("", str(root))]  # (relative folder, its real path)
     left_out: list[_LeftOut] = []
     manifests: list[DiscoveredManifest] = []
     while pending:
-        directory = pending.pop()
+        directory, real = pending.pop()
         absolute = root / directory if directory else root
         try:
             entries = sorted(os.scandir(absolute), key=lambda e: e.name)
@@ -222,7 +222,9 @@ def discover(root: Path, settings: DiscoverySettings) -> Discovery:
             rules.add_gitignore(directory, _read_text(absolute / ".gitignore"))
         for entry in entries:
             relative = f"{directory}/{entry.name}" if directory else entry.name
-            _classify_entry(entry, relative, root, rules, settings, candidates, skipped, pending, visited, left_out)
+            _classify_entry(
+                entry, relative, (root, real), rules, settings, candidates, skipped, pending, visited, left_out
+            )
             manifest = _manifest(entry, relative, rules, settings)
             if manifest is not None:
                 manifests.append(manifest)
@@ -257,15 +259,22 @@ def _manifest(
 def _classify_entry(
     entry: os.DirEntry[str],
     relative: str,
-    root: Path,
+    where: tuple[Path, str],
     rules: _IgnoreRules,
     settings: DiscoverySettings,
     candidates: list[_Candidate],
     skipped: list[FileSkipped],
-    pending: list[str],
+    pending: list[tuple[str, str]],
     visited: set[str],
     left_out: list[_LeftOut],
 ) -> None:
+    """Sort one folder entry: a file to parse, a folder to walk (`pending`), or skipped or left out.
+
+    `where` is the scanned root and the real path of the entry's folder: a folder
+    that is not a symlink is real at its folder's real path plus its name, so only
+    symlinks cost a `realpath` (a symlink loop or a second way in is walked once).
+    """
+    root, parent_real = where
     is_python_name = entry.name.endswith(".py")
     try:
         is_symlink = entry.is_symlink()
@@ -287,14 +296,14 @@ def _classify_entry(
     if is_dir:
         if is_python_name:
             skipped.append(_skip(relative, SkipReason.NOT_A_FILE, "a folder named like a Python file"))
-        real = os.path.realpath(entry.path)
+        real = os.path.realpath(entry.path) if is_symlink else os.path.join(parent_real, entry.name)
         if real in visited:
             return  # a symlink loop, or a second way into a folder already walked
         visited.add(real)
         if settings.use_default_excludes and _is_virtualenv(entry.path) and not rules.is_included(relative, True):
             left_out.append(_LeftOut(relative, True, "virtualenv", "pyvenv.cfg"))
             return
-        pending.append(relative)
+        pending.append((relative, real))
         return
     if not is_python_name:
         return
