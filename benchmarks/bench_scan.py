@@ -16,7 +16,8 @@ measurement's alone:
 
 The tree is scanned from a temporary copy (the edit is never made in the
 scanned tree). Prints every stage's seconds per run, the ratios to the floor,
-peak memory and MiB per 100k lines; each figure is the median of `--repeat`
+the CPU time of the run (the scan and its workers) against the floor's, the load
+average, peak memory and MiB per 100k lines; each figure is the median of `--repeat`
 runs. A script, not a test: timings on a shared machine are not assertions.
 """
 
@@ -70,6 +71,13 @@ def django_source() -> Path:
     return target
 
 
+def cpu_seconds() -> float:
+    """User + system CPU time of this process and its finished children (the parse workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def peak_memory_mib() -> float:
     """Largest resident set of this process or any finished child, in MiB (Linux: ru_maxrss is KiB)."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -93,6 +101,7 @@ def child(mode: str, root: Path, jobs: int, cache_dir: Path) -> dict[str, float]
     if mode == "floor":
         files = discover(root, DiscoverySettings()).files
         start = time.perf_counter()
+        cpu = cpu_seconds()
         lines = 0
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -102,7 +111,13 @@ def child(mode: str, root: Path, jobs: int, cache_dir: Path) -> dict[str, float]
                 with contextlib.suppress(SyntaxError, ValueError):
                     ast.parse(source)
         elapsed = time.perf_counter() - start
-        return {"seconds": elapsed, "lines": lines, "files": len(files), "peak_mib": peak_memory_mib()}
+        return {
+            "seconds": elapsed,
+            "cpu_seconds": cpu_seconds() - cpu,
+            "lines": lines,
+            "files": len(files),
+            "peak_mib": peak_memory_mib(),
+        }
     options = ScanOptions(root=root, jobs=jobs, use_cache=True, cache_dir=cache_dir)
     marks: dict[str, float] = {}
 
@@ -110,6 +125,7 @@ def child(mode: str, root: Path, jobs: int, cache_dir: Path) -> dict[str, float]
         marks.setdefault(stage, time.perf_counter())
 
     start = time.perf_counter()
+    cpu = cpu_seconds()
     report = run(options, progress)
     ran = time.perf_counter()
     render_json(report, RenderOptions())
@@ -120,6 +136,7 @@ def child(mode: str, root: Path, jobs: int, cache_dir: Path) -> dict[str, float]
         result[f"{stage}_seconds"] += ended - began
     result.update(
         seconds=rendered - start,
+        cpu_seconds=cpu_seconds() - cpu,
         lines=float(report.project.totals.lines),
         files=float(report.project.totals.analyzed),
         peak_mib=peak_memory_mib(),
@@ -149,6 +166,7 @@ def edit_one_file(root: Path) -> Path:
 
 
 def bench(root: Path, jobs: int, repeat: int) -> None:
+    load_before = f"{os.getloadavg()[0]:.1f}"
     with tempfile.TemporaryDirectory(prefix="migrate-scan-bench-") as scratch:
         tree = Path(scratch) / root.name  # a copy: the benchmark edits a file, never in the scanned tree
         shutil.copytree(root, tree, ignore=shutil.ignore_patterns(".git", "__pycache__", "node_modules"))
@@ -165,19 +183,28 @@ def bench(root: Path, jobs: int, repeat: int) -> None:
     floor = results["floor"]["seconds"]
     cold = results["cold"]
     print(f"\n{root}  ({int(cold['files'])} files, {int(cold['lines']):,} lines, --jobs {jobs}, median of {repeat})")
-    print(f"floor (read + ast.parse, 1 core): {floor:.2f} s")
+    print(f"floor (read + ast.parse, 1 core): {floor:.2f} s ({results['floor']['cpu_seconds']:.2f} s CPU)")
+    print(f"load average before / after: {load_before} / {os.getloadavg()[0]:.1f}")
     header = "".join(f"{stage:>10}" for stage in STAGES)
-    print(f"{'run':<10}{header}{'total':>10}{'x floor':>9}{'link+rec':>10}{'peak MiB':>10}{'MiB/100k':>10}")
+    print(
+        f"{'run':<10}{header}{'total':>10}{'x floor':>9}{'link+rec':>10}{'CPU s':>8}{'x floor':>9}"
+        f"{'peak MiB':>10}{'MiB/100k':>10}"
+    )
     for name in ("cold", "unchanged", "edited"):
         result = results[name]
         cells = "".join(f"{result[f'{stage}_seconds']:>10.2f}" for stage in STAGES)
         analysis = (result["link_seconds"] + result["recognize_seconds"]) / floor
         per_lines = result["peak_mib"] / result["lines"] * 100_000
+        cpu_ratio = result["cpu_seconds"] / results["floor"]["cpu_seconds"]
         print(
             f"{name:<10}{cells}{result['seconds']:>10.2f}{result['seconds'] / floor:>9.2f}"
-            f"{analysis:>9.2f}x{result['peak_mib']:>10.0f}{per_lines:>10.0f}"
+            f"{analysis:>9.2f}x{result['cpu_seconds']:>8.2f}{cpu_ratio:>9.2f}{result['peak_mib']:>10.0f}{per_lines:>10.0f}"
         )
-    print("Seconds per stage; 'x floor' is the whole run over the floor, 'link+rec' link and recognize over it.")
+    print(
+        "Seconds per stage (wall); 'x floor' is the whole run over the floor, 'link+rec' link and recognize over it;\n"
+        "'CPU s' is the CPU time of the scan and its parse workers, and its 'x floor' the same over the floor's CPU\n"
+        "time (steadier than wall time on a loaded machine)."
+    )
 
 
 def median_run(values: list[dict[str, float]]) -> dict[str, float]:

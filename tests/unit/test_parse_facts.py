@@ -543,3 +543,56 @@ TRUNCATED_SKIP = encode_result(FileSkipped("a", "", SkipReason.TIMEOUT, ""))[:-3
 def test_decoding_damaged_bytes_raises_value_error(data: bytes) -> None:
     with pytest.raises(ValueError, match="not an encoded parse result"):
         decode_result(data)
+
+
+# The shapes radon's rules treat specially: each figure must be radon's own.
+RADON_SHAPES = [
+    "assert a and b, 'x' if c else 'y'\n",  # nothing inside an assert counts
+    "x = [i for i in y if i if not i] + [j for j in z]\n",
+    "f = lambda a=(1 if b else 2): a or c\n",  # a lambda's body and defaults count for the code around it
+    "@deco(1 if a else 2)\ndef f(x=3 if b else 4) -> int:\n    return x\n",  # decorators and defaults do not
+    "def f():\n    def g():\n        if a:\n            pass\n    class C:\n        def m(self):\n            if b:\n"
+    "                pass\n    return g\n",  # a class inside a function is no block
+    "class A:\n    x = 1 if a else 2\n    def m(self):\n        if a:\n            pass\n    def n(self):\n"
+    "        while b:\n            pass\n        else:\n            pass\n    class B:\n        def k(self):\n"
+    "            pass\n",
+    "class A:\n    if flag:\n        def m(self):\n            pass\n    else:\n"
+    "        def m(self):\n            return 1\n",
+    "try:\n    pass\nexcept A:\n    pass\nexcept B:\n    pass\nelse:\n    pass\nfinally:\n    pass\n",
+    "try:\n    pass\nexcept* A:\n    pass\n",  # try* is not counted, its body is
+    "match x:\n    case 1:\n        pass\n    case [a, b] if a and b:\n        pass\n    case _:\n        pass\n",
+    "match x:\n    case _:\n        pass\n",
+    "match x:\n    case {'k': v}:\n        pass\n    case y:\n        pass\n",  # a capture pattern catches all too
+    "async def f():\n    async for i in a:\n        pass\n    else:\n        pass\n    async with b:\n        pass\n",
+    "for i in a:\n    def g():\n        return [j for j in i if j]\n",
+    "def f():\n    def g():\n        def h():\n            return a if b else c\n        return h\n    return g\n",
+    "class A:\n    pass\n",
+    "if a:\n    class A:\n        def m(self):\n            return a and b or c\n",
+]
+
+
+@pytest.mark.parametrize("source", RADON_SHAPES)
+def test_complexity_figures_are_radons(source: str) -> None:
+    """Why: the figures are radon's by definition (the report says so); our lean walk must count as its visitor."""
+    import ast
+
+    from radon.visitors import ComplexityVisitor, Function  # type: ignore[import-untyped]
+
+    from migrate_scan.stages.parse.complexity import measure_complexity
+
+    tree = ast.parse(source)
+    visitor = ComplexityVisitor.from_ast(tree)
+    blocks, pending = [], [*visitor.functions, *visitor.classes]
+    while pending:
+        block = pending.pop()
+        blocks.append(block)
+        pending.extend(
+            [*getattr(block, "closures", ()), *getattr(block, "methods", ()), *getattr(block, "inner_classes", ())]
+        )
+    functions = [b.complexity for b in blocks if isinstance(b, Function)]
+
+    ours = measure_complexity(tree)
+
+    assert ours.total == visitor.total_complexity
+    assert ours.max_function == max(functions, default=0)
+    assert ours.by_line == {b.lineno: b.complexity for b in blocks}

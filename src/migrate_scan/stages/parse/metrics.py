@@ -1,26 +1,18 @@
 """Size and complexity metrics of one file, from the tree the parser already built.
 
-radon's cyclomatic complexity visitor walks the same `ast` tree (no second
-parse). Line counts come from the raw bytes: radon's raw metrics tokenize the
-file again and its Halstead-based maintainability index costs about 17x the
-parse, so neither fits the hot path (see DESIGN.md).
+Cyclomatic complexity by radon's rules, counted by `complexity` over the same
+`ast` tree (no second parse; radon's own visitor cost three times as much).
+Line counts come from the raw bytes: radon's raw metrics tokenize the file again
+and its Halstead-based maintainability index costs about 17x the parse, so
+neither fits the hot path (see DESIGN.md).
 """
 
 from __future__ import annotations
 
 import ast
-from typing import Protocol
-
-from radon.visitors import ComplexityVisitor, Function  # type: ignore[import-untyped]  # radon ships no types
 
 from migrate_scan.model.facts import FileMetrics
-
-
-class _Block(Protocol):
-    """What we read of a radon Function or Class block."""
-
-    lineno: int
-    complexity: int
+from migrate_scan.stages.parse.complexity import measure_complexity
 
 
 def count_lines(source: bytes) -> tuple[int, int, int]:
@@ -42,34 +34,16 @@ def measure(source: bytes, tree: ast.Module) -> tuple[FileMetrics, dict[int, int
 
     Returns:
         The file metrics, and a map from a function's or class's first line to
-        radon's cyclomatic complexity of it.
+        its cyclomatic complexity (radon's figure for that block).
     """
-    visitor = ComplexityVisitor.from_ast(tree)
-    by_line: dict[int, int] = {}
-    max_complexity = 0
-    for block in _blocks(visitor):
-        by_line[block.lineno] = block.complexity
-        if isinstance(block, Function):
-            max_complexity = max(max_complexity, block.complexity)
+    complexity = measure_complexity(tree)
     loc, blank, comments = count_lines(source)
     metrics = FileMetrics(
         loc=loc,
         sloc=loc - blank - comments,
         comments=comments,
         blank=blank,
-        complexity=visitor.total_complexity,
-        max_complexity=max_complexity,
+        complexity=complexity.total,
+        max_complexity=complexity.max_function,
     )
-    return metrics, by_line
-
-
-def _blocks(visitor: ComplexityVisitor) -> list[_Block]:
-    blocks: list[_Block] = []
-    pending: list[_Block] = [*visitor.functions, *visitor.classes]
-    while pending:
-        block = pending.pop()
-        blocks.append(block)
-        pending.extend(getattr(block, "closures", ()))
-        pending.extend(getattr(block, "methods", ()))
-        pending.extend(getattr(block, "inner_classes", ()))
-    return blocks
+    return metrics, complexity.by_line
