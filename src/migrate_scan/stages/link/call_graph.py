@@ -11,6 +11,8 @@ reach outside code whose path is not evident (see `outside`) name the package.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import networkx as nx
 
 from migrate_scan.model.facts import (
@@ -113,12 +115,9 @@ def build_call_graph(table: SymbolTable) -> tuple[nx.DiGraph[str], list[Unresolv
                     continue
                 resolved += 1
                 via_decorator = _is_call_of_wrapped_function(table, caller, call)
-                # What a wrapper stands in front of: reached through it, not called from here.
-                behind_wrappers = {t for v in values if v.startswith("wrap:") for t in v[5:].split("|")[1:]}
-                direct = {t for v in values if not v.startswith("wrap:") for t in callee_symbols(table, v)}
-                direct |= {v[5:].split("|")[0] for v in values if v.startswith("wrap:")}
+                behind_wrappers = _behind_wrappers(table, values)
                 for target in targets:
-                    is_wrapped = target in behind_wrappers and target not in direct
+                    is_wrapped = target in behind_wrappers
                     _add_edge(
                         call_graph,
                         table,
@@ -138,6 +137,17 @@ def build_call_graph(table: SymbolTable) -> tuple[nx.DiGraph[str], list[Unresolv
     return call_graph, unresolved, resolved
 
 
+def _behind_wrappers(table: SymbolTable, values: Iterable[str]) -> set[str]:
+    """The targets a call reaches only through a decorator's wrapper (not called from here directly)."""
+    wrappers = [v[5:].split("|") for v in values if v.startswith("wrap:")]
+    if not wrappers:
+        return set()
+    behind = {t for chain in wrappers for t in chain[1:]}
+    direct = {t for v in values if not v.startswith("wrap:") for t in callee_symbols(table, v)}
+    direct.update(chain[0] for chain in wrappers)
+    return behind - direct
+
+
 def _is_call_of_wrapped_function(table: SymbolTable, caller: str, call: CallFact) -> bool:
     """A decorator (or its wrapper) calling the function it was given.
 
@@ -146,7 +156,7 @@ def _is_call_of_wrapped_function(table: SymbolTable, caller: str, call: CallFact
     edges are marked and closures can skip them.
     """
     func = call.call[2][0]
-    if func[0] != ExprKind.NAME:
+    if func[0] != ExprKind.NAME or not table.decorators:
         return False
     kind, where = table.find_binding(caller, str(func[1]))
     if kind != "local" or where not in table.decorators:
