@@ -23,8 +23,8 @@ APP = {
 }
 
 
-def slow_tree(root: Path, files: int = 40) -> Path:
-    """A tree that takes seconds to parse: many large generated modules."""
+def slow_tree(root: Path, files: int = 120) -> Path:
+    """A tree that takes seconds to parse on an idle machine: many large generated modules."""
     body = "".join(f"def f{i}(a, b):\n    return g(a + b * {i}, [x for x in range(b)])\n\n" for i in range(4000))
     (root / "big").mkdir(parents=True)
     (root / "big" / "__init__.py").write_text("")
