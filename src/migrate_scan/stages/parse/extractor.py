@@ -367,14 +367,16 @@ class FactExtractor:
 
     def _visit_while(self, node: ast.While) -> None:
         test = node.test
-        # `while not done: ...; done = True`: a local flag its own body sets is an ordinary loop
-        is_flag = _is_flag_test(test) and not _flag_set_in(node)
+        is_flag = _is_flag_test(test)
         if (isinstance(test, ast.Constant) and test.value) or is_flag:
-            self._record_loop(node, is_flag)
+            assigned = _names_stored_in(node.body)
+            # `while not done: ...; done = True`: a local flag its own body sets is an ordinary loop
+            if not (is_flag and _flag_name(test) in assigned):
+                self._record_loop(node, is_flag, assigned)
         self._visit_generic_statement(node)
 
-    def _record_loop(self, node: ast.While, is_flag: bool) -> None:
-        exits, yields, settles = _loop_exits_and_yields(node)
+    def _record_loop(self, node: ast.While, is_flag: bool, assigned: frozenset[str]) -> None:
+        exits, yields, settles = _loop_exits_and_yields(node, assigned)
         end_line = node.end_lineno or node.lineno
         self.loops.append(LoopFact(node.lineno, self._scope, end_line, is_flag, exits, yields, settles))
 
@@ -495,13 +497,13 @@ def _is_flag_test(test: ast.expr) -> bool:
     return isinstance(test, ast.Name | ast.Attribute)
 
 
-def _flag_set_in(loop: ast.While) -> bool:
-    """The loop's flag is a local name its own body assigns (`retried = True`), nested functions aside."""
-    test = loop.test.operand if isinstance(loop.test, ast.UnaryOp) else loop.test
-    return isinstance(test, ast.Name) and test.id in _names_stored_in(loop.body)
+def _flag_name(test: ast.expr) -> str | None:
+    """The local name a flag test reads (`done`, `not done`); None for an attribute or a method call."""
+    test = test.operand if isinstance(test, ast.UnaryOp) else test
+    return test.id if isinstance(test, ast.Name) else None
 
 
-def _loop_exits_and_yields(loop: ast.While) -> tuple[bool, bool, bool]:
+def _loop_exits_and_yields(loop: ast.While, assigned: frozenset[str]) -> tuple[bool, bool, bool]:
     """Whether the loop's body returns or breaks out of it, whether it yields (nested functions aside),
     and whether it leaves on a result, as a poll or a retry does.
 
@@ -510,7 +512,6 @@ def _loop_exits_and_yields(loop: ast.While) -> tuple[bool, bool, bool]:
     a call: `if result["status"] == "done": break`). A worker leaves on a stop request instead, state
     set from outside (`if self._stop: break`, `except KeyboardInterrupt: break`).
     """
-    assigned = _names_stored_in(loop.body)
     exits = yields = settles = False
     # (node, inside a nested loop, inside an exception handler, the test of the nearest enclosing `if`)
     stack: list[tuple[ast.AST, bool, bool, ast.expr | None]] = [(child, False, False, None) for child in loop.body]
