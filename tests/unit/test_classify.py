@@ -876,6 +876,18 @@ def test_ms103_project_wide_task_time_limit(heuristics: Heuristics) -> None:
     assert raised(files('get_int_from_env("WORKER_TIMEOUT", 600)')) == []
     # every task declares its own (short) limit: the global one bounds nothing
     assert raised(files("1800", own="time_limit=300")) == []
+    # the same setting in a `test` package that holds test files is test configuration, never deployed
+    in_tests = {
+        "site/__init__.py": "",
+        "site/tasks.py": "from celery import shared_task\n\n\n@shared_task\ndef consume(path):\n    pass\n",
+        "test/__init__.py": "",
+        "test/settings.py": "CELERY_TASK_TIME_LIMIT = 1800\n",
+        "test/test_tasks.py": "def test_consume():\n    pass\n",
+    }
+    assert raised(in_tests) == []
+    # a `test` package without test files is a feature of the application: its setting counts
+    feature = {name.replace("test_tasks", "checks"): text for name, text in in_tests.items()}
+    assert raised(feature) == ["test/settings.py:1"]
 
 
 def test_ms313_streams_and_ms311_in_process_subscribers(heuristics: Heuristics) -> None:

@@ -75,7 +75,7 @@ def classify(
     reach = Reach(graphs.call_graph)
     model_modules = {model.symbol: module_of(model.symbol) for model in recognition.models}
     process_rule = heuristics.decision("PT401")
-    limits = project_limits(graphs.modules, frozenset(heuristics.warning("MS103").words))
+    limits = project_limits(graphs.modules, frozenset(heuristics.warning("MS103").words), graphs.is_test)
     chains = pipelines(recognition, limits, process_rule.threshold("long_running_seconds"))
     tree = DecisionTree(
         clustering,
@@ -99,6 +99,7 @@ def classify(
             file_modules=file_modules,
             heuristics=heuristics,
             call_graph=graphs.call_graph,
+            is_test=graphs.is_test,
             manifests=manifests,
         )
     )

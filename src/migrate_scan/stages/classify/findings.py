@@ -20,7 +20,7 @@ from migrate_scan.heuristics.schema import PackageRule
 from migrate_scan.model.analysis import Clustering
 from migrate_scan.model.facts import CallFact, Expr, ExprKind, FileFacts, dotted_name
 from migrate_scan.model.faults import isolated
-from migrate_scan.model.ids import Location, is_test_module
+from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Blocker, Recognition
 from migrate_scan.model.manifests import Manifest, Requirement
 from migrate_scan.model.report import Job, JobKind, Suppression, Warning
@@ -65,6 +65,7 @@ class FindingInputs:
     file_modules: dict[str, str]
     heuristics: Heuristics
     call_graph: nx.DiGraph[str]
+    is_test: Callable[[str], bool]
     manifests: tuple[Manifest, ...] = ()
 
 
@@ -243,7 +244,7 @@ def _global_time_limit(inputs: FindingInputs, limit: float) -> list[Finding]:
         return []
     found = []
     for module, facts in sorted(inputs.modules.items()):
-        if is_test_module(module):
+        if inputs.is_test(module):
             continue
         for line, key, seconds in settings_numbers(facts, keys):
             if seconds <= limit:

@@ -10,11 +10,11 @@ The project-wide limit is read from settings as `settings_numbers` finds them (m
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from migrate_scan.model.facts import ExprKind, FileFacts, configured_number
-from migrate_scan.model.ids import Location, is_test_module
+from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.model.report import Job
 from migrate_scan.stages.classify.entries import Workflow, module_of
@@ -56,11 +56,13 @@ def settings_numbers(facts: FileFacts, keys: frozenset[str]) -> list[tuple[int, 
     return found
 
 
-def project_limits(modules: Mapping[str, FileFacts], keys: frozenset[str]) -> list[ProjectLimit]:
-    """Every project-wide task time limit the application's (non-test) modules set, in file order."""
+def project_limits(
+    modules: Mapping[str, FileFacts], keys: frozenset[str], is_test: Callable[[str], bool]
+) -> list[ProjectLimit]:
+    """Every project-wide task time limit the application's modules set (`is_test` ones apart), in file order."""
     found = []
     for module, facts in sorted(modules.items(), key=lambda item: item[1].path):
-        if is_test_module(module):
+        if is_test(module):
             continue
         for line, key, seconds in settings_numbers(facts, keys):
             found.append(ProjectLimit(seconds, Location(file=facts.path, line=line), key))
