@@ -143,6 +143,13 @@ EAGER_LOADING = frozenset({"joined", "subquery", "selectin", "immediate"})
 MANAGERS = frozenset({"_default_manager", "_base_manager"})
 CLASS_METADATA_PREFIX = "_"
 """A step from a model class into its metadata (`__mapper__`, `__table__`, `_meta`): no query."""
+SCHEMA_LOAD = "load"
+"""A model-bound schema's `load(data)`: an instance of its model (marshmallow-sqlalchemy); with
+`instance=obj` the loaded fields are set on `obj`. Marshmallow 2 wraps it: `result.data`."""
+LOAD_RESULT = "data"
+MAPPED_TABLE = "__table__"
+TABLE_STATEMENTS = frozenset({"select", "insert", "update", "delete"})
+"""Statements built on a model's table (`Config.__table__.select()`): read or write it like the model."""
 STATEMENT_CLAUSES = frozenset({"where", "filter", "filter_by", "values", "returning", "execution_options"})
 """Clauses that refine a statement (`.where(...)`): a read only when the statement is one."""
 FORM_HOOKS = {
@@ -190,6 +197,9 @@ MODEL_BOUND_BASES = frozenset(
         "marshmallow_sqlalchemy.SQLAlchemySchema", "marshmallow_sqlalchemy.SQLAlchemyAutoSchema",
         "marshmallow_sqlalchemy.ModelSchema", "flask_marshmallow.sqla.SQLAlchemySchema",
         "flask_marshmallow.sqla.SQLAlchemyAutoSchema", "wtforms_alchemy.ModelForm",
+        "flask_marshmallow.sqla.ModelSchema", "flask_marshmallow.Marshmallow.ModelSchema",
+        "flask_marshmallow.Marshmallow.SQLAlchemySchema", "flask_marshmallow.Marshmallow.SQLAlchemyAutoSchema",
+        "marshmallow_sqlalchemy.schema.SQLAlchemySchema", "marshmallow_sqlalchemy.schema.SQLAlchemyAutoSchema",
     }
 )  # fmt: skip
 """Bases of classes bound to a model by `class Meta: model = ...` (serializers, schemas, forms, filter sets)."""
@@ -258,6 +268,7 @@ class DataAccess:
         self.login_models: set[str] = set()  # what flask-login's current_user is
         self.user_models: set[str] = set()  # what Django's request.user is
         self.instances: dict[tuple[str, str], set[str]] = defaultdict(set)  # (scope, local) → models
+        self.loaded: set[tuple[str, str]] = set()  # (scope, local) bound to a schema's load(...)
         self.pending: dict[str, dict[str, Location]] = defaultdict(dict)  # scope → uncommitted writes
         self.commits: dict[str, int] = {}  # scope → line of its last session commit
         self.calls: dict[str, set[str]] = defaultdict(set)  # scope → model methods it calls on instances
@@ -321,6 +332,9 @@ class DataAccess:
             self._on_receiver(scope, call.call, method, location)
             if method in FORM_HOOKS:
                 self._form_hooks(scope, func[2][0], FORM_HOOKS[method])
+            if method == SCHEMA_LOAD and keyword(call.call, "instance") is not None:
+                for model in sorted(self._models_of(scope, call.call)):  # the loaded fields are set on it
+                    self.pending[scope].setdefault(model, _located(location))
             if method in SESSION_COMMITS and _is_session(func[2][0]):
                 self.commits[scope] = max(self.commits.get(scope, 0), location.line)
         owner = func[2][0] if method else None
@@ -335,6 +349,8 @@ class DataAccess:
     def _on_receiver(self, scope: str, call: Expr, method: str, location: Location | Site) -> None:
         """`<receiver>.<method>(...)`: a query, an instance's method, a relation's collection."""
         receiver = call[2][0][2][0]
+        if method in TABLE_STATEMENTS and receiver[0] == ExprKind.ATTRIBUTE and receiver[1] == MAPPED_TABLE:
+            receiver = receiver[2][0]  # `Config.__table__.select()`: as `select(Config)`
         is_super = receiver[0] == ExprKind.CALL and receiver[2][0][:2] == (ExprKind.NAME, "super")
         for model, via, is_last, is_class in self._walk(scope, receiver):
             through = self.through.get(via) if via is not None else None
@@ -558,7 +574,11 @@ class DataAccess:
         elif self.user_models and _user_step(root, steps) is not None:  # request.user, self.request.user
             starts |= self.user_models
             steps = steps[int(_user_step(root, steps) or 0) + 1 :]
+        elif (loaded := self._schema_load(scope, root, nodes, steps)) is not None:
+            starts, steps = loaded
         else:
+            if root[0] == ExprKind.NAME and steps[:1] == [LOAD_RESULT] and (scope, str(root[1])) in self.loaded:
+                steps = steps[1:]  # `result.data` of marshmallow 2's `result = schema.load(...)`
             classes = self._root(scope, root, steps, starts)
             first = _instance_step(steps) if classes else None
             if first is not None:  # `Note.objects.get(pk=pk).tags`: an instance's relation
@@ -566,6 +586,8 @@ class DataAccess:
                 if starts:
                     steps = steps[first:]
                     classes = set()
+            if classes and steps[:1] == [MAPPED_TABLE] and steps[1:2] and steps[1] in TABLE_STATEMENTS:
+                steps = steps[1:]  # `Config.__table__.select()`: a statement on the model's table
             if classes and any(step.startswith(CLASS_METADATA_PREFIX) and step not in MANAGERS for step in steps):
                 return set()  # `model.__mapper__.has_property(f)`, `Order._meta.get_field(...)`: metadata
             if classes:
@@ -573,6 +595,26 @@ class DataAccess:
             if steps[:1] == ["()"] and any(v.startswith("cls:") for v in self.graphs.resolver.values(scope, root)):
                 steps = steps[1:]
         return self._follow(starts, steps)
+
+    def _schema_load(
+        self, scope: str, root: Expr, nodes: list[Expr], steps: list[str]
+    ) -> tuple[set[str], list[str]] | None:
+        """`schema.load(data)`, `NoteSchema().load(data)` of a model-bound schema: an instance of its model,
+        and the steps after the load (`.data` of a marshmallow 2 result skipped)."""
+        for position in (0, 1):
+            if steps[position : position + 2] != [SCHEMA_LOAD, "()"] or (position == 1 and steps[0] != "()"):
+                continue
+            loader = nodes[position - 1] if position else root
+            bound = {
+                self.bound[v[4:]]
+                for v in self.graphs.resolver.values(scope, loader)
+                if v[:4] in ("obj:", "cls:") and v[4:] in self.bound
+            }
+            if not bound:
+                return None
+            rest = steps[position + 2 :]
+            return bound, rest[1:] if rest[:1] == [LOAD_RESULT] else rest
+        return None
 
     def _follow(self, starts: set[str], steps: list[str]) -> set[Denoted]:
         """From instances of `starts`, the relations `steps` follow (up to the first step that is none)."""
@@ -630,6 +672,25 @@ class DataAccess:
                     self.accessors.setdefault((target, reverse), model.symbol)
                     if relation.through is not None:
                         self.through.setdefault((target, reverse), relation.through)
+        self._inherited_relations()
+
+    def _inherited_relations(self) -> None:
+        """A model subclassing another model (SQLAlchemy single or joined table inheritance, Django
+        multi-table inheritance) has its parents' relations, and loads what their eager ones load."""
+        resolver = self.graphs.resolver
+        declared: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for (model, field), target in self.accessors.items():
+            declared[model].append((field, target))
+        for model in sorted(self.models):
+            for ancestor in resolver.ancestors(model):
+                if ancestor not in self.models:
+                    continue
+                for field, target in declared.get(ancestor, ()):
+                    self.accessors.setdefault((model, field), target)
+                    if (ancestor, field) in self.through:
+                        self.through.setdefault((model, field), self.through[(ancestor, field)])
+                if ancestor in self.eager:
+                    self.eager[model] |= self.eager[ancestor]
 
     def _is_eager(self, model: str, field: str) -> bool:
         """`relationship(..., lazy="joined")` (or `subquery`, `selectin`): loaded with every query of the model."""
@@ -841,6 +902,8 @@ class DataAccess:
                 continue
             if models:
                 self.instances[(scope, str(target[1]))] |= models
+                if value[0] == ExprKind.CALL and value[2][0][1] == SCHEMA_LOAD:
+                    self.loaded.add((scope, str(target[1])))
 
     def _attribute_writes(self, facts: FileFacts) -> None:
         """`order.status = "paid"`, `self.token = ...`: a write of the instance's model once committed."""

@@ -1,0 +1,192 @@
+"""Data access through SQLAlchemy idioms of larger Flask apps (written like a CTF platform's REST API).
+
+Each route is checked for the exact models it reads and writes: relations a polymorphic
+subclass inherits from its parent model (and the eager ones it loads with every row),
+statements built on a model's `__table__`, and marshmallow-sqlalchemy schemas made from
+a flask-marshmallow object (`ma.ModelSchema`) whose `load()` gives an instance of the model.
+"""
+
+from __future__ import annotations
+
+from snippets import facts_of
+
+from migrate_scan.heuristics.loader import load_heuristics
+from migrate_scan.stages.link import link
+from migrate_scan.stages.recognize import recognize
+
+CTF = {
+    "ctf/__init__.py": """
+        from flask import Flask
+        from flask_marshmallow import Marshmallow
+        from flask_sqlalchemy import SQLAlchemy
+
+        db = SQLAlchemy()
+        ma = Marshmallow()
+
+        def create_app():
+            app = Flask(__name__)
+            db.init_app(app)
+            from ctf.api import api
+            app.register_blueprint(api)
+            return app
+    """,
+    "ctf/models.py": """
+        from ctf import db
+
+        class Fields(db.Model):
+            __tablename__ = "fields"
+            id = db.Column(db.Integer, primary_key=True)
+            type = db.Column(db.String(80))
+            __mapper_args__ = {"polymorphic_on": type}
+
+        class FieldEntries(db.Model):
+            __tablename__ = "field_entries"
+            id = db.Column(db.Integer, primary_key=True)
+            type = db.Column(db.String(80))
+            field_id = db.Column(db.Integer, db.ForeignKey("fields.id"))
+            field = db.relationship("Fields", lazy="joined")
+            __mapper_args__ = {"polymorphic_on": type}
+
+        class UserFieldEntries(FieldEntries):
+            __mapper_args__ = {"polymorphic_identity": "user"}
+            user_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+
+        class Users(db.Model):
+            __tablename__ = "users"
+            id = db.Column(db.Integer, primary_key=True)
+            name = db.Column(db.String(128))
+            field_entries = db.relationship("UserFieldEntries", lazy="joined")
+
+        class Notes(db.Model):
+            __tablename__ = "notes"
+            id = db.Column(db.Integer, primary_key=True)
+            body = db.Column(db.Text)
+
+        class Configs(db.Model):
+            __tablename__ = "config"
+            id = db.Column(db.Integer, primary_key=True)
+            key = db.Column(db.Text)
+            value = db.Column(db.Text)
+    """,
+    "ctf/schemas.py": """
+        from marshmallow import Schema
+        from ctf import ma
+        from ctf.models import Notes
+
+        class NoteSchema(ma.ModelSchema):
+            class Meta:
+                model = Notes
+
+        class QuerySchema(Schema):
+            pass
+    """,
+    "ctf/api.py": """
+        from flask import Blueprint, request
+        from ctf import db
+        from ctf.models import Configs, Notes, Users
+        from ctf.schemas import NoteSchema, QuerySchema
+
+        api = Blueprint("api", __name__)
+
+        def get_config(key):
+            return db.session.execute(Configs.__table__.select().where(Configs.key == key)).fetchone()
+
+        @api.route("/config")
+        def config():
+            return str(get_config("name"))
+
+        @api.route("/config", methods=["DELETE"])
+        def reset_config():
+            db.session.execute(Configs.__table__.delete())
+            db.session.commit()
+            return ""
+
+        @api.route("/config/columns")
+        def config_columns():
+            return ",".join(c.name for c in Configs.__table__.columns.values())
+
+        @api.route("/users")
+        def users():
+            return str(Users.query.all())
+
+        @api.route("/notes", methods=["POST"])
+        def create_note():
+            schema = NoteSchema()
+            response = schema.load(request.get_json(), session=db.session)
+            db.session.add(response.data)
+            db.session.commit()
+            return "ok"
+
+        @api.route("/notes/v3", methods=["POST"])
+        def create_note_v3():
+            note = NoteSchema().load(request.get_json())
+            db.session.add(note)
+            db.session.commit()
+            return "ok"
+
+        @api.route("/notes/<int:note_id>", methods=["PATCH"])
+        def patch_note(note_id):
+            note = Notes.query.get_or_404(note_id)
+            NoteSchema().load(request.get_json(), instance=note, partial=True)
+            db.session.commit()
+            return "ok"
+
+        @api.route("/notes/<int:note_id>/preview", methods=["POST"])
+        def preview_note(note_id):
+            note = Notes.query.get_or_404(note_id)
+            NoteSchema().load(request.get_json(), instance=note, partial=True)
+            return "not saved"
+
+        @api.route("/search", methods=["POST"])
+        def search():
+            query = QuerySchema().load(request.get_json())
+            db.session.add(query)
+            return "ok"
+    """,
+}
+
+FIELDS, ENTRIES, USERS, NOTES, CONFIG = (
+    "ctf.models:Fields",
+    "ctf.models:FieldEntries",
+    "ctf.models:Users",
+    "ctf.models:Notes",
+    "ctf.models:Configs",
+)
+
+
+def routes_of(files: dict[str, str]) -> dict[tuple[str, str], tuple[list[str], list[str]]]:
+    found = recognize(link(facts_of(files)), load_heuristics())
+    return {(route.path, method): (route.reads, route.writes) for route in found.routes for method in route.methods}
+
+
+def test_a_subclass_model_loads_what_its_parents_eager_relations_load() -> None:
+    # Why: Users joins its UserFieldEntries, which inherit FieldEntries' `lazy="joined"` field: one
+    # query reads all three tables. (UserFieldEntries is stored in field_entries: FieldEntries' table.)
+    reads, writes = routes_of(CTF)[("/users", "GET")]
+    assert reads == [FIELDS, "ctf.models:UserFieldEntries", USERS]
+    assert writes == []
+
+
+def test_statements_on_a_models_table_read_and_write_it() -> None:
+    routes = routes_of(CTF)
+    # Why: `Configs.__table__.select()` is `select(Configs)`; `.delete()` on it is a DELETE.
+    assert routes[("/config", "GET")] == ([CONFIG], [])
+    assert routes[("/config", "DELETE")] == ([], [CONFIG])
+    # Why: the table's columns are its metadata: no statement runs.
+    assert routes[("/config/columns", "GET")] == ([], [])
+
+
+def test_a_model_schema_of_a_flask_marshmallow_object_loads_instances_of_its_model() -> None:
+    routes = routes_of(CTF)
+    # Why: NoteSchema is bound to Notes (`ma.ModelSchema`, Meta.model); what load() gives (marshmallow 2:
+    # its `.data`, marshmallow 3: itself) is a Notes added to the session and committed.
+    assert routes[("/notes", "POST")] == ([NOTES], [NOTES])
+    assert routes[("/notes/v3", "POST")] == ([NOTES], [NOTES])
+    # Why: load(instance=note) sets the fields on the note: a write once committed, none without a commit.
+    assert routes[("/notes/{note_id}", "PATCH")] == ([NOTES], [NOTES])
+    assert routes[("/notes/{note_id}/preview", "POST")] == ([NOTES], [])
+
+
+def test_a_schema_bound_to_no_model_loads_no_instance() -> None:
+    # Why: a plain marshmallow Schema has no model: what it loads is a dict, adding it writes nothing.
+    assert routes_of(CTF)[("/search", "POST")] == ([], [])
