@@ -119,7 +119,12 @@ def test_no_default_excludes_scans_everything(tmp_path: Path, write_tree) -> Non
     discovery = discover(root, DiscoverySettings(use_default_excludes=False))
 
     expected = sorted([p for p in EXCLUDED_BY_DEFAULT if p.endswith(".py")] + ["app/__init__.py", "app/models.py"])
-    assert paths(discovery) == expected
+    # two folders outside any package each hold a top-level `x` and `dep`: the second of each is skipped
+    twice = ["mylib.egg-info/x.py", "weird_env_name/lib/python3.11/site-packages/dep.py"]
+    assert paths(discovery) == [path for path in expected if path not in twice]
+    assert {path: reason for path, (reason, _) in skips(discovery).items()} == dict.fromkeys(
+        twice, SkipReason.DUPLICATE_MODULE
+    )
 
 
 def test_exclude_and_include_patterns(tmp_path: Path, write_tree) -> None:
@@ -225,6 +230,62 @@ def test_module_names_follow_source_roots(tmp_path: Path, write_tree) -> None:
     }
     assert discovery.source_roots == (".", "backend", "lib/src", "my-tools", "site")
     assert discovery.root == root.resolve()
+
+
+def test_a_folder_without_init_between_packages_is_a_namespace_portion(tmp_path: Path, write_tree) -> None:
+    root = write_tree(
+        tmp_path / "site",
+        {
+            "manage.py": "",
+            "shop/__init__.py": "",
+            "shop/management/commands/__init__.py": "",  # management/ has no __init__.py (PEP 420)
+            "shop/management/commands/sync.py": "",
+            "blog/__init__.py": "",
+            "blog/management/commands/__init__.py": "",
+            "shop/scripts/seed.py": "",  # no package below it: a folder of scripts, not a portion
+        },
+    )
+
+    discovery = discover(root, DiscoverySettings())
+
+    assert modules(discovery) == {
+        "blog/__init__.py": ("blog", True),
+        "blog/management/commands/__init__.py": ("blog.management.commands", True),
+        "manage.py": ("manage", False),
+        "shop/__init__.py": ("shop", True),
+        "shop/management/commands/__init__.py": ("shop.management.commands", True),
+        "shop/management/commands/sync.py": ("shop.management.commands.sync", False),
+        "shop/scripts/seed.py": ("shop.scripts.seed", False),
+    }
+    assert discovery.skipped == ()
+
+
+def test_a_second_file_under_one_module_name_is_skipped(tmp_path: Path, write_tree) -> None:
+    root = write_tree(
+        tmp_path / "repo",
+        {
+            "services/a/app/__init__.py": "",
+            "services/a/app/main.py": "",
+            "services/b/app/__init__.py": "",
+            "services/b/app/main.py": "",
+            "pkg.py": "",
+            "pkg/__init__.py": "",
+        },
+    )
+
+    discovery = discover(root, DiscoverySettings())
+
+    assert modules(discovery) == {
+        "services/a/app/__init__.py": ("app", True),
+        "services/a/app/main.py": ("app.main", False),
+        "pkg/__init__.py": ("pkg", True),
+    }
+    assert {path: reason for path, (reason, _) in skips(discovery).items()} == {
+        "services/b/app/__init__.py": SkipReason.DUPLICATE_MODULE,
+        "services/b/app/main.py": SkipReason.DUPLICATE_MODULE,
+        "pkg.py": SkipReason.DUPLICATE_MODULE,
+    }
+    assert "services/a/app/main.py" in skips(discovery)["services/b/app/main.py"][1]
 
 
 def test_configured_source_root(tmp_path: Path, write_tree) -> None:

@@ -330,6 +330,7 @@ class SkipReason(enum.StrEnum):
     PARSER_CRASH = "parser-crash"
     NEWER_SYNTAX = "newer-syntax"
     MEMORY_LIMIT = "memory-limit"
+    DUPLICATE_MODULE = "duplicate-module"
 
 
 class FileFacts(NamedTuple):

@@ -75,6 +75,7 @@ class SkippedFile(_Model):
         "parser-crash",
         "newer-syntax",
         "memory-limit",
+        "duplicate-module",
     ]
     message: str
     line: int | None = None

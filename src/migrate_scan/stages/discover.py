@@ -229,7 +229,9 @@ def discover(root: Path, settings: DiscoverySettings) -> Discovery:
             if manifest is not None:
                 manifests.append(manifest)
     known_roots = _known_roots(manage_dirs, candidates, settings)
-    files, used_roots = _name_modules(candidates, package_dirs, known_roots, root.name)
+    named, used_roots = _name_modules(candidates, package_dirs, known_roots, root.name)
+    files, duplicates = _one_file_per_module(named)
+    skipped.extend(duplicates)
     return Discovery(
         root=root,
         files=tuple(sorted(files, key=lambda f: f.path)),
@@ -422,9 +424,7 @@ def _name_modules(
     for candidate in candidates:
         parts = candidate.path.split("/")
         directories, stem = parts[:-1], parts[-1][:-3]
-        top = len(directories)
-        while top > 0 and "/".join(directories[:top]) in package_dirs:
-            top -= 1
+        top = _package_chain_top(directories, package_dirs)
         if not directories and stem == "__init__":
             # The scanned folder's own `__init__.py`: the code inside still imports its modules
             # as top-level ones (the folder is what is on sys.path), so only this file takes its name.
@@ -442,6 +442,49 @@ def _name_modules(
         os_path = "" if path == candidate.path else candidate.path
         files.append(DiscoveredFile(path, module, is_package, candidate.size, os_path))
     return files, used_roots
+
+
+def _one_file_per_module(files: list[DiscoveredFile]) -> tuple[list[DiscoveredFile], list[FileSkipped]]:
+    """Keep the file Python would import under each module name; skip the others, naming the one kept.
+
+    Two source roots can hold the same name (`services/a/app/` and `services/b/app/` in one repository);
+    a package wins over a module of its name (`pkg/__init__.py` over `pkg.py`), as the import system
+    looks for the package first, then the first path in sorted order.
+    """
+    kept: dict[str, DiscoveredFile] = {}
+    skipped: list[FileSkipped] = []
+    for file in sorted(files, key=lambda f: (not f.is_package, f.path)):
+        first = kept.setdefault(file.module, file)
+        if first is not file:
+            message = f"module `{file.module}` is already {first.path}: the scan reads one file per module name"
+            skipped.append(
+                FileSkipped(path=file.path, module=file.module, reason=SkipReason.DUPLICATE_MODULE, message=message)
+            )
+    return list(kept.values()), skipped
+
+
+def _package_chain_top(directories: list[str], package_dirs: set[str]) -> int:
+    """How many leading folders lie above the chain of packages that holds a file (its source root's depth).
+
+    A folder without `__init__.py` whose parent is a package is a namespace portion of that package
+    (PEP 420: `app/management/commands/` imports as `app.management.commands` even when `management/`
+    has no `__init__.py`), so the chain goes on through it; a chain never starts at such a folder.
+    """
+    top = len(directories)
+    while top > 0:
+        folder = "/".join(directories[:top])
+        if folder in package_dirs:
+            top -= 1
+        elif (
+            top < len(directories)
+            and top > 1
+            and directories[top - 1].isidentifier()
+            and ("/".join(directories[: top - 1]) in package_dirs)
+        ):
+            top -= 1  # a namespace portion between two packages
+        else:
+            break
+    return top
 
 
 def _below_known_root(directories: list[str], known_roots: list[str]) -> tuple[str, list[str]]:
