@@ -620,6 +620,39 @@ def test_a_layer_of_modules_below_a_version_package_mirrors_the_apps(heuristics:
     assert context["rest.v1.health"] not in APPS
 
 
+def _declared_layer(name: str) -> dict[str, str]:
+    """A Django app `name` in INSTALLED_APPS whose subpackages mirror the three apps, and its own view."""
+    settings = DJANGO["proj/settings.py"].replace('"support"]', f'"support", "{name}"]')
+    return {
+        "proj/settings.py": settings,
+        f"{name}/__init__.py": "",
+        f"{name}/apps.py": f"from django.apps import AppConfig\n\nclass LayerConfig(AppConfig):\n    name = '{name}'\n",
+        f"{name}/views.py": "from django.http import JsonResponse\n\n"
+        "def endpoint(request):\n    return JsonResponse({})\n",
+        **{f"{name}/{app}/__init__.py": "" for app in APPS},
+        **{f"{name}/{app}/types.py": f"from {app}.models import *\n\nX = 1\n" for app in APPS},
+    }
+
+
+def test_a_declared_django_app_mirroring_the_apps_stays_one_context(heuristics: Heuristics) -> None:
+    """`graphql` is in INSTALLED_APPS: the authors' app wins over the mirror split, and the rationale says why."""
+    result = clustered({**DJANGO, **_declared_layer("graphql")}, heuristics)
+    context = result.module_context
+    assert {context[f"graphql.{app}.types"] for app in APPS} == {context["graphql.views"]}
+    layer = next(c for c in result.contexts if c.name == context["graphql.views"])
+    assert layer.kind == "business"
+    assert "kept whole: its parts mirror 3 domain contexts" in layer.rationale
+    assert "`graphql.billing` → `billing`" in layer.rationale
+    fine = clustered({**DJANGO, **_declared_layer("graphql")}, heuristics, ClusterSettings(granularity="fine"))
+    assert [fine.module_context[f"graphql.{app}.types"] for app in APPS] == list(APPS)  # fine proposes the cut
+
+
+def test_a_declared_django_app_named_like_a_layer_is_still_cut(heuristics: Heuristics) -> None:
+    """An app named `api` cannot be a context named after a layer: its mirrored parts join their domains."""
+    context = clustered({**DJANGO, **_declared_layer("api")}, heuristics).module_context
+    assert [context[f"api.{app}.types"] for app in APPS] == list(APPS)
+
+
 APPS = ("billing", "crm", "support")
 
 # The core domain of a project: one Django app holding most of the tree, its layers in subpackages.

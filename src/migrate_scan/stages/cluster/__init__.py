@@ -75,7 +75,7 @@ def cluster(graphs: LinkedGraphs, recognition: Recognition, settings: ClusterSet
     """
     facts = ModuleIndex(graphs, recognition)
     ties = Ties(facts, graphs, recognition)
-    units = find_units(facts)
+    units = find_units(facts, split_declared_layers=settings.granularity == "fine")
     grouping = Grouping(facts, ties, units, settings)
     grouping.run()
     return _clustering(grouping)

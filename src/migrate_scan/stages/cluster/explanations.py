@@ -94,7 +94,24 @@ def _django_app_head(grouping: Grouping, key: str, detail: str) -> str:
             f"Domain package `{key}` of the Django app `{core}` ({detail}): the app{held} is split along the "
             "domain packages its authors made, each owning its models, so each is a context of its own"
         )
-    return f"Django app `{key}` ({detail})"
+    return f"Django app `{key}` ({detail}){_kept_layer_note(grouping, key)}"
+
+
+def _kept_layer_note(grouping: Grouping, key: str) -> str:
+    """Why a declared app whose parts mirror the domains stays one context, and how to cut it."""
+    mirrored = sorted({(target, part) for part, (target, layer) in grouping.units.kept_mirrors.items() if layer == key})
+    if not mirrored:
+        return ""
+    facts = grouping.facts
+    held = [m for m in facts.modules if within(m, key) and m not in facts.tests]
+    entries = facts.entry_summary(held)
+    shown = ", ".join(f"`{part}` → `{target}`" for target, part in mirrored[:5])
+    more = f" and {len(mirrored) - 5} more" if len(mirrored) > 5 else ""
+    return (
+        f", kept whole: its parts mirror {len(mirrored)} domain contexts ({shown}{more}), a layer cut across "
+        f"them, but its authors declared it one app and it serves its own entry points ({entries or 'none'}); "
+        "moving each part to its domain means splitting that API per domain (granularity fine proposes it)"
+    )
 
 
 def _mirror_notes(grouping: Grouping, modules: set[str]) -> list[str]:

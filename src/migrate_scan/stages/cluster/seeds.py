@@ -86,10 +86,18 @@ class Units:
     project_packages: list[str]
     root_packages: list[str]
     mirrors: dict[str, tuple[str, str]] = field(default_factory=dict)  # layer part → (domain seed, layer)
+    kept_mirrors: dict[str, tuple[str, str]] = field(default_factory=dict)  # the same, in declared apps kept whole
     cores: dict[str, list[str]] = field(default_factory=dict)  # wide Django app → the domain seeds inside it
 
 
-def find_units(facts: ModuleIndex) -> Units:
+def find_units(facts: ModuleIndex, *, split_declared_layers: bool = False) -> Units:
+    """The units of the tree; `split_declared_layers` also cuts a declared Django app that is a layer.
+
+    A layer package (see `_layer_mirrors`) is cut along the domains it mirrors, but a Django app its
+    authors declared (AppConfig, INSTALLED_APPS, models) and named like a domain, not a layer
+    (`saleor.graphql`, not `api`), stays one context: the structure the authors chose wins unless asked
+    otherwise (granularity "fine"); what it mirrors is kept for its rationale.
+    """
     roots = _roots(facts)
     seeds: dict[str, Unit] = {}
     wide = _wide_packages(facts)
@@ -129,7 +137,7 @@ def find_units(facts: ModuleIndex) -> Units:
         if core_key not in seeds:
             core.evidence = sorted(set(core.evidence), key=lambda loc: (loc.file, loc.line))
             seeds[core_key] = core
-    mirrors = _layer_mirrors(facts, seeds)
+    mirrors, kept_mirrors = _split_mirrors(_layer_mirrors(facts, seeds), seeds, split_declared_layers)
     units: dict[str, Unit] = {}
     unit_of: dict[str, str] = {}
     for module in facts.modules:
@@ -146,7 +154,21 @@ def find_units(facts: ModuleIndex) -> Units:
     for unit in units.values():
         unit.modules.sort()
         unit.evidence = sorted(set(unit.evidence), key=lambda loc: (loc.file, loc.line))
-    return Units(units, unit_of, roots, project_packages, root_packages, mirrors, nested)
+    return Units(
+        units, unit_of, roots, project_packages, root_packages, mirrors=mirrors, cores=nested, kept_mirrors=kept_mirrors
+    )
+
+
+def _split_mirrors(
+    mirrors: Mapping[str, tuple[str, str]], seeds: Mapping[str, Unit], split_declared: bool
+) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
+    """The mirrors to apply, and those of declared Django apps named like a domain, kept whole."""
+    applied: dict[str, tuple[str, str]] = {}
+    kept: dict[str, tuple[str, str]] = {}
+    for part, (target, layer) in mirrors.items():
+        declared = seeds[layer].kind == "django-app" and not _is_layer_name(last(layer))
+        (kept if declared and not split_declared else applied)[part] = (target, layer)
+    return applied, kept
 
 
 def _is_layer_name(name: str) -> bool:
