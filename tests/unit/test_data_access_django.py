@@ -331,3 +331,43 @@ def test_permission_checks_read_the_permission_tables() -> None:
     assert routes[("/grant/", None)] == (grant_reads, OBJECT_PERMISSIONS)
     # Why: a has_perm of the project's own class is its own code, not Django's permission lookup.
     assert routes[("/policy/", None)] == ([], [])
+
+
+AUDITED = {
+    **NOTES,
+    "notes/audited.py": """
+        from django.http import JsonResponse
+        from audit import record
+
+        def audited(request):
+            record("seen", request.path)
+            return JsonResponse({})
+    """,
+    "notes/urls.py": NOTES["notes/urls.py"].replace(
+        "urlpatterns = [",
+        'from notes import audited\n\n        urlpatterns = [\n            path("audited/", audited.audited),',
+    ),
+}
+AUDIT_RULE = """\
+schema_version = 1
+
+[[rules]]
+id = "data-access.audit.record"
+kind = "data-access"
+role = "outside-function"
+names = ["audit.record"]
+reads = ["audit_entry"]
+writes = ["audit_entry"]
+summary = "The audit package's record() reads and writes its table."
+"""
+
+
+def test_a_users_data_access_rule_names_the_tables_of_an_outside_function(tmp_path) -> None:
+    (tmp_path / "audit.toml").write_text(AUDIT_RULE)
+    graphs = link(facts_of(AUDITED))
+    with_rule = {r.path: (r.reads, r.writes) for r in recognize(graphs, load_heuristics((tmp_path,))).routes}
+    without = {r.path: (r.reads, r.writes) for r in recognize(graphs, load_heuristics()).routes}
+    # Why: what an outside package does to tables is data a user can add (heuristics/data_access.toml).
+    assert with_rule["/audited/"] == (["table:audit_entry"], ["table:audit_entry"])
+    # Why: without the rule, a call of an unknown outside function touches nothing the scan can name.
+    assert without["/audited/"] == ([], [])

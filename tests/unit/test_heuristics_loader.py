@@ -24,6 +24,19 @@ imports = ["bottle"]
 summary = "The project imports Bottle."
 """
 
+ACCESS_RULE = """\
+schema_version = 1
+
+[[rules]]
+id = "data-access.audit.record"
+kind = "data-access"
+role = "outside-function"
+names = ["audit.record"]
+reads = ["audit_entry"]
+writes = ["audit_entry"]
+summary = "The audit package's record() reads and writes its table."
+"""
+
 
 def test_bundled_rules_load_from_the_checkout() -> None:
     assert Path(str(bundled_rules_dir())) == PROJECT_ROOT / "heuristics"
@@ -104,6 +117,21 @@ def test_the_digest_does_not_depend_on_where_the_user_folder_is(tmp_path: Path) 
             VALID_RULE.replace("framework.bottle", "framework.flask"),
             "rules[0].id: rule id 'framework.flask' is already declared in heuristics/frameworks.toml",
             id="duplicate-of-a-bundled-id",
+        ),
+        pytest.param(
+            ACCESS_RULE.replace("reads = [\"audit_entry\"]\n", ""),
+            "rules[0]: Value error, a outside-function rule needs `reads`",
+            id="data-access-field-the-role-needs",
+        ),
+        pytest.param(
+            ACCESS_RULE.replace('role = "outside-function"', 'role = "write-method"'),
+            "rules[0]: Value error, a write-method rule takes no `reads` (it reads names)",
+            id="data-access-field-the-role-ignores",
+        ),
+        pytest.param(
+            ACCESS_RULE.replace('role = "outside-function"', 'role = "outside-functions"'),
+            "rules[0].role: Input should be ",
+            id="data-access-unknown-role",
         ),
         pytest.param("schema_version = 1\n[[rules]\n", "not valid TOML: ", id="invalid-toml"),
         pytest.param(b"schema_version = 1 # \xff\n", "not valid TOML: ", id="not-utf8"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.heuristics.schema import (
     ChecklistRule,
+    DataAccessRule,
     DecisionRule,
     DispositionRule,
     EffortRule,
@@ -31,6 +32,7 @@ _SECTIONS = (
     ("Recognizers: what the scan matches", MatchRule),
     ("Framework detection", FrameworkRule),
     ("Outside types: what the call graph may name methods of", TypeRule),
+    ("Data access: what ORM calls, framework views and outside functions do to tables", DataAccessRule),
 )
 
 
@@ -84,7 +86,23 @@ def _rule(rule: object) -> list[str]:
         lines += ["Matches: " + ", ".join(f"`{n}`" for n in names), ""]
     if isinstance(rule, TypeRule):
         lines += _type_lines(rule)
+    if isinstance(rule, DataAccessRule):
+        lines += _access_lines(rule)
     return lines
+
+
+def _access_lines(rule: DataAccessRule) -> list[str]:
+    lines = [f"Role: `{rule.role}`"]
+    if rule.names:
+        lines.append("Names: " + ", ".join(f"`{n}`" for n in rule.names))
+    if rule.actions:
+        lines.append("Actions: " + ", ".join(f"`{k}` → `{v}`" for k, v in sorted(rule.actions.items())))
+    for label, tables in (("Reads", rule.reads), ("Writes", rule.writes)):
+        if tables:
+            lines.append(f"{label}: " + ", ".join(f"`{t}`" for t in tables))
+    for key, names in sorted(rule.hooks.items()):
+        lines.append(f"`{key}`: " + ", ".join(f"`{n}`" for n in names))
+    return [*(line + "  " for line in lines[:-1]), lines[-1], ""]
 
 
 def _type_lines(rule: TypeRule) -> list[str]:

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from migrate_scan.errors import HeuristicsError
 from migrate_scan.heuristics.schema import (
     ChecklistRule,
+    DataAccessRule,
     DecisionRule,
     DispositionRule,
     EffortRule,
@@ -50,6 +51,7 @@ _RULE_KINDS = frozenset(
         "stage",
         "effort",
         "type",
+        "data-access",
         *get_args(MatchKind),
     }
 )
@@ -71,6 +73,11 @@ class Heuristics:
     def type_rules(self) -> tuple[TypeRule, ...]:
         """The knowledge table of outside types (what the call graph may name methods of)."""
         return tuple(r for r in self.rules if isinstance(r, TypeRule))
+
+    @property
+    def data_access_rules(self) -> tuple[DataAccessRule, ...]:
+        """The data-access recognizer's knowledge (ORM vocabularies, framework views, outside functions)."""
+        return tuple(r for r in self.rules if isinstance(r, DataAccessRule))
 
     def decision(self, rule_id: str) -> DecisionRule:
         """The decision rule with this id.

@@ -272,6 +272,105 @@ class TypeRule(RuleDocs):
     )
 
 
+AccessRole = Literal[
+    "write-method",
+    "read-and-write-method",
+    "signalling-method",
+    "collection-write",
+    "lookup-method",
+    "path-method",
+    "query-step",
+    "lazy-method",
+    "statement-write",
+    "statement-clause",
+    "session-write",
+    "session-commit",
+    "eager-loading",
+    "manager",
+    "view-accessor",
+    "sql-call",
+    "model-signal",
+    "user-permission-method",
+    "view-class",
+    "view-hooks",
+    "form-hooks",
+    "outside-function",
+    "model-bound-base",
+    "login-proxy",
+    "login-call",
+    "user-loader",
+]
+"""The tables of the data-access recognizer a rule adds to (rules of one role are merged)."""
+
+_VOCABULARY: tuple[str, ...] = ("names",)
+ACCESS_ROLE_FIELDS: dict[str, tuple[str, ...]] = {
+    **{
+        role: _VOCABULARY
+        for role in (
+            "write-method", "read-and-write-method", "signalling-method", "collection-write", "lookup-method",
+            "path-method", "query-step", "lazy-method", "statement-write", "statement-clause", "session-write",
+            "session-commit", "eager-loading", "manager", "view-accessor", "sql-call", "model-signal",
+            "model-bound-base", "login-proxy",
+        )
+    },
+    "user-permission-method": ("names", "reads"),
+    "view-class": ("names", "actions"),
+    "view-hooks": ("hooks",),
+    "form-hooks": ("hooks",),
+    "outside-function": ("names", "reads", "writes"),
+    "login-call": ("hooks",),
+    "user-loader": ("hooks",),
+}  # fmt: skip
+"""The fields each role reads (the others must stay empty; `writes` may be empty)."""
+_OPTIONAL_ACCESS_FIELDS = frozenset({"writes"})
+
+
+class DataAccessRule(RuleDocs):
+    """Knowledge the data-access recognizer reads: what ORM calls and framework classes do to tables.
+
+    `role` names the table the rule adds to: a vocabulary of method names
+    (`write-method`: `save`, `delete`...), the actions a framework's view
+    class inherits and what each does to its model (`view-class`), outside
+    functions and the tables they read and write (`outside-function`), hooks
+    a framework call runs on the class (`form-hooks`, `view-hooks`), and how
+    the logged-in user is found (`login-proxy`, `login-call`, `user-loader`).
+    How a match is used is the recognizer's code; rules of one role are merged.
+    """
+
+    kind: Literal["data-access"] = Field(description="Rule kind.")
+    role: AccessRole = Field(description="Which table of the data-access recognizer the rule adds to.")
+    names: list[str] = Field(
+        default_factory=list,
+        description="Method names (vocabularies) or fully qualified dotted names (classes, functions, proxies).",
+    )
+    actions: dict[str, Literal["r", "w", "rw"]] = Field(
+        default_factory=dict,
+        description="view-class: inherited action or HTTP method → what it does to the view's model "
+        "(`r` read, `w` write, `rw` both).",
+    )
+    reads: list[str] = Field(default_factory=list, description="Tables read (`{user}`: the user model's table).")
+    writes: list[str] = Field(default_factory=list, description="Tables written.")
+    hooks: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="form-hooks: call → the methods it runs on the class (a trailing `_`: a prefix); "
+        "view-hooks: `any`, `r` or `w` (what the action does) → the methods it runs; "
+        "login-call, user-loader: package → the endings of the names that match.",
+    )
+
+    @model_validator(mode="after")
+    def _fields_of_the_role(self) -> DataAccessRule:
+        wanted = ACCESS_ROLE_FIELDS[self.role]
+        for name in ("names", "actions", "reads", "writes", "hooks"):
+            given = bool(getattr(self, name))
+            if name in wanted and not given and name not in _OPTIONAL_ACCESS_FIELDS:
+                raise ValueError(f"a {self.role} rule needs `{name}`")
+            if name not in wanted and given:
+                raise ValueError(f"a {self.role} rule takes no `{name}` (it reads {', '.join(wanted)})")
+        if self.role == "view-hooks" and not set(self.hooks) <= {"any", "r", "w"}:
+            raise ValueError("view-hooks keys are `any`, `r` and `w`")
+        return self
+
+
 Rule = Annotated[
     FrameworkRule
     | MatchRule
@@ -282,7 +381,8 @@ Rule = Annotated[
     | ChecklistRule
     | StageRule
     | EffortRule
-    | TypeRule,
+    | TypeRule
+    | DataAccessRule,
     Field(discriminator="kind"),
 ]
 

@@ -4,7 +4,7 @@ Direct access is read from ORM use, the same way for Django and SQLAlchemy:
 
 - a manager or query chain rooted at a model class (`Ticket.objects.filter(...)`,
   `Order.query.filter_by(...)`): a write when the method is one of
-  WRITE_METHODS (`get_or_create`/`update_or_create` also read), else a read;
+  a write method of the heuristics (`get_or_create`/`update_or_create` also read), else a read;
 - a method call on an instance of a model (`order.save()`, `ticket.delete()`);
 - a session operation on an instance (`db.session.add(order)`, `session.delete(x)`);
 - a model class passed to a call (`session.query(Order)`, `select(Order)`,
@@ -45,6 +45,10 @@ each call site has its own edge to the function it really reaches), with the
 calls of model methods found above; and when it writes a model, what the
 `pre_save`/`post_save`/`pre_delete`/`post_delete` receivers of that model (or of
 every sender) read and write as a consequence.
+
+What the ORMs' methods, the frameworks' view classes and outside functions do
+to tables is the `data-access` knowledge of the heuristics
+(`heuristics/data_access.toml`, compiled by `data_access_knowledge`).
 """
 
 from __future__ import annotations
@@ -59,88 +63,18 @@ from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import ModelAccess, Recognition
 from migrate_scan.model.report import TABLE_PREFIX, DataModel, Event
+from migrate_scan.stages.recognize.data_access_knowledge import (
+    READ,
+    WRITE,
+    AccessKnowledge,
+    bundled_knowledge,
+    knowledge_of,
+)
 from migrate_scan.stages.recognize.expressions import keyword, scope_of, string_of
 from migrate_scan.stages.recognize.registry import Product, Recognizer
 from migrate_scan.stages.recognize.sql import tables_in_sql
 
-WRITE_METHODS = frozenset(
-    {
-        "create", "bulk_create", "update", "bulk_update", "delete", "save", "get_or_create",
-        "update_or_create", "add", "remove", "clear", "set", "merge", "save_base", "insert",
-    }
-)  # fmt: skip
-SESSION_WRITES = frozenset({"add", "add_all", "delete", "merge", "bulk_save_objects"})
-SESSION_COMMITS = frozenset({"commit", "flush"})
-VIEW_ACCESSORS = frozenset({"get_queryset", "get_object", "filter_queryset", "queryset", "object", "object_list"})
-_R, _W, _RW = "r", "w", "rw"
-_DRF_VIEWSET = {"list": _R, "retrieve": _R, "create": _W, "update": _RW, "partial_update": _RW, "destroy": _RW}
-VIEW_ACTIONS: dict[str, dict[str, str]] = {
-    "rest_framework.viewsets.ModelViewSet": _DRF_VIEWSET,
-    "rest_framework.viewsets.ReadOnlyModelViewSet": {"list": _R, "retrieve": _R},
-    "rest_framework.mixins.ListModelMixin": {"list": _R},
-    "rest_framework.mixins.RetrieveModelMixin": {"retrieve": _R},
-    "rest_framework.mixins.CreateModelMixin": {"create": _W},
-    "rest_framework.mixins.UpdateModelMixin": {"update": _RW, "partial_update": _RW},
-    "rest_framework.mixins.DestroyModelMixin": {"destroy": _RW},
-    "rest_framework.generics.ListAPIView": {"get": _R},
-    "rest_framework.generics.RetrieveAPIView": {"get": _R},
-    "rest_framework.generics.CreateAPIView": {"post": _W},
-    "rest_framework.generics.UpdateAPIView": {"put": _RW, "patch": _RW},
-    "rest_framework.generics.DestroyAPIView": {"delete": _RW},
-    "rest_framework.generics.ListCreateAPIView": {"get": _R, "post": _W},
-    "rest_framework.generics.RetrieveUpdateAPIView": {"get": _R, "put": _RW, "patch": _RW},
-    "rest_framework.generics.RetrieveDestroyAPIView": {"get": _R, "delete": _RW},
-    "rest_framework.generics.RetrieveUpdateDestroyAPIView": {"get": _R, "put": _RW, "patch": _RW, "delete": _RW},
-    "django.views.generic.ListView": {"get": _R},
-    "django.views.generic.list.ListView": {"get": _R},
-    "django.views.generic.DetailView": {"get": _R},
-    "django.views.generic.detail.DetailView": {"get": _R},
-    "django.views.generic.CreateView": {"post": _W},
-    "django.views.generic.edit.CreateView": {"post": _W},
-    "django.views.generic.UpdateView": {"get": _R, "post": _RW},
-    "django.views.generic.edit.UpdateView": {"get": _R, "post": _RW},
-    "django.views.generic.DeleteView": {"get": _R, "post": _RW, "delete": _RW},
-    "django.views.generic.edit.DeleteView": {"get": _R, "post": _RW, "delete": _RW},
-}
-"""What the standard actions (DRF) or HTTP methods (generic views) a view class inherits do to its model."""
 REVERSE_KINDS = frozenset({"foreign-key", "one-to-one", "many-to-many"})
-READ_AND_WRITE_METHODS = frozenset({"get_or_create", "update_or_create"})
-"""Write methods that look the row up first."""
-COLLECTION_WRITES = frozenset({"append", "extend", "remove", "add", "set", "clear", "discard", "insert"})
-"""Changes of a relation's collection (`user.followed.append(u)`, `note.tags.add(t)`)."""
-STATEMENT_WRITES = frozenset({"insert", "update", "delete"})
-"""SQLAlchemy statement builders that write the class they are given (`update(User).where(...)`)."""
-LOOKUP_METHODS = frozenset(
-    {
-        "filter", "exclude", "get", "get_or_create", "update_or_create", "count", "exists", "delete", "update",
-        "values", "values_list", "order_by", "select_related", "prefetch_related", "only", "defer", "annotate",
-        "aggregate", "first", "last", "distinct",
-    }
-)  # fmt: skip
-"""Django query methods whose keyword lookups (`project__owner=...`) or field paths may cross relations."""
-PATH_METHODS = frozenset({"select_related", "prefetch_related", "values", "values_list", "order_by", "only", "defer"})
-"""Django query methods whose string arguments are field paths (`"project__owner"`)."""
-QUERY_STEPS = frozenset(
-    {
-        "objects", "query", "filter", "exclude", "all", "get", "first", "last", "order_by", "select_related",
-        "prefetch_related", "annotate", "values", "values_list", "distinct", "only", "defer", "using", "none",
-        "select_for_update", "union", "latest", "earliest", "in_bulk", "iterator", "filter_by", "join",
-        "outerjoin", "options", "limit", "offset", "with_entities", "group_by", "having", "paginate", "one",
-        "one_or_none", "first_or_404", "get_or_404", "select", "where", "scalars", "scalar", "unique",
-    }
-)  # fmt: skip
-"""Query steps after which a chain from an instance or a query local still denotes its model's rows."""
-LAZY_METHODS = frozenset(
-    {
-        "all", "filter", "exclude", "order_by", "select_related", "prefetch_related", "annotate", "values",
-        "values_list", "only", "defer", "distinct", "using", "none", "alias", "filter_by", "join", "outerjoin",
-        "options", "where", "limit", "offset", "with_entities", "group_by", "select_for_update",
-    }
-)  # fmt: skip
-"""Query builders that run nothing themselves: a read only when nothing else is called on what they build."""
-EAGER_LOADING = frozenset({"joined", "subquery", "selectin", "immediate"})
-"""SQLAlchemy `lazy=` strategies that load a relationship together with its parent."""
-MANAGERS = frozenset({"_default_manager", "_base_manager"})
 CLASS_METADATA_PREFIX = "_"
 """A step from a model class into its metadata (`__mapper__`, `__table__`, `_meta`): no query."""
 SCHEMA_LOAD = "load"
@@ -150,73 +84,8 @@ LOAD_RESULT = "data"
 MAPPED_TABLE = "__table__"
 TABLE_STATEMENTS = frozenset({"select", "insert", "update", "delete"})
 """Statements built on a model's table (`Config.__table__.select()`): read or write it like the model."""
-STATEMENT_CLAUSES = frozenset({"where", "filter", "filter_by", "values", "returning", "execution_options"})
-"""Clauses that refine a statement (`.where(...)`): a read only when the statement is one."""
-FORM_HOOKS = {
-    "validate_on_submit": ("validate_",),  # WTForms: `validate_<field>` methods
-    "validate": ("validate_",),
-    "is_valid": ("clean", "clean_", "validate", "validate_"),  # Django forms; DRF serializers
-    "save": ("create", "update", "save"),  # DRF serializer.save() → create()/update(); ModelForm.save()
-}
-"""Calls on a form or serializer (not a model) that run the hooks its class defines, by name or prefix."""
-_PERMISSIONS = ("auth_permission", "django_content_type")
-_OBJECT_PERMISSIONS = (*_PERMISSIONS, "guardian_userobjectpermission", "guardian_groupobjectpermission")
-OUTSIDE_ACCESS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "guardian.shortcuts.get_objects_for_user": ((*_OBJECT_PERMISSIONS, "auth_user_groups"), ()),
-    "guardian.shortcuts.get_objects_for_group": (_OBJECT_PERMISSIONS, ()),
-    "guardian.shortcuts.get_users_with_perms": ((*_OBJECT_PERMISSIONS, "auth_user", "auth_user_groups"), ()),
-    "guardian.shortcuts.get_groups_with_perms": ((*_OBJECT_PERMISSIONS, "auth_group"), ()),
-    "guardian.shortcuts.get_perms": (_OBJECT_PERMISSIONS, ()),
-    "guardian.shortcuts.get_user_perms": (_OBJECT_PERMISSIONS, ()),
-    "guardian.shortcuts.get_group_perms": (_OBJECT_PERMISSIONS, ()),
-    "guardian.shortcuts.assign_perm": (_OBJECT_PERMISSIONS, _OBJECT_PERMISSIONS[2:]),
-    "guardian.shortcuts.remove_perm": (_OBJECT_PERMISSIONS, _OBJECT_PERMISSIONS[2:]),
-}
-"""Outside functions and the tables (of outside models) they read and write: django-guardian's shortcuts."""
-OUTSIDE_NAMES = frozenset(name.rpartition(".")[2] for name in OUTSIDE_ACCESS)
-USER_PERMISSION_METHODS = frozenset(
-    {"has_perm", "has_perms", "get_all_permissions", "get_group_permissions", "get_user_permissions"}
-)
-"""Methods of a Django user that load its permissions (Django's ModelBackend)."""
-SQL_CALLS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "raw", "text", "RawSQL"})
-"""Calls whose first argument may be a literal SQL statement."""
-LOGIN_PROXIES = frozenset({"ext:flask_login:current_user", "ext:flask_login.utils:current_user"})
-"""flask-login's `current_user`: an instance of what its user loaders return."""
-USER_LOADERS = {
-    "flask_login": (".user_loader", ".request_loader"),
-    "flask_httpauth": (".verify_password", ".verify_token"),
-}
-"""Decorators registering the function that returns the logged-in user, by package."""
 AUTH_USER_SYMBOL = "django.contrib.auth.models:User"
 AUTH_USER_DOTTED = "django.contrib.auth.models.User"
-MODEL_BOUND_BASES = frozenset(
-    {
-        "rest_framework.serializers.ModelSerializer", "rest_framework.serializers.HyperlinkedModelSerializer",
-        "django.forms.ModelForm", "django.forms.models.ModelForm", "django_filters.FilterSet",
-        "django_filters.filterset.FilterSet", "django_filters.rest_framework.FilterSet",
-        "marshmallow_sqlalchemy.SQLAlchemySchema", "marshmallow_sqlalchemy.SQLAlchemyAutoSchema",
-        "marshmallow_sqlalchemy.ModelSchema", "flask_marshmallow.sqla.SQLAlchemySchema",
-        "flask_marshmallow.sqla.SQLAlchemyAutoSchema", "wtforms_alchemy.ModelForm",
-        "flask_marshmallow.sqla.ModelSchema", "flask_marshmallow.Marshmallow.ModelSchema",
-        "flask_marshmallow.Marshmallow.SQLAlchemySchema", "flask_marshmallow.Marshmallow.SQLAlchemyAutoSchema",
-        "marshmallow_sqlalchemy.schema.SQLAlchemySchema", "marshmallow_sqlalchemy.schema.SQLAlchemyAutoSchema",
-    }
-)  # fmt: skip
-"""Bases of classes bound to a model by `class Meta: model = ...` (serializers, schemas, forms, filter sets)."""
-SIGNALLING_METHODS = frozenset({"save", "create", "get_or_create", "update_or_create", "delete", "save_base"})
-"""Writes that send a model's save or delete signals (bulk `update()` and `bulk_create()` send none)."""
-VIEW_HOOKS = {
-    "": frozenset(
-        {"get_serializer_class", "get_serializer", "get_serializer_context", "get_context_data", "initial", "setup"}
-    ),
-    _R: frozenset({"get_queryset", "get_object", "filter_queryset", "paginate_queryset"}),
-    _W: frozenset(
-        {"perform_create", "perform_update", "perform_destroy", "form_valid", "get_form", "get_form_kwargs"}
-    ),
-}  # fmt: skip
-"""What an inherited view action calls on its class: every action the first set, then by what it does."""
-MODEL_SIGNALS = frozenset({"pre_save", "post_save", "pre_delete", "post_delete"})
-"""Django signals sent when a model is saved or deleted: their receivers run as part of the write."""
 _CHAINS = frozenset({ExprKind.ATTRIBUTE, ExprKind.CALL, ExprKind.SUBSCRIPT})
 
 
@@ -250,9 +119,16 @@ class DataAccess:
     models), then asked `reached_from(symbol)` for each entry point.
     """
 
-    def __init__(self, graphs: LinkedGraphs, models: Iterable[str] | Iterable[DataModel]) -> None:
-        """`models`: the model symbols, or the data models themselves (which also gives their relations)."""
+    def __init__(
+        self,
+        graphs: LinkedGraphs,
+        models: Iterable[str] | Iterable[DataModel],
+        knowledge: AccessKnowledge | None = None,
+    ) -> None:
+        """`models`: the model symbols, or the data models themselves (which also gives their relations);
+        `knowledge`: the scan's data-access heuristics (the bundled ones when not given)."""
         given: list[str | DataModel] = list(models)
+        self.known = knowledge if knowledge is not None else bundled_knowledge()
         data_models = [m for m in given if isinstance(m, DataModel)]
         self.graphs = graphs
         self.models: set[str] = {m.symbol if isinstance(m, DataModel) else m for m in given}
@@ -320,29 +196,29 @@ class DataAccess:
         arguments = call.call[2][1:]
         method = str(func[1]) if func[0] == ExprKind.ATTRIBUTE else ""
         name = method or (str(func[1]) if func[0] == ExprKind.NAME else "")
-        if name in SQL_CALLS and arguments:
+        if name in self.known.sql_calls and arguments:
             self._raw_sql(scope, arguments[0], location)
-        if name in OUTSIDE_NAMES and self.django:
+        if name in self.known.outside_names and self.django:
             self._outside(scope, func, location)
-        elif method in USER_PERMISSION_METHODS and self.user_models and not self._is_ours(scope, func):
+        elif method in self.known.user_permission_methods and self.user_models and not self._is_ours(scope, func):
             for table in self._user_permission_tables():
                 self._record(scope, TABLE_PREFIX + table, False, location)
             return  # the user is loaded already: its permissions are what is read
         if method:
             self._on_receiver(scope, call.call, method, location)
-            if method in FORM_HOOKS:
-                self._form_hooks(scope, func[2][0], FORM_HOOKS[method])
+            if method in self.known.form_hooks:
+                self._form_hooks(scope, func[2][0], self.known.form_hooks[method])
             if method == SCHEMA_LOAD and keyword(call.call, "instance") is not None:
                 for model in sorted(self._models_of(scope, call.call)):  # the loaded fields are set on it
                     self.pending[scope].setdefault(model, _located(location))
-            if method in SESSION_COMMITS and _is_session(func[2][0]):
+            if method in self.known.session_commits and _is_session(func[2][0]):
                 self.commits[scope] = max(self.commits.get(scope, 0), location.line)
         owner = func[2][0] if method else None
         is_self = owner is not None and (_is_self(owner) or (owner[0] == ExprKind.CALL and owner[2][0][1] == "super"))
         view = self.views.get(scope.rpartition(".")[0]) if is_self else None
         if view is not None and method in view[1]:  # self.list(request) in a view's own get()
             self._record_mode(scope, view[0], view[1][method], location)
-        elif view is not None and method in VIEW_ACCESSORS:  # ticket = self.get_object()
+        elif view is not None and method in self.known.view_accessors:  # ticket = self.get_object()
             self._record(scope, view[0], False, location)
         self._arguments(scope, func, method, arguments, location)
 
@@ -354,29 +230,29 @@ class DataAccess:
         is_super = receiver[0] == ExprKind.CALL and receiver[2][0][:2] == (ExprKind.NAME, "super")
         for model, via, is_last, is_class in self._walk(scope, receiver):
             through = self.through.get(via) if via is not None else None
-            if method in COLLECTION_WRITES and (via is None or not is_last):
+            if method in self.known.collection_writes and (via is None or not is_last):
                 if not is_class and via is None:
                     continue  # `channels.add(c)` on a set of instances: no relation of a model
-            elif via is not None and method in COLLECTION_WRITES:
+            elif via is not None and method in self.known.collection_writes:
                 changed = through or model  # the association table, or the target's foreign key
                 if via[0] in self.django:
                     self._record(scope, changed, True, location)
                 else:  # a SQLAlchemy collection: written when the session is committed
                     self.pending[scope].setdefault(changed, _located(location))
                 continue
-            if method in LOOKUP_METHODS and model in self.django:
+            if method in self.known.lookup_methods and model in self.django:
                 self._lookups(scope, model, call, method, location)
             if not is_super and self._method_call(scope, model, method, is_class) and not is_class:
                 continue  # our own method on an instance: what its body does counts, where it does it
-            if method in STATEMENT_CLAUSES and _builds_write(receiver):
+            if method in self.known.statement_clauses and self._builds_write(receiver):
                 continue  # `user.notifications.delete().where(...)`: a clause of the write, not a read
-            is_write = method in WRITE_METHODS
-            if not is_write and method in LAZY_METHODS and call in self._chained:
+            is_write = method in self.known.write_methods
+            if not is_write and method in self.known.lazy_methods and call in self._chained:
                 continue  # `check.ping_set.all().delete()`: building the query reads nothing, the call on it does
             self._record(scope, model, is_write, location)
-            if method in SIGNALLING_METHODS and not (via is not None and is_last):
+            if method in self.known.signalling_methods and not (via is not None and is_last):
                 self.saves[scope].add(model)
-            if method in READ_AND_WRITE_METHODS:
+            if method in self.known.read_and_write_methods:
                 self._record(scope, model, False, location)
             if through is not None:
                 self._record(scope, through, False, location)
@@ -387,7 +263,7 @@ class DataAccess:
         """Django lookups across relations join their models: `filter(project__owner=u)` reads Project,
         `select_related("project__owner")` reads Project and the owner's model."""
         paths = [(name, False) for name, _ in call[3] if name and "__" in name]
-        if method in PATH_METHODS:
+        if method in self.known.path_methods:
             for argument in call[2][1:]:
                 if argument[0] == ExprKind.CALL and argument[2][1:]:  # `Prefetch("channel_set", queryset=...)`
                     argument = argument[2][1]
@@ -441,7 +317,7 @@ class DataAccess:
         resolver = self.graphs.resolver
         writes_class: bool | None = None
         calls_ours: bool | None = None  # decided at the first model class passed
-        is_session_write = method in SESSION_WRITES and _is_session(func[2][0])
+        is_session_write = method in self.known.session_writes and _is_session(func[2][0])
         for argument in arguments:
             instances: set[str] = set()
             for value in resolver.values(scope, argument):
@@ -472,14 +348,15 @@ class DataAccess:
     def _writes_classes(self, scope: str, func: Expr) -> bool:
         """Whether the call is SQLAlchemy's `insert(Model)`, `update(Model)` or `delete(Model)`."""
         return any(
-            value.startswith("ext:sqlalchemy") and value.rpartition(":")[2].rpartition(".")[2] in STATEMENT_WRITES
+            value.startswith("ext:sqlalchemy")
+            and value.rpartition(":")[2].rpartition(".")[2] in self.known.statement_writes
             for value in self.graphs.resolver.values(scope, func)
         )
 
     def _outside(self, scope: str, func: Expr, location: Location | Site) -> None:
         """A call of an outside function whose tables are known (`get_objects_for_user(...)`)."""
         for name in self.graphs.resolver.qualified_names(scope, func):
-            known = OUTSIDE_ACCESS.get(name)
+            known = self.known.outside.get(name)
             if known is None:
                 continue
             for table in known[0]:
@@ -488,12 +365,40 @@ class DataAccess:
                 self._record(scope, TABLE_PREFIX + table, True, location)
             return
 
+    def _builds_write(self, receiver: Expr) -> bool:
+        """Whether a chain goes through a write statement (`....delete()`, `update(...)`, `insert()`)."""
+        node = receiver
+        while node[0] in (ExprKind.ATTRIBUTE, ExprKind.CALL, ExprKind.SUBSCRIPT):
+            func = node[2][0]
+            if node[0] == ExprKind.CALL and func[0] == ExprKind.ATTRIBUTE and func[1] in self.known.statement_writes:
+                return True
+            node = func
+        return False
+
+    def _is_user_loader(self, value: str) -> bool:
+        """`@login_manager.user_loader` (or `request_loader`) of flask-login, `@auth.verify_password` (HTTPAuth)."""
+        return any(
+            value.startswith(f"ext:{package}") and value.endswith(ends)
+            for package, ends in self.known.user_loaders.items()
+        )
+
+    def _is_login_proxy(self, value: str) -> bool:
+        """flask-login's `current_user`, Flask-HTTPAuth's `auth.current_user()`: the logged-in user."""
+        return value in self.known.login_proxies or any(
+            value.startswith(f"ext:{package}") and value.endswith(ends)
+            for package, ends in self.known.login_calls.items()
+        )
+
+    def _hooks(self, mode: str) -> frozenset[str]:
+        """The hooks an inherited view action of this mode (`""`: every action) calls."""
+        return self.known.view_hooks.get(mode, frozenset())
+
     def _user_permission_tables(self) -> tuple[str, ...]:
         """What a user's permission lookup reads: the permission tables, and the user model's
         `groups`/`user_permissions` many-to-many tables (`auth_user_groups` for Django's own User)."""
         users = [m.table for m in self.data_models if m.symbol in self.user_models and m.table]
         base = users[0] if users else "auth_user"
-        return (*_PERMISSIONS, "auth_group", "auth_group_permissions", f"{base}_groups", f"{base}_user_permissions")
+        return tuple(table.replace("{user}", base) for table in self.known.user_permission_tables)
 
     def _is_ours(self, scope: str, func: Expr, builtins: bool = False) -> bool:
         """Whether a call reaches a function of the tree (a model's own `has_perm`), or with `builtins` a builtin."""
@@ -501,9 +406,9 @@ class DataAccess:
         return any(v.startswith(tags) for v in self.graphs.resolver.values(scope, func))
 
     def _record_mode(self, scope: str, model: str, mode: str, location: Location | Site) -> None:
-        if _R in mode:
+        if READ in mode:
             self._record(scope, model, False, location)
-        if _W in mode:
+        if WRITE in mode:
             self._record(scope, model, True, location)
             self.saves[scope].add(model)
 
@@ -559,14 +464,14 @@ class DataAccess:
             end = steps.index("current_user") + 1
             if end < len(steps) and steps[end] == "()":
                 end += 1
-            if any(_is_login_proxy(v) for v in self.graphs.resolver.values(scope, nodes[end - 1])):
+            if any(self._is_login_proxy(v) for v in self.graphs.resolver.values(scope, nodes[end - 1])):
                 return self._follow(self.login_models, steps[end:])
         if root[0] == ExprKind.NAME and root[1] == "super" and steps[:1] == ["()"]:
             steps = steps[1:]
             root = (ExprKind.NAME, "self", (), ())
         starts: set[str] = set()
         view = self.views.get(scope.rpartition(".")[0]) if _is_self(root) else None
-        if view is not None and steps[:1] and steps[0] in VIEW_ACCESSORS:
+        if view is not None and steps[:1] and steps[0] in self.known.view_accessors:
             starts.add(view[0])
             steps = steps[1:]
             if steps[:1] == ["()"]:
@@ -588,7 +493,9 @@ class DataAccess:
                     classes = set()
             if classes and steps[:1] == [MAPPED_TABLE] and steps[1:2] and steps[1] in TABLE_STATEMENTS:
                 steps = steps[1:]  # `Config.__table__.select()`: a statement on the model's table
-            if classes and any(step.startswith(CLASS_METADATA_PREFIX) and step not in MANAGERS for step in steps):
+            if classes and any(
+                step.startswith(CLASS_METADATA_PREFIX) and step not in self.known.managers for step in steps
+            ):
                 return set()  # `model.__mapper__.has_property(f)`, `Order._meta.get_field(...)`: metadata
             if classes:
                 return {Denoted(model, None, False, True) for model in classes}
@@ -624,7 +531,9 @@ class DataAccess:
             for position, step in enumerate(steps):
                 reached = self.accessors.get((model, step))
                 if reached is None:
-                    if step not in QUERY_STEPS:  # `self.created_at.isoformat()`, `user.get_posts()`: not rows
+                    if (
+                        step not in self.known.query_steps
+                    ):  # `self.created_at.isoformat()`, `user.get_posts()`: not rows
                         model = ""
                     break
                 via, model, is_last = (model, step), reached, position == len(steps) - 1
@@ -637,7 +546,7 @@ class DataAccess:
         classes: set[str] = set()  # every model the root may be: a loop over models reaches each
         for value in self.graphs.resolver.values(scope, root):
             tag, _, target = value.partition(":")
-            if _is_login_proxy(value):
+            if self._is_login_proxy(value):
                 starts |= self.login_models
             elif tag == "obj" and target in self.bound:
                 starts.add(self.bound[target])
@@ -694,7 +603,7 @@ class DataAccess:
 
     def _is_eager(self, model: str, field: str) -> bool:
         """`relationship(..., lazy="joined")` (or `subquery`, `selectin`): loaded with every query of the model."""
-        return string_of(keyword(self._field_call(model, field), "lazy")) in EAGER_LOADING
+        return string_of(keyword(self._field_call(model, field), "lazy")) in self.known.eager_loading
 
     def _reverse_name(self, model: DataModel, kind: str, field: str) -> str | None:
         declared = self._field_call(model.symbol, field)
@@ -736,7 +645,7 @@ class DataAccess:
             if definition.fact.kind != "class" or definition.fact.name == "Meta":
                 continue
             ancestors = resolver.ancestors(symbol)
-            if not MODEL_BOUND_BASES.intersection(ancestors):
+            if not self.known.bound_bases.intersection(ancestors):
                 continue
             for owner in (symbol, *(a for a in ancestors if ":" in a)):
                 assignment = self._class_assignment(f"{owner}.Meta", ("model",))
@@ -757,7 +666,7 @@ class DataAccess:
             ancestors = resolver.ancestors(symbol)
             actions: dict[str, str] = {}
             for ancestor in ancestors:
-                for action, mode in VIEW_ACTIONS.get(ancestor, {}).items():
+                for action, mode in self.known.view_actions.get(ancestor, {}).items():
                     actions[action] = "".join(sorted(set(actions.get(action, "")) | set(mode)))
             if not actions:
                 continue
@@ -775,7 +684,7 @@ class DataAccess:
     def _view_hooks(self, symbol: str, actions: dict[str, str]) -> None:
         """An inherited action calls the hooks the class overrides (`get_queryset`, `perform_create`...)."""
         for action, mode in actions.items():
-            for hook in sorted(VIEW_HOOKS[""].union(*(VIEW_HOOKS[m] for m in mode))):
+            for hook in sorted(self._hooks("").union(*(self._hooks(m) for m in mode))):
                 for value in self.graphs.resolver.class_attribute(symbol, hook):
                     if value.startswith(("bnd:", "def:")) and value[4:] in self.graphs.definitions:
                         self.calls[f"{symbol}.{action}"].add(value[4:])
@@ -813,7 +722,7 @@ class DataAccess:
             for definition in facts.definitions:
                 scope = scope_of(facts.module, definition.scope)
                 for decorator in definition.decorators:
-                    if any(_is_user_loader(v) for v in resolver.values(scope, decorator)):
+                    if any(self._is_user_loader(v) for v in resolver.values(scope, decorator)):
                         loaders.add(definition.qualname)
                         site = (
                             resolver.binding_site(scope, decorator[2][0])
@@ -984,16 +893,6 @@ def _chained_calls(facts: FileFacts) -> set[Expr]:
     return found
 
 
-def _builds_write(receiver: Expr) -> bool:
-    """Whether a chain goes through a write statement (`....delete()`, `update(...)`, `insert()`)."""
-    node = receiver
-    while node[0] in (ExprKind.ATTRIBUTE, ExprKind.CALL, ExprKind.SUBSCRIPT):
-        if node[0] == ExprKind.CALL and node[2][0][0] == ExprKind.ATTRIBUTE and node[2][0][1] in STATEMENT_WRITES:
-            return True
-        node = node[2][0]
-    return False
-
-
 def _labelled(label: str, data_models: list[DataModel]) -> str | None:
     """A Django model by its `"app_label.Model"` spelling: the model of that name, in that app's package if several."""
     app, _, name = label.rpartition(".")
@@ -1028,16 +927,6 @@ def _user_step(root: Expr, steps: list[str]) -> int | None:
     return None
 
 
-def _is_user_loader(value: str) -> bool:
-    """`@login_manager.user_loader` (or `request_loader`) of flask-login, `@auth.verify_password` of Flask-HTTPAuth."""
-    return any(value.startswith(f"ext:{package}") and value.endswith(ends) for package, ends in USER_LOADERS.items())
-
-
-def _is_login_proxy(value: str) -> bool:
-    """flask-login's `current_user`, Flask-HTTPAuth's `auth.current_user()`: the logged-in user."""
-    return value in LOGIN_PROXIES or (value.startswith("ext:flask_httpauth") and value.endswith(".current_user()"))
-
-
 def _is_self(expr: Expr) -> bool:
     return expr[0] == ExprKind.NAME and expr[1] == "self"
 
@@ -1048,9 +937,9 @@ def _is_session(expr: Expr) -> bool:
     return isinstance(name, str) and name.lower().endswith("session")
 
 
-def with_data_access(graphs: LinkedGraphs, _heuristics: Heuristics, published: Recognition) -> Recognition:
+def with_data_access(graphs: LinkedGraphs, heuristics: Heuristics, published: Recognition) -> Recognition:
     """Every entry point with the models and tables it reads and writes through all it reaches."""
-    access = DataAccess(graphs, published.models)
+    access = DataAccess(graphs, published.models, knowledge_of(heuristics))
     consequences = _Consequences(access, published.events)
 
     def touched(symbol: str) -> dict[str, list[str]]:
@@ -1075,7 +964,7 @@ class _Consequences:
         self.access = access
         self.receivers: dict[str | None, list[str]] = defaultdict(list)  # sender model (None: any) → receivers
         for event in events:
-            if event.signal.rpartition(".")[2] in MODEL_SIGNALS:
+            if event.signal.rpartition(".")[2] in access.known.model_signals:
                 sender = event.sender
                 if sender is not None and sender not in access.models:  # `sender="tickets.Ticket"`
                     sender = _labelled(sender, access.data_models) or sender

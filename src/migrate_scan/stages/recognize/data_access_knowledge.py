@@ -1,0 +1,155 @@
+"""The data-access recognizer's knowledge, compiled from the `data-access` rules of the heuristics.
+
+Heuristics → `AccessKnowledge`: lookup tables (method names, view classes, outside
+functions, login proxies) the recognizer compares resolved names with. Rules of one
+role are merged; the tables are immutable.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TypeVar
+
+from migrate_scan.heuristics.loader import Heuristics, load_heuristics
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+READ, WRITE = "r", "w"
+"""What an action does to a model: its mode is a string of these letters (`"rw"`)."""
+
+
+@dataclass(frozen=True)
+class AccessKnowledge:
+    """What the data-access recognizer knows about ORMs and frameworks (see `heuristics/data_access.toml`).
+
+    Attributes:
+        write_methods ... model_signals: the vocabularies of method names, one per role
+            (`write-method` → `save`, `delete`, ...).
+        view_actions: view base class → action or HTTP method → mode (`r`, `w`, `rw`).
+        view_hooks: `""` (every action), `r`, `w` → the hooks an action of that mode calls.
+        form_hooks: call on a form or serializer → the methods (or `prefix_`es) it runs.
+        outside: outside function → (tables read, tables written).
+        user_permission_methods: user methods loading its permissions, and `user_permission_tables`
+            what they read (`{user}` stands for the user model's table).
+        bound_bases: bases of classes bound to a model by `Meta.model`.
+        login_proxies: resolved values that are the logged-in user (`ext:flask_login:current_user`).
+        login_calls, user_loaders: package → endings of resolved values that return the user or
+            register its loader.
+    """
+
+    write_methods: frozenset[str]
+    read_and_write_methods: frozenset[str]
+    signalling_methods: frozenset[str]
+    collection_writes: frozenset[str]
+    lookup_methods: frozenset[str]
+    path_methods: frozenset[str]
+    query_steps: frozenset[str]
+    lazy_methods: frozenset[str]
+    statement_writes: frozenset[str]
+    statement_clauses: frozenset[str]
+    session_writes: frozenset[str]
+    session_commits: frozenset[str]
+    eager_loading: frozenset[str]
+    managers: frozenset[str]
+    view_accessors: frozenset[str]
+    sql_calls: frozenset[str]
+    model_signals: frozenset[str]
+    view_actions: Mapping[str, Mapping[str, str]]
+    view_hooks: Mapping[str, frozenset[str]]
+    form_hooks: Mapping[str, tuple[str, ...]]
+    outside: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]
+    user_permission_methods: frozenset[str]
+    user_permission_tables: tuple[str, ...]
+    bound_bases: frozenset[str]
+    login_proxies: frozenset[str]
+    login_calls: Mapping[str, tuple[str, ...]]
+    user_loaders: Mapping[str, tuple[str, ...]]
+
+    @property
+    def outside_names(self) -> frozenset[str]:
+        """The last segment of every outside function's name: a cheap pre-filter of calls."""
+        return frozenset(name.rpartition(".")[2] for name in self.outside)
+
+
+def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
+    """Compile the `data-access` rules into lookup tables."""
+    rules = heuristics.data_access_rules
+    vocabulary: dict[str, set[str]] = defaultdict(set)
+    view_actions: dict[str, dict[str, str]] = defaultdict(dict)
+    view_hooks: dict[str, set[str]] = defaultdict(set)
+    form_hooks: dict[str, set[str]] = defaultdict(set)
+    outside: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
+    permission_methods: set[str] = set()
+    permission_tables: list[str] = []
+    packages: dict[str, dict[str, set[str]]] = {"login-call": defaultdict(set), "user-loader": defaultdict(set)}
+    for rule in rules:
+        if rule.role == "view-class":
+            for name in rule.names:
+                for action, mode in rule.actions.items():
+                    view_actions[name][action] = _merged(view_actions[name].get(action, ""), mode)
+        elif rule.role == "view-hooks":
+            for key, names in rule.hooks.items():
+                view_hooks["" if key == "any" else key].update(names)
+        elif rule.role == "form-hooks":
+            for call, names in rule.hooks.items():
+                form_hooks[call].update(names)
+        elif rule.role == "outside-function":
+            for name in rule.names:
+                outside[name][0].update(rule.reads)
+                outside[name][1].update(rule.writes)
+        elif rule.role == "user-permission-method":
+            permission_methods.update(rule.names)
+            permission_tables += [t for t in rule.reads if t not in permission_tables]
+        elif rule.role in packages:
+            for package, endings in rule.hooks.items():
+                packages[rule.role][package].update(endings)
+        else:
+            vocabulary[rule.role].update(rule.names)
+    return AccessKnowledge(
+        write_methods=frozenset(vocabulary.get("write-method", ())),
+        read_and_write_methods=frozenset(vocabulary.get("read-and-write-method", ())),
+        signalling_methods=frozenset(vocabulary.get("signalling-method", ())),
+        collection_writes=frozenset(vocabulary.get("collection-write", ())),
+        lookup_methods=frozenset(vocabulary.get("lookup-method", ())),
+        path_methods=frozenset(vocabulary.get("path-method", ())),
+        query_steps=frozenset(vocabulary.get("query-step", ())),
+        lazy_methods=frozenset(vocabulary.get("lazy-method", ())),
+        statement_writes=frozenset(vocabulary.get("statement-write", ())),
+        statement_clauses=frozenset(vocabulary.get("statement-clause", ())),
+        session_writes=frozenset(vocabulary.get("session-write", ())),
+        session_commits=frozenset(vocabulary.get("session-commit", ())),
+        eager_loading=frozenset(vocabulary.get("eager-loading", ())),
+        managers=frozenset(vocabulary.get("manager", ())),
+        view_accessors=frozenset(vocabulary.get("view-accessor", ())),
+        sql_calls=frozenset(vocabulary.get("sql-call", ())),
+        model_signals=frozenset(vocabulary.get("model-signal", ())),
+        view_actions=_frozen({name: _frozen(actions) for name, actions in view_actions.items()}),
+        view_hooks=_frozen({key: frozenset(names) for key, names in view_hooks.items()}),
+        form_hooks=_frozen({call: tuple(sorted(names)) for call, names in form_hooks.items()}),
+        outside=_frozen({name: (tuple(sorted(r)), tuple(sorted(w))) for name, (r, w) in outside.items()}),
+        user_permission_methods=frozenset(permission_methods),
+        user_permission_tables=tuple(permission_tables),
+        bound_bases=frozenset(vocabulary.get("model-bound-base", ())),
+        login_proxies=frozenset(f"ext:{name}" for name in vocabulary.get("login-proxy", ())),
+        login_calls=_frozen({p: tuple(sorted(e)) for p, e in packages["login-call"].items()}),
+        user_loaders=_frozen({p: tuple(sorted(e)) for p, e in packages["user-loader"].items()}),
+    )
+
+
+@functools.cache
+def bundled_knowledge() -> AccessKnowledge:
+    """The knowledge of the bundled heuristics (for callers that build a `DataAccess` without a scan's)."""
+    return knowledge_of(load_heuristics())
+
+
+def _merged(mode: str, more: str) -> str:
+    return "".join(sorted(set(mode) | set(more)))
+
+
+def _frozen(table: dict[_K, _V]) -> Mapping[_K, _V]:
+    """A read-only view of a table, in key order."""
+    return MappingProxyType(dict(sorted(table.items(), key=lambda item: str(item[0]))))
