@@ -55,3 +55,30 @@ def test_packages_of_tests_are_the_test_packages_holding_test_files() -> None:
     assert packages_of_tests(MODULES) == frozenset({"shop.test", "hc.test"})
     # without knowing the tree, a package named `test` is not taken for tests
     assert is_test_module("shop.test.helpers") is False
+
+
+def test_a_test_package_of_factories_and_fixtures_that_only_tests_import_is_test_code() -> None:
+    from tests.unit.test_link import linked
+
+    files = {
+        "shop/__init__.py": "",
+        "shop/models.py": "class Locale:\n    pass\n",
+        "shop/test/__init__.py": "",
+        "shop/test/factories.py": (
+            "import factory\nfrom shop.models import Locale\n\n\nclass LocaleFactory(factory.Factory):\n    pass\n"
+        ),
+        "shop/test/fixtures.py": "import pytest\nfrom shop.test import factories\n",
+        "conftest.py": "from shop.test.fixtures import *  # noqa\n",
+        "shop/tests/test_locale.py": "from shop.test.factories import LocaleFactory\n",
+    }
+    graphs = linked(files)
+    assert graphs.is_test("shop.test.factories") and graphs.is_test("shop.test")
+    assert not graphs.is_test("shop.models")
+
+    # deployed code imports it: a feature named `test`, even if a module of it uses unittest.mock
+    deployed = {**files, "shop/views.py": "from shop.test.factories import LocaleFactory\n"}
+    assert not linked(deployed).is_test("shop.test.factories")
+    # no test framework in it: a feature (DefectDojo's `dojo.test`), whoever imports it
+    feature = {**files, "shop/test/factories.py": "from shop.models import Locale\n"}
+    feature = {name: text for name, text in feature.items() if name != "shop/test/fixtures.py"}
+    assert not linked(feature).is_test("shop.test.factories")

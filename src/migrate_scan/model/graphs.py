@@ -30,7 +30,7 @@ from typing import Protocol
 import networkx as nx
 
 from migrate_scan.model.facts import DefinitionFact, Expr, FileFacts
-from migrate_scan.model.ids import Location, is_test_module, packages_of_tests
+from migrate_scan.model.ids import AMBIGUOUS_TEST_PACKAGE, Location, is_test_module, packages_of_tests
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,9 +120,49 @@ class LinkedGraphs:
 
     @functools.cached_property
     def test_packages(self) -> frozenset[str]:
-        """The tree's `test` packages that hold test files (`model.ids.packages_of_tests`), computed once."""
-        return packages_of_tests(self.modules)
+        """The tree's `test` packages that are test code, computed once.
+
+        Those that hold test files (`model.ids.packages_of_tests`), and test-support packages: a `test`
+        package of factories and fixtures that builds on a test framework and that only test code imports.
+        """
+        holding_tests = packages_of_tests(self.modules)
+        return holding_tests | _test_support_packages(self.modules, holding_tests)
 
     def is_test(self, module: str) -> bool:
         """Test code of this tree: never deployed, and what it registers exists only while tests run."""
         return is_test_module(module, self.test_packages)
+
+
+TEST_FRAMEWORKS = ("pytest", "unittest", "factory", "hypothesis", "django.test", "mock", "freezegun", "responses")
+"""Modules only test code builds on: a `test` package importing one of them holds test support."""
+
+
+def _test_support_packages(modules: dict[str, FileFacts], known: frozenset[str]) -> frozenset[str]:
+    """`test` packages without test files that import a test framework and that only test code imports."""
+    candidates = {
+        ".".join(parts[: index + 1])
+        for parts in (module.split(".") for module in modules)
+        for index, part in enumerate(parts[:-1])
+        if part == AMBIGUOUS_TEST_PACKAGE
+    } - known
+
+    def inside(module: str, package: str) -> bool:
+        return module == package or module.startswith(package + ".")
+
+    found = set()
+    for package in sorted(candidates):
+        members = [facts for module, facts in modules.items() if inside(module, package)]
+        builds_on_tests = any(
+            imported.module == framework or imported.module.startswith(framework + ".")
+            for facts in members
+            for imported in facts.imports
+            for framework in TEST_FRAMEWORKS
+        )
+        importers = {
+            module
+            for module, facts in modules.items()
+            if not inside(module, package) and any(inside(imported.module, package) for imported in facts.imports)
+        }
+        if builds_on_tests and all(is_test_module(importer, known) for importer in importers):
+            found.add(package)
+    return frozenset(found)
