@@ -854,6 +854,22 @@ def test_ms106_a_job_looping_over_a_whole_table_or_a_listing(heuristics: Heurist
     assert all(w.category == "potential" for w in warnings)
     assert "`Doc.objects`" in warnings[0].message or "`Doc.objects`" in warnings[1].message
 
+    # the task also runs on a beat schedule: one warning, naming the task and the schedule entry
+    scheduled = {
+        **files,
+        "ops/settings.py": (
+            "CELERY_BEAT_SCHEDULE = {\n    'nightly': {'task': 'ops.tasks.nightly', 'schedule': 86400},\n}\n"
+        ),
+    }
+    warnings = [w for w in analyze(scheduled, heuristics).classification.warnings if w.rule == "MS106"]
+    nightly = [w for w in warnings if "ops.tasks:nightly" in w.message]
+    assert len(warnings) == 2 and len(nightly) == 1
+    assert [f"{loc.file}:{loc.line}" for loc in nightly[0].locations] == [
+        "ops/checks.py:7",
+        "ops/settings.py:1",
+        "ops/tasks.py:6",
+    ]
+
 
 def test_ms103_project_wide_task_time_limit(heuristics: Heuristics) -> None:
     def files(limit: str, own: str = "") -> dict[str, str]:

@@ -351,23 +351,26 @@ def _grows_with_data(inputs: FindingInputs) -> list[Finding]:
         owner, dot, _ = node.rpartition(".")
         if dot and ":" in owner:
             methods[owner].append(node)
-    found = []
+    # One finding per job: a task and the schedule entry that runs it are two entries of one symbol.
+    registrations: dict[str, list[EntryPoint]] = defaultdict(list)
     for entry in inputs.entries:
-        if entry.kind not in JOB_ENTRY_KINDS:
-            continue
-        starts = [entry.symbol, *methods.get(entry.symbol, ())]
+        if entry.kind in JOB_ENTRY_KINDS:
+            registrations[entry.symbol].append(entry)
+    found = []
+    for symbol, entries in registrations.items():
+        starts = [symbol, *methods.get(symbol, ())]
         reached = sorted({s for start in starts for s in reach.from_symbol(start) if s in loops})
         if not reached:
             continue
         where = [loc for s in reached for loc, _ in loops[s]][:4]
         listed = sorted({w for s in reached for _, w in loops[s]})[:3]
         message = (
-            f"`{entry.symbol}` loops over {', '.join(listed)} ({where[0].file}:{where[0].line}): its run time "
+            f"`{symbol}` loops over {', '.join(listed)} ({where[0].file}:{where[0].line}): its run time "
             "grows with the data and can pass Lambda's 15 minutes."
         )
-        found.append(
-            Finding("MS106", message, (entry.location, *where), (entry.module,), _contexts(inputs, entry.module))
-        )
+        registered = tuple(dict.fromkeys(entry.location for entry in entries))
+        module = entries[0].module
+        found.append(Finding("MS106", message, (*registered, *where), (module,), _contexts(inputs, module)))
     return found
 
 
