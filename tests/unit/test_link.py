@@ -1729,3 +1729,55 @@ def test_literal_containers_are_named_by_what_they_are_not_by_when_they_are_met(
     # depend on which literal set iteration reached first.
     assert names == reversed_names[::-1]
     assert names[0] != names[1] and all(name.startswith("seq:") for name in names)
+
+
+def test_package_binding_after_submodule_import_shadows_the_submodule() -> None:
+    """`from .categories import X` then `from .pages import categories`: the last binding (the function) wins."""
+    graphs = linked(
+        {
+            "shop/views/__init__.py": """
+                from .categories import CategoryList
+                from .media_auth import media_auth
+                from .pages import categories
+            """,
+            "shop/views/categories.py": "class CategoryList: pass\ndef helper(): pass\n",
+            "shop/views/media_auth.py": "def media_auth(request): pass\n",
+            "shop/views/pages.py": "def categories(request): pass\n",
+            "shop/urls.py": """
+                from shop import views
+                from shop.views import categories
+
+                def main():
+                    views.categories(None)
+                    views.media_auth(None)
+                    categories(None)
+                    views.categories.helper()   # the name is the function now: no submodule attribute
+            """,
+        }
+    )
+    assert callees(graphs, "shop.urls:main") == {
+        "shop.views.pages:categories",
+        "shop.views.media_auth:media_auth",
+    }
+
+
+def test_submodule_import_after_package_binding_rebinds_the_submodule() -> None:
+    """`from .pages import categories` then `from .categories import X`: importing the submodule rebinds the name."""
+    graphs = linked(
+        {
+            "shop/views/__init__.py": """
+                from .pages import categories
+                from .categories import CategoryList
+            """,
+            "shop/views/categories.py": "class CategoryList: pass\ndef helper(): pass\n",
+            "shop/views/pages.py": "def categories(request): pass\n",
+            "shop/urls.py": """
+                from shop import views
+
+                def main():
+                    views.categories.helper()
+                    views.categories(None)   # a module is not called
+            """,
+        }
+    )
+    assert callees(graphs, "shop.urls:main") == {"shop.views.categories:helper"}

@@ -73,7 +73,7 @@ class Propagation(Evaluation):
             is_ours = target in self.modules or target in self._namespaces
             return {f"mod:{target}"} if is_ours else {f"ext:{target}:"}
         submodule = f"{module}.{name}"
-        if submodule in self.modules:
+        if submodule in self.modules and not self.shadows_submodule(module, name):
             return {f"mod:{submodule}"}
         if module in self.modules:
             return set(self._module_attribute(module, name, 0))

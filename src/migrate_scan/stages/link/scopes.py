@@ -65,6 +65,7 @@ class Scopes(Solver):
         self._external_modules: set[str] = set()
         self._namespaces: set[str] = set()
         self._rebound: set[tuple[str, str]] = set()
+        self._shadowed: dict[str, frozenset[str]] = {}  # package → submodule names its body rebinds last
 
     def _declare(self, files: Iterable[FileFacts]) -> None:
         """Declare every module's scopes, definitions and bindings (once, before solving)."""
@@ -254,7 +255,7 @@ class Scopes(Solver):
 
     def _module_attribute(self, module: str, name: str, depth: int) -> frozenset[str]:
         submodule = f"{module}.{name}"
-        if submodule in self.modules or submodule in self._namespaces:
+        if (submodule in self.modules or submodule in self._namespaces) and not self.shadows_submodule(module, name):
             return frozenset({f"mod:{submodule}"})
         scope = self.scopes.get(module)
         if scope is None:  # a namespace package: only its submodules are known
@@ -262,6 +263,51 @@ class Scopes(Solver):
         if name in scope.locals:
             return self._read((module, name))
         return self._star_lookup(scope, name, depth)
+
+
+    def shadows_submodule(self, package: str, name: str) -> bool:
+        """Whether the package's own body binds `name`, shadowing its submodule `name`.
+
+        Importing `pkg.name` sets the package attribute `name` to the submodule; a later binding of
+        the name in the package body (`from .pages import categories` after `from .categories import
+        X`) replaces it: the last binding in the package namespace wins. `from .name import name`
+        loads the submodule, then binds the name: the binding wins.
+        """
+        shadowed = self._shadowed.get(package)
+        if shadowed is None:
+            facts = self.modules.get(package)
+            shadowed = self._shadowed[package] = _rebound_submodules(facts) if facts is not None else frozenset()
+        return name in shadowed
+
+
+def _rebound_submodules(facts: FileFacts) -> frozenset[str]:
+    """Names a package's module body binds (not to its submodule of that name) and does not load as a submodule later.
+
+    `from pkg import name` takes the package attribute when there is one, so the package's own
+    binding wins over its submodule, unless a later import in the body loads the submodule again.
+    """
+    loaded: dict[str, int] = {}  # name → last line loading the submodule `package.name`
+    bound: dict[str, int] = {}  # name → last line binding it otherwise
+    package = facts.module
+    for fact in facts.imports:
+        if fact.scope:
+            continue
+        if fact.module.startswith(f"{package}."):
+            child = fact.module[len(package) + 1 :].partition(".")[0]
+            loaded[child] = max(loaded.get(child, 0), fact.line)
+        elif fact.module == package and fact.name not in (None, "*"):  # `from . import name`
+            loaded[str(fact.name)] = max(loaded.get(str(fact.name), 0), fact.line)
+            continue
+        if fact.bound_as and fact.name not in (None, "*"):
+            bound[fact.bound_as] = max(bound.get(fact.bound_as, 0), fact.line)
+    for definition in facts.definitions:
+        if not definition.scope and definition.kind in ("function", "class"):
+            bound[definition.name] = max(bound.get(definition.name, 0), definition.line)
+    for assignment in facts.assignments:
+        if not assignment.scope and len(assignment.targets) == 1 and assignment.targets[0][0] == ExprKind.NAME:
+            name = str(assignment.targets[0][1])
+            bound[name] = max(bound.get(name, 0), assignment.line)
+    return frozenset(name for name, line in bound.items() if line >= loaded.get(name, 0))
 
 
 def _literal_strings(expr: Expr | None) -> set[str] | None:
