@@ -65,6 +65,13 @@ from migrate_scan.stages.recognize.expressions import (
 )
 from migrate_scan.stages.recognize.paths import django_canonical, django_piece
 from migrate_scan.stages.recognize.registry import Product, Recognizer
+from migrate_scan.stages.recognize.router_tables import (
+    RouteTemplate,
+    inner_view_classes,
+    route_marker,
+    route_table,
+    stores_registrations,
+)
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 _NOT_REPORTED = {"HEAD", "OPTIONS", "TRACE"}
@@ -72,6 +79,7 @@ _ANY = ["*"]
 _DJANGO = "django"
 _DRF = "django-rest-framework"
 _API_ROOT = "rest_framework.routers:APIRootView.get"
+_ROUTE_TABLE = "drf.router.route-table"
 _MAX_DEPTH = 25
 
 
@@ -111,6 +119,8 @@ class _Router:
     location: Location
     registrations: list[tuple[Expr, str, FileFacts, Location, MatchRule]] = field(default_factory=list)
     root_views: tuple[str, ...] = ()  # the project's APIRootView classes, when it sets its own
+    table: tuple[RouteTemplate, ...] | None = None  # the project's own `routes` table (a vendored router)
+    vendored: bool = False  # a project router class recognised by its shape, not by a DRF base
 
 
 @dataclass
@@ -127,6 +137,8 @@ class _Context:
     call_lines: dict[str, dict[Expr, int]] = field(default_factory=dict)
     routers: dict[str, _Router] = field(default_factory=dict)
     methods_of_class: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    tables: dict[str, tuple[RouteTemplate, ...] | None] = field(default_factory=dict)
+    router_classes: frozenset[str] = frozenset()  # the project's router classes, by their shape
     found: Recognition = field(default_factory=Recognition)
 
 
@@ -150,8 +162,11 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics, published: Recogniti
         return context.found
     for facts in graphs.modules.values():
         _index(context, facts)
+    context.router_classes = _router_classes(context)
     for facts in graphs.modules.values():
         _find_routers(context, facts)
+        if context.router_classes:
+            _find_table_routers(context, facts)
     for facts in graphs.modules.values():
         _find_registrations(context, facts)
         _find_root_views(context, facts)
@@ -217,11 +232,63 @@ def _find_routers(context: _Context, facts: FileFacts) -> None:
         router = context.routers.setdefault(site, _Router(site, rule, trailing, location))
         attribute = _root_view_attribute(context)
         for made in sorted(resolver.values(scope, value[2][0])):  # `class Router(DefaultRouter): APIRootView = X`
+            if made.startswith("cls:") and router.table is None:  # a subclass overriding `routes`
+                router.table = _table(context, made[4:])
             given = _class_constant(context, made[4:], attribute) if made.startswith("cls:") and attribute else None
             if given is not None and not router.root_views:
                 owner = context.graphs.definitions.get(made[4:])
                 where = scope_of(owner.module, owner.fact.qualname) if owner is not None else scope
                 router.root_views = _own_classes(context, where, given)
+
+
+def _table(context: _Context, class_symbol: str) -> tuple[RouteTemplate, ...] | None:
+    if class_symbol not in context.tables:
+        context.tables[class_symbol] = route_table(context.graphs, class_symbol)
+    return context.tables[class_symbol]
+
+
+def _router_classes(context: _Context) -> frozenset[str]:
+    """The project's router classes by their shape: a `routes` table of URL templates in the class body
+    (or a project base's) and a `register` method storing into the instance; none of DRF's."""
+    graphs = context.graphs
+    owners = {site.rpartition("|")[0] for site in context.sites if site.endswith("|routes")}
+    tabled = {o for o in owners if o in graphs.definitions and graphs.definitions[o].fact.kind == "class"}
+    tabled = {o for o in tabled if _table(context, o) is not None}
+    if not tabled:
+        return frozenset()
+    found = set()
+    for symbol, definition in graphs.definitions.items():
+        if definition.fact.kind != "class" or not ({symbol, *graphs.resolver.ancestors(symbol)} & tabled):
+            continue
+        if any(a.startswith("rest_framework.") for a in graphs.resolver.ancestors(symbol)):
+            continue  # a DRF router subclass: recognised by its base, its table read there
+        if stores_registrations(graphs, symbol):
+            found.add(symbol)
+    return frozenset(found)
+
+
+def _find_table_routers(context: _Context, facts: FileFacts) -> None:
+    """`router = routers.DefaultRouter(trailing_slash=False)` on a router class of the project's own."""
+    resolver = context.graphs.resolver
+    by_role = {r.role: r for r in context.routers_rules.values()}
+    for assignment in facts.assignments:
+        value = assignment.value
+        if value is None or value[0] != ExprKind.CALL or len(assignment.targets) != 1:
+            continue
+        scope = scope_of(facts.module, assignment.scope)
+        made = sorted(v[4:] for v in resolver.values(scope, value[2][0]) if v[4:] in context.router_classes)
+        site = resolver.binding_site(scope, assignment.targets[0]) if made else None
+        if site is None or site in context.routers:
+            continue
+        root = _class_constant(context, made[0], "include_root_view")
+        has_root = root is not None and root[0] == ExprKind.CONSTANT and bool(root[1])
+        rule = by_role["default-router" if has_root else "simple-router"]
+        slash = keyword(value, "trailing_slash")
+        trailing = "" if slash is not None and slash[0] == ExprKind.CONSTANT and not slash[1] else "/"
+        router = _Router(site, rule, trailing, Location(file=facts.path, line=assignment.line))
+        router.table, router.vendored = _table(context, made[0]), True
+        router.root_views = inner_view_classes(context.graphs, made[0]) if has_root else ()
+        context.routers[site] = router
 
 
 def _root_view_attribute(context: _Context) -> str | None:
@@ -545,10 +612,12 @@ def _view(
         for handler in produced:
             methods, framework = _function_methods(context, handler)
             _add(context, prefix, methods, handler, None, framework or rule.framework, location)
-        if not produced:
+        if not produced and not _callable_instances(context, resolver.values(scope, view), prefix, rule, location):
             _unresolved(context, rule.id, location, "view built by a call static reading cannot follow")
         return
     values = resolver.values(scope, view)
+    if _callable_instances(context, values, prefix, rule, location):  # `feed = LatestFeed()` routed by name
+        return
     site = resolver.binding_site(scope, view) if view[0] == ExprKind.NAME else None
     if site is not None and ":" in site.rpartition("|")[0]:  # a local of a URL builder: evaluated
         values = _evaluated_values(context, scope, view) or values
@@ -602,6 +671,37 @@ def _include_target(
 
 
 # -- views ------------------------------------------------------------------------------------
+
+
+def _callable_instances(
+    context: _Context, values: frozenset[str], prefix: _Prefix, rule: MatchRule, location: Location
+) -> bool:
+    """`path("rss/", LatestFeed())`: an instance of a callable class is the view (its `__call__` answers).
+
+    A class is callable when it or a project base defines `__call__`, or an outside base is a known
+    callable view (the `callable-instance` rules of the `view-class` table, as Django's syndication
+    `Feed`). Handler: the project's own `__call__`, else `Class.__call__` on the routed class; the view
+    is the class (what Django records for an instance). A plain `__call__` accepts any method.
+    """
+    found = False
+    for value in sorted(values):
+        if not value.startswith("obj:"):
+            continue
+        class_symbol = value[4:]
+        own = _own_function(context, class_symbol, "__call__")
+        known = [
+            r
+            for a in context.graphs.resolver.ancestors(class_symbol)
+            if (r := context.view_classes.get(a)) is not None and r.role == "callable-instance"
+        ]
+        if own is None and not known:
+            continue
+        methods = list(known[0].methods) if own is None and known[0].methods else _ANY
+        framework = known[0].framework if own is None else rule.framework
+        handler = own or f"{class_symbol}.__call__"
+        _add(context, prefix, methods, handler, "__call__", framework, location, view=class_symbol)
+        found = True
+    return found
 
 
 def _function_methods(context: _Context, handler: str) -> tuple[list[str], str | None]:
@@ -813,7 +913,7 @@ def _router_routes(context: _Context, router: _Router, prefix: _Prefix) -> None:
         for view in router.root_views:
             handler = _own_function(context, view, "get") or f"{view}.get"
             _add(context, root, ["GET"], handler, "get", _DRF, router.location, view)
-        if not router.root_views:
+        if not router.root_views and not router.vendored:
             _add(context, root, ["GET"], _API_ROOT, "get", _DRF, router.location, _API_ROOT.rpartition(".")[0])
     for call, scope, _facts, location, rule in router.registrations:
         given = argument(call, 0, "prefix")
@@ -839,12 +939,15 @@ def _viewset_routes(
     evidence: Evidence,
     location: Location,
 ) -> None:
-    lookup = (
-        string_of(_class_constant(context, class_symbol, "lookup_url_kwarg"))
-        or string_of(_class_constant(context, class_symbol, "lookup_field"))
-        or "pk"
-    )
-    value_regex = string_of(_class_constant(context, class_symbol, "lookup_value_regex")) or "[^/.]+"
+    lookup = _lookup_name(context, class_symbol)
+    value_regex = _lookup_regex(context, class_symbol)
+    if router.table is not None:
+        found = _table_routes(context, router, prefix, name, class_symbol, evidence, location)
+        if not found:
+            _unresolved(
+                context, evidence.rule, location, f"viewset {class_symbol} with no action static reading can find"
+            )
+        return
     detail = f"{name}/(?P<{lookup}>{value_regex})"
     slash = router.trailing
     found = 0
@@ -864,6 +967,75 @@ def _viewset_routes(
             found += 1
     if not found:
         _unresolved(context, evidence.rule, location, f"viewset {class_symbol} with no action static reading can find")
+
+
+def _lookup_name(context: _Context, class_symbol: str) -> str:
+    return (
+        string_of(_class_constant(context, class_symbol, "lookup_url_kwarg"))
+        or string_of(_class_constant(context, class_symbol, "lookup_field"))
+        or "pk"
+    )
+
+
+def _lookup_regex(context: _Context, class_symbol: str) -> str:
+    return string_of(_class_constant(context, class_symbol, "lookup_value_regex")) or "[^/.]+"
+
+
+def _table_routes(
+    context: _Context,
+    router: _Router,
+    prefix: _Prefix,
+    name: str,
+    class_symbol: str,
+    evidence: Evidence,
+    location: Location,
+) -> int:
+    """A registration expanded by the project's own `routes` table: each row's URL template with the
+    prefix, lookup and trailing slash put in, one route per (method, action) the viewset has; a dynamic
+    row once per decorated action with its detail flag."""
+    assert router.table is not None
+    lookup = f"(?P<{_lookup_name(context, class_symbol)}>{_lookup_regex(context, class_symbol)})"
+    extra = _extra_actions(context, class_symbol)
+    found = 0
+    for row in router.table:
+        here = Evidence(rule=_ROUTE_TABLE, locations=[row.location])
+        if row.mapping:
+            for method, action in row.mapping:
+                handler = _action_handler(context, class_symbol, action)
+                if handler is None or method in _NOT_REPORTED:
+                    continue
+                raw = row.expand(name, lookup, router.trailing)
+                path = prefix.extend(raw, True, evidence)
+                _add(
+                    context,
+                    _Prefix(path.raw, path.canonical, (*path.evidence, here)),
+                    [method],
+                    handler,
+                    action,
+                    _DRF,
+                    location,
+                    class_symbol,
+                )
+                found += 1
+            continue
+        for action, handler, is_detail, url_path, methods in extra:
+            if is_detail != row.detail:
+                continue
+            raw = row.expand(name, lookup, router.trailing, action, url_path)
+            path = prefix.extend(raw, True, evidence)
+            for method in methods:
+                _add(
+                    context,
+                    _Prefix(path.raw, path.canonical, (*path.evidence, here)),
+                    [method],
+                    handler,
+                    action,
+                    _DRF,
+                    location,
+                    class_symbol,
+                )
+                found += 1
+    return found
 
 
 def _extra_actions(context: _Context, class_symbol: str) -> list[tuple[str, str, bool, str, list[str]]]:
@@ -886,6 +1058,11 @@ def _extra_actions(context: _Context, class_symbol: str) -> list[tuple[str, str,
             for decorator in method.fact.decorators:
                 func = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
                 rule = first_match(resolver.qualified_names(scope, func), context.decorators)
+                marker = route_marker(context.graphs, scope, decorator) if rule is None else None
+                if marker is not None:  # the project's own `@detail_route(methods=[...])`
+                    methods = [m for m in marker.methods if m not in _NOT_REPORTED]
+                    found.append((name, symbol, marker.detail, marker.url_path or name, methods))
+                    continue
                 if rule is None or not rule.role.startswith("action"):
                     continue
                 call = decorator if decorator[0] == ExprKind.CALL else (ExprKind.CALL, None, (func,), ())
@@ -960,8 +1137,8 @@ RECOGNIZER = Recognizer(
     handles={
         "url-pattern": frozenset({"path", "regex"}),
         "url-include": frozenset({"framework", "include", "passthrough"}),
-        "url-router": frozenset({"api-root", "default-router", "register", "simple-router"}),
-        "view-class": frozenset({""}),
+        "url-router": frozenset({"api-root", "default-router", "register", "route-table", "simple-router"}),
+        "view-class": frozenset({"", "callable-instance"}),
         "view-decorator": frozenset(
             {"action", "action-detail", "action-list", "api-view", "fixed", "methods-argument"}
         ),

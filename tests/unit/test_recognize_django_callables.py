@@ -1,0 +1,66 @@
+"""Django routes to callable instances: `path("rss/", LatestFeed())`, positive and negative cases."""
+
+from __future__ import annotations
+
+from test_recognize_django import routes, unresolved
+
+FEEDS = """
+from django.contrib.syndication.views import Feed
+from django.http import HttpResponse
+
+class LatestFeed(Feed):
+    title = "Latest"
+    def items(self):
+        return []
+
+class SearchFeed(LatestFeed):
+    pass
+
+class Ping:
+    def __call__(self, request):
+        return HttpResponse("pong")
+
+class Plain:
+    def render(self, request):
+        return HttpResponse()
+"""
+
+
+def test_instances_of_callable_classes_are_views() -> None:
+    files = {
+        "blog/__init__.py": "",
+        "blog/feeds.py": FEEDS,
+        "proj/urls.py": """
+            from django.urls import path, re_path
+            from blog.feeds import LatestFeed, Ping, SearchFeed
+            ping = Ping()
+            urlpatterns = [
+                path("rss/", LatestFeed()),
+                re_path(r"^rss/search$", SearchFeed()),
+                path("ping/", ping),
+            ]
+        """,
+    }
+    assert routes(files) == {
+        ("/rss/", "*", "blog.feeds:LatestFeed.__call__", "__call__"),
+        ("/rss/search", "*", "blog.feeds:SearchFeed.__call__", "__call__"),
+        ("/ping/", "*", "blog.feeds:Ping.__call__", "__call__"),
+    }
+
+
+def test_instances_of_classes_that_are_not_callable_stay_unresolved() -> None:
+    files = {
+        "blog/__init__.py": "",
+        "blog/feeds.py": FEEDS,
+        "proj/urls.py": """
+            from django.urls import path
+            from blog.feeds import Plain
+            plain = Plain()
+            urlpatterns = [
+                path("plain/", Plain()),
+                path("named/", plain),
+            ]
+        """,
+    }
+    assert routes(files) == set()
+    assert unresolved(files) == {("proj/urls.py", 6), ("proj/urls.py", 7)}
