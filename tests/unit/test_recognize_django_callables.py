@@ -64,3 +64,57 @@ def test_instances_of_classes_that_are_not_callable_stay_unresolved() -> None:
     }
     assert routes(files) == set()
     assert unresolved(files) == {("proj/urls.py", 6), ("proj/urls.py", 7)}
+
+
+# -- the root URLconf extended by another module (an `AppConfig.ready()` appending to it) ------------
+
+READY_VIEWS = """
+from django.http import HttpResponse
+
+def index(request):
+    return HttpResponse()
+
+def feedback(request):
+    return HttpResponse()
+"""
+
+
+def test_patterns_appended_by_another_module_come_after_the_urlconfs_own_assignment() -> None:
+    """`ready()` imports the root urlpatterns and appends: that runs after the URLconf module was executed."""
+    files = {
+        "aaa/__init__.py": "",
+        "aaa/views.py": READY_VIEWS,
+        "aaa/apps.py": """
+            from django.apps import AppConfig
+            from django.urls import path
+
+            class FeedbackConfig(AppConfig):
+                name = "aaa"
+
+                def ready(self):
+                    from proj.urls import urlpatterns
+                    from aaa.views import feedback
+                    urlpatterns.append(path("feedback/", feedback))
+        """,
+        "proj/urls.py": """
+            from django.urls import path
+            from aaa.views import index
+            urlpatterns = [path("", index)]
+        """,
+    }
+    assert {p for p, *_ in routes(files)} == {"/", "/feedback/"}
+
+
+def test_a_later_assignment_in_the_urlconf_itself_still_replaces_the_list() -> None:
+    files = {
+        "aaa/__init__.py": "",
+        "aaa/views.py": READY_VIEWS,
+        "proj/urls.py": """
+            from django.urls import path
+            from aaa.views import feedback, index
+            urlpatterns = [path("old/", feedback)]
+            urlpatterns.append(path("older/", feedback))
+            urlpatterns = [path("", index)]
+        """,
+    }
+    assert {p for p, *_ in routes(files)} == {"/"}
