@@ -414,7 +414,10 @@ def _walk_site(context: _Context, site: str, prefix: _Prefix, stack: tuple[str, 
     if site in stack or len(stack) > _MAX_DEPTH:
         return
     stack = (*stack, site)
-    mutations = sorted(context.sites[site], key=lambda m: (m.facts.module, m.line))
+    # Another module's `.append`/`.extend` on an imported list (an `AppConfig.ready()` extending the root
+    # urlpatterns) runs after the list's own module was executed: after its own statements.
+    owner = site.rpartition("|")[0]
+    mutations = sorted(context.sites[site], key=lambda m: (m.facts.module != owner, m.facts.module, m.line))
     # A statement in a branch not taken (`if settings.FLAG:` with the flag's default false) builds nothing.
     mutations = [m for m in mutations if not _is_dead(context, m.facts, m.scope, m.line)]
     terms = [_terms(context, m.scope, m.value) if m.kind != "append" else [m.value] for m in mutations]
