@@ -175,12 +175,12 @@ def files(**changed: str) -> dict[str, str]:
 
 
 def test_a_vendored_router_is_expanded_by_its_own_route_table() -> None:
-    p, m = "api.views:ProjectViewSet", "api.base"
+    p, m, o = "api.views:ProjectViewSet", "api.base", "api.views:OrderingMixin"
     assert routes(files()) == {
         ("/api/v1/", "GET", "api.routers:DefaultRouter.get_api_root_view.APIRoot.get", "get"),
         ("/api/v1/projects", "GET", f"{m}:ListModelMixin.list", "list"),
         ("/api/v1/projects", "POST", f"{m}:CreateModelMixin.create", "create"),
-        ("/api/v1/projects/bulk_update_order", "POST", "api.views:OrderingMixin.bulk_update_order", "bulk_update_order"),
+        ("/api/v1/projects/bulk_update_order", "POST", f"{o}.bulk_update_order", "bulk_update_order"),
         ("/api/v1/projects/{slug}", "GET", f"{m}:RetrieveModelMixin.retrieve", "retrieve"),
         ("/api/v1/projects/{slug}", "DELETE", f"{m}:DestroyModelMixin.destroy", "destroy"),
         ("/api/v1/projects/{slug}/leave-project", "POST", f"{p}.leave_project", "leave_project"),
