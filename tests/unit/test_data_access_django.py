@@ -371,3 +371,122 @@ def test_a_users_data_access_rule_names_the_tables_of_an_outside_function(tmp_pa
     assert with_rule["/audited/"] == (["table:audit_entry"], ["table:audit_entry"])
     # Why: without the rule, a call of an unknown outside function touches nothing the scan can name.
     assert without["/audited/"] == ([], [])
+
+
+OUTSIDE = {
+    **NOTES,
+    "notes/staff.py": """
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+        from django.http import JsonResponse
+        from guardian.models import UserObjectPermission
+        from taggit.models import Tag as TaggitTag
+
+        Member = get_user_model()
+
+        def groups(request):
+            names = [g.name for g in Group.objects.filter(name__startswith="staff")]
+            return JsonResponse({"names": names})
+
+        def active(request):
+            return JsonResponse({"n": Member.objects.filter(is_active=True).count()})
+
+        def inline_user_model(request):
+            get_user_model().objects.filter(pk=1).update(is_active=False)
+            return JsonResponse({})
+
+        def grants(request):
+            return JsonResponse({"n": UserObjectPermission.objects.filter(user=request.user).count()})
+
+        def checks_type(request, thing):
+            return JsonResponse({"group": isinstance(thing, Group)})
+
+        def unknown_package(request):
+            return JsonResponse({"n": TaggitTag.objects.count()})
+    """,
+    "notes/urls.py": NOTES["notes/urls.py"].replace(
+        "urlpatterns = [",
+        "from notes import staff\n\n        urlpatterns = [\n"
+        '            path("groups/", staff.groups), path("active/", staff.active),\n'
+        '            path("inline/", staff.inline_user_model), path("grants/", staff.grants),\n'
+        '            path("type/", staff.checks_type), path("unknown/", staff.unknown_package),',
+    ),
+}
+
+
+def test_model_classes_of_other_packages_are_their_tables() -> None:
+    routes = routes_of(OUTSIDE)
+    # Why: Django's Group and guardian's permission rows are tables the view reads like its own models.
+    assert routes[("/groups/", None)] == (["table:auth_group"], [])
+    assert routes[("/grants/", None)] == (["table:guardian_userobjectpermission"], [])
+    # Why: get_user_model() returns AUTH_USER_MODEL (accounts.Member here), assigned or called inline.
+    assert routes[("/active/", None)] == ([MEMBER], [])
+    assert routes[("/inline/", None)] == ([], [MEMBER])
+    # Why: a class only named in isinstance() is no query; a package the heuristics do not know names nothing.
+    assert routes[("/type/", None)] == ([], [])
+    assert routes[("/unknown/", None)] == ([], [])
+
+
+DECORATED = {
+    **NOTES,
+    "notes/api.py": """
+        from functools import wraps
+
+        from django.contrib.auth import authenticate
+        from django.contrib.auth import login as auth_login
+        from django.http import JsonResponse
+        from notes.models import Activity, Tag
+
+        def authorize(view):
+            @wraps(view)
+            def wrapper(request, *args, **kwargs):
+                request.tag = Tag.objects.get(name=request.headers["X-Tag"])
+                return view(request, *args, **kwargs)
+            return wrapper
+
+        def cors(*methods):
+            def decorator(view):
+                @wraps(view)
+                def wrapper(request, *args, **kwargs):
+                    Activity.objects.create(verb="cors")
+                    return view(request, *args, **kwargs)
+                return wrapper
+            return decorator
+
+        def labelled(view):
+            view.label = "api"
+            return view
+
+        @cors("GET")
+        @authorize
+        def tagged(request):
+            return JsonResponse({"tag": request.tag.name})
+
+        @labelled
+        def plain(request):
+            return JsonResponse({})
+
+        def sign_in(request):
+            user = authenticate(request, username="a", password="b")
+            auth_login(request, user)
+            return JsonResponse({})
+    """,
+    "notes/urls.py": NOTES["notes/urls.py"].replace(
+        "urlpatterns = [",
+        "from notes import api\n\n        urlpatterns = [\n"
+        '            path("tagged/", api.tagged), path("plain/", api.plain), path("sign-in/", api.sign_in),',
+    ),
+}
+
+
+def test_a_decorators_wrapper_runs_with_the_view() -> None:
+    routes = routes_of(DECORATED)
+    # Why: the wrappers of the tree's decorators (a factory's too) run before the view, on every request.
+    assert routes[("/tagged/", None)] == ([TAG], [ACTIVITY])
+    # Why: a decorator that returns the function itself adds no wrapper: nothing more runs.
+    assert routes[("/plain/", None)] == ([], [])
+
+
+def test_authenticate_and_login_read_and_write_the_user_model() -> None:
+    # Why: Django's authenticate() looks the user up; login() saves its last_login (aliased import too).
+    assert routes_of(DECORATED)[("/sign-in/", None)] == ([MEMBER], [MEMBER])

@@ -299,6 +299,8 @@ AccessRole = Literal[
     "login-proxy",
     "login-call",
     "user-loader",
+    "outside-model",
+    "user-model-call",
 ]
 """The tables of the data-access recognizer a rule adds to (rules of one role are merged)."""
 
@@ -310,7 +312,7 @@ ACCESS_ROLE_FIELDS: dict[str, tuple[str, ...]] = {
             "write-method", "read-and-write-method", "signalling-method", "collection-write", "lookup-method",
             "path-method", "query-step", "lazy-method", "statement-write", "statement-clause", "session-write",
             "session-commit", "eager-loading", "manager", "view-accessor", "sql-call", "model-signal",
-            "model-bound-base", "login-proxy",
+            "model-bound-base", "login-proxy", "user-model-call",
         )
     },
     "user-permission-method": ("names", "reads"),
@@ -320,6 +322,7 @@ ACCESS_ROLE_FIELDS: dict[str, tuple[str, ...]] = {
     "outside-function": ("names", "reads", "writes"),
     "login-call": ("hooks",),
     "user-loader": ("hooks",),
+    "outside-model": ("names", "table"),
 }  # fmt: skip
 """The fields each role reads (the others must stay empty; `writes` may be empty)."""
 _OPTIONAL_ACCESS_FIELDS = frozenset({"writes"})
@@ -333,7 +336,9 @@ class DataAccessRule(RuleDocs):
     class inherits and what each does to its model (`view-class`), outside
     functions and the tables they read and write (`outside-function`), hooks
     a framework call runs on the class (`form-hooks`, `view-hooks`), and how
-    the logged-in user is found (`login-proxy`, `login-call`, `user-loader`).
+    the logged-in user is found (`login-proxy`, `login-call`, `user-loader`), model classes of
+    other packages and their tables (`outside-model`), calls that return the user model
+    (`user-model-call`).
     How a match is used is the recognizer's code; rules of one role are merged.
     """
 
@@ -350,6 +355,11 @@ class DataAccessRule(RuleDocs):
     )
     reads: list[str] = Field(default_factory=list, description="Tables read (`{user}`: the user model's table).")
     writes: list[str] = Field(default_factory=list, description="Tables written.")
+    table: str = Field(
+        default="",
+        pattern=r"^$|^[A-Za-z_][A-Za-z0-9_]*$",
+        description="outside-model: the table the class's rows are stored in (`auth_group`).",
+    )
     hooks: dict[str, list[str]] = Field(
         default_factory=dict,
         description="form-hooks: call → the methods it runs on the class (a trailing `_`: a prefix); "
@@ -360,7 +370,7 @@ class DataAccessRule(RuleDocs):
     @model_validator(mode="after")
     def _fields_of_the_role(self) -> DataAccessRule:
         wanted = ACCESS_ROLE_FIELDS[self.role]
-        for name in ("names", "actions", "reads", "writes", "hooks"):
+        for name in ("names", "actions", "reads", "writes", "hooks", "table"):
             given = bool(getattr(self, name))
             if name in wanted and not given and name not in _OPTIONAL_ACCESS_FIELDS:
                 raise ValueError(f"a {self.role} rule needs `{name}`")

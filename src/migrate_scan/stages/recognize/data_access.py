@@ -162,6 +162,7 @@ class DataAccess:
         self._bound_classes()
         self._views()
         self._users(data_models)
+        self._decorator_wrappers()
         for facts in graphs.modules.values():
             self._instances(facts)
             self._chained = _chained_calls(facts)
@@ -198,7 +199,7 @@ class DataAccess:
         name = method or (str(func[1]) if func[0] == ExprKind.NAME else "")
         if name in self.known.sql_calls and arguments:
             self._raw_sql(scope, arguments[0], location)
-        if name in self.known.outside_names and self.django:
+        if self.django and (name in self.known.outside_names or func[0] == ExprKind.NAME):  # aliases too
             self._outside(scope, func, location)
         elif method in self.known.user_permission_methods and self.user_models and not self._is_ours(scope, func):
             for table in self._user_permission_tables():
@@ -324,7 +325,10 @@ class DataAccess:
                 tag, _, target = value.partition(":")
                 if tag == "cls" and target in self.bound:
                     self._record(scope, self.bound[target], False, location)
-                if target not in self.models:
+                outside = self._outside_classes(value)
+                if outside:  # `get_object_or_404(Group, pk=pk)`: as a model class of ours
+                    tag, target = "cls", sorted(outside)[0]
+                elif target not in self.models:
                     continue
                 if tag == "cls":
                     if calls_ours is None:  # our own function: its body says what it does with the class;
@@ -359,11 +363,18 @@ class DataAccess:
             known = self.known.outside.get(name)
             if known is None:
                 continue
-            for table in known[0]:
-                self._record(scope, TABLE_PREFIX + table, False, location)
-            for table in known[1]:
-                self._record(scope, TABLE_PREFIX + table, True, location)
+            for tables, is_write in ((known[0], False), (known[1], True)):
+                for table in tables:
+                    for model in self._named_tables(table):
+                        self._record(scope, model, is_write, location)
             return
+
+    def _named_tables(self, table: str) -> list[str]:
+        """A table a heuristics rule names, as reported: `{user}` is the user model, `{user}_groups` its table's."""
+        if table == "{user}":
+            return sorted(self.user_models)
+        users = [m.table for m in self.data_models if m.symbol in self.user_models and m.table]
+        return [TABLE_PREFIX + table.replace("{user}", users[0] if users else "auth_user")]
 
     def _builds_write(self, receiver: Expr) -> bool:
         """Whether a chain goes through a write statement (`....delete()`, `update(...)`, `insert()`)."""
@@ -546,6 +557,18 @@ class DataAccess:
         classes: set[str] = set()  # every model the root may be: a loop over models reaches each
         for value in self.graphs.resolver.values(scope, root):
             tag, _, target = value.partition(":")
+            outside = self._outside_classes(value, steps)
+            if outside:
+                if steps[:1] == ["()"] and value in self.known.user_model_calls:
+                    starts |= outside  # `get_user_model()()`: an instance
+                elif steps[:1] == ["()"] and value + "()" in self.known.user_model_calls:
+                    del steps[0]  # `get_user_model().objects...`: the class the call returns
+                    classes |= outside
+                elif steps[:1] == ["()"]:
+                    starts |= outside  # `Group(name=...)` builds one
+                else:
+                    classes |= outside
+                continue
             if self._is_login_proxy(value):
                 starts |= self.login_models
             elif tag == "obj" and target in self.bound:
@@ -561,6 +584,18 @@ class DataAccess:
             if root[1] == "self" and not starts and scope.rpartition(".")[0] in self.models:
                 starts.add(scope.rpartition(".")[0])  # `self` in a model's own method
         return classes
+
+    def _outside_classes(self, value: str, steps: list[str] | None = None) -> set[str]:
+        """A model class of another package (`Group`, guardian's `UserObjectPermission`) as the report names
+        it, or the user model a `get_user_model()` call returns."""
+        table = self.known.outside_models.get(value)
+        if table is not None:
+            return {value[4:] if value[4:] == AUTH_USER_SYMBOL else TABLE_PREFIX + table}
+        if value in self.known.user_model_calls:
+            return set(self.user_models)
+        if steps is not None and steps[:1] == ["()"] and value + "()" in self.known.user_model_calls:
+            return set(self.user_models)
+        return set()
 
     # -- relations, bound classes, views, users --------------------------------------------------
 
@@ -739,6 +774,35 @@ class DataAccess:
             self._guards(guarded)
         if self.django:
             self.user_models = self._auth_user_model(data_models)
+
+    def _decorator_wrappers(self) -> None:
+        """A function decorated by a decorator of the tree runs the wrapper that decorator returns
+        (`@authorize` → `authorize.wrapper`, `@cors("GET")` → `cors.decorator.wrapper`): what the
+        wrapper does before calling it (load the project an API key names) is done by every call."""
+        resolver = self.graphs.resolver
+        nested: dict[str, list[str]] = defaultdict(list)  # decorator → the functions defined inside it
+        for symbol, definition in self.graphs.definitions.items():
+            if definition.fact.kind == "function" and "." in definition.fact.qualname:
+                nested[symbol.rpartition(".")[0]].append(symbol)
+        for symbol, definition in self.graphs.definitions.items():
+            if definition.fact.kind != "function" or not definition.fact.decorators:
+                continue
+            scope = scope_of(definition.module, definition.fact.scope)
+            for decorator in definition.fact.decorators:
+                applied = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
+                for value in resolver.values(scope, applied):
+                    if value.startswith("def:"):
+                        self.calls[symbol].update(self._wrappers(value[4:], nested))
+
+    @staticmethod
+    def _wrappers(decorator: str, nested: dict[str, list[str]]) -> list[str]:
+        """The functions defined inside a decorator, at any depth (a factory's decorator and its wrapper)."""
+        found, pending = [], [decorator]
+        while pending:
+            for inner in nested.get(pending.pop(), ()):
+                found.append(inner)
+                pending.append(inner)
+        return found
 
     def _guards(self, guarded: dict[str, set[str]]) -> None:
         """`@basic_auth.login_required`: the view runs the callbacks registered on that auth object

@@ -39,6 +39,10 @@ class AccessKnowledge:
         login_proxies: resolved values that are the logged-in user (`ext:flask_login:current_user`).
         login_calls, user_loaders: package → endings of resolved values that return the user or
             register its loader.
+        outside_models: resolved value of a model class of another package
+            (`ext:django.contrib.auth.models:Group`) → its table.
+        user_model_calls: resolved values of calls that return the user model class
+            (`ext:django.contrib.auth:get_user_model()`).
     """
 
     write_methods: frozenset[str]
@@ -68,6 +72,8 @@ class AccessKnowledge:
     login_proxies: frozenset[str]
     login_calls: Mapping[str, tuple[str, ...]]
     user_loaders: Mapping[str, tuple[str, ...]]
+    outside_models: Mapping[str, str]
+    user_model_calls: frozenset[str]
 
     @property
     def outside_names(self) -> frozenset[str]:
@@ -84,6 +90,7 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
     form_hooks: dict[str, set[str]] = defaultdict(set)
     outside: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
     permission_methods: set[str] = set()
+    outside_models: dict[str, str] = {}
     permission_tables: list[str] = []
     packages: dict[str, dict[str, set[str]]] = {"login-call": defaultdict(set), "user-loader": defaultdict(set)}
     for rule in rules:
@@ -104,6 +111,9 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
         elif rule.role == "user-permission-method":
             permission_methods.update(rule.names)
             permission_tables += [t for t in rule.reads if t not in permission_tables]
+        elif rule.role == "outside-model":
+            for name in rule.names:
+                outside_models[_resolved(name)] = rule.table
         elif rule.role in packages:
             for package, endings in rule.hooks.items():
                 packages[rule.role][package].update(endings)
@@ -137,7 +147,15 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
         login_proxies=frozenset(f"ext:{name}" for name in vocabulary.get("login-proxy", ())),
         login_calls=_frozen({p: tuple(sorted(e)) for p, e in packages["login-call"].items()}),
         user_loaders=_frozen({p: tuple(sorted(e)) for p, e in packages["user-loader"].items()}),
+        outside_models=_frozen(outside_models),
+        user_model_calls=frozenset(_resolved(name) + "()" for name in vocabulary.get("user-model-call", ())),
     )
+
+
+def _resolved(dotted: str) -> str:
+    """How link names an imported outside object: `a.b.C` → `ext:a.b:C`."""
+    module, _, name = dotted.rpartition(".")
+    return f"ext:{module}:{name}"
 
 
 @functools.cache
