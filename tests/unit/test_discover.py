@@ -172,6 +172,20 @@ def test_include_brings_back_a_virtualenv_folder(tmp_path: Path, write_tree) -> 
     assert paths(discover(root, DiscoverySettings(includes=("tools/",)))) == ["main.py", "tools/run.py"]
 
 
+def test_virtualenv_is_told_by_its_listing_below_the_root_only(tmp_path: Path, write_tree) -> None:
+    # The scanned folder itself may hold a pyvenv.cfg (a project inside its own venv): it is still scanned;
+    # a nested folder holding one is left out, with its Python files counted.
+    root = write_tree(
+        tmp_path / "app",
+        {"pyvenv.cfg": "", "main.py": "", "lib/pyvenv.cfg": "", "lib/site.py": "", "lib/locale/x.po": ""},
+    )
+
+    discovery = discover(root, DiscoverySettings())
+
+    assert paths(discovery) == ["main.py"]
+    assert [(e.path, e.reason, e.python_files) for e in discovery.excluded] == [("lib/", "virtualenv", 1)]
+
+
 # -- source roots and module names ----------------------------------------------------------------
 
 

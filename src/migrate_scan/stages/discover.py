@@ -207,19 +207,23 @@ def discover(root: Path, settings: DiscoverySettings) -> Discovery:
     manifests: list[DiscoveredManifest] = []
     while pending:
         directory, real = pending.pop()
-        absolute = root / directory if directory else root
+        absolute = os.path.join(root, directory) if directory else str(root)
         try:
             entries = sorted(os.scandir(absolute), key=lambda e: e.name)
         except OSError as error:
-            skipped.append(_skip(directory or ".", SkipReason.UNREADABLE, f"cannot list folder: {error.strerror}"))
+            if not _is_left_out_virtualenv(directory, absolute, rules, settings, left_out):
+                message = f"cannot list folder: {error.strerror}"
+                skipped.append(_skip(directory or ".", SkipReason.UNREADABLE, message))
             continue
         names = {entry.name for entry in entries}
+        if "pyvenv.cfg" in names and _is_left_out_virtualenv(directory, absolute, rules, settings, left_out):
+            continue
         if "__init__.py" in names:
             package_dirs.add(directory)
         if "manage.py" in names:
             manage_dirs.add(directory)
         if any(entry.name == ".gitignore" and entry.is_file() for entry in entries):  # never open a FIFO
-            rules.add_gitignore(directory, _read_text(absolute / ".gitignore"))
+            rules.add_gitignore(directory, _read_text(Path(absolute, ".gitignore")))
         for entry in entries:
             relative = f"{directory}/{entry.name}" if directory else entry.name
             _classify_entry(
@@ -278,14 +282,24 @@ def _classify_entry(
     """
     root, parent_real = where
     is_python_name = entry.name.endswith(".py")
-    try:
-        is_symlink = entry.is_symlink()
-        info = os.stat(entry.path) if is_symlink else entry.stat(follow_symlinks=False)
-    except OSError as error:
-        if is_python_name and not rules.is_ignored(relative, False):
-            skipped.append(_skip(relative, SkipReason.UNREADABLE, _broken_link_message(error)))
-        return
-    is_dir = stat.S_ISDIR(info.st_mode)
+    info = None
+    if not is_python_name:  # only a folder matters (locale folders hold thousands of other files)
+        try:
+            if not entry.is_dir():  # follows a symlink as `os.stat` would; a broken one is no folder
+                return
+            is_symlink = entry.is_symlink()
+        except OSError:
+            return
+        is_dir = True
+    else:
+        try:
+            is_symlink = entry.is_symlink()
+            info = os.stat(entry.path) if is_symlink else entry.stat(follow_symlinks=False)
+        except OSError as error:
+            if not rules.is_ignored(relative, False):
+                skipped.append(_skip(relative, SkipReason.UNREADABLE, _broken_link_message(error)))
+            return
+        is_dir = stat.S_ISDIR(info.st_mode)
     rule = rules.why_ignored(relative, is_dir)
     if rule is not None:
         if (is_dir and not is_symlink) or is_python_name:
@@ -302,12 +316,9 @@ def _classify_entry(
         if real in visited:
             return  # a symlink loop, or a second way into a folder already walked
         visited.add(real)
-        if settings.use_default_excludes and _is_virtualenv(entry.path) and not rules.is_included(relative, True):
-            left_out.append(_LeftOut(relative, True, "virtualenv", "pyvenv.cfg"))
-            return
-        pending.append((relative, real))
+        pending.append((relative, real))  # a virtualenv is left out when listed (`_is_left_out_virtualenv`)
         return
-    if not is_python_name:
+    if info is None:
         return
     if not stat.S_ISREG(info.st_mode):
         skipped.append(_skip(relative, SkipReason.NOT_A_FILE, f"not a regular file ({_file_kind(info.st_mode)})"))
@@ -370,6 +381,21 @@ def _count_python_files(folder: Path, budget: list[int]) -> tuple[int, bool]:
 
 def _is_virtualenv(path: str) -> bool:
     return os.path.exists(os.path.join(path, "pyvenv.cfg"))
+
+
+def _is_left_out_virtualenv(
+    directory: str, absolute: str, rules: _IgnoreRules, settings: DiscoverySettings, left_out: list[_LeftOut]
+) -> bool:
+    """A folder below the root holding `pyvenv.cfg` is a virtualenv: left out (unless included) and not walked.
+
+    Asked when the folder is listed (its names say whether to look), or when it cannot be listed.
+    """
+    if not directory or not settings.use_default_excludes or not _is_virtualenv(absolute):
+        return False
+    if rules.is_included(directory, True):
+        return False
+    left_out.append(_LeftOut(directory, True, "virtualenv", "pyvenv.cfg"))
+    return True
 
 
 def _is_inside(root: Path, path: str) -> bool:

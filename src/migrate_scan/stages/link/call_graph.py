@@ -12,6 +12,7 @@ reach outside code whose path is not evident (see `outside`) name the package.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import networkx as nx
 
@@ -83,19 +84,22 @@ def build_call_graph(table: SymbolTable) -> tuple[nx.DiGraph[str], list[Unresolv
     """The call graph of the solved table, its unresolved calls (sorted) and the count of resolved ones."""
     table.subclassed = table.outside_classes()
     table.callee_cache.clear()  # its answers depend on `subclassed`
-    call_graph: nx.DiGraph[str] = nx.DiGraph()
+    call_graph = _Edges(table)
     unresolved: list[UnresolvedCall] = []
     resolved = 0
     for module, facts in table.modules.items():
-        call_graph.add_node(module, external=False)
+        call_graph.add_node(module)
         for definition in facts.definitions:
-            call_graph.add_node(f"{module}:{definition.qualname}", external=False)
+            call_graph.add_node(f"{module}:{definition.qualname}")
+    targets_of: dict[tuple[str, ...], list[str]] = {}  # the same callee values recur across the tree
     for module, facts in table.modules.items():
         with isolated("link", f"module {module}", Location(file=facts.path, line=0)):
             for call in facts.calls:
                 caller = f"{module}:{call.scope}" if call.scope else module
-                values = table.call_values.get(id(call), EMPTY)
-                targets = sorted({t for v in values for t in callee_symbols(table, v)})
+                values = table.call_values.get(id(call), ())
+                targets = targets_of.get(values)
+                if targets is None:
+                    targets = targets_of[values] = sorted({t for v in values for t in callee_symbols(table, v)})
                 if call.is_implicit:  # only our own constructors are worth an edge (`raise ValueError` is not)
                     targets = [t for t in targets if t.split(":", 1)[0] in table.modules]
                     if not targets:
@@ -118,15 +122,7 @@ def build_call_graph(table: SymbolTable) -> tuple[nx.DiGraph[str], list[Unresolv
                 behind_wrappers = _behind_wrappers(table, values)
                 for target in targets:
                     is_wrapped = target in behind_wrappers
-                    _add_edge(
-                        call_graph,
-                        table,
-                        caller,
-                        target,
-                        call.line,
-                        via_decorator=via_decorator,
-                        wrapped_call=is_wrapped,
-                    )
+                    call_graph.add_edge(caller, target, call.line, via_decorator=via_decorator, wrapped_call=is_wrapped)
                 _add_argument_call_edges(call_graph, table, caller, call)
             for definition in facts.definitions:
                 _add_decorator_edges(call_graph, table, module, definition)
@@ -134,7 +130,7 @@ def build_call_graph(table: SymbolTable) -> tuple[nx.DiGraph[str], list[Unresolv
                 if assignment.operator == "iter" and assignment.value is not None:
                     _add_iteration_edges(call_graph, table, module, assignment)
     unresolved.sort(key=lambda u: (u.location.file, u.location.line, u.callee_text))
-    return call_graph, unresolved, resolved
+    return call_graph.graph, unresolved, resolved
 
 
 def _behind_wrappers(table: SymbolTable, values: Iterable[str]) -> set[str]:
@@ -158,35 +154,50 @@ def _is_call_of_wrapped_function(table: SymbolTable, caller: str, call: CallFact
     func = call.call[2][0]
     if func[0] != ExprKind.NAME or not table.decorators:
         return False
-    kind, where = table.find_binding(caller, str(func[1]))
+    kind, where = table.binding(caller, str(func[1]))
     if kind != "local" or where not in table.decorators:
         return False
     definition = table.definitions[where].fact
     return any(p.name == func[1] for p in definition.parameters)
 
 
-def _add_edge(
-    graph: nx.DiGraph[str],
-    table: SymbolTable,
-    caller: str,
-    callee: str,
-    line: int,
-    *,
-    via_decorator: bool = False,
-    wrapped_call: bool = False,
-) -> None:
-    if callee not in graph:
-        graph.add_node(callee, external=callee.split(":", 1)[0] not in table.modules)
-    data = graph.get_edge_data(caller, callee)
-    if data is None:
-        graph.add_edge(caller, callee, line=line, via_decorator=via_decorator, wrapped_call=wrapped_call)
-        return
-    data["line"] = min(line, data["line"])
-    data["via_decorator"] = data["via_decorator"] and via_decorator
-    data["wrapped_call"] = data["wrapped_call"] and wrapped_call
+class _Edges:
+    """The call graph being built, with an index of its nodes and edges (cheaper to ask than networkx).
+
+    Nodes and edges reach the graph in the order they are first added, as with
+    direct `add_node`/`add_edge` calls: later stages iterate the graph in that order.
+    """
+
+    def __init__(self, table: SymbolTable) -> None:
+        self.graph: nx.DiGraph[str] = nx.DiGraph()
+        self._table = table
+        self._nodes: set[str] = set()
+        self._edges: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def add_node(self, node: str) -> None:
+        """One of the tree's modules or definitions."""
+        self.graph.add_node(node, external=False)
+        self._nodes.add(node)
+
+    def add_edge(
+        self, caller: str, callee: str, line: int, *, via_decorator: bool = False, wrapped_call: bool = False
+    ) -> None:
+        """An edge, or the merge of its marks and first line into the edge already there."""
+        data = self._edges.get((caller, callee))
+        if data is None:
+            if callee not in self._nodes:
+                self.graph.add_node(callee, external=callee.split(":", 1)[0] not in self._table.modules)
+                self._nodes.add(callee)
+            self.graph.add_edge(caller, callee, line=line, via_decorator=via_decorator, wrapped_call=wrapped_call)
+            self._nodes.add(caller)
+            self._edges[(caller, callee)] = self.graph[caller][callee]
+            return
+        data["line"] = min(line, data["line"])
+        data["via_decorator"] = data["via_decorator"] and via_decorator
+        data["wrapped_call"] = data["wrapped_call"] and wrapped_call
 
 
-def _add_argument_call_edges(graph: nx.DiGraph[str], table: SymbolTable, caller: str, call: CallFact) -> None:
+def _add_argument_call_edges(graph: _Edges, table: SymbolTable, caller: str, call: CallFact) -> None:
     """`map(f, xs)`, `sorted(xs, key=f)`: the builtin calls `f` on the caller's behalf."""
     _, _, children, keywords = call.call
     for builtin in table.call_values.get(id(call), EMPTY):
@@ -201,20 +212,20 @@ def _add_argument_call_edges(graph: nx.DiGraph[str], table: SymbolTable, caller:
         for argument in arguments:
             for value in table.values(caller, argument, call.line):
                 if value.startswith(("def:", "bnd:")):
-                    _add_edge(graph, table, caller, value.partition(":")[2], call.line)
+                    graph.add_edge(caller, value.partition(":")[2], call.line)
 
 
-def _add_iteration_edges(graph: nx.DiGraph[str], table: SymbolTable, module: str, assignment: AssignmentFact) -> None:
+def _add_iteration_edges(graph: _Edges, table: SymbolTable, module: str, assignment: AssignmentFact) -> None:
     """A `for` loop over an object calls its `__iter__` and `__next__`."""
     scope = f"{module}:{assignment.scope}" if assignment.scope else module
     assert assignment.value is not None
     for value in table.values(scope, assignment.value, assignment.line):
         if value.startswith("obj:"):
             for method in table.iteration_methods(value[4:]):
-                _add_edge(graph, table, scope, method, assignment.line)
+                graph.add_edge(scope, method, assignment.line)
 
 
-def _add_decorator_edges(graph: nx.DiGraph[str], table: SymbolTable, module: str, definition: DefinitionFact) -> None:
+def _add_decorator_edges(graph: _Edges, table: SymbolTable, module: str, definition: DefinitionFact) -> None:
     """Applying a decorator calls it, from the scope where the definition runs."""
     scope = f"{module}:{definition.scope}" if definition.scope else module
     for decorator in definition.decorators:
@@ -222,4 +233,4 @@ def _add_decorator_edges(graph: nx.DiGraph[str], table: SymbolTable, module: str
             if value.startswith(("def:", "bnd:", "cls:")):
                 for callee in callee_symbols(table, value):
                     if callee.split(":", 1)[0] in table.modules:
-                        _add_edge(graph, table, scope, callee, definition.line)
+                        graph.add_edge(scope, callee, definition.line)

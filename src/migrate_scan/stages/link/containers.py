@@ -38,6 +38,7 @@ class Containers(Classes):
         super().__init__()
         self._sequences: dict[tuple[str, Expr], str] = {}
         self._sequence_members: dict[str, tuple[str, Expr]] = {}
+        self._sequence_ids: dict[tuple[str, int], tuple[Expr, str]] = {}  # (scope, id of the literal) → its name
         self._slots: dict[str, set[str]] = defaultdict(set)  # container → element slots written
         self._expanding: set[str] = set()
         # Constant-key writes into literal containers (`d["a"] = f`), for straight-line rebinding.
@@ -48,6 +49,9 @@ class Containers(Classes):
         raise NotImplementedError
 
     def _sequence(self, scope: str, expr: Expr) -> str:
+        by_identity = self._sequence_ids.get((scope, id(expr)))
+        if by_identity is not None and by_identity[0] is expr:
+            return by_identity[1]  # this very literal seen before: no hashing of its whole expression
         key = (scope, expr)
         identifier = self._sequences.get(key)
         if identifier is None:
@@ -57,6 +61,7 @@ class Containers(Classes):
                 identifier += "+"
             self._sequences[key] = identifier
             self._sequence_members[identifier] = key
+        self._sequence_ids[(scope, id(expr))] = (expr, identifier)  # holds the expression: its id stays its own
         return identifier
 
     def _elements(

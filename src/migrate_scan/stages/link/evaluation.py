@@ -19,6 +19,10 @@ from migrate_scan.stages.link.values import BYTES, EMPTY, STRING, child_symbol, 
 class Evaluation(Containers):
     """Expression evaluation over the symbol table's current value sets."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._outside_attributes: dict[tuple[str, str], tuple[str]] = {}  # (outside value, name) → its attribute
+
     def values(self, scope: str, expr: Expr, line: int | None = None) -> frozenset[str]:
         """The tagged values `expr` may denote in `scope` (see `model.graphs`).
 
@@ -70,7 +74,11 @@ class Evaluation(Containers):
             if owner.endswith(":"):
                 submodule = f"{target[:-1]}.{name}"
                 return (f"ext:{submodule}:" if submodule in self._external_modules else f"{owner}{name}",)
-            return (outside_attribute(owner, name, self.types),)
+            key = (owner, name)
+            known = self._outside_attributes.get(key)
+            if known is None:  # a pure function of the two: the same chains are read all over the tree
+                known = self._outside_attributes[key] = (outside_attribute(owner, name, self.types),)
+            return known
         if tag == "bi":
             return (f"ext:builtins:{target}.{name}",)
         if tag == "lit":

@@ -270,7 +270,11 @@ class Propagation(Evaluation):
         else:
             callees = self.values(scope, func, line)
         self.call_values[id(call)] = tuple(callees)
-        is_ours = any(c.startswith(("def:", "bnd:", "cls:", "wrap:")) for c in callees)
+        is_ours = False
+        for callee in callees:
+            if callee[:4] in _OURS:
+                is_ours = True
+                break
         is_container_write = func[1] in CONTAINER_WRITES and any(o.startswith("seq:") for o in owners)
         if not (is_ours or is_container_write):
             return
@@ -323,6 +327,10 @@ class Propagation(Evaluation):
             target: ParameterFact | None = by_name.get(name)
             if target is not None:
                 self._add((function, target.name), values)
+
+
+_OURS = frozenset({"def:", "bnd:", "cls:", "wrap"})
+"""The first four characters of a callee value that binds arguments (`wrap:` is the only tag spelled `wrap`)."""
 
 
 def _generic_origin(base: Expr) -> Expr:

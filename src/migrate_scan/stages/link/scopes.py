@@ -166,7 +166,7 @@ class Scopes(Solver):
             binding = self._bindings[(scope, name)] = self.find_binding(scope, name)
         kind, where = binding
         if kind == "local":
-            if where == scope and line is not None:
+            if where == scope and line is not None and (where, name) in self._rebound:
                 reaching = self._reaching(where, name, line)
                 if reaching is not None:
                     return reaching
@@ -178,6 +178,13 @@ class Scopes(Solver):
         if name in BUILTIN_NAMES:
             return frozenset({f"bi:{name}"})
         return EMPTY
+
+    def binding(self, scope: str, name: str) -> tuple[str, str]:
+        """`find_binding`, memoised (the scopes do not change once declared)."""
+        binding = self._bindings.get((scope, name))
+        if binding is None:
+            binding = self._bindings[(scope, name)] = self.find_binding(scope, name)
+        return binding
 
     def find_binding(self, scope: str, name: str) -> tuple[str, str]:
         """Which scope binds `name` as seen from `scope` (Python's LEGB; class bodies only from inside)."""

@@ -144,8 +144,11 @@ class Solver:
             self._reader_of(key)
 
     def _read(self, key: tuple[str, str]) -> frozenset[str]:
-        if self._unit >= 0:
-            self._reader_of(key)
+        unit = self._unit
+        if unit >= 0:  # `_reader_of`, inlined: the hottest call of the solver
+            readers = self._readers[key]
+            if not readers or readers[-1] != unit:
+                readers.append(unit)
         values = self.vars.get(key)
         return frozenset(values) if values else EMPTY
 

@@ -73,7 +73,7 @@ class SymbolTable(Propagation):
         for table in (
             self.vars, self.returns, self._assigned, self._qualified, self.call_values,
             self._bindings, self._straight_lines, self._mro, self._sequences, self._sequence_members,
-            self.callee_cache,
+            self._sequence_ids, self.callee_cache, self._outside_attributes,
         ):  # fmt: skip
             table.clear()
 
