@@ -1029,3 +1029,123 @@ def test_pt202_the_publisher_of_in_process_subscribers(heuristics: Heuristics) -
     assert [f"{loc.file}:{loc.line}" for loc in bus.evidence[0].locations] == ["app/bus.py:7"]
     # a loop over a parameter is no subscriber registry
     assert result.module("app.jobs").evidence[0].rule != "PT202"
+
+
+# -- PT403: a process kept in a status field ----------------------------------------------------------------
+
+
+def _review_app(approve: str = "approve", approve_state: str = "APPROVED", via_route: bool = True) -> dict[str, str]:
+    """Documents submitted by a user, processed by a task, approved or rejected by a person."""
+    urls = (
+        "from django.urls import path\nfrom docs import views\n\nurlpatterns = [\n"
+        "    path('<int:pk>/submit/', views.submit),\n"
+        + (f"    path('<int:pk>/{approve}/', views.{approve}),\n" if via_route else "")
+        + "    path('<int:pk>/reject/', views.reject),\n]\n"
+    )
+    return {
+        "docs/__init__.py": "",
+        "docs/models.py": (
+            "from django.db import models\n\n\nclass Document(models.Model):\n"
+            "    class Status(models.TextChoices):\n"
+            "        DRAFT = 'draft'\n        PENDING = 'pending'\n        PROCESSED = 'processed'\n"
+            "        APPROVED = 'approved'\n        REJECTED = 'rejected'\n\n"
+            "    title = models.TextField()\n"
+            "    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)\n"
+        ),
+        "docs/views.py": (
+            "from django.http import JsonResponse\nfrom docs.models import Document\n"
+            "from docs.tasks import process\n\n\n"
+            "def submit(request, pk):\n    doc = Document.objects.get(pk=pk)\n"
+            "    doc.status = Document.Status.PENDING\n    doc.save()\n    process.delay(pk)\n"
+            "    return JsonResponse({})\n\n\n"
+            f"def {approve}(request, pk):\n    doc = Document.objects.get(pk=pk)\n"
+            f"    doc.status = Document.Status.{approve_state}\n    doc.save()\n    return JsonResponse({{}})\n\n\n"
+            "def reject(request, pk):\n"
+            "    Document.objects.filter(pk=pk).update(status=Document.Status.REJECTED)\n"
+            "    return JsonResponse({})\n"
+        ),
+        "docs/tasks.py": (
+            "from celery import shared_task\nfrom docs.models import Document\n\n\n"
+            "@shared_task\ndef process(pk):\n    doc = Document.objects.get(pk=pk)\n"
+            "    doc.status = 'processed'\n    doc.save()\n"
+        ),
+        "docs/urls.py": urls,
+        "docs/parsing.py": (
+            "class Tokenizer:\n    def __init__(self):\n        self.state = 'start'\n\n"
+            "    def feed(self, c):\n        self.state = 'word'\n\n"
+            "    def approve(self):\n        self.state = 'done'\n"
+        ),
+    }
+
+
+def test_pt403_a_status_field_moved_through_states_with_a_persons_decision(heuristics: Heuristics) -> None:
+    result = analyze(_review_app(), heuristics)
+    models = result.module("docs.models")
+    assert (models.pattern, models.evidence[0].rule) == (4, "PT403")
+    where = {f"{loc.file}:{loc.line}" for e in models.evidence for loc in e.locations}
+    # the field, then each move: submit, approve, reject (an `update(status=...)`), the task's literal state
+    assert {"docs/models.py:13", "docs/views.py:8", "docs/views.py:16", "docs/views.py:22", "docs/tasks.py:8"} <= where
+    # the functions that move it take part; the tokenizer's own `state` is no model's field
+    assert (result.module("docs.views").pattern, result.module("docs.views").evidence[0].rule) == (4, "PT402")
+    assert (result.module("docs.tasks").pattern, result.module("docs.tasks").evidence[0].rule) == (4, "PT402")
+    assert result.module("docs.parsing").evidence[0].rule not in ("PT402", "PT403")
+    assert not any(loc.file == "docs/parsing.py" for loc in models.evidence[0].locations)
+    context = result.context("docs")
+    assert context.pattern == 4 and "status field Document.status" in context.rationale
+    standard = [w for w in result.classification.warnings if w.rule == "MS105"]
+    assert standard and "status field Document.status" in standard[0].message
+
+
+@pytest.mark.parametrize(
+    ("edit", "why"),
+    [
+        ({"approve": "publish", "approve_state": "PROCESSED"}, "no move speaks of a person's decision"),
+        ({"via_route": False}, "the approval is no route: nothing shows a person makes it"),
+    ],
+)
+def test_pt403_not_a_status_workflow(heuristics: Heuristics, edit: dict[str, object], why: str) -> None:
+    files = _review_app(**edit)  # type: ignore[arg-type]
+    # the person's rejection becomes a withdrawal to draft: no decision left but the edited one
+    files["docs/views.py"] = files["docs/views.py"].replace("def reject", "def withdraw").replace("REJECTED", "DRAFT")
+    files["docs/urls.py"] = files["docs/urls.py"].replace("reject", "withdraw")
+    result = analyze(files, heuristics)
+    assert result.module("docs.models").pattern != 4, why
+    assert not any(w.rule == "MS105" for w in result.classification.warnings), why
+
+
+def test_pt403_two_states_are_not_a_process(heuristics: Heuristics) -> None:
+    files = _review_app()
+    files["docs/tasks.py"] = files["docs/tasks.py"].replace("'processed'", "'approved'")
+    files["docs/views.py"] = files["docs/views.py"].replace("Status.PENDING", "Status.REJECTED")
+    result = analyze(files, heuristics)
+    assert result.module("docs.models").pattern != 4
+
+
+def test_pt403_an_sqlalchemy_state_column_judged_in_a_flask_view(heuristics: Heuristics) -> None:
+    files = {
+        "conf/__init__.py": "",
+        "conf/models.py": (
+            "import enum\nfrom flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n\n\n"
+            "class AbstractState(enum.Enum):\n    submitted = 1\n    under_review = 2\n    accepted = 3\n"
+            "    rejected = 4\n\n\n"
+            "class Abstract(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n"
+            "    review_state = db.Column(db.Enum(AbstractState), default=AbstractState.submitted)\n"
+        ),
+        "conf/views.py": (
+            "from flask import Blueprint\nfrom conf.models import Abstract, AbstractState, db\n\n"
+            "bp = Blueprint('abstracts', __name__)\n\n\n"
+            "@bp.route('/<int:id>/assign', methods=['POST'])\ndef assign_reviewer(id):\n"
+            "    abstract = Abstract.query.get(id)\n    abstract.review_state = AbstractState.under_review\n"
+            "    db.session.commit()\n    return ''\n\n\n"
+            "@bp.route('/<int:id>/judge', methods=['POST'])\ndef judge(id):\n"
+            "    abstract = Abstract.query.get(id)\n    abstract.review_state = AbstractState.accepted\n"
+            "    db.session.commit()\n    return ''\n\n\n"
+            "@bp.route('/<int:id>/withdraw', methods=['POST'])\ndef withdraw(id):\n"
+            "    abstract = Abstract.query.get(id)\n    abstract.review_state = AbstractState.rejected\n"
+            "    db.session.commit()\n    return ''\n"
+        ),
+    }
+    result = analyze(files, heuristics)
+    models = result.module("conf.models")
+    assert (models.pattern, models.evidence[0].rule) == (4, "PT403")
+    assert result.module("conf.views").pattern == 4

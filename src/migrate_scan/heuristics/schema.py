@@ -147,6 +147,11 @@ class DecisionRule(ThresholdRule):
         description="Outside callees the rule looks for, as the call graph names them (`requests:post`); "
         "a trailing `*` matches every callee with that prefix.",
     )
+    methods: list[str] = Field(
+        default_factory=list,
+        description="Method names the rule looks for on any receiver (PT403: methods that write model fields "
+        "by keyword, `update`).",
+    )
 
 
 class PackageRule(RuleDocs):

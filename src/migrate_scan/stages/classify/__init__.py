@@ -24,7 +24,7 @@ from migrate_scan.model.inventory import Recognition
 from migrate_scan.model.manifests import Manifest
 from migrate_scan.model.report import Context, Dependency, Evidence, LimitReached, Module, ServiceNeed, Warning
 from migrate_scan.stages.classify.dispositions import disposition_of
-from migrate_scan.stages.classify.entries import EntryPoint, Reach, entry_points, module_of, workflows
+from migrate_scan.stages.classify.entries import EntryPoint, Reach, Workflow, entry_points, module_of, workflows
 from migrate_scan.stages.classify.findings import (
     ConfigSuppression,
     FindingInputs,
@@ -40,6 +40,7 @@ from migrate_scan.stages.classify.patterns import (
     Verdict,
 )
 from migrate_scan.stages.classify.pipelines import pipelines, project_limits
+from migrate_scan.stages.classify.status_flows import status_flows
 
 ROOT_ROLES = frozenset({"wsgi", "asgi", "app-factory", "settings", "urlconf", "celery-app"})
 """App-shell roles that decide the module's disposition even when it also registers work of its own."""
@@ -77,11 +78,23 @@ def classify(
     process_rule = heuristics.decision("PT401")
     limits = project_limits(graphs.modules, frozenset(heuristics.warning("MS103").words), graphs.is_test)
     chains = pipelines(recognition, limits, process_rule.threshold("long_running_seconds"))
+    no_flows: list[Workflow] = []
+    flows = guarded(
+        "classify",
+        "status flows",
+        status_flows,
+        graphs.modules,
+        recognition,
+        heuristics.decision("PT403"),
+        process_rule.words,
+        graphs.is_test,
+        default=no_flows,
+    )
     tree = DecisionTree(
         clustering,
         recognition,
         entries,
-        [*workflows(recognition), *chains],
+        [*workflows(recognition), *chains, *flows],
         reach,
         heuristics,
         model_modules,

@@ -58,6 +58,10 @@ class Workflow:
     Or a chain of steps a job runs by hand (a plugin chain: `for step in [A, B, C]: step(...).run()`):
     no canvas then (`builders` and `step_jobs` empty), the loop in `chain`, the steps' modules (and the
     base class they share) in `members`, and where the job may run long in `long_running`.
+
+    Or a process kept in a model's status field (PT403): `module` the model's, `steps` the functions that
+    move it, `chain` the field and each move, `decisions` the moves that speak of a person's decision
+    (the decision tree keeps those a route reaches), `label` the field and its states.
     """
 
     module: str
@@ -67,6 +71,9 @@ class Workflow:
     chain: tuple[Location, ...] = ()
     members: tuple[str, ...] = ()
     long_running: tuple[Location, ...] = ()
+    rule: str = "PT401"
+    decisions: tuple[tuple[str, Location], ...] = ()  # (function, where it sets the state)
+    label: str = ""
 
     @property
     def locations(self) -> list[Location]:
@@ -74,9 +81,14 @@ class Workflow:
         return [job.location for job in self.builders] + list(self.chain)
 
     @property
+    def is_status_flow(self) -> bool:
+        """A process kept in a status field rather than built or run by one function."""
+        return bool(self.label)
+
+    @property
     def is_chain(self) -> bool:
         """A chain of steps run inside one job rather than a canvas of tasks."""
-        return bool(self.chain)
+        return bool(self.chain) and not self.is_status_flow
 
 
 def module_of(symbol: str) -> str:

@@ -410,10 +410,13 @@ def _standard_workflows(inputs: FindingInputs) -> list[Finding]:
             reasons.append("waits for a human decision")
         if process.long_running:
             reasons.append("has steps longer than 5 minutes")
-        message = (
-            f"The workflow built in `{process.workflow.module}` ({len(process.workflow.steps)} steps) "
-            f"{' and '.join(reasons)}: it must be a Standard state machine."
+        workflow = process.workflow
+        made = (
+            f"The process kept in the status field {workflow.label}, moved by {len(workflow.steps)} functions,"
+            if workflow.is_status_flow
+            else f"The workflow built in `{workflow.module}` ({len(workflow.steps)} steps)"
         )
+        message = f"{made} {' and '.join(reasons)}: it must be a Standard state machine."
         locations = (*process.workflow.locations, *process.approval, *process.long_running)
         found.append(Finding("MS105", message, locations, (process.workflow.module,), (process.context,)))
     return found

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import networkx as nx
 
@@ -83,6 +83,25 @@ class Decisions:
     fan_outs: list[FanOut] = field(default_factory=list)
     entry_patterns: dict[tuple[str, str, int], int] = field(default_factory=dict)
     application: Verdict | None = None
+
+
+def _one_process_per_context(processes: list[ProcessVerdict]) -> list[ProcessVerdict]:
+    """A status flow in a context that builds or runs a workflow already is that workflow's state, not a second
+    process: its person's decisions and the modules that move it join the workflow found in code."""
+    built = {p.context for p in processes if not p.workflow.is_status_flow}
+    kept = [p for p in processes if not (p.workflow.is_status_flow and p.context in built)]
+    for flow in processes:
+        if not flow.workflow.is_status_flow or flow.context not in built:
+            continue
+        index = next(i for i, p in enumerate(kept) if p.context == flow.context and not p.workflow.is_status_flow)
+        host = kept[index]
+        kept[index] = replace(
+            host,
+            approval=tuple(sorted({*host.approval, *flow.approval}, key=_order)),
+            modules=host.modules | (flow.modules - {flow.workflow.module}),
+            participants=host.participants | flow.participants,
+        )
+    return kept
 
 
 def _key(entry: EntryPoint) -> tuple[str, str, int]:
@@ -162,7 +181,7 @@ class DecisionTree:
     def decide(self) -> Decisions:
         """Run every question of the tree."""
         decisions = Decisions()
-        decisions.processes = self._processes()
+        decisions.processes = _one_process_per_context(self._processes())
         decisions.fan_outs = self._fan_outs()
         participants = {s for p in decisions.processes for s in p.participants}
         for entry in self.entries:
@@ -203,6 +222,7 @@ class DecisionTree:
             approval = [job.location for job in (*workflow.builders, *workflow.step_jobs) if self._says(job.handler)]
             if workflow.is_chain and any(self._says(step) for step in workflow.steps):
                 approval += workflow.chain
+            approval += self._decided_by_people(workflow)
             long_running = [
                 job.location
                 for job in workflow.step_jobs
@@ -222,7 +242,10 @@ class DecisionTree:
                 if entry.kind != "route" or self.context_of(entry.module) != context:
                     continue
                 reached = self.reach.from_symbol(entry.symbol)
-                touches_builder = any(module_of(symbol) == workflow.module for symbol in reached)
+                # a status flow has no builder: the model's module is where its state is kept, not run
+                touches_builder = not workflow.is_status_flow and any(
+                    module_of(symbol) == workflow.module for symbol in reached
+                )
                 if not touches_builder and not (reached & workflow_symbols):
                     continue
                 if self._says(entry.symbol):
@@ -244,6 +267,21 @@ class DecisionTree:
                 )
             )
         return found
+
+    def _decided_by_people(self, workflow: Workflow) -> list[Location]:
+        """The moves of a status flow that speak of a decision and that a route runs: a person decides there."""
+        found = []
+        for function, location in workflow.decisions:
+            if any(self._route_runs(entry, function) for entry in self.entries if entry.kind == "route"):
+                found.append(location)
+        return found
+
+    def _route_runs(self, entry: EntryPoint, function: str) -> bool:
+        """The route's handler is `function`, its class holds it, or the handler calls it."""
+        handler = entry.symbol
+        if function == handler or function.startswith(handler + "."):
+            return True
+        return function in self.reach.from_symbol(handler)
 
     def _says(self, symbol: str) -> bool:
         """The function's name speaks of a human decision (approve, reject, review...)."""
@@ -344,12 +382,15 @@ class DecisionTree:
         unique = {(_key(e)) for e in entries}
         processes = [p for p in decisions.processes if p.context == context]
         if processes:
-            rule = self.heuristics.decision("PT401")
+            rule = self.heuristics.decision(min(p.workflow.rule for p in processes))
             locations = [loc for p in processes for loc in (*p.workflow.locations, *p.approval, *p.long_running)]
             steps = sorted({s for p in processes for s in p.workflow.steps})
             why = f"owns a {len(steps)}-step workflow" + (
                 " that waits for a human decision" if any(p.approval for p in processes) else " that runs long"
             )
+            kept = [p.workflow.label for p in processes if p.workflow.is_status_flow]
+            if kept:
+                why += f", kept in the status field {', '.join(kept)}"
             return Verdict(4, rule.id, rule.confidence, _first(locations), why)
         realtime = [e for e in entries if e.kind == "realtime"]
         if realtime:
@@ -395,7 +436,8 @@ class DecisionTree:
             publisher = self.heuristics.decision("PT202")
             return Verdict(2, publisher.id, publisher.confidence, publishes, "publishes to real-time clients")
         if module in process_modules or 4 in patterns:
-            rule = "PT401" if any(p.workflow.module == module for p in decisions.processes) else "PT402"
+            owned = sorted(p.workflow.rule for p in decisions.processes if p.workflow.module == module)
+            rule = owned[0] if owned else "PT402"
             locations = [e.location for e in own if decisions.entry_patterns[_key(e)] == 4]
             locations += [
                 loc for p in decisions.processes if p.workflow.module == module for loc in p.workflow.locations
