@@ -533,6 +533,74 @@ def test_persistent_connections(heuristics: Heuristics) -> None:
     ]
 
 
+def test_connections_opened_in_functions_and_kept(heuristics: Heuristics) -> None:
+    source = """
+        import functools
+        import imaplib
+        import pika
+        import psycopg2
+
+        _conn = None
+        _channels = {}
+
+        def get_conn():
+            global _conn
+            if _conn is None:
+                _conn = psycopg2.connect("dbname=app")        # a module global: kept
+            return _conn
+
+        def channel(name):
+            _channels[name] = pika.BlockingConnection()      # an item of a module-level cache: kept
+            return _channels[name]
+
+        @functools.lru_cache(maxsize=1)
+        def warehouse():
+            return psycopg2.connect("dbname=dw")             # a cached result: kept
+
+        class Broker:
+            connection = None
+
+            @classmethod
+            def connect(cls):
+                cls.connection = pika.BlockingConnection()   # a class attribute: kept
+
+        class Mailbox:
+            def __init__(self, host):
+                self.imap = imaplib.IMAP4_SSL(host)          # the object never closes it: kept
+
+        class Session:
+            def __enter__(self):
+                self.db = psycopg2.connect("dbname=app")     # closed in __exit__: per use, fine
+                return self
+
+            def __exit__(self, *exc):
+                self.db.close()
+
+        def report():
+            with psycopg2.connect("dbname=app") as conn:     # a with block: per call, fine
+                return conn.cursor().fetchall()
+
+        def count():
+            conn = psycopg2.connect("dbname=app")            # a local closed in the call: fine
+            try:
+                return conn.cursor().fetchone()
+            finally:
+                conn.close()
+
+        def uncached():
+            return psycopg2.connect("dbname=app")            # returned, but nothing keeps it: the caller's business
+    """
+    assert [f for f in found({"app/db.py": source}, heuristics) if f[0] == "MS313"] == [
+        ("MS313", "persistent-connection", "app/db.py", 13),
+        ("MS313", "persistent-connection", "app/db.py", 17),
+        ("MS313", "persistent-connection", "app/db.py", 22),
+        ("MS313", "persistent-connection", "app/db.py", 29),
+        ("MS313", "persistent-connection", "app/db.py", 33),
+    ]
+    kept = {b.location.line: b.detail for b in blockers({"app/db.py": source}, heuristics) if b.rule == "MS313"}
+    assert "module global `_conn`" in kept[13] and "never closes" in kept[33]
+
+
 def test_pathlib_writes_and_green_threads(heuristics: Heuristics) -> None:
     source = """
         import shutil

@@ -779,13 +779,81 @@ class _Module:
         self.add(rule.warning, "thread", call.line, detail, call.scope)
 
     def _connection(self, call: CallFact, rule: MatchRule) -> None:
-        """A database, broker or mailbox connection opened at import time: held for the process's life."""
-        if self.is_function(call.scope):
-            return
+        """A database, broker or mailbox connection opened at import time, or opened in a function and kept
+        where it outlives the call (a module global, a class attribute, an object that never closes it, a
+        cached return): held for the process's life."""
         what = dotted_name(call.call[2][0]) or "connect"
+        if self.is_function(call.scope):
+            kept = self._kept_by(call)
+            if kept:
+                detail = f"{what}(...) in `{call.scope}`, kept {kept}: a connection held open across invocations"
+                self.add(rule.warning, "persistent-connection", call.line, detail, call.scope)
+            return
         where = "module" if not call.scope else "class"
         detail = f"{what}(...) at {where} level: a connection held open for the life of the process"
         self.add(rule.warning, "persistent-connection", call.line, detail, call.scope)
+
+    def _kept_by(self, call: CallFact) -> str:
+        """Where a connection a function opens outlives the call, in words; "" when it ends with the call.
+
+        Kept: assigned to a name the module also binds at module level (a `global`), to an item of such a
+        name (a cache dict), to an attribute of a class (`cls.x`, `Client.x`), to `self.x` of a class that
+        never closes it, or returned (directly or through a local) by a function whose result is cached
+        (`functools.lru_cache`). A local that a `with` block or `close()` ends is not kept.
+        """
+        scope = call.scope
+        target = self.call_targets.get((scope, call.line, call.call))
+        if target is None:
+            return "as its cached result" if self._returns_cached(scope, call.call, None) else ""
+        kind, value, children, _ = target
+        name = str(value)
+        if kind == ExprKind.NAME:
+            if ("", name) in self.assigned:
+                return f"in the module global `{name}`"
+            return "as its cached result" if self._returns_cached(scope, call.call, name) else ""
+        container = children[0] if kind == ExprKind.SUBSCRIPT else None
+        if container is not None and container[0] == ExprKind.NAME and ("", str(container[1])) in self.assigned:
+            return f"in the module-level `{container[1]!s}[...]`"
+        if kind != ExprKind.ATTRIBUTE or children[0][0] != ExprKind.NAME:
+            return ""
+        owner = str(children[0][1])
+        method_class = scope.rpartition(".")[0]
+        if owner == "cls" or self.kinds.get(owner) == "class":
+            return f"in the class attribute `{owner}.{name}`"
+        if owner == "self" and self.kinds.get(method_class) == "class" and not self._closes(method_class, name):
+            return f"in `self.{name}`, which `{method_class.rpartition('.')[2]}` never closes"
+        return ""
+
+    def _closes(self, class_scope: str, attribute: str) -> bool:
+        """Some method of the class ends the connection it keeps in `self.<attribute>` (`close()`, `logout()`)."""
+        closers = self.tables.words("connection-close")
+        for other in self.facts.calls:
+            func = other.call[2][0]
+            if not other.scope.startswith(class_scope + ".") or func[0] != ExprKind.ATTRIBUTE:
+                continue
+            receiver = func[2][0]
+            if str(func[1]) in closers and receiver[0] == ExprKind.ATTRIBUTE and str(receiver[1]) == attribute:
+                return True
+        return False
+
+    def _returns_cached(self, scope: str, value: Expr, local: str | None) -> bool:
+        """The function returns `value` (or the local bound to it) and a caching decorator keeps its result."""
+        returned = any(
+            r.scope == scope and (r.value == value or (local is not None and r.value == (ExprKind.NAME, local, (), ())))
+            for r in self.facts.returns
+        )
+        if not returned:
+            return False
+        caches = frozenset(self.tables.words("connection-cache"))
+        definition = next((d for d in self.facts.definitions if d.qualname == scope), None)
+        if definition is None:
+            return False
+        outer = scope_of(self.module, definition.scope)
+        for decorator in definition.decorators:
+            func = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
+            if caches & set(self.resolver.qualified_names(outer, func)):
+                return True
+        return False
 
     def _websocket_client(self, call: CallFact, rule: MatchRule) -> None:
         what = dotted_name(call.call[2][0]) or "connect"
@@ -1260,6 +1328,8 @@ RECOGNIZER = Recognizer(
             {
                 "cache-session",
                 "collection-view",
+                "connection-cache",
+                "connection-close",
                 "dev-marker",
                 "file-session",
                 "filesystem-storage",
