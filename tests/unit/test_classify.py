@@ -1149,3 +1149,43 @@ def test_pt403_an_sqlalchemy_state_column_judged_in_a_flask_view(heuristics: Heu
     models = result.module("conf.models")
     assert (models.pattern, models.evidence[0].rule) == (4, "PT403")
     assert result.module("conf.views").pattern == 4
+
+
+def test_pt403_a_move_counts_for_the_model_it_writes(heuristics: Heuristics) -> None:
+    """Two models with a `status`: the fulfilment's approval is not a decision on the order's status, and
+    `order.status = other.status` copies a value rather than setting a state."""
+    files = {
+        "shop/__init__.py": "",
+        "shop/models.py": (
+            "from django.db import models\n\n\nclass OrderStatus:\n    DRAFT = 'draft'\n    PLACED = 'placed'\n"
+            "    CANCELED = 'canceled'\n\n\nclass FulfillmentStatus:\n    WAITING = 'waiting'\n"
+            "    FULFILLED = 'fulfilled'\n\n\nclass Order(models.Model):\n"
+            "    status = models.CharField(max_length=20, default=OrderStatus.DRAFT)\n\n\n"
+            "class Fulfillment(models.Model):\n"
+            "    order = models.ForeignKey(Order, on_delete=models.CASCADE)\n"
+            "    status = models.CharField(max_length=20, default=FulfillmentStatus.WAITING)\n"
+        ),
+        "shop/views.py": (
+            "from django.http import JsonResponse\n"
+            "from shop.models import Fulfillment, FulfillmentStatus, Order, OrderStatus\n\n\n"
+            "def place(request, pk):\n    order = Order.objects.get(pk=pk)\n    order.status = OrderStatus.PLACED\n"
+            "    order.save()\n    return JsonResponse({})\n\n\n"
+            "def cancel(request, pk):\n    order = Order.objects.get(pk=pk)\n    order.status = OrderStatus.CANCELED\n"
+            "    order.save()\n    return JsonResponse({})\n\n\n"
+            "def approve_fulfillment(request, pk):\n    fulfillment = Fulfillment.objects.get(pk=pk)\n"
+            "    fulfillment.status = FulfillmentStatus.FULFILLED\n    fulfillment.save()\n"
+            "    order = fulfillment.order\n    order.status = fulfillment.status\n    order.save()\n"
+            "    return JsonResponse({})\n\n\n"
+            "def reopen(request, pk):\n    order = Order.objects.get(pk=pk)\n    order.status = OrderStatus.DRAFT\n"
+            "    order.save()\n    return JsonResponse({})\n"
+        ),
+        "shop/urls.py": (
+            "from django.urls import path\nfrom shop import views\n\nurlpatterns = [\n"
+            "    path('<int:pk>/place/', views.place),\n    path('<int:pk>/cancel/', views.cancel),\n"
+            "    path('<int:pk>/approve/', views.approve_fulfillment),\n"
+            "    path('<int:pk>/reopen/', views.reopen),\n]\n"
+        ),
+    }
+    result = analyze(files, heuristics)
+    assert result.module("shop.models").evidence[0].rule != "PT403"
+    assert not any(w.rule == "MS105" for w in result.classification.warnings)

@@ -158,8 +158,13 @@ def _state(value: Expr) -> str | None:
     kind, literal, _, _ = value
     if kind == ExprKind.CONSTANT:
         return _literal(literal)
-    if kind == ExprKind.ATTRIBUTE or (kind == ExprKind.NAME and str(literal).isupper()):
-        return dotted_name(value)
+    dotted = dotted_name(value) if kind in (ExprKind.ATTRIBUTE, ExprKind.NAME) else None
+    if dotted is None:
+        return None
+    *owners, name = dotted.split(".")
+    # a constant (`APPROVED`) or a member of a class (`AbstractState.accepted`), not another object's value
+    if name.isupper() or any(owner[:1].isupper() for owner in owners):
+        return dotted
     return None
 
 
@@ -180,14 +185,27 @@ def _owner(
         # `self.status = ...` is a model's own method, or some other object's attribute
         own_class = f"{module_of(function)}:{qualname.rpartition('.')[0]}"
         return next((c for c in candidates if c.model == own_class), None)
-    written = dotted_name(value) or ""
-    named = [c for c in candidates if c.model.rpartition(":")[2].rpartition(".")[2] == written.partition(".")[0]]
+    if len(candidates) == 1:
+        return candidates[0]
+    variable = _snake(receiver.rpartition(".")[2])
+    named = [c for c in candidates if variable == _snake(_class(c)) or variable.endswith("_" + _snake(_class(c)))]
     if len(named) == 1:
-        return named[0]  # `Document.Status.APPROVED`
+        return named[0]  # `fulfillment.status = ...`, `replace_order.status = ...`
+    written = (dotted_name(value) or "").partition(".")[0]
+    prefixed = sorted((c for c in candidates if written.startswith(_class(c))), key=lambda c: -len(_class(c)))
+    if prefixed:
+        return prefixed[0]  # `Document.Status.APPROVED`, `FulfillmentStatus.FULFILLED`
     used = [c for c in candidates if c.model in accessed.get(function, ())]
-    if len(used) == 1:
-        return used[0]
-    return candidates[0] if len(candidates) == 1 else None
+    return used[0] if len(used) == 1 else None
+
+
+def _class(status: StatusField) -> str:
+    return status.model.rpartition(":")[2].rpartition(".")[2]
+
+
+def _snake(name: str) -> str:
+    """`OrderLine` → `order_line`; a name already in snake case is unchanged."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
 
 def _flow(status: StatusField, moves: list[Move], rule: DecisionRule, words: tuple[str, ...]) -> Workflow | None:
