@@ -42,6 +42,24 @@ def test_statements_split_into_tables_read_and_written() -> None:
     assert reads == {"post", "user"} and not writes
 
 
+def test_postgres_statements_parse_with_the_apps_dialect_and_named_placeholders() -> None:
+    statement = (
+        "INSERT INTO alerts (name, query_id) SELECT %(name)s, queries.id FROM queries "
+        "WHERE queries.tags @> ARRAY[%(tag)s]::text[] ON CONFLICT DO NOTHING RETURNING alerts.id"
+    )
+    build._DIALECT["name"] = "postgres"
+    build.tables_of.cache_clear()
+    try:
+        reads, writes, parsed = build.tables_of(statement)
+    finally:
+        build._DIALECT["name"] = "sqlite"
+        build.tables_of.cache_clear()
+    assert parsed
+    assert (reads, writes) == (frozenset({"queries"}), frozenset({"alerts"}))
+    _, _, parsed_as_sqlite = build.tables_of(statement)
+    assert not parsed_as_sqlite  # PostgreSQL-only syntax: the SQLite dialect falls back to the tokenizer
+
+
 def test_the_tokenizer_fallback_ignores_string_literals() -> None:
     reads, writes = build.tables_by_tokens(
         "DELETE FROM \"note\" WHERE body = 'from users' AND id IN (SELECT id FROM tag)"

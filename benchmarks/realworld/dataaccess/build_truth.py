@@ -3,9 +3,11 @@
     python benchmarks/realworld/dataaccess/build_truth.py APP RAW.json [--tests "what ran"] [--note TEXT]...
 
 Runs with migrate-scan's interpreter (not the app's): each distinct statement is parsed with sqlglot
-(SQLite dialect; Django's ``%s`` placeholders read as ``?``), falling back to a tokenizer for the statements
-sqlglot cannot parse. Written: the target of ``INSERT``/``UPDATE``/``DELETE``/``REPLACE``; read: every other
-table named (``FROM``, ``JOIN``, subqueries, ``INSERT ... SELECT``), common-table-expression names left out.
+(the app section's ``dialect``, SQLite by default, ``postgres`` for the apps traced on PostgreSQL; the
+``%s`` and ``%(name)s`` placeholders of the DB-API drivers read as ``?`` and ``:name``), falling back to a
+tokenizer for the statements sqlglot cannot parse. Written: the target of ``INSERT``/``UPDATE``/``DELETE``/
+``REPLACE``; read: every other table named (``FROM``, ``JOIN``, subqueries, ``INSERT ... SELECT``),
+common-table-expression names left out.
 Only tables the application's ORM knows are kept (the trace's ``tables``); others are counted under
 ``unknown_tables`` (the database's own catalogue, tables of apps not installed).
 
@@ -38,6 +40,8 @@ _WRITE_HEAD = re.compile(
 )
 _READ_NAME = re.compile(r"\b(?:FROM|JOIN)\s+[`\"\[]?(\w+)[`\"\]]?", re.IGNORECASE)
 _STRING = re.compile(r"'(?:[^']|'')*'")
+_NAMED_PARAMETER = re.compile(r"%\((\w+)\)s")
+_DIALECT = {"name": "sqlite"}  # set from the app's section of apps.toml before any statement is parsed
 
 
 def tables_by_tokens(sql: str) -> tuple[set[str], set[str]]:
@@ -61,9 +65,9 @@ def tables_of(sql: str) -> tuple[frozenset[str], frozenset[str], bool]:
 
     logging.getLogger("sqlglot").setLevel(logging.ERROR)  # SAVEPOINT & co. parse as commands, with a warning
 
-    text = sql.replace("%s", "?")
+    text = _NAMED_PARAMETER.sub(r":\1", sql.replace("%s", "?"))
     try:
-        tree = sqlglot.parse_one(text, read="sqlite")
+        tree = sqlglot.parse_one(text, read=_DIALECT["name"])
     except Exception:
         reads, written = tables_by_tokens(sql)
         return frozenset(reads), frozenset(written), False
@@ -126,6 +130,8 @@ def entry_record(entry: dict[str, Any], known: set[str], unknown: Counter[str], 
 def build(app: str, raw: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
     """The truth document of one app."""
     corpus = app_identity(app, config)
+    _DIALECT["name"] = config.get("dialect", "sqlite")
+    tables_of.cache_clear()
     known = set(raw["tables"])
     unknown: Counter[str] = Counter()
     stats: Counter[str] = Counter()

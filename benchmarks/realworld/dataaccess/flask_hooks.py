@@ -11,6 +11,10 @@ What is patched, in the running process only:
   phase lasts while it runs; statements before it (``before_request``) and after it are the framework's;
 - ``Flask.full_dispatch_request``: the response's status code.
 
+``DATAACCESS_PATH_PREFIX`` (optional): a leading path template the app's test configuration adds to every
+route and its default configuration does not (Redash's tests run multi-org, ``/<org_slug>/api/...``, the
+corpus truth is single-org, ``/api/...``): it is removed from the recorded ``path`` (``raw_path`` keeps it).
+
 ``read_tables`` lists every mapped class's table (joined-inheritance parents' tables too) and the tables
 no class maps (association tables), with the relationship that uses one as ``secondary`` (``through``).
 """
@@ -53,6 +57,7 @@ def _patch_flask() -> None:
     import flask_truth
 
     owner = flask_truth.Ownership(os.environ.get("DATAACCESS_SCAN_ROOT", os.getcwd()), [])
+    prefix = os.environ.get("DATAACCESS_PATH_PREFIX", "")
     wsgi_app = flask.Flask.wsgi_app
     dispatch = flask.Flask.dispatch_request
     full_dispatch = flask.Flask.full_dispatch_request
@@ -68,9 +73,10 @@ def _patch_flask() -> None:
             return dispatch(self, *args, **kwargs)
         view = self.view_functions.get(rule.endpoint)
         handler = flask_truth._handler_of(view) if view is not None else None
-        entry = TRACE.route_entry(
-            handler, flask_truth.canonical_path(rule.rule), rule.rule, flask.request.method, owner.own(handler)
-        )
+        path = flask_truth.canonical_path(rule.rule)
+        if prefix and path.startswith(prefix + "/"):
+            path = path[len(prefix) :]
+        entry = TRACE.route_entry(handler, path, rule.rule, flask.request.method, owner.own(handler))
         TRACE.start_view(state, entry)
         try:
             return dispatch(self, *args, **kwargs)
