@@ -490,3 +490,65 @@ def test_a_decorators_wrapper_runs_with_the_view() -> None:
 def test_authenticate_and_login_read_and_write_the_user_model() -> None:
     # Why: Django's authenticate() looks the user up; login() saves its last_login (aliased import too).
     assert routes_of(DECORATED)[("/sign-in/", None)] == ([MEMBER], [MEMBER])
+
+
+VIEWSETS = {
+    **NOTES,
+    "notes/api.py": """
+        from django.db.models import Prefetch
+        from rest_framework import filters, viewsets
+        from notes.models import Activity, Note, Share, Tag
+
+        class OwnedFilter(filters.BaseFilterBackend):
+            def filter_queryset(self, request, queryset, view):
+                Share.objects.filter(user=request.user).exists()
+                return queryset
+
+        class CountedMixin:
+            def get_queryset(self):
+                return super().get_queryset()
+
+            def get_serializer_context(self):
+                context = super().get_serializer_context()
+                context["count"] = self.get_queryset().count()
+                return context
+
+        class TagViewSet(CountedMixin, viewsets.ReadOnlyModelViewSet):
+            queryset = Tag.objects.all()
+
+        class NoteViewSet(CountedMixin, viewsets.ReadOnlyModelViewSet):
+            queryset = Note.objects.select_related("owner").prefetch_related(
+                Prefetch("tags", queryset=Tag.objects.prefetch_related("notes"))
+            )
+            filter_backends = (OwnedFilter,)
+
+            def get_queryset(self):
+                Activity.objects.create(verb="listed")
+                return super().get_queryset()
+
+        class PlainTagViewSet(viewsets.ReadOnlyModelViewSet):
+            queryset = Tag.objects.all()
+            filter_backends = (filters.OrderingFilter,)
+    """,
+    "notes/urls.py": NOTES["notes/urls.py"].replace(
+        "urlpatterns = [",
+        "from notes import api\n"
+        '        router.register("tag-api", api.TagViewSet, basename="tag-api")\n'
+        '        router.register("note-api", api.NoteViewSet, basename="note-api")\n'
+        '        router.register("plain-tags", api.PlainTagViewSet, basename="plain-tags")\n\n'
+        "        urlpatterns = [",
+    ),
+}
+
+
+def test_self_calls_in_a_mixin_reach_the_viewsets_own_methods_only() -> None:
+    routes = routes_of(VIEWSETS)
+    # Why: `self.get_queryset()` in a mixin shared by two viewsets is the one of the viewset it serves:
+    # the tag list runs no NoteViewSet.get_queryset (no Activity written, no Note read).
+    assert routes[("/tag-api/", "list")] == ([TAG], [])
+    # Why: the note list runs its own get_queryset; its queryset's select_related/Prefetch paths (nested
+    # queryset too) read the related tables; its filter backend's filter_queryset runs.
+    reads = sorted([NOTE, MEMBER, TAG, NOTE_TAGS, SHARE])
+    assert routes[("/note-api/", "list")] == (reads, [ACTIVITY])
+    # Why: a filter backend of another package runs no code of the tree.
+    assert routes[("/plain-tags/", "list")] == ([TAG], [])

@@ -306,6 +306,7 @@ AccessRole = Literal[
     "user-loader",
     "outside-model",
     "user-model-call",
+    "view-attribute-hooks",
 ]
 """The tables of the data-access recognizer a rule adds to (rules of one role are merged)."""
 
@@ -328,6 +329,7 @@ ACCESS_ROLE_FIELDS: dict[str, tuple[str, ...]] = {
     "login-call": ("hooks",),
     "user-loader": ("hooks",),
     "outside-model": ("names", "table"),
+    "view-attribute-hooks": ("hooks",),
 }  # fmt: skip
 """The fields each role reads (the others must stay empty; `writes` may be empty)."""
 _OPTIONAL_ACCESS_FIELDS = frozenset({"writes"})
@@ -369,7 +371,9 @@ class DataAccessRule(RuleDocs):
         default_factory=dict,
         description="form-hooks: call → the methods it runs on the class (a trailing `_`: a prefix); "
         "view-hooks: `any`, `r` or `w` (what the action does) → the methods it runs; "
-        "login-call, user-loader: package → the endings of the names that match.",
+        "login-call, user-loader: package → the endings of the names that match; "
+        "view-attribute-hooks: class attribute of a view (`filter_backends`) → the methods an action "
+        "that reads the view's rows calls on the classes it names.",
     )
 
     @model_validator(mode="after")

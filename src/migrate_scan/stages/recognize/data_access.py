@@ -149,6 +149,7 @@ class DataAccess:
         self.commits: dict[str, int] = {}  # scope → line of its last session commit
         self.calls: dict[str, set[str]] = defaultdict(set)  # scope → model methods it calls on instances
         self.saves: dict[str, set[str]] = defaultdict(set)  # scope → models it saves or deletes one by one
+        self.self_calls: dict[str, frozenset[str]] = {}  # scope → the methods it calls on `self` or `super()`
         self.data_models = data_models
         self.eager: dict[str, set[str]] = defaultdict(set)  # model → what its eager relationships load with it
         self._chained: set[Expr] = set()  # calls of the module being read that another call is made on
@@ -168,11 +169,22 @@ class DataAccess:
             self._chained = _chained_calls(facts)
             for call in facts.calls:
                 self._direct(scope_of(facts.module, call.scope), call, Site(facts.path, call.line))
+                self._self_call(facts.module, call)
             self._attribute_writes(facts)
         for scope, writes in self.pending.items():  # committed in the same function, after the change
             for model, where in writes.items():
                 if self.commits.get(scope, 0) > where.line:
                     self._record(scope, model, True, where)
+
+    def _self_call(self, module: str, call: CallFact) -> None:
+        """`self.name(...)`, `super().name(...)`: a method dispatched on the instance's class."""
+        func = call.call[2][0]
+        if func[0] != ExprKind.ATTRIBUTE or not call.scope:
+            return
+        owner = func[2][0]
+        if _is_self(owner) or (owner[0] == ExprKind.CALL and owner[2][0][:2] == (ExprKind.NAME, "super")):
+            scope = scope_of(module, call.scope)
+            self.self_calls[scope] = self.self_calls.get(scope, frozenset()) | {str(func[1])}
 
     def _record(self, scope: str, model: str, is_write: bool, location: Location | Site) -> None:
         (self.writes if is_write else self.reads)[scope].add(model)
@@ -263,26 +275,42 @@ class DataAccess:
     def _lookups(self, scope: str, model: str, call: Expr, method: str, location: Location | Site) -> None:
         """Django lookups across relations join their models: `filter(project__owner=u)` reads Project,
         `select_related("project__owner")` reads Project and the owner's model."""
-        paths = [(name, False) for name, _ in call[3] if name and "__" in name]
+        paths: list[tuple[str, bool, Expr | None]] = [
+            (name, False, None) for name, _ in call[3] if name and "__" in name
+        ]
         if method in self.known.path_methods:
             for argument in call[2][1:]:
+                inner = None
                 if argument[0] == ExprKind.CALL and argument[2][1:]:  # `Prefetch("channel_set", queryset=...)`
+                    inner = keyword(argument, "queryset")
                     argument = argument[2][1]
                 text = string_of(argument)
                 if text is not None:
-                    paths.append((text, True))
-        for path, is_relation_path in paths:
+                    paths.append((text, True, inner))
+        for path, is_relation_path, inner in paths:
             segments = path.split("__")
             current = model
             for segment in segments if is_relation_path else segments[:-1]:
                 reached = self.accessors.get((current, segment))
                 if reached is None:
+                    current = ""
                     break
                 through = self.through.get((current, segment))
                 if through is not None:
                     self._record(scope, through, False, location)
                 self._record(scope, reached, False, location)
                 current = reached
+            if inner is not None and current:
+                self._chain_lookups(scope, current, inner, location)
+
+    def _chain_lookups(self, scope: str, model: str, chain: Expr, location: Location | Site) -> None:
+        """The lookups of every call along a query chain of `model` (a view's `queryset`, a `Prefetch`'s)."""
+        node = chain
+        while node[0] in _CHAINS:
+            func = node[2][0] if node[0] == ExprKind.CALL else None
+            if func is not None and func[0] == ExprKind.ATTRIBUTE and func[1] in self.known.lookup_methods:
+                self._lookups(scope, model, node, str(func[1]), location)
+            node = node[2][0]
 
     def _form_hooks(self, scope: str, receiver: Expr, prefixes: tuple[str, ...]) -> None:
         """`form.validate_on_submit()`, `serializer.is_valid()`, `.save()`: the hooks the class defines run."""
@@ -706,6 +734,7 @@ class DataAccess:
             if not actions:
                 continue
             self._view_hooks(symbol, actions)
+            self._attribute_hooks(symbol, ancestors, actions)
             for owner in (symbol, *(a for a in ancestors if ":" in a)):
                 found = self._view_model(owner)
                 if found is None:
@@ -714,6 +743,49 @@ class DataAccess:
                 self.views[symbol] = (model, actions)
                 for action, mode in actions.items():
                     self._record_mode(f"{symbol}.{action}", model, mode, location)
+                self._queryset_lookups(symbol, ancestors, model, actions)
+                break
+
+    def _queryset_lookups(self, symbol: str, ancestors: tuple[str, ...], model: str, actions: dict[str, str]) -> None:
+        """`queryset = Note.objects.select_related("owner")`: every action that reads the view's rows
+        reads what its lookups and related paths join."""
+        for owner in (symbol, *(a for a in ancestors if ":" in a)):
+            assignment = self._class_assignment(owner, ("queryset",))
+            if assignment is None or assignment.value is None:
+                continue
+            location = Location(file=self.graphs.definitions[owner].file, line=assignment.line)
+            for action, mode in actions.items():
+                if READ in mode:
+                    self._chain_lookups(f"{symbol}.{action}", model, assignment.value, location)
+            return
+
+    def _attribute_hooks(self, symbol: str, ancestors: tuple[str, ...], actions: dict[str, str]) -> None:
+        """`filter_backends = (OwnedFilter,)`, `pagination_class = Pages`: an action that reads the view's
+        rows runs their hooks (`OwnedFilter.filter_queryset`), those of the tree's classes."""
+        resolver = self.graphs.resolver
+        for attribute, hooks in self.known.attribute_hooks.items():
+            for owner in (symbol, *(a for a in ancestors if ":" in a)):
+                assignment = self._class_assignment(owner, (attribute,))
+                if assignment is None or assignment.value is None:
+                    continue
+                definition = self.graphs.definitions[owner]
+                scope = scope_of(definition.module, definition.fact.scope)
+                value = assignment.value
+                items = value[2] if value[0] in (ExprKind.TUPLE, ExprKind.LIST) else (value,)
+                found = set()
+                for item in items:
+                    for named in resolver.values(scope, item):
+                        if not named.startswith("cls:"):
+                            continue
+                        for hook in hooks:
+                            found |= {
+                                v[4:]
+                                for v in resolver.class_attribute(named[4:], hook)
+                                if v.startswith(("bnd:", "def:")) and v[4:] in self.graphs.definitions
+                            }
+                for action, mode in actions.items():
+                    if READ in mode:
+                        self.calls[f"{symbol}.{action}"] |= found
                 break
 
     def _view_hooks(self, symbol: str, actions: dict[str, str]) -> None:
@@ -895,13 +967,17 @@ class DataAccess:
     def reach(self, symbol: str) -> set[str]:
         """Every function `symbol` reaches through the call graph and the model methods found here.
 
-        For a class (a Channels consumer, a resource), everything its methods reach.
+        For a class (a Channels consumer, a resource), everything its methods reach. For a method,
+        `self.method()` in the methods of its class and ancestors (mixins) is the method of that class:
+        the overrides of other subclasses of a mixin are not reached (`self.get_queryset()` in a mixin
+        of ten viewsets is the viewset's own, not all ten).
         """
         graph = self.graphs.call_graph
         starts = [symbol]
         definition = self.graphs.definitions.get(symbol)
         if definition is not None and definition.fact.kind == "class":
             starts += [s for s in self.graphs.definitions if s.startswith(symbol + ".")]
+        lineage = self._lineage(symbol)
         seen = set(starts)
         pending = list(starts)
         while pending:
@@ -911,11 +987,33 @@ class DataAccess:
                 for _, callee, data in graph.out_edges(current, data=True):
                     if callee not in seen and not data.get("via_decorator") and not graph.nodes[callee].get("external"):
                         callees.append(callee)
+            dispatched = self.self_calls.get(current) if lineage else None
             for callee in callees:
-                if callee not in seen:
-                    seen.add(callee)
-                    pending.append(callee)
+                if callee in seen or (dispatched and self._elsewhere(current, callee, dispatched, lineage)):
+                    continue
+                seen.add(callee)
+                pending.append(callee)
         return seen
+
+    def _lineage(self, symbol: str) -> frozenset[str]:
+        """The class an entry point is (or is a method of) and its ancestors: where `self` dispatches."""
+        definitions = self.graphs.definitions
+        definition = definitions.get(symbol)
+        owner = symbol if definition is not None and definition.fact.kind == "class" else symbol.rpartition(".")[0]
+        owner_definition = definitions.get(owner)
+        if owner_definition is None or owner_definition.fact.kind != "class":
+            return frozenset()
+        return frozenset({owner, *self.graphs.resolver.ancestors(owner)})
+
+    def _elsewhere(self, caller: str, callee: str, dispatched: frozenset[str], lineage: frozenset[str]) -> bool:
+        """Whether `callee` is another subclass's override of a method `caller` calls on `self`."""
+        owner, _, name = callee.rpartition(".")
+        if name not in dispatched or owner in lineage or caller.rpartition(".")[0] not in lineage:
+            return False
+        owner_definition = self.graphs.definitions.get(owner)
+        if owner_definition is None or owner_definition.fact.kind != "class":
+            return False
+        return caller.rpartition(".")[0] in self.graphs.resolver.ancestors(owner)
 
     def committed(self, reached: set[str]) -> dict[str, dict[str, Location]]:
         """The uncommitted writes among `reached` that a session commit in the same reach makes writes.

@@ -41,6 +41,8 @@ class AccessKnowledge:
             register its loader.
         outside_models: resolved value of a model class of another package
             (`ext:django.contrib.auth.models:Group`) → its table.
+        attribute_hooks: class attribute of a view → the methods a reading action calls on the
+            classes it names (`filter_backends` → `filter_queryset`).
         user_model_calls: resolved values of calls that return the user model class
             (`ext:django.contrib.auth:get_user_model()`).
     """
@@ -73,6 +75,7 @@ class AccessKnowledge:
     login_calls: Mapping[str, tuple[str, ...]]
     user_loaders: Mapping[str, tuple[str, ...]]
     outside_models: Mapping[str, str]
+    attribute_hooks: Mapping[str, tuple[str, ...]]
     user_model_calls: frozenset[str]
 
     @property
@@ -91,6 +94,7 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
     outside: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
     permission_methods: set[str] = set()
     outside_models: dict[str, str] = {}
+    attribute_hooks: dict[str, set[str]] = defaultdict(set)
     permission_tables: list[str] = []
     packages: dict[str, dict[str, set[str]]] = {"login-call": defaultdict(set), "user-loader": defaultdict(set)}
     for rule in rules:
@@ -111,6 +115,9 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
         elif rule.role == "user-permission-method":
             permission_methods.update(rule.names)
             permission_tables += [t for t in rule.reads if t not in permission_tables]
+        elif rule.role == "view-attribute-hooks":
+            for attribute, names in rule.hooks.items():
+                attribute_hooks[attribute].update(names)
         elif rule.role == "outside-model":
             for name in rule.names:
                 outside_models[_resolved(name)] = rule.table
@@ -148,6 +155,7 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
         login_calls=_frozen({p: tuple(sorted(e)) for p, e in packages["login-call"].items()}),
         user_loaders=_frozen({p: tuple(sorted(e)) for p, e in packages["user-loader"].items()}),
         outside_models=_frozen(outside_models),
+        attribute_hooks=_frozen({a: tuple(sorted(n)) for a, n in attribute_hooks.items()}),
         user_model_calls=frozenset(_resolved(name) + "()" for name in vocabulary.get("user-model-call", ())),
     )
 
