@@ -4,7 +4,8 @@ Handled: Celery `@shared_task` and `@app.task` (name Celery registers: `name=`
 or `module.function`; `bind`, `max_retries`, time limits), beat schedules
 (`conf.beat_schedule = {...}`, `CELERY_BEAT_SCHEDULE = {...}` in settings,
 `beat_schedule.update({...})`, `conf.update(beat_schedule=...)`) resolved to
-their task by registered name; canvases (`chain`, `chord`, `group`, `.s()`,
+their task by registered name; Celery 2/3's `@task`/`@periodic_task` (from `celery.task` or
+`celery.decorators`) and `celery.task.Task`/`PeriodicTask` subclasses (`run()`, `run_every`); canvases (`chain`, `chord`, `group`, `.s()`,
 `.si()`, `|`) as a `celery-workflow` entry on the function that builds them, with
 their shape (`canvas.py`);
 RQ `queue.enqueue(f)` and `@job`; APScheduler `add_job` and `@scheduled_job`;
@@ -80,6 +81,7 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
     )
     for facts in graphs.modules.values():
         _find_decorated(context, facts)
+        _find_task_classes(context, facts)
     for facts in graphs.modules.values():
         _find_beat(context, facts)
         _find_calls(context, facts)
@@ -243,6 +245,80 @@ def _add_task(
                 soft_time_limit=job.soft_time_limit,
             )
         )
+
+
+# -- Celery 2/3 task classes ----------------------------------------------------------------------
+
+_TASK_CLASS_ROLES = ("celery-class-task", "celery-class-periodic")
+
+
+def _find_task_classes(context: _Context, facts: FileFacts) -> None:
+    """Old Celery's task classes: a `celery.task.Task` or `PeriodicTask` subclass registers itself.
+
+    Celery 2/3's task metaclass registers every subclass whose own body does not set `abstract = True`,
+    as its `name` or `module.ClassName`; its `run()` is the work; a `PeriodicTask`'s `run_every` (set
+    on the class or a project base) is its beat schedule.
+    """
+    resolver = context.graphs.resolver
+    for definition in facts.definitions:
+        if definition.kind != "class":
+            continue
+        symbol = f"{facts.module}:{definition.qualname}"
+        rule = first_match(resolver.ancestors(symbol), context.bases)
+        if rule is None or rule.role not in _TASK_CLASS_ROLES:
+            continue
+        if _constant(_class_body_value(context, symbol, "abstract", inherited=False)) is True:
+            continue
+        location = Location(file=facts.path, line=definition.line)
+        explicit = string_of(_class_body_value(context, symbol, "name"))
+        name = explicit or f"{facts.module}.{definition.name}"
+        runs = functions_of(v for v in resolver.class_attribute(symbol, "run") if not v.startswith("ext:"))
+        handler = runs[0] if runs else symbol
+        job = Job(
+            kind="celery-task",
+            name=name,
+            handler=handler,
+            location=location,
+            evidence=_evidence(rule, location),
+            time_limit=number_of(_class_body_value(context, symbol, "time_limit")),
+            soft_time_limit=number_of(_class_body_value(context, symbol, "soft_time_limit")),
+            max_retries=_integer(_class_body_value(context, symbol, "max_retries")),
+        )
+        context.found.jobs.append(job)
+        context.tasks.setdefault(name, job)
+        context.task_functions.setdefault(symbol, name)
+        context.task_functions.setdefault(handler, name)
+        run_every = _class_body_value(context, symbol, "run_every") if rule.role == "celery-class-periodic" else None
+        if run_every is not None:
+            context.found.jobs.append(
+                Job(
+                    kind="celery-periodic",
+                    name=explicit or definition.name,
+                    handler=handler,
+                    schedule=_schedule(context, symbol, run_every),
+                    task=name,
+                    location=location,
+                    evidence=job.evidence,
+                    time_limit=job.time_limit,
+                    soft_time_limit=job.soft_time_limit,
+                )
+            )
+
+
+def _class_body_value(context: _Context, class_symbol: str, name: str, *, inherited: bool = True) -> Expr | None:
+    """What the body of a class (or, when `inherited`, of a project base class) assigns to `name`."""
+    owners = (class_symbol, *context.graphs.resolver.ancestors(class_symbol)) if inherited else (class_symbol,)
+    for owner in owners:
+        definition = context.graphs.definitions.get(owner)
+        if definition is None:
+            continue
+        value = None
+        for assignment in context.graphs.modules[definition.module].assignments:
+            if assignment.scope == definition.fact.qualname and assignment.targets == ((ExprKind.NAME, name, (), ()),):
+                value = assignment.value if assignment.operator is None else value
+        if value is not None:
+            return value
+    return None
 
 
 # -- beat schedules ------------------------------------------------------------------------------
@@ -1329,7 +1405,9 @@ RECOGNIZER = Recognizer(
         "task-decorator": frozenset(
             {"apscheduler", "celery", "cli-command", "cli-group", "click-command", "click-group", "rq"}
         ),
-        "job-base": frozenset({"django-command", "django-command-module"}),
+        "job-base": frozenset(
+            {"celery-class-periodic", "celery-class-task", "django-command", "django-command-module"}
+        ),
         "job-call": frozenset(
             {
                 "apscheduler-add",
