@@ -15,7 +15,7 @@ from snippets import facts_of
 from migrate_scan.heuristics.loader import Heuristics, load_heuristics
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.stages.link import link
-from migrate_scan.stages.recognize import jobs
+from migrate_scan.stages.recognize import django, jobs
 
 
 @pytest.fixture(scope="module")
@@ -158,3 +158,130 @@ def test_celery_task_classes_and_the_old_beat_setting(heuristics: Heuristics) ->
     resize = next(j for j in found.jobs if j.name == "shop.tasks.ResizeImage")
     assert resize.max_retries == 3
     assert [e.rule for e in resize.evidence] == ["jobs.celery.class-task"]
+
+
+# -- Django <= 1.9 URLconfs ---------------------------------------------------------------------------
+
+DJANGO_SETTINGS = {"proj/__init__.py": "", "proj/settings.py": 'ROOT_URLCONF = "proj.urls"\n'}
+
+OLD_VIEWS = """
+from django.shortcuts import render_to_response
+from django.views.decorators.http import require_POST
+
+def index(request):
+    return render_to_response("index.html")
+
+def detail(request, pk):
+    return render_to_response("detail.html")
+
+@require_POST
+def buy(request):
+    return render_to_response("ok.html")
+
+class Report(object):
+    pass
+"""
+
+
+def django_found(files: Mapping[str, str], heuristics: Heuristics) -> Recognition:
+    return django.recognize(link(facts_of({**DJANGO_SETTINGS, **files})), heuristics).sorted()
+
+
+def route_rows(found: Recognition) -> set[tuple[str, str, str]]:
+    return {(r.path, ",".join(r.methods), r.handler) for r in found.routes}
+
+
+def test_patterns_with_a_view_prefix_string_views_tuples_and_includes(heuristics: Heuristics) -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/views.py": OLD_VIEWS,
+        "proj/urls.py": """
+            from django.conf.urls import patterns, include, url
+            from django.contrib import admin
+            admin.autodiscover()
+
+            urlpatterns = patterns('',
+                url(r'^admin/', include(admin.site.urls)),
+                url(r'^shop/', include('shop.urls')),
+                (r'^api/', include(patterns('shop.views', (r'^items/$', 'index')))),
+                url(r'^login/$', 'django.contrib.auth.views.login', name='login'),
+            )
+        """,
+        "shop/urls.py": """
+            from django.conf.urls.defaults import *
+
+            urlpatterns = patterns('shop.views',
+                url(r'^$', 'index', name='index'),
+                url(r'^item/(?P<pk>\\d+)/$', 'detail', name='detail'),
+                (r'^again/$', 'index', {}, 'again'),
+            )
+            urlpatterns += patterns('',
+                url(r'^buy/$', 'shop.views.buy'),
+            )
+        """,
+    }
+    found = django_found(files, heuristics)
+    assert route_rows(found) == {
+        ("/shop/", "*", "shop.views:index"),
+        ("/shop/item/{pk}/", "*", "shop.views:detail"),
+        ("/shop/again/", "*", "shop.views:index"),
+        ("/shop/buy/", "POST", "shop.views:buy"),
+        ("/api/items/", "*", "shop.views:index"),
+        ("/login/", "*", "django.contrib.auth.views:login"),
+    }
+    assert not found.unresolved
+    buy = next(r for r in found.routes if r.path == "/shop/buy/")
+    assert [e.rule for e in buy.evidence] == [  # innermost first
+        "django.url.legacy-url",
+        "django.url.patterns",
+        "django.url.include",
+        "django.url.legacy-url",
+        "django.url.patterns",
+    ]
+
+
+def test_string_views_that_name_nothing_are_unresolved_not_invented(heuristics: Heuristics) -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/views.py": OLD_VIEWS,
+        "proj/urls.py": """
+            from django.conf.urls import patterns, url
+
+            urlpatterns = patterns('shop.views',
+                url(r'^gone/$', 'missing'),            # Why: no such function in shop.views
+                url(r'^report/$', 'Report'),           # Why: a class, not a view function
+                url(r'^bare/$', 'index', prefix=''),  # the patterns() prefix names it
+            )
+            urlpatterns += patterns('',
+                url(r'^typo/$', 'shop.view.index'),    # Why: our package, but no such module
+                url(r'^plain/$', 'index'),             # Why: no prefix: a bare name is no dotted path
+            )
+        """,
+    }
+    found = django_found(files, heuristics)
+    assert route_rows(found) == {("/bare/", "*", "shop.views:index")}
+    assert {(u.location.file, u.location.line) for u in found.unresolved} == {
+        ("proj/urls.py", 5),
+        ("proj/urls.py", 6),
+        ("proj/urls.py", 10),
+        ("proj/urls.py", 11),
+    }
+
+
+def test_a_project_function_named_patterns_is_not_djangos(heuristics: Heuristics) -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/views.py": OLD_VIEWS,
+        "proj/urls.py": """
+            from django.conf.urls import url
+            from shop import views
+
+            def patterns(prefix, *urls):   # Why: the project's own helper, not django.conf.urls.patterns
+                return list(urls)
+
+            urlpatterns = [url(r'^$', views.index)] + patterns('shop.views', url(r'^x/$', views.detail))
+        """,
+    }
+    found = django_found(files, heuristics)
+    assert ("/", "*", "shop.views:index") in route_rows(found)
+    assert all(e.rule != "django.url.patterns" for r in found.routes for e in r.evidence)

@@ -43,7 +43,7 @@ its location.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.heuristics.schema import MatchRule
@@ -85,17 +85,24 @@ _MAX_DEPTH = 25
 
 @dataclass(frozen=True)
 class _Prefix:
-    """What the URLconfs above an entry contribute: raw spelling, canonical form, evidence."""
+    """What the URLconfs above an entry contribute: raw spelling, canonical form, evidence.
+
+    `views` is the view prefix of the enclosing `patterns("app.views", ...)` (Django <= 1.9): a view
+    named by a dotted string is `views + "." + string`. It applies to that call's own entries only,
+    never through an `include()`.
+    """
 
     raw: str = ""
     canonical: str = ""
     evidence: tuple[Evidence, ...] = ()
+    views: str = ""
 
     def extend(self, raw: str, is_regex: bool, evidence: Evidence | None = None) -> _Prefix:
         return _Prefix(
             raw=self.raw + raw,
             canonical=self.canonical + django_piece(raw, is_regex),
             evidence=self.evidence + ((evidence,) if evidence else ()),
+            views=self.views,
         )
 
 
@@ -140,6 +147,7 @@ class _Context:
     tables: dict[str, tuple[RouteTemplate, ...] | None] = field(default_factory=dict)
     router_classes: frozenset[str] = frozenset()  # the project's router classes, by their shape
     found: Recognition = field(default_factory=Recognition)
+    own_packages: frozenset[str] = frozenset()  # top-level packages of the tree (a dotted view is ours or outside)
 
 
 def recognize(graphs: LinkedGraphs, heuristics: Heuristics, published: Recognition | None = None) -> Recognition:
@@ -157,6 +165,7 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics, published: Recogniti
         decorators=heuristics.matchers("view-decorator"),
         actions=[r for r in heuristics.rules if isinstance(r, MatchRule) and r.kind == "viewset-action"],
         evaluator=Evaluator(graphs, settings_objects=_settings_objects(heuristics), app_labels=labels),
+        own_packages=frozenset(module.partition(".")[0] for module in graphs.modules),
     )
     if not context.patterns:
         return context.found
@@ -484,10 +493,46 @@ def _entries(
         rule = first_match(resolver.qualified_names(scope, expr[2][0]), context.includes)
         if rule is not None and rule.role == "framework":
             return  # static(...): media files in DEBUG only
+        if rule is not None and rule.role == "patterns":
+            _patterns(context, scope, expr, facts, prefix, stack, rule, line)
+            return
         if _reader_routes(context, scope, expr, prefix, stack):
             return
     where = Location(file=facts.path, line=context.call_lines[facts.module].get(expr, line))
     _unresolved(context, "django.url.include", where, "URL patterns built in a way static reading cannot follow")
+
+
+def _patterns(
+    context: _Context,
+    scope: str,
+    call: Expr,
+    facts: FileFacts,
+    prefix: _Prefix,
+    stack: tuple[str, ...],
+    rule: MatchRule,
+    line: int,
+) -> None:
+    """`patterns("app.views", url(...), (r"^x/$", "view"), ...)` (Django <= 1.9): the list of its entries.
+
+    The first argument prefixes the views its entries name by dotted strings; an entry may be a
+    `url()` call or a `(regex, view[, kwargs[, name]])` tuple, read as `url(*entry)`.
+    """
+    location = Location(file=facts.path, line=context.call_lines[facts.module].get(call, line))
+    given = argument(call, 0, "prefix")
+    views = context.evaluator.string(scope, given) if given is not None else ""
+    if views is None:
+        _unresolved(context, rule.id, location, "patterns() with a view prefix static reading cannot follow")
+    evidence = Evidence(rule=rule.id, locations=[location])
+    inner = replace(prefix, evidence=(*prefix.evidence, evidence), views=views or "")
+    for child in call[2][2:]:
+        if child[0] == ExprKind.STARRED:
+            _entries(context, scope, child[2][0], facts, inner, stack, location.line)
+        elif child[0] in (ExprKind.TUPLE, ExprKind.LIST) and len(child[2]) >= 2:
+            _pattern(
+                context, scope, (ExprKind.CALL, None, (child, *child[2]), ()), rule, True, facts, inner, stack, location
+            )
+        else:
+            _entry(context, scope, child, facts, inner, stack)
 
 
 def _reader_routes(context: _Context, scope: str, call: Expr, prefix: _Prefix, stack: tuple[str, ...]) -> bool:
@@ -554,7 +599,22 @@ def _entry(
         if include is None or include.role != "framework":
             _unresolved(context, "django.url.path", location, "a urlpatterns entry that is not a Django URL pattern")
         return
-    is_regex = rule.role == "regex"
+    _pattern(context, scope, expr, rule, rule.role == "regex", facts, prefix, stack, location, site)
+
+
+def _pattern(
+    context: _Context,
+    scope: str,
+    expr: Expr,
+    rule: MatchRule,
+    is_regex: bool,
+    facts: FileFacts,
+    prefix: _Prefix,
+    stack: tuple[str, ...],
+    location: Location,
+    site: Location | None = None,
+) -> None:
+    """A URL pattern call (or a `patterns()` tuple read as one): its route string, then its view."""
     route = argument(expr, 0, "regex" if is_regex and rule.id.endswith("legacy-url") else "route")
     folded = context.evaluator.string(scope, route) if route is not None else None
     template = (folded, False) if folded is not None else template_of(route)
@@ -582,6 +642,10 @@ def _view(
     resolver = context.graphs.resolver
     if view[0] in (ExprKind.TUPLE, ExprKind.LIST) and view[2]:  # path("x/", (patterns, app_name, namespace))
         _include_target(context, scope, view[2][0], facts, prefix, stack, location)
+        return
+    dotted = string_of(view)
+    if dotted is not None:  # url(r"^$", "shop.views.index"): Django <= 1.9 imports the view by name
+        _string_view(context, f"{prefix.views}.{dotted}" if prefix.views else dotted, prefix, rule, location)
         return
     if view[0] == ExprKind.CALL:
         func = view[2][0]
@@ -638,6 +702,24 @@ def _view(
             functions.append(value)
     if not functions:
         _unresolved(context, rule.id, location, "view static reading cannot follow")
+
+
+def _string_view(context: _Context, dotted: str, prefix: _Prefix, rule: MatchRule, location: Location) -> None:
+    """A view named by its dotted path: the project's function, or an outside package's view."""
+    values = _dotted_values(context, dotted)
+    functions = functions_of(values)
+    for handler in functions:
+        methods, framework = _function_methods(context, handler)
+        _add(context, prefix, methods, handler, None, framework or rule.framework, location)
+    module, _, name = dotted.rpartition(".")
+    if functions:
+        return
+    if module and not values and module.partition(".")[0] not in context.own_packages:
+        _add(
+            context, prefix, _ANY, f"{module}:{name}", None, rule.framework, location
+        )  # `django.contrib.auth.views.login`
+        return
+    _unresolved(context, rule.id, location, f"view {dotted!r} names no function of the scanned tree")
 
 
 def _include_target(
@@ -1139,7 +1221,7 @@ RECOGNIZER = Recognizer(
     requires=frozenset({Product.APPLICATIONS}),
     handles={
         "url-pattern": frozenset({"path", "regex"}),
-        "url-include": frozenset({"framework", "include", "passthrough"}),
+        "url-include": frozenset({"framework", "include", "passthrough", "patterns"}),
         "url-router": frozenset({"api-root", "default-router", "register", "route-table", "simple-router"}),
         "view-class": frozenset({"", "callable-instance"}),
         "view-decorator": frozenset(

@@ -5,9 +5,9 @@ or `module.function`; `bind`, `max_retries`, time limits), beat schedules
 (`conf.beat_schedule = {...}`, `CELERY_BEAT_SCHEDULE = {...}` in settings,
 `beat_schedule.update({...})`, `conf.update(beat_schedule=...)`) resolved to
 their task by registered name; Celery 2/3's `@task`/`@periodic_task` (from `celery.task` or
-`celery.decorators`) and `celery.task.Task`/`PeriodicTask` subclasses (`run()`, `run_every`); canvases (`chain`, `chord`, `group`, `.s()`,
-`.si()`, `|`) as a `celery-workflow` entry on the function that builds them, with
-their shape (`canvas.py`);
+`celery.decorators`) and `celery.task.Task`/`PeriodicTask` subclasses (`run()`, `run_every`);
+canvases (`chain`, `chord`, `group`, `.s()`, `.si()`, `|`) as a `celery-workflow` entry on the
+function that builds them, with their shape (`canvas.py`);
 RQ `queue.enqueue(f)` and `@job`; APScheduler `add_job` and `@scheduled_job`;
 Django management commands; Flask CLI commands and groups (`@app.cli.command`,
 `AppGroup`, click commands attached with `app.cli.add_command`, lazy groups that
