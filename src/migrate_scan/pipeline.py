@@ -153,7 +153,7 @@ def _analyze(
     """Link, recognize, cluster, classify and plan the parsed tree, each stage isolated as a whole."""
     if progress is not None:
         progress("link", 0, 1)
-    graphs = _stage("link", lambda: link(parsed.facts, heuristics.type_rules)) or link(())
+    graphs = _stage("link", lambda: link(parsed.facts, heuristics.type_rules, heuristics.module_aliases)) or link(())
     if progress is not None:
         progress("recognize", 0, 1)
     recognition = _stage("recognize", lambda: recognize(graphs, heuristics)) or Recognition()

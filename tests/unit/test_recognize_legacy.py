@@ -13,9 +13,11 @@ import pytest
 from snippets import facts_of
 
 from migrate_scan.heuristics.loader import Heuristics, load_heuristics
+from migrate_scan.model.ids import aliased_module
 from migrate_scan.model.inventory import Recognition
+from migrate_scan.stages.frameworks import detect_frameworks
 from migrate_scan.stages.link import link
-from migrate_scan.stages.recognize import django, jobs
+from migrate_scan.stages.recognize import applications, django, jobs, models
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +26,7 @@ def heuristics() -> Heuristics:
 
 
 def recognized_jobs(files: Mapping[str, str], heuristics: Heuristics) -> Recognition:
-    return jobs.recognize(link(facts_of(files)), heuristics)
+    return jobs.recognize(link(facts_of(files), aliases=heuristics.module_aliases), heuristics)
 
 
 def job_rows(found: Recognition) -> set[tuple[str, str, str, str | None]]:
@@ -184,7 +186,9 @@ class Report(object):
 
 
 def django_found(files: Mapping[str, str], heuristics: Heuristics) -> Recognition:
-    return django.recognize(link(facts_of({**DJANGO_SETTINGS, **files})), heuristics).sorted()
+    return django.recognize(
+        link(facts_of({**DJANGO_SETTINGS, **files}), aliases=heuristics.module_aliases), heuristics
+    ).sorted()
 
 
 def route_rows(found: Recognition) -> set[tuple[str, str, str]]:
@@ -285,3 +289,145 @@ def test_a_project_function_named_patterns_is_not_djangos(heuristics: Heuristics
     found = django_found(files, heuristics)
     assert ("/", "*", "shop.views:index") in route_rows(found)
     assert all(e.rule != "django.url.patterns" for r in found.routes for e in r.evidence)
+
+
+# -- Flask-Script ---------------------------------------------------------------------------------
+
+
+def test_flask_script_commands_options_sub_managers_and_command_classes(heuristics: Heuristics) -> None:
+    files = {
+        "app/__init__.py": """
+            from flask import Flask
+            app = Flask(__name__)
+        """,
+        "app/commands.py": """
+            from flask_script import Command, Option
+
+            class SeedCommand(Command):
+                option_list = (Option("--count", dest="count"),)
+                def run(self, count):
+                    pass
+
+            class Report(Command):
+                name = "report"
+                def run(self):
+                    pass
+
+            # Why: a command class nobody adds to a manager is no command
+            class Unused(Command):
+                def run(self):
+                    pass
+        """,
+        "manage.py": """
+            from flask_script import Manager, Server
+            from app import app
+            from app.commands import SeedCommand, Report
+
+            manager = Manager(app)
+            db_manager = Manager(usage="Database commands")
+
+            @manager.command
+            def create_admin():
+                pass
+
+            @manager.option("-d", "--days", dest="days")
+            @manager.option("-q", "--quiet", dest="quiet")
+            def purge_old(days, quiet):
+                pass
+
+            @db_manager.command
+            def init():
+                pass
+
+            manager.add_command("db", db_manager)
+            manager.add_command("seed", SeedCommand())
+            manager.add_command(Report())
+            manager.add_command("runserver", Server())   # Why: Flask-Script's own command, not a project job
+
+            # Why: a function merely named `command` on another object is no command
+            class Registry:
+                def command(self, f):
+                    return f
+
+            registry = Registry()
+
+            @registry.command
+            def not_a_command():
+                pass
+
+            if __name__ == "__main__":
+                manager.run()
+        """,
+    }
+    found = recognized_jobs(files, heuristics)
+    assert {(j.kind, j.name, j.handler) for j in found.jobs} == {
+        ("flask-command", "create_admin", "manage:create_admin"),
+        ("flask-command", "purge_old", "manage:purge_old"),
+        ("flask-command", "db init", "manage:init"),
+        ("flask-command", "seed", "app.commands:SeedCommand.run"),
+        ("flask-command", "report", "app.commands:Report.run"),
+    }
+
+
+# -- flask.ext and other old module paths ---------------------------------------------------------------
+
+
+def test_flask_ext_imports_are_the_extension_packages(heuristics: Heuristics) -> None:
+    files = {
+        "app/__init__.py": """
+            from flask import Flask
+            from flask.ext.sqlalchemy import SQLAlchemy
+            from flask.ext import script
+            app = Flask(__name__)
+            db = SQLAlchemy(app)
+            manager = script.Manager(app)
+        """,
+        "app/models.py": """
+            from app import db
+
+            class User(db.Model):
+                id = db.Column(db.Integer, primary_key=True)
+        """,
+        "app/other.py": """
+            import flask.extensions as extensions   # Why: `flask.extensions` is not under `flask.ext.`
+            from flaskext.cache import Cache        # the pre-0.8 spelling of flask_cache
+        """,
+        "manage.py": """
+            from app import manager
+
+            @manager.command
+            def sync():
+                pass
+        """,
+    }
+    graphs = link(facts_of(files), heuristics.type_rules, heuristics.module_aliases)
+    found = models.recognize(graphs, heuristics, applications.recognize(graphs, heuristics))
+    assert [m.symbol for m in found.models] == ["app.models:User"]
+    assert {(j.kind, j.name, j.handler) for j in jobs.recognize(graphs, heuristics).jobs} == {
+        ("flask-command", "sync", "manage:sync")
+    }
+    other = graphs.modules["app.other"]
+    assert {f.module for f in other.imports} == {"flask.extensions", "flask_cache"}
+    # Without the aliases the same code is read literally: no model, no command.
+    plain = link(facts_of(files), heuristics.type_rules)
+    assert not models.recognize(plain, heuristics, applications.recognize(plain, heuristics)).models
+
+
+def test_framework_detection_reads_old_module_paths(heuristics: Heuristics) -> None:
+    files = facts_of(
+        {
+            "app/__init__.py": "from flask.ext.sqlalchemy import SQLAlchemy\nimport djcelery\n",
+            "app/views.py": "from flask import Flask\nimport flask.extensions\n",
+        }
+    )
+    detected = {f.name: f.evidence.rule for f in detect_frameworks(files, heuristics.framework_rules)}
+    assert detected == {"celery": "framework.celery", "flask": "framework.flask", "sqlalchemy": "framework.sqlalchemy"}
+
+
+def test_module_aliases_replace_a_prefix_or_a_whole_module() -> None:
+    aliases = {"flask.ext.": "flask_", "django.conf.urls.defaults": "django.conf.urls"}
+    assert aliased_module("flask.ext.login", aliases) == "flask_login"
+    assert aliased_module("flask.ext", aliases) == "flask.ext"
+    assert aliased_module("flask.extensions", aliases) == "flask.extensions"
+    assert aliased_module("django.conf.urls.defaults", aliases) == "django.conf.urls"
+    assert aliased_module("django.conf.urls.defaults_extra", aliases) == "django.conf.urls.defaults_extra"

@@ -84,6 +84,9 @@ def _rule(rule: object) -> list[str]:
     if isinstance(rule, MatchRule | FrameworkRule):
         names = rule.names if isinstance(rule, MatchRule) else rule.imports
         lines += ["Matches: " + ", ".join(f"`{n}`" for n in names), ""]
+    if isinstance(rule, FrameworkRule) and rule.module_aliases:
+        aliases = sorted(rule.module_aliases.items())
+        lines += ["Old module paths: " + ", ".join(f"`{old}` → `{new}`" for old, new in aliases), ""]
     if isinstance(rule, TypeRule):
         lines += _type_lines(rule)
     if isinstance(rule, DataAccessRule):

@@ -70,6 +70,11 @@ class Heuristics:
         return tuple(r for r in self.rules if isinstance(r, FrameworkRule))
 
     @property
+    def module_aliases(self) -> dict[str, str]:
+        """Old import paths of outside modules → the modules they are today (the framework rules' aliases)."""
+        return {old: new for rule in self.framework_rules for old, new in sorted(rule.module_aliases.items())}
+
+    @property
     def type_rules(self) -> tuple[TypeRule, ...]:
         """The knowledge table of outside types (what the call graph may name methods of)."""
         return tuple(r for r in self.rules if isinstance(r, TypeRule))

@@ -38,6 +38,12 @@ class FrameworkRule(RuleDocs):
         min_length=1,
         description="Dotted module names; importing one of them or a submodule counts as evidence.",
     )
+    module_aliases: dict[str, str] = Field(
+        default_factory=dict,
+        description="Old import paths of the framework's modules → the module they import today. A key ending "
+        "in `.` is a prefix (`flask.ext.` → `flask_`: `flask.ext.sqlalchemy` is `flask_sqlalchemy`); any other "
+        "key is a module and its submodules (`django.conf.urls.defaults` → `django.conf.urls`).",
+    )
 
 
 MatchKind = Literal[

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,6 +21,21 @@ class Location(BaseModel):
 
     file: str = Field(description="Path relative to the scanned root, '/'-separated.")
     line: int = Field(ge=0, description="1-based line; 0 when the whole file is meant.")
+
+
+def aliased_module(module: str, aliases: Mapping[str, str]) -> str:
+    """The module an old import path names today (`flask.ext.sqlalchemy` → `flask_sqlalchemy`), else itself.
+
+    A key ending in `.` replaces that prefix; any other key matches the module itself and its submodules.
+    The longest matching key wins.
+    """
+    for old in sorted(aliases, key=len, reverse=True):
+        if old.endswith("."):
+            if module.startswith(old):
+                return aliases[old] + module[len(old) :]
+        elif module == old or module.startswith(old + "."):
+            return aliases[old] + module[len(old) :]
+    return module
 
 
 def make_symbol(module: str, qualname: str = "") -> str:

@@ -22,11 +22,12 @@ symbol table recognizers query), `call_graph` and `import_graph`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from migrate_scan.heuristics.schema import TypeRule
 from migrate_scan.model.facts import FileFacts
 from migrate_scan.model.graphs import LinkedGraphs
+from migrate_scan.model.ids import aliased_module
 from migrate_scan.model.memory import cycle_collection_paused
 from migrate_scan.stages.link.call_graph import build_call_graph, callee_symbols
 from migrate_scan.stages.link.import_graph import build_import_graph
@@ -37,13 +38,18 @@ from migrate_scan.stages.link.values import MAX_VALUES
 __all__ = ["MAX_VALUES", "SymbolTable", "callee_symbols", "link"]
 
 
-def link(files: Iterable[FileFacts], types: Iterable[TypeRule] = ()) -> LinkedGraphs:
+def link(
+    files: Iterable[FileFacts], types: Iterable[TypeRule] = (), aliases: Mapping[str, str] | None = None
+) -> LinkedGraphs:
     """Resolve names across the tree and build the import and call graphs.
 
     Args:
         files: the per-file facts of the tree.
         types: the knowledge table of outside types (`Heuristics.type_rules`).
+        aliases: old import paths of outside modules → their modules today (`Heuristics.module_aliases`).
     """
+    if aliases:
+        files = [_with_aliases(facts, aliases) for facts in files]
     with cycle_collection_paused():  # linking allocates millions of small acyclic objects
         table = SymbolTable(files, TypeTable.compile(types))
         stats = table.solve()
@@ -60,3 +66,24 @@ def link(files: Iterable[FileFacts], types: Iterable[TypeRule] = ()) -> LinkedGr
         duplicate_modules=table.duplicate_modules,
         solver=stats,
     )
+
+
+def _with_aliases(facts: FileFacts, aliases: Mapping[str, str]) -> FileFacts:
+    """The file's imports of old module paths read as imports of the modules they are today.
+
+    `from flask.ext.sqlalchemy import SQLAlchemy` is `from flask_sqlalchemy import SQLAlchemy`;
+    `from flask.ext import login` is `import flask_login as login`. A plain `import flask.ext.x`
+    binds `flask` itself and stays as written.
+    """
+    imports = []
+    for fact in facts.imports:
+        whole = f"{fact.module}.{fact.name}" if fact.name not in (None, "*") else fact.module
+        module = aliased_module(fact.module, aliases)
+        if fact.name is None and fact.bound_as == fact.module.partition(".")[0]:
+            module = fact.module
+        elif module == fact.module and aliased_module(whole, aliases) != whole:  # from flask.ext import login
+            fact = fact._replace(name=None)
+            module = aliased_module(whole, aliases)
+        imports.append(fact._replace(module=module) if module != fact.module else fact)
+    changed = any(new is not old for new, old in zip(imports, facts.imports, strict=True))
+    return facts._replace(imports=tuple(imports)) if changed else facts

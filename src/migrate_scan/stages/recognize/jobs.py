@@ -1117,13 +1117,16 @@ def _find_decorated_commands(
         for decorator in definition.decorators:
             func = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
             rule = first_match(resolver.qualified_names(scope, func), context.decorators)
-            if rule is None or rule.role not in ("cli-command", "cli-group", "click-command", "click-group"):
+            if rule is None or rule.role not in _COMMAND_ROLES:
                 if func[0] == ExprKind.ATTRIBUTE and func[1] in ("command", "group"):
                     pending.append((facts, definition, decorator))
                 continue
             _add_command(context, facts, definition, decorator, rule, commands)
             break
     return pending
+
+
+_COMMAND_ROLES = ("cli-command", "cli-group", "click-command", "click-group", "script-command")
 
 
 def _attach_pending(
@@ -1157,12 +1160,16 @@ def _add_command(
     symbol = f"{facts.module}:{definition.qualname}"
     func = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
     call = decorator if decorator[0] == ExprKind.CALL else None
-    given = (string_of(call[2][1]) if call is not None and len(call[2]) > 1 else None) or (
-        string_of(keyword(call, "name")) if call is not None else None
-    )
     is_group = rule.role.endswith("group")
+    if rule.role == "script-command":  # Flask-Script: the function's own name; the arguments are options
+        name = definition.name
+    else:
+        given = (string_of(call[2][1]) if call is not None and len(call[2]) > 1 else None) or (
+            string_of(keyword(call, "name")) if call is not None else None
+        )
+        name = given or _click_name(definition.name, is_group)
     command = _Command(
-        name=given or _click_name(definition.name, is_group),
+        name=name,
         handler=symbol,
         location=Location(file=facts.path, line=definition.line),
         rule=rule,
@@ -1291,7 +1298,8 @@ def _command_named(context: _Context, commands: dict[str, _Command], path: str |
 
 
 def _find_added_commands(context: _Context, facts: FileFacts, commands: dict[str, _Command]) -> None:
-    """`app.cli.add_command(cmd)`, `group.add_command(cmd, "name")`."""
+    """`app.cli.add_command(cmd)`, `group.add_command(cmd, "name")`; Flask-Script's `manager.add_command("name",
+    cmd)`, where `cmd` may also be an instance of a project `Command` class (its `run()` is the command)."""
     resolver = context.graphs.resolver
     for call in facts.calls:
         scope = scope_of(facts.module, call.scope)
@@ -1306,12 +1314,45 @@ def _find_added_commands(context: _Context, facts: FileFacts, commands: dict[str
             continue
         given = string_of(call.call[2][2]) if len(call.call[2]) > 2 else string_of(keyword(call.call, "name"))
         argument = call.call[2][1]
+        if rule is not None and rule.role == "script-add-command" and len(call.call[2]) > 2:
+            given, argument = string_of(call.call[2][1]), call.call[2][2]
         site = resolver.binding_site(scope, argument)
         children = [site] if site is not None and site in commands else []
+        if rule is not None and rule.role == "script-add-command":
+            location = Location(file=facts.path, line=call.line)
+            children += _script_command_classes(context, scope, argument, given, location, commands)
         functions = resolver.values(scope, argument)
         children += sorted(v[4:] for v in functions if v.startswith("def:") and v[4:] in commands)
         for child in children:
             commands[child].parents.append((parent, given))
+
+
+def _script_command_classes(
+    context: _Context, scope: str, argument: Expr, given: str | None, location: Location, commands: dict[str, _Command]
+) -> list[str]:
+    """`Seed()` handed to `manager.add_command`: a command per project class inheriting Flask-Script's `Command`.
+
+    Named as given, else as Flask-Script names it: the class's `name`, else its lower-cased class name
+    without a `command` suffix.
+    """
+    resolver = context.graphs.resolver
+    found = []
+    for value in sorted(resolver.values(scope, argument)):
+        if not value.startswith(("obj:", "cls:")):
+            continue
+        symbol = value[4:]
+        rule = first_match(resolver.ancestors(symbol), context.bases)
+        if rule is None or rule.role != "script-command-class":
+            continue
+        runs = functions_of(v for v in resolver.class_attribute(symbol, "run") if not v.startswith("ext:"))
+        class_name = symbol.rpartition(".")[2].rpartition(":")[2]
+        name = given or string_of(_class_body_value(context, symbol, "name")) or class_name.lower()
+        if not given and name.endswith("command") and name != "command":
+            name = name.removesuffix("command")
+        key = f"<command object {symbol}>"
+        commands.setdefault(key, _Command(name, runs[0] if runs else symbol, location, rule, is_flask=True))
+        found.append(key)
+    return found
 
 
 def _group_of(context: _Context, scope: str, func: Expr, commands: dict[str, _Command] | None = None) -> str | None:
@@ -1403,10 +1444,25 @@ RECOGNIZER = Recognizer(
     produces=frozenset({Product.JOBS}),
     handles={
         "task-decorator": frozenset(
-            {"apscheduler", "celery", "cli-command", "cli-group", "click-command", "click-group", "rq"}
+            {
+                "apscheduler",
+                "celery",
+                "cli-command",
+                "cli-group",
+                "click-command",
+                "click-group",
+                "rq",
+                "script-command",
+            }
         ),
         "job-base": frozenset(
-            {"celery-class-periodic", "celery-class-task", "django-command", "django-command-module"}
+            {
+                "celery-class-periodic",
+                "celery-class-task",
+                "django-command",
+                "django-command-module",
+                "script-command-class",
+            }
         ),
         "job-call": frozenset(
             {
@@ -1421,6 +1477,7 @@ RECOGNIZER = Recognizer(
                 "loop-wait",
                 "rq-enqueue",
                 "rq-scheduler",
+                "script-add-command",
                 "thread",
                 "thread-start",
             }
