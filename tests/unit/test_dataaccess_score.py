@@ -137,6 +137,23 @@ def test_methods_of_one_report_route_are_pooled_and_scored_per_table() -> None:
     assert counts.fp_restricted == {"reads": 1, "writes": 0}
 
 
+def _field(action: str, reads: list[str]) -> dict[str, Any]:
+    return {**_route("POST", reads, []), "handler": "shop.schema:Query", "path": "/graphql/", "action": action}
+
+
+def test_a_graphql_field_is_scored_against_the_report_route_of_that_field_only() -> None:
+    truth = _truth([_field("query.order", ["shop_order"]), _field("query.me", ["auth_user"])])
+    routes = [
+        {"path": "/graphql", "handler": "shop.schema:Query", "action": f"query.{name}", "methods": ["POST"]}
+        for name in ("order", "tags")
+    ]
+    routes[0]["reads"] = ["shop.models:Order"]
+    routes[1]["reads"] = ["table:shop_order_tags"]
+    scored, matched, traced = score.match_entries(truth, {"routes": routes}, _ARGS)
+    assert (matched, traced) == (1, 2)  # query.me: no report route names that field
+    assert [(s.truth["reads"], s.report["reads"]) for s in scored] == [({"shop_order"}, {"shop_order"})]
+
+
 def test_report_only_pairs_are_unjudged_on_routes_not_fully_exercised_or_touched_by_the_framework() -> None:
     report = {
         "routes": [

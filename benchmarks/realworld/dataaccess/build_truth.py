@@ -142,6 +142,7 @@ def build(app: str, raw: dict[str, Any], config: dict[str, Any]) -> dict[str, An
             e.get("handler") or "",
             e.get("path") or "",
             e.get("method") or "",
+            e.get("action") or "",
             e.get("name") or "",
         )
     )

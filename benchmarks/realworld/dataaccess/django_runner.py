@@ -14,6 +14,11 @@ What is patched, in the running process only:
   (URL resolution, after the outer middleware) names the route (handler, path template, method) and starts
   the view phase (``process_view``, the view call, the rendering of a ``TemplateResponse``); what ran before
   it and what runs after the view phase ends (response middleware, the session saved) is the framework's;
+- GraphQL: a request to a path the corpus truth lists GraphQL fields for (``graphql: true`` routes, one per
+  ``query.<field>``/``mutation.<field>`` action) is the entry of each top-level field of the operation it
+  runs (fragments followed; the field name as sent, camelCase or snake_case, read as the truth's snake_case):
+  one entry per field, the statements of a request with several fields counted for each (a test's operation
+  has one, mostly); a request whose fields are not in the truth stays the endpoint's own route;
 - ``BaseCommand.execute``: a management command run through ``call_command`` is an entry point too (its
   class's own methods are also registered from the truth file, for tests that call ``handle`` directly).
 
@@ -24,6 +29,7 @@ many-to-many table the field it serves (``through``).
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -45,7 +51,7 @@ def install() -> None:
         return
     _INSTALLED = True
     _patch_cursor()
-    _patch_handler(_route_index())
+    _patch_handler(_route_index(), _graphql_fields())
     _patch_commands()
     _read_tables()
     tracer.register_truth_entries()
@@ -104,7 +110,89 @@ def _route_of(match: Any, index: dict[int, list[dict[str, Any]]]) -> dict[str, A
     return candidates[0] if candidates else None
 
 
-def _patch_handler(index: dict[int, list[dict[str, Any]]]) -> None:
+def _graphql_fields() -> dict[str, dict[str, dict[str, Any]]]:
+    """Path -> ``<operation>.<field as sent>`` -> the truth's GraphQL route (its ``action``, ``handler``, ``own``)."""
+    truth_path = os.environ.get("DATAACCESS_TRUTH", "")
+    if not truth_path:
+        return {}
+    with open(truth_path, encoding="utf-8") as handle:
+        routes = json.load(handle).get("routes", [])
+    fields: dict[str, dict[str, dict[str, Any]]] = {}
+    for route in routes:
+        action = route.get("action") or ""
+        if not route.get("graphql") or "." not in action:
+            continue
+        operation, _, name = action.partition(".")
+        by_name = fields.setdefault(route["path"], {})
+        by_name.setdefault(f"{operation}.{name}", route)
+        by_name.setdefault(f"{operation}.{_camel(name)}", route)
+    return fields
+
+
+def _camel(name: str) -> str:
+    """graphene's camelCase of a snake_case field name (``account_address_create`` -> ``accountAddressCreate``)."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] if part else "_" for part in rest)
+
+
+def _graphql_payloads(request: Any) -> list[dict[str, Any]]:
+    """The GraphQL payloads (``query``, ``operationName``) of a request: JSON body, multipart ``operations``, GET."""
+    if request.method == "GET":
+        return [dict(request.GET.items())] if "query" in request.GET else []
+    content_type = request.META.get("CONTENT_TYPE", "")
+    if content_type.startswith("multipart/"):
+        payload = json.loads(request.POST.get("operations") or "null")
+    elif content_type.startswith("application/graphql"):
+        payload = {"query": request.body.decode()}
+    else:
+        payload = json.loads(request.body or b"null")
+    items = payload if isinstance(payload, list) else [payload]
+    return [item for item in items if isinstance(item, dict) and isinstance(item.get("query"), str)]
+
+
+def _operation_fields(query: str, operation_name: str | None) -> list[str]:
+    """``<operation>.<top-level field>`` of the operation a GraphQL document runs (graphql-core 2 or 3)."""
+    from graphql import parse
+
+    document = parse(query)
+    fragments = {d.name.value: d for d in document.definitions if type(d).__name__.startswith("FragmentDefinition")}
+    operations = [d for d in document.definitions if hasattr(d, "operation") and hasattr(d, "selection_set")]
+    if operation_name:
+        operations = [d for d in operations if d.name is not None and d.name.value == operation_name] or operations
+    if not operations:
+        return []
+    operation = operations[0]
+    kind = str(getattr(operation.operation, "value", operation.operation)).lower()
+    names: list[str] = []
+    pending = list(operation.selection_set.selections)
+    while pending:
+        node = pending.pop(0)
+        kind_name = type(node).__name__
+        if kind_name.startswith("FragmentSpread"):
+            fragment = fragments.get(node.name.value)
+            pending[:0] = list(fragment.selection_set.selections) if fragment is not None else []
+        elif kind_name.startswith("InlineFragment"):
+            pending[:0] = list(node.selection_set.selections)
+        elif not node.name.value.startswith("__") and f"{kind}.{node.name.value}" not in names:
+            names.append(f"{kind}.{node.name.value}")
+    return names
+
+
+def _graphql_routes(request: Any, fields: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The truth's GraphQL routes (one per top-level field) a request to a GraphQL endpoint runs."""
+    try:
+        payloads = _graphql_payloads(request)
+        sent = [name for p in payloads for name in _operation_fields(p["query"], p.get("operationName"))]
+    except Exception:
+        TRACE.counters["graphql_unparsed_requests"] += 1
+        return []
+    routes = [fields[name] for name in sent if name in fields]
+    if len(routes) < len(sent):
+        TRACE.counters["graphql_fields_not_in_truth"] += len(sent) - len(routes)
+    return routes
+
+
+def _patch_handler(index: dict[int, list[dict[str, Any]]], graphql: dict[str, dict[str, dict[str, Any]]]) -> None:
     from django.core.handlers.base import BaseHandler
 
     get_response = BaseHandler.get_response
@@ -136,8 +224,15 @@ def _patch_handler(index: dict[int, list[dict[str, Any]]]) -> None:
         state = tracer.current_request()
         if state is not None:
             route = _route_of(request.resolver_match, index)
+            fields = _graphql_routes(request, graphql[route["path"]]) if route and route["path"] in graphql else []
             if route is None:
                 TRACE.counters["requests_unmatched_route"] += 1
+            elif fields:
+                entries = [
+                    TRACE.route_entry(f["handler"], f["path"], route["raw_path"], request.method, f["own"], f["action"])
+                    for f in fields
+                ]
+                TRACE.start_view(state, entries[0], entries[1:])
             else:
                 entry = TRACE.route_entry(
                     route["handler"], route["path"], route["raw_path"], request.method, route["own"]

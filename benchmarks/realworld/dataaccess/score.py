@@ -189,7 +189,7 @@ def match_entries(
         traced += 1
         found: list[dict[str, Any]]
         if entry["kind"] == "route":
-            candidates = routes.get((route_path_key(entry["path"]), entry["handler"]), [])
+            candidates = _route_candidates(routes, entry)
             found = [r for r in candidates if "*" in r["methods"] or entry["method"] in r["methods"]]
             key = ("route", *sorted({f"{r['path']} {r['handler']} {','.join(r['methods'])}" for r in found}))
         elif entry["kind"] == "receiver":
@@ -244,9 +244,25 @@ def match_entries(
     return scored, matched, traced
 
 
+def _route_candidates(
+    routes: dict[tuple[str, str], list[dict[str, Any]]], entry: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The report's routes for a traced route: same path (a trailing slash aside) and owner; a GraphQL field's
+    (``action``) only the report routes of that field when the report names fields."""
+    path = route_path_key(entry["path"])
+    candidates = routes.get((path, entry["handler"]), [])
+    if not candidates and path != "/":
+        other = path[:-1] if path.endswith("/") else path + "/"
+        candidates = routes.get((other, entry["handler"]), [])
+    action = entry.get("action")
+    if action and any(r.get("action") for r in candidates):
+        candidates = [r for r in candidates if r.get("action") == action]
+    return candidates
+
+
 def _label(entry: dict[str, Any]) -> str:
     if entry["kind"] == "route":
-        return f"{entry['path']} {entry['handler']}"
+        return f"{entry['path']} {entry['handler']}" + (f" {entry['action']}" if entry.get("action") else "")
     return f"{entry['kind']} {entry.get('name') or ''} {entry['handler']}".replace("  ", " ")
 
 

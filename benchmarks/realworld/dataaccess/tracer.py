@@ -100,6 +100,7 @@ class _Request:
 
     def __init__(self) -> None:
         self.entry: Entry | None = None
+        self.also: list[Entry] = []  # further entries the request serves (the other fields of a GraphQL operation)
         self.view_phase = False
         self.pending: list[str] = []  # statements run before the route was known (outer middleware)
 
@@ -148,6 +149,7 @@ class Trace:
             if scope == "view" and self._called_from_template(frames):
                 scope = "template"
             targets.append((request.entry, scope))
+            targets.extend((other, scope) for other in request.also)
         elif request is not None:
             with self.lock:
                 request.pending.append(sql)
@@ -202,9 +204,11 @@ class Trace:
 
     # -- entry points
 
-    def route_entry(self, handler: str | None, path: str, raw_path: str, method: str, own: bool) -> Entry:
-        """The key of a route entry point, registered with its description."""
-        entry: Entry = ("route", handler or "?", path, method)
+    def route_entry(
+        self, handler: str | None, path: str, raw_path: str, method: str, own: bool, action: str | None = None
+    ) -> Entry:
+        """The key of a route entry point, registered with its description (``action``: a GraphQL field)."""
+        entry: Entry = ("route", handler or "?", path, method, *([action] if action else []))
         if entry not in self.entries:
             self.entries[entry] = {
                 "kind": "route",
@@ -213,6 +217,7 @@ class Trace:
                 "raw_path": raw_path,
                 "method": method,
                 "own": own,
+                **({"action": action} if action else {}),
             }
         self.requests[entry] += 1
         return entry
@@ -221,16 +226,19 @@ class Trace:
         """Count the status code a request's response had."""
         if request.entry is not None:
             with self.lock:
-                self.statuses[request.entry][str(code)] += 1
+                for entry in (request.entry, *request.also):
+                    self.statuses[entry][str(code)] += 1
 
-    def start_view(self, request: _Request, entry: Entry) -> None:
+    def start_view(self, request: _Request, entry: Entry, also: list[Entry] | None = None) -> None:
         """The route is known: statements run before it (outer middleware) are its framework's."""
         request.entry = entry
+        request.also = list(also or [])
         request.view_phase = True
         with self.lock:
-            bucket = self.statements[entry]["framework"]
-            for sql in request.pending:
-                bucket[sql] = bucket.get(sql, 0) + 1
+            for served in (entry, *request.also):
+                bucket = self.statements[served]["framework"]
+                for sql in request.pending:
+                    bucket[sql] = bucket.get(sql, 0) + 1
             request.pending.clear()
 
     def register_code(self, kind: str, name: str, handler: str, obj: Any, extra: dict[str, Any]) -> None:
