@@ -552,3 +552,73 @@ def test_self_calls_in_a_mixin_reach_the_viewsets_own_methods_only() -> None:
     assert routes[("/note-api/", "list")] == (reads, [ACTIVITY])
     # Why: a filter backend of another package runs no code of the tree.
     assert routes[("/plain-tags/", "list")] == ([TAG], [])
+
+
+AUDITED_MODELS = {
+    **NOTES,
+    "notes/models.py": NOTES["notes/models.py"]
+    + """
+
+        class Label(models.Model):
+            name = models.CharField(max_length=20, unique=True)
+
+        class Pair(models.Model):
+            left = models.CharField(max_length=20)
+            right = models.CharField(max_length=20)
+
+            class Meta:
+                constraints = [models.UniqueConstraint(fields=["left", "right"], name="one_pair")]
+
+        auditlog.register(Tag)
+    """,
+    "notes/labels.py": """
+        from django.http import JsonResponse
+        from rest_framework import generics
+        from notes.models import Activity, Label, Pair, Tag
+
+        class LabelCreate(generics.CreateAPIView):
+            queryset = Label.objects.all()
+
+        class PairCreate(generics.CreateAPIView):
+            queryset = Pair.objects.all()
+
+        class ActivityCreate(generics.CreateAPIView):
+            queryset = Activity.objects.all()
+
+        def add_tag(request):
+            Tag.objects.create(name=request.POST["name"])
+            return JsonResponse({})
+
+        def rename_tags(request):
+            Tag.objects.filter(name="a").update(name="b")
+            return JsonResponse({})
+    """,
+    "notes/urls.py": NOTES["notes/urls.py"].replace(
+        "urlpatterns = [",
+        "from notes import labels\n\n        urlpatterns = [\n"
+        '            path("labels/", labels.LabelCreate.as_view()), path("pairs/", labels.PairCreate.as_view()),\n'
+        '            path("activities/", labels.ActivityCreate.as_view()), path("add-tag/", labels.add_tag),\n'
+        '            path("rename-tags/", labels.rename_tags),',
+    ),
+}
+AUDITED_MODELS["notes/models.py"] = AUDITED_MODELS["notes/models.py"].replace(
+    "from django.db import models", "from auditlog.registry import auditlog\n        from django.db import models", 1
+)
+LABEL, PAIR = "notes.models:Label", "notes.models:Pair"
+
+
+def test_creating_a_row_of_a_model_with_unique_fields_reads_it() -> None:
+    routes = routes_of(AUDITED_MODELS)
+    # Why: a model serializer or form validating a new row looks for a duplicate of its unique fields.
+    assert routes[("/labels/", "post")] == ([LABEL], [LABEL])
+    assert routes[("/pairs/", "post")] == ([PAIR], [PAIR])
+    # Why: without a unique field or constraint, creating a row reads nothing.
+    assert routes[("/activities/", "post")] == ([], [ACTIVITY])
+
+
+def test_saving_a_model_registered_with_auditlog_writes_a_log_entry() -> None:
+    routes = routes_of(AUDITED_MODELS)
+    # Why: django-auditlog's receivers write a LogEntry for every save or delete of a registered model.
+    assert routes[("/add-tag/", None)] == ([], sorted([TAG, "table:auditlog_logentry"]))
+    # Why: a bulk update sends no signal: auditlog writes nothing.
+    assert routes[("/rename-tags/", None)] == ([], [TAG])

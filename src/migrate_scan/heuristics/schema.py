@@ -313,6 +313,7 @@ AccessRole = Literal[
     "outside-model",
     "user-model-call",
     "view-attribute-hooks",
+    "save-observer",
 ]
 """The tables of the data-access recognizer a rule adds to (rules of one role are merged)."""
 
@@ -336,6 +337,7 @@ ACCESS_ROLE_FIELDS: dict[str, tuple[str, ...]] = {
     "user-loader": ("hooks",),
     "outside-model": ("names", "table"),
     "view-attribute-hooks": ("hooks",),
+    "save-observer": ("names", "writes"),
 }  # fmt: skip
 """The fields each role reads (the others must stay empty; `writes` may be empty)."""
 _OPTIONAL_ACCESS_FIELDS = frozenset({"writes"})
@@ -367,7 +369,10 @@ class DataAccessRule(RuleDocs):
         "(`r` read, `w` write, `rw` both).",
     )
     reads: list[str] = Field(default_factory=list, description="Tables read (`{user}`: the user model's table).")
-    writes: list[str] = Field(default_factory=list, description="Tables written.")
+    writes: list[str] = Field(
+        default_factory=list,
+        description="Tables written (save-observer: when a model the call registers is saved or deleted).",
+    )
     table: str = Field(
         default="",
         pattern=r"^$|^[A-Za-z_][A-Za-z0-9_]*$",

@@ -149,6 +149,8 @@ class DataAccess:
         self.commits: dict[str, int] = {}  # scope → line of its last session commit
         self.calls: dict[str, set[str]] = defaultdict(set)  # scope → model methods it calls on instances
         self.saves: dict[str, set[str]] = defaultdict(set)  # scope → models it saves or deletes one by one
+        self.observed: dict[str, set[str]] = defaultdict(set)  # model → what its saves also write (audit logs)
+        self._observer_names = self.known.observer_names
         self.self_calls: dict[str, frozenset[str]] = {}  # scope → the methods it calls on `self` or `super()`
         self.data_models = data_models
         self.eager: dict[str, set[str]] = defaultdict(set)  # model → what its eager relationships load with it
@@ -211,6 +213,8 @@ class DataAccess:
         name = method or (str(func[1]) if func[0] == ExprKind.NAME else "")
         if name in self.known.sql_calls and arguments:
             self._raw_sql(scope, arguments[0], location)
+        if name in self._observer_names and arguments:
+            self._observer(scope, func, arguments[0])
         if self.django and (name in self.known.outside_names or func[0] == ExprKind.NAME):  # aliases too
             self._outside(scope, func, location)
         elif method in self.known.user_permission_methods and self.user_models and not self._is_ours(scope, func):
@@ -395,6 +399,17 @@ class DataAccess:
                 for table in tables:
                     for model in self._named_tables(table):
                         self._record(scope, model, is_write, location)
+            return
+
+    def _observer(self, scope: str, func: Expr, registered: Expr) -> None:
+        """`auditlog.register(Note)`: every save or delete of Note also writes the observer's tables."""
+        for name in self.graphs.resolver.qualified_names(scope, func):
+            tables = self.known.save_observers.get(name)
+            if tables is None:
+                continue
+            for value in self.graphs.resolver.values(scope, registered):
+                if value.startswith("cls:") and value[4:] in self.models:
+                    self.observed[value[4:]].update(t for table in tables for t in self._named_tables(table))
             return
 
     def _named_tables(self, table: str) -> list[str]:
@@ -741,10 +756,33 @@ class DataAccess:
                     continue
                 model, location = found
                 self.views[symbol] = (model, actions)
-                for action, mode in actions.items():
-                    self._record_mode(f"{symbol}.{action}", model, mode, location)
+                is_unique = self._has_unique_fields(model)
+                for action, mode in actions.items():  # a unique field is checked before a row is added
+                    self._record_mode(f"{symbol}.{action}", model, READ + mode if is_unique else mode, location)
                 self._queryset_lookups(symbol, ancestors, model, actions)
                 break
+
+    def _has_unique_fields(self, model: str) -> bool:
+        """Whether a Django model declares a unique field (`unique=True`), `unique_together` or a
+        `UniqueConstraint`: a model form or serializer validating a new row looks for a duplicate."""
+        if model not in self.django:
+            return False
+        for owner in (model, *(a for a in self.graphs.resolver.ancestors(model) if a in self.models)):
+            definition = self.graphs.definitions.get(owner)
+            facts = self.graphs.modules.get(definition.module) if definition is not None else None
+            if definition is None or facts is None:
+                continue
+            body, meta = definition.fact.qualname, definition.fact.qualname + ".Meta"
+            for assignment in facts.assignments:
+                value = assignment.value
+                if value is None or assignment.scope not in (body, meta):
+                    continue
+                if assignment.scope == body and value[0] == ExprKind.CALL:
+                    if keyword(value, "unique") == (ExprKind.CONSTANT, True, (), ()):
+                        return True
+                elif assignment.scope == meta and _declares_uniqueness(assignment):
+                    return True
+        return False
 
     def _queryset_lookups(self, symbol: str, ancestors: tuple[str, ...], model: str, actions: dict[str, str]) -> None:
         """`queryset = Note.objects.select_related("owner")`: every action that reads the view's rows
@@ -1055,6 +1093,12 @@ def _chained_calls(facts: FileFacts) -> set[Expr]:
     return found
 
 
+def _declares_uniqueness(assignment: AssignmentFact) -> bool:
+    """`unique_together = [...]`, or `constraints = [UniqueConstraint(...)]`, in a model's Meta."""
+    names = {str(t[1]) for t in assignment.targets if t[0] == ExprKind.NAME}
+    return "unique_together" in names or ("constraints" in names and "UniqueConstraint" in repr(assignment.value))
+
+
 def _labelled(label: str, data_models: list[DataModel]) -> str | None:
     """A Django model by its `"app_label.Model"` spelling: the model of that name, in that app's package if several."""
     app, _, name = label.rpartition(".")
@@ -1157,6 +1201,7 @@ class _Consequences:
         pending = sorted(saves)
         while pending:
             model = pending.pop()
+            writes |= self.access.observed.get(model, set())
             for receiver in (*self.receivers.get(model, ()), *self.receivers.get(None, ())):
                 if receiver in done:
                     continue

@@ -43,6 +43,8 @@ class AccessKnowledge:
             (`ext:django.contrib.auth.models:Group`) → its table.
         attribute_hooks: class attribute of a view → the methods a reading action calls on the
             classes it names (`filter_backends` → `filter_queryset`).
+        save_observers: dotted name of a call registering a model (`auditlog.register(Note)`) → the
+            tables every save or delete of that model then writes.
         user_model_calls: resolved values of calls that return the user model class
             (`ext:django.contrib.auth:get_user_model()`).
     """
@@ -76,7 +78,13 @@ class AccessKnowledge:
     user_loaders: Mapping[str, tuple[str, ...]]
     outside_models: Mapping[str, str]
     attribute_hooks: Mapping[str, tuple[str, ...]]
+    save_observers: Mapping[str, tuple[str, ...]]
     user_model_calls: frozenset[str]
+
+    @property
+    def observer_names(self) -> frozenset[str]:
+        """The last segment of every save observer's name: a cheap pre-filter of calls."""
+        return frozenset(name.rpartition(".")[2] for name in self.save_observers)
 
     @property
     def outside_names(self) -> frozenset[str]:
@@ -95,6 +103,7 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
     permission_methods: set[str] = set()
     outside_models: dict[str, str] = {}
     attribute_hooks: dict[str, set[str]] = defaultdict(set)
+    save_observers: dict[str, set[str]] = defaultdict(set)
     permission_tables: list[str] = []
     packages: dict[str, dict[str, set[str]]] = {"login-call": defaultdict(set), "user-loader": defaultdict(set)}
     for rule in rules:
@@ -118,6 +127,9 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
         elif rule.role == "view-attribute-hooks":
             for attribute, names in rule.hooks.items():
                 attribute_hooks[attribute].update(names)
+        elif rule.role == "save-observer":
+            for name in rule.names:
+                save_observers[name].update(rule.writes)
         elif rule.role == "outside-model":
             for name in rule.names:
                 outside_models[_resolved(name)] = rule.table
@@ -156,6 +168,7 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
         user_loaders=_frozen({p: tuple(sorted(e)) for p, e in packages["user-loader"].items()}),
         outside_models=_frozen(outside_models),
         attribute_hooks=_frozen({a: tuple(sorted(n)) for a, n in attribute_hooks.items()}),
+        save_observers=_frozen({name: tuple(sorted(t)) for name, t in save_observers.items()}),
         user_model_calls=frozenset(_resolved(name) + "()" for name in vocabulary.get("user-model-call", ())),
     )
 
