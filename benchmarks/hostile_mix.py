@@ -35,7 +35,7 @@ from typing import Any
 HOSTILE: tuple[tuple[str, bytes], ...] = (
     ("binary", bytes(range(256)) * 8),
     ("nul", b"x = 1\x00\n"),
-    ("python2", b"print 'hello'\n"),
+    ("python2", b"def pair((a, b)):\n    print a\n"),  # tuple parameters: Python 2 no rewrite keeps on its lines
     ("invalid-utf8", b"NAME = '\xff\xfe'\n"),
     ("lying-cookie", "# coding: ascii\nNAME = 'caf\u00e9'\n".encode()),
     ("deep-brackets", b"x = " + b"(" * 100_000 + b")" * 100_000 + b"\n"),

@@ -135,7 +135,13 @@ def write_corpus(root: Path, *, max_file_bytes: int = 2 * 1024 * 1024) -> list[E
         "exec of a literal: read statically, never run",
     )
 
-    put("bad/python2.py", "print 'hello'\n", "skipped:syntax-error", "Python 2")
+    put("app/python2.py", "print 'hello'\n", "analyzed", "Python 2, rewritten line for line")
+    put(
+        "bad/python2.py",
+        "def pair((a, b)):\n    print a\n",
+        "skipped:syntax-error",
+        "Python 2 whose rewrite would move lines (tuple parameters)",
+    )
     put("bad/syntax.py", "def f(:\n", "skipped:syntax-error", "a syntax error")
     put("bad/nul_bytes.py", b"x = 1\x00\n", "skipped:syntax-error", "a NUL byte")
     put("bad/binary.py", bytes(range(256)) * 4, "skipped:syntax-error", "binary content named .py (a NUL byte)")

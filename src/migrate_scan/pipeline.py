@@ -47,6 +47,7 @@ from migrate_scan.model.report import (
     Totals,
     UnresolvedCallEntry,
     UnresolvedRegistration,
+    parser_name,
 )
 from migrate_scan.options import ScanOptions
 from migrate_scan.stages.classify import ClassifySettings, ConfigSuppression, classify
@@ -480,7 +481,7 @@ def _module_entries(facts: list[FileFacts], classification: Classification) -> l
                 source_lines=metrics.sloc,
                 complexity=metrics.complexity,
                 max_complexity=metrics.max_complexity,
-                parser="libcst" if file.parser == "libcst" else "ast",
+                parser=parser_name(file.parser),
             )
         )
     return sorted(entries, key=lambda m: (m.file, m.name))

@@ -25,7 +25,7 @@ from migrate_scan.stages.parse import ParseRequest, parse_file
 from migrate_scan.workers import ParsePool
 
 SYNTAX_ERROR = b"x = 1\ny = (\ndef f(:\n"
-PYTHON2 = b"import os\nprint 'hello'\n"
+PYTHON2 = b"import os\nprint 'hello'\n\n\ndef f((a, b)):\n    pass\n"  # tuple parameters: not rewritten
 NUL_BYTES = b"x = 1\x00\n"
 WRONG_COOKIE = b"# -*- coding: klingon -*-\nx = 1\n"
 UNDECODABLE = b"x = 1\ns = '\xff\xfe'\n"
@@ -45,13 +45,19 @@ def parse(source: bytes, path: str = "m.py", module: str = "m"):
     [
         pytest.param(SYNTAX_ERROR, SkipReason.SYNTAX_ERROR, 3, "invalid syntax", id="syntax-error"),
         pytest.param(PYTHON2, SkipReason.SYNTAX_ERROR, 2, "(looks like Python 2)", id="python2-print"),
-        pytest.param(b"exec 'x = 1'\n", SkipReason.SYNTAX_ERROR, 1, "(looks like Python 2)", id="python2-exec"),
+        pytest.param(
+            b"exec 'x = 1'\ndef f((a, b)):\n    return a\n",
+            SkipReason.SYNTAX_ERROR,
+            1,
+            "(looks like Python 2)",
+            id="python2-exec",
+        ),
         pytest.param(NUL_BYTES, SkipReason.SYNTAX_ERROR, None, "null bytes", id="nul-bytes"),
         pytest.param(WRONG_COOKIE, SkipReason.UNDECODABLE, None, "unknown encoding: klingon", id="wrong-cookie"),
         pytest.param(UNDECODABLE, SkipReason.UNDECODABLE, 2, "can't decode byte 0xff", id="undecodable"),
         pytest.param(DEEP_NESTING, SkipReason.SYNTAX_ERROR, 1, "too many nested", id="deep-nesting"),
         pytest.param(
-            b"if 1:\n\tx = 1\n        y = 2\n", SkipReason.SYNTAX_ERROR, 3, "inconsistent use of tabs", id="tabs"
+            b"if 1:\n        x = 1\n\t\ty = 2\n", SkipReason.SYNTAX_ERROR, 3, "inconsistent use of tabs", id="tabs"
         ),
     ],
 )
@@ -76,6 +82,88 @@ def test_python2_message_says_so() -> None:
         "Missing parentheses in call to 'print'. Did you mean print(...)? (looks like Python 2)",
         2,
     )
+
+
+PYTHON2_MODULE = b"""# -*- coding: utf-8 -*-
+import urllib2
+from StringIO import StringIO
+
+
+class Report(object):
+    def render(self, rows):
+        out = StringIO()
+        for key, value in rows.iteritems():
+            print >>out, key, `value`
+        if len(rows) <> 0L:
+            print "rows:", len(rows)
+        return out.getvalue()
+
+
+def fetch(url):
+\ttry:
+\t\treturn urllib2.urlopen(url, timeout=0777).read()
+        except urllib2.URLError, error:
+\t\traise RuntimeError, ur"failed: %s" % error
+"""
+
+
+def test_a_python2_module_is_read_line_for_line() -> None:
+    facts = parse(PYTHON2_MODULE)
+
+    assert isinstance(facts, FileFacts)
+    assert facts.parser == "python2"
+    assert [(d.qualname, d.line) for d in facts.definitions] == [("Report", 6), ("Report.render", 7), ("fetch", 16)]
+    calls = {(c.line, dotted_name(c.call[2][0])) for c in facts.calls}
+    # the old names are read as their Python 3 modules and methods, on their own lines
+    assert {
+        (8, "StringIO"),
+        (9, "rows.items"),
+        (12, "print"),
+        (18, "urllib2.urlopen"),
+        (20, "RuntimeError"),
+    } <= calls
+    assert [(i.line, i.module, i.name) for i in facts.imports] == [(2, "urllib2", None), (3, "io", "StringIO")]
+    assert facts.metrics.loc == 20
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        b'def check(x):\n    if x <> 1:\n        raise ValueError, "bad"\n',
+        b"try:\n    pass\nexcept ValueError, error:\n    print error\n",
+        b"x = `1`\n",
+        b"f = lambda (row): row.id\n",
+    ],
+    ids=["raise-and-ne", "except-comma", "backticks", "lambda-tuple-parameter"],
+)
+def test_python2_that_python3_calls_invalid_syntax_is_read_too(source: bytes) -> None:
+    facts = parse(source)
+
+    assert isinstance(facts, FileFacts)
+    assert facts.parser == "python2"
+
+
+def test_a_python2_statement_joined_onto_one_line_keeps_the_lines_after_it() -> None:
+    source = (
+        b'def check(x):\n    if x:\n        raise ValueError, \\\n            "bad"\n    print x\n\n\n'
+        b"def after():\n    go()\n"
+    )
+
+    facts = parse(source)
+
+    assert isinstance(facts, FileFacts) and facts.parser == "python2"
+    assert [(d.qualname, d.line) for d in facts.definitions] == [("check", 1), ("after", 8)]
+    assert {(c.line, dotted_name(c.call[2][0])) for c in facts.calls} == {(3, "ValueError"), (5, "print"), (9, "go")}
+
+
+def test_python2_in_the_report_is_named_as_such(tmp_path: Path, scan_options) -> None:
+    (tmp_path / "legacy.py").write_bytes(PYTHON2_MODULE)
+    (tmp_path / "new.py").write_text("def f():\n    return 1\n")
+
+    report = pipeline.run(scan_options(tmp_path))
+
+    assert {m.file: m.parser for m in report.modules} == {"legacy.py": "python2", "new.py": "ast"}
+    assert report.files.skipped == []
 
 
 def test_latin1_with_cookie_is_analyzed() -> None:

@@ -119,7 +119,7 @@ def test_the_digest_does_not_depend_on_where_the_user_folder_is(tmp_path: Path) 
             id="duplicate-of-a-bundled-id",
         ),
         pytest.param(
-            ACCESS_RULE.replace("reads = [\"audit_entry\"]\n", ""),
+            ACCESS_RULE.replace('reads = ["audit_entry"]\n', ""),
             "rules[0]: Value error, a outside-function rule needs `reads`",
             id="data-access-field-the-role-needs",
         ),

@@ -348,7 +348,7 @@ class FileFacts(NamedTuple):
     loops: tuple[LoopFact, ...] = ()
     suppressions: tuple[SuppressionFact, ...] = ()
     docstring: str | None = None
-    parser: str = "ast"  # "libcst" when the file needed the newer-syntax fallback
+    parser: str = "ast"  # "libcst" when the file needed the newer-syntax fallback, "python2" when rewritten
     branches: tuple[BranchFact, ...] = ()
 
 

@@ -161,6 +161,14 @@ JobKind = Literal[
 
 
 CanvasKind = Literal["task", "chain", "group", "chord", "map"]
+ParserName = Literal["ast", "libcst", "python2"]
+
+
+def parser_name(parser: str) -> ParserName:
+    """The report's name of the parser a file's facts came from (`FileFacts.parser`)."""
+    if parser == "libcst":
+        return "libcst"
+    return "python2" if parser == "python2" else "ast"
 
 
 class CanvasStep(_Model):
@@ -292,7 +300,12 @@ class Module(_Model):
     source_lines: int
     complexity: int = Field(description="Total cyclomatic complexity (radon).")
     max_complexity: int = Field(description="Cyclomatic complexity of the most complex function.")
-    parser: Literal["ast", "libcst"] = Field(description="libcst: the file uses syntax newer than the interpreter.")
+    parser: ParserName = Field(
+        description=(
+            "libcst: the file uses syntax newer than the interpreter; python2: a Python 2 file, read after a "
+            "line-for-line rewrite (fissix)."
+        )
+    )
     context: str | None = None
     pattern: int | None = Field(default=None, ge=1, le=5)
     stage: int | None = Field(default=None, ge=1, le=4)

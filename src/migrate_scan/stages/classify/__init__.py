@@ -22,7 +22,16 @@ from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.model.manifests import Manifest
-from migrate_scan.model.report import Context, Dependency, Evidence, LimitReached, Module, ServiceNeed, Warning
+from migrate_scan.model.report import (
+    Context,
+    Dependency,
+    Evidence,
+    LimitReached,
+    Module,
+    ServiceNeed,
+    Warning,
+    parser_name,
+)
 from migrate_scan.stages.classify.dispositions import disposition_of
 from migrate_scan.stages.classify.entries import EntryPoint, Reach, Workflow, entry_points, module_of, workflows
 from migrate_scan.stages.classify.findings import (
@@ -214,7 +223,7 @@ def _module_entry(
         "source_lines": metrics.sloc,
         "complexity": metrics.complexity,
         "max_complexity": metrics.max_complexity,
-        "parser": "libcst" if facts.parser == "libcst" else "ast",
+        "parser": parser_name(facts.parser),
         "context": context,
         "role": role,
     }

@@ -3,7 +3,8 @@
 One `ast.parse` per file (bytes in, so coding cookies and BOMs are honoured),
 one extractor pass over the tree, radon's complexity over the same tree. A file
 that the running interpreter's grammar rejects but libcst accepts goes through
-`newer_syntax` first. Every failure becomes a `FileSkipped` with a reason.
+`newer_syntax` first; a Python 2 file is rewritten line for line by `python2`.
+Every failure becomes a `FileSkipped` with a reason.
 
 This function runs inside worker processes (see `migrate_scan.workers`), which
 guard against what no `except` can catch: a parser that crashes the process or
@@ -17,6 +18,7 @@ import warnings
 from dataclasses import dataclass
 
 from migrate_scan.model.facts import FileFacts, FileSkipped, ParseResult, SkipReason
+from migrate_scan.stages.parse import python2
 from migrate_scan.stages.parse.extractor import FactExtractor, encodable
 from migrate_scan.stages.parse.metrics import measure
 from migrate_scan.stages.parse.suppressions import find_suppressions
@@ -64,11 +66,19 @@ def _parse(request: ParseRequest) -> ParseResult:
     try:
         tree = _ast_parse(source, request.path)
     except SyntaxError as error:
-        downgraded = _try_newer_syntax(request, error)
-        if isinstance(downgraded, FileSkipped):
-            return downgraded
-        tree = _ast_parse(downgraded.encode("utf-8"), request.path)
-        parser = "libcst"
+        rewritten = _try_python2(request, error)
+        if rewritten is not None:
+            tree, parser = rewritten, "python2"
+        else:
+            downgraded = _try_newer_syntax(request, error)
+            if isinstance(downgraded, FileSkipped):
+                last_resort = _try_python2(request, error, last_resort=True)
+                if last_resort is None:
+                    return downgraded
+                tree, parser = last_resort, "python2"
+            else:
+                tree = _ast_parse(downgraded.encode("utf-8"), request.path)
+                parser = "libcst"
     except (UnicodeDecodeError, LookupError) as error:
         return _skipped(request, SkipReason.UNDECODABLE, _one_line(str(error)))
     except ValueError as error:  # null bytes on some interpreter versions
@@ -95,7 +105,27 @@ def _parse(request: ParseRequest) -> ParseResult:
     )
 
 
-def _ast_parse(source: bytes, path: str) -> ast.Module:
+def _try_python2(request: ParseRequest, error: SyntaxError, *, last_resort: bool = False) -> ast.Module | None:
+    """The tree of a Python 2 file rewritten line for line (`python2`), or None.
+
+    Asked first when the error is one Python 3 gives for Python 2 syntax (`print "x"`), and as a last
+    resort for any other error no newer grammar accepts either (`raise E, "msg"`, backticks, `<>`).
+    """
+    message = error.msg or ""
+    hopeless = any(hopeless in message for hopeless in _HOPELESS_MESSAGES)
+    wanted = not hopeless if last_resort else python2.looks_like_python2(message)
+    if not wanted or len(request.source) > request.fallback_max_bytes:
+        return None
+    rewritten = python2.translate(request.source)
+    if rewritten is None:
+        return None
+    try:
+        return _ast_parse(rewritten, request.path)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _ast_parse(source: bytes | str, path: str) -> ast.Module:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # invalid escape sequences and the like are not our business
         return ast.parse(source, filename=path)
