@@ -118,3 +118,63 @@ def test_a_later_assignment_in_the_urlconf_itself_still_replaces_the_list() -> N
         """,
     }
     assert {p for p, *_ in routes(files)} == {"/"}
+
+
+# -- a flag read from a settings dict with `.get()` -------------------------------------------------
+
+DICT_SETTINGS = {
+    "proj/__init__.py": "",
+    "proj/settings.py": """
+        import os
+        ROOT_URLCONF = "proj.urls"
+        IMPORTERS = {
+            "github": {"active": False, "client_id": ""},
+            "jira": {"active": True},
+            "trello": {"client_id": ""},
+        }
+        EXTRA = dict(os.environ)
+        PLUGINS = {**EXTRA, "x": {"active": False}}
+    """,
+}
+
+
+def test_a_flag_read_with_get_from_a_settings_dict_selects_its_branch() -> None:
+    files = {
+        **DICT_SETTINGS,
+        "aaa/__init__.py": "",
+        "aaa/views.py": READY_VIEWS,
+        "proj/urls.py": """
+            from django.conf import settings
+            from django.urls import path
+            from aaa.views import index
+            urlpatterns = []
+            if settings.IMPORTERS.get("github", {}).get("active", False):
+                urlpatterns += [path("github/", index)]
+            if settings.IMPORTERS.get("jira", {}).get("active", False):
+                urlpatterns += [path("jira/", index)]
+            if settings.IMPORTERS.get("trello", {}).get("active"):
+                urlpatterns += [path("trello/", index)]
+            if settings.IMPORTERS.get("asana", {}).get("active", False):
+                urlpatterns += [path("asana/", index)]
+        """,
+    }
+    assert {p for p, *_ in routes(files)} == {"/jira/"}
+
+
+def test_a_get_on_a_dict_that_may_hold_any_key_keeps_the_branch() -> None:
+    files = {
+        **DICT_SETTINGS,
+        "aaa/__init__.py": "",
+        "aaa/views.py": READY_VIEWS,
+        "proj/urls.py": """
+            from django.conf import settings
+            from django.urls import path
+            from aaa.views import index
+            urlpatterns = []
+            if settings.PLUGINS.get("y", {}).get("active", False):   # `**EXTRA` may hold "y"
+                urlpatterns += [path("y/", index)]
+            if settings.EXTRA.get("z"):
+                urlpatterns += [path("z/", index)]
+        """,
+    }
+    assert {p for p, *_ in routes(files)} == {"/y/", "/z/"}

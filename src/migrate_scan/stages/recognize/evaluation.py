@@ -807,7 +807,7 @@ class Evaluator:
         ):
             return self._is_subclass(scope, children[1], children[2], depth)
         if kind == ExprKind.CALL:
-            default = self._environment_default(scope, expr, depth + 1)
+            default = self._environment_default(scope, expr, depth + 1) or self._dict_get(scope, expr, depth + 1)
             if default is not None:
                 return self.constant(default[0], default[1], depth + 1)
         text = self._text(scope, expr, depth + 1)
@@ -824,6 +824,45 @@ class Evaluator:
             if self.assignments(f"{module}|{expr[1]!s}"):
                 return module, (ExprKind.NAME, expr[1], (), ())
         return None
+
+    def _dict_get(self, scope: str, call: Expr, depth: int) -> Origin | None:
+        """`d.get("key", default)` on a dict literal (a setting's too, `settings.IMPORTERS.get("x", {}).get(
+        "active", False)`): the value under the key, else the default (None without one)."""
+        func = call[2][0]
+        if depth > MAX_DEPTH or func[0] != ExprKind.ATTRIBUTE or func[1] != "get" or len(call[2]) not in (2, 3):
+            return None
+        key = self.constant(scope, call[2][1], depth + 1)
+        dicts = self._dicts(scope, func[2][0], depth + 1) if key is not UNKNOWN and not call[3] else None
+        if not dicts:
+            return None
+        found = None
+        for where, origin in dicts:
+            children = origin[2]
+            pairs = list(zip(children[::2], children[1::2], strict=False))
+            if any(name[0] != ExprKind.CONSTANT for name, _ in pairs):
+                return None  # `**spread` or a computed key: whether the key is there cannot be told
+            value = next(((where, v) for n, v in pairs if n[1] == key and type(n[1]) is type(key)), None)
+            if value is None:
+                value = (scope, call[2][2]) if len(call[2]) == 3 else (scope, (ExprKind.CONSTANT, None, (), ()))
+            if found is not None and found != value:
+                return None
+            found = value
+        return found
+
+    def _dicts(self, scope: str, expr: Expr, depth: int) -> list[Origin] | None:
+        """The dict literals an expression holds (a setting, a variable, a `.get` of one), else None."""
+        if expr[0] == ExprKind.ATTRIBUTE:
+            setting = self._setting(scope, expr)
+            if setting is None:
+                return None
+            scope, expr = setting
+        if expr[0] == ExprKind.CALL:
+            got = self._dict_get(scope, expr, depth + 1)
+            if got is None:
+                return None
+            scope, expr = got
+        origins = self.origins(scope, expr, depth + 1) if expr[0] == ExprKind.NAME else [(scope, expr)]
+        return origins if origins and all(o[0] == ExprKind.DICT for _, o in origins) else None
 
     def _environment_default(self, scope: str, call: Expr, depth: int) -> Origin | None:
         """The default of an environment read: what the setting is on an installation that does not set it.
