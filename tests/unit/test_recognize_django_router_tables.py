@@ -251,3 +251,64 @@ def test_a_drf_router_subclass_with_its_own_table_uses_it() -> None:
         ("/tickets/list/", "GET", f"{t}.list", "list"),
         ("/tickets/{pk}/do/close-it/", "POST", f"{t}.close", "close"),
     }
+
+
+# -- drf-nested-routers ------------------------------------------------------------------------------
+
+NESTED_VIEWS = """
+from rest_framework import viewsets
+
+class DomainViewSet(viewsets.ModelViewSet):
+    lookup_field = "name"
+
+class NameserverViewSet(viewsets.ReadOnlyModelViewSet):
+    pass
+
+class RecordViewSet(viewsets.ReadOnlyModelViewSet):
+    pass
+"""
+
+
+def test_nested_routers_put_the_parent_prefix_and_lookup_before_their_prefixes() -> None:
+    urls = """
+    from django.urls import include, path
+    from rest_framework.routers import SimpleRouter
+    from rest_framework_nested import routers
+    from api.views import DomainViewSet, NameserverViewSet, RecordViewSet
+
+    router = SimpleRouter()
+    router.register(r"domains", DomainViewSet)
+    domains = routers.NestedSimpleRouter(router, r"domains", lookup="domain")
+    domains.register(r"nameservers", NameserverViewSet, basename="domain-nameservers")
+    servers = routers.NestedSimpleRouter(domains, r"nameservers")
+    servers.register(r"records", RecordViewSet, basename="records")
+    urlpatterns = [path("", include(router.urls)), path("", include(domains.urls)), path("", include(servers.urls))]
+    """
+    got = {(p, h) for p, _, h, _ in routes(files(api__views=NESTED_VIEWS, proj__urls=urls))}
+    assert {p for p, _ in got} == {
+        "/domains/",
+        "/domains/{name}/",
+        "/domains/{domain_name}/nameservers/",
+        "/domains/{domain_name}/nameservers/{pk}/",
+        "/domains/{domain_name}/nameservers/{nested_2_pk}/records/",
+        "/domains/{domain_name}/nameservers/{nested_2_pk}/records/{pk}/",
+    }
+    assert ("/domains/{domain_name}/nameservers/", "api.views:NameserverViewSet.list") in got
+
+
+def test_a_nested_router_whose_parent_prefix_is_not_registered_is_unresolved() -> None:
+    urls = """
+    from django.urls import include, path
+    from rest_framework.routers import SimpleRouter
+    from rest_framework_nested.routers import NestedSimpleRouter
+    from api.views import DomainViewSet, NameserverViewSet
+
+    router = SimpleRouter()
+    router.register(r"domains", DomainViewSet)
+    orphans = NestedSimpleRouter(router, r"zones", lookup="zone")
+    orphans.register(r"nameservers", NameserverViewSet, basename="zone-nameservers")
+    urlpatterns = [path("", include(orphans.urls))]
+    """
+    here = found(files(api__views=NESTED_VIEWS, proj__urls=urls))
+    assert here.routes == []
+    assert [(u.rule, u.location.line) for u in here.unresolved] == [("drf.router.nested-simple", 9)]

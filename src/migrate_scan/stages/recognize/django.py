@@ -128,6 +128,7 @@ class _Router:
     root_views: tuple[str, ...] = ()  # the project's APIRootView classes, when it sets its own
     table: tuple[RouteTemplate, ...] | None = None  # the project's own `routes` table (a vendored router)
     vendored: bool = False  # a project router class recognised by its shape, not by a DRF base
+    parent: tuple[str, Expr, Expr, str | None] | None = None  # nested: (scope, parent router, parent prefix, lookup)
 
 
 @dataclass
@@ -230,7 +231,7 @@ def _index(context: _Context, facts: FileFacts) -> None:
 
 def _find_routers(context: _Context, facts: FileFacts) -> None:
     resolver = context.graphs.resolver
-    roles = ("default-router", "simple-router")
+    roles = ("default-router", "simple-router", "nested-default-router", "nested-simple-router")
     for scope, assignment, value, rule in constructions(resolver, facts, context.routers_rules, roles):
         site = resolver.binding_site(scope, assignment.targets[0])
         if site is None:
@@ -239,6 +240,9 @@ def _find_routers(context: _Context, facts: FileFacts) -> None:
         trailing = "" if slash is not None and slash[0] == ExprKind.CONSTANT and not slash[1] else "/"
         location = Location(file=facts.path, line=assignment.line)
         router = context.routers.setdefault(site, _Router(site, rule, trailing, location))
+        parent, parent_prefix = argument(value, 0, "parent_router"), argument(value, 1, "parent_prefix")
+        if rule.role.startswith("nested-") and parent is not None and parent_prefix is not None:
+            router.parent = (scope, parent, parent_prefix, string_of(keyword(value, "lookup")))
         attribute = _root_view_attribute(context)
         for made in sorted(resolver.values(scope, value[2][0])):  # `class Router(DefaultRouter): APIRootView = X`
             if made.startswith("cls:") and router.table is None:  # a subclass overriding `routes`
@@ -993,7 +997,11 @@ def _router_of(context: _Context, scope: str, expr: Expr) -> _Router | None:
 
 def _router_routes(context: _Context, router: _Router, prefix: _Prefix) -> None:
     resolver = context.graphs.resolver
-    if router.rule.role == "default-router":
+    nest = _parent_regex(context, router, ())
+    if nest is None:
+        _unresolved(context, router.rule.id, router.location, "nested router whose parent static reading cannot follow")
+        return
+    if router.rule.role in ("default-router", "nested-default-router"):
         root = prefix.extend("^$", True, Evidence(rule="drf.router.api-root", locations=[router.location]))
         for view in router.root_views:
             handler = _own_function(context, view, "get") or f"{view}.get"
@@ -1012,7 +1020,44 @@ def _router_routes(context: _Context, router: _Router, prefix: _Prefix) -> None:
             continue
         evidence = Evidence(rule=rule.id, locations=[location])
         for class_symbol in classes:
-            _viewset_routes(context, router, prefix, name, class_symbol, evidence, location)
+            _viewset_routes(context, router, prefix, nest + name, class_symbol, evidence, location)
+
+
+def _parent_regex(context: _Context, router: _Router, stack: tuple[str, ...]) -> str | None:
+    """What a nested router (drf-nested-routers) puts before each prefix: `parent/(?P<lookup_pk>[^/.]+)/`,
+    the parent router's own nesting first; the lookup is that of the viewset the parent registers under
+    the parent prefix. "" for a router that is not nested; None when the parent cannot be read."""
+    if router.parent is None:
+        return ""
+    scope, parent_expr, prefix_expr, lookup = router.parent
+    parent = context.routers.get(context.graphs.resolver.binding_site(scope, parent_expr) or "")
+    name = context.evaluator.string(scope, prefix_expr)
+    if parent is None or name is None or router.site in stack:
+        return None
+    above = _parent_regex(context, parent, (*stack, router.site))
+    classes = _registered(context, parent, name)
+    if above is None or not classes:
+        return None
+    # drf-nested-routers' `nest_count`: the default lookup is `nested_<count>`
+    count, current = 1, context.routers.get(parent.site)
+    while current is not None and current.parent is not None and count < _MAX_DEPTH:
+        count += 1
+        current = context.routers.get(context.graphs.resolver.binding_site(*current.parent[:2]) or "")
+    lookup_name = f"{lookup or f'nested_{count}'}_{_lookup_name(context, classes[0])}"
+    regex = f"{name}/(?P<{lookup_name}>{_lookup_regex(context, classes[0])})/"
+    return above + (regex[1:] if not name and regex.startswith("/") else regex)
+
+
+def _registered(context: _Context, router: _Router, name: str) -> list[str]:
+    """The viewset classes a router registers under the prefix `name`."""
+    resolver = context.graphs.resolver
+    for call, scope, _facts, _location, _rule in router.registrations:
+        given = argument(call, 0, "prefix")
+        if given is None or context.evaluator.string(scope, given) != name:
+            continue
+        viewset = argument(call, 1, "viewset")
+        return sorted(v[4:] for v in resolver.values(scope, viewset) if v.startswith("cls:")) if viewset else []
+    return []
 
 
 def _viewset_routes(
@@ -1222,7 +1267,17 @@ RECOGNIZER = Recognizer(
     handles={
         "url-pattern": frozenset({"path", "regex"}),
         "url-include": frozenset({"framework", "include", "passthrough", "patterns"}),
-        "url-router": frozenset({"api-root", "default-router", "register", "route-table", "simple-router"}),
+        "url-router": frozenset(
+            {
+                "api-root",
+                "default-router",
+                "nested-default-router",
+                "nested-simple-router",
+                "register",
+                "route-table",
+                "simple-router",
+            }
+        ),
         "view-class": frozenset({"", "callable-instance"}),
         "view-decorator": frozenset(
             {"action", "action-detail", "action-list", "api-view", "fixed", "methods-argument"}
