@@ -312,3 +312,32 @@ def test_a_nested_router_whose_parent_prefix_is_not_registered_is_unresolved() -
     here = found(files(api__views=NESTED_VIEWS, proj__urls=urls))
     assert here.routes == []
     assert [(u.rule, u.location.line) for u in here.unresolved] == [("drf.router.nested-simple", 9)]
+
+
+def test_a_router_subclass_setting_its_trailing_slash_in_init_serves_that_slash() -> None:
+    routers = """
+    from rest_framework.routers import DefaultRouter, SimpleRouter
+
+    class OptionalSlashRouter(DefaultRouter):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.trailing_slash = "/?"
+
+    class OverriddenRouter(SimpleRouter):
+        def __init__(self):
+            self.trailing_slash = "/?"   # set before DRF's __init__, which sets it again
+            super().__init__()
+    """
+    urls = """
+    from django.urls import include, path
+    from api.routers import OptionalSlashRouter, OverriddenRouter
+    from api.views import NameserverViewSet
+
+    optional = OptionalSlashRouter()
+    optional.register("a", NameserverViewSet)
+    plain = OverriddenRouter()
+    plain.register("b", NameserverViewSet)
+    urlpatterns = [path("", include(optional.urls)), path("", include(plain.urls))]
+    """
+    raws = {r.raw_path for r in found(files(api__routers=routers, api__views=NESTED_VIEWS, proj__urls=urls)).routes}
+    assert raws == {"^$", "^a/?$", "^a/(?P<pk>[^/.]+)/?$", "^b/$", "^b/(?P<pk>[^/.]+)/$"}

@@ -68,6 +68,7 @@ from migrate_scan.stages.recognize.registry import Product, Recognizer
 from migrate_scan.stages.recognize.router_tables import (
     RouteTemplate,
     inner_view_classes,
+    own_trailing_slash,
     route_marker,
     route_table,
     stores_registrations,
@@ -247,6 +248,9 @@ def _find_routers(context: _Context, facts: FileFacts) -> None:
         for made in sorted(resolver.values(scope, value[2][0])):  # `class Router(DefaultRouter): APIRootView = X`
             if made.startswith("cls:") and router.table is None:  # a subclass overriding `routes`
                 router.table = _table(context, made[4:])
+            if made.startswith("cls:"):  # `self.trailing_slash = "/?"` in the subclass's `__init__`
+                own = own_trailing_slash(context.graphs, made[4:])
+                router.trailing = own if own is not None else router.trailing
             given = _class_constant(context, made[4:], attribute) if made.startswith("cls:") and attribute else None
             if given is not None and not router.root_views:
                 owner = context.graphs.definitions.get(made[4:])
@@ -298,6 +302,8 @@ def _find_table_routers(context: _Context, facts: FileFacts) -> None:
         rule = by_role["default-router" if has_root else "simple-router"]
         slash = keyword(value, "trailing_slash")
         trailing = "" if slash is not None and slash[0] == ExprKind.CONSTANT and not slash[1] else "/"
+        own = own_trailing_slash(context.graphs, made[0])
+        trailing = own if own is not None else trailing
         router = _Router(site, rule, trailing, Location(file=facts.path, line=assignment.line))
         router.table, router.vendored = _table(context, made[0]), True
         router.root_views = inner_view_classes(context.graphs, made[0]) if has_root else ()

@@ -219,3 +219,30 @@ def _strings(expr: Expr) -> list[str] | None:
         return None
     values = [string_of(child) for child in expr[2]]
     return [v for v in values if v is not None] if all(v is not None for v in values) else None
+
+
+def own_trailing_slash(graphs: LinkedGraphs, class_symbol: str) -> str | None:
+    """The trailing slash a router class of the project sets in its `__init__` (`self.trailing_slash =
+    "/?"` after `super().__init__()`, an optional slash), else None (the constructor's argument decides)."""
+    for owner in lineage(graphs, class_symbol):
+        definition = graphs.definitions[owner]
+        facts = graphs.modules.get(definition.module)
+        method = f"{definition.fact.qualname}.__init__"
+        if facts is None or f"{definition.module}:{method}" not in graphs.definitions:
+            continue
+        supers = [
+            c.line for c in facts.calls if c.scope == method and c.call[2][0][:2] == (ExprKind.ATTRIBUTE, "__init__")
+        ]
+        for assignment in facts.assignments:
+            target = assignment.targets[0] if assignment.scope == method and len(assignment.targets) == 1 else None
+            if target is None or target[:2] != (ExprKind.ATTRIBUTE, "trailing_slash"):
+                continue
+            value = string_of(assignment.value)
+            if (
+                value is not None
+                and target[2][0][:2] == (ExprKind.NAME, "self")
+                and not any(line > assignment.line for line in supers)
+            ):
+                return value
+        return None  # the nearest `__init__` decides
+    return None
