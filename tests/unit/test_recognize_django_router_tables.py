@@ -341,3 +341,56 @@ def test_a_router_subclass_setting_its_trailing_slash_in_init_serves_that_slash(
     """
     raws = {r.raw_path for r in found(files(api__routers=routers, api__views=NESTED_VIEWS, proj__urls=urls)).routes}
     assert raws == {"^$", "^a/?$", "^a/(?P<pk>[^/.]+)/?$", "^b/$", "^b/(?P<pk>[^/.]+)/$"}
+
+
+# -- drf-extensions' nested registrations --------------------------------------------------------------
+
+
+def test_nested_registrations_put_each_parent_prefix_and_lookup_before_the_prefix() -> None:
+    routers = """
+    from rest_framework.routers import DefaultRouter
+    from rest_framework_extensions.routers import NestedRouterMixin
+
+    class ProjectRouter(NestedRouterMixin, DefaultRouter):
+        pass
+    """
+    urls = """
+    from django.urls import include, path
+    from rest_framework_extensions.routers import ExtendedSimpleRouter
+    from api.routers import ProjectRouter
+    from api.views import DomainViewSet, NameserverViewSet, RecordViewSet
+
+    router = ProjectRouter()
+    domains = router.register(r"domains", DomainViewSet, "domains")
+    domains.register(r"nameservers", NameserverViewSet, "domain-nameservers", ["domain"]).register(
+        r"records", RecordViewSet, "records", parents_query_lookups=["server__domain", "server"]
+    )
+    simple = ExtendedSimpleRouter()
+    simple.register(r"zones", DomainViewSet, "zones").register(r"servers", NameserverViewSet, "s", ["zone"])
+    urlpatterns = [path("api/", include(router.urls)), path("", include(simple.urls))]
+    """
+    got = {p for p, *_ in routes(files(api__routers=routers, api__views=NESTED_VIEWS, proj__urls=urls))}
+    assert got == {
+        "/api/",
+        "/api/domains/",
+        "/api/domains/{name}/",
+        "/api/domains/{parent_lookup_domain}/nameservers/",
+        "/api/domains/{parent_lookup_domain}/nameservers/{pk}/",
+        "/api/domains/{parent_lookup_server__domain}/nameservers/{parent_lookup_server}/records/",
+        "/api/domains/{parent_lookup_server__domain}/nameservers/{parent_lookup_server}/records/{pk}/",
+        "/zones/",
+        "/zones/{name}/",
+        "/zones/{parent_lookup_zone}/servers/",
+        "/zones/{parent_lookup_zone}/servers/{pk}/",
+    }
+
+
+def test_nested_registrations_on_a_router_that_does_not_nest_are_unresolved() -> None:
+    """A vendored router whose `register` returns its own nesting item: how it nests is its code's."""
+    urls = URLS.replace(
+        'router.register(r"auth", AuthViewSet, base_name="auth")',
+        'router.register(r"auth", AuthViewSet, base_name="auth").register(r"x", TagViewSet, "x", ["auth"])',
+    )
+    here = found(files(proj__urls=urls))
+    assert not any("/x" in r.path for r in here.routes)
+    assert [(u.rule, u.location.line) for u in here.unresolved] == [("drf.router.nested-registry", 9)]

@@ -56,6 +56,7 @@ from migrate_scan.stages.recognize.evaluation import Evaluator, bind
 from migrate_scan.stages.recognize.expressions import (
     argument,
     constructions,
+    constructor_names,
     first_match,
     functions_of,
     keyword,
@@ -81,6 +82,7 @@ _DJANGO = "django"
 _DRF = "django-rest-framework"
 _API_ROOT = "rest_framework.routers:APIRootView.get"
 _ROUTE_TABLE = "drf.router.route-table"
+_PARENT_LOOKUP = "parent_lookup_"  # drf-extensions' DEFAULT_PARENT_LOOKUP_KWARG_NAME_PREFIX
 _MAX_DEPTH = 25
 
 
@@ -130,6 +132,8 @@ class _Router:
     table: tuple[RouteTemplate, ...] | None = None  # the project's own `routes` table (a vendored router)
     vendored: bool = False  # a project router class recognised by its shape, not by a DRF base
     parent: tuple[str, Expr, Expr, str | None] | None = None  # nested: (scope, parent router, parent prefix, lookup)
+    chains: bool = False  # drf-extensions: `register` returns an item whose own `register` nests under it
+    parents: dict[tuple[str, int, Expr], tuple[tuple[str, Expr], ...]] = field(default_factory=dict)  # by call
 
 
 @dataclass
@@ -138,6 +142,7 @@ class _Context:
     patterns: dict[str, MatchRule]
     includes: dict[str, MatchRule]
     routers_rules: dict[str, MatchRule]
+    chaining: MatchRule | None  # the routers whose registrations nest (drf-extensions), kept out of routers_rules
     view_classes: dict[str, MatchRule]
     decorators: dict[str, MatchRule]
     actions: list[MatchRule]
@@ -162,7 +167,8 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics, published: Recogniti
         graphs=graphs,
         patterns=heuristics.matchers("url-pattern"),
         includes=heuristics.matchers("url-include"),
-        routers_rules=heuristics.matchers("url-router"),
+        routers_rules=_router_rules(heuristics),
+        chaining=next((r for r in _url_routers(heuristics) if r.role == "nested-registry"), None),
         view_classes=heuristics.matchers("view-class"),
         decorators=heuristics.matchers("view-decorator"),
         actions=[r for r in heuristics.rules if isinstance(r, MatchRule) and r.kind == "viewset-action"],
@@ -190,6 +196,20 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics, published: Recogniti
             )
     context.found.limits = context.evaluator.limits()
     return context.found
+
+
+def _url_routers(heuristics: Heuristics) -> list[MatchRule]:
+    return [r for r in heuristics.rules if isinstance(r, MatchRule) and r.kind == "url-router"]
+
+
+def _router_rules(heuristics: Heuristics) -> dict[str, MatchRule]:
+    """Qualified name → url-router rule; the nested-registry rule (a property of routers named by other
+    rules too: drf-extensions' `ExtendedDefaultRouter` is a default router whose registrations nest) left out."""
+    table: dict[str, MatchRule] = {}
+    for rule in _url_routers(heuristics):
+        for name in rule.names if rule.role != "nested-registry" else ():
+            table.setdefault(name, rule)
+    return table
 
 
 def _settings_objects(heuristics: Heuristics) -> frozenset[str]:
@@ -244,6 +264,8 @@ def _find_routers(context: _Context, facts: FileFacts) -> None:
         parent, parent_prefix = argument(value, 0, "parent_router"), argument(value, 1, "parent_prefix")
         if rule.role.startswith("nested-") and parent is not None and parent_prefix is not None:
             router.parent = (scope, parent, parent_prefix, string_of(keyword(value, "lookup")))
+        built = constructor_names(resolver, scope, value[2][0])
+        router.chains = router.chains or bool(context.chaining and set(built) & set(context.chaining.names))
         attribute = _root_view_attribute(context)
         for made in sorted(resolver.values(scope, value[2][0])):  # `class Router(DefaultRouter): APIRootView = X`
             if made.startswith("cls:") and router.table is None:  # a subclass overriding `routes`
@@ -343,6 +365,9 @@ def _find_registrations(context: _Context, facts: FileFacts) -> None:
         scope = scope_of(facts.module, call.scope)
         rule = first_match(resolver.qualified_names(scope, func), context.routers_rules)
         sites = _router_sites(context, scope, func[2][0])
+        chain = _chain_of(context, scope, func[2][0], 0) if not sites and context.routers else None
+        if chain is not None:  # `router.register(...).register(..., parents_query_lookups=[...])`
+            sites = chain[0]
         if rule is None or rule.role != "register":
             if not sites:
                 continue
@@ -350,6 +375,8 @@ def _find_registrations(context: _Context, facts: FileFacts) -> None:
         location = Location(file=facts.path, line=call.line)
         if context.evaluator.is_dead(facts, call.scope, call.line):
             continue
+        for site in sites if chain is not None else ():
+            context.routers[site].parents[(location.file, location.line, call.call)] = chain[1] if chain else ()
         if not sites:
             owner = context.graphs.definitions.get(scope) if call.scope else None
             if owner is None or not context.evaluator.dead_call_sites.get(scope):  # only called where never run
@@ -357,6 +384,27 @@ def _find_registrations(context: _Context, facts: FileFacts) -> None:
             continue
         for site in sites:
             context.routers[site].registrations.append((call.call, scope, facts, location, rule))
+
+
+def _chain_of(
+    context: _Context, scope: str, receiver: Expr, depth: int
+) -> tuple[list[str], tuple[tuple[str, Expr], ...]] | None:
+    """The router and the enclosing registrations (outermost first) of a nested registration: its receiver
+    is a `register(...)` call, or a variable holding one (`projects = router.register(...)`)."""
+    if depth > _MAX_DEPTH or receiver[0] not in (ExprKind.CALL, ExprKind.NAME):
+        return None
+    candidates = [(scope, receiver)] if receiver[0] == ExprKind.CALL else context.evaluator.origins(scope, receiver)
+    for where, origin in candidates:
+        if origin[0] != ExprKind.CALL or origin[2][0][:2] != (ExprKind.ATTRIBUTE, "register"):
+            continue
+        inner = origin[2][0][2][0]
+        sites = _router_sites(context, where, inner)
+        if sites:
+            return sites, ((where, origin),)
+        deeper = _chain_of(context, where, inner, depth + 1)
+        if deeper is not None:
+            return deeper[0], (*deeper[1], (where, origin))
+    return None
 
 
 def _is_dead(context: _Context, facts: FileFacts, scope: str, line: int) -> bool:
@@ -1024,9 +1072,28 @@ def _router_routes(context: _Context, router: _Router, prefix: _Prefix) -> None:
                 context, rule.id, location, "router.register with a prefix or viewset static reading cannot follow"
             )
             continue
+        parents = _parents_prefix(context, router, call, location)
+        if parents is None:
+            continue
+        name = parents + name
         evidence = Evidence(rule=rule.id, locations=[location])
         for class_symbol in classes:
             _viewset_routes(context, router, prefix, nest + name, class_symbol, evidence, location)
+
+
+def _parents_prefix(context: _Context, router: _Router, call: Expr, location: Location) -> str | None:
+    """What a nested registration (drf-extensions) puts before its prefix: `parent/(?P<parent_lookup_x>
+    [^/.]+)/` per enclosing registration, `x` from `parents_query_lookups`; "" for a plain one."""
+    parents = router.parents.get((location.file, location.line, call), ())
+    if not parents:
+        return ""
+    lookups = _strings(argument(call, 3, "parents_query_lookups"))
+    prefixes = [context.evaluator.string(s, argument(c, 0, "prefix")) for s, c in parents]
+    if not router.chains or lookups is None or len(lookups) != len(prefixes) or None in prefixes:
+        detail = "nested registration whose parents or lookups static reading cannot follow"
+        _unresolved(context, context.chaining.id if context.chaining else "drf.router.register", location, detail)
+        return None
+    return "".join(f"{p}/(?P<{_PARENT_LOOKUP}{lookup}>[^/.]+)/" for p, lookup in zip(prefixes, lookups, strict=True))
 
 
 def _parent_regex(context: _Context, router: _Router, stack: tuple[str, ...]) -> str | None:
@@ -1278,6 +1345,7 @@ RECOGNIZER = Recognizer(
                 "api-root",
                 "default-router",
                 "nested-default-router",
+                "nested-registry",
                 "nested-simple-router",
                 "register",
                 "route-table",
