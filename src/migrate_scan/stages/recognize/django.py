@@ -741,8 +741,7 @@ def _view(
             _unresolved(context, rule.id, location, "view built by a call static reading cannot follow")
         return
     values = resolver.values(scope, view)
-    if _callable_instances(context, values, prefix, rule, location):  # `feed = LatestFeed()` routed by name
-        return
+    called = _callable_instances(context, values, prefix, rule, location)  # `feed = LatestFeed()` routed by name
     site = resolver.binding_site(scope, view) if view[0] == ExprKind.NAME else None
     if site is not None and ":" in site.rpartition("|")[0]:  # a local of a URL builder: evaluated
         values = _evaluated_values(context, scope, view) or values
@@ -758,7 +757,7 @@ def _view(
         if value.startswith("ext:") and ":" in value[4:]:  # a framework's own function view (`serve`)
             _add(context, prefix, _ANY, value[4:], None, rule.framework, location)
             functions.append(value)
-    if not functions:
+    if not functions and not called:
         _unresolved(context, rule.id, location, "view static reading cannot follow")
 
 
