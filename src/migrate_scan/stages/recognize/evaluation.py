@@ -121,6 +121,8 @@ class Evaluator:
     capped_sites: dict[str, int] = field(default_factory=dict)  # function → calls of its name left unexamined
     capped_applications: dict[str, int] = field(default_factory=dict)  # registering function → applications left
     _fixed: dict[str, Origin] = field(default_factory=dict)  # variable site → the one element it stands for
+    _getting: set[tuple[str, Expr]] = field(default_factory=set)  # `d.get(...)` calls being folded (re-entry)
+    _deciding: set[tuple[str, str, int]] = field(default_factory=set)  # branch tests being decided (re-entry)
     _stores: dict[str, list[Store]] | None = None
     _registrations: dict[str, list[Registration]] = field(default_factory=dict)
     _decorations: dict[str, list[tuple[FileFacts, DefinitionFact, Expr]]] | None = None
@@ -831,8 +833,14 @@ class Evaluator:
         func = call[2][0]
         if depth > MAX_DEPTH or func[0] != ExprKind.ATTRIBUTE or func[1] != "get" or len(call[2]) not in (2, 3):
             return None
-        key = self.constant(scope, call[2][1], depth + 1)
-        dicts = self._dicts(scope, func[2][0], depth + 1) if key is not UNKNOWN and not call[3] else None
+        if (scope, call) in self._getting:  # a branch test met again while deciding it (dead code checks)
+            return None
+        self._getting.add((scope, call))
+        try:
+            key = self.constant(scope, call[2][1], depth + 1)
+            dicts = self._dicts(scope, func[2][0], depth + 1) if key is not UNKNOWN and not call[3] else None
+        finally:
+            self._getting.discard((scope, call))
         if not dicts:
             return None
         found = None
@@ -920,9 +928,14 @@ class Evaluator:
         for branch in branches:
             in_body = branch.line < line <= branch.body_end
             in_else = branch.else_line <= line <= branch.else_end and branch.else_line > 0
-            if not in_body and not in_else:
-                continue
-            decided = self.truth(where, branch.test)
+            key = (facts.module, scope, branch.line)
+            if (not in_body and not in_else) or key in self._deciding:
+                continue  # not around the line, or met again while being decided: undecided there
+            self._deciding.add(key)
+            try:
+                decided = self.truth(where, branch.test)
+            finally:
+                self._deciding.discard(key)
             if decided is not None and decided != in_body:
                 return True
         return False
