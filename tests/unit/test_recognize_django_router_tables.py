@@ -394,3 +394,71 @@ def test_nested_registrations_on_a_router_that_does_not_nest_are_unresolved() ->
     here = found(files(proj__urls=urls))
     assert not any("/x" in r.path for r in here.routes)
     assert [(u.rule, u.location.line) for u in here.unresolved] == [("drf.router.nested-registry", 9)]
+
+
+def test_a_vendored_drf3_router_serves_the_root_view_class_it_names() -> None:
+    """A copy of DRF 3's routers: `DynamicRoute` rows with `detail=`, `APIRootView = APIRootView`."""
+    routers = """
+    from collections import namedtuple
+    from api.base import APIView
+
+    Route = namedtuple("Route", ["url", "mapping", "name", "detail", "initkwargs"])
+    DynamicRoute = namedtuple("DynamicRoute", ["url", "name", "detail", "initkwargs"])
+
+
+    class APIRootView(APIView):
+        def get(self, request, *args, **kwargs): ...
+
+
+    class SimpleRouter:
+        routes = [
+            Route(url=r"^{prefix}{trailing_slash}$", mapping={"get": "list"}, name="{basename}-list",
+                  detail=False, initkwargs={}),
+            DynamicRoute(url=r"^{prefix}/{url_path}{trailing_slash}$", name="{basename}-{url_name}",
+                         detail=False, initkwargs={}),
+        ]
+
+        def __init__(self, trailing_slash=True):
+            self.trailing_slash = "/" if trailing_slash else ""
+            self.registry = []
+
+        def register(self, prefix, viewset, basename=None):
+            self.registry.append((prefix, viewset, basename))
+
+
+    class DefaultRouter(SimpleRouter):
+        include_root_view = True
+        APIRootView = APIRootView
+    """
+    decorators = """
+    def action(methods=None, detail=None, url_path=None, **kwargs):
+        def decorator(func):
+            func.detail = detail
+            func.url_path = url_path if url_path else func.__name__
+            return func
+        return decorator
+    """
+    views = """
+    from api.base import ReadOnlyViewSet
+    from api.decorators import action
+
+    class TagViewSet(ReadOnlyViewSet):
+        @action(detail=False, methods=["post"], url_path="merge-all")
+        def merge(self, request): ...
+
+        @action(detail=True)
+        def usage(self, request, pk=None): ...
+    """
+    urls = """
+    from api.routers import DefaultRouter
+    from api.views import TagViewSet
+    router = DefaultRouter()
+    router.register("tags", TagViewSet)
+    urlpatterns = router.urls
+    """
+    got = routes(files(api__routers=routers, api__decorators=decorators, api__views=views, proj__urls=urls))
+    assert got == {
+        ("/", "GET", "api.routers:APIRootView.get", "get"),
+        ("/tags/", "GET", "api.base:ListModelMixin.list", "list"),
+        ("/tags/merge-all/", "POST", "api.views:TagViewSet.merge", "merge"),
+    }

@@ -329,6 +329,13 @@ def _find_table_routers(context: _Context, facts: FileFacts) -> None:
         router = _Router(site, rule, trailing, Location(file=facts.path, line=assignment.line))
         router.table, router.vendored = _table(context, made[0]), True
         router.root_views = inner_view_classes(context.graphs, made[0]) if has_root else ()
+        attribute = _root_view_attribute(context)  # a vendored DRF 3: `APIRootView = APIRootView` in the class
+        given = _class_constant(context, made[0], attribute) if has_root and attribute else None
+        if given is not None and not router.root_views:
+            owner = context.graphs.definitions[made[0]]
+            where = scope_of(owner.module, owner.fact.qualname)
+            # `APIRootView = APIRootView` reads the module's name (the class body has not bound it yet)
+            router.root_views = _own_classes(context, where, given) or _own_classes(context, owner.module, given)
         context.routers[site] = router
 
 
