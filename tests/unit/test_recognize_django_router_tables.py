@@ -462,3 +462,32 @@ def test_a_vendored_drf3_router_serves_the_root_view_class_it_names() -> None:
         ("/tags/", "GET", "api.base:ListModelMixin.list", "list"),
         ("/tags/merge-all/", "POST", "api.views:TagViewSet.merge", "merge"),
     }
+
+
+def test_an_action_mapping_adds_another_method_to_the_actions_url() -> None:
+    views = """
+    from rest_framework import viewsets
+    from rest_framework.decorators import action
+
+    class TicketViewSet(viewsets.GenericViewSet):
+        @action(detail=True, methods=["put"])
+        def subscribe(self, request, pk=None): ...
+
+        @subscribe.mapping.delete
+        def unsubscribe(self, request, pk=None): ...
+
+        @other.mapping.post   # no action of that name: nothing
+        def stray(self, request): ...
+    """
+    urls = """
+    from rest_framework.routers import SimpleRouter
+    from api.views import TicketViewSet
+    router = SimpleRouter()
+    router.register("tickets", TicketViewSet)
+    urlpatterns = router.urls
+    """
+    t = "api.views:TicketViewSet"
+    assert routes(files(api__views=views, proj__urls=urls)) == {
+        ("/tickets/{pk}/subscribe/", "PUT", f"{t}.subscribe", "subscribe"),
+        ("/tickets/{pk}/subscribe/", "DELETE", f"{t}.unsubscribe", "unsubscribe"),
+    }

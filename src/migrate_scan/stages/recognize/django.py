@@ -1252,6 +1252,7 @@ def _extra_actions(context: _Context, class_symbol: str) -> list[tuple[str, str,
     resolver = context.graphs.resolver
     seen: set[str] = set()
     found = []
+    mapped: list[tuple[str, str, str, str]] = []  # `@close.mapping.delete`: (action, METHOD, method name, symbol)
     for owner in (class_symbol, *resolver.ancestors(class_symbol)):
         definition = context.graphs.definitions.get(owner)
         if definition is None:
@@ -1265,6 +1266,10 @@ def _extra_actions(context: _Context, class_symbol: str) -> list[tuple[str, str,
                 continue
             scope = scope_of(method.module, method.fact.scope)
             for decorator in method.fact.decorators:
+                extra = _mapping_decorator(decorator)
+                if extra is not None:
+                    mapped.append((extra[0], extra[1], name, symbol))
+                    continue
                 func = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
                 rule = first_match(resolver.qualified_names(scope, func), context.decorators)
                 marker = route_marker(context.graphs, scope, decorator) if rule is None else None
@@ -1292,7 +1297,22 @@ def _extra_actions(context: _Context, class_symbol: str) -> list[tuple[str, str,
                 strings = _strings(keyword(call, "methods"))
                 methods = sorted({m.upper() for m in strings} if strings is not None else set(rule.methods))
                 found.append((name, symbol, is_detail, url_path, [m for m in methods if m not in _NOT_REPORTED]))
+    by_name = {entry[0]: entry for entry in found}
+    for action, http_method, name, symbol in mapped:  # another method of the action's URL (DRF >= 3.9)
+        target = by_name.get(action)
+        if target is not None and http_method not in _NOT_REPORTED:
+            found.append((name, symbol, target[2], target[3], [http_method]))
     return sorted(found)
+
+
+def _mapping_decorator(decorator: Expr) -> tuple[str, str] | None:
+    """`@close.mapping.delete` on another method: (the action it extends, `DELETE`), else None."""
+    if decorator[0] != ExprKind.ATTRIBUTE or decorator[1] not in HTTP_METHODS:
+        return None
+    holder = decorator[2][0]
+    if holder[:2] != (ExprKind.ATTRIBUTE, "mapping") or holder[2][0][0] != ExprKind.NAME:
+        return None
+    return str(holder[2][0][1]), str(decorator[1]).upper()
 
 
 # -- helpers ---------------------------------------------------------------------------------------
