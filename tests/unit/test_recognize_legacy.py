@@ -17,7 +17,7 @@ from migrate_scan.model.ids import aliased_module
 from migrate_scan.model.inventory import Recognition
 from migrate_scan.stages.frameworks import detect_frameworks
 from migrate_scan.stages.link import link
-from migrate_scan.stages.recognize import applications, django, jobs, models
+from migrate_scan.stages.recognize import applications, django, events, jobs, models
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +60,18 @@ def test_celery_task_module_decorators_and_their_schedules(heuristics: Heuristic
             def poll():
                 pass
         """,
+        "shop/module.py": """
+            from celery import task
+            from post_request_task.task import task as after_request
+
+            @task(ignore_result=True)
+            def via_module():
+                pass
+
+            @after_request
+            def index_later():
+                pass
+        """,
         "shop/old.py": """
             from celery.decorators import task as old_task, periodic_task
 
@@ -90,6 +102,8 @@ def test_celery_task_module_decorators_and_their_schedules(heuristics: Heuristic
         ("celery-task", "shop.tasks.poll", "shop.tasks:poll", None),
         ("celery-periodic", "poll", "shop.tasks:poll", "every 300s"),
         ("celery-task", "shop.old.legacy", "shop.old:legacy", None),
+        ("celery-task", "shop.module.via_module", "shop.module:via_module", None),
+        ("celery-task", "shop.module.index_later", "shop.module:index_later", None),
         ("celery-task", "shop.old.ping", "shop.old:ping", None),
         ("celery-periodic", "ping", "shop.old:ping", "every 60s"),
     }
@@ -431,3 +445,63 @@ def test_module_aliases_replace_a_prefix_or_a_whole_module() -> None:
     assert aliased_module("flask.extensions", aliases) == "flask.extensions"
     assert aliased_module("django.conf.urls.defaults", aliases) == "django.conf.urls"
     assert aliased_module("django.conf.urls.defaults_extra", aliases) == "django.conf.urls.defaults_extra"
+
+
+def test_an_entry_built_by_a_project_helper_returning_url(heuristics: Heuristics) -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/views.py": OLD_VIEWS,
+        "proj/urls.py": """
+            from django.conf.urls import patterns, url
+            from shop import views
+
+            def page(path, name=None):
+                return url('^%s$' % path, views.index, {'repo': 'web'}, name=name)
+
+            def unrelated(path):   # Why: builds no URL pattern: the entry stays unresolved
+                return path
+
+            urlpatterns = patterns('',
+                page('about', 'about'),
+                page('help/', 'help'),
+                unrelated('x'),
+            )
+        """,
+    }
+    found = django_found(files, heuristics)
+    assert route_rows(found) == {("/about", "*", "shop.views:index"), ("/help/", "*", "shop.views:index")}
+    assert {(u.location.file, u.location.line) for u in found.unresolved} == {("proj/urls.py", 14)}
+    assert {(r.path, r.location.line) for r in found.routes} == {("/about", 12), ("/help/", 13)}
+
+
+def test_django_1_x_syncdb_signals_are_builtin_signals(heuristics: Heuristics) -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/management.py": """
+            from django.db.models.signals import post_syncdb
+            from shop import models
+
+            def create_defaults(sender, **kwargs):
+                pass
+
+            post_syncdb.connect(create_defaults, sender=models)
+        """,
+        "shop/models.py": "",
+        "shop/other.py": """
+            # Why: a project object merely named post_syncdb is not Django's signal
+            class Hook:
+                def connect(self, f, **kwargs):
+                    pass
+
+            post_syncdb = Hook()
+
+            def noop(sender, **kwargs):
+                pass
+
+            post_syncdb.connect(noop)
+        """,
+    }
+    found = events.recognize(link(facts_of(files)), heuristics)
+    assert {(e.signal, e.receiver) for e in found.events} == {
+        ("django.db.models.signals.post_syncdb", "shop.management:create_defaults")
+    }

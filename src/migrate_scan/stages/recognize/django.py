@@ -600,14 +600,22 @@ def _patterns(
             _entry(context, scope, child, facts, inner, stack)
 
 
-def _reader_routes(context: _Context, scope: str, call: Expr, prefix: _Prefix, stack: tuple[str, ...]) -> bool:
+def _reader_routes(
+    context: _Context,
+    scope: str,
+    call: Expr,
+    prefix: _Prefix,
+    stack: tuple[str, ...],
+    called_at: Location | None = None,
+) -> bool:
     """`include(get_urls("app", "model"))`: the URL patterns a project function builds, evaluated for this call.
 
     The function's own `path()`/`re_path()` calls are read with its parameters bound to this call's
     arguments; a call inside a loop is read once per element of what the loop iterates (a literal
     list, or the records registering functions stored into a module-level container under the keys
     this call selects, filtered as a comprehension's tests select them). Each route's location is the
-    registration that put its view there, when there is one. False when the call is no such function.
+    registration that put its view there, when there is one, else `called_at` (an entry helper's call,
+    `page("about")` inside a urlpatterns list). False when the call is no such function.
     """
     resolver = context.graphs.resolver
     functions = [v[4:] for v in resolver.values(scope, call[2][0]) if v.startswith("def:")]
@@ -630,7 +638,7 @@ def _reader_routes(context: _Context, scope: str, call: Expr, prefix: _Prefix, s
             loop = max((a for a in loops if a.line <= pattern.line), key=lambda a: a.line, default=None)
             site = resolver.binding_site(function, loop.targets[0]) if loop is not None else None
             if loop is None or loop.value is None or site is None:
-                _entry(context, function, pattern.call, facts, prefix, (*stack, function))
+                _entry(context, function, pattern.call, facts, prefix, (*stack, function), called_at)
                 continue
             for element in evaluator.elements(function, loop.value) or ():
                 with evaluator.fixed(site, element):
@@ -661,6 +669,8 @@ def _entry(
     rule = first_match(resolver.qualified_names(scope, expr[2][0]), context.patterns)
     if rule is None:
         include = first_match(resolver.qualified_names(scope, expr[2][0]), context.includes)
+        if include is None and _reader_routes(context, scope, expr, prefix, stack, location):
+            return  # `fireplace_route("flag", "ratings.flag")`: a project helper returning `url(...)`
         if include is None or include.role != "framework":
             _unresolved(context, "django.url.path", location, "a urlpatterns entry that is not a Django URL pattern")
         return
