@@ -1,7 +1,7 @@
 """Score migrate-scan reports against expert reviews (`benchmarks/realworld/reviews/<app>.toml`).
 
 A review says, per module (a dotted name or a glob; the most specific entry wins), what a migration
-analyst concludes: the context (a name, or `@app-shell` / `@shared-kernel` for those roles), the
+analyst concludes: the context (a name, or `@app-shell` / `@shared-kernel` / `@tests` for those roles), the
 pattern (1-5) and stage (1-4), the compute, or a disposition for the app shell; and which warnings a
 report must raise (`[[must]]`) and must not raise (`[[must_not]]`), with file and line. The reviews
 were written from the sources before the tool's output was read; this script never changes them.
@@ -46,7 +46,7 @@ HERE = Path(__file__).resolve().parent
 REVIEWS = HERE / "reviews"
 TRUTH = HERE / "truth"
 LINE_TOLERANCE = 3
-ROLE_MARKERS = {"@app-shell": "app-shell", "@shared-kernel": "shared-kernel"}
+ROLE_MARKERS = {"@app-shell": "app-shell", "@shared-kernel": "shared-kernel", "@tests": "tests"}
 
 
 @dataclass
@@ -172,7 +172,9 @@ def score_app(app: str, report: Mapping[str, Any]) -> Score:
     truth_file = TRUTH / f"{app}.json"
     if truth_file.exists():
         labels = json.loads(truth_file.read_text()).get("modules", {})
-        contexts = {name: m.get("context") or "" for name, m in modules.items() if m.get("role") != "app-shell"}
+        # the app shell and test code are set apart by design: they say nothing about the domain split
+        kept = {name: m for name, m in modules.items() if m.get("role") not in ("app-shell", "tests")}
+        contexts = {name: m.get("context") or "" for name, m in kept.items()}
         score.label_ari = ari({k: v for k, v in labels.items() if k in contexts}, contexts)
     return score
 
@@ -204,7 +206,7 @@ def _score_contexts(score: Score, reviewed: Mapping[str, Mapping[str, Any]], mod
     for name in expected:
         module = modules[name]
         role = module.get("role")
-        actual[name] = f"@{role}" if role in ("app-shell", "shared-kernel") else (module.get("context") or "")
+        actual[name] = f"@{role}" if role in ("app-shell", "shared-kernel", "tests") else (module.get("context") or "")
     members: dict[str, list[str]] = defaultdict(list)
     for name, context in expected.items():
         members[context].append(name)

@@ -91,6 +91,17 @@ def test_app_shell_and_tests_get_dispositions(classification: Classification) ->
     }
 
 
+def test_test_code_is_a_context_of_its_own_kind(classification: Classification) -> None:
+    """Test code is neither the app shell nor a business context: kind and role `tests`, never deployed."""
+    tests = next(c for c in classification.contexts if "shop.tests" in c.modules)
+    assert (tests.kind, tests.pattern, tests.evidence[0].rule) == ("tests", None, "PT103")
+    roles = {m.name: m.role for m in classification.modules}
+    assert roles["shop.tests.test_views"] == "tests"
+    assert roles["proj.wsgi"] == "app-shell"  # the composition root keeps its kind
+    shell = next(c for c in classification.contexts if "proj.wsgi" in c.modules)
+    assert "shop.tests" not in shell.modules
+
+
 def test_settings_name_the_secrets_they_read(classification: Classification) -> None:
     settings = next(m for m in classification.modules if m.name == "proj.settings")
     assert "1 value(s) read from the environment" in settings.note

@@ -14,7 +14,7 @@ from typing import Literal
 from migrate_scan.model.ids import Location
 from migrate_scan.model.report import Context, LimitReached, Module, Plan, Warning
 
-ContextKind = Literal["business", "shared-kernel", "app-shell"]
+ContextKind = Literal["business", "shared-kernel", "app-shell", "tests"]
 ShellRole = Literal[
     "wsgi",
     "asgi",

@@ -215,7 +215,7 @@ class ContextInfrastructure(_Model):
     """One context's template: what it deploys."""
 
     context: str
-    kind: Literal["business", "shared-kernel", "app-shell"]
+    kind: Literal["business", "shared-kernel", "app-shell", "tests"]
     pattern: int | None = None
     stage: int | None = None
     api: str | None = Field(default=None, description="Logical id of its REST API, when it serves routes.")

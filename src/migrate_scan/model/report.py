@@ -321,10 +321,11 @@ class Module(_Model):
         "and EventBridge Scheduler), not-deployed (test code), host (stays with the Fargate host until stage 4).",
     )
     note: str = Field(default="", description="The disposition in words, with what the module reads or serves.")
-    role: Literal["business", "shared-kernel", "app-shell"] | None = Field(
+    role: Literal["business", "shared-kernel", "app-shell", "tests"] | None = Field(
         default=None,
         description="business: part of a bounded context; shared-kernel: a library every context uses; "
-        "app-shell: the composition root (app factory, settings, entry scripts) that stays on the host.",
+        "app-shell: the composition root (app factory, settings, entry scripts) that stays on the host; "
+        "tests: test code, never deployed.",
     )
 
 
@@ -349,10 +350,11 @@ class Context(_Model):
     """A bounded context: a group of modules that should move together."""
 
     name: str
-    kind: Literal["business", "shared-kernel", "app-shell"] = Field(
+    kind: Literal["business", "shared-kernel", "app-shell", "tests"] = Field(
         default="business",
         description="shared-kernel: a library every context uses (a Lambda layer, not a service); "
-        "app-shell: the composition root that stays on the host until stage 4.",
+        "app-shell: the composition root that stays on the host until stage 4; "
+        "tests: the test suite, which stays with the repository and is never deployed.",
     )
     modules: list[str]
     seed: str = Field(

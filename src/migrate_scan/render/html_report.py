@@ -602,7 +602,7 @@ code{padding:0 .2em;border-radius:3px;word-break:break-all}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(380px,1fr));gap:1rem}
 .card{border:1px solid var(--line);border-radius:8px;padding:.2rem 1rem 1rem}
 .card table.facts{width:100%}
-.card.kind-shared-kernel{background:#f7f9ff}.card.kind-app-shell{background:#fafafa}
+.card.kind-shared-kernel{background:#f7f9ff}.card.kind-app-shell,.card.kind-tests{background:#fafafa}
 .checklist{list-style:none;padding-left:0}
 .checklist li::before{content:"\\2610  "}
 .checklist li.need-required::before,.checklist li.need-recommended::before{content:"\\2611  "}

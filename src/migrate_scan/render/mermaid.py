@@ -58,7 +58,7 @@ def context_map(report: Report) -> str:
         node = ids[context.name]
         if context.kind == "shared-kernel":
             lines.append(f"    {node}[[{label(text)}]]")
-        elif context.kind == "app-shell":
+        elif context.kind in ("app-shell", "tests"):
             lines.append(f"    {node}([{label(text)}])")
         else:
             lines.append(f"    {node}[{label(text)}]")
@@ -75,7 +75,7 @@ def context_map(report: Report) -> str:
             else:
                 lines.append(f"    {source} -->|{label(_weight(dependency.weight))}| {target}")
     kernel = [ids[c.name] for c in report.contexts if c.kind == "shared-kernel"]
-    shell = [ids[c.name] for c in report.contexts if c.kind == "app-shell"]
+    shell = [ids[c.name] for c in report.contexts if c.kind in ("app-shell", "tests")]
     if kernel:
         lines.append("    classDef kernel fill:#eef3ff,stroke:#5470c6")
         lines.append(f"    class {','.join(kernel)} kernel")

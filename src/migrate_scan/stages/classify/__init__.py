@@ -229,7 +229,7 @@ def _module_entry(
     }
     shell = next((s for s in clustering.shell if s.module == facts.module), None)
     is_root = shell is not None and shell.role in ROOT_ROLES
-    if role == "app-shell" and (verdict is None or verdict.pattern is None or is_test or is_root):
+    if role in ("app-shell", "tests") and (verdict is None or verdict.pattern is None or is_test or is_root):
         disposition = disposition_of(facts, shell, is_test=is_test, heuristics=heuristics)
         return Module(
             **sizes,

@@ -378,6 +378,8 @@ class DecisionTree:
             return Verdict(None, rule.id, rule.confidence, why="shared kernel: ships as a Lambda layer")
         if kind == "app-shell":
             return Verdict(None, "PT101", 0.6, why="app shell: stays on the host until stage 4")
+        if kind == "tests":
+            return Verdict(None, "PT103", 1.0, why="test code: not deployed")
         entries = [e for e in self.entries if self.context_of(e.module) == context]
         unique = {(_key(e)) for e in entries}
         processes = [p for p in decisions.processes if p.context == context]

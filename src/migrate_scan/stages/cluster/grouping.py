@@ -94,7 +94,7 @@ class Grouping:
         if self.shell:
             self._new_group("<app-shell>", "app-shell", "composition-root", sorted(self.shell), [])
         if TESTS_UNIT in self.units.units:
-            self._new_group(TESTS_UNIT, "app-shell", "tests", self.units.units[TESTS_UNIT].modules, [])
+            self._new_group(TESTS_UNIT, "tests", "tests", self.units.units[TESTS_UNIT].modules, [])
             self.groups[TESTS_UNIT].name = "tests"
         if self.kernel:
             self._new_group("<shared-kernel>", "shared-kernel", "library", sorted(self.kernel), [])
