@@ -271,16 +271,20 @@ class DecisionTree:
     def _decided_by_people(self, workflow: Workflow) -> list[Location]:
         """The moves of a status flow that speak of a decision and that a route runs: a person decides there."""
         found = []
+        routes = [entry for entry in self.entries if entry.kind == "route"]
         for function, location in workflow.decisions:
-            if any(self._route_runs(entry, function) for entry in self.entries if entry.kind == "route"):
+            if any(self._route_runs(entry, function) for entry in routes):
                 found.append(location)
         return found
 
     def _route_runs(self, entry: EntryPoint, function: str) -> bool:
-        """The route's handler is `function`, its class holds it, or the handler calls it."""
+        """The route's handler is `function` or its class holds it; or a route of the function's own context
+        calls it (routes of other contexts are not followed: the walk costs a reach per route)."""
         handler = entry.symbol
         if function == handler or function.startswith(handler + "."):
             return True
+        if self.context_of(entry.module) != self.context_of(module_of(function)):
+            return False
         return function in self.reach.from_symbol(handler)
 
     def _says(self, symbol: str) -> bool:
