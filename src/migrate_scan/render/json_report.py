@@ -45,6 +45,7 @@ class _Indented:
 
     def __init__(self) -> None:
         self._parts: list[str] = []
+        self._keys: dict[str, str] = {}  # key → its encoded form and ": " (a report repeats a few dozen keys)
 
     def write(self, document: Any) -> str:
         self._value(document, "\n")
@@ -81,13 +82,24 @@ class _Indented:
             keys = sorted(value)
         except TypeError:
             raise _Unexpected from None
+        parts, encoded_keys = self._parts, self._keys
         for key in keys:
-            if type(key) is not str:
-                raise _Unexpected
-            self._parts.append(separator + encode_basestring(key) + ": ")
-            self._value(value[key], inner)
+            encoded = encoded_keys.get(key)
+            if encoded is None:
+                if type(key) is not str:
+                    raise _Unexpected
+                encoded = encoded_keys[key] = encode_basestring(key) + ": "
+            item = value[key]
+            kind = type(item)
+            if kind is str:  # the common leaves, written inline: a call less per value
+                parts.append(separator + encoded + encode_basestring(item))
+            elif kind is int:
+                parts.append(separator + encoded + int.__repr__(item))
+            else:
+                parts.append(separator + encoded)
+                self._value(item, inner)
             separator = "," + inner
-        self._parts.append(newline + "}")
+        parts.append(newline + "}")
 
     def _array(self, value: list[Any], newline: str) -> None:
         if not value:
