@@ -1189,3 +1189,28 @@ def test_pt403_a_move_counts_for_the_model_it_writes(heuristics: Heuristics) -> 
     result = analyze(files, heuristics)
     assert result.module("shop.models").evidence[0].rule != "PT403"
     assert not any(w.rule == "MS105" for w in result.classification.warnings)
+
+
+def test_pt403_a_decision_made_through_a_view_class_and_a_service(heuristics: Heuristics) -> None:
+    """The person's route is a view class whose method calls the service that moves the status."""
+    files = _review_app(via_route=False)
+    files["docs/services.py"] = (
+        "from docs.models import Document\n\n\n"
+        "def sign_off(doc):\n    doc.status = Document.Status.APPROVED\n    doc.save()\n"
+    )
+    # no other decision: the unrouted approval becomes a resubmission, the rejection a withdrawal to draft
+    views = files["docs/views.py"].replace("def approve(request, pk):", "def resubmit(request, pk):")
+    views = views.replace("Status.APPROVED", "Status.PENDING")
+    files["docs/views.py"] = views.replace("def reject", "def withdraw").replace("REJECTED", "DRAFT")
+    files["docs/urls.py"] = files["docs/urls.py"].replace("reject", "withdraw")
+    files["docs/views.py"] += (
+        "\n\nfrom django.views import View\nfrom docs.services import sign_off\n\n\n"
+        "class SignOffView(View):\n    def post(self, request, pk):\n"
+        "        sign_off(Document.objects.get(pk=pk))\n        return JsonResponse({})\n"
+    )
+    route = "    path('<int:pk>/sign/', views.SignOffView.as_view()),\n]\n"
+    files["docs/urls.py"] = files["docs/urls.py"].replace("]\n", route)
+    result = analyze(files, heuristics)
+    models = result.module("docs.models")
+    assert (models.pattern, models.evidence[0].rule) == (4, "PT403")
+    assert result.module("docs.services").pattern == 4
