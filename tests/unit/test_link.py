@@ -1781,3 +1781,22 @@ def test_submodule_import_after_package_binding_rebinds_the_submodule() -> None:
         }
     )
     assert callees(graphs, "shop.urls:main") == {"shop.views.categories:helper"}
+
+
+def test_a_package_binding_of_a_submodule_name_the_package_never_loads() -> None:
+    """The package's own binding wins, unless another module loads the submodule (which sets it on the package)."""
+    files = {
+        "jobs/__init__.py": "from .registry import tasks\n",
+        "jobs/registry.py": "def tasks(): pass\n",
+        "jobs/tasks.py": "def run(): pass\n",
+        "app.py": """
+            import jobs
+
+            def main():
+                jobs.tasks()
+                jobs.tasks.run()
+        """,
+    }
+    assert callees(linked(files), "app:main") == {"jobs.registry:tasks"}
+    loaded = {**files, "worker.py": "from jobs.tasks import run\n"}
+    assert callees(linked(loaded), "app:main") == {"jobs.tasks:run"}

@@ -66,6 +66,7 @@ class Scopes(Solver):
         self._namespaces: set[str] = set()
         self._rebound: set[tuple[str, str]] = set()
         self._shadowed: dict[str, frozenset[str]] = {}  # package → submodule names its body rebinds last
+        self._imported: frozenset[str] | None = None  # every module an import statement names (shadowing)
 
     def _declare(self, files: Iterable[FileFacts]) -> None:
         """Declare every module's scopes, definitions and bindings (once, before solving)."""
@@ -271,24 +272,33 @@ class Scopes(Solver):
             return self._read((module, name))
         return self._star_lookup(scope, name, depth)
 
-
     def shadows_submodule(self, package: str, name: str) -> bool:
         """Whether the package's own body binds `name`, shadowing its submodule `name`.
 
         Importing `pkg.name` sets the package attribute `name` to the submodule; a later binding of
         the name in the package body (`from .pages import categories` after `from .categories import
         X`) replaces it: the last binding in the package namespace wins. `from .name import name`
-        loads the submodule, then binds the name: the binding wins.
+        loads the submodule, then binds the name: the binding wins. A submodule the body never loads
+        but another module does (`from pkg.name import x`) is set on the package when that runs.
         """
         shadowed = self._shadowed.get(package)
         if shadowed is None:
             facts = self.modules.get(package)
-            shadowed = self._shadowed[package] = _rebound_submodules(facts) if facts is not None else frozenset()
+            if self._imported is None:  # every module an import names, with the packages it loads on the way
+                named = {fact.module for other in self.modules.values() for fact in other.imports}
+                self._imported = frozenset(named.union(*(prefixes(m) for m in named)))
+            shadowed = frozenset(
+                name
+                for name, loaded_here in (_rebound_submodules(facts) if facts is not None else {}).items()
+                if loaded_here or f"{package}.{name}" not in self._imported
+            )
+            self._shadowed[package] = shadowed
         return name in shadowed
 
 
-def _rebound_submodules(facts: FileFacts) -> frozenset[str]:
-    """Names a package's module body binds (not to its submodule of that name) and does not load as a submodule later.
+def _rebound_submodules(facts: FileFacts) -> dict[str, bool]:
+    """Names a package's module body binds (not to its submodule of that name) and does not load as a submodule
+    later, each with whether the body loads that submodule at all (before binding the name).
 
     `from pkg import name` takes the package attribute when there is one, so the package's own
     binding wins over its submodule, unless a later import in the body loads the submodule again.
@@ -314,7 +324,7 @@ def _rebound_submodules(facts: FileFacts) -> frozenset[str]:
         if not assignment.scope and len(assignment.targets) == 1 and assignment.targets[0][0] == ExprKind.NAME:
             name = str(assignment.targets[0][1])
             bound[name] = max(bound.get(name, 0), assignment.line)
-    return frozenset(name for name, line in bound.items() if line >= loaded.get(name, 0))
+    return {name: name in loaded for name, line in bound.items() if line >= loaded.get(name, 0)}
 
 
 def _literal_strings(expr: Expr | None) -> set[str] | None:
