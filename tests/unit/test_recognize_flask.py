@@ -1302,3 +1302,59 @@ def test_a_loop_over_something_unknown_registers_the_rule_once_as_before() -> No
     }
     assert routes(files) == set()
     assert unresolved(files) == {("app/views.py", 11)}
+
+
+def test_a_blueprint_made_by_a_factory_function_is_mounted_where_its_product_is_registered() -> None:
+    files = {
+        "app/__init__.py": """
+            from flask import Flask
+            from app import account, main, tools
+
+            def create_app():
+                app = Flask(__name__)
+                app.register_blueprint(main.make_blueprint())
+                app.register_blueprint(account.make_blueprint(), url_prefix="/account")
+                api_bp = account.make_blueprint()
+                app.register_blueprint(api_bp, url_prefix="/api/v1")
+                app.register_blueprint(tools.make_name())  # returns no blueprint
+                return app
+        """,
+        "app/account.py": """
+            from flask import Blueprint
+
+            def make_blueprint() -> Blueprint:
+                view = Blueprint("account", __name__)
+
+                @view.route("/edit", methods=("GET", "POST"))
+                def edit():
+                    return ""
+
+                return view
+        """,
+        "app/main.py": """
+            from flask import Blueprint
+
+            bp = Blueprint("main", __name__, url_prefix="/main")
+
+            @bp.route("/login")
+            def login():
+                return ""
+
+            def make_blueprint():
+                return _checked(bp)
+
+            def _checked(blueprint):
+                return blueprint
+        """,
+        "app/tools.py": """
+            def make_name():
+                return "tools"
+        """,
+    }
+
+    assert routes(files) == {
+        ("/account/edit", ("GET", "POST"), "app.account:make_blueprint.edit", None),
+        ("/api/v1/edit", ("GET", "POST"), "app.account:make_blueprint.edit", None),
+        ("/main/login", ("GET",), "app.main:login", None),
+    }
+    assert unresolved(files) == {("app/__init__.py", 11)}

@@ -45,7 +45,7 @@ from migrate_scan.model.facts import (
     FileFacts,
     ParameterFact,
 )
-from migrate_scan.model.graphs import LinkedGraphs
+from migrate_scan.model.graphs import Definition, LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.report import LimitReached
 from migrate_scan.stages.recognize.apps import app_label_of
@@ -737,14 +737,8 @@ class Evaluator:
         """
         if depth > MAX_DEPTH or call[0] != ExprKind.CALL:
             return None
-        functions = set()
-        for callee in self.graphs.resolver.values(scope, call[2][0]):
-            if callee.startswith("def:"):
-                functions.add(callee[4:])
-            elif callee.startswith("wrap:"):
-                functions.add(callee.rpartition("|")[2])
-        definition = self.graphs.definitions.get(functions.pop()) if len(functions) == 1 else None
-        if definition is None or definition.fact.kind != "function":
+        definition = self._one_function(scope, call)
+        if definition is None:
             return None
         function = f"{definition.module}:{definition.fact.qualname}"
         found: set[str] = set()
@@ -755,6 +749,42 @@ class Evaluator:
                     return None
                 found |= named
         return frozenset(found) or None
+
+    def returned_origins(
+        self, scope: str, call: Expr, depth: int = 0, stop: Callable[[str], bool] | None = None
+    ) -> list[Origin]:
+        """Where what a call of one function of the tree hands back comes from, for this call's arguments.
+
+        Each returned expression's origins (`origins`, with `stop`), a returned call followed in turn
+        (bounded): `app.register_blueprint(account.make_blueprint())` reaches the `Blueprint(...)` the
+        factory builds and returns. Empty when the callee is not one function of the tree.
+        """
+        if depth > MAX_DEPTH or call[0] != ExprKind.CALL:
+            return []
+        definition = self._one_function(scope, call)
+        if definition is None:
+            return []
+        function = f"{definition.module}:{definition.fact.qualname}"
+        found: list[Origin] = []
+        with self.bound(_bind(definition.fact, function, scope, call)):
+            for value in self.returns(function):
+                for where, origin in self.origins(function, value, depth + 1, stop=stop):
+                    further = (
+                        self.returned_origins(where, origin, depth + 1, stop) if origin[0] == ExprKind.CALL else []
+                    )
+                    found += further or [(where, origin)]
+        return found
+
+    def _one_function(self, scope: str, call: Expr) -> Definition | None:
+        """The one function of the tree a call calls (through a transparent wrapper), else None."""
+        functions = set()
+        for callee in self.graphs.resolver.values(scope, call[2][0]):
+            if callee.startswith("def:"):
+                functions.add(callee[4:])
+            elif callee.startswith("wrap:"):
+                functions.add(callee.rpartition("|")[2])
+        definition = self.graphs.definitions.get(functions.pop()) if len(functions) == 1 else None
+        return definition if definition is not None and definition.fact.kind == "function" else None
 
     def _returned_value(self, function: str, value: Expr, depth: int) -> frozenset[str] | None:
         if value[0] == ExprKind.CALL:

@@ -195,10 +195,18 @@ def _objects_of(context: _Context, scope: str, expr: Expr) -> list[str]:
     if direct is not None and direct in context.objects:
         return [direct]
     found: list[str] = []
-    for where, origin in context.evaluator.origins(scope, expr, stop=context.objects.__contains__):
-        site = resolver.binding_site(where, origin)
-        if site is not None and site in context.objects and site not in found:
-            found.append(site)
+    evaluator = context.evaluator
+    for where, origin in evaluator.origins(scope, expr, stop=context.objects.__contains__):
+        # a factory's product: `register_blueprint(account.make_blueprint())`
+        made = (
+            evaluator.returned_origins(where, origin, stop=context.objects.__contains__)
+            if origin[0] == ExprKind.CALL
+            else []
+        )
+        for made_where, made_origin in made or [(where, origin)]:
+            site = resolver.binding_site(made_where, made_origin)
+            if site is not None and site in context.objects and site not in found:
+                found.append(site)
     return sorted(found)
 
 
