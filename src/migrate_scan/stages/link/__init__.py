@@ -49,7 +49,11 @@ def link(
         aliases: old import paths of outside modules → their modules today (`Heuristics.module_aliases`).
     """
     if aliases:
-        files = [_with_aliases(facts, aliases) for facts in files]
+        old_paths = tuple(old.rstrip(".") for old in aliases)
+        files = [
+            _with_aliases(facts, aliases) if any(f.module.startswith(old_paths) for f in facts.imports) else facts
+            for facts in files
+        ]
     with cycle_collection_paused():  # linking allocates millions of small acyclic objects
         table = SymbolTable(files, TypeTable.compile(types))
         stats = table.solve()
