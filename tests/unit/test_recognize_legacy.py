@@ -270,6 +270,12 @@ def test_string_views_that_name_nothing_are_unresolved_not_invented(heuristics: 
                 url(r'^report/$', 'Report'),           # Why: a class, not a view function
                 url(r'^bare/$', 'index', prefix=''),  # the patterns() prefix names it
             )
+            urlpatterns += patterns('shop',
+                url(r'^own/$', 'detail', prefix='views'),   # url()'s own prefix, inside the patterns() one
+            )
+            urlpatterns += patterns('',
+                url(r'^full/$', 'detail', None, None, 'shop.views'),
+            )
             urlpatterns += patterns('',
                 url(r'^typo/$', 'shop.view.index'),    # Why: our package, but no such module
                 url(r'^plain/$', 'index'),             # Why: no prefix: a bare name is no dotted path
@@ -277,12 +283,16 @@ def test_string_views_that_name_nothing_are_unresolved_not_invented(heuristics: 
         """,
     }
     found = django_found(files, heuristics)
-    assert route_rows(found) == {("/bare/", "*", "shop.views:index")}
+    assert route_rows(found) == {
+        ("/bare/", "*", "shop.views:index"),
+        ("/own/", "*", "shop.views:detail"),
+        ("/full/", "*", "shop.views:detail"),
+    }
     assert {(u.location.file, u.location.line) for u in found.unresolved} == {
         ("proj/urls.py", 5),
         ("proj/urls.py", 6),
-        ("proj/urls.py", 10),
-        ("proj/urls.py", 11),
+        ("proj/urls.py", 16),
+        ("proj/urls.py", 17),
     }
 
 
@@ -356,6 +366,7 @@ def test_flask_script_commands_options_sub_managers_and_command_classes(heuristi
             manager.add_command("db", db_manager)
             manager.add_command("seed", SeedCommand())
             manager.add_command(Report())
+            manager.add_command("seed-class", SeedCommand)   # the class itself: Flask-Script instantiates it
             manager.add_command("runserver", Server())   # Why: Flask-Script's own command, not a project job
 
             # Why: a function merely named `command` on another object is no command
@@ -380,6 +391,7 @@ def test_flask_script_commands_options_sub_managers_and_command_classes(heuristi
         ("flask-command", "db init", "manage:init"),
         ("flask-command", "seed", "app.commands:SeedCommand.run"),
         ("flask-command", "report", "app.commands:Report.run"),
+        ("flask-command", "seed-class", "app.commands:SeedCommand.run"),
     }
 
 

@@ -701,6 +701,9 @@ def _pattern(
     if is_computed:  # `path(f"{BASE_PATH}", include(...))`: kept, the computed part shown as a parameter
         _unresolved(context, rule.id, location, f"route computed at run time, shown as {raw!r}")
     here = prefix.extend(raw, is_regex, Evidence(rule=rule.id, locations=[location, *([site] if site else [])]))
+    own = string_of(argument(expr, 4, "prefix")) if rule.id.endswith("legacy-url") else None
+    if own:  # url(regex, "view", prefix="app.views") (Django <= 1.9): inside the patterns() prefix
+        here = replace(here, views=f"{prefix.views}.{own}" if prefix.views else own)
     _view(context, scope, view, facts, here, stack, rule, site or location)
 
 
