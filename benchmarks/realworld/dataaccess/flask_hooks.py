@@ -11,6 +11,10 @@ What is patched, in the running process only:
   phase lasts while it runs; statements before it (``before_request``) and after it are the framework's;
 - ``Flask.full_dispatch_request``: the response's status code.
 
+``DATAACCESS_PRELOAD`` (optional): ``module:function`` called before the jobs and receivers of the truth are
+imported (Indico's ``import_all_models``: its relationships name classes by string, and importing a task
+module first configured the mappers before every model existed).
+
 ``DATAACCESS_PATH_PREFIX`` (optional): a leading path template the app's test configuration adds to every
 route and its default configuration does not (Redash's tests run multi-org, ``/<org_slug>/api/...``, the
 corpus truth is single-org, ``/api/...``): it is removed from the recorded ``path`` (``raw_path`` keeps it).
@@ -49,6 +53,9 @@ def install() -> None:
 
     event.listen(Engine, "before_cursor_execute", before_cursor_execute)
     _patch_flask()
+    preload = os.environ.get("DATAACCESS_PRELOAD", "")
+    if preload:
+        tracer.resolve_symbol(preload)()
     tracer.register_truth_entries()
 
 

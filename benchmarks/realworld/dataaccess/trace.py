@@ -1,7 +1,8 @@
 """Trace an app's data access and write its truth: ``python benchmarks/realworld/dataaccess/trace.py APP``.
 
 Reads the app's section of ``apps.toml`` (beside this file), makes a scratch folder, writes the section's
-``files`` there (a settings module importing the app's own, a conftest plugin...), runs ``command`` with the
+``files`` there (a settings module importing the app's own, a conftest plugin...) and its ``links`` (symbolic
+links to folders of the checkout the tests open by a path relative to the working folder), runs ``command`` with the
 app's interpreter (``<corpus>/<app>/venv/bin/python``) in that folder with ``PYTHONPATH`` = this folder, the
 scratch folder and the checkout, and the tracer's ``DATAACCESS_*`` variables; then builds
 ``truth/<app>.json`` from the raw trace (``build_truth.py``). Fails when the checkout shows any change
@@ -52,6 +53,10 @@ def run(app: str, corpus: Path, scratch: Path) -> Path:
     }
     for name, text in config.get("files", {}).items():
         (scratch / name).write_text(text.format(**fill), encoding="utf-8")
+    for name, target in config.get("links", {}).items():  # read-only data the tests open by relative path
+        link = scratch / name
+        if not link.is_symlink():
+            link.symlink_to(target.format(**fill))
     raw = scratch / "raw.json"
     env = {
         **os.environ,
