@@ -517,6 +517,30 @@ def test_metrics_by_hand(heuristics: Heuristics) -> None:
     assert [(loc.file, loc.line) for loc in edge.locations] == [("b/z.py", 3), ("b/z.py", 8)]
 
 
+def test_ties_to_test_code_are_no_coupling_of_the_code_it_tests(heuristics: Heuristics) -> None:
+    with_tests = {
+        **TINY,
+        "tests/__init__.py": "",
+        "tests/test_a.py": """
+            from a.x import f
+            from b.w import k
+
+            def test_f():
+                assert f() and k()
+        """,
+    }
+    result = clustered(with_tests, heuristics)
+    per_context = {c.name: dict(c.metrics) for c in result.contexts}
+    kinds = {c.name: c.kind for c in result.contexts}
+    assert kinds["tests"] == "tests"
+    # the same coupling as without the tests; the tests' own coupling counts what they exercise
+    assert per_context["a"]["coupling"] == 1.5 and per_context["b"]["coupling"] == 1.5
+    assert per_context["tests"]["coupling"] > 0
+    rationale = {c.name: c.rationale for c in result.contexts}
+    assert "tests" not in rationale["a"].partition("crosses weight")[2]
+    assert "exercises a, b" in rationale["tests"] or "exercises b, a" in rationale["tests"]
+
+
 # -- the sample monoliths against the truth ---------------------------------------------------------
 
 

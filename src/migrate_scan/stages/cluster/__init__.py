@@ -97,7 +97,8 @@ def _clustering(grouping: Grouping) -> Clustering:
             internal_edges[module_context[source]] += tie.count
     owned = models_owned(facts, module_context, kind_of)
     used, shared = models_used(facts, ties, module_context, kind_of)
-    per_context = context_metrics(ties.graph, module_context, facts.lines)
+    undeployed = frozenset(g.name for g in groups.values() if g.kind == "tests")
+    per_context = context_metrics(ties.graph, module_context, facts.lines, undeployed)
     contexts = []
     for group in sorted(groups.values(), key=lambda g: g.name):
         modules = members[group.name]

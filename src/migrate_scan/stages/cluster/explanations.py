@@ -35,10 +35,11 @@ def rationale(
     """Why `group` is a context: its seed or rule, what it absorbed, its internal ties and what cutting it costs."""
     facts, units = grouping.facts, grouping.units
     outgoing: defaultdict[str, float] = defaultdict(float)
+    tests = {g.name for g in grouping.groups.values() if g.kind == "tests"}
     for edge in deps:
-        if edge.source == group.name:
+        if edge.source == group.name and (edge.target not in tests or group.name in tests):
             outgoing[edge.target] += edge.weight
-        elif edge.target == group.name:
+        elif edge.target == group.name and (edge.source not in tests or group.name in tests):
             outgoing[edge.source] += edge.weight
     neighbours = [n for n, _ in sorted(outgoing.items(), key=lambda item: (-item[1], item[0]))[:3]]
     cut = f"cutting it out crosses weight {metrics['coupling']:g}"

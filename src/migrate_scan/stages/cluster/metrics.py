@@ -20,17 +20,26 @@ NED_MAX_SIZE = 20
 
 
 def context_metrics(
-    graph: nx.Graph[str], module_context: Mapping[str, str], lines: Mapping[str, int]
+    graph: nx.Graph[str],
+    module_context: Mapping[str, str],
+    lines: Mapping[str, int],
+    undeployed: frozenset[str] = frozenset(),
 ) -> dict[str, dict[str, float]]:
-    """cohesion (internal / all weight touching it), coupling (external weight), size, lines."""
+    """cohesion (internal / all weight touching it), coupling (external weight), size, lines.
+
+    Ties to an `undeployed` context (test code) are no coupling of the deployed side: tests exercise
+    everything by design, and no migration cuts them; the test context's own coupling still counts them.
+    """
     internal: defaultdict[str, float] = defaultdict(float)
     external: defaultdict[str, float] = defaultdict(float)
     for a, b, data in graph.edges(data=True):
         ca, cb = module_context[a], module_context[b]
         if ca == cb:
             internal[ca] += data["weight"]
-        else:
+            continue
+        if cb not in undeployed or ca in undeployed:
             external[ca] += data["weight"]
+        if ca not in undeployed or cb in undeployed:
             external[cb] += data["weight"]
     sizes = Counter(module_context.values())
     lines_of: Counter[str] = Counter()
