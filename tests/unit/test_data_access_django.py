@@ -378,8 +378,10 @@ OUTSIDE = {
     "notes/staff.py": """
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
+        from django.contrib.contenttypes.models import ContentType
         from django.http import JsonResponse
         from guardian.models import UserObjectPermission
+        from notes.models import Note
         from taggit.models import Tag as TaggitTag
 
         Member = get_user_model()
@@ -403,13 +405,20 @@ OUTSIDE = {
 
         def unknown_package(request):
             return JsonResponse({"n": TaggitTag.objects.count()})
+
+        def note_type(request):
+            return JsonResponse({"id": ContentType.objects.get_for_model(Note).pk})
+
+        def note_types(request):
+            return JsonResponse({"n": ContentType.objects.filter(app_label="notes").count()})
     """,
     "notes/urls.py": NOTES["notes/urls.py"].replace(
         "urlpatterns = [",
         "from notes import staff\n\n        urlpatterns = [\n"
         '            path("groups/", staff.groups), path("active/", staff.active),\n'
         '            path("inline/", staff.inline_user_model), path("grants/", staff.grants),\n'
-        '            path("type/", staff.checks_type), path("unknown/", staff.unknown_package),',
+        '            path("type/", staff.checks_type), path("unknown/", staff.unknown_package),\n'
+        '            path("note-type/", staff.note_type), path("note-types/", staff.note_types),',
     ),
 }
 
@@ -425,6 +434,10 @@ def test_model_classes_of_other_packages_are_their_tables() -> None:
     # Why: a class only named in isinstance() is no query; a package the heuristics do not know names nothing.
     assert routes[("/type/", None)] == ([], [])
     assert routes[("/unknown/", None)] == ([], [])
+    # Why: get_for_model is served from Django's content-type cache, and reads no row of the class it is given.
+    assert routes[("/note-type/", None)] == ([], [])
+    # Why: any other query of ContentType reads its table.
+    assert routes[("/note-types/", None)] == (["table:django_content_type"], [])
 
 
 DECORATED = {

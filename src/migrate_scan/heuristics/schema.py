@@ -335,12 +335,12 @@ ACCESS_ROLE_FIELDS: dict[str, tuple[str, ...]] = {
     "outside-function": ("names", "reads", "writes"),
     "login-call": ("hooks",),
     "user-loader": ("hooks",),
-    "outside-model": ("names", "table"),
+    "outside-model": ("names", "table", "cached"),
     "view-attribute-hooks": ("hooks",),
     "save-observer": ("names", "writes"),
 }  # fmt: skip
 """The fields each role reads (the others must stay empty; `writes` may be empty)."""
-_OPTIONAL_ACCESS_FIELDS = frozenset({"writes"})
+_OPTIONAL_ACCESS_FIELDS = frozenset({"writes", "cached"})
 
 
 class DataAccessRule(RuleDocs):
@@ -378,6 +378,11 @@ class DataAccessRule(RuleDocs):
         pattern=r"^$|^[A-Za-z_][A-Za-z0-9_]*$",
         description="outside-model: the table the class's rows are stored in (`auth_group`).",
     )
+    cached: list[str] = Field(
+        default_factory=list,
+        description="outside-model: methods of its manager served from a per-process cache once warm "
+        "(`ContentType.objects.get_for_model`): no read, of it or of a model class passed to them.",
+    )
     hooks: dict[str, list[str]] = Field(
         default_factory=dict,
         description="form-hooks: call → the methods it runs on the class (a trailing `_`: a prefix); "
@@ -390,7 +395,7 @@ class DataAccessRule(RuleDocs):
     @model_validator(mode="after")
     def _fields_of_the_role(self) -> DataAccessRule:
         wanted = ACCESS_ROLE_FIELDS[self.role]
-        for name in ("names", "actions", "reads", "writes", "hooks", "table"):
+        for name in ("names", "actions", "reads", "writes", "hooks", "table", "cached"):
             given = bool(getattr(self, name))
             if name in wanted and not given and name not in _OPTIONAL_ACCESS_FIELDS:
                 raise ValueError(f"a {self.role} rule needs `{name}`")

@@ -151,6 +151,7 @@ class DataAccess:
         self.saves: dict[str, set[str]] = defaultdict(set)  # scope → models it saves or deletes one by one
         self.observed: dict[str, set[str]] = defaultdict(set)  # model → what its saves also write (audit logs)
         self._observer_names = self.known.observer_names
+        self._outside_receiver = False  # the call being read is made on another package's model manager
         self.self_calls: dict[str, frozenset[str]] = {}  # scope → the methods it calls on `self` or `super()`
         self.data_models = data_models
         self.eager: dict[str, set[str]] = defaultdict(set)  # model → what its eager relationships load with it
@@ -221,6 +222,7 @@ class DataAccess:
             for table in self._user_permission_tables():
                 self._record(scope, TABLE_PREFIX + table, False, location)
             return  # the user is loaded already: its permissions are what is read
+        self._outside_receiver = False
         if method:
             self._on_receiver(scope, call.call, method, location)
             if method in self.known.form_hooks:
@@ -246,6 +248,10 @@ class DataAccess:
             receiver = receiver[2][0]  # `Config.__table__.select()`: as `select(Config)`
         is_super = receiver[0] == ExprKind.CALL and receiver[2][0][:2] == (ExprKind.NAME, "super")
         for model, via, is_last, is_class in self._walk(scope, receiver):
+            if model.startswith(TABLE_PREFIX):  # a manager of another package's model
+                self._outside_receiver = True  # `ContentType.objects.get_for_model(Note)` reads no Note
+                if method in self.known.cached_methods.get(model[len(TABLE_PREFIX) :], ()):
+                    continue  # served from the process cache once warm
             through = self.through.get(via) if via is not None else None
             if method in self.known.collection_writes and (via is None or not is_last):
                 if not is_class and via is None:
@@ -362,6 +368,8 @@ class DataAccess:
                     tag, target = "cls", sorted(outside)[0]
                 elif target not in self.models:
                     continue
+                if tag == "cls" and self._outside_receiver:
+                    continue  # a class handed to another package's model manager: no query of it
                 if tag == "cls":
                     if calls_ours is None:  # our own function: its body says what it does with the class;
                         calls_ours = self._is_ours(scope, func, builtins=True)  # `isinstance(x, Model)`: none

@@ -45,6 +45,7 @@ class AccessKnowledge:
             classes it names (`filter_backends` → `filter_queryset`).
         save_observers: dotted name of a call registering a model (`auditlog.register(Note)`) → the
             tables every save or delete of that model then writes.
+        cached_methods: table of an outside model → the methods of its manager a process cache serves.
         user_model_calls: resolved values of calls that return the user model class
             (`ext:django.contrib.auth:get_user_model()`).
     """
@@ -77,6 +78,7 @@ class AccessKnowledge:
     login_calls: Mapping[str, tuple[str, ...]]
     user_loaders: Mapping[str, tuple[str, ...]]
     outside_models: Mapping[str, str]
+    cached_methods: Mapping[str, frozenset[str]]
     attribute_hooks: Mapping[str, tuple[str, ...]]
     save_observers: Mapping[str, tuple[str, ...]]
     user_model_calls: frozenset[str]
@@ -102,6 +104,7 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
     outside: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
     permission_methods: set[str] = set()
     outside_models: dict[str, str] = {}
+    cached: dict[str, set[str]] = defaultdict(set)
     attribute_hooks: dict[str, set[str]] = defaultdict(set)
     save_observers: dict[str, set[str]] = defaultdict(set)
     permission_tables: list[str] = []
@@ -133,6 +136,7 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
         elif rule.role == "outside-model":
             for name in rule.names:
                 outside_models[_resolved(name)] = rule.table
+            cached[rule.table].update(rule.cached)
         elif rule.role in packages:
             for package, endings in rule.hooks.items():
                 packages[rule.role][package].update(endings)
@@ -167,6 +171,7 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
         login_calls=_frozen({p: tuple(sorted(e)) for p, e in packages["login-call"].items()}),
         user_loaders=_frozen({p: tuple(sorted(e)) for p, e in packages["user-loader"].items()}),
         outside_models=_frozen(outside_models),
+        cached_methods=_frozen({table: frozenset(methods) for table, methods in cached.items() if methods}),
         attribute_hooks=_frozen({a: tuple(sorted(n)) for a, n in attribute_hooks.items()}),
         save_observers=_frozen({name: tuple(sorted(t)) for name, t in save_observers.items()}),
         user_model_calls=frozenset(_resolved(name) + "()" for name in vocabulary.get("user-model-call", ())),
