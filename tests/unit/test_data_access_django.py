@@ -635,3 +635,69 @@ def test_saving_a_model_registered_with_auditlog_writes_a_log_entry() -> None:
     assert routes[("/add-tag/", None)] == ([], sorted([TAG, "table:auditlog_logentry"]))
     # Why: a bulk update sends no signal: auditlog writes nothing.
     assert routes[("/rename-tags/", None)] == ([], [TAG])
+
+
+SERIALIZED = {
+    **NOTES,
+    "config/settings.py": """
+        INSTALLED_APPS = ["accounts", "notes", "rest_framework", "guardian"]
+        AUTH_USER_MODEL = "accounts.Member"
+        AUTHENTICATION_BACKENDS = [
+            "django.contrib.auth.backends.ModelBackend",
+            "guardian.backends.ObjectPermissionBackend",
+        ]
+    """,
+    "notes/rendered.py": """
+        from rest_framework import serializers, viewsets
+        from notes.models import Activity, Note, Tag
+
+        class SharedMixin(serializers.Serializer):
+            def get_can_change(self, note):
+                return self.context["request"].user.has_perm("notes.change_note", note)
+
+        class RenderedNoteSerializer(SharedMixin, serializers.ModelSerializer):
+            can_change = serializers.SerializerMethodField()
+            tag_count = serializers.SerializerMethodField()
+
+            class Meta:
+                model = Note
+                fields = ["id", "can_change", "tag_count"]
+
+            def get_tag_count(self, note):
+                return Tag.objects.filter(notes=note).count()
+
+            def clean_up(self):
+                Activity.objects.all().delete()
+
+        class RenderedNoteViewSet(viewsets.ReadOnlyModelViewSet):
+            queryset = Note.objects.all()
+            serializer_class = RenderedNoteSerializer
+    """,
+    "notes/urls.py": NOTES["notes/urls.py"].replace(
+        "urlpatterns = [",
+        "from notes import rendered\n"
+        '        router.register("rendered", rendered.RenderedNoteViewSet, basename="r")\n\n'
+        "        urlpatterns = [",
+    ),
+}
+GUARDIAN_CHECK = sorted(
+    [
+        "table:accounts_member_groups", "table:auth_group", "table:auth_permission", "table:django_content_type",
+        *OBJECT_PERMISSIONS,
+    ]
+)  # fmt: skip
+
+
+def test_rendering_a_response_runs_the_serializers_method_fields() -> None:
+    routes = routes_of(SERIALIZED)
+    # Why: DRF renders every row with the view's serializer_class: its get_<field> methods (inherited too) run;
+    # an object permission check reads what the object-permission backend of the settings reads (guardian).
+    reads = sorted([NOTE, TAG, *GUARDIAN_CHECK])
+    # Why: a method of the serializer that is no hook (clean_up) does not run.
+    assert routes[("/rendered/", "list")] == (reads, [])
+
+
+def test_an_object_permission_check_reads_nothing_with_djangos_own_backend() -> None:
+    files = {**SERIALIZED, "config/settings.py": NOTES["config/settings.py"]}
+    # Why: Django's ModelBackend has no object permissions: has_perm(perm, obj) answers without a query.
+    assert routes_of(files)[("/rendered/", "list")] == (sorted([NOTE, TAG]), [])

@@ -314,6 +314,8 @@ AccessRole = Literal[
     "user-model-call",
     "view-attribute-hooks",
     "save-observer",
+    "serializer-hooks",
+    "object-permission-backend",
 ]
 """The tables of the data-access recognizer a rule adds to (rules of one role are merged)."""
 
@@ -325,7 +327,7 @@ ACCESS_ROLE_FIELDS: dict[str, tuple[str, ...]] = {
             "write-method", "read-and-write-method", "signalling-method", "collection-write", "lookup-method",
             "path-method", "query-step", "lazy-method", "statement-write", "statement-clause", "session-write",
             "session-commit", "eager-loading", "manager", "view-accessor", "sql-call", "model-signal",
-            "model-bound-base", "login-proxy", "user-model-call",
+            "model-bound-base", "login-proxy", "user-model-call", "serializer-hooks",
         )
     },
     "user-permission-method": ("names", "reads"),
@@ -338,6 +340,7 @@ ACCESS_ROLE_FIELDS: dict[str, tuple[str, ...]] = {
     "outside-model": ("names", "table", "cached"),
     "view-attribute-hooks": ("hooks",),
     "save-observer": ("names", "writes"),
+    "object-permission-backend": ("names", "reads"),
 }  # fmt: skip
 """The fields each role reads (the others must stay empty; `writes` may be empty)."""
 _OPTIONAL_ACCESS_FIELDS = frozenset({"writes", "cached"})

@@ -151,6 +151,7 @@ class DataAccess:
         self.saves: dict[str, set[str]] = defaultdict(set)  # scope → models it saves or deletes one by one
         self.observed: dict[str, set[str]] = defaultdict(set)  # model → what its saves also write (audit logs)
         self._observer_names = self.known.observer_names
+        self._object_tables: tuple[str, ...] | None = None  # what has_perm(perm, obj) reads, once known
         self._outside_receiver = False  # the call being read is made on another package's model manager
         self.self_calls: dict[str, frozenset[str]] = {}  # scope → the methods it calls on `self` or `super()`
         self.data_models = data_models
@@ -219,7 +220,8 @@ class DataAccess:
         if self.django and (name in self.known.outside_names or func[0] == ExprKind.NAME):  # aliases too
             self._outside(scope, func, location)
         elif method in self.known.user_permission_methods and self.user_models and not self._is_ours(scope, func):
-            for table in self._user_permission_tables():
+            on_object = len(arguments) > 1 or keyword(call.call, "obj") is not None
+            for table in self._object_permission_tables() if on_object else self._user_permission_tables():
                 self._record(scope, TABLE_PREFIX + table, False, location)
             return  # the user is loaded already: its permissions are what is read
         self._outside_receiver = False
@@ -454,6 +456,27 @@ class DataAccess:
     def _hooks(self, mode: str) -> frozenset[str]:
         """The hooks an inherited view action of this mode (`""`: every action) calls."""
         return self.known.view_hooks.get(mode, frozenset())
+
+    def _object_permission_tables(self) -> tuple[str, ...]:
+        """What `user.has_perm(perm, obj)` reads: nothing with Django's own backend (it has no object
+        permissions); the tables of the object-permission backends the settings' AUTHENTICATION_BACKENDS name."""
+        if self._object_tables is None:
+            users = [m.table for m in self.data_models if m.symbol in self.user_models and m.table]
+            base = users[0] if users else "auth_user"
+            found: list[str] = []
+            for facts in self.graphs.modules.values():
+                for assignment in facts.assignments:
+                    if assignment.scope or not any(
+                        t[:2] == (ExprKind.NAME, "AUTHENTICATION_BACKENDS") for t in assignment.targets
+                    ):
+                        continue
+                    for backend, tables in self.known.object_permission_backends.items():
+                        if repr(backend) in repr(assignment.value):
+                            found += [
+                                t.replace("{user}", base) for t in tables if t.replace("{user}", base) not in found
+                            ]
+            self._object_tables = tuple(found)
+        return self._object_tables
 
     def _user_permission_tables(self) -> tuple[str, ...]:
         """What a user's permission lookup reads: the permission tables, and the user model's
@@ -758,6 +781,7 @@ class DataAccess:
                 continue
             self._view_hooks(symbol, actions)
             self._attribute_hooks(symbol, ancestors, actions)
+            self._serializer_hooks(symbol, ancestors, actions)
             for owner in (symbol, *(a for a in ancestors if ":" in a)):
                 found = self._view_model(owner)
                 if found is None:
@@ -833,6 +857,32 @@ class DataAccess:
                     if READ in mode:
                         self.calls[f"{symbol}.{action}"] |= found
                 break
+
+    def _serializer_hooks(self, symbol: str, ancestors: tuple[str, ...], actions: dict[str, str]) -> None:
+        """`serializer_class = NoteSerializer`: every action renders its response with it, running its
+        `to_representation` and the `get_<field>` methods of its method fields (ours, inherited too)."""
+        prefixes = self.known.serializer_hooks
+        if not prefixes:
+            return
+        resolver = self.graphs.resolver
+        for owner in (symbol, *(a for a in ancestors if ":" in a)):
+            assignment = self._class_assignment(owner, ("serializer_class",))
+            if assignment is None or assignment.value is None:
+                continue
+            definition = self.graphs.definitions[owner]
+            scope = scope_of(definition.module, definition.fact.scope)
+            found = set()
+            for value in resolver.values(scope, assignment.value):
+                if not value.startswith("cls:"):
+                    continue
+                for cls in (value[4:], *resolver.ancestors(value[4:])):
+                    for method in self._methods.get(cls, ()):
+                        name = method.rpartition(".")[2]
+                        if any(name == p or (p.endswith("_") and name.startswith(p)) for p in prefixes):
+                            found.add(method)
+            for action in actions:
+                self.calls[f"{symbol}.{action}"] |= found
+            return
 
     def _view_hooks(self, symbol: str, actions: dict[str, str]) -> None:
         """An inherited action calls the hooks the class overrides (`get_queryset`, `perform_create`...)."""

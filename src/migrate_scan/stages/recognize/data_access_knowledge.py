@@ -46,6 +46,10 @@ class AccessKnowledge:
         save_observers: dotted name of a call registering a model (`auditlog.register(Note)`) → the
             tables every save or delete of that model then writes.
         cached_methods: table of an outside model → the methods of its manager a process cache serves.
+        serializer_hooks: methods (a trailing `_`: a prefix) of a view's `serializer_class` that
+            every action runs when it renders its response.
+        object_permission_backends: dotted path of an authentication backend that checks permissions on
+            objects (`has_perm(perm, obj)`) → the tables it reads (Django's own backend reads none).
         user_model_calls: resolved values of calls that return the user model class
             (`ext:django.contrib.auth:get_user_model()`).
     """
@@ -81,6 +85,8 @@ class AccessKnowledge:
     cached_methods: Mapping[str, frozenset[str]]
     attribute_hooks: Mapping[str, tuple[str, ...]]
     save_observers: Mapping[str, tuple[str, ...]]
+    serializer_hooks: tuple[str, ...]
+    object_permission_backends: Mapping[str, tuple[str, ...]]
     user_model_calls: frozenset[str]
 
     @property
@@ -107,6 +113,7 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
     cached: dict[str, set[str]] = defaultdict(set)
     attribute_hooks: dict[str, set[str]] = defaultdict(set)
     save_observers: dict[str, set[str]] = defaultdict(set)
+    object_backends: dict[str, tuple[str, ...]] = {}
     permission_tables: list[str] = []
     packages: dict[str, dict[str, set[str]]] = {"login-call": defaultdict(set), "user-loader": defaultdict(set)}
     for rule in rules:
@@ -130,6 +137,9 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
         elif rule.role == "view-attribute-hooks":
             for attribute, names in rule.hooks.items():
                 attribute_hooks[attribute].update(names)
+        elif rule.role == "object-permission-backend":
+            for name in rule.names:
+                object_backends[name] = tuple(rule.reads)
         elif rule.role == "save-observer":
             for name in rule.names:
                 save_observers[name].update(rule.writes)
@@ -173,6 +183,8 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
         outside_models=_frozen(outside_models),
         cached_methods=_frozen({table: frozenset(methods) for table, methods in cached.items() if methods}),
         attribute_hooks=_frozen({a: tuple(sorted(n)) for a, n in attribute_hooks.items()}),
+        object_permission_backends=_frozen(object_backends),
+        serializer_hooks=tuple(sorted(vocabulary.get("serializer-hooks", ()))),
         save_observers=_frozen({name: tuple(sorted(t)) for name, t in save_observers.items()}),
         user_model_calls=frozenset(_resolved(name) + "()" for name in vocabulary.get("user-model-call", ())),
     )
