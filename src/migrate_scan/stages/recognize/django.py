@@ -55,11 +55,13 @@ from migrate_scan.model.report import Evidence, Route
 from migrate_scan.stages.recognize.evaluation import Evaluator, bind
 from migrate_scan.stages.recognize.expressions import (
     argument,
+    called_names,
     constructions,
     constructor_names,
     first_match,
     functions_of,
     keyword,
+    module_calls,
     scope_of,
     string_of,
     template_of,
@@ -220,11 +222,19 @@ def _settings_objects(heuristics: Heuristics) -> frozenset[str]:
 # -- indexes -------------------------------------------------------------------------------
 
 
+def _call_lines(context: _Context, facts: FileFacts) -> dict[Expr, int]:
+    """A module's call expressions → the line of their first call, indexed when first asked
+    (only URL modules are; hashing every call of the tree costs more than the rest of the walk)."""
+    lines = context.call_lines.get(facts.module)
+    if lines is None:
+        lines = {}
+        for call in facts.calls:
+            lines.setdefault(call.call, call.line)
+        context.call_lines[facts.module] = lines
+    return lines
+
+
 def _index(context: _Context, facts: FileFacts) -> None:
-    lines: dict[Expr, int] = {}
-    for call in facts.calls:
-        lines.setdefault(call.call, call.line)
-    context.call_lines[facts.module] = lines
     for assignment in facts.assignments:
         if assignment.value is None or len(assignment.targets) != 1 or assignment.targets[0][0] != ExprKind.NAME:
             continue
@@ -456,9 +466,10 @@ def _roots(context: _Context) -> list[tuple[str, Location | None]]:
     candidates = {site.split("|")[0] for site in context.sites if site.endswith("|urlpatterns") and ":" not in site}
     included = set()
     for facts in context.graphs.modules.values():
-        for call in facts.calls:
-            scope = scope_of(facts.module, call.scope)
-            rule = first_match(context.graphs.resolver.qualified_names(scope, call.call[2][0]), context.includes)
+        if called_names(context.graphs.resolver, facts).isdisjoint(context.includes):
+            continue
+        for call, scope, qualified in module_calls(context.graphs.resolver, facts):
+            rule = first_match(qualified, context.includes)
             if rule is None or rule.role != "include":
                 continue
             target = argument(call.call, 0, "arg")
@@ -563,7 +574,7 @@ def _entries(
             return
         if _reader_routes(context, scope, expr, prefix, stack):
             return
-    where = Location(file=facts.path, line=context.call_lines[facts.module].get(expr, line))
+    where = Location(file=facts.path, line=_call_lines(context, facts).get(expr, line))
     _unresolved(context, "django.url.include", where, "URL patterns built in a way static reading cannot follow")
 
 
@@ -582,7 +593,7 @@ def _patterns(
     The first argument prefixes the views its entries name by dotted strings; an entry may be a
     `url()` call or a `(regex, view[, kwargs[, name]])` tuple, read as `url(*entry)`.
     """
-    location = Location(file=facts.path, line=context.call_lines[facts.module].get(call, line))
+    location = Location(file=facts.path, line=_call_lines(context, facts).get(call, line))
     given = argument(call, 0, "prefix")
     views = context.evaluator.string(scope, given) if given is not None else ""
     if views is None:
@@ -661,7 +672,7 @@ def _entry(
     `site`, when given, is where the view was registered (the route's location; the pattern stays in its evidence).
     """
     resolver = context.graphs.resolver
-    line = context.call_lines[facts.module].get(expr, 0)
+    line = _call_lines(context, facts).get(expr, 0)
     location = Location(file=facts.path, line=line)
     if expr[0] != ExprKind.CALL:
         _unresolved(context, "django.url.path", location, "a urlpatterns entry that is not a call")

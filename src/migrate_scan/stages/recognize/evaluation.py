@@ -49,7 +49,7 @@ from migrate_scan.model.graphs import Definition, LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.report import LimitReached
 from migrate_scan.stages.recognize.apps import app_label_of
-from migrate_scan.stages.recognize.expressions import scope_of
+from migrate_scan.stages.recognize.expressions import scope_of, shared_index
 
 MAX_DEPTH = 8
 MAX_CALL_SITES = 256
@@ -194,31 +194,37 @@ class Evaluator:
     def assignments(self, site: str) -> list[tuple[str, AssignmentFact]]:
         """(scope, assignment) of every assignment to a variable `scope|name`, in source order."""
         if self._assignments is None:
-            index: dict[str, list[tuple[str, AssignmentFact]]] = defaultdict(list)
-            for facts in self.graphs.modules.values():
-                for assignment in facts.assignments:
-                    if len(assignment.targets) != 1 or assignment.targets[0][0] != ExprKind.NAME:
-                        continue
-                    scope = scope_of(facts.module, assignment.scope)
-                    index[f"{scope}|{assignment.targets[0][1]!s}"].append((scope, assignment))
-            self._assignments = index
+            self._assignments = shared_index(self.graphs, "assignments", self._index_assignments)
         return self._assignments.get(site, [])
+
+    def _index_assignments(self) -> dict[str, list[tuple[str, AssignmentFact]]]:
+        index: dict[str, list[tuple[str, AssignmentFact]]] = defaultdict(list)
+        for facts in self.graphs.modules.values():
+            for assignment in facts.assignments:
+                if len(assignment.targets) != 1 or assignment.targets[0][0] != ExprKind.NAME:
+                    continue
+                scope = scope_of(facts.module, assignment.scope)
+                index[f"{scope}|{assignment.targets[0][1]!s}"].append((scope, assignment))
+        return index
 
     def unpacked(self, site: str) -> list[tuple[str, AssignmentFact, int]]:
         """(scope, assignment, position) of every tuple target that binds `scope|name` (`for a, b in ...`)."""
         if self._unpacked is None:
-            index: dict[str, list[tuple[str, AssignmentFact, int]]] = defaultdict(list)
-            for facts in self.graphs.modules.values():
-                for assignment in facts.assignments:
-                    target = assignment.targets[0] if len(assignment.targets) == 1 else None
-                    if target is None or target[0] not in (ExprKind.TUPLE, ExprKind.LIST):
-                        continue
-                    scope = scope_of(facts.module, assignment.scope)
-                    for position, child in enumerate(target[2]):
-                        if child[0] == ExprKind.NAME:
-                            index[f"{scope}|{child[1]!s}"].append((scope, assignment, position))
-            self._unpacked = index
+            self._unpacked = shared_index(self.graphs, "unpacked", self._index_unpacked)
         return self._unpacked.get(site, [])
+
+    def _index_unpacked(self) -> dict[str, list[tuple[str, AssignmentFact, int]]]:
+        index: dict[str, list[tuple[str, AssignmentFact, int]]] = defaultdict(list)
+        for facts in self.graphs.modules.values():
+            for assignment in facts.assignments:
+                target = assignment.targets[0] if len(assignment.targets) == 1 else None
+                if target is None or target[0] not in (ExprKind.TUPLE, ExprKind.LIST):
+                    continue
+                scope = scope_of(facts.module, assignment.scope)
+                for position, child in enumerate(target[2]):
+                    if child[0] == ExprKind.NAME:
+                        index[f"{scope}|{child[1]!s}"].append((scope, assignment, position))
+        return index
 
     def call_sites(self, function: str) -> list[Binding]:
         """The arguments bound to `function`'s parameters at each call site the tree has (bounded)."""
@@ -228,7 +234,7 @@ class Evaluator:
         found: list[Binding] = []
         if definition is not None and definition.fact.kind == "function":
             if self._calls_by_name is None:
-                self._calls_by_name = self._index_calls()
+                self._calls_by_name = shared_index(self.graphs, "calls", self._index_calls)
             candidates = self._calls_by_name.get(definition.fact.name, [])
             for index, (facts, call) in enumerate(candidates):
                 scope = scope_of(facts.module, call.scope)
@@ -257,13 +263,16 @@ class Evaluator:
     def returns(self, function: str) -> list[Expr]:
         """The values a function of the tree returns, the last `return` first (the fall-through default)."""
         if self._returns is None:
-            index: dict[str, list[tuple[int, Expr]]] = defaultdict(list)
-            for facts in self.graphs.modules.values():
-                for returned in facts.returns:
-                    if not returned.is_yield:
-                        index[scope_of(facts.module, returned.scope)].append((returned.line, returned.value))
-            self._returns = index
+            self._returns = shared_index(self.graphs, "returns", self._index_returns)
         return [value for _, value in sorted(self._returns.get(function, ()), reverse=True)]
+
+    def _index_returns(self) -> dict[str, list[tuple[int, Expr]]]:
+        index: dict[str, list[tuple[int, Expr]]] = defaultdict(list)
+        for facts in self.graphs.modules.values():
+            for returned in facts.returns:
+                if not returned.is_yield:
+                    index[scope_of(facts.module, returned.scope)].append((returned.line, returned.value))
+        return index
 
     # -- origins --------------------------------------------------------------------------------
 
@@ -945,12 +954,7 @@ class Evaluator:
         """Whether a line sits in a branch that is not taken: the body of an `if` whose test folds
         false, or the `else` of one whose test folds true (a settings flag with a literal default)."""
         if self._branches is None:
-            index: dict[tuple[str, str], list[BranchFact]] = defaultdict(list)
-            for module_facts in self.graphs.modules.values():
-                for branch in module_facts.branches:
-                    if branch.kind == "if":
-                        index[(module_facts.module, branch.scope)].append(branch)
-            self._branches = index
+            self._branches = shared_index(self.graphs, "branches", self._index_branches)
         branches = self._branches.get((facts.module, scope))
         if not branches:
             return False
@@ -969,6 +973,14 @@ class Evaluator:
             if decided is not None and decided != in_body:
                 return True
         return False
+
+    def _index_branches(self) -> dict[tuple[str, str], list[BranchFact]]:
+        index: dict[tuple[str, str], list[BranchFact]] = defaultdict(list)
+        for module_facts in self.graphs.modules.values():
+            for branch in module_facts.branches:
+                if branch.kind == "if":
+                    index[(module_facts.module, branch.scope)].append(branch)
+        return index
 
     def _is_subclass(self, scope: str, given: Expr, base: Expr, depth: int) -> object:
         """`issubclass(model, Mixin)` for one class of the tree and classes of the tree."""
@@ -1126,23 +1138,26 @@ class Evaluator:
     def stores(self, site: str) -> list[Store]:
         """Every `container[...].append(value)` (or `.add`) in a function body, for one container."""
         if self._stores is None:
-            index: dict[str, list[Store]] = defaultdict(list)
-            for facts in self.graphs.modules.values():
-                for call in facts.calls:
-                    func = call.call[2][0]
-                    if func[0] != ExprKind.ATTRIBUTE or func[1] not in ("append", "add") or len(call.call[2]) != 2:
-                        continue
-                    function = scope_of(facts.module, call.scope)
-                    definition = self.graphs.definitions.get(function) if call.scope else None
-                    root, keys = subscripts(func[2][0])
-                    if definition is None or definition.fact.kind != "function" or root[0] != ExprKind.NAME:
-                        continue
-                    container = self.graphs.resolver.binding_site(function, root)
-                    if container is not None and ":" not in container.rpartition("|")[0]:
-                        location = Location(file=facts.path, line=call.line)
-                        index[container].append(Store(container, keys, call.call[2][1], function, location))
-            self._stores = index
+            self._stores = shared_index(self.graphs, "stores", self._index_stores)
         return self._stores.get(site, [])
+
+    def _index_stores(self) -> dict[str, list[Store]]:
+        index: dict[str, list[Store]] = defaultdict(list)
+        for facts in self.graphs.modules.values():
+            for call in facts.calls:
+                func = call.call[2][0]
+                if func[0] != ExprKind.ATTRIBUTE or func[1] not in ("append", "add") or len(call.call[2]) != 2:
+                    continue
+                function = scope_of(facts.module, call.scope)
+                definition = self.graphs.definitions.get(function) if call.scope else None
+                root, keys = subscripts(func[2][0])
+                if definition is None or definition.fact.kind != "function" or root[0] != ExprKind.NAME:
+                    continue
+                container = self.graphs.resolver.binding_site(function, root)
+                if container is not None and ":" not in container.rpartition("|")[0]:
+                    location = Location(file=facts.path, line=call.line)
+                    index[container].append(Store(container, keys, call.call[2][1], function, location))
+        return index
 
     def registrations(self, site: str) -> list[Registration]:
         """The values stored into a container, one per application of each function that stores."""
@@ -1216,7 +1231,7 @@ class Evaluator:
         if not is_factory:
             return
         if self._calls_by_name is None:
-            self._calls_by_name = self._index_calls()
+            self._calls_by_name = shared_index(self.graphs, "calls", self._index_calls)
         for facts, call in self._calls_by_name.get(name, ()):
             outer = self._applied_call(facts, call, function)
             if outer is not None:
@@ -1236,15 +1251,18 @@ class Evaluator:
     def decorations(self) -> dict[str, list[tuple[FileFacts, DefinitionFact, Expr]]]:
         """Decorators of every definition, by the last name of what they call (`register` for `@x.register(...)`)."""
         if self._decorations is None:
-            index: dict[str, list[tuple[FileFacts, DefinitionFact, Expr]]] = defaultdict(list)
-            for facts in self.graphs.modules.values():
-                for definition in facts.definitions:
-                    for decorator in definition.decorators:
-                        func = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
-                        if func[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE):
-                            index[str(func[1])].append((facts, definition, decorator))
-            self._decorations = index
+            self._decorations = shared_index(self.graphs, "decorations", self._index_decorations)
         return self._decorations
+
+    def _index_decorations(self) -> dict[str, list[tuple[FileFacts, DefinitionFact, Expr]]]:
+        index: dict[str, list[tuple[FileFacts, DefinitionFact, Expr]]] = defaultdict(list)
+        for facts in self.graphs.modules.values():
+            for definition in facts.definitions:
+                for decorator in definition.decorators:
+                    func = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
+                    if func[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE):
+                        index[str(func[1])].append((facts, definition, decorator))
+        return index
 
     def _materialize(self, scope: str, value: Expr, where: str) -> Expr:
         """A stored value as one application gave it: folded parts as constants, the rest as read in `where`."""

@@ -30,10 +30,12 @@ from migrate_scan.model.inventory import Recognition
 from migrate_scan.model.report import Event, Signal
 from migrate_scan.stages.recognize.expressions import (
     argument,
+    called_names,
     constructor_names,
     first_match,
     functions_of,
     keyword,
+    module_calls,
     scope_of,
     string_of,
 )
@@ -214,10 +216,10 @@ def _connected_receivers(
 ) -> None:
     resolver = graphs.resolver
     disconnected = _disconnected(signals, facts)
-    for call in facts.calls:
-        scope = scope_of(facts.module, call.scope)
+    listened = not called_names(resolver, facts).isdisjoint(listens)  # else no call of the module listens
+    for call, scope, qualified in module_calls(resolver, facts):
         func = call.call[2][0]
-        listen = first_match(resolver.qualified_names(scope, func), listens)
+        listen = first_match(qualified, listens) if listened else None
         if listen is not None:  # event.listen(target, "after_insert", handler)
             target, name, handler = (argument(call.call, i) for i in range(3))
             owner = resolver.qualified_names(scope, target) if target is not None else ()

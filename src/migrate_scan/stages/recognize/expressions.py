@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 from migrate_scan.heuristics.schema import MatchRule
-from migrate_scan.model.facts import AssignmentFact, Expr, ExprKind, FileFacts, dotted_name
+from migrate_scan.model.facts import AssignmentFact, CallFact, Expr, ExprKind, FileFacts, dotted_name
 from migrate_scan.model.facts import number_of as number_of  # re-exported: recognizers read numbers through here
 from migrate_scan.model.graphs import LinkedGraphs, Resolver
+
+T = TypeVar("T")
 
 
 def scope_of(module: str, qualname: str) -> str:
@@ -83,6 +86,19 @@ def constructor_names(resolver: Resolver, scope: str, func: Expr) -> tuple[str, 
     return answer
 
 
+ModuleCall = tuple[CallFact, str, tuple[str, ...]]
+"""A call of a module, the scope it is made in and the qualified names its function may denote."""
+
+
+def module_calls(resolver: Resolver, facts: FileFacts) -> tuple[ModuleCall, ...]:
+    """Every call of a module with its scope and its function's `qualified_names`, in source order.
+
+    Asked once per module and shared by every recognizer that walks a module's
+    calls against a rule table: the scope strings and the answers are built once.
+    """
+    return _module_calls(resolver, facts)[1]
+
+
 def called_names(resolver: Resolver, facts: FileFacts) -> frozenset[str]:
     """Every qualified name the function of some call in a module may denote.
 
@@ -91,16 +107,25 @@ def called_names(resolver: Resolver, facts: FileFacts) -> frozenset[str]:
     from the table: the same answers, asked once per module instead of once
     per recognizer and call.
     """
+    return _module_calls(resolver, facts)[0]
+
+
+def _module_calls(resolver: Resolver, facts: FileFacts) -> tuple[frozenset[str], tuple[ModuleCall, ...]]:
     memo = _memos(resolver)
     entry = memo.called.get(facts.module) if memo is not None else None
     if entry is not None and entry[0] is facts:
-        return entry[1]
+        return entry[1], entry[2]
     names: set[str] = set()
+    calls: list[ModuleCall] = []
+    module = facts.module
     for call in facts.calls:
-        names.update(resolver.qualified_names(scope_of(facts.module, call.scope), call.call[2][0]))
-    answer = frozenset(names)
+        scope = f"{module}:{call.scope}" if call.scope else module
+        qualified = resolver.qualified_names(scope, call.call[2][0])
+        names.update(qualified)
+        calls.append((call, scope, qualified))
+    answer = frozenset(names), tuple(calls)
     if memo is not None:
-        memo.called[facts.module] = (facts, answer)
+        memo.called[facts.module] = (facts, *answer)
     return answer
 
 
@@ -128,7 +153,8 @@ class _Memos:
     """
 
     constructors: dict[tuple[str, int], tuple[Expr, tuple[str, ...]]] = field(default_factory=dict)
-    called: dict[str, tuple[FileFacts, frozenset[str]]] = field(default_factory=dict)
+    called: dict[str, tuple[FileFacts, frozenset[str], tuple[ModuleCall, ...]]] = field(default_factory=dict)
+    indexes: dict[str, tuple[LinkedGraphs, object]] = field(default_factory=dict)
 
 
 _MEMOS: weakref.WeakKeyDictionary[Resolver, _Memos] = weakref.WeakKeyDictionary()
@@ -148,6 +174,23 @@ def _memos(resolver: Resolver) -> _Memos | None:
     except TypeError:  # unhashable or not weakly referenceable
         return None
     return memos
+
+
+def shared_index(graphs: LinkedGraphs, name: str, build: Callable[[], T]) -> T:
+    """An index over the whole tree (`build()`), built once per scan for every recognizer that asks by `name`.
+
+    The index must depend on the linked graphs alone (not on a recognizer's
+    rules): each evaluator and recognizer that needs the assignments, calls or
+    decorators of the tree by name then shares one copy.
+    """
+    memo = _memos(graphs.resolver)
+    entry = memo.indexes.get(name) if memo is not None else None
+    if entry is not None and entry[0] is graphs:
+        return cast(T, entry[1])
+    built = build()
+    if memo is not None:
+        memo.indexes[name] = (graphs, built)
+    return built
 
 
 def forget(resolver: Resolver) -> None:

@@ -43,6 +43,7 @@ from migrate_scan.stages.recognize.expressions import (
     first_match,
     functions_of,
     keyword,
+    module_calls,
     number_of,
     scope_of,
     string_of,
@@ -325,7 +326,6 @@ def _class_body_value(context: _Context, class_symbol: str, name: str, *, inheri
 
 
 def _find_beat(context: _Context, facts: FileFacts) -> None:
-    resolver = context.graphs.resolver
     for assignment in facts.assignments:
         if len(assignment.targets) != 1 or assignment.value is None:
             continue
@@ -345,7 +345,8 @@ def _find_beat(context: _Context, facts: FileFacts) -> None:
                     assignment.value,
                     Location(file=facts.path, line=assignment.line),
                 )
-    for call in facts.calls:
+    matches = not called_names(context.graphs.resolver, facts).isdisjoint(context.calls)
+    for call, _, qualified in module_calls(context.graphs.resolver, facts):
         func = call.call[2][0]
         if func[0] != ExprKind.ATTRIBUTE:
             continue
@@ -354,8 +355,7 @@ def _find_beat(context: _Context, facts: FileFacts) -> None:
             for argument in call.call[2][1:]:
                 _add_beat_entries(context, facts, call.scope, argument, Location(file=facts.path, line=call.line))
             continue
-        scope = scope_of(facts.module, call.scope)
-        rule = first_match(resolver.qualified_names(scope, func), context.calls)
+        rule = first_match(qualified, context.calls) if matches else None
         if (rule is not None and rule.role == "conf-update") or (func[1] == "update" and owner[1] == "conf"):
             for keyword, value in call.call[3]:
                 if keyword is not None and _is_beat_key(context, keyword):
@@ -578,13 +578,16 @@ def _trigger(call: Expr) -> str | None:
 
 
 def _find_calls(context: _Context, facts: FileFacts) -> None:
-    resolver = context.graphs.resolver
     workflows: dict[str, tuple[list[Location], set[str], list[str]]] = {}
-    for call in facts.calls:
-        scope = scope_of(facts.module, call.scope)
+    names = called_names(context.graphs.resolver, facts)
+    matches = not names.isdisjoint(context.calls)  # else no call of the module has a rule here
+    partials = "functools.partial" in names
+    for call, scope, qualified in module_calls(context.graphs.resolver, facts):
         func = call.call[2][0]
-        rule = first_match(resolver.qualified_names(scope, func), context.calls)
-        partial = _partial_of(context, scope, call.call) if rule is None else None
+        if not matches and not partials and (func[0] != ExprKind.ATTRIBUTE or func[1] not in SIGNATURE_METHODS):
+            continue
+        rule = first_match(qualified, context.calls) if matches else None
+        partial = _partial_of(context, scope, call.call) if rule is None and partials else None
         if partial is not None:  # `partial(queue.enqueue, f, ...)`: handed on to run later, the same enqueue
             rule, expr = partial
             _add_enqueued(context, facts, expr, scope, rule, Location(file=facts.path, line=call.line))

@@ -32,6 +32,7 @@ from migrate_scan.stages.recognize.expressions import (
     first_match,
     functions_of,
     keyword,
+    module_calls,
     scope_of,
     string_of,
 )
@@ -93,10 +94,8 @@ def _consumer_routes(
     routed: set[str] = set()
     if called_names(graphs.resolver, facts).isdisjoint(routes):
         return routed
-    for call in facts.calls:
-        scope = scope_of(facts.module, call.scope)
-        func = call.call[2][0]
-        if first_match(graphs.resolver.qualified_names(scope, func), routes) is None:
+    for call, scope, qualified in module_calls(graphs.resolver, facts):
+        if first_match(qualified, routes) is None:
             continue
         raw = string_of(argument(call.call, 0, "route"))
         view = argument(call.call, 1, "view")
@@ -107,7 +106,7 @@ def _consumer_routes(
         for value in graphs.resolver.values(scope, view[2][0][2][0]):
             symbol = value[4:]
             if value.startswith("cls:") and symbol in consumers:
-                pattern = first_match(graphs.resolver.qualified_names(scope, func), patterns)
+                pattern = first_match(qualified, patterns)
                 path = django_canonical(raw, is_regex=pattern is not None and pattern.role == "regex")
                 location = Location(file=facts.path, line=call.line)
                 found.realtime.append(Realtime(kind="channels-consumer", handler=symbol, path=path, location=location))
@@ -137,9 +136,8 @@ def _socketio_handlers(graphs: LinkedGraphs, tables: _Tables, facts: FileFacts, 
             )
     if called_names(resolver, facts).isdisjoint(registrations):
         return
-    for call in facts.calls:
-        scope = scope_of(facts.module, call.scope)
-        if first_match(resolver.qualified_names(scope, call.call[2][0]), registrations) is None:
+    for call, scope, qualified in module_calls(resolver, facts):
+        if first_match(qualified, registrations) is None:
             continue
         event = string_of(argument(call.call, 0, "message"))
         handler = argument(call.call, 1, "handler")
