@@ -157,6 +157,7 @@ class DataAccess:
         self.data_models = data_models
         self.eager: dict[str, set[str]] = defaultdict(set)  # model → what its eager relationships load with it
         self._chained: set[Expr] = set()  # calls of the module being read that another call is made on
+        self._nested: dict[str, list[str]] | None = None  # class → its nested definitions, indexed when asked
         self._methods: dict[str, list[str]] = defaultdict(list)  # class → its methods (for framework hooks)
         for symbol, definition in graphs.definitions.items():
             if definition.fact.kind == "function" and "." in definition.fact.qualname:
@@ -448,7 +449,9 @@ class DataAccess:
 
     def _is_login_proxy(self, value: str) -> bool:
         """flask-login's `current_user`, Flask-HTTPAuth's `auth.current_user()`: the logged-in user."""
-        return value in self.known.login_proxies or any(
+        if value in self.known.login_proxies:
+            return True
+        return value.startswith("ext:") and any(
             value.startswith(f"ext:{package}") and value.endswith(ends)
             for package, ends in self.known.login_calls.items()
         )
@@ -1060,6 +1063,18 @@ class DataAccess:
 
     # -- closure -----------------------------------------------------------------------------------
 
+    def _nested_definitions(self) -> dict[str, list[str]]:
+        """Class → the definitions nested in it (`m:C` → `m:C.f`, `m:C.Inner.g`, ...), in definition order."""
+        if self._nested is None:
+            self._nested = defaultdict(list)
+            for symbol in self.graphs.definitions:
+                start = symbol.find(":") + 1
+                dot = symbol.find(".", start)
+                while dot > 0:
+                    self._nested[symbol[:dot]].append(symbol)
+                    dot = symbol.find(".", dot + 1)
+        return self._nested
+
     def reach(self, symbol: str) -> set[str]:
         """Every function `symbol` reaches through the call graph and the model methods found here.
 
@@ -1072,7 +1087,7 @@ class DataAccess:
         starts = [symbol]
         definition = self.graphs.definitions.get(symbol)
         if definition is not None and definition.fact.kind == "class":
-            starts += [s for s in self.graphs.definitions if s.startswith(symbol + ".")]
+            starts += self._nested_definitions().get(symbol, [])
         lineage = self._lineage(symbol)
         seen = set(starts)
         pending = list(starts)

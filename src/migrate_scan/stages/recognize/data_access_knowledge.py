@@ -89,12 +89,12 @@ class AccessKnowledge:
     object_permission_backends: Mapping[str, tuple[str, ...]]
     user_model_calls: frozenset[str]
 
-    @property
+    @functools.cached_property
     def observer_names(self) -> frozenset[str]:
         """The last segment of every save observer's name: a cheap pre-filter of calls."""
         return frozenset(name.rpartition(".")[2] for name in self.save_observers)
 
-    @property
+    @functools.cached_property
     def outside_names(self) -> frozenset[str]:
         """The last segment of every outside function's name: a cheap pre-filter of calls."""
         return frozenset(name.rpartition(".")[2] for name in self.outside)
