@@ -150,7 +150,8 @@ class DataAccess:
         self.calls: dict[str, set[str]] = defaultdict(set)  # scope → model methods it calls on instances
         self.saves: dict[str, set[str]] = defaultdict(set)  # scope → models it saves or deletes one by one
         self.observed: dict[str, set[str]] = defaultdict(set)  # model → what its saves also write (audit logs)
-        self._observer_names = self.known.observer_names
+        self._observer_names = self.known.observer_names  # pre-filters of calls, computed once
+        self._outside_names = self.known.outside_names
         self._object_tables: tuple[str, ...] | None = None  # what has_perm(perm, obj) reads, once known
         self._outside_receiver = False  # the call being read is made on another package's model manager
         self.self_calls: dict[str, frozenset[str]] = {}  # scope → the methods it calls on `self` or `super()`
@@ -218,7 +219,7 @@ class DataAccess:
             self._raw_sql(scope, arguments[0], location)
         if name in self._observer_names and arguments:
             self._observer(scope, func, arguments[0])
-        if self.django and (name in self.known.outside_names or func[0] == ExprKind.NAME):  # aliases too
+        if self.django and (name in self._outside_names or func[0] == ExprKind.NAME):  # aliases too
             self._outside(scope, func, location)
         elif method in self.known.user_permission_methods and self.user_models and not self._is_ours(scope, func):
             on_object = len(arguments) > 1 or keyword(call.call, "obj") is not None
@@ -665,6 +666,8 @@ class DataAccess:
     def _outside_classes(self, value: str, steps: list[str] | None = None) -> set[str]:
         """A model class of another package (`Group`, guardian's `UserObjectPermission`) as the report names
         it, or the user model a `get_user_model()` call returns."""
+        if not value.startswith("ext:"):
+            return set()  # a class or instance of the tree, a builtin: most values (a hot path)
         table = self.known.outside_models.get(value)
         if table is not None:
             return {value[4:] if value[4:] == AUTH_USER_SYMBOL else TABLE_PREFIX + table}
