@@ -62,6 +62,14 @@ CTF = {
             id = db.Column(db.Integer, primary_key=True)
             body = db.Column(db.Text)
 
+        class Comments(db.Model):
+            __tablename__ = "comments"
+            id = db.Column(db.Integer, primary_key=True)
+            note_id = db.Column(db.Integer, db.ForeignKey("notes.id"))
+            author_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+            note = db.relationship("Notes", backref="comments")
+            author = db.relationship("Users")
+
         class Configs(db.Model):
             __tablename__ = "config"
             id = db.Column(db.Integer, primary_key=True)
@@ -71,7 +79,7 @@ CTF = {
     "ctf/schemas.py": """
         from marshmallow import Schema
         from ctf import ma
-        from ctf.models import Notes
+        from ctf.models import Comments, Notes
 
         class NoteSchema(ma.ModelSchema):
             class Meta:
@@ -79,12 +87,26 @@ CTF = {
 
         class QuerySchema(Schema):
             pass
+
+        class CommentSchema(ma.ModelSchema):
+            class Meta:
+                model = Comments
+
+        class CommentSummarySchema(ma.ModelSchema):
+            class Meta:
+                model = Comments
+                exclude = ("author",)
+
+        class CommentAutoSchema(ma.SQLAlchemyAutoSchema):
+            class Meta:
+                model = Comments
     """,
     "ctf/api.py": """
         from flask import Blueprint, request
         from ctf import db
         from ctf.models import Configs, Notes, Users
-        from ctf.schemas import NoteSchema, QuerySchema
+        from ctf.models import Comments
+        from ctf.schemas import CommentAutoSchema, CommentSchema, CommentSummarySchema, NoteSchema, QuerySchema
 
         api = Blueprint("api", __name__)
 
@@ -136,6 +158,19 @@ CTF = {
             note = Notes.query.get_or_404(note_id)
             NoteSchema().load(request.get_json(), instance=note, partial=True)
             return "not saved"
+
+        @api.route("/comments")
+        def comments():
+            return CommentSchema(many=True).dump(Comments.query.all())
+
+        @api.route("/comments/summary")
+        def comment_summaries():
+            schema = CommentSummarySchema(many=True)
+            return schema.dump(Comments.query.all())
+
+        @api.route("/comments/auto")
+        def comments_auto():
+            return CommentAutoSchema(many=True).dump(Comments.query.all())
 
         @api.route("/search", methods=["POST"])
         def search():
@@ -190,3 +225,19 @@ def test_a_model_schema_of_a_flask_marshmallow_object_loads_instances_of_its_mod
 def test_a_schema_bound_to_no_model_loads_no_instance() -> None:
     # Why: a plain marshmallow Schema has no model: what it loads is a dict, adding it writes nothing.
     assert routes_of(CTF)[("/search", "POST")] == ([], [])
+
+
+def test_dumping_with_a_model_schema_loads_the_relationships_it_serialises() -> None:
+    routes = routes_of(CTF)
+    # Why: a ModelSchema serialises every relationship of Comments (note, author): each is loaded.
+    assert routes[("/comments", "GET")][0] == [
+        "ctf.models:Comments",
+        FIELDS,
+        NOTES,
+        "ctf.models:UserFieldEntries",
+        USERS,
+    ]
+    # Why: `exclude` leaves `author` out: Users is not loaded (nor what it loads eagerly).
+    assert routes[("/comments/summary", "GET")][0] == ["ctf.models:Comments", NOTES]
+    # Why: SQLAlchemyAutoSchema serialises relationships only with `include_relationships = True`.
+    assert routes[("/comments/auto", "GET")][0] == ["ctf.models:Comments"]

@@ -77,6 +77,15 @@ from migrate_scan.stages.recognize.sql import tables_in_sql
 REVERSE_KINDS = frozenset({"foreign-key", "one-to-one", "many-to-many"})
 CLASS_METADATA_PREFIX = "_"
 """A step from a model class into its metadata (`__mapper__`, `__table__`, `_meta`): no query."""
+RELATIONSHIP_SCHEMAS = frozenset(
+    {
+        "marshmallow_sqlalchemy.ModelSchema", "marshmallow_sqlalchemy.schema.ModelSchema",
+        "flask_marshmallow.sqla.ModelSchema", "flask_marshmallow.Marshmallow.ModelSchema",
+    }
+)  # fmt: skip
+"""Model schemas that serialise every relationship of their model by default (marshmallow-sqlalchemy's
+`ModelSchema`; the newer `SQLAlchemy(Auto)Schema` only with `Meta.include_relationships = True`)."""
+SCHEMA_DUMPS = frozenset({"dump", "dumps"})
 SCHEMA_LOAD = "load"
 """A model-bound schema's `load(data)`: an instance of its model (marshmallow-sqlalchemy); with
 `instance=obj` the loaded fields are set on `obj`. Marshmallow 2 wraps it: `result.data`."""
@@ -145,6 +154,8 @@ class DataAccess:
         self.user_models: set[str] = set()  # what Django's request.user is
         self.instances: dict[tuple[str, str], set[str]] = defaultdict(set)  # (scope, local) → models
         self.loaded: set[tuple[str, str]] = set()  # (scope, local) bound to a schema's load(...)
+        self.relationships: dict[str, dict[str, str]] = defaultdict(dict)  # SQLAlchemy model → field → target
+        self.dumps: dict[str, set[str]] = {}  # schema class → what dumping an instance loads (its relationships)
         self.pending: dict[str, dict[str, Location]] = defaultdict(dict)  # scope → uncommitted writes
         self.commits: dict[str, int] = {}  # scope → line of its last session commit
         self.calls: dict[str, set[str]] = defaultdict(set)  # scope → model methods it calls on instances
@@ -231,6 +242,8 @@ class DataAccess:
             self._on_receiver(scope, call.call, method, location)
             if method in self.known.form_hooks:
                 self._form_hooks(scope, func[2][0], self.known.form_hooks[method])
+            if method in SCHEMA_DUMPS and self.dumps:
+                self._schema_dump(scope, func[2][0], location)
             if method == SCHEMA_LOAD and keyword(call.call, "instance") is not None:
                 for model in sorted(self._models_of(scope, call.call)):  # the loaded fields are set on it
                     self.pending[scope].setdefault(model, _located(location))
@@ -339,6 +352,12 @@ class DataAccess:
                     name = symbol.rpartition(".")[2]
                     if any(name == p or (p.endswith("_") and name.startswith(p)) for p in prefixes):
                         self.calls[scope].add(symbol)
+
+    def _schema_dump(self, scope: str, receiver: Expr, location: Location | Site) -> None:
+        """`schema.dump(note)`, `NoteSchema(many=True).dump(notes)`: the relationships it serialises are loaded."""
+        for value in self.graphs.resolver.values(scope, receiver):
+            for loaded in sorted(self.dumps.get(value[4:], ())) if value[:4] in ("obj:", "cls:") else ():
+                self._record(scope, loaded, False, location)
 
     def _method_call(self, scope: str, model: str, method: str, is_class: bool) -> bool:
         """`instance.method(...)`, `Model.method(...)`: whether it is a method of our model class.
@@ -689,11 +708,15 @@ class DataAccess:
                 self.accessors.setdefault((model.symbol, relation.field), target)
                 if relation.through is not None:
                     self.through.setdefault((model.symbol, relation.field), relation.through)
+                if relation.kind == "relationship":
+                    self.relationships[model.symbol].setdefault(relation.field, target)
                 if relation.kind == "relationship" and self._is_eager(model.symbol, relation.field):
                     self.eager[model.symbol] |= {target, *([relation.through] if relation.through else [])}
                 reverse = self._reverse_name(model, relation.kind, relation.field)
                 if reverse and "%" not in reverse and not reverse.endswith("+"):
                     self.accessors.setdefault((target, reverse), model.symbol)
+                    if relation.kind == "relationship":
+                        self.relationships[target].setdefault(reverse, model.symbol)
                     if relation.through is not None:
                         self.through.setdefault((target, reverse), relation.through)
         self._inherited_relations()
@@ -709,6 +732,8 @@ class DataAccess:
             for ancestor in resolver.ancestors(model):
                 if ancestor not in self.models:
                     continue
+                for field, target in self.relationships.get(ancestor, {}).items():
+                    self.relationships[model].setdefault(field, target)
                 for field, target in declared.get(ancestor, ()):
                     self.accessors.setdefault((model, field), target)
                     if (ancestor, field) in self.through:
@@ -770,7 +795,40 @@ class DataAccess:
                 models = sorted(self._models_of_class(scope, assignment))
                 if models:
                     self.bound[symbol] = models[0]
+                    self._dumped(symbol, ancestors, models[0])
                 break
+
+    def _dumped(self, symbol: str, ancestors: tuple[str, ...], model: str) -> None:
+        """What dumping an instance with a model schema loads: the model's relationships (their targets and
+        association tables) the schema serialises: all of a `ModelSchema`'s, or with `include_relationships`,
+        less `Meta.exclude`, or only those `Meta.fields` names."""
+        owners = (symbol, *(a for a in ancestors if ":" in a))
+        included = self._meta_option(owners, "include_relationships")
+        if included is None and not RELATIONSHIP_SCHEMAS.intersection(ancestors):
+            return
+        if included is not None and included[0] == ExprKind.CONSTANT and included[1] is not True:
+            return
+        excluded = set(_strings(self._meta_option(owners, "exclude")))
+        only = self._meta_option(owners, "fields")
+        named = set(_strings(only)) if only is not None else None
+        loaded: set[str] = set()
+        for field, target in sorted(self.relationships.get(model, {}).items()):
+            if field in excluded or (named is not None and field not in named):
+                continue
+            loaded.add(target)
+            through = self.through.get((model, field))
+            if through is not None:
+                loaded.add(through)
+        if loaded:
+            self.dumps[symbol] = loaded
+
+    def _meta_option(self, owners: tuple[str, ...], name: str) -> Expr | None:
+        """The value of `class Meta: <name> = ...` in a schema class or the nearest ancestor of ours setting it."""
+        for owner in owners:
+            assignment = self._class_assignment(f"{owner}.Meta", (name,))
+            if assignment is not None:
+                return assignment.value
+        return None
 
     def _views(self) -> None:
         """Class-based views with a model: what their inherited actions read and write."""
@@ -1182,6 +1240,13 @@ def _labelled(label: str, data_models: list[DataModel]) -> str | None:
     in_app = [c for c in candidates if app in c.partition(":")[0].split(".")]
     chosen = in_app or candidates
     return chosen[0] if chosen else None
+
+
+def _strings(expr: Expr | None) -> list[str]:
+    """The literal strings of a tuple, list or set (`exclude = ("user", "team")`)."""
+    if expr is None or expr[0] not in (ExprKind.TUPLE, ExprKind.LIST, ExprKind.SET):
+        return []
+    return [text for text in map(string_of, expr[2]) if text is not None]
 
 
 def _may_name_class(expr: Expr) -> bool:
