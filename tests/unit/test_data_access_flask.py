@@ -201,12 +201,13 @@ def test_current_user_is_the_user_loader_model() -> None:
     # `self.followed` reads User through that table.
     assert routes["/follow/{username}"] == ([USER, FOLLOWERS], [FOLLOWERS])
     assert routes["/unfollow/{username}"] == ([USER, FOLLOWERS], [FOLLOWERS])
-    # Why: a model method that sets `self.token`, committed by the view.
-    assert routes["/token"] == ([], [USER])
+    # Why: a model method that sets `self.token`, committed by the view; calling a method of
+    # current_user loads the user (flask-login's loader runs at its first use in the request).
+    assert routes["/token"] == ([USER], [USER])
     # Why: a model method that adds a row of another model.
-    assert routes["/ping"] == ([], [NOTIFICATION])
+    assert routes["/ping"] == ([USER], [NOTIFICATION])
     # Why: a query built in a model method called on current_user.
-    assert routes["/index"] == ([POST], [])
+    assert routes["/index"] == ([POST, USER], [])
 
 
 def test_attribute_writes_without_a_commit_are_not_writes() -> None:
@@ -220,7 +221,7 @@ def test_attribute_writes_without_a_commit_are_not_writes() -> None:
 def test_statements_and_raw_sql_name_their_tables() -> None:
     routes = routes_of(BLOG)
     # Why: `delete(Post)` writes Post; raw SQL maps `post` to its model and keeps unmapped tables.
-    assert routes["/purge"] == ([], [POST])
+    assert routes["/purge"] == ([USER], [POST])  # `current_user.id` loads the user
     assert routes["/stats"] == (["table:audit_log", FOLLOWERS], [POST])
 
 
@@ -337,3 +338,59 @@ def test_eager_relationships_load_with_their_model_and_metadata_is_no_query() ->
     # Why: `lazy="joined"` loads Bracket in the same query as Team; `lazy="select"` waits for an
     # access. `model.__mapper__` reads the mapping, not the table; `issubclass(Post, ...)` reads nothing.
     assert routes_of(EAGER)["/teams"] == (["blog.extra:Bracket", "blog.extra:Team"], [])
+
+
+VIEWS = {
+    **BLOG,
+    "blog/views.py": """
+        from functools import wraps
+        from flask import redirect
+        from flask.views import MethodView
+        from flask_login import current_user, login_required
+        from blog.models import Post
+
+        def anonymous_required(f):
+            @wraps(f)
+            def wrapper(*args, **kwargs):
+                if current_user.is_authenticated:
+                    return redirect("/")
+                return f(*args, **kwargs)
+            return wrapper
+
+        class Register(MethodView):
+            decorators = [anonymous_required]
+
+            def get(self):
+                return "form"
+
+        class Drafts(MethodView):
+            decorators = [login_required]
+
+            def get(self):
+                return str(Post.query.all())
+
+        class Archive(MethodView):
+            def get(self):
+                current_user = {"name": "archive"}
+                return str(current_user.get("name"))
+    """,
+    "blog/urls.py": """
+        from blog.main import bp
+        from blog.views import Archive, Drafts, Register
+
+        bp.add_url_rule("/register", view_func=Register.as_view("register"))
+        bp.add_url_rule("/drafts", view_func=Drafts.as_view("drafts"))
+        bp.add_url_rule("/archive", view_func=Archive.as_view("archive"))
+    """,
+}
+
+
+def test_a_view_class_runs_the_wrappers_its_decorators_list_names() -> None:
+    routes = routes_of(VIEWS)
+    # Why: `decorators = [anonymous_required]` wraps every method; the wrapper tests current_user,
+    # which loads the user.
+    assert routes["/register"] == ([USER], [])
+    # Why: flask-login's own login_required is outside code: it adds nothing the app's code reads.
+    assert routes["/drafts"] == ([POST], [])
+    # Why: a local that happens to be called current_user is no logged-in user.
+    assert routes["/archive"] == ([], [])

@@ -86,6 +86,9 @@ RELATIONSHIP_SCHEMAS = frozenset(
 """Model schemas that serialise every relationship of their model by default (marshmallow-sqlalchemy's
 `ModelSchema`; the newer `SQLAlchemy(Auto)Schema` only with `Meta.include_relationships = True`)."""
 SCHEMA_DUMPS = frozenset({"dump", "dumps"})
+VIEW_DECORATORS = ("decorators", "method_decorators")
+"""Class attributes of Flask's `View`/`MethodView` and Flask-RESTful/RESTX resources listing the decorators
+applied to every method."""
 SCHEMA_LOAD = "load"
 """A model-bound schema's `load(data)`: an instance of its model (marshmallow-sqlalchemy); with
 `instance=obj` the loaded fields are set on `obj`. Marshmallow 2 wraps it: `result.data`."""
@@ -182,6 +185,8 @@ class DataAccess:
         self._users(data_models)
         self._decorator_wrappers()
         for facts in graphs.modules.values():
+            if self.login_models:
+                self._user_uses(facts)
             self._instances(facts)
             self._chained = _chained_calls(facts)
             for call in facts.calls:
@@ -1007,6 +1012,26 @@ class DataAccess:
         if self.django:
             self.user_models = self._auth_user_model(data_models)
 
+    def _user_uses(self, facts: FileFacts) -> None:
+        """Where `current_user` is used (an attribute read, a method called, passed along, tested): the
+        user is loaded there, or reloaded when a commit earlier in the request expired it. Setting its
+        attributes loads nothing."""
+        if not any(i.bound_as == "current_user" or i.module == "flask_login" for i in facts.imports):
+            return
+        expressions: list[tuple[str, int, Expr]] = [(c.scope, c.line, c.call) for c in facts.calls]
+        expressions += [(r.scope, r.line, r.value) for r in facts.returns]
+        expressions += [(b.scope, b.line, b.test) for b in facts.branches]
+        expressions += [(a.scope, a.line, a.value) for a in facts.assignments if a.value is not None]
+        used: set[str] = set()
+        for qualname, line, expr in expressions:
+            if not qualname or qualname in used or not _mentions(expr, "current_user"):
+                continue
+            scope = scope_of(facts.module, qualname)
+            if any(self._is_login_proxy(v) for v in self.graphs.resolver.values(scope, _named(expr, "current_user"))):
+                used.add(qualname)
+                for model in sorted(self.login_models):
+                    self._record(scope, model, False, Location(file=facts.path, line=line))
+
     def _decorator_wrappers(self) -> None:
         """A function decorated by a decorator of the tree runs the wrapper that decorator returns
         (`@authorize` → `authorize.wrapper`, `@cors("GET")` → `cors.decorator.wrapper`): what the
@@ -1025,6 +1050,30 @@ class DataAccess:
                 for value in resolver.values(scope, applied):
                     if value.startswith("def:"):
                         self.calls[symbol].update(self._wrappers(value[4:], nested))
+        self._view_class_decorators(nested)
+
+    def _view_class_decorators(self, nested: dict[str, list[str]]) -> None:
+        """The methods of a view class run the wrappers of the decorators its `decorators` (or
+        `method_decorators`) list names (Flask's `MethodView`, Flask-RESTful/RESTX resources)."""
+        resolver = self.graphs.resolver
+        for symbol, definition in self.graphs.definitions.items():
+            if definition.fact.kind != "class" or symbol not in self._methods:
+                continue
+            for owner in (symbol, *(a for a in resolver.ancestors(symbol) if ":" in a)):
+                listed = self._class_assignment(owner, VIEW_DECORATORS)
+                if listed is None or listed.value is None or listed.value[0] not in (ExprKind.LIST, ExprKind.TUPLE):
+                    continue
+                where = self.graphs.definitions[owner]
+                scope = scope_of(where.module, where.fact.scope)
+                wrappers: set[str] = set()
+                for item in listed.value[2]:
+                    applied = item[2][0] if item[0] == ExprKind.CALL else item
+                    for value in resolver.values(scope, applied):
+                        if value.startswith("def:"):
+                            wrappers.update(self._wrappers(value[4:], nested))
+                for method in self._methods[symbol]:
+                    self.calls[method] |= wrappers
+                break
 
     @staticmethod
     def _wrappers(decorator: str, nested: dict[str, list[str]]) -> list[str]:
@@ -1240,6 +1289,24 @@ def _labelled(label: str, data_models: list[DataModel]) -> str | None:
     in_app = [c for c in candidates if app in c.partition(":")[0].split(".")]
     chosen = in_app or candidates
     return chosen[0] if chosen else None
+
+
+def _mentions(expr: Expr, name: str) -> bool:
+    """Whether a name (or an attribute of that name) occurs anywhere in an expression."""
+    return (expr[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE) and expr[1] == name) or any(
+        _mentions(child, name) for child in (*expr[2], *(value for _, value in expr[3]))
+    )
+
+
+def _named(expr: Expr, name: str) -> Expr:
+    """The first node of an expression that is that name (or attribute)."""
+    pending = [expr]
+    while pending:
+        node = pending.pop()
+        if node[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE) and node[1] == name:
+            return node
+        pending += [*node[2], *(value for _, value in node[3])]
+    return expr
 
 
 def _strings(expr: Expr | None) -> list[str]:
