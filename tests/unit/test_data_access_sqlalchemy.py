@@ -241,3 +241,95 @@ def test_dumping_with_a_model_schema_loads_the_relationships_it_serialises() -> 
     assert routes[("/comments/summary", "GET")][0] == ["ctf.models:Comments", NOTES]
     # Why: SQLAlchemyAutoSchema serialises relationships only with `include_relationships = True`.
     assert routes[("/comments/auto", "GET")][0] == ["ctf.models:Comments"]
+
+
+FORUM = {
+    "forum/__init__.py": """
+        from flask import Flask
+        from flask_sqlalchemy import SQLAlchemy
+
+        db = SQLAlchemy()
+    """,
+    "forum/models.py": """
+        from forum import db
+
+        class Forum(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+            topic_count = db.Column(db.Integer)
+
+        class Audit(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+
+        class Topic(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+            views = db.Column(db.Integer)
+            forum_id = db.Column(db.Integer, db.ForeignKey("forum.id"))
+            forum = db.relationship("Forum")
+
+            def save(self, forum=None, audit=False):
+                if self.id:
+                    db.session.add(self)
+                    db.session.commit()
+                    return self
+                if audit:
+                    db.session.add(Audit())
+                self.forum = forum
+                self.forum.topic_count = 0
+                db.session.add(self)
+                db.session.commit()
+                return self
+    """,
+    "forum/views.py": """
+        from flask import Blueprint
+        from forum.models import Forum, Topic
+
+        bp = Blueprint("forum", __name__)
+
+        @bp.route("/topic/<int:topic_id>")
+        def view_topic(topic_id):
+            topic = Topic.query.get_or_404(topic_id)
+            topic.views += 1
+            topic.save()
+            return "ok"
+
+        @bp.route("/forum/<int:forum_id>/new", methods=["POST"])
+        def new_topic(forum_id):
+            forum = Forum.query.get_or_404(forum_id)
+            topic = Topic()
+            topic.save(forum)
+            return "ok"
+
+        @bp.route("/forum/<int:forum_id>/new/audited", methods=["POST"])
+        def new_audited_topic(forum_id):
+            forum = Forum.query.get_or_404(forum_id)
+            topic = Topic()
+            topic.save(forum, audit=True)
+            return "ok"
+
+        @bp.route("/bump/<int:topic_id>", methods=["POST"])
+        def bump_topic(topic_id):
+            topic = Topic.query.get(topic_id)
+            if topic is None:
+                topic = Topic()
+            topic.save()
+            return "ok"
+    """,
+}
+TOPIC, FORUM_MODEL, AUDIT = "forum.models:Topic", "forum.models:Forum", "forum.models:Audit"
+
+
+def test_a_method_called_on_a_loaded_row_skips_the_branch_for_new_rows() -> None:
+    routes = routes_of(FORUM)
+    # Why: the topic was loaded, so `self.id` is set: save() returns after its first branch and never
+    # touches the forum (the new-topic path below it).
+    assert routes[("/topic/{topic_id}", "GET")] == ([TOPIC], [TOPIC])
+    # Why: a topic just built has no id: the new-topic path runs; `audit` left to its default (False)
+    # skips the audit row, which `audit=True` writes.
+    assert routes[("/forum/{forum_id}/new", "POST")] == ([FORUM_MODEL], [FORUM_MODEL, TOPIC])
+    assert routes[("/forum/{forum_id}/new/audited", "POST")] == ([FORUM_MODEL], [AUDIT, FORUM_MODEL, TOPIC])
+
+
+def test_a_method_called_on_an_instance_of_unknown_origin_keeps_both_branches() -> None:
+    # Why: `topic` is loaded, or built when there is none: both paths of save() may run (the audit
+    # row still not: `audit` is left to its default).
+    assert routes_of(FORUM)[("/bump/{topic_id}", "POST")] == ([TOPIC], [FORUM_MODEL, TOPIC])

@@ -58,7 +58,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from migrate_scan.heuristics.loader import Heuristics
-from migrate_scan.model.facts import AssignmentFact, CallFact, Expr, ExprKind, FileFacts
+from migrate_scan.model.facts import AssignmentFact, CallFact, Expr, ExprKind, FileFacts, ParameterFact
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import ModelAccess, Recognition
@@ -89,6 +89,10 @@ SCHEMA_DUMPS = frozenset({"dump", "dumps"})
 VIEW_DECORATORS = ("decorators", "method_decorators")
 """Class attributes of Flask's `View`/`MethodView` and Flask-RESTful/RESTX resources listing the decorators
 applied to every method."""
+ROW_IDENTITIES = frozenset({"id", "pk"})
+"""`self.id`: set on a row loaded from the database, not yet on an instance just built."""
+VARIANT_MARK = "@"
+"""Joins a method and the number of its variant (`Topic.save@0`: the lines a call with a loaded topic runs)."""
 SCHEMA_LOAD = "load"
 """A model-bound schema's `load(data)`: an instance of its model (marshmallow-sqlalchemy); with
 `instance=obj` the loaded fields are set on `obj`. Marshmallow 2 wraps it: `result.data`."""
@@ -162,6 +166,10 @@ class DataAccess:
         self.pending: dict[str, dict[str, Location]] = defaultdict(dict)  # scope → uncommitted writes
         self.commits: dict[str, int] = {}  # scope → line of its last session commit
         self.calls: dict[str, set[str]] = defaultdict(set)  # scope → model methods it calls on instances
+        self.call_lines: dict[tuple[str, str], set[int]] = defaultdict(set)  # (scope, method) → lines of its calls
+        self.fresh: dict[tuple[str, str], bool | None] = {}  # (scope, local) → built here (True) or loaded (False)
+        self.variants: dict[str, tuple[str, tuple[tuple[int, int], ...]]] = {}  # variant → (method, dead lines)
+        self.specialised: set[tuple[str, str]] = set()  # (scope, method) calls replaced by a variant
         self.saves: dict[str, set[str]] = defaultdict(set)  # scope → models it saves or deletes one by one
         self.observed: dict[str, set[str]] = defaultdict(set)  # model → what its saves also write (audit logs)
         self._observer_names = self.known.observer_names  # pre-filters of calls, computed once
@@ -197,6 +205,8 @@ class DataAccess:
             for model, where in writes.items():
                 if self.commits.get(scope, 0) > where.line:
                     self._record(scope, model, True, where)
+        if self.variants:
+            self._materialise_variants()
 
     def _self_call(self, module: str, call: CallFact) -> None:
         """`self.name(...)`, `super().name(...)`: a method dispatched on the instance's class."""
@@ -287,7 +297,7 @@ class DataAccess:
                 continue
             if method in self.known.lookup_methods and model in self.django:
                 self._lookups(scope, model, call, method, location)
-            if not is_super and self._method_call(scope, model, method, is_class) and not is_class:
+            if not is_super and self._method_call(scope, model, method, is_class, (call, receiver, location)):
                 continue  # our own method on an instance: what its body does counts, where it does it
             if method in self.known.statement_clauses and self._builds_write(receiver):
                 continue  # `user.notifications.delete().where(...)`: a clause of the write, not a read
@@ -364,18 +374,126 @@ class DataAccess:
             for loaded in sorted(self.dumps.get(value[4:], ())) if value[:4] in ("obj:", "cls:") else ():
                 self._record(scope, loaded, False, location)
 
-    def _method_call(self, scope: str, model: str, method: str, is_class: bool) -> bool:
-        """`instance.method(...)`, `Model.method(...)`: whether it is a method of our model class.
+    def _method_call(
+        self, scope: str, model: str, method: str, is_class: bool, site: tuple[Expr, Expr, Location | Site]
+    ) -> bool:
+        """`instance.method(...)`: whether it is a method of our model class (then not a query of it).
 
-        On an instance, the method is then reached from `scope` (the call graph may not know the instance).
+        The method is then reached from `scope` (the call graph may not know the instance): as a variant
+        without the branches this call cannot take, when its receiver (loaded or built here) or its
+        arguments decide some (`if self.id: ...; return`, `if user is None:`).
         """
         found = False
         for value in self.graphs.resolver.class_attribute(model, method):
             if value.startswith(("bnd:", "def:")) and value[4:] in self.graphs.definitions:
                 found = True
                 if not is_class:
-                    self.calls[scope].add(value[4:])
-        return found
+                    callee = self._specialised(scope, value[4:], site[0], self._is_fresh(scope, site[1]))
+                    self.calls[scope].add(callee)
+                    self.call_lines[(scope, callee)].add(site[2].line)
+        return found and not is_class
+
+    def _is_fresh(self, scope: str, receiver: Expr) -> bool | None:
+        """Whether an instance was built here (`Topic(...)`: no row yet) or loaded (a query, the logged-in
+        user): None when nothing says."""
+        if receiver[0] == ExprKind.NAME:
+            return self.fresh.get((scope, str(receiver[1])))
+        if any(self._is_login_proxy(v) for v in self.graphs.resolver.values(scope, receiver)):
+            return False
+        return None
+
+    def _specialised(self, scope: str, method: str, call: Expr, fresh: bool | None) -> str:
+        """`method`, or the variant of it a call with this receiver and these arguments runs."""
+        dead = self._dead_lines(method, call, fresh)
+        if not dead:
+            return method
+        variant = f"{method}{VARIANT_MARK}{len(self.variants)}"
+        for known, (original, lines) in self.variants.items():
+            if original == method and lines == dead:
+                variant = known
+                break
+        self.variants[variant] = (method, dead)
+        self.specialised.add((scope, method))
+        return variant
+
+    def _dead_lines(self, method: str, call: Expr, fresh: bool | None) -> tuple[tuple[int, int], ...]:
+        """The line ranges of `method` this call cannot run: the branch a top-level `if` does not take, and
+        what follows a branch taken that ends in `return`, where the test is decided by the receiver
+        (`self.id`: a loaded row has one, a built one not) or by a parameter left to its default or
+        given a literal (`if user is None:`)."""
+        definition = self.graphs.definitions[method]
+        facts = self.graphs.modules.get(definition.module)
+        if facts is None:
+            return ()
+        qualname, end = definition.fact.qualname, definition.fact.end_line
+        branches = [b for b in facts.branches if b.scope == qualname and b.kind == "if"]
+        if not branches:
+            return ()
+        given = self._given(definition.fact.parameters, call)
+        returns = sorted(r.line for r in facts.returns if r.scope == qualname and not r.is_yield)
+        dead: list[tuple[int, int]] = []
+        for branch in branches:
+            if any(o.line < branch.line <= max(o.body_end, o.else_end) for o in branches if o is not branch):
+                continue  # only top-level tests: a nested one may not be reached at all
+            value = _decided(branch.test, given, fresh)
+            if value is None:
+                continue
+            taken = (branch.line + 1, branch.body_end) if value else (branch.else_line, branch.else_end)
+            skipped = (branch.else_line, branch.else_end) if value else (branch.line + 1, branch.body_end)
+            if skipped[0]:
+                dead.append(skipped)
+            if taken[0] and _ends_in_return(taken, returns, facts, qualname):
+                dead.append((taken[1] + 1, end))
+        return tuple(sorted(set(dead)))
+
+    @staticmethod
+    def _given(parameters: tuple[ParameterFact, ...], call: Expr) -> dict[str, Expr | None]:
+        """Parameter → the expression this call gives it (its default when not given; None: unknown)."""
+        named = [p for p in parameters if p.kind in ("positional", "keyword")]
+        if named and named[0].name in ("self", "cls"):
+            named = named[1:]
+        positional = call[2][1:]
+        if any(a[0] == ExprKind.STARRED for a in positional) or any(k is None for k, _ in call[3]):
+            return {}
+        keywords = dict(call[3])
+        given: dict[str, Expr | None] = {}
+        for position, parameter in enumerate(named):
+            if position < len(positional) and parameter.kind == "positional":
+                given[parameter.name] = positional[position]
+            elif parameter.name in keywords:
+                given[parameter.name] = keywords[str(parameter.name)]
+            else:
+                given[parameter.name] = parameter.default
+        return given
+
+    def _materialise_variants(self) -> None:
+        """What each variant reads, writes and calls: its method's accesses and calls on the lines it runs."""
+        by_function: dict[str, list[ModelAccess]] = defaultdict(list)
+        for access in self.direct:
+            by_function[access.function].append(access)
+        graph = self.graphs.call_graph
+        for variant, (method, dead) in sorted(self.variants.items()):
+
+            def live(line: int, dead: tuple[tuple[int, int], ...] = dead) -> bool:
+                return not any(first <= line <= last for first, last in dead)
+
+            for access in by_function.get(method, ()):
+                if live(access.location.line):
+                    (self.writes if access.is_write else self.reads)[variant].add(access.model)
+            self.pending[variant] = {m: w for m, w in self.pending.get(method, {}).items() if live(w.line)}
+            if method in self.commits:
+                self.commits[variant] = self.commits[method]
+            self.saves[variant] = set(self.saves.get(method, ()))
+            callees = {
+                c
+                for c in self.calls.get(method, ())
+                if not any(not live(n) for n in self.call_lines.get((method, c), ()))
+            }
+            if method in graph:
+                for _, callee, data in graph.out_edges(method, data=True):
+                    if live(int(data.get("line", 0))) and (method, callee) not in self.specialised:
+                        callees.add(callee)
+            self.calls[variant] = callees
 
     def _arguments(
         self, scope: str, func: Expr, method: str, arguments: tuple[Expr, ...], location: Location | Site
@@ -1156,6 +1274,11 @@ class DataAccess:
                 continue
             if models:
                 self.instances[(scope, str(target[1]))] |= models
+                built = value[0] == ExprKind.CALL and any(
+                    v[4:] in models for v in self.graphs.resolver.values(scope, value[2][0]) if v.startswith("cls:")
+                )
+                key = (scope, str(target[1]))
+                self.fresh[key] = built if self.fresh.get(key, built) == built else None
                 if value[0] == ExprKind.CALL and value[2][0][1] == SCHEMA_LOAD:
                     self.loaded.add((scope, str(target[1])))
 
@@ -1206,7 +1329,9 @@ class DataAccess:
             callees = [c for c in self.calls.get(current, ()) if c not in seen]
             if current in graph:
                 for _, callee, data in graph.out_edges(current, data=True):
-                    if callee not in seen and not data.get("via_decorator") and not graph.nodes[callee].get("external"):
+                    if callee in seen or data.get("via_decorator") or graph.nodes[callee].get("external"):
+                        continue
+                    if (current, callee) not in self.specialised:
                         callees.append(callee)
             dispatched = self.self_calls.get(current) if lineage else None
             for callee in callees:
@@ -1289,6 +1414,39 @@ def _labelled(label: str, data_models: list[DataModel]) -> str | None:
     in_app = [c for c in candidates if app in c.partition(":")[0].split(".")]
     chosen = in_app or candidates
     return chosen[0] if chosen else None
+
+
+def _decided(test: Expr, given: dict[str, Expr | None], fresh: bool | None) -> bool | None:
+    """The value of an `if` test where the call decides it: `self.id` (`pk`), a parameter, `x is None`."""
+    kind = test[0]
+    if kind == ExprKind.ATTRIBUTE and test[1] in ROW_IDENTITIES and _is_self(test[2][0]):
+        return None if fresh is None else not fresh
+    if kind == ExprKind.NAME and test[1] in given:
+        value = given[str(test[1])]
+        return None if value is None or value[0] != ExprKind.CONSTANT else bool(value[1])
+    if kind == ExprKind.OTHER and test[1] == "Compare" and len(test[3]) == 1 and test[3][0][0] in ("Is", "IsNot"):
+        left, (operator, right) = test[2][0], test[3][0]
+        if left[0] != ExprKind.NAME or left[1] not in given or right[:2] != (ExprKind.CONSTANT, None):
+            return None
+        value = given[str(left[1])]
+        if value is None:
+            return None
+        is_none = value[:2] == (ExprKind.CONSTANT, None)
+        if value[0] != ExprKind.CONSTANT and value[0] not in (ExprKind.CALL,):
+            return None  # a name or an attribute may hold None
+        return is_none if operator == "Is" else not is_none
+    return None
+
+
+def _ends_in_return(lines: tuple[int, int], returns: list[int], facts: FileFacts, qualname: str) -> bool:
+    """Whether a block's last statement is a `return` (no assignment or `if` of the function after it)."""
+    inside = [line for line in returns if lines[0] <= line <= lines[1]]
+    if not inside:
+        return False
+    last = inside[-1]
+    later = [a.line for a in facts.assignments if a.scope == qualname and last < a.line <= lines[1]]
+    later += [b.line for b in facts.branches if b.scope == qualname and last < b.line <= lines[1]]
+    return not later
 
 
 def _mentions(expr: Expr, name: str) -> bool:
@@ -1397,7 +1555,8 @@ class _Consequences:
             saves = set().union(*(access.saves.get(s, set()) for s in reached))
             for scope, committed in sorted(access.committed(reached).items()):
                 writes |= set(committed)
-                self.committed.update(ModelAccess(scope, model, True, where) for model, where in committed.items())
+                function = scope.partition(VARIANT_MARK)[0]  # a variant's writes are its method's
+                self.committed.update(ModelAccess(function, model, True, where) for model, where in committed.items())
             known = self.memo[symbol] = (reads, writes, saves)
         return known
 
