@@ -333,3 +333,44 @@ def test_a_method_called_on_an_instance_of_unknown_origin_keeps_both_branches() 
     # Why: `topic` is loaded, or built when there is none: both paths of save() may run (the audit
     # row still not: `audit` is left to its default).
     assert routes_of(FORUM)[("/bump/{topic_id}", "POST")] == ([TOPIC], [FORUM_MODEL, TOPIC])
+
+
+HELPERS = {
+    **CTF,
+    "ctf/users.py": """
+        from flask import Blueprint, session
+        from ctf import db
+        from ctf.models import Notes, Users
+
+        users = Blueprint("users", __name__)
+
+        def get_current_user():
+            user = Users.query.filter_by(id=session["id"]).first()
+            return user
+
+        def count_notes():
+            return Notes.query.count()
+
+        @users.route("/me", methods=["PATCH"])
+        def rename():
+            user = get_current_user()
+            user.name = "renamed"
+            db.session.commit()
+            return "ok"
+
+        @users.route("/stats", methods=["POST"])
+        def stats():
+            total = count_notes()
+            db.session.add(total)
+            db.session.commit()
+            return str(total)
+    """,
+}
+
+
+def test_a_function_of_ours_returning_a_row_gives_an_instance_of_its_model() -> None:
+    routes = routes_of(HELPERS)
+    # Why: get_current_user() returns the row `.first()` gives: setting its name and committing writes Users.
+    assert routes[("/me", "PATCH")] == ([FIELDS, "ctf.models:UserFieldEntries", USERS], [USERS])
+    # Why: `.count()` gives a number, not a row: adding it to the session writes nothing.
+    assert routes[("/stats", "POST")] == ([NOTES], [])

@@ -91,6 +91,13 @@ VIEW_DECORATORS = ("decorators", "method_decorators")
 applied to every method."""
 ROW_IDENTITIES = frozenset({"id", "pk"})
 """`self.id`: set on a row loaded from the database, not yet on an instance just built."""
+ROW_STEPS = frozenset(
+    {
+        "first", "one", "one_or_none", "get", "first_or_404", "get_or_404", "one_or_404", "scalar",
+        "scalar_one", "scalar_one_or_none", "get_object_or_404",
+    }
+)  # fmt: skip
+"""Last steps of a query chain that give one row (what a function returning it returns)."""
 VARIANT_MARK = "@"
 """Joins a method and the number of its variant (`Topic.save@0`: the lines a call with a loaded topic runs)."""
 SCHEMA_LOAD = "load"
@@ -179,6 +186,7 @@ class DataAccess:
         self.self_calls: dict[str, frozenset[str]] = {}  # scope → the methods it calls on `self` or `super()`
         self.data_models = data_models
         self.eager: dict[str, set[str]] = defaultdict(set)  # model → what its eager relationships load with it
+        self._returning: dict[str, set[str]] = {}  # function of ours → models of the rows it returns
         self._chained: set[Expr] = set()  # calls of the module being read that another call is made on
         self._nested: dict[str, list[str]] | None = None  # class → its nested definitions, indexed when asked
         self._methods: dict[str, list[str]] = defaultdict(list)  # class → its methods (for framework hooks)
@@ -730,7 +738,10 @@ class DataAccess:
                 return set()  # `model.__mapper__.has_property(f)`, `Order._meta.get_field(...)`: metadata
             if classes:
                 return {Denoted(model, None, False, True) for model in classes}
-            if steps[:1] == ["()"] and any(v.startswith("cls:") for v in self.graphs.resolver.values(scope, root)):
+            if steps[:1] == ["()"] and any(
+                v.startswith("cls:") or (v.startswith("def:") and self._function_models(v[4:]))
+                for v in self.graphs.resolver.values(scope, root)
+            ):
                 steps = steps[1:]
         return self._follow(starts, steps)
 
@@ -793,6 +804,8 @@ class DataAccess:
                 starts |= self.login_models
             elif tag == "obj" and target in self.bound:
                 starts.add(self.bound[target])
+            if tag == "def" and steps[:1] == ["()"]:
+                starts |= self._function_models(target)  # `get_current_user().name`
             if target not in self.models:
                 continue
             if tag == "cls" and steps[:1] != ["()"]:
@@ -1243,6 +1256,43 @@ class DataAccess:
             node = node[2][0]
         return found
 
+    def _called_models(self, scope: str, call: Expr) -> set[str]:
+        """`get_current_user()`: the models of the rows the function of ours called returns."""
+        if call[0] != ExprKind.CALL:
+            return set()
+        found: set[str] = set()
+        for value in self.graphs.resolver.values(scope, call[2][0]):
+            if value.startswith("def:"):
+                found |= self._function_models(value[4:])
+        return found
+
+    def _function_models(self, symbol: str) -> set[str]:
+        """The models of the rows a function of ours returns: a chain ending in a step that gives one row
+        (`Users.query.filter_by(...).first()`, `db.session.get(User, i)`), or a local bound to one."""
+        known = self._returning.get(symbol)
+        if known is not None:
+            return known
+        self._returning[symbol] = set()  # a recursive function returns nothing more
+        definition = self.graphs.definitions.get(symbol)
+        facts = self.graphs.modules.get(definition.module) if definition is not None else None
+        if definition is None or facts is None or definition.fact.kind != "function":
+            return set()
+        qualname = definition.fact.qualname
+        values = [r.value for r in facts.returns if r.scope == qualname and not r.is_yield]
+        names = {v for v in values if v[0] == ExprKind.NAME}
+        if names:
+            values += [
+                a.value
+                for a in facts.assignments
+                if a.scope == qualname and a.value is not None and len(a.targets) == 1 and a.targets[0] in names
+            ]
+        found: set[str] = set()
+        for value in values:
+            if value[0] == ExprKind.CALL and value[2][0][0] == ExprKind.ATTRIBUTE and value[2][0][1] in ROW_STEPS:
+                found |= self._mentioned_models(symbol, value)
+        self._returning[symbol] = found
+        return found
+
     def _auth_user_model(self, data_models: list[DataModel]) -> set[str]:
         """`AUTH_USER_MODEL = "accounts.Member"` in the settings → that model; Django's own User without one."""
         for facts in self.graphs.modules.values():
@@ -1269,7 +1319,7 @@ class DataAccess:
             if value[0] == ExprKind.NAME:  # `for order in stale`, `user = owner`: another local's models
                 models = self.instances.get((scope, str(value[1])), set())
             elif value[0] in _CHAINS:
-                models = self._mentioned_models(scope, value)
+                models = self._mentioned_models(scope, value) or self._called_models(scope, value)
             else:
                 continue
             if models:
