@@ -374,3 +374,69 @@ def test_a_function_of_ours_returning_a_row_gives_an_instance_of_its_model() -> 
     assert routes[("/me", "PATCH")] == ([FIELDS, "ctf.models:UserFieldEntries", USERS], [USERS])
     # Why: `.count()` gives a number, not a row: adding it to the session writes nothing.
     assert routes[("/stats", "POST")] == ([NOTES], [])
+
+
+CACHED = {
+    **CTF,
+    "ctf/cache.py": """
+        from flask_caching import Cache
+
+        cache = Cache()
+    """,
+    "ctf/auth.py": """
+        import functools
+        from flask import Blueprint, abort, session
+        from ctf.cache import cache
+        from ctf.models import Configs, Notes, Users
+
+        auth = Blueprint("auth", __name__)
+
+        @cache.memoize(timeout=300)
+        def get_user_attrs(user_id):
+            return Users.query.filter_by(id=user_id).first()
+
+        def is_admin():
+            return get_user_attrs(session["id"]).name == "admin"
+
+        def admins_only(f):
+            @functools.wraps(f)
+            def admins_only_wrapper(*args, **kwargs):
+                if not is_admin():
+                    abort(403)
+                return f(*args, **kwargs)
+            return admins_only_wrapper
+
+        def logged_only(f):
+            @functools.wraps(f)
+            def logged_only_wrapper(*args, **kwargs):
+                if Configs.query.filter_by(key="closed").first():
+                    abort(403)
+                return f(*args, **kwargs)
+            return logged_only_wrapper
+
+        @auth.route("/admin/notes")
+        @admins_only
+        def admin_notes():
+            return str(Notes.query.all())
+
+        @auth.route("/profile")
+        def profile():
+            return str(get_user_attrs(session["id"]))
+
+        @auth.route("/notes")
+        @logged_only
+        def notes():
+            return str(Notes.query.all())
+    """,
+}
+
+
+def test_a_memoized_lookup_asked_by_every_request_is_served_from_its_cache() -> None:
+    routes = routes_of(CACHED)
+    # Why: admins_only's wrapper runs on every request; the user lookup it asks is memoized, so it is
+    # answered from the cache: the route reads its notes.
+    assert routes[("/admin/notes", "GET")] == ([NOTES], [])
+    # Why: a view asking the memoized lookup itself may miss the cache: it reads the user.
+    assert routes[("/profile", "GET")] == ([FIELDS, "ctf.models:UserFieldEntries", USERS], [])
+    # Why: a wrapper's own query (not memoized) runs on every request.
+    assert routes[("/notes", "GET")] == ([CONFIG, NOTES], [])

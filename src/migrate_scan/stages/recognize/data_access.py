@@ -98,6 +98,8 @@ ROW_STEPS = frozenset(
     }
 )  # fmt: skip
 """Last steps of a query chain that give one row (what a function returning it returns)."""
+MEMOIZERS = (":Cache().memoize", ":Cache().cached", ":lru_cache", ":cache")
+"""Endings of outside decorators that keep a function's results (Flask-Caching, functools)."""
 VARIANT_MARK = "@"
 """Joins a method and the number of its variant (`Topic.save@0`: the lines a call with a loaded topic runs)."""
 SCHEMA_LOAD = "load"
@@ -186,6 +188,8 @@ class DataAccess:
         self.self_calls: dict[str, frozenset[str]] = {}  # scope → the methods it calls on `self` or `super()`
         self.data_models = data_models
         self.eager: dict[str, set[str]] = defaultdict(set)  # model → what its eager relationships load with it
+        self.wrappers: set[str] = set()  # what decorators wrap functions with (run on every call)
+        self.memoized: frozenset[str] = frozenset()  # functions whose results a cache keeps
         self._returning: dict[str, set[str]] = {}  # function of ours → models of the rows it returns
         self._chained: set[Expr] = set()  # calls of the module being read that another call is made on
         self._nested: dict[str, list[str]] | None = None  # class → its nested definitions, indexed when asked
@@ -200,6 +204,7 @@ class DataAccess:
         self._views()
         self._users(data_models)
         self._decorator_wrappers()
+        self.memoized = self._memoized()
         for facts in graphs.modules.values():
             if self.login_models:
                 self._user_uses(facts)
@@ -1180,8 +1185,26 @@ class DataAccess:
                 applied = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
                 for value in resolver.values(scope, applied):
                     if value.startswith("def:"):
-                        self.calls[symbol].update(self._wrappers(value[4:], nested))
+                        wrappers = self._wrappers(value[4:], nested)
+                        self.calls[symbol].update(wrappers)
+                        self.wrappers.update(wrappers)
         self._view_class_decorators(nested)
+
+    def _memoized(self) -> frozenset[str]:
+        """Functions whose results a cache decorator keeps (`@cache.memoize()`, `@lru_cache`). Asked on
+        every request by a decorator's wrapper (the current user's attributes, a setting), they answer
+        from the cache: what their bodies read is not reached from there. Asked by a view itself, it is."""
+        resolver = self.graphs.resolver
+        found = set()
+        for symbol, definition in self.graphs.definitions.items():
+            if definition.fact.kind != "function" or not definition.fact.decorators:
+                continue
+            scope = scope_of(definition.module, definition.fact.scope)
+            for decorator in definition.fact.decorators:
+                applied = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
+                if any(v.startswith("ext:") and v.endswith(MEMOIZERS) for v in resolver.values(scope, applied)):
+                    found.add(symbol)
+        return frozenset(found)
 
     def _view_class_decorators(self, nested: dict[str, list[str]]) -> None:
         """The methods of a view class run the wrappers of the decorators its `decorators` (or
@@ -1204,6 +1227,7 @@ class DataAccess:
                             wrappers.update(self._wrappers(value[4:], nested))
                 for method in self._methods[symbol]:
                     self.calls[method] |= wrappers
+                self.wrappers |= wrappers
                 break
 
     @staticmethod
@@ -1373,22 +1397,31 @@ class DataAccess:
             starts += self._nested_definitions().get(symbol, [])
         lineage = self._lineage(symbol)
         seen = set(starts)
+        wrapped: list[str] = []  # decorator wrappers, followed last
         pending = list(starts)
-        while pending:
-            current = pending.pop()
-            callees = [c for c in self.calls.get(current, ()) if c not in seen]
-            if current in graph:
-                for _, callee, data in graph.out_edges(current, data=True):
-                    if callee in seen or data.get("via_decorator") or graph.nodes[callee].get("external"):
+        for hot in (False, True):  # then from the wrappers, which run on every request
+            while pending:
+                current = pending.pop()
+                callees = [c for c in self.calls.get(current, ()) if c not in seen]
+                if current in graph:
+                    for _, callee, data in graph.out_edges(current, data=True):
+                        if callee in seen or data.get("via_decorator") or graph.nodes[callee].get("external"):
+                            continue
+                        if (current, callee) not in self.specialised:
+                            callees.append(callee)
+                dispatched = self.self_calls.get(current) if lineage else None
+                for callee in callees:
+                    if callee in seen or (dispatched and self._elsewhere(current, callee, dispatched, lineage)):
                         continue
-                    if (current, callee) not in self.specialised:
-                        callees.append(callee)
-            dispatched = self.self_calls.get(current) if lineage else None
-            for callee in callees:
-                if callee in seen or (dispatched and self._elsewhere(current, callee, dispatched, lineage)):
-                    continue
-                seen.add(callee)
-                pending.append(callee)
+                    if hot and callee in self.memoized:
+                        continue
+                    if not hot and callee in self.wrappers:
+                        wrapped.append(callee)
+                        continue
+                    seen.add(callee)
+                    pending.append(callee)
+            pending = [w for w in dict.fromkeys(wrapped) if w not in seen]
+            seen.update(pending)
         return seen
 
     def _lineage(self, symbol: str) -> frozenset[str]:
