@@ -316,6 +316,14 @@ AccessRole = Literal[
     "save-observer",
     "serializer-hooks",
     "object-permission-backend",
+    "relationship-schema",
+    "schema-dump",
+    "schema-load",
+    "table-statement",
+    "view-decorators",
+    "row-identity",
+    "row-step",
+    "memoizer",
 ]
 """The tables of the data-access recognizer a rule adds to (rules of one role are merged)."""
 
@@ -328,6 +336,8 @@ ACCESS_ROLE_FIELDS: dict[str, tuple[str, ...]] = {
             "path-method", "query-step", "lazy-method", "statement-write", "statement-clause", "session-write",
             "session-commit", "eager-loading", "manager", "view-accessor", "sql-call", "model-signal",
             "model-bound-base", "login-proxy", "user-model-call", "serializer-hooks",
+            "model-bound-base", "login-proxy", "user-model-call", "relationship-schema", "schema-dump",
+            "schema-load", "table-statement", "view-decorators", "row-identity", "row-step", "memoizer",
         )
     },
     "user-permission-method": ("names", "reads"),
@@ -356,7 +366,11 @@ class DataAccessRule(RuleDocs):
     a framework call runs on the class (`form-hooks`, `view-hooks`), and how
     the logged-in user is found (`login-proxy`, `login-call`, `user-loader`), model classes of
     other packages and their tables (`outside-model`), calls that return the user model
-    (`user-model-call`).
+    (`user-model-call`), model schemas and what dumping and loading with them do
+    (`relationship-schema`, `schema-dump`, `schema-load`), statements on a model's table
+    (`table-statement`), view class attributes listing decorators (`view-decorators`), what tells a
+    loaded row from one just built (`row-identity`), query steps that give one row (`row-step`) and
+    decorators that keep a function's results (`memoizer`).
     How a match is used is the recognizer's code; rules of one role are merged.
     """
 

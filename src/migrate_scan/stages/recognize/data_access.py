@@ -77,38 +77,12 @@ from migrate_scan.stages.recognize.sql import tables_in_sql
 REVERSE_KINDS = frozenset({"foreign-key", "one-to-one", "many-to-many"})
 CLASS_METADATA_PREFIX = "_"
 """A step from a model class into its metadata (`__mapper__`, `__table__`, `_meta`): no query."""
-RELATIONSHIP_SCHEMAS = frozenset(
-    {
-        "marshmallow_sqlalchemy.ModelSchema", "marshmallow_sqlalchemy.schema.ModelSchema",
-        "flask_marshmallow.sqla.ModelSchema", "flask_marshmallow.Marshmallow.ModelSchema",
-    }
-)  # fmt: skip
-"""Model schemas that serialise every relationship of their model by default (marshmallow-sqlalchemy's
-`ModelSchema`; the newer `SQLAlchemy(Auto)Schema` only with `Meta.include_relationships = True`)."""
-SCHEMA_DUMPS = frozenset({"dump", "dumps"})
-VIEW_DECORATORS = ("decorators", "method_decorators")
-"""Class attributes of Flask's `View`/`MethodView` and Flask-RESTful/RESTX resources listing the decorators
-applied to every method."""
-ROW_IDENTITIES = frozenset({"id", "pk"})
-"""`self.id`: set on a row loaded from the database, not yet on an instance just built."""
-ROW_STEPS = frozenset(
-    {
-        "first", "one", "one_or_none", "get", "first_or_404", "get_or_404", "one_or_404", "scalar",
-        "scalar_one", "scalar_one_or_none", "get_object_or_404",
-    }
-)  # fmt: skip
-"""Last steps of a query chain that give one row (what a function returning it returns)."""
-MEMOIZERS = (":Cache().memoize", ":Cache().cached", ":lru_cache", ":cache")
-"""Endings of outside decorators that keep a function's results (Flask-Caching, functools)."""
+LOAD_RESULT = "data"
+"""Marshmallow 2's `schema.load(...)` gives a result whose `.data` is what was loaded."""
 VARIANT_MARK = "@"
 """Joins a method and the number of its variant (`Topic.save@0`: the lines a call with a loaded topic runs)."""
-SCHEMA_LOAD = "load"
-"""A model-bound schema's `load(data)`: an instance of its model (marshmallow-sqlalchemy); with
-`instance=obj` the loaded fields are set on `obj`. Marshmallow 2 wraps it: `result.data`."""
-LOAD_RESULT = "data"
 MAPPED_TABLE = "__table__"
-TABLE_STATEMENTS = frozenset({"select", "insert", "update", "delete"})
-"""Statements built on a model's table (`Config.__table__.select()`): read or write it like the model."""
+"""A SQLAlchemy model's table (`Config.__table__.select()`: a statement on the model's rows)."""
 AUTH_USER_SYMBOL = "django.contrib.auth.models:User"
 AUTH_USER_DOTTED = "django.contrib.auth.models.User"
 _CHAINS = frozenset({ExprKind.ATTRIBUTE, ExprKind.CALL, ExprKind.SUBSCRIPT})
@@ -270,9 +244,9 @@ class DataAccess:
             self._on_receiver(scope, call.call, method, location)
             if method in self.known.form_hooks:
                 self._form_hooks(scope, func[2][0], self.known.form_hooks[method])
-            if method in SCHEMA_DUMPS and self.dumps:
+            if method in self.known.schema_dumps and self.dumps:
                 self._schema_dump(scope, func[2][0], location)
-            if method == SCHEMA_LOAD and keyword(call.call, "instance") is not None:
+            if method in self.known.schema_loads and keyword(call.call, "instance") is not None:
                 for model in sorted(self._models_of(scope, call.call)):  # the loaded fields are set on it
                     self.pending[scope].setdefault(model, _located(location))
             if method in self.known.session_commits and _is_session(func[2][0]):
@@ -289,7 +263,7 @@ class DataAccess:
     def _on_receiver(self, scope: str, call: Expr, method: str, location: Location | Site) -> None:
         """`<receiver>.<method>(...)`: a query, an instance's method, a relation's collection."""
         receiver = call[2][0][2][0]
-        if method in TABLE_STATEMENTS and receiver[0] == ExprKind.ATTRIBUTE and receiver[1] == MAPPED_TABLE:
+        if method in self.known.table_statements and receiver[0] == ExprKind.ATTRIBUTE and receiver[1] == MAPPED_TABLE:
             receiver = receiver[2][0]  # `Config.__table__.select()`: as `select(Config)`
         is_super = receiver[0] == ExprKind.CALL and receiver[2][0][:2] == (ExprKind.NAME, "super")
         for model, via, is_last, is_class in self._walk(scope, receiver):
@@ -448,7 +422,7 @@ class DataAccess:
         for branch in branches:
             if any(o.line < branch.line <= max(o.body_end, o.else_end) for o in branches if o is not branch):
                 continue  # only top-level tests: a nested one may not be reached at all
-            value = _decided(branch.test, given, fresh)
+            value = _decided(branch.test, given, fresh, self.known.row_identities)
             if value is None:
                 continue
             taken = (branch.line + 1, branch.body_end) if value else (branch.else_line, branch.else_end)
@@ -735,7 +709,7 @@ class DataAccess:
                 if starts:
                     steps = steps[first:]
                     classes = set()
-            if classes and steps[:1] == [MAPPED_TABLE] and steps[1:2] and steps[1] in TABLE_STATEMENTS:
+            if classes and steps[:1] == [MAPPED_TABLE] and steps[1:2] and steps[1] in self.known.table_statements:
                 steps = steps[1:]  # `Config.__table__.select()`: a statement on the model's table
             if classes and any(
                 step.startswith(CLASS_METADATA_PREFIX) and step not in self.known.managers for step in steps
@@ -756,7 +730,9 @@ class DataAccess:
         """`schema.load(data)`, `NoteSchema().load(data)` of a model-bound schema: an instance of its model,
         and the steps after the load (`.data` of a marshmallow 2 result skipped)."""
         for position in (0, 1):
-            if steps[position : position + 2] != [SCHEMA_LOAD, "()"] or (position == 1 and steps[0] != "()"):
+            if steps[position + 1 : position + 2] != ["()"] or steps[position] not in self.known.schema_loads:
+                continue
+            if position == 1 and steps[0] != "()":
                 continue
             loader = nodes[position - 1] if position else root
             bound = {
@@ -945,7 +921,7 @@ class DataAccess:
         less `Meta.exclude`, or only those `Meta.fields` names."""
         owners = (symbol, *(a for a in ancestors if ":" in a))
         included = self._meta_option(owners, "include_relationships")
-        if included is None and not RELATIONSHIP_SCHEMAS.intersection(ancestors):
+        if included is None and not self.known.relationship_schemas.intersection(ancestors):
             return
         if included is not None and included[0] == ExprKind.CONSTANT and included[1] is not True:
             return
@@ -1202,7 +1178,9 @@ class DataAccess:
             scope = scope_of(definition.module, definition.fact.scope)
             for decorator in definition.fact.decorators:
                 applied = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
-                if any(v.startswith("ext:") and v.endswith(MEMOIZERS) for v in resolver.values(scope, applied)):
+                if any(
+                    v.startswith("ext:") and v.endswith(self.known.memoizers) for v in resolver.values(scope, applied)
+                ):
                     found.add(symbol)
         return frozenset(found)
 
@@ -1214,7 +1192,7 @@ class DataAccess:
             if definition.fact.kind != "class" or symbol not in self._methods:
                 continue
             for owner in (symbol, *(a for a in resolver.ancestors(symbol) if ":" in a)):
-                listed = self._class_assignment(owner, VIEW_DECORATORS)
+                listed = self._class_assignment(owner, self.known.view_decorators)
                 if listed is None or listed.value is None or listed.value[0] not in (ExprKind.LIST, ExprKind.TUPLE):
                     continue
                 where = self.graphs.definitions[owner]
@@ -1312,7 +1290,11 @@ class DataAccess:
             ]
         found: set[str] = set()
         for value in values:
-            if value[0] == ExprKind.CALL and value[2][0][0] == ExprKind.ATTRIBUTE and value[2][0][1] in ROW_STEPS:
+            if (
+                value[0] == ExprKind.CALL
+                and value[2][0][0] == ExprKind.ATTRIBUTE
+                and value[2][0][1] in self.known.row_steps
+            ):
                 found |= self._mentioned_models(symbol, value)
         self._returning[symbol] = found
         return found
@@ -1353,7 +1335,7 @@ class DataAccess:
                 )
                 key = (scope, str(target[1]))
                 self.fresh[key] = built if self.fresh.get(key, built) == built else None
-                if value[0] == ExprKind.CALL and value[2][0][1] == SCHEMA_LOAD:
+                if value[0] == ExprKind.CALL and value[2][0][1] in self.known.schema_loads:
                     self.loaded.add((scope, str(target[1])))
 
     def _attribute_writes(self, facts: FileFacts) -> None:
@@ -1499,10 +1481,10 @@ def _labelled(label: str, data_models: list[DataModel]) -> str | None:
     return chosen[0] if chosen else None
 
 
-def _decided(test: Expr, given: dict[str, Expr | None], fresh: bool | None) -> bool | None:
+def _decided(test: Expr, given: dict[str, Expr | None], fresh: bool | None, identities: frozenset[str]) -> bool | None:
     """The value of an `if` test where the call decides it: `self.id` (`pk`), a parameter, `x is None`."""
     kind = test[0]
-    if kind == ExprKind.ATTRIBUTE and test[1] in ROW_IDENTITIES and _is_self(test[2][0]):
+    if kind == ExprKind.ATTRIBUTE and test[1] in identities and _is_self(test[2][0]):
         return None if fresh is None else not fresh
     if kind == ExprKind.NAME and test[1] in given:
         value = given[str(test[1])]

@@ -50,6 +50,9 @@ class AccessKnowledge:
             every action runs when it renders its response.
         object_permission_backends: dotted path of an authentication backend that checks permissions on
             objects (`has_perm(perm, obj)`) → the tables it reads (Django's own backend reads none).
+        relationship_schemas ... memoizers: model schemas serialising every relationship, their dump and
+            load methods, statements on a model's `__table__`, view class attributes listing decorators,
+            attributes set on a loaded row only, query steps giving one row, endings of memoizing decorators.
         user_model_calls: resolved values of calls that return the user model class
             (`ext:django.contrib.auth:get_user_model()`).
     """
@@ -88,6 +91,14 @@ class AccessKnowledge:
     serializer_hooks: tuple[str, ...]
     object_permission_backends: Mapping[str, tuple[str, ...]]
     user_model_calls: frozenset[str]
+    relationship_schemas: frozenset[str]
+    schema_dumps: frozenset[str]
+    schema_loads: frozenset[str]
+    table_statements: frozenset[str]
+    view_decorators: tuple[str, ...]
+    row_identities: frozenset[str]
+    row_steps: frozenset[str]
+    memoizers: tuple[str, ...]
 
     @functools.cached_property
     def observer_names(self) -> frozenset[str]:
@@ -187,6 +198,14 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
         serializer_hooks=tuple(sorted(vocabulary.get("serializer-hooks", ()))),
         save_observers=_frozen({name: tuple(sorted(t)) for name, t in save_observers.items()}),
         user_model_calls=frozenset(_resolved(name) + "()" for name in vocabulary.get("user-model-call", ())),
+        relationship_schemas=frozenset(vocabulary.get("relationship-schema", ())),
+        schema_dumps=frozenset(vocabulary.get("schema-dump", ())),
+        schema_loads=frozenset(vocabulary.get("schema-load", ())),
+        table_statements=frozenset(vocabulary.get("table-statement", ())),
+        view_decorators=tuple(sorted(vocabulary.get("view-decorators", ()))),
+        row_identities=frozenset(vocabulary.get("row-identity", ())),
+        row_steps=frozenset(vocabulary.get("row-step", ())),
+        memoizers=tuple(sorted(vocabulary.get("memoizer", ()))),
     )
 
 
