@@ -394,3 +394,40 @@ def test_a_view_class_runs_the_wrappers_its_decorators_list_names() -> None:
     assert routes["/drafts"] == ([POST], [])
     # Why: a local that happens to be called current_user is no logged-in user.
     assert routes["/archive"] == ([], [])
+
+
+ROWS = {
+    **BLOG,
+    "blog/api.py": """
+        from flask import Blueprint
+        from blog import db
+        from blog.models import User
+
+        api = Blueprint("api", __name__)
+        cache = {}
+
+        @api.route("/api/users/<int:id>/feed")
+        def feed(id):
+            return str(db.get_or_404(User, id).followed_posts().all())
+
+        @api.route("/api/users/<int:id>/token", methods=["POST"])
+        def token(id):
+            value = User.query.get(id).get_token()
+            db.session.commit()
+            return value
+
+        @api.route("/api/cached/<key>")
+        def cached(key):
+            return cache.get(key).decode()
+    """,
+}
+
+
+def test_a_row_fetched_by_its_class_reaches_the_methods_called_on_it() -> None:
+    routes = routes_of(ROWS)
+    # Why: `db.get_or_404(User, id)` is a User row: followed_posts() is User's method, querying Post.
+    assert routes["/api/users/{id}/feed"] == ([POST, USER], [])
+    # Why: `User.query.get(id)` is a row too: get_token() sets its token, which the view commits.
+    assert routes["/api/users/{id}/token"] == ([USER], [USER])
+    # Why: `.get(key)` on something that is no model class gives no row.
+    assert routes["/api/cached/{key}"] == ([], [])

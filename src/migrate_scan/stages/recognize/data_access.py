@@ -715,8 +715,12 @@ class DataAccess:
                 step.startswith(CLASS_METADATA_PREFIX) and step not in self.known.managers for step in steps
             ):
                 return set()  # `model.__mapper__.has_property(f)`, `Order._meta.get_field(...)`: metadata
+            if classes and len(steps) >= 2 and steps[-1] == "()" and steps[-2] in self.known.row_steps:
+                return {Denoted(model, None, False, False) for model in classes}  # `User.query.get(i)`: a row
             if classes:
                 return {Denoted(model, None, False, True) for model in classes}
+            if not starts and (row := self._row_call(scope, root, nodes, steps)) is not None:
+                starts, steps = row
             if steps[:1] == ["()"] and any(
                 v.startswith("cls:") or (v.startswith("def:") and self._function_models(v[4:]))
                 for v in self.graphs.resolver.values(scope, root)
@@ -744,6 +748,25 @@ class DataAccess:
                 return None
             rest = steps[position + 2 :]
             return bound, rest[1:] if rest[:1] == [LOAD_RESULT] else rest
+        return None
+
+    def _row_call(
+        self, scope: str, root: Expr, nodes: list[Expr], steps: list[str]
+    ) -> tuple[set[str], list[str]] | None:
+        """`db.session.get(User, i)`, `db.get_or_404(User, i)`, `get_object_or_404(Ticket, pk=i)`: a one-row
+        step given a model class is a row of it, and the steps after that call."""
+        for position in range(len(steps)):
+            called = steps[position - 1] if position else (str(root[1]) if root[0] == ExprKind.NAME else "")
+            if steps[position] != "()" or called not in self.known.row_steps:
+                continue
+            arguments = nodes[position][2][1:2]
+            models = {
+                v[4:]
+                for argument in arguments
+                for v in self.graphs.resolver.values(scope, argument)
+                if v.startswith("cls:") and v[4:] in self.models
+            }
+            return (models, steps[position + 1 :]) if models else None
         return None
 
     def _follow(self, starts: set[str], steps: list[str]) -> set[Denoted]:
