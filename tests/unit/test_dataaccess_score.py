@@ -72,6 +72,8 @@ def test_test_files_are_not_the_apps_own_code() -> None:
     assert tracer._is_test_path("hc/api/tests/test_views.py")
     assert tracer._is_test_path("app/conftest.py")
     assert not tracer._is_test_path("hc/api/views.py")
+    assert tracer._is_test_path("test/test_app.py") and tracer._is_test_path("test/helpers.py")
+    assert not tracer._is_test_path("dojo/test/views.py")  # an app package named after an entity
 
 
 def _truth(entries: list[dict[str, Any]]) -> dict[str, Any]:

@@ -92,7 +92,7 @@ _USER_LOADERS = {
 }
 _TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "PRAGMA")
 _GLUE_MODULES = ("django.utils.functional", "werkzeug.local")
-_TEST_PARTS = frozenset({"tests", "test", "testing"})
+_TEST_PARTS = frozenset({"tests", "testing"})  # anywhere; a ``test`` folder only at the top (dojo/test/ is an app)
 
 
 class _Request:
@@ -336,11 +336,15 @@ def _is_template_frame(frame: types.FrameType) -> bool:
 
 
 def _is_test_path(relative: str) -> bool:
-    """A test file: under a tests/test/testing folder, or test_*.py, *_test.py, conftest.py."""
+    """A test file: under a tests/testing folder (or a top-level test folder), test_*.py, *_test.py, conftest.py.
+
+    A ``test`` package inside the code is the app's own (DefectDojo's ``dojo/test/``: the Test entity's views).
+    """
     parts = relative.split(os.sep)
     name = parts[-1]
     return (
         bool(_TEST_PARTS.intersection(parts[:-1]))
+        or (len(parts) > 1 and parts[0] == "test")
         or name.startswith("test_")
         or name.endswith("_test.py")
         or name == "conftest.py"
