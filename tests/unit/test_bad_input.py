@@ -156,6 +156,15 @@ def test_a_python2_statement_joined_onto_one_line_keeps_the_lines_after_it() -> 
     assert {(c.line, dotted_name(c.call[2][0])) for c in facts.calls} == {(3, "ValueError"), (5, "print"), (9, "go")}
 
 
+def test_lines_a_rewrite_drops_or_joins_stay_blank_lines() -> None:
+    from migrate_scan.stages.parse.python2 import _on_the_same_lines
+
+    text = "a = 1\nraise E, \\\n    'm'\nb = 2\ngone()\nc = 3"
+    rewritten = "a = 1\nraise E('m')\nb = 2\nc = 3"
+    assert _on_the_same_lines(text, rewritten) == "a = 1\nraise E('m')\n\nb = 2\n\nc = 3"
+    assert _on_the_same_lines("a = 1", "a = 1\nextra = 2") is None  # a rewrite that adds a line
+
+
 def test_python2_in_the_report_is_named_as_such(tmp_path: Path, scan_options) -> None:
     (tmp_path / "legacy.py").write_bytes(PYTHON2_MODULE)
     (tmp_path / "new.py").write_text("def f():\n    return 1\n")

@@ -98,7 +98,7 @@ def _on_the_same_lines(text: str, rewritten: str) -> str | None:
 
 def _spread(old: list[str], new: list[str]) -> list[str]:
     """`new` laid over the lines of `old` (more of them), each on the old line it most resembles, in order."""
-    if len(old) > 64:
+    if not new or len(old) > 64:
         return new + [""] * (len(old) - len(new))
     similarity = [[difflib.SequenceMatcher(None, o, n).ratio() for o in old] for n in new]
     # best[j][i]: the highest total similarity with new line j on old line i and the lines before it above i
