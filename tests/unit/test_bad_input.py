@@ -133,8 +133,9 @@ def test_a_python2_module_is_read_line_for_line() -> None:
         b"try:\n    pass\nexcept ValueError, error:\n    print error\n",
         b"x = `1`\n",
         b"f = lambda (row): row.id\n",
+        b"def send(data, async=False):\n    print 'async', async\n",
     ],
-    ids=["raise-and-ne", "except-comma", "backticks", "lambda-tuple-parameter"],
+    ids=["raise-and-ne", "except-comma", "backticks", "lambda-tuple-parameter", "async-as-a-name"],
 )
 def test_python2_that_python3_calls_invalid_syntax_is_read_too(source: bytes) -> None:
     facts = parse(source)
@@ -163,6 +164,16 @@ def test_lines_a_rewrite_drops_or_joins_stay_blank_lines() -> None:
     rewritten = "a = 1\nraise E('m')\nb = 2\nc = 3"
     assert _on_the_same_lines(text, rewritten) == "a = 1\nraise E('m')\n\nb = 2\n\nc = 3"
     assert _on_the_same_lines("a = 1", "a = 1\nextra = 2") is None  # a rewrite that adds a line
+
+
+def test_async_used_as_a_name_in_python2_is_renamed_but_not_in_strings() -> None:
+    facts = parse(b"def send(data, async=False):\n    return post('/async', data, async)\n\nprint 'x'\n")
+
+    assert isinstance(facts, FileFacts) and facts.parser == "python2"
+    [call] = [c for c in facts.calls if dotted_name(c.call[2][0]) == "post"]
+    assert call.line == 2
+    assert call.call[2][1] == (ExprKind.CONSTANT, "/async", (), ())
+    assert call.call[2][3] == (ExprKind.NAME, "async_", (), ())
 
 
 def test_python2_in_the_report_is_named_as_such(tmp_path: Path, scan_options) -> None:

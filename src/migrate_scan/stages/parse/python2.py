@@ -71,7 +71,32 @@ def translate(source: bytes) -> str | None:
         rewritten = str(_tool().refactor_string(text + "\n", "<python2>"))[:-1]
     except Exception:  # fissix's own parse errors and anything else: the file stays a syntax error
         return None
-    return _on_the_same_lines(text, rewritten)
+    aligned = _on_the_same_lines(text, rewritten)
+    return None if aligned is None else _rename_new_keywords(aligned)
+
+
+NEW_KEYWORDS = frozenset({"async", "await"})
+"""Names Python 2 code may use (`def send(data, async=False)`) that Python 3.7 made keywords."""
+
+
+def _rename_new_keywords(text: str) -> str:
+    """`async` and `await` used as names become `async_` and `await_`, on their lines; strings untouched."""
+    if "async" not in text and "await" not in text:
+        return text
+    try:
+        places = [
+            token.start
+            for token in tokenize.generate_tokens(io.StringIO(text).readline)
+            if token.type == tokenize.NAME and token.string in NEW_KEYWORDS
+        ]
+    except (tokenize.TokenError, SyntaxError):
+        return text
+    lines = text.split("\n")
+    for row, column in sorted(places, reverse=True):  # right to left: earlier columns stay valid
+        line = lines[row - 1]
+        end = column + len("async" if line.startswith("async", column) else "await")
+        lines[row - 1] = f"{line[:end]}_{line[end:]}"
+    return "\n".join(lines)
 
 
 def _on_the_same_lines(text: str, rewritten: str) -> str | None:
