@@ -1230,44 +1230,27 @@ def _table_routes(
     lookup = f"(?P<{_lookup_name(context, class_symbol)}>{_lookup_regex(context, class_symbol)})"
     extra = _extra_actions(context, class_symbol)
     found = 0
+
+    def add(raw: str, here: Evidence, method: str, handler: str, action: str) -> None:
+        nonlocal found
+        path = prefix.extend(raw, True, evidence)
+        where = _Prefix(path.raw, path.canonical, (*path.evidence, here))
+        _add(context, where, [method], handler, action, _DRF, location, class_symbol)
+        found += 1
+
     for row in router.table:
         here = Evidence(rule=_ROUTE_TABLE, locations=[row.location])
         if row.mapping:
             for method, action in row.mapping:
                 handler = _action_handler(context, class_symbol, action)
-                if handler is None or method in _NOT_REPORTED:
-                    continue
-                raw = row.expand(name, lookup, router.trailing)
-                path = prefix.extend(raw, True, evidence)
-                _add(
-                    context,
-                    _Prefix(path.raw, path.canonical, (*path.evidence, here)),
-                    [method],
-                    handler,
-                    action,
-                    _DRF,
-                    location,
-                    class_symbol,
-                )
-                found += 1
+                if handler is not None and method not in _NOT_REPORTED:
+                    add(row.expand(name, lookup, router.trailing), here, method, handler, action)
             continue
         for action, handler, is_detail, url_path, methods in extra:
-            if is_detail != row.detail:
-                continue
-            raw = row.expand(name, lookup, router.trailing, action, url_path)
-            path = prefix.extend(raw, True, evidence)
-            for method in methods:
-                _add(
-                    context,
-                    _Prefix(path.raw, path.canonical, (*path.evidence, here)),
-                    [method],
-                    handler,
-                    action,
-                    _DRF,
-                    location,
-                    class_symbol,
-                )
-                found += 1
+            if is_detail == row.detail:
+                raw = row.expand(name, lookup, router.trailing, action, url_path)
+                for method in methods:
+                    add(raw, here, method, handler, action)
     return found
 
 

@@ -233,19 +233,24 @@ def _add_task(
     run_every = keyword(call, "run_every") if call is not None else None
     if run_every is not None:  # `@periodic_task(run_every=crontab(...))`: the task runs on a schedule too
         scope = scope_of(facts.module, definition.scope)
-        context.found.jobs.append(
-            Job(
-                kind="celery-periodic",
-                name=explicit or definition.name,
-                handler=handler,
-                schedule=_schedule(context, scope, run_every),
-                task=name,
-                location=location,
-                evidence=_evidence(rule, location),
-                time_limit=job.time_limit,
-                soft_time_limit=job.soft_time_limit,
-            )
+        _add_periodic(context, job, explicit or definition.name, _schedule(context, scope, run_every))
+
+
+def _add_periodic(context: _Context, task: Job, name: str, schedule: str | None) -> None:
+    """The beat entry a task declares itself (`run_every`): the task's handler, place and limits."""
+    context.found.jobs.append(
+        Job(
+            kind="celery-periodic",
+            name=name,
+            handler=task.handler,
+            schedule=schedule,
+            task=task.name,
+            location=task.location,
+            evidence=task.evidence,
+            time_limit=task.time_limit,
+            soft_time_limit=task.soft_time_limit,
         )
+    )
 
 
 # -- Celery 2/3 task classes ----------------------------------------------------------------------
@@ -291,19 +296,7 @@ def _find_task_classes(context: _Context, facts: FileFacts) -> None:
         context.task_functions.setdefault(handler, name)
         run_every = _class_body_value(context, symbol, "run_every") if rule.role == "celery-class-periodic" else None
         if run_every is not None:
-            context.found.jobs.append(
-                Job(
-                    kind="celery-periodic",
-                    name=explicit or definition.name,
-                    handler=handler,
-                    schedule=_schedule(context, symbol, run_every),
-                    task=name,
-                    location=location,
-                    evidence=job.evidence,
-                    time_limit=job.time_limit,
-                    soft_time_limit=job.soft_time_limit,
-                )
-            )
+            _add_periodic(context, job, explicit or definition.name, _schedule(context, symbol, run_every))
 
 
 def _class_body_value(context: _Context, class_symbol: str, name: str, *, inherited: bool = True) -> Expr | None:
