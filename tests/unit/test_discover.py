@@ -246,6 +246,54 @@ def test_module_names_follow_source_roots(tmp_path: Path, write_tree) -> None:
     assert discovery.root == root.resolve()
 
 
+def test_a_scanned_package_that_imports_itself_by_name_keeps_its_name(tmp_path: Path, write_tree) -> None:
+    # `migrate-scan ./shop`, where shop/ is the application package: its code imports `shop.x` or `.x`.
+    root = write_tree(
+        tmp_path / "shop",
+        {
+            "__init__.py": "from .views import bp\n",
+            "views.py": "from shop.models import Order\n",
+            "models.py": "import os\n",
+            "api/__init__.py": "from ..models import Order\n",
+            "api/v1.py": "from shop.api import helpers\n",
+        },
+    )
+
+    assert modules(discover(root, DiscoverySettings())) == {
+        "__init__.py": ("shop", True),
+        "api/__init__.py": ("shop.api", True),
+        "api/v1.py": ("shop.api.v1", False),
+        "models.py": ("shop.models", False),
+        "views.py": ("shop.views", False),
+    }
+
+
+def test_a_root_with_a_stray_init_that_imports_its_children_top_level_names_them_top_level(
+    tmp_path: Path, write_tree
+) -> None:
+    # A repository root holding `__init__.py` whose code imports `mkt.site`, not `repo.mkt.site`.
+    root = write_tree(
+        tmp_path / "repo",
+        {
+            "__init__.py": "",
+            "manage.py": "import mkt.settings\n",
+            "mkt/__init__.py": "",
+            "mkt/settings.py": "from mkt.site import helpers\nfrom lib import crypto\n",
+            "mkt/site/__init__.py": "from . import helpers\n",
+            "lib/__init__.py": "from repo import nothing  # a stray self-import is outvoted\n",
+        },
+    )
+
+    assert modules(discover(root, DiscoverySettings())) == {
+        "__init__.py": ("repo", True),
+        "lib/__init__.py": ("lib", True),
+        "manage.py": ("manage", False),
+        "mkt/__init__.py": ("mkt", True),
+        "mkt/settings.py": ("mkt.settings", False),
+        "mkt/site/__init__.py": ("mkt.site", True),
+    }
+
+
 def test_a_folder_without_init_between_packages_is_a_namespace_portion(tmp_path: Path, write_tree) -> None:
     root = write_tree(
         tmp_path / "site",

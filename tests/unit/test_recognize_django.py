@@ -231,6 +231,57 @@ def test_patterns_built_by_a_call_and_computed_routes_are_unresolved() -> None:
     assert unresolved(files) == {("proj/urls.py", 13), ("proj/urls.py", 14), ("proj/urls.py", 16)}
 
 
+def test_i18n_patterns_put_their_entries_under_a_language_prefix() -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/views.py": VIEWS,
+        "shop/urls.py": """
+            from django.urls import path
+            from shop import views
+            urlpatterns = [path("orders/", views.Orders.as_view())]
+        """,
+        "proj/urls.py": """
+            from django.conf.urls.i18n import i18n_patterns
+            from django.urls import include, path
+            from shop import views
+
+            urlpatterns = i18n_patterns(
+                path("", views.index),
+                path("shop/", include("shop.urls")),
+            )
+            urlpatterns += [path("health/", views.index)]
+            urlpatterns += i18n_patterns(path("about/", views.index), prefix_default_language=False)
+        """,
+    }
+    assert routes(files) == {
+        ("/{language}/", "*", "shop.views:index", None),
+        ("/{language}/shop/orders/", "GET", "shop.views:Orders.get", "get"),
+        ("/{language}/shop/orders/", "POST", "shop.views:Orders.post", "post"),
+        ("/health/", "*", "shop.views:index", None),
+        ("/about/", "*", "shop.views:index", None),
+    }
+    assert not unresolved(files)
+    shop = next(r for r in found(files).routes if r.path == "/{language}/shop/orders/")
+    assert "django.url.i18n-patterns" in [e.rule for e in shop.evidence]
+
+
+def test_a_project_function_named_i18n_patterns_is_not_djangos() -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/views.py": VIEWS,
+        "proj/urls.py": """
+            from django.urls import path
+            from shop import views
+
+            def i18n_patterns(*urls):   # the project's own helper: no language prefix
+                return list(urls)
+
+            urlpatterns = i18n_patterns(path("", views.index))
+        """,
+    }
+    assert ("/{language}/", "*", "shop.views:index", None) not in routes(files)
+
+
 # -- views: classes and decorators -------------------------------------------------------------
 
 

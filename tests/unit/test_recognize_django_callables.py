@@ -1,4 +1,4 @@
-"""Django routes to callable instances: `path("rss/", LatestFeed())`, positive and negative cases."""
+"""Django routes to callable instances (`path("rss/", LatestFeed())`) and views built by project factories."""
 
 from __future__ import annotations
 
@@ -64,6 +64,57 @@ def test_instances_of_classes_that_are_not_callable_stay_unresolved() -> None:
     }
     assert routes(files) == set()
     assert unresolved(files) == {("proj/urls.py", 6), ("proj/urls.py", 7)}
+
+
+# -- a project factory returning `SomeView.as_view(...)` ---------------------------------------------
+
+FACTORY_VIEWS = """
+from django.views.generic import RedirectView, TemplateView
+
+def redirect_doc(uri, request=None):
+    view = RedirectView.as_view(url="https://docs.example.com%s" % uri)
+    return view(request) if request else view
+
+def page(template):
+    return TemplateView.as_view(template_name=template)
+
+def not_a_view(name):
+    return name.upper()
+"""
+
+
+def test_a_factory_returning_as_view_routes_that_class() -> None:
+    files = {
+        "docs/__init__.py": "",
+        "docs/factories.py": FACTORY_VIEWS,
+        "proj/urls.py": """
+            from django.urls import path
+            from docs.factories import page, redirect_doc
+            urlpatterns = [
+                path("guide/", redirect_doc("/guide")),
+                path("about/", page("about.html")),
+            ]
+        """,
+    }
+    found = routes(files)
+    assert ("/guide/", "GET", "django.views.generic.base:RedirectView.get", "get") in found
+    assert ("/about/", "GET", "django.views.generic.base:TemplateView.get", "get") in found
+    assert {path for path, *_ in found} == {"/guide/", "/about/"}
+    assert unresolved(files) == set()
+
+
+def test_a_factory_returning_something_else_stays_unresolved() -> None:
+    files = {
+        "docs/__init__.py": "",
+        "docs/factories.py": FACTORY_VIEWS,
+        "proj/urls.py": """
+            from django.urls import path
+            from docs.factories import not_a_view
+            urlpatterns = [path("x/", not_a_view("x"))]
+        """,
+    }
+    assert routes(files) == set()
+    assert unresolved(files) == {("proj/urls.py", 4)}
 
 
 # -- the root URLconf extended by another module (an `AppConfig.ready()` appending to it) ------------

@@ -16,7 +16,9 @@ folder of `manage.py`, a `src/` folder, a configured root, the scan root).
 from __future__ import annotations
 
 import hashlib
+import keyword
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -233,7 +235,8 @@ def discover(root: Path, settings: DiscoverySettings) -> Discovery:
             if manifest is not None:
                 manifests.append(manifest)
     known_roots = _known_roots(manage_dirs, candidates, settings)
-    named, used_roots = _name_modules(candidates, package_dirs, known_roots, root.name)
+    root_package = root.name if _is_imported_package(root, candidates, package_dirs) else None
+    named, used_roots = _name_modules(candidates, package_dirs, known_roots, root.name, root_package)
     files, duplicates = _one_file_per_module(named)
     skipped.extend(duplicates)
     return Discovery(
@@ -443,7 +446,11 @@ def _known_roots(manage_dirs: set[str], candidates: list[_Candidate], settings: 
 
 
 def _name_modules(
-    candidates: list[_Candidate], package_dirs: set[str], known_roots: list[str], root_name: str
+    candidates: list[_Candidate],
+    package_dirs: set[str],
+    known_roots: list[str],
+    root_name: str,
+    root_package: str | None,
 ) -> tuple[list[DiscoveredFile], set[str]]:
     files = []
     used_roots: set[str] = set()
@@ -451,7 +458,9 @@ def _name_modules(
         parts = candidate.path.split("/")
         directories, stem = parts[:-1], parts[-1][:-3]
         top = _package_chain_top(directories, package_dirs)
-        if not directories and stem == "__init__":
+        if root_package is not None and top == 0:
+            source_root, module_parts = "", [root_package, *directories]
+        elif not directories and stem == "__init__":
             # The scanned folder's own `__init__.py`: the code inside still imports its modules
             # as top-level ones (the folder is what is on sys.path), so only this file takes its name.
             source_root, module_parts = "", [root_name]  # escaped below, like every part
@@ -468,6 +477,46 @@ def _name_modules(
         os_path = "" if path == candidate.path else candidate.path
         files.append(DiscoveredFile(path, module, is_package, candidate.size, os_path))
     return files, used_roots
+
+
+_IMPORT_LINE = re.compile(rb"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import\b|import[ \t]+([\w.]+))", re.MULTILINE)
+_SELF_IMPORT_FILES = 200
+_SELF_IMPORT_BYTES = 65536
+
+
+def _is_imported_package(root: Path, candidates: list[_Candidate], package_dirs: set[str]) -> bool:
+    """Whether the scanned folder, which has its own `__init__.py`, is a package its code imports by name.
+
+    Python allows both readings of such a folder. Pointed at an application package (`./shop` holding
+    `__init__.py`, `views.py`, `api/`), its code imports `shop.views` or, in its own files, `.views`: the
+    folder above is on `sys.path`. A repository root with a stray `__init__.py` imports its subpackages as
+    top-level ones (`mkt.site`): the folder itself is on `sys.path`. The files at the first two levels vote
+    (at most 200, their first 64 KiB): an import through the folder's name, or a relative import in a file
+    of the folder itself, is for the package; an absolute import of one of the folder's own children by its
+    bare name is against.
+    """
+    name = root.name
+    if "" not in package_dirs or not name.isidentifier() or keyword.iskeyword(name):
+        return False
+    children = {path.split("/")[0].removesuffix(".py") for path in (c.path for c in candidates)}
+    children.discard("__init__")
+    votes_for = votes_against = 0
+    shallow = [c.path for c in candidates if c.path.count("/") <= 1][:_SELF_IMPORT_FILES]
+    for path in shallow:
+        try:
+            with open(os.path.join(root, path), "rb") as handle:
+                text = handle.read(_SELF_IMPORT_BYTES)
+        except OSError:
+            continue
+        for dots, source, imported in _IMPORT_LINE.findall(text):
+            first = (source or imported).split(b".")[0].decode("ascii", "replace")
+            if dots:
+                votes_for += "/" not in path
+            elif first == name:
+                votes_for += 1
+            elif first in children:
+                votes_against += 1
+    return votes_for > votes_against
 
 
 def _one_file_per_module(files: list[DiscoveredFile]) -> tuple[list[DiscoveredFile], list[FileSkipped]]:

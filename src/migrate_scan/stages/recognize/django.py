@@ -52,7 +52,7 @@ from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition, UnresolvedRegistration, ViewMount, django_app_labels
 from migrate_scan.model.report import Evidence, Route
-from migrate_scan.stages.recognize.evaluation import Evaluator, bind
+from migrate_scan.stages.recognize.evaluation import Evaluator, Origin, bind
 from migrate_scan.stages.recognize.expressions import (
     argument,
     called_names,
@@ -572,6 +572,9 @@ def _entries(
         if rule is not None and rule.role == "patterns":
             _patterns(context, scope, expr, facts, prefix, stack, rule, line)
             return
+        if rule is not None and rule.role == "i18n-patterns":
+            _i18n_patterns(context, scope, expr, facts, prefix, stack, rule, line)
+            return
         if _reader_routes(context, scope, expr, prefix, stack):
             return
     where = Location(file=facts.path, line=_call_lines(context, facts).get(expr, line))
@@ -609,6 +612,32 @@ def _patterns(
             )
         else:
             _entry(context, scope, child, facts, inner, stack)
+
+
+def _i18n_patterns(
+    context: _Context,
+    scope: str,
+    call: Expr,
+    facts: FileFacts,
+    prefix: _Prefix,
+    stack: tuple[str, ...],
+    rule: MatchRule,
+    line: int,
+) -> None:
+    """`i18n_patterns(path(...), ..., prefix_default_language=True)`: its entries under a language prefix.
+
+    Each entry is served under `<language>/` for every language of `LANGUAGES`; with
+    `prefix_default_language=False` the default language is served without the prefix, and that path is
+    the one reported.
+    """
+    location = Location(file=facts.path, line=_call_lines(context, facts).get(call, line))
+    evidence = Evidence(rule=rule.id, locations=[location])
+    unprefixed = keyword(call, "prefix_default_language")
+    if unprefixed is not None and context.evaluator.constant(scope, unprefixed) is False:
+        inner = replace(prefix, evidence=(*prefix.evidence, evidence), views="")
+    else:
+        inner = prefix.extend("<language>/", False, evidence)
+    _entries(context, scope, (ExprKind.LIST, None, call[2][1:], ()), facts, inner, stack, location.line)
 
 
 def _reader_routes(
@@ -768,7 +797,11 @@ def _view(
         for handler in produced:
             methods, framework = _function_methods(context, handler)
             _add(context, prefix, methods, handler, None, framework or rule.framework, location)
-        if not produced and not _callable_instances(context, resolver.values(scope, view), prefix, rule, location):
+        if (
+            not produced
+            and not _callable_instances(context, resolver.values(scope, view), prefix, rule, location)
+            and not _factory_class_views(context, scope, view, prefix, rule, location)
+        ):
             _unresolved(context, rule.id, location, "view built by a call static reading cannot follow")
         return
     values = resolver.values(scope, view)
@@ -844,6 +877,38 @@ def _include_target(
 
 
 # -- views ------------------------------------------------------------------------------------
+
+
+def _factory_class_views(
+    context: _Context, scope: str, call: Expr, prefix: _Prefix, rule: MatchRule, location: Location
+) -> bool:
+    """`redirect_doc("/Apps")`: a project factory returning `SomeView.as_view(...)` routes that class.
+
+    What the factory hands back is followed for this call's arguments (through a local variable and a
+    conditional); each `as_view(...)` it returns is routed as if written in place. False when it returns none.
+    """
+    evaluator = context.evaluator
+    returned = [
+        (where, alternative)
+        for where, origin in evaluator.returned_origins(scope, call)
+        for where, alternative in _alternatives(evaluator, where, origin)
+    ]
+    built = [o for o in returned if o[1][0] == ExprKind.CALL and o[1][2][0][:2] == (ExprKind.ATTRIBUTE, "as_view")]
+    for where, origin in dict.fromkeys(built):
+        _class_view(context, where, origin, prefix, rule, location)
+    return bool(built)
+
+
+def _alternatives(evaluator: Evaluator, scope: str, expr: Expr, depth: int = 0) -> list[Origin]:
+    """The values a conditional expression may take (`view(request) if request else view`), each followed."""
+    if expr[0] != ExprKind.OTHER or expr[1] != "IfExp" or len(expr[2]) != 3 or depth > 3:
+        return [(scope, expr)]
+    return [
+        found
+        for branch in expr[2][1:]
+        for where, origin in evaluator.origins(scope, branch)
+        for found in _alternatives(evaluator, where, origin, depth + 1)
+    ]
 
 
 def _callable_instances(
@@ -1372,7 +1437,7 @@ RECOGNIZER = Recognizer(
     requires=frozenset({Product.APPLICATIONS}),
     handles={
         "url-pattern": frozenset({"path", "regex"}),
-        "url-include": frozenset({"framework", "include", "passthrough", "patterns"}),
+        "url-include": frozenset({"framework", "i18n-patterns", "include", "passthrough", "patterns"}),
         "url-router": frozenset(
             {
                 "api-root",
