@@ -53,6 +53,7 @@ to tables is the `data-access` knowledge of the heuristics
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -63,6 +64,7 @@ from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import ModelAccess, Recognition
 from migrate_scan.model.report import TABLE_PREFIX, DataModel, Event
+from migrate_scan.stages.recognize.data_access_bindings import MARK, Binder, BoundResolver
 from migrate_scan.stages.recognize.data_access_knowledge import (
     READ,
     WRITE,
@@ -70,6 +72,7 @@ from migrate_scan.stages.recognize.data_access_knowledge import (
     bundled_knowledge,
     knowledge_of,
 )
+from migrate_scan.stages.recognize.data_access_receivers import narrowed
 from migrate_scan.stages.recognize.expressions import keyword, scope_of, string_of
 from migrate_scan.stages.recognize.registry import Product, Recognizer
 from migrate_scan.stages.recognize.sql import tables_in_sql
@@ -127,6 +130,8 @@ class DataAccess:
         """`models`: the model symbols, or the data models themselves (which also gives their relations);
         `knowledge`: the scan's data-access heuristics (the bundled ones when not given)."""
         given: list[str | DataModel] = list(models)
+        bound = BoundResolver(graphs.resolver)  # call-site variants bind their parameters here
+        graphs = dataclasses.replace(graphs, resolver=bound)
         self.known = knowledge if knowledge is not None else bundled_knowledge()
         data_models = [m for m in given if isinstance(m, DataModel)]
         self.graphs = graphs
@@ -159,6 +164,7 @@ class DataAccess:
         self._outside_names = self.known.outside_names
         self._object_tables: tuple[str, ...] | None = None  # what has_perm(perm, obj) reads, once known
         self._outside_receiver = False  # the call being read is made on another package's model manager
+        self._orm_methods = self.known.orm_methods  # what the ORM gives every model (receivers not narrowed)
         self.self_calls: dict[str, frozenset[str]] = {}  # scope → the methods it calls on `self` or `super()`
         self.data_models = data_models
         self.eager: dict[str, set[str]] = defaultdict(set)  # model → what its eager relationships load with it
@@ -166,6 +172,7 @@ class DataAccess:
         self.memoized: frozenset[str] = frozenset()  # functions whose results a cache keeps
         self._returning: dict[str, set[str]] = {}  # function of ours → models of the rows it returns
         self._chained: set[Expr] = set()  # calls of the module being read that another call is made on
+        self._chained_module = ""
         self._nested: dict[str, list[str]] | None = None  # class → its nested definitions, indexed when asked
         self._methods: dict[str, list[str]] = defaultdict(list)  # class → its methods (for framework hooks)
         for symbol, definition in graphs.definitions.items():
@@ -183,7 +190,7 @@ class DataAccess:
             if self.login_models:
                 self._user_uses(facts)
             self._instances(facts)
-            self._chained = _chained_calls(facts)
+            self._chained, self._chained_module = _chained_calls(facts), facts.module
             for call in facts.calls:
                 self._direct(scope_of(facts.module, call.scope), call, Site(facts.path, call.line))
                 self._self_call(facts.module, call)
@@ -192,6 +199,7 @@ class DataAccess:
             for model, where in writes.items():
                 if self.commits.get(scope, 0) > where.line:
                     self._record(scope, model, True, where)
+        Binder(self, bound).run()
         if self.variants:
             self._materialise_variants()
 
@@ -218,6 +226,8 @@ class DataAccess:
         """Every direct access, first location per (function, model, mode), sorted."""
         first: dict[tuple[str, str, bool], ModelAccess] = {}
         for access in sorted(self.direct, key=lambda a: (a.function, a.model, a.is_write, a.location.line)):
+            if MARK in access.function:  # a call-site variant's: its helper's
+                access = dataclasses.replace(access, function=access.function.partition(MARK)[0])
             first.setdefault((access.function, access.model, access.is_write), access)
         return list(first.values())
 
@@ -266,7 +276,8 @@ class DataAccess:
         if method in self.known.table_statements and receiver[0] == ExprKind.ATTRIBUTE and receiver[1] == MAPPED_TABLE:
             receiver = receiver[2][0]  # `Config.__table__.select()`: as `select(Config)`
         is_super = receiver[0] == ExprKind.CALL and receiver[2][0][:2] == (ExprKind.NAME, "super")
-        for model, via, is_last, is_class in self._walk(scope, receiver):
+        denoted = narrowed(self._walk(scope, receiver), method, self._defines, self._orm_methods)
+        for model, via, is_last, is_class in denoted:
             if model.startswith(TABLE_PREFIX):  # a manager of another package's model
                 self._outside_receiver = True  # `ContentType.objects.get_for_model(Note)` reads no Note
                 if method in self.known.cached_methods.get(model[len(TABLE_PREFIX) :], ()):
@@ -379,6 +390,15 @@ class DataAccess:
                     self.calls[scope].add(callee)
                     self.call_lines[(scope, callee)].add(site[2].line)
         return found and not is_class
+
+    def _defines(self, model: str, method: str) -> bool:
+        """Whether a model (or an ancestor of ours) defines a method, or has a relation, of that name."""
+        if (model, method) in self.accessors:
+            return True
+        return any(
+            v.startswith(("bnd:", "def:")) and v[4:] in self.graphs.definitions
+            for v in self.graphs.resolver.class_attribute(model, method)
+        )
 
     def _is_fresh(self, scope: str, receiver: Expr) -> bool | None:
         """Whether an instance was built here (`Topic(...)`: no row yet) or loaded (a query, the logged-in
@@ -1338,28 +1358,35 @@ class DataAccess:
     def _instances(self, facts: FileFacts) -> None:
         """Locals bound to a model or a chain of one (`user = User.query.get(id)`, `for post in user.posts`)."""
         for assignment in facts.assignments:
-            value = assignment.value
-            if not assignment.scope or value is None or len(assignment.targets) != 1:
-                continue
-            target = assignment.targets[0]
-            if target[0] != ExprKind.NAME:
-                continue
-            scope = scope_of(facts.module, assignment.scope)
-            if value[0] == ExprKind.NAME:  # `for order in stale`, `user = owner`: another local's models
-                models = self.instances.get((scope, str(value[1])), set())
-            elif value[0] in _CHAINS:
-                models = self._mentioned_models(scope, value) or self._called_models(scope, value)
-            else:
-                continue
-            if models:
-                self.instances[(scope, str(target[1]))] |= models
-                built = value[0] == ExprKind.CALL and any(
-                    v[4:] in models for v in self.graphs.resolver.values(scope, value[2][0]) if v.startswith("cls:")
-                )
-                key = (scope, str(target[1]))
-                self.fresh[key] = built if self.fresh.get(key, built) == built else None
-                if value[0] == ExprKind.CALL and value[2][0][1] in self.known.schema_loads:
-                    self.loaded.add((scope, str(target[1])))
+            if assignment.scope and assignment.value is not None and len(assignment.targets) == 1:
+                self.bind_instance(scope_of(facts.module, assignment.scope), assignment)
+
+    def bind_instance(self, scope: str, assignment: AssignmentFact) -> None:
+        """What one assignment in `scope` binds its local to (nothing when no model)."""
+        value, target = assignment.value, assignment.targets[0]
+        if value is None or len(assignment.targets) != 1 or target[0] != ExprKind.NAME:
+            return
+        if value[0] == ExprKind.NAME:  # `for order in stale`, `user = owner`: another local's models
+            models = self.instances.get((scope, str(value[1])), set())
+        elif value[0] in _CHAINS:
+            models = self._mentioned_models(scope, value) or self._called_models(scope, value)
+        else:
+            return
+        if models:
+            self.instances[(scope, str(target[1]))] |= models
+            built = value[0] == ExprKind.CALL and any(
+                v[4:] in models for v in self.graphs.resolver.values(scope, value[2][0]) if v.startswith("cls:")
+            )
+            key = (scope, str(target[1]))
+            self.fresh[key] = built if self.fresh.get(key, built) == built else None
+            if value[0] == ExprKind.CALL and value[2][0][1] in self.known.schema_loads:
+                self.loaded.add((scope, str(target[1])))
+
+    def direct_call(self, scope: str, call: CallFact, facts: FileFacts) -> None:
+        """One call of a module read again in another scope (a call-site variant of its function)."""
+        if self._chained_module != facts.module:
+            self._chained, self._chained_module = _chained_calls(facts), facts.module
+        self._direct(scope, call, Site(facts.path, call.line))
 
     def _attribute_writes(self, facts: FileFacts) -> None:
         """`order.status = "paid"`, `self.token = ...`: a write of the instance's model once committed."""

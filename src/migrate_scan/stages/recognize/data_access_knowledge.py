@@ -106,6 +106,27 @@ class AccessKnowledge:
         return frozenset(name.rpartition(".")[2] for name in self.save_observers)
 
     @functools.cached_property
+    def orm_methods(self) -> frozenset[str]:
+        """Every method the vocabularies name (a write, a query step, a lookup...): what the ORM gives a model."""
+        return frozenset().union(
+            self.write_methods,
+            self.read_and_write_methods,
+            self.signalling_methods,
+            self.collection_writes,
+            self.lookup_methods,
+            self.path_methods,
+            self.query_steps,
+            self.lazy_methods,
+            self.statement_writes,
+            self.statement_clauses,
+            self.session_writes,
+            self.session_commits,
+            self.row_steps,
+            self.table_statements,
+            self.user_permission_methods,
+        )
+
+    @functools.cached_property
     def outside_names(self) -> frozenset[str]:
         """The last segment of every outside function's name: a cheap pre-filter of calls."""
         return frozenset(name.rpartition(".")[2] for name in self.outside)

@@ -1,0 +1,332 @@
+"""Call-site variants of shared helpers: a parameter bound to what each caller passes.
+
+The link stage is context-insensitive: a helper's parameter holds every value any caller passed.
+`def session_query(model): return db.session.query(model)` then reads every model some caller
+names, for every caller; `def get_object_or_404(fn, *args): return fn(*args)` calls every lookup
+any caller hands it; a mixin's `@classmethod def get_by_id(cls, id): return cls.query.get(id)`
+queries every class that inherits it.
+
+Here each call of such a helper (a function some of whose calls use a parameter, or a local
+computed from one: its *template* lines) gets a variant of its own: the helper's accesses and
+calls on its other lines, and its template lines evaluated again with each parameter bound to the
+caller's argument (the receiver, for a classmethod called on a class or instance). A helper
+calling another with a bound parameter (`def get(model, id): return session_query(model)...`)
+binds that one in turn, a few calls deep. The caller then reaches its variant instead of the
+helper; a helper reached any other way (a callback, an entry point) keeps its every value.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from migrate_scan.model.facts import AssignmentFact, CallFact, Expr, ExprKind, FileFacts
+from migrate_scan.model.graphs import Resolver
+from migrate_scan.model.inventory import ModelAccess
+from migrate_scan.stages.recognize.expressions import scope_of
+
+if TYPE_CHECKING:
+    from migrate_scan.stages.recognize.data_access import DataAccess
+
+MAX_DEPTH = 3
+"""Helpers bound through at most this many calls (a caller, a helper, the helper it hands the value on to)."""
+MAX_VARIANTS = 5000
+"""Past this many variants, further calls reach the helper itself (every value, as before)."""
+_OURS = ("def:", "bnd:", "cls:", "obj:")
+MARK = "@b"
+"""Joins a helper and the number of its call-site variant (`app.db:session_query@b3`)."""
+
+
+class Bound(NamedTuple):
+    """What a parameter is bound to: an expression evaluated in the caller's scope (as a class: `cls`)."""
+
+    scope: str
+    expr: Expr
+    as_class: bool
+
+
+class BoundResolver:
+    """The link stage's resolver, with the parameters of call-site variants bound to their arguments."""
+
+    def __init__(self, inner: Resolver) -> None:
+        self.inner = inner
+        self.bindings: dict[str, tuple[str, dict[str, Bound]]] = {}  # variant → (helper, parameter → argument)
+
+    def base(self, scope: str) -> str:
+        """The helper a variant scope is of (any other scope: itself)."""
+        bound = self.bindings.get(scope)
+        return bound[0] if bound is not None else scope
+
+    def values(self, scope: str, expr: Expr) -> frozenset[str]:
+        """As the link stage's, with a bound parameter of a variant denoting its caller's argument."""
+        bound = self.bindings.get(scope)
+        if bound is None:
+            return self.inner.values(scope, expr)
+        function, parameters = bound
+        if expr[0] == ExprKind.NAME and expr[1] in parameters:
+            argument = parameters[str(expr[1])]
+            found = self.values(argument.scope, argument.expr)
+            if argument.as_class:  # `obj.create()` of a classmethod passes type(obj)
+                found = frozenset("cls:" + v[4:] if v.startswith("obj:") else v for v in found)
+            return found
+        return self.inner.values(function, expr)
+
+    def qualified_names(self, scope: str, expr: Expr) -> tuple[str, ...]:
+        return self.inner.qualified_names(self.base(scope), expr)
+
+    def ancestors(self, class_symbol: str) -> tuple[str, ...]:
+        return self.inner.ancestors(class_symbol)
+
+    def binding_site(self, scope: str, expr: Expr) -> str | None:
+        return self.inner.binding_site(self.base(scope), expr)
+
+    def class_attribute(self, class_symbol: str, name: str) -> set[str]:
+        return self.inner.class_attribute(class_symbol, name)
+
+    def release(self) -> None:
+        self.inner.release()
+
+
+class _Template(NamedTuple):
+    """A helper's calls that depend on its parameters."""
+
+    facts: FileFacts
+    parameters: tuple[str, ...]  # bindable by position (the receiver first for a classmethod), then by name
+    receiver: str | None  # the classmethod's `cls`, bound to what it is called on
+    lines: frozenset[int]  # lines of the calls using a parameter or a local computed from one
+    tainted: frozenset[str]
+
+
+class Binder:
+    """Makes the call-site variants of the helpers that have template lines (see the module's docstring)."""
+
+    def __init__(self, access: DataAccess, resolver: BoundResolver) -> None:
+        self.access = access
+        self.resolver = resolver
+        self.templates: dict[str, _Template] = {}
+        self.memo: dict[tuple[str, tuple[tuple[str, Bound], ...]], str] = {}
+        self.by_function: dict[str, list[ModelAccess]] | None = None
+
+    def run(self) -> None:
+        """Index the helpers, then give every call of one in the tree its variant."""
+        for facts in self.access.graphs.modules.values():
+            self._index(facts)
+        if not self.templates:
+            return
+        names = {symbol.rpartition(":")[2].rpartition(".")[2] for symbol in self.templates}
+        for facts in self.access.graphs.modules.values():
+            for call in facts.calls:
+                func = call.call[2][0]
+                if func[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE) and func[1] in names:
+                    caller = scope_of(facts.module, call.scope) if call.scope else facts.module
+                    self._bind_call(caller, call, 1)
+
+    # -- which helpers have template lines ---------------------------------------------------------
+
+    def _index(self, facts: FileFacts) -> None:
+        by_scope: dict[str, list[CallFact]] = defaultdict(list)
+        for call in facts.calls:
+            if call.scope:
+                by_scope[call.scope].append(call)
+        assigned: dict[str, list[AssignmentFact]] = defaultdict(list)
+        for assignment in facts.assignments:
+            if assignment.scope and assignment.value is not None:
+                assigned[assignment.scope].append(assignment)
+        for definition in facts.definitions:
+            if definition.kind != "function" or definition.qualname not in by_scope:
+                continue
+            symbol = scope_of(facts.module, definition.qualname)
+            names = [p.name for p in definition.parameters if p.kind in ("positional", "keyword")]
+            receiver = None
+            if "." in definition.qualname and names:
+                owner = symbol.rpartition(".")[0]
+                is_class = self.access.graphs.definitions.get(owner)
+                is_classmethod = any(d[:2] == (ExprKind.NAME, "classmethod") for d in definition.decorators)
+                if is_classmethod and is_class is not None and owner not in self.access.models:
+                    receiver = names[0]  # a mixin's classmethod: `cls` is what it is called on
+                elif is_class is not None and is_class.fact.kind == "class":
+                    names = names[1:]  # `self`: the receiver, not bound here
+            varied = {n for n in names if self._varies(symbol, n)}
+            if not varied:
+                continue
+            tainted = _tainted(varied, assigned.get(definition.qualname, ()))
+            lines = frozenset(c.line for c in by_scope[definition.qualname] if _uses(c.call, tainted))
+            if lines:
+                self.templates[symbol] = _Template(facts, tuple(names), receiver, lines, frozenset(tainted))
+
+    def _varies(self, function: str, parameter: str) -> bool:
+        """Whether callers pass a parameter different things of ours (functions, classes, instances):
+        binding it to one caller's may then tell them apart (a bound method: what it is called on).
+        Numbers and strings never do."""
+        values = self.resolver.inner.values(function, (ExprKind.NAME, parameter, (), ()))
+        if any(v.startswith("bnd:") for v in values):
+            return True  # a method handed along: called on what the caller took it from
+        return sum(1 for v in values if v[:4] in _OURS) >= 2
+
+    # -- variants ------------------------------------------------------------------------------------
+
+    def _bind_call(self, caller: str, call: CallFact, depth: int) -> set[str]:
+        """What a call of helpers reaches: a variant of each (the helper itself when it gets none).
+
+        A call in a function of the tree is recorded as that function's call, in place of its edge to the helper.
+        """
+        func = call.call[2][0]
+        reached: set[str] = set()
+        for value in self.resolver.values(caller, func):
+            callee = value[4:]
+            if value[:4] not in ("def:", "bnd:") or callee not in self.templates:
+                continue
+            variant = self._variant(callee, self._binding(callee, caller, call, self._receiver(caller, func)), depth)
+            reached.add(variant or callee)
+            if caller not in self.resolver.bindings:
+                self.access.specialised.add((caller, callee))
+                self.access.calls[caller].add(variant or callee)
+                self.access.call_lines[(caller, variant or callee)].add(call.line)
+        return reached
+
+    def _receiver(self, caller: str, func: Expr) -> Bound | None:
+        """What a call's callee is called on: `Order.get_by_id(...)`; a bound parameter handed
+        `Order.get_by_id` (`fn(*args)` in a variant), what the caller's argument was taken from."""
+        if func[0] == ExprKind.ATTRIBUTE:
+            return Bound(caller, func[2][0], True)
+        bound = self.resolver.bindings.get(caller)
+        argument = bound[1].get(str(func[1])) if bound is not None and func[0] == ExprKind.NAME else None
+        if argument is not None and argument.expr[0] == ExprKind.ATTRIBUTE:
+            return Bound(argument.scope, argument.expr[2][0], True)
+        return None
+
+    def _binding(self, callee: str, caller: str, call: CallFact, receiver: Bound | None) -> dict[str, Bound]:
+        template = self.templates[callee]
+        parameters = list(template.parameters)
+        binding: dict[str, Bound] = {}
+        if template.receiver is not None:
+            parameters = parameters[1:]
+            if receiver is not None:
+                binding[template.receiver] = receiver
+        for position, argument in enumerate(call.call[2][1:]):
+            if argument[0] == ExprKind.STARRED or position >= len(parameters):
+                break
+            binding[parameters[position]] = Bound(caller, argument, False)
+        for name, argument in call.call[3]:
+            if name is not None and name in parameters:
+                binding[name] = Bound(caller, argument, False)
+        return binding
+
+    def _variant(self, helper: str, binding: dict[str, Bound], depth: int) -> str | None:
+        if not binding or depth > MAX_DEPTH:
+            return None
+        key = (helper, tuple(sorted(binding.items())))
+        known = self.memo.get(key)
+        if known is not None:
+            return known
+        if len(self.memo) >= MAX_VARIANTS:
+            return None
+        variant = f"{helper}{MARK}{len(self.memo)}"
+        self.memo[key] = variant
+        if helper in self.access.memoized:  # a cache keeps its results, whoever calls it
+            self.access.memoized |= {variant}
+        if helper in self.access.wrappers:
+            self.access.wrappers.add(variant)
+        self.resolver.bindings[variant] = (helper, binding)
+        self._copy(helper, variant)
+        self._evaluate(helper, variant, depth)
+        return variant
+
+    def _copy(self, helper: str, variant: str) -> None:
+        """The helper's accesses and calls on its other lines, and the calls of its template lines whose
+        callee does not depend on a parameter."""
+        access = self.access
+        template = self.templates[helper]
+        lines = template.lines
+        if self.by_function is None:
+            self.by_function = defaultdict(list)
+            for found in access.direct:
+                self.by_function[found.function].append(found)
+        for found in self.by_function.get(helper, ()):
+            if found.location.line not in lines:
+                (access.writes if found.is_write else access.reads)[variant].add(found.model)
+        access.pending[variant] = {m: w for m, w in access.pending.get(helper, {}).items() if w.line not in lines}
+        if helper in access.commits:
+            access.commits[variant] = access.commits[helper]
+        access.saves[variant] = set(access.saves.get(helper, ()))
+        if helper in access.self_calls:
+            access.self_calls[variant] = access.self_calls[helper]
+        callees = {c for c in access.calls.get(helper, ()) if not access.call_lines.get((helper, c), set()) & lines}
+        replaced = self._replaced(helper, template)
+        graph = access.graphs.call_graph
+        if helper in graph:
+            for _, callee, _data in graph.out_edges(helper, data=True):
+                if callee not in replaced and (helper, callee) not in access.specialised:
+                    callees.add(callee)
+        access.calls[variant] |= callees
+
+    def _replaced(self, helper: str, template: _Template) -> set[str]:
+        """The callees of the template lines a variant finds again: those a parameter decides, and helpers."""
+        replaced: set[str] = set()
+        qualname = helper.partition(":")[2]
+        for call in template.facts.calls:
+            if call.scope != qualname or call.line not in template.lines:
+                continue
+            func = call.call[2][0]
+            decided = _uses(func, template.tainted)
+            for value in self.resolver.inner.values(helper, func):
+                if value[:4] in ("def:", "bnd:") and (decided or value[4:] in self.templates):
+                    replaced.add(value[4:])
+        return replaced
+
+    def _evaluate(self, helper: str, variant: str, depth: int) -> None:
+        """The template lines again, in the variant's scope (its parameters bound)."""
+        access = self.access
+        template = self.templates[helper]
+        facts = template.facts
+        qualname = helper.partition(":")[2]
+        for assignment in facts.assignments:
+            assigned = assignment.value
+            if assignment.scope == qualname and assigned is not None and _uses(assigned, template.tainted):
+                access.bind_instance(variant, assignment)
+        for call in facts.calls:
+            if call.scope != qualname or call.line not in template.lines:
+                continue
+            access.direct_call(variant, call, facts)
+            func: Expr = call.call[2][0]
+            templates = self.templates  # a helper among the callees: its own variant, below
+            if _uses(func, template.tainted):
+                for value in self.resolver.values(variant, func):
+                    callee = value[4:]
+                    if (
+                        value[:4] in ("def:", "bnd:")
+                        and callee in access.graphs.definitions
+                        and callee not in templates
+                    ):
+                        access.calls[variant].add(callee)
+            access.calls[variant] |= self._bind_call(variant, call, depth + 1)
+
+
+def _tainted(names: set[str], assignments: Sequence[AssignmentFact]) -> set[str]:
+    """The parameters and the locals computed from them (`query = cls.query.filter(...)`)."""
+    tainted = set(names)
+    listed = [a for a in assignments if a.value is not None]
+    changed = True
+    while changed:
+        changed = False
+        for assignment in listed:
+            if assignment.value is None or not _uses(assignment.value, tainted):
+                continue
+            for target in assignment.targets:
+                if target[0] == ExprKind.NAME and target[1] not in tainted:
+                    tainted.add(str(target[1]))
+                    changed = True
+    return tainted
+
+
+def _uses(expr: Expr, names: set[str] | frozenset[str]) -> bool:
+    """Whether a name of `names` occurs in an expression (not as an attribute's name)."""
+    pending = [expr]
+    while pending:
+        node = pending.pop()
+        if node[0] == ExprKind.NAME and node[1] in names:
+            return True
+        pending += node[2]
+        pending += [value for _, value in node[3]]
+    return False
