@@ -215,3 +215,54 @@ def test_a_mixin_classmethod_queries_the_class_it_is_called_on() -> None:
 def test_a_caller_passing_one_of_several_models_keeps_them_all() -> None:
     # Why: the argument may be either class of the mapping: binding it to the caller's argument keeps both.
     assert routes_of(SERVICES)[("/lookup/{kind}", "GET")] == ([COUPON, CUSTOMER], [])
+
+
+PROPERTIES = {
+    **APP,
+    "dash/models.py": APP["dash/models.py"]
+    + """
+        class Group(db.Model):
+            __tablename__ = "groups"
+            id = db.Column(db.Integer, primary_key=True)
+
+        class Member(db.Model):
+            __tablename__ = "members"
+            id = db.Column(db.Integer, primary_key=True)
+            group_id = db.Column(db.Integer)
+
+            @property
+            def permissions(self):
+                return [g.id for g in Group.query.filter(Group.id == self.group_id)]
+    """,
+    "dash/views.py": """
+        from flask import Blueprint, request
+        from dash.models import Member
+
+        bp = Blueprint("dash", __name__)
+
+        class Settings:
+            @property
+            def permissions(self):
+                return []
+
+        @bp.route("/members/<int:member_id>/permissions")
+        def member_permissions(member_id):
+            member = Member.query.get(member_id)
+            return str(member.permissions)
+
+        @bp.route("/settings")
+        def settings():
+            return str(Settings().permissions + [request.args.get("permissions")])
+    """,
+}
+GROUP, MEMBER = "dash.models:Group", "dash.models:Member"
+
+
+def test_reading_a_models_property_runs_its_getter() -> None:
+    # Why: `member.permissions` is a property of Member whose getter queries groups.
+    assert routes_of(PROPERTIES)[("/members/{member_id}/permissions", "GET")] == ([GROUP, MEMBER], [])
+
+
+def test_a_property_of_the_same_name_on_another_class_reads_nothing() -> None:
+    # Why: Settings is no model and Settings().permissions is its own getter: no group is read.
+    assert routes_of(PROPERTIES)[("/settings", "GET")] == ([], [])

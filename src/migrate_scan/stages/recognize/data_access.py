@@ -72,6 +72,7 @@ from migrate_scan.stages.recognize.data_access_knowledge import (
     bundled_knowledge,
     knowledge_of,
 )
+from migrate_scan.stages.recognize.data_access_properties import property_getters
 from migrate_scan.stages.recognize.data_access_receivers import narrowed
 from migrate_scan.stages.recognize.expressions import keyword, scope_of, string_of
 from migrate_scan.stages.recognize.registry import Product, Recognizer
@@ -199,6 +200,7 @@ class DataAccess:
             for model, where in writes.items():
                 if self.commits.get(scope, 0) > where.line:
                     self._record(scope, model, True, where)
+        property_getters(self)
         Binder(self, bound).run()
         if self.variants:
             self._materialise_variants()
@@ -677,6 +679,10 @@ class DataAccess:
         return None
 
     # -- what an expression denotes ------------------------------------------------------------
+
+    def denoted(self, scope: str, expr: Expr) -> set[Denoted]:
+        """What an expression denotes (models, instances or classes, and the relation that reached them)."""
+        return self._walk(scope, expr)
 
     def _models_of(self, scope: str, expr: Expr) -> set[str]:
         """The models an expression denotes: a model class or a chain from one, or an instance of one."""
