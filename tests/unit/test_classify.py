@@ -806,6 +806,27 @@ def test_capped_reach_keeps_the_nearest_symbols_whatever_the_edge_order() -> Non
     assert kept == {frozenset({"m:start", *(f"m:a{i}" for i in range(5)), "m:b00", "m:b01", "m:b02"})}
 
 
+def test_reached_modules_follow_own_calls_only() -> None:
+    import networkx as nx
+
+    from migrate_scan.stages.classify.entries import Reach
+
+    graph = nx.DiGraph()
+    graph.add_edge("web.views:index", "shop.orders:place")
+    graph.add_edge("shop.orders:place", "shop.mail:send")
+    graph.add_edge("web.views:index", "auth.wrappers:login_required", via_decorator=True)
+    graph.add_edge("shop.mail:send", "smtplib:SMTP")
+    graph.nodes["smtplib:SMTP"]["external"] = True
+    reach = Reach(graph)
+    assert reach.modules_reached("web.views:index") == {"web.views", "shop.orders", "shop.mail"}
+    assert reach.modules_reached("shop.mail:send") == {"shop.mail"}  # an outside callee is not ours
+    assert reach.modules_from(["shop.orders:place", "auth.wrappers:login_required"]) == {
+        "shop.orders",
+        "shop.mail",
+        "auth.wrappers",
+    }
+
+
 def test_pt303_outbound_integration_through_the_projects_own_wrapper(heuristics: Heuristics) -> None:
     files = {
         "alerts/__init__.py": "",

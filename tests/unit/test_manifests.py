@@ -60,6 +60,12 @@ def test_pyproject_requirements_with_lines_and_groups() -> None:
         ("setup.cfg", "[options]\ninstall_requires =\n    requests\n    lxml\n", [("lxml", 4), ("requests", 3)]),
         ("Pipfile", '[packages]\nscipy = "*"\n[dev-packages]\nblack = "*"\n', [("scipy", 2), ("black", 4)]),
         ("uv.lock", 'version = 1\n\n[[package]]\nname = "torch"\nversion = "2.13.0"\n', [("torch", 4)]),
+        (
+            "poetry.lock",
+            '[[package]]\nname = "numpy"\n\n[package.source]\n  name = "torch"\n'
+            '[[package]]\nname = "torch"\n[[package]]\nname = "numpy"\n',
+            [("numpy", 2), ("torch", 7)],  # each name at its first unindented line
+        ),
     ],
 )
 def test_other_manifest_kinds(path: str, text: str, expected: list[tuple[str, int]]) -> None:

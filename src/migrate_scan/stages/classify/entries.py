@@ -164,6 +164,8 @@ class Reach:
         self.graph = call_graph
         self.limit = limit
         self._memo: dict[str, frozenset[str]] = {}
+        self._modules: dict[str, frozenset[str]] = {}
+        self._callees: dict[str, tuple[str, ...]] = {}  # symbol → the callees followed from it
         self.capped: dict[str, int] = {}  # start symbol → reachable symbols left out by the cap (at least)
 
     def from_symbol(self, symbol: str) -> frozenset[str]:
@@ -182,10 +184,8 @@ class Reach:
         while level:
             following: set[str] = set()
             for current in level:
-                for _, callee, data in graph.out_edges(current, data=True):
-                    if callee in seen or data.get("via_decorator") or graph.nodes[callee].get("external"):
-                        continue
-                    following.add(callee)
+                following.update(self._followed(current))
+            following -= seen
             level = sorted(following)
             room = self.limit - len(seen)
             if len(level) > room:  # what lies beyond this depth is not followed either
@@ -197,6 +197,27 @@ class Reach:
         self._memo[symbol] = result
         return result
 
+    def _followed(self, symbol: str) -> tuple[str, ...]:
+        """The callees of `symbol` that reachability follows: our own, not through a shared decorator wrapper."""
+        cached = self._callees.get(symbol)
+        if cached is None:
+            graph = self.graph
+            cached = tuple(
+                callee
+                for _, callee, data in graph.out_edges(symbol, data=True)
+                if not data.get("via_decorator") and not graph.nodes[callee].get("external")
+            )
+            self._callees[symbol] = cached
+        return cached
+
+    def modules_reached(self, symbol: str) -> frozenset[str]:
+        """The modules of the symbols reachable from `symbol` (memoised)."""
+        cached = self._modules.get(symbol)
+        if cached is None:
+            cached = frozenset(module_of(s) for s in self.from_symbol(symbol))
+            self._modules[symbol] = cached
+        return cached
+
     def modules_from(self, symbols: Iterable[str]) -> set[str]:
         """Modules reachable from any of `symbols`."""
-        return {module_of(s) for symbol in symbols for s in self.from_symbol(symbol)}
+        return {module for symbol in symbols for module in self.modules_reached(symbol)}

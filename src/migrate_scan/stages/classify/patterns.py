@@ -135,8 +135,13 @@ class DecisionTree:
         self.test_contexts = {group.name for group in clustering.contexts if group.seed == "tests"}
         self.entries = [e for e in entries if self.context_of(e.module) not in self.test_contexts]
         self.by_module: dict[str, list[EntryPoint]] = defaultdict(list)
+        self.by_context: dict[str | None, list[EntryPoint]] = defaultdict(list)
         for entry in self.entries:
             self.by_module[entry.module].append(entry)
+            self.by_context[self.context_of(entry.module)].append(entry)
+        self.models_of: dict[str, set[str]] = defaultdict(set)  # module → the model symbols it defines
+        for symbol, owner in model_modules.items():
+            self.models_of[owner].add(symbol)
         self.outbound = self._outbound_modules()
         publishers: dict[str, list[Location]] = defaultdict(list)
         for blocker in recognition.blockers:
@@ -479,8 +484,8 @@ class DecisionTree:
         """No entry point: the pattern of the context's entry points that use it (PT303 if it calls out)."""
         rule = self.heuristics.decision("PT102")
         context_verdict = decisions.contexts[context]
-        in_context = [e for e in self.entries if self.context_of(e.module) == context]
-        models = {symbol for symbol, owner in self.model_modules.items() if owner == module}
+        in_context = self.by_context.get(context, [])
+        models = self.models_of.get(module, set())
         if module in self.outbound and not models and context_verdict.pattern != 4:
             return self._outbound_verdict(module)
         if models:
@@ -492,7 +497,7 @@ class DecisionTree:
             votes = Counter(
                 decisions.entry_patterns[_key(e)]
                 for e in in_context
-                if any(module_of(s) == module for s in self.reach.from_symbol(e.symbol))
+                if module in self.reach.modules_reached(e.symbol)
             )
         votes.pop(2, None)  # helpers of socket handlers are plain request code
         if not votes and not models:

@@ -136,14 +136,28 @@ def _pipfile(text: str, path: str) -> list[Requirement]:
 
 def _lock(text: str, path: str) -> list[Requirement]:
     data = tomllib.loads(text)
+    lines = _name_lines(text)
     found = []
     for package in data.get("package", []):
         name = package.get("name")
         if isinstance(name, str):
-            match = re.search(rf'^name = "{re.escape(name)}"', text, re.MULTILINE)
-            line = text.count("\n", 0, match.start()) + 1 if match else 1
+            line = lines.get(name, 1)
             found.append(Requirement(normalise(name), f"{name}=={package.get('version', '')}", line, "lock"))
     return found
+
+
+_NAME_LINE = re.compile(r'^name = "([^"\n]*)"', re.MULTILINE)
+
+
+def _name_lines(text: str) -> dict[str, int]:
+    """The line of the first `name = "..."` line of each name in a lock file (one pass over the text)."""
+    lines: dict[str, int] = {}
+    line, position = 1, 0
+    for match in _NAME_LINE.finditer(text):
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        lines.setdefault(match.group(1), line)
+    return lines
 
 
 _READERS = {
