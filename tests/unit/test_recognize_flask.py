@@ -1358,3 +1358,55 @@ def test_a_blueprint_made_by_a_factory_function_is_mounted_where_its_product_is_
         ("/main/login", ("GET",), "app.main:login", None),
     }
     assert unresolved(files) == {("app/__init__.py", 11)}
+
+
+def test_blueprint_factories_of_several_modules_registered_in_a_loop() -> None:
+    files = {
+        "app/__init__.py": """
+            from flask import Flask
+            from app import info, main, tools
+
+            def create_app(config):
+                app = Flask(__name__)
+                for module in [main, info]:
+                    app.register_blueprint(module.make_blueprint(config), url_prefix="/v")
+                for extra in [main, tools]:
+                    app.register_blueprint(extra.make_blueprint(config))  # tools' factory makes no blueprint
+                return app
+        """,
+        "app/main.py": """
+            from flask import Blueprint
+
+            def make_blueprint(config):
+                view = Blueprint("main", __name__)
+
+                @view.route("/")
+                def index():
+                    return ""
+
+                return view
+        """,
+        "app/info.py": """
+            from flask import Blueprint
+
+            def make_blueprint(config):
+                view = Blueprint("info", __name__)
+
+                @view.route("/about")
+                def about():
+                    return ""
+
+                return view
+        """,
+        "app/tools.py": """
+            def make_blueprint(config):
+                return config.name
+        """,
+    }
+
+    assert routes(files) == {
+        ("/v/", ("GET",), "app.main:make_blueprint.index", None),
+        ("/", ("GET",), "app.main:make_blueprint.index", None),
+        ("/v/about", ("GET",), "app.info:make_blueprint.about", None),
+    }
+    assert unresolved(files) == set()

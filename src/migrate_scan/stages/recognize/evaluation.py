@@ -770,30 +770,38 @@ class Evaluator:
         """
         if depth > MAX_DEPTH or call[0] != ExprKind.CALL:
             return []
-        definition = self._one_function(scope, call)
-        if definition is None:
-            return []
-        function = f"{definition.module}:{definition.fact.qualname}"
         found: list[Origin] = []
-        with self.bound(_bind(definition.fact, function, scope, call)):
-            for value in self.returns(function):
-                for where, origin in self.origins(function, value, depth + 1, stop=stop):
-                    further = (
-                        self.returned_origins(where, origin, depth + 1, stop) if origin[0] == ExprKind.CALL else []
-                    )
-                    found += further or [(where, origin)]
+        for definition in self._functions(scope, call):
+            function = f"{definition.module}:{definition.fact.qualname}"
+            with self.bound(_bind(definition.fact, function, scope, call)):
+                for value in self.returns(function):
+                    for where, origin in self.origins(function, value, depth + 1, stop=stop):
+                        further = (
+                            self.returned_origins(where, origin, depth + 1, stop) if origin[0] == ExprKind.CALL else []
+                        )
+                        found += further or [(where, origin)]
         return found
 
     def _one_function(self, scope: str, call: Expr) -> Definition | None:
         """The one function of the tree a call calls (through a transparent wrapper), else None."""
-        functions = set()
+        functions = self._functions(scope, call)
+        return functions[0] if len(functions) == 1 else None
+
+    def _functions(self, scope: str, call: Expr) -> list[Definition]:
+        """The functions of the tree a call may call (through a transparent wrapper), in name order.
+
+        Several when the callee is a variable bound to one of several (`for module in [main, info]:
+        module.make_blueprint()`); values that are no function of the tree are left aside.
+        """
+        names = set()
         for callee in self.graphs.resolver.values(scope, call[2][0]):
             if callee.startswith("def:"):
-                functions.add(callee[4:])
+                names.add(callee[4:])
             elif callee.startswith("wrap:"):
-                functions.add(callee.rpartition("|")[2])
-        definition = self.graphs.definitions.get(functions.pop()) if len(functions) == 1 else None
-        return definition if definition is not None and definition.fact.kind == "function" else None
+                names.add(callee.rpartition("|")[2])
+        definitions = [self.graphs.definitions.get(name) for name in sorted(names)]
+        functions = [d for d in definitions if d is not None and d.fact.kind == "function"]
+        return functions if len(functions) == len(definitions) else []
 
     def _returned_value(self, function: str, value: Expr, depth: int) -> frozenset[str] | None:
         if value[0] == ExprKind.CALL:
