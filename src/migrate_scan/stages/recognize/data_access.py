@@ -65,6 +65,7 @@ from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import ModelAccess, Recognition
 from migrate_scan.model.report import TABLE_PREFIX, DataModel, Event
 from migrate_scan.stages.recognize.data_access_bindings import MARK, Binder, BoundResolver
+from migrate_scan.stages.recognize.data_access_callbacks import Callbacks
 from migrate_scan.stages.recognize.data_access_knowledge import (
     READ,
     WRITE,
@@ -158,7 +159,7 @@ class DataAccess:
         self.call_lines: dict[tuple[str, str], set[int]] = defaultdict(set)  # (scope, method) → lines of its calls
         self.fresh: dict[tuple[str, str], bool | None] = {}  # (scope, local) → built here (True) or loaded (False)
         self.variants: dict[str, tuple[str, tuple[tuple[int, int], ...]]] = {}  # variant → (method, dead lines)
-        self.specialised: set[tuple[str, str]] = set()  # (scope, method) calls replaced by a variant
+        self.specialised: set[tuple[str, str]] = set()  # (scope, callee) edges replaced (variants, callbacks)
         self.saves: dict[str, set[str]] = defaultdict(set)  # scope → models it saves or deletes one by one
         self.observed: dict[str, set[str]] = defaultdict(set)  # model → what its saves also write (audit logs)
         self._observer_names = self.known.observer_names  # pre-filters of calls, computed once
@@ -181,6 +182,10 @@ class DataAccess:
                 self._methods[symbol.rpartition(".")[0]].append(symbol)
         if not self.models:
             return
+        callbacks = Callbacks(graphs)  # a function passed as an argument runs for the call passing it
+        self.specialised |= callbacks.dropped
+        for caller, passed in callbacks.passed.items():
+            self.calls[caller] |= passed
         self._relations(data_models)
         self._bound_classes()
         self._views()
