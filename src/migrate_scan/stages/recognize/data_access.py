@@ -63,9 +63,10 @@ from migrate_scan.model.facts import AssignmentFact, CallFact, Expr, ExprKind, F
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import ModelAccess, Recognition
-from migrate_scan.model.report import TABLE_PREFIX, DataModel, Event
+from migrate_scan.model.report import TABLE_PREFIX, DataModel, Event, Route
 from migrate_scan.stages.recognize.data_access_bindings import MARK, Binder, BoundResolver
 from migrate_scan.stages.recognize.data_access_callbacks import Callbacks
+from migrate_scan.stages.recognize.data_access_dispatch import Dispatch
 from migrate_scan.stages.recognize.data_access_knowledge import (
     READ,
     WRITE,
@@ -73,6 +74,7 @@ from migrate_scan.stages.recognize.data_access_knowledge import (
     bundled_knowledge,
     knowledge_of,
 )
+from migrate_scan.stages.recognize.data_access_permissions import permission_tables
 from migrate_scan.stages.recognize.data_access_properties import property_getters
 from migrate_scan.stages.recognize.data_access_receivers import narrowed
 from migrate_scan.stages.recognize.expressions import keyword, scope_of, string_of
@@ -180,6 +182,7 @@ class DataAccess:
         for symbol, definition in graphs.definitions.items():
             if definition.fact.kind == "function" and "." in definition.fact.qualname:
                 self._methods[symbol.rpartition(".")[0]].append(symbol)
+        self.dispatch = Dispatch(graphs)
         if not self.models:
             return
         callbacks = Callbacks(graphs)  # a function passed as an argument runs for the call passing it
@@ -640,10 +643,9 @@ class DataAccess:
 
     def _user_permission_tables(self) -> tuple[str, ...]:
         """What a user's permission lookup reads: the permission tables, and the user model's
-        `groups`/`user_permissions` many-to-many tables (`auth_user_groups` for Django's own User)."""
-        users = [m.table for m in self.data_models if m.symbol in self.user_models and m.table]
-        base = users[0] if users else "auth_user"
-        return tuple(table.replace("{user}", base) for table in self.known.user_permission_tables)
+        `groups`/`user_permissions` many-to-many tables (`auth_user_groups` for Django's own User),
+        as the user model's relations name them."""
+        return permission_tables(self.known.user_permission_tables, self.user_models, self.data_models)
 
     def _is_ours(self, scope: str, func: Expr, builtins: bool = False) -> bool:
         """Whether a call reaches a function of the tree (a model's own `has_perm`), or with `builtins` a builtin."""
@@ -1425,20 +1427,21 @@ class DataAccess:
                     dot = symbol.find(".", dot + 1)
         return self._nested
 
-    def reach(self, symbol: str) -> set[str]:
-        """Every function `symbol` reaches through the call graph and the model methods found here.
+    def reach(self, symbol: str, within: str | None = None, also: tuple[str, ...] = ()) -> set[str]:
+        """Every function `symbol` (and `also`) reaches through the call graph and the model methods found here.
 
         For a class (a Channels consumer, a resource), everything its methods reach. For a method,
         `self.method()` in the methods of its class and ancestors (mixins) is the method of that class:
         the overrides of other subclasses of a mixin are not reached (`self.get_queryset()` in a mixin
-        of ten viewsets is the viewset's own, not all ten).
+        of ten viewsets is the viewset's own, not all ten). With `within` (the class an entry point
+        serves), `self.name()`/`cls.name()` in its methods and its ancestors' is the class's `name`.
         """
         graph = self.graphs.call_graph
-        starts = [symbol]
+        starts = [symbol, *also]
         definition = self.graphs.definitions.get(symbol)
         if definition is not None and definition.fact.kind == "class":
             starts += self._nested_definitions().get(symbol, [])
-        lineage = self._lineage(symbol)
+        lineage = self._lineage(within or symbol)
         seen = set(starts)
         wrapped: list[str] = []  # decorator wrappers, followed last
         pending = list(starts)
@@ -1452,6 +1455,8 @@ class DataAccess:
                             continue
                         if (current, callee) not in self.specialised:
                             callees.append(callee)
+                if within is not None and lineage:
+                    callees = self.dispatch.redirect(current, callees, within, lineage)
                 dispatched = self.self_calls.get(current) if lineage else None
                 for callee in callees:
                     if callee in seen or (dispatched and self._elsewhere(current, callee, dispatched, lineage)):
@@ -1640,12 +1645,17 @@ def with_data_access(graphs: LinkedGraphs, heuristics: Heuristics, published: Re
     access = DataAccess(graphs, published.models, knowledge_of(heuristics))
     consequences = _Consequences(access, published.events)
 
-    def touched(symbol: str) -> dict[str, list[str]]:
-        reads, writes = consequences.reached_from(symbol)
+    def touched(symbol: str, within: str | None = None, also: tuple[str, ...] = ()) -> dict[str, list[str]]:
+        reads, writes = consequences.reached_from(symbol, within, also)
         return {"reads": reads, "writes": writes}
 
+    def route_touched(route: Route) -> dict[str, list[str]]:
+        entry = access.dispatch.mutation_entry(route.view, route.action, route.framework)
+        within = route.view if route.view is not None and route.view in graphs.definitions else None
+        return touched(route.handler, within, (entry,) if entry is not None else ())
+
     found = Recognition(
-        routes=[r.model_copy(update=touched(r.handler)) for r in published.routes],
+        routes=[r.model_copy(update=route_touched(r)) for r in published.routes],
         jobs=[j.model_copy(update=touched(j.handler)) for j in published.jobs],
         realtime=[r.model_copy(update=touched(r.handler)) for r in published.realtime],
         events=[e.model_copy(update=touched(e.receiver)) for e in published.events],
@@ -1667,15 +1677,17 @@ class _Consequences:
                 if sender is not None and sender not in access.models:  # `sender="tickets.Ticket"`
                     sender = _labelled(sender, access.data_models) or sender
                 self.receivers[sender].append(event.receiver)
-        self.memo: dict[str, tuple[set[str], set[str], set[str]]] = {}
+        self.memo: dict[tuple[str, str | None, tuple[str, ...]], tuple[set[str], set[str], set[str]]] = {}
         self.committed: set[ModelAccess] = set()  # uncommitted writes an entry point commits
 
-    def _own(self, symbol: str) -> tuple[set[str], set[str], set[str]]:
+    def _own(
+        self, symbol: str, within: str | None = None, also: tuple[str, ...] = ()
+    ) -> tuple[set[str], set[str], set[str]]:
         """What `symbol` reads, writes and saves one by one through what it reaches (memoised)."""
-        known = self.memo.get(symbol)
+        known = self.memo.get((symbol, within, also))
         if known is None:
             access = self.access
-            reached = access.reach(symbol)
+            reached = access.reach(symbol, within, also)
             reads = set().union(*(access.reads.get(s, set()) for s in reached))
             writes = set().union(*(access.writes.get(s, set()) for s in reached))
             saves = set().union(*(access.saves.get(s, set()) for s in reached))
@@ -1683,12 +1695,14 @@ class _Consequences:
                 writes |= set(committed)
                 function = scope.partition(VARIANT_MARK)[0]  # a variant's writes are its method's
                 self.committed.update(ModelAccess(function, model, True, where) for model, where in committed.items())
-            known = self.memo[symbol] = (reads, writes, saves)
+            known = self.memo[(symbol, within, also)] = (reads, writes, saves)
         return known
 
-    def reached_from(self, symbol: str) -> tuple[list[str], list[str]]:
+    def reached_from(
+        self, symbol: str, within: str | None = None, also: tuple[str, ...] = ()
+    ) -> tuple[list[str], list[str]]:
         """(reads, writes) of `symbol`, with those of the receivers of every model it saves or deletes."""
-        own_reads, own_writes, saves = self._own(symbol)
+        own_reads, own_writes, saves = self._own(symbol, within, also)
         reads, writes = set(own_reads), set(own_writes)
         done = {symbol}
         pending = sorted(saves)

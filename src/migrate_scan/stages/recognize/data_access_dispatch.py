@@ -1,0 +1,83 @@
+"""Data access: `self.name(...)` and `cls.name(...)` in an inherited method run the entry point's class's `name`.
+
+A GraphQL mutation class inherits `mutate` from a base class of the project, which calls
+`cls.check_permissions(...)` then `cls.perform_mutation(...)`; the symbol table resolves
+`cls` in the base class to the base class, whose `perform_mutation` raises
+`NotImplementedError`. Run for one mutation, `cls` is that mutation: each such call made
+in a method of the class or of an ancestor is the method the class's MRO finds.
+
+And the entry of a graphene mutation field is what graphene calls, the class's `mutate`
+(found through its MRO), with its handler (`perform_mutation`): the permission checks a
+base class's `mutate` makes run before the work.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from migrate_scan.model.facts import ExprKind
+from migrate_scan.model.graphs import LinkedGraphs
+from migrate_scan.stages.recognize.expressions import scope_of
+
+RECEIVERS = frozenset({"self", "cls"})
+MUTATION_ENTRY = "mutate"
+MUTATION_PREFIX = "mutation."
+GRAPHENE = "graphene"
+
+
+class Dispatch:
+    """The methods each function calls on `self`/`cls`, resolved on a given class when asked."""
+
+    def __init__(self, graphs: LinkedGraphs) -> None:
+        self.graphs = graphs
+        self.names: dict[str, set[str]] = defaultdict(set)  # function → names it calls on self/cls
+        self.supers: dict[str, set[str]] = defaultdict(set)  # function → names it calls on super()
+        self._resolved: dict[tuple[str, str], frozenset[str]] = {}
+        for facts in graphs.modules.values():
+            for call in facts.calls:
+                func = call.call[2][0]
+                if not call.scope or func[0] != ExprKind.ATTRIBUTE:
+                    continue
+                owner = func[2][0]
+                if owner[0] == ExprKind.NAME and owner[1] in RECEIVERS:
+                    self.names[scope_of(facts.module, call.scope)].add(str(func[1]))
+                elif owner[0] == ExprKind.CALL and owner[2][0][:2] == (ExprKind.NAME, "super"):
+                    self.supers[scope_of(facts.module, call.scope)].add(str(func[1]))
+
+    def resolve(self, cls: str, name: str) -> frozenset[str]:
+        """The functions of ours `cls.name` finds through the MRO of `cls`."""
+        key = (cls, name)
+        found = self._resolved.get(key)
+        if found is None:
+            values = self.graphs.resolver.class_attribute(cls, name)
+            found = frozenset(
+                v[4:] for v in values if v.startswith(("bnd:", "def:")) and v[4:] in self.graphs.definitions
+            )
+            self._resolved[key] = found
+        return found
+
+    def redirect(self, current: str, callees: list[str], cls: str, lineage: frozenset[str]) -> list[str]:
+        """`callees` of `current` with its `self`/`cls` calls resolved on `cls` (when `current` is a method
+        of `cls` or of an ancestor): the method found, instead of the one of the class that defines it."""
+        names = self.names.get(current)
+        if not names or current.rpartition(".")[0] not in lineage:
+            return callees
+        supers = self.supers.get(current, set())
+        kept = []
+        found: list[str] = []
+        for name in sorted(names):
+            found += sorted(self.resolve(cls, name))
+        redirected = {n for n in names if n not in supers}
+        for callee in callees:
+            owner, _, name = callee.rpartition(".")
+            if name in redirected and owner in lineage and callee not in found:
+                continue
+            kept.append(callee)
+        return kept + [f for f in found if f not in kept]
+
+    def mutation_entry(self, view: str | None, action: str | None, framework: str) -> str | None:
+        """A graphene mutation field's `mutate`, as the mutation class's MRO finds it (one of ours), else None."""
+        if framework != GRAPHENE or view is None or not (action or "").startswith(MUTATION_PREFIX):
+            return None
+        found = sorted(self.resolve(view, MUTATION_ENTRY))
+        return found[0] if found else None
