@@ -185,10 +185,6 @@ class DataAccess:
         self.dispatch = Dispatch(graphs)
         if not self.models:
             return
-        callbacks = Callbacks(graphs)  # a function passed as an argument runs for the call passing it
-        self.specialised |= callbacks.dropped
-        for caller, passed in callbacks.passed.items():
-            self.calls[caller] |= passed
         self._relations(data_models)
         self._bound_classes()
         self._views()
@@ -210,8 +206,17 @@ class DataAccess:
                     self._record(scope, model, True, where)
         property_getters(self)
         Binder(self, bound).run()
+        self._callbacks(Callbacks(graphs))
         if self.variants:
             self._materialise_variants()
+
+    def _callbacks(self, callbacks: Callbacks) -> None:
+        """A function passed as an argument runs for the call passing it: unless that call reaches a
+        call-site variant of the function it calls (which binds the parameter itself)."""
+        for (caller, callee), passed in callbacks.passed.items():
+            if (caller, callee) not in self.specialised:
+                self.calls[caller] |= passed
+        self.specialised |= callbacks.dropped
 
     def _self_call(self, module: str, call: CallFact) -> None:
         """`self.name(...)`, `super().name(...)`: a method dispatched on the instance's class."""

@@ -32,14 +32,14 @@ class Callbacks:
     """Which parameters each function of ours calls, and what each call site passes for them.
 
     Built once per scan: `dropped` are the call-graph edges from a function to what its
-    parameter may be anywhere; `passed` gives, per caller, the functions it hands over.
+    parameter may be anywhere; `passed` gives, per (caller, callback caller), the functions it hands over.
     """
 
     def __init__(self, graphs: LinkedGraphs) -> None:
         self.graphs = graphs
         self.params: dict[str, set[str]] = defaultdict(set)  # function → parameters it calls (or hands on)
         self.dropped: set[Edge] = set()
-        self.passed: dict[str, set[str]] = defaultdict(set)
+        self.passed: dict[Edge, set[str]] = defaultdict(set)
         self._forwards: list[tuple[str, str, CallFact]] = []  # (function, its parameter, the call handing it on)
         self._by_scope: dict[str, list[CallFact]] = defaultdict(list)
         for facts in graphs.modules.values():
@@ -145,7 +145,7 @@ class Callbacks:
                 continue
             for value in self.graphs.resolver.values(caller, expr):
                 if value.startswith(("def:", "bnd:")):
-                    self.passed[caller].add(value[4:])
+                    self.passed[(caller, callee)].add(value[4:])
 
 
 def _arguments(call: Expr) -> list[Expr]:
