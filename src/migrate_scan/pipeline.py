@@ -116,6 +116,7 @@ def _run(options: ScanOptions, progress: ProgressCallback | None) -> Report:
             return Report.model_validate_json(stored)
     with collecting(debug=options.debug) as faults, watching(ceiling):
         parsed = parse_read_tree(tree, options, progress, ceiling)
+        del tree  # the files' bytes: parsed now, and the analysis key is computed
         report = _analyze(options, heuristics, parsed, progress)
     if faults.errors:
         return report.model_copy(update={"analysis_errors": faults.errors})
@@ -155,6 +156,8 @@ def _analyze(
     if progress is not None:
         progress("link", 0, 1)
     graphs = _stage("link", lambda: link(parsed.facts, heuristics.type_rules, heuristics.module_aliases)) or link(())
+    unresolved = UnresolvedSummary.of(graphs, options.list_unresolved)
+    graphs.unresolved_calls = []  # summarised: the list is large and no later stage reads it
     if progress is not None:
         progress("recognize", 0, 1)
     recognition = _stage("recognize", lambda: recognize(graphs, heuristics)) or Recognition()
@@ -179,7 +182,7 @@ def _analyze(
         MigrationPlan(plan=Plan())
     )
     analysis = Analysis(clustering=clustering, classification=classification, migration=migration)
-    return build_report(parsed, heuristics, graphs, recognition, analysis, list_unresolved=options.list_unresolved)
+    return build_report(parsed, heuristics, graphs, recognition, analysis, unresolved=unresolved)
 
 
 def read_manifests(discovery: Discovery) -> tuple[Manifest, ...]:
@@ -321,6 +324,26 @@ def _read(discovery: Discovery, file: DiscoveredFile) -> bytes | FileSkipped:
         )
 
 
+@dataclass(frozen=True)
+class UnresolvedSummary:
+    """What the report says of the calls link could not resolve: their count, per outside package, and the list."""
+
+    count: int
+    outside: dict[str, int]
+    listed: list[UnresolvedCallEntry]  # empty unless `--list-unresolved`
+
+    @classmethod
+    def of(cls, graphs: LinkedGraphs, list_unresolved: bool) -> UnresolvedSummary:
+        """The summary of `graphs.unresolved_calls` (with the list of every one when asked)."""
+        calls = graphs.unresolved_calls
+        outside = Counter(u.package for u in calls if u.package)
+        listed = [
+            UnresolvedCallEntry(caller=u.caller, callee=u.callee_text, location=u.location, package=u.package)
+            for u in (calls if list_unresolved else ())
+        ]
+        return cls(count=len(calls), outside=dict(sorted(outside.items())), listed=listed)
+
+
 def build_report(
     parsed: ParsedTree,
     heuristics: Heuristics,
@@ -329,8 +352,15 @@ def build_report(
     analysis: Analysis,
     *,
     list_unresolved: bool = False,
+    unresolved: UnresolvedSummary | None = None,
 ) -> Report:
-    """Assemble the schema-v1 report from the stages' outputs (sorted, deterministic)."""
+    """Assemble the schema-v1 report from the stages' outputs (sorted, deterministic).
+
+    `unresolved` is the summary of the unresolved calls when the caller took it (and dropped the list)
+    right after linking; without it, it is made from `graphs` (`list_unresolved` then says whether to list them).
+    """
+    if unresolved is None:
+        unresolved = UnresolvedSummary.of(graphs, list_unresolved)
     classification = analysis.classification
     clustering = analysis.clustering
     effort = analysis.migration.effort
@@ -386,7 +416,7 @@ def build_report(
         plan=analysis.migration.plan,
         warnings=list(classification.warnings),
         signals=recognition.signals,
-        call_graph=guarded("report", "call graph", _call_graph_entry, graphs, list_unresolved, default=CallGraph()),
+        call_graph=guarded("report", "call graph", _call_graph_entry, graphs, unresolved, default=CallGraph()),
         routes=recognition.routes,
         jobs=recognition.jobs,
         models=recognition.models,
@@ -433,7 +463,7 @@ def _link_limits(graphs: LinkedGraphs) -> list[LimitReached]:
     return found
 
 
-def _call_graph_entry(graphs: LinkedGraphs, list_unresolved: bool) -> CallGraph:
+def _call_graph_entry(graphs: LinkedGraphs, unresolved: UnresolvedSummary) -> CallGraph:
     graph = graphs.call_graph
     edges = [
         CallEdge(
@@ -447,17 +477,12 @@ def _call_graph_entry(graphs: LinkedGraphs, list_unresolved: bool) -> CallGraph:
         for caller, callee, data in graph.edges(data=True)
     ]
     edges.sort(key=lambda e: (e.caller, e.callee))
-    unresolved = [
-        UnresolvedCallEntry(caller=u.caller, callee=u.callee_text, location=u.location, package=u.package)
-        for u in graphs.unresolved_calls
-    ]
-    outside = Counter(u.package for u in graphs.unresolved_calls if u.package)
     return CallGraph(
         edges=edges,
         resolved=graphs.resolved_calls,
-        unresolved=len(graphs.unresolved_calls),
-        unresolved_outside=dict(sorted(outside.items())),
-        unresolved_calls=unresolved if list_unresolved else [],
+        unresolved=unresolved.count,
+        unresolved_outside=dict(unresolved.outside),
+        unresolved_calls=list(unresolved.listed),
     )
 
 

@@ -73,3 +73,23 @@ def test_the_code_digest_covers_every_module_of_the_package() -> None:
     code_digest.cache_clear()
     assert code_digest() == first
     assert len(first) == 32
+
+
+def test_unresolved_calls_are_summarised_after_link_as_link_listed_them(tmp_path: Path) -> None:
+    """Why: the pipeline drops link's list of unresolved calls once summarised (memory); the report must not move."""
+    from migrate_scan.heuristics.loader import load_heuristics
+    from migrate_scan.stages.link import link
+    from migrate_scan.stages.recognize import HANDLED_ROLES
+
+    options = ScanOptions(root=SAMPLE, jobs=1, use_cache=False, cache_dir=tmp_path, list_unresolved=True)
+    heuristics = load_heuristics(options.heuristics_dirs, handled_roles=HANDLED_ROLES)
+    graphs = link(pipeline.parse_tree(options, heuristics).facts, heuristics.type_rules, heuristics.module_aliases)
+    assert graphs.unresolved_calls  # the sample has some: the test would prove nothing otherwise
+    listed = run(options).call_graph
+    assert [(u.caller, u.callee, u.location) for u in listed.unresolved_calls] == [
+        (u.caller, u.callee_text, u.location) for u in graphs.unresolved_calls
+    ]
+    assert listed.unresolved == len(graphs.unresolved_calls)
+    summary = run(options.model_copy(update={"list_unresolved": False})).call_graph
+    assert summary.unresolved_calls == [] and summary.unresolved == listed.unresolved
+    assert summary.unresolved_outside == listed.unresolved_outside

@@ -59,6 +59,7 @@ def link(
         stats = table.solve()
         import_graph = build_import_graph(table)
         call_graph, unresolved, resolved = build_call_graph(table)
+        table.call_values.clear()  # what each call denotes is in the call graph now; recognizers ask anew
     return LinkedGraphs(
         modules=table.modules,
         definitions=table.definitions,

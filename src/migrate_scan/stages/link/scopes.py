@@ -87,6 +87,9 @@ class Scopes(Solver):
             for key, bindings in self._assignment_lines.items()
             if len(bindings) > 1 and key not in self._other_bindings
         }
+        # Only a rebound name's assignment lines are read from now on (`_assignment_order`): drop the rest.
+        self._assignment_lines = defaultdict(list, {key: self._assignment_lines[key] for key in self._rebound})
+        self._other_bindings = set()  # a rebound name has no other binding: no later question needs them
 
     def _declare_module(self, facts: FileFacts) -> None:
         module = facts.module

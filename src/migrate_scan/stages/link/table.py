@@ -29,6 +29,7 @@ class SymbolTable(Propagation):
         self.types = types
         self._qualified: dict[tuple[str, int], tuple[Expr, tuple[str, ...]]] = {}  # (scope, id) → (expr, answer)
         self.callee_cache: dict[str, list[str]] = {}  # value → its call-graph targets, once solved
+        self._answers: dict[tuple[str, ...], tuple[str, ...]] = {}  # one copy of each distinct memoised answer
         self._declare(files)
 
     def binding_site(self, scope: str, expr: Expr, depth: int = 0) -> str | None:
@@ -73,7 +74,7 @@ class SymbolTable(Propagation):
         for table in (
             self.vars, self.returns, self._assigned, self._qualified, self.call_values,
             self._bindings, self._straight_lines, self._mro, self._sequences, self._sequence_members,
-            self._sequence_ids, self.callee_cache, self._outside_attributes,
+            self._sequence_ids, self.callee_cache, self._outside_attributes, self._answers,
         ):  # fmt: skip
             table.clear()
 
@@ -91,5 +92,6 @@ class SymbolTable(Propagation):
             return entry[1]
         answer = tuple(sorted({dotted_value(value) for value in self.values(scope, expr)} - {""}))
         if self._unit < 0:
+            answer = self._answers.setdefault(answer, answer)  # most answers recur across the tree
             self._qualified[key] = (expr, answer)
         return answer
