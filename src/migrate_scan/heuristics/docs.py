@@ -18,6 +18,7 @@ from migrate_scan.heuristics.schema import (
     PackageRule,
     StageRule,
     TypeRule,
+    ViewBaseRule,
     WarningRule,
 )
 
@@ -30,6 +31,7 @@ _SECTIONS = (
     ("Service checklists", ChecklistRule),
     ("Effort model", EffortRule),
     ("Recognizers: what the scan matches", MatchRule),
+    ("View base classes: the routes a registered subclass inherits", ViewBaseRule),
     ("Framework detection", FrameworkRule),
     ("Outside types: what the call graph may name methods of", TypeRule),
     ("Data access: what ORM calls, framework views and outside functions do to tables", DataAccessRule),
@@ -81,14 +83,16 @@ def _rule(rule: object) -> list[str]:
         lines += ["Sizes (MB): " + ", ".join(f"`{n}` {v:g}" for n, v in sorted(rule.sizes.items())), ""]
     if isinstance(rule, StageRule):
         lines += [f"{i}. {step}" for i, step in enumerate(rule.steps, start=1)] + [""]
-    if isinstance(rule, MatchRule | FrameworkRule):
-        names = rule.names if isinstance(rule, MatchRule) else rule.imports
+    if isinstance(rule, MatchRule | FrameworkRule | ViewBaseRule):
+        names = rule.imports if isinstance(rule, FrameworkRule) else rule.names
         lines += ["Matches: " + ", ".join(f"`{n}`" for n in names), ""]
     if isinstance(rule, FrameworkRule) and rule.module_aliases:
         aliases = sorted(rule.module_aliases.items())
         lines += ["Old module paths: " + ", ".join(f"`{old}` → `{new}`" for old, new in aliases), ""]
     if isinstance(rule, TypeRule):
         lines += _type_lines(rule)
+    if isinstance(rule, ViewBaseRule):
+        lines += _view_base_lines(rule)
     if isinstance(rule, DataAccessRule):
         lines += _access_lines(rule)
     return lines
@@ -121,3 +125,13 @@ def _type_lines(rule: TypeRule) -> list[str]:
             "Methods returning a known type: " + ", ".join(f"`{k}` → `{v}`" for k, v in sorted(rule.returns.items()))
         )
     return [*(line + "  " for line in lines[:-1]), lines[-1], ""]
+
+
+def _view_base_lines(rule: ViewBaseRule) -> list[str]:
+    version = f" (`{{version}}` = `{rule.version}`)" if rule.version else ""
+    lines = [f"Route base: `{rule.route_base}`{version}", ""]
+    if rule.routes:
+        lines += ["| method | rule | HTTP methods |", "| --- | --- | --- |"]
+        lines += [f"| `{r.handler}` | `{r.rule}` | {', '.join(r.methods)} |" for r in rule.routes]
+        lines.append("")
+    return lines

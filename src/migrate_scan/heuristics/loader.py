@@ -35,6 +35,7 @@ from migrate_scan.heuristics.schema import (
     RuleFile,
     StageRule,
     TypeRule,
+    ViewBaseRule,
     WarningRule,
 )
 
@@ -52,6 +53,7 @@ _RULE_KINDS = frozenset(
         "effort",
         "type",
         "data-access",
+        "view-base",
         *get_args(MatchKind),
     }
 )
@@ -83,6 +85,15 @@ class Heuristics:
     def data_access_rules(self) -> tuple[DataAccessRule, ...]:
         """The data-access recognizer's knowledge (ORM vocabularies, framework views, outside functions)."""
         return tuple(r for r in self.rules if isinstance(r, DataAccessRule))
+
+    def view_bases(self) -> dict[str, ViewBaseRule]:
+        """Qualified name of an outside view base class → its rule (the first rule wins a name)."""
+        table: dict[str, ViewBaseRule] = {}
+        for rule in self.rules:
+            if isinstance(rule, ViewBaseRule):
+                for name in rule.names:
+                    table.setdefault(name, rule)
+        return table
 
     def decision(self, rule_id: str) -> DecisionRule:
         """The decision rule with this id.

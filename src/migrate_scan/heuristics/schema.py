@@ -121,6 +121,42 @@ class MatchRule(RuleDocs):
         return self
 
 
+class InheritedRoute(BaseModel):
+    """One route an outside view base class serves for every registered subclass."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    handler: str = Field(
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="The base class's method that serves it (`list`): the name a subclass overrides, and the "
+        "one `include_route_methods`/`exclude_route_methods` list.",
+    )
+    rule: str = Field(description="The URL rule, relative to the view's route base (`/show/<pk>`).")
+    methods: list[str] = Field(min_length=1, description="HTTP methods the rule serves, upper case.")
+
+
+class ViewBaseRule(RuleDocs):
+    """An outside view base class (Flask-AppBuilder's `ModelView`, `ModelRestApi`): where a registered
+    subclass is served and the routes the base class itself contributes.
+
+    The recognizer reads the subclass's own `route_base`, `resource_name`, `version` and
+    `include_route_methods`/`exclude_route_methods`; this rule gives the defaults and the inherited routes.
+    """
+
+    kind: Literal["view-base"] = Field(description="Rule kind.")
+    framework: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", description="Framework reported with the routes.")
+    names: list[str] = Field(min_length=1, description="Fully qualified dotted names of the base class.")
+    route_base: str = Field(
+        pattern=r"^/",
+        description="Where a subclass without its own `route_base` is served: `{class}` is the class name lower "
+        "case, `{resource}` its `resource_name` (default: the class name lower case), `{version}` its `version`.",
+    )
+    version: str = Field(default="", description="The default of a subclass's `version` (`v1`).")
+    routes: list[InheritedRoute] = Field(
+        default_factory=list, description="Routes the base class exposes, in the base class's own spelling."
+    )
+
+
 class ThresholdRule(RuleDocs):
     """A rule whose logic is code and whose numbers are data."""
 
@@ -434,7 +470,8 @@ Rule = Annotated[
     | StageRule
     | EffortRule
     | TypeRule
-    | DataAccessRule,
+    | DataAccessRule
+    | ViewBaseRule,
     Field(discriminator="kind"),
 ]
 

@@ -27,6 +27,7 @@ from migrate_scan.stages.recognize import (
     events,
     expressions,
     flask,
+    flask_appbuilder,
     graphql,
     jobs,
     models,
@@ -40,6 +41,7 @@ from migrate_scan.stages.recognize.registry import Recognizer, Registry
 RECOGNIZERS: tuple[Recognizer, ...] = (
     applications.RECOGNIZER,
     flask.RECOGNIZER,
+    flask_appbuilder.RECOGNIZER,
     django.RECOGNIZER,
     graphql.RECOGNIZER,
     realtime.RECOGNIZER,

@@ -80,9 +80,9 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
     context = _Context(
         graphs=graphs,
         objects={},
-        decorators=heuristics.matchers("route-decorator"),
-        registrations=heuristics.matchers("route-registration"),
-        object_rules=heuristics.matchers("app-object"),
+        decorators=_own_roles(heuristics.matchers("route-decorator"), "route-decorator"),
+        registrations=_own_roles(heuristics.matchers("route-registration"), "route-registration"),
+        object_rules=_own_roles(heuristics.matchers("app-object"), "app-object"),
         evaluator=Evaluator(graphs),
     )
     for facts in graphs.modules.values():
@@ -97,6 +97,12 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
         _find_registered_views(context, facts)
     context.found.limits = context.evaluator.limits()
     return context.found
+
+
+def _own_roles(table: dict[str, MatchRule], kind: str) -> dict[str, MatchRule]:
+    """The rules of a kind whose role this recognizer handles (Flask-AppBuilder's have their own)."""
+    roles = RECOGNIZER.handles[kind]
+    return {name: rule for name, rule in table.items() if rule.role in roles}
 
 
 # -- objects and where they are mounted -------------------------------------------------
