@@ -24,6 +24,8 @@ from migrate_scan.atomic_files import write_atomically
 from migrate_scan.model.facts import ParseResult, decode_result
 
 CACHE_FORMAT = "1"
+ANALYSIS_FORMAT = "2"
+"""Version of the analysis entries' format: 2 holds the report's JSON text as the JSON renderer writes it."""
 
 
 @functools.cache
@@ -126,10 +128,10 @@ class AnalysisCache:
     MAX_ENTRIES = 8
 
     def __init__(self, directory: Path) -> None:
-        self.directory = directory / f"analysis-v{CACHE_FORMAT}"
+        self.directory = directory / f"analysis-v{ANALYSIS_FORMAT}"
 
     def get(self, key: str) -> bytes | None:
-        """The stored report (JSON bytes) for `key`, or None."""
+        """The stored report (its JSON text as UTF-8 bytes) for `key`, or None."""
         try:
             return (self.directory / f"{key}.json").read_bytes()
         except OSError:

@@ -27,6 +27,7 @@ from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import escape_name
 from migrate_scan.model.infrastructure import Infrastructure
 from migrate_scan.model.inventory import Recognition
+from migrate_scan.model.json_text import remember, report_json
 from migrate_scan.model.manifests import Manifest
 from migrate_scan.model.memory import MemoryCeiling, cycle_collection_paused, memory_exceeded, watching
 from migrate_scan.model.report import (
@@ -113,7 +114,9 @@ def _run(options: ScanOptions, progress: ProgressCallback | None) -> Report:
         if progress is not None:
             progress("reuse", 0, 1)
         with contextlib.suppress(ValueError):  # a damaged entry is a miss
-            return Report.model_validate_json(stored)
+            reused = Report.model_validate_json(stored)
+            remember(reused, stored.decode("utf-8"))  # the entry is the report's JSON text: printed as it is
+            return reused
     with collecting(debug=options.debug) as faults, watching(ceiling):
         parsed = parse_read_tree(tree, options, progress, ceiling)
         del tree  # the files' bytes: parsed now, and the analysis key is computed
@@ -121,7 +124,9 @@ def _run(options: ScanOptions, progress: ProgressCallback | None) -> Report:
     if faults.errors:
         return report.model_copy(update={"analysis_errors": faults.errors})
     if analyses is not None and not any(s.reason in _MACHINE_DEPENDENT for s in parsed.skipped):
-        analyses.put(key, report.model_dump_json().encode("utf-8"))
+        text = report_json(report)
+        analyses.put(key, text.encode("utf-8"))
+        remember(report, text)
     return report
 
 

@@ -48,7 +48,7 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def scan(cache_dir: Path, **changes: Any) -> Report:
     # Parse results are shared between the tests; the previous analysis is not (the injected
     # failures change the code, which no cache key covers).
-    shutil.rmtree(cache_dir / "analysis-v1", ignore_errors=True)
+    shutil.rmtree(cache_dir / "analysis-v2", ignore_errors=True)
     options = ScanOptions(root=SAMPLE, jobs=1, use_cache=True, cache_dir=cache_dir, **changes)
     return pipeline.run(options)
 

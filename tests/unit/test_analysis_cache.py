@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -93,3 +94,20 @@ def test_unresolved_calls_are_summarised_after_link_as_link_listed_them(tmp_path
     summary = run(options.model_copy(update={"list_unresolved": False})).call_graph
     assert summary.unresolved_calls == [] and summary.unresolved == listed.unresolved
     assert summary.unresolved_outside == listed.unresolved_outside
+
+
+def test_a_reused_report_prints_its_stored_text_and_a_copy_is_written_anew(tmp_path: Path) -> None:
+    """Why: the reused analysis is printed as stored (no second write); a changed copy must never print stale text."""
+    from migrate_scan.model.json_text import dumps_sorted
+
+    root = tmp_path / "flask_shop"
+    shutil.copytree(SAMPLE, root)
+    options = ScanOptions(root=root, jobs=1, cache_dir=tmp_path / "cache")
+    first = run(options)
+    reused = run(options)
+    text = render_json(reused, RenderOptions())
+    assert text == dumps_sorted(reused.model_dump(mode="json")) + "\n" == render_json(first, RenderOptions())
+    assert reused.warnings  # else the copy below would prove nothing
+    renamed = reused.model_copy(update={"warnings": []})
+    assert json.loads(render_json(renamed, RenderOptions()))["warnings"] == []
+    assert render_json(reused, RenderOptions()) == text

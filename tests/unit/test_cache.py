@@ -64,7 +64,7 @@ def test_second_scan_reads_every_file_from_the_cache(tmp_path: Path, write_tree,
     options = scan_options(root, use_cache=True)
 
     cold, cold_cache, cold_parsed = scan(options)
-    shutil.rmtree(options.cache_dir / "analysis-v1")  # else the whole analysis is reused, no file read from here
+    shutil.rmtree(options.cache_dir / "analysis-v2")  # else the whole analysis is reused, no file read from here
     warm, warm_cache, warm_parsed = scan(options)
 
     assert cold_parsed == sorted(TREE)

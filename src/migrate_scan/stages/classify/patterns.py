@@ -495,9 +495,7 @@ class DecisionTree:
             votes = Counter(decisions.entry_patterns[_key(e)] for e in in_context if e.symbol in writers)
         else:
             votes = Counter(
-                decisions.entry_patterns[_key(e)]
-                for e in in_context
-                if module in self.reach.modules_reached(e.symbol)
+                decisions.entry_patterns[_key(e)] for e in in_context if module in self.reach.modules_reached(e.symbol)
             )
         votes.pop(2, None)  # helpers of socket handlers are plain request code
         if not votes and not models:
