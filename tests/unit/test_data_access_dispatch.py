@@ -48,6 +48,37 @@ SHOP = {
 
         class Note(models.Model):
             text = models.TextField()
+
+        class Settings(models.Model):
+            name = models.CharField(max_length=20)
+    """,
+    "shop/views.py": """
+        from django.http import JsonResponse
+        from django.views import View
+        from shop.models import Settings
+
+        class ApiView(View):
+            schema = None
+
+            def dispatch(self, request, *args, **kwargs):
+                request.settings = self.load_settings()
+                return super().dispatch(request, *args, **kwargs)
+
+            def load_settings(self):
+                return Settings.objects.first()
+
+        def health(request):
+            return JsonResponse({})
+    """,
+    "shop/urls.py": """
+        from django.urls import path
+        from shop.mutations import schema
+        from shop.views import ApiView, health
+
+        urlpatterns = [
+            path("graphql/", ApiView.as_view(schema=schema)),
+            path("health/", health),
+        ]
     """,
     "shop/mutations.py": """
         import graphene
@@ -111,6 +142,7 @@ SHOP = {
 }
 
 ORDER, REFUND, NOTE = "shop.models:Order", "shop.models:Refund", "shop.models:Note"
+SETTINGS = "shop.models:Settings"
 OWN_PERMISSION_TABLES = [
     "table:accounts_group",
     "table:accounts_group_permissions",
@@ -123,19 +155,27 @@ OWN_PERMISSION_TABLES = [
 
 def mutations_of(files: dict[str, str]) -> dict[str | None, tuple[list[str], list[str]]]:
     found = recognize(link(facts_of(files)), load_heuristics())
-    return {route.action: (route.reads, route.writes) for route in found.routes}
+    return {route.action or route.path: (route.reads, route.writes) for route in found.routes}
 
 
 def test_a_mutation_runs_its_base_classes_mutate_and_its_own_overrides() -> None:
     mutations = mutations_of(SHOP)
     # Why: graphene calls the inherited mutate, which checks permissions (the project's own tables) and
     # runs `cls.perform_mutation`: NoteMutation's, whose `cls.save` is RefundCreate's (not NoteMutation's).
-    assert mutations["mutation.refund_create"] == ([*OWN_PERMISSION_TABLES], [NOTE, REFUND])
+    assert mutations["mutation.refund_create"] == ([SETTINGS, *OWN_PERMISSION_TABLES], [NOTE, REFUND])
 
 
 def test_an_override_of_the_permission_check_replaces_the_base_ones() -> None:
     # Why: OrderCancel's own check_permissions reads nothing; BaseMutation's is not what `cls.` finds.
-    assert mutations_of(SHOP)["mutation.order_cancel"] == ([], [ORDER])
+    assert mutations_of(SHOP)["mutation.order_cancel"] == ([SETTINGS], [ORDER])
+
+
+def test_every_operation_runs_the_endpoints_own_view() -> None:
+    mutations = mutations_of(SHOP)
+    # Why: the project's view mounted with the schema loads the settings for every operation it serves.
+    assert SETTINGS in mutations["mutation.order_cancel"][0]
+    # Why: a route the view does not serve does not run it.
+    assert mutations["/health/"] == ([], [])
 
 
 def test_djangos_own_user_keeps_the_rules_table_names() -> None:

@@ -66,7 +66,7 @@ from migrate_scan.model.inventory import ModelAccess, Recognition
 from migrate_scan.model.report import TABLE_PREFIX, DataModel, Event, Route
 from migrate_scan.stages.recognize.data_access_bindings import MARK, Binder, BoundResolver
 from migrate_scan.stages.recognize.data_access_callbacks import Callbacks
-from migrate_scan.stages.recognize.data_access_dispatch import Dispatch
+from migrate_scan.stages.recognize.data_access_dispatch import GRAPHENE, Dispatch, endpoint_views
 from migrate_scan.stages.recognize.data_access_knowledge import (
     READ,
     WRITE,
@@ -1654,10 +1654,15 @@ def with_data_access(graphs: LinkedGraphs, heuristics: Heuristics, published: Re
         reads, writes = consequences.reached_from(symbol, within, also)
         return {"reads": reads, "writes": writes}
 
+    endpoints = endpoint_views(graphs, published.mounts)
+
     def route_touched(route: Route) -> dict[str, list[str]]:
         entry = access.dispatch.mutation_entry(route.view, route.action, route.framework)
         within = route.view if route.view is not None and route.view in graphs.definitions else None
-        return touched(route.handler, within, (entry,) if entry is not None else ())
+        also: tuple[str, ...] = (entry,) if entry is not None else ()
+        if route.framework == GRAPHENE:  # the endpoint's own view runs for every operation
+            also += endpoints.get(route.path, ())
+        return touched(route.handler, within, also)
 
     found = Recognition(
         routes=[r.model_copy(update=route_touched(r)) for r in published.routes],
@@ -1728,7 +1733,7 @@ class _Consequences:
 RECOGNIZER = Recognizer(
     name="data-access",
     run=with_data_access,
-    requires=frozenset({Product.MODELS}),
+    requires=frozenset({Product.MODELS, Product.VIEW_MOUNTS}),
     refines=frozenset({Product.ROUTES, Product.JOBS, Product.REALTIME, Product.EVENTS}),
     produces=frozenset({Product.MODEL_ACCESS}),
 )

@@ -9,6 +9,11 @@ in a method of the class or of an ancestor is the method the class's MRO finds.
 And the entry of a graphene mutation field is what graphene calls, the class's `mutate`
 (found through its MRO), with its handler (`perform_mutation`): the permission checks a
 base class's `mutate` makes run before the work.
+
+Every operation of a GraphQL endpoint runs through the view serving it: a project's own view
+class mounted at the endpoint's path (`GraphQLView.as_view(schema=schema)`) builds the request's
+context (the site, the app or user the token names) for each operation; a graphene field's
+route reaches that class's methods too.
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ from collections import defaultdict
 
 from migrate_scan.model.facts import ExprKind
 from migrate_scan.model.graphs import LinkedGraphs
+from migrate_scan.model.inventory import ViewMount
 from migrate_scan.stages.recognize.expressions import scope_of
 
+SCHEMA_KEYWORD = "schema"
 RECEIVERS = frozenset({"self", "cls"})
 MUTATION_ENTRY = "mutate"
 MUTATION_PREFIX = "mutation."
@@ -81,3 +88,20 @@ class Dispatch:
             return None
         found = sorted(self.resolve(view, MUTATION_ENTRY))
         return found[0] if found else None
+
+
+def endpoint_views(graphs: LinkedGraphs, mounts: list[ViewMount]) -> dict[str, tuple[str, ...]]:
+    """Path → the methods of the project's view classes mounted there with a schema (`as_view(schema=...)`)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for mount in mounts:
+        if SCHEMA_KEYWORD not in mount.keywords:
+            continue
+        for view in mount.views:
+            definition = graphs.definitions.get(view)
+            if definition is None or definition.fact.kind != "class":
+                continue
+            prefix = view + "."
+            found[mount.path].update(
+                s for s, d in graphs.definitions.items() if s.startswith(prefix) and d.fact.kind == "function"
+            )
+    return {path: tuple(sorted(methods)) for path, methods in sorted(found.items())}
