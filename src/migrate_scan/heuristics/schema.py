@@ -360,6 +360,9 @@ AccessRole = Literal[
     "row-identity",
     "row-step",
     "memoizer",
+    "deferred-call",
+    "backend-call",
+    "batch-loader",
 ]
 """The tables of the data-access recognizer a rule adds to (rules of one role are merged)."""
 
@@ -374,6 +377,7 @@ ACCESS_ROLE_FIELDS: dict[str, tuple[str, ...]] = {
             "model-bound-base", "login-proxy", "user-model-call", "serializer-hooks",
             "model-bound-base", "login-proxy", "user-model-call", "relationship-schema", "schema-dump",
             "schema-load", "table-statement", "view-decorators", "row-identity", "row-step", "memoizer",
+            "deferred-call",
         )
     },
     "user-permission-method": ("names", "reads"),
@@ -387,6 +391,8 @@ ACCESS_ROLE_FIELDS: dict[str, tuple[str, ...]] = {
     "view-attribute-hooks": ("hooks",),
     "save-observer": ("names", "writes"),
     "object-permission-backend": ("names", "reads"),
+    "backend-call": ("hooks",),
+    "batch-loader": ("names", "hooks"),
 }  # fmt: skip
 """The fields each role reads (the others must stay empty; `writes` may be empty)."""
 _OPTIONAL_ACCESS_FIELDS = frozenset({"writes", "cached"})

@@ -66,6 +66,7 @@ from migrate_scan.model.inventory import ModelAccess, Recognition
 from migrate_scan.model.report import TABLE_PREFIX, DataModel, Event, Route
 from migrate_scan.stages.recognize.data_access_bindings import MARK, Binder, BoundResolver
 from migrate_scan.stages.recognize.data_access_callbacks import Callbacks
+from migrate_scan.stages.recognize.data_access_deferred import deferred_callees
 from migrate_scan.stages.recognize.data_access_dispatch import GRAPHENE, Dispatch, endpoint_views
 from migrate_scan.stages.recognize.data_access_knowledge import (
     READ,
@@ -207,6 +208,8 @@ class DataAccess:
         property_getters(self)
         Binder(self, bound).run()
         self._callbacks(Callbacks(graphs))
+        for caller, callees in deferred_callees(graphs, self.known).items():  # run later in the request
+            self.calls[caller] |= callees
         if self.variants:
             self._materialise_variants()
 

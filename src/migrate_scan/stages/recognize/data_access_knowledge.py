@@ -99,6 +99,10 @@ class AccessKnowledge:
     row_identities: frozenset[str]
     row_steps: frozenset[str]
     memoizers: tuple[str, ...]
+    deferred_calls: frozenset[str]
+    backend_calls: Mapping[str, tuple[str, ...]]
+    loader_calls: frozenset[str]
+    loader_bases: Mapping[str, tuple[str, ...]]
 
     @functools.cached_property
     def observer_names(self) -> frozenset[str]:
@@ -148,6 +152,9 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
     object_backends: dict[str, tuple[str, ...]] = {}
     permission_tables: list[str] = []
     packages: dict[str, dict[str, set[str]]] = {"login-call": defaultdict(set), "user-loader": defaultdict(set)}
+    backend_calls: dict[str, set[str]] = defaultdict(set)
+    loader_calls: set[str] = set()
+    loader_bases: dict[str, set[str]] = defaultdict(set)
     for rule in rules:
         if rule.role == "view-class":
             for name in rule.names:
@@ -179,6 +186,13 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
             for name in rule.names:
                 outside_models[_resolved(name)] = rule.table
             cached[rule.table].update(rule.cached)
+        elif rule.role == "batch-loader":
+            loader_calls.update(rule.names)
+            for base, methods in rule.hooks.items():
+                loader_bases[base].update(methods)
+        elif rule.role == "backend-call":
+            for call, methods in rule.hooks.items():
+                backend_calls[call].update(methods)
         elif rule.role in packages:
             for package, endings in rule.hooks.items():
                 packages[rule.role][package].update(endings)
@@ -227,6 +241,10 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
         row_identities=frozenset(vocabulary.get("row-identity", ())),
         row_steps=frozenset(vocabulary.get("row-step", ())),
         memoizers=tuple(sorted(vocabulary.get("memoizer", ()))),
+        deferred_calls=frozenset(vocabulary.get("deferred-call", ())),
+        backend_calls=_frozen({call: tuple(sorted(m)) for call, m in backend_calls.items()}),
+        loader_calls=frozenset(loader_calls),
+        loader_bases=_frozen({base: tuple(sorted(m)) for base, m in loader_bases.items()}),
     )
 
 
