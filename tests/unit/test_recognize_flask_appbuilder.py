@@ -347,3 +347,56 @@ def test_security_manager_registers_a_login_view_and_a_string_include_list() -> 
         ("/auth/logout/", ("GET",), "shop.views:ShopAuthView.logout"),
         ("/noteview/list/", ("GET",), "shop.views:NoteView.list"),
     }
+
+
+def test_views_handed_to_flask_appbuilder_to_register_itself() -> None:
+    files = {
+        "shop/views.py": """
+            from flask_appbuilder import IndexView, expose
+            from flask_appbuilder.security.sqla.apis import RoleApi
+            from flask_appbuilder.security.sqla.manager import SecurityManager
+
+            class ShopIndexView(IndexView):
+                @expose("/")
+                def index(self):
+                    return ""
+
+            class ShopRoleApi(RoleApi):
+                include_route_methods = {"get_list", "update_role_users"}
+
+            class ShopSecurityManager(SecurityManager):
+                # Flask-AppBuilder registers its role API itself: the project's subclass replaces it
+                role_api = ShopRoleApi
+                # not an attribute Flask-AppBuilder registers: no route
+                helper_view = ShopIndexView
+        """,
+        "shop/__init__.py": """
+            from flask import Flask
+            from flask_appbuilder import AppBuilder
+            from shop.views import ShopIndexView, ShopSecurityManager
+
+            app = Flask(__name__)
+            appbuilder = AppBuilder(security_manager_class=ShopSecurityManager, indexview=ShopIndexView)
+        """,
+    }
+    assert routes(files) == {
+        ("/", ("GET",), "shop.views:ShopIndexView.index"),
+        ("/api/v1/security/roles/", ("GET",), "shop.views:ShopRoleApi.get_list"),
+        ("/api/v1/security/roles/{role_id}/users", ("PUT",), "shop.views:ShopRoleApi.update_role_users"),
+    }
+
+
+def test_indexview_assigned_on_the_appbuilder_object() -> None:
+    files = {
+        "shop/__init__.py": APP,
+        "shop/views.py": """
+            from flask_appbuilder import IndexView
+            from shop import appbuilder
+
+            class HomeView(IndexView):
+                route_base = "/home"
+
+            appbuilder.indexview = HomeView
+        """,
+    }
+    assert routes(files) == {("/home/", ("GET",), "shop.views:HomeView.index")}

@@ -30,7 +30,7 @@ from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition, UnresolvedRegistration
 from migrate_scan.model.report import Evidence, Route
 from migrate_scan.stages.recognize.evaluation import Evaluator
-from migrate_scan.stages.recognize.expressions import argument, first_match, scope_of
+from migrate_scan.stages.recognize.expressions import argument, constructor_names, first_match, scope_of
 from migrate_scan.stages.recognize.paths import flask_canonical, join_prefix
 from migrate_scan.stages.recognize.registry import Product, Recognizer, producer
 
@@ -72,20 +72,28 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics) -> Recognition:
         bases=heuristics.view_bases(),
         evaluator=Evaluator(graphs),
     )
-    if not context.registrations or not context.bases:
+    if not context.registrations or not context.bases or not _imports_flask_appbuilder(graphs):
         return context.found
+    _index_classes(context)
+    handed = _roles(heuristics.matchers("route-registration"), {"fab-view-attribute"})
     registered: dict[str, tuple[Location, MatchRule]] = {}
     for facts in sorted(graphs.modules.values(), key=lambda f: f.path):
         for call in sorted(facts.calls, key=lambda c: c.line):
             for class_symbol, rule in _registered_classes(context, facts, call):
                 registered.setdefault(class_symbol, (Location(file=facts.path, line=call.line), rule))
+        for class_symbol, rule, line in sorted(_handed_classes(context, facts, handed), key=lambda f: f[2]):
+            registered.setdefault(class_symbol, (Location(file=facts.path, line=line), rule))
     if not registered:
         return context.found
-    _index_classes(context)
     for class_symbol, (location, rule) in sorted(registered.items()):
         _add_view_routes(context, class_symbol, location, rule)
     context.found.limits = context.evaluator.limits()
     return context.found
+
+
+def _imports_flask_appbuilder(graphs: LinkedGraphs) -> bool:
+    """Whether any module imports Flask-AppBuilder (else no class can be one of its views)."""
+    return any(i.module.partition(".")[0] == "flask_appbuilder" for f in graphs.modules.values() for i in f.imports)
 
 
 def _roles(table: dict[str, MatchRule], roles: set[str]) -> dict[str, MatchRule]:
@@ -111,9 +119,44 @@ def _registered_classes(context: _Context, facts: FileFacts, call: CallFact) -> 
         rule = next((r for n, r in sorted(context.registrations.items()) if n.rpartition(".")[2] == func[1]), None)
         if rule is None:
             return
-    for class_symbol in _classes_of(context, scope, call.call[2][1]):
-        if _base_rules(context, class_symbol):
-            yield class_symbol, rule
+    for class_symbol in _view_classes(context, scope, call.call[2][1]):
+        yield class_symbol, rule
+
+
+def _handed_classes(
+    context: _Context, facts: FileFacts, table: dict[str, MatchRule]
+) -> Iterator[tuple[str, MatchRule, int]]:
+    """View classes handed to Flask-AppBuilder to register itself: `appbuilder.indexview = V`,
+    `AppBuilder(indexview=V)`, a security manager subclass's `role_api = V` (class-level)."""
+    resolver = context.graphs.resolver
+    classes = {d.qualname for d in facts.definitions if d.kind == "class"}
+    for assignment in facts.assignments:
+        if len(assignment.targets) != 1 or assignment.value is None:
+            continue
+        scope = scope_of(facts.module, assignment.scope)
+        target = assignment.targets[0]
+        if assignment.scope in classes and target[0] == ExprKind.NAME:
+            names = [f"{a}.{target[1]!s}" for a in resolver.ancestors(scope) if ":" not in a]
+        elif target[0] == ExprKind.ATTRIBUTE:
+            names = list(resolver.qualified_names(scope, target))
+        else:
+            continue
+        rule = first_match(names, table)
+        if rule is not None:
+            yield from ((c, rule, assignment.line) for c in _view_classes(context, scope, assignment.value))
+    for call in facts.calls:
+        scope = scope_of(facts.module, call.scope)
+        for name, value in call.call[3]:
+            if not name:
+                continue
+            made = constructor_names(resolver, scope, call.call[2][0])
+            rule = first_match((f"{made_name}.{name}" for made_name in made), table)
+            if rule is not None:
+                yield from ((c, rule, call.line) for c in _view_classes(context, scope, value))
+
+
+def _view_classes(context: _Context, scope: str, expr: Expr) -> list[str]:
+    return [c for c in _classes_of(context, scope, expr) if _base_rules(context, c)]
 
 
 def _classes_of(context: _Context, scope: str, expr: Expr) -> list[str]:
@@ -375,6 +418,6 @@ RECOGNIZER = Recognizer(
     produces=frozenset({Product.ROUTES}),
     handles={
         "route-decorator": frozenset({"fab-expose", "fab-expose-api"}),
-        "route-registration": frozenset({"fab-view"}),
+        "route-registration": frozenset({"fab-view", "fab-view-attribute"}),
     },
 )
