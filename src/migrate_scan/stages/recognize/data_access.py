@@ -68,6 +68,7 @@ from migrate_scan.stages.recognize.data_access_bindings import MARK, Binder, Bou
 from migrate_scan.stages.recognize.data_access_callbacks import Callbacks
 from migrate_scan.stages.recognize.data_access_deferred import deferred_callees
 from migrate_scan.stages.recognize.data_access_dispatch import GRAPHENE, Dispatch, endpoint_views
+from migrate_scan.stages.recognize.data_access_generic import GenericParameters
 from migrate_scan.stages.recognize.data_access_knowledge import (
     READ,
     WRITE,
@@ -78,6 +79,7 @@ from migrate_scan.stages.recognize.data_access_knowledge import (
 from migrate_scan.stages.recognize.data_access_permissions import permission_tables
 from migrate_scan.stages.recognize.data_access_properties import property_getters
 from migrate_scan.stages.recognize.data_access_receivers import narrowed
+from migrate_scan.stages.recognize.data_access_signals import signal_instances
 from migrate_scan.stages.recognize.expressions import keyword, scope_of, string_of
 from migrate_scan.stages.recognize.registry import Product, Recognizer
 from migrate_scan.stages.recognize.sql import tables_in_sql
@@ -131,9 +133,11 @@ class DataAccess:
         graphs: LinkedGraphs,
         models: Iterable[str] | Iterable[DataModel],
         knowledge: AccessKnowledge | None = None,
+        events: Iterable[Event] = (),
     ) -> None:
         """`models`: the model symbols, or the data models themselves (which also gives their relations);
-        `knowledge`: the scan's data-access heuristics (the bundled ones when not given)."""
+        `knowledge`: the scan's data-access heuristics (the bundled ones when not given); `events`: the
+        signal receivers (what the instance a model signal passes them is)."""
         given: list[str | DataModel] = list(models)
         bound = BoundResolver(graphs.resolver)  # call-site variants bind their parameters here
         graphs = dataclasses.replace(graphs, resolver=bound)
@@ -180,6 +184,9 @@ class DataAccess:
         self._chained_module = ""
         self._nested: dict[str, list[str]] | None = None  # class → its nested definitions, indexed when asked
         self._methods: dict[str, list[str]] = defaultdict(list)  # class → its methods (for framework hooks)
+        self.generic = GenericParameters(graphs, self.models)  # parameters given several model classes
+        self.any_instance: set[tuple[str, str]] = set()  # (receiver, parameter) → a row of any model
+        self._named_methods: dict[str, set[str]] = {}  # method name → the models' methods of that name
         for symbol, definition in graphs.definitions.items():
             if definition.fact.kind == "function" and "." in definition.fact.qualname:
                 self._methods[symbol.rpartition(".")[0]].append(symbol)
@@ -192,6 +199,7 @@ class DataAccess:
         self._users(data_models)
         self._decorator_wrappers()
         self.memoized = self._memoized()
+        self._signal_instances(events)
         for facts in graphs.modules.values():
             if self.login_models:
                 self._user_uses(facts)
@@ -201,6 +209,8 @@ class DataAccess:
                 self._direct(scope_of(facts.module, call.scope), call, Site(facts.path, call.line))
                 self._self_call(facts.module, call)
             self._attribute_writes(facts)
+        for scope, model, where in self.generic.caller_reads():  # `count_related(Device, "site")`
+            self._record(scope, model, False, where)
         for scope, writes in self.pending.items():  # committed in the same function, after the change
             for model, where in writes.items():
                 if self.commits.get(scope, 0) > where.line:
@@ -291,6 +301,9 @@ class DataAccess:
     def _on_receiver(self, scope: str, call: Expr, method: str, location: Location | Site) -> None:
         """`<receiver>.<method>(...)`: a query, an instance's method, a relation's collection."""
         receiver = call[2][0][2][0]
+        if receiver[0] == ExprKind.NAME and (scope, str(receiver[1])) in self.any_instance:
+            self.calls[scope] |= self._models_methods(method)  # a row of any model: its method runs
+            return
         if method in self.known.table_statements and receiver[0] == ExprKind.ATTRIBUTE and receiver[1] == MAPPED_TABLE:
             receiver = receiver[2][0]  # `Config.__table__.select()`: as `select(Config)`
         is_super = receiver[0] == ExprKind.CALL and receiver[2][0][:2] == (ExprKind.NAME, "super")
@@ -528,9 +541,9 @@ class DataAccess:
         writes_class: bool | None = None
         calls_ours: bool | None = None  # decided at the first model class passed
         is_session_write = method in self.known.session_writes and _is_session(func[2][0])
-        for argument in arguments:
+        for position, argument in enumerate(arguments):
             instances: set[str] = set()
-            for value in resolver.values(scope, argument):
+            for value in self.generic.filtered(scope, argument, resolver.values(scope, argument)):
                 tag, _, target = value.partition(":")
                 if tag == "cls" and target in self.bound:
                     self._record(scope, self.bound[target], False, location)
@@ -547,6 +560,8 @@ class DataAccess:
                         writes_class = not calls_ours and self._writes_classes(scope, func)
                     if not calls_ours:
                         self._record(scope, target, bool(writes_class), location)
+                    else:  # a generic function of ours may query it: decided once all are read
+                        self.generic.pass_class(scope, self._callees(scope, func), position, target, _located(location))
                 elif tag == "obj":
                     instances.add(target)
             if is_session_write or method == "populate_obj":
@@ -559,6 +574,14 @@ class DataAccess:
         for value in resolver.values(scope, func) if func[0] == ExprKind.NAME or not method else ():
             if value.startswith("cls:") and value[4:] in self.bound:  # `NoteSerializer(note)`
                 self._record(scope, self.bound[value[4:]], False, location)
+
+    def _callees(self, scope: str, func: Expr) -> list[str]:
+        """The functions of ours a call reaches."""
+        return [
+            v[4:]
+            for v in sorted(self.graphs.resolver.values(scope, func))
+            if v.startswith(("def:", "bnd:")) and v[4:] in self.graphs.definitions
+        ]
 
     def _writes_classes(self, scope: str, func: Expr) -> bool:
         """Whether the call is SQLAlchemy's `insert(Model)`, `update(Model)` or `delete(Model)`."""
@@ -831,7 +854,7 @@ class DataAccess:
     def _root(self, scope: str, root: Expr, steps: list[str], starts: set[str]) -> set[str]:
         """The model classes a chain's root is (returned), or the instances it may be (added to `starts`)."""
         classes: set[str] = set()  # every model the root may be: a loop over models reaches each
-        for value in self.graphs.resolver.values(scope, root):
+        for value in self.generic.filtered(scope, root, self.graphs.resolver.values(scope, root), is_root=True):
             tag, _, target = value.partition(":")
             outside = self._outside_classes(value, steps)
             if outside:
@@ -1330,7 +1353,50 @@ class DataAccess:
         for value in self.graphs.resolver.values(scope, call[2][0]):
             if value.startswith("def:"):
                 found |= self._function_models(value[4:])
+        func = call[2][0]
+        if func[0] == ExprKind.ATTRIBUTE:  # `instance.to_change()`: a method of the instance's model
+            for method in sorted(self._instance_methods(scope, func[2][0], str(func[1]))):
+                found |= self._function_models(method)
         return found
+
+    def _instance_methods(self, scope: str, receiver: Expr, name: str) -> set[str]:
+        """The methods of ours a call `<receiver>.<name>(...)` on a row runs."""
+        if receiver[0] == ExprKind.NAME and (scope, str(receiver[1])) in self.any_instance:
+            return self._models_methods(name)
+        found: set[str] = set()
+        for denoted in self._walk(scope, receiver):
+            if not denoted.is_class:
+                found |= {
+                    v[4:]
+                    for v in self.graphs.resolver.class_attribute(denoted.model, name)
+                    if v.startswith(("bnd:", "def:")) and v[4:] in self.graphs.definitions
+                }
+        return found
+
+    def _models_methods(self, name: str) -> set[str]:
+        """The methods named `name` of every model of ours that has one (a row of any model)."""
+        known = self._named_methods.get(name)
+        if known is None:
+            known = self._named_methods[name] = {
+                v[4:]
+                for model in sorted(self.models)
+                for v in self.graphs.resolver.class_attribute(model, name)
+                if v.startswith(("bnd:", "def:")) and v[4:] in self.graphs.definitions
+            }
+        return known
+
+    def _signal_instances(self, events: Iterable[Event]) -> None:
+        """In a model-signal receiver, the instance parameter is a row of the sender (of any model without one)."""
+        if not self.django:
+            return
+
+        def sender_model(sender: str) -> str | None:
+            return sender if sender in self.models else _labelled(sender, self.data_models)
+
+        found = signal_instances(self.graphs, events, self.known.model_signals, sender_model)
+        for key, models in found.typed.items():
+            self.instances[key] |= models
+        self.any_instance = found.untyped
 
     def _function_models(self, symbol: str) -> set[str]:
         """The models of the rows a function of ours returns: a chain ending in a step that gives one row
@@ -1360,6 +1426,12 @@ class DataAccess:
                 and value[2][0][1] in self.known.row_steps
             ):
                 found |= self._mentioned_models(symbol, value)
+            elif value[0] == ExprKind.CALL:  # `return Change(...)`: a new row of the model
+                found |= {
+                    v[4:]
+                    for v in self.graphs.resolver.values(symbol, value[2][0])
+                    if v.startswith("cls:") and v[4:] in self.models
+                }
         self._returning[symbol] = found
         return found
 
@@ -1517,9 +1589,10 @@ class DataAccess:
                 found[scope] = kept
         return found
 
-    def reached_from(self, symbol: str) -> tuple[list[str], list[str]]:
-        """(reads, writes): the models and tables `symbol` touches through everything it reaches."""
-        reached = self.reach(symbol)
+    def reached_from(self, symbol: str, view: str | None = None) -> tuple[list[str], list[str]]:
+        """(reads, writes): the models and tables `symbol` touches through everything it reaches
+        (as an action of the class `view` when given: see `reach`)."""
+        reached = self.reach(symbol, view)
         reads = set().union(*(self.reads.get(s, set()) for s in reached))
         writes = set().union(*(self.writes.get(s, set()) for s in reached))
         for committed in self.committed(reached).values():
@@ -1650,7 +1723,7 @@ def _is_session(expr: Expr) -> bool:
 
 def with_data_access(graphs: LinkedGraphs, heuristics: Heuristics, published: Recognition) -> Recognition:
     """Every entry point with the models and tables it reads and writes through all it reaches."""
-    access = DataAccess(graphs, published.models, knowledge_of(heuristics))
+    access = DataAccess(graphs, published.models, knowledge_of(heuristics), published.events)
     consequences = _Consequences(access, published.events)
 
     def touched(symbol: str, within: str | None = None, also: tuple[str, ...] = ()) -> dict[str, list[str]]:
@@ -1662,7 +1735,7 @@ def with_data_access(graphs: LinkedGraphs, heuristics: Heuristics, published: Re
     def route_touched(route: Route) -> dict[str, list[str]]:
         entry = access.dispatch.mutation_entry(route.view, route.action, route.framework)
         within = route.view if route.view is not None and route.view in graphs.definitions else None
-        also: tuple[str, ...] = (entry,) if entry is not None else ()
+        also = tuple(start for start in (entry, _inherited_action(route)) if start is not None)
         if route.framework == GRAPHENE:  # the endpoint's own view runs for every operation
             also += endpoints.get(route.path, ())
         return touched(route.handler, within, also)
@@ -1676,6 +1749,15 @@ def with_data_access(graphs: LinkedGraphs, heuristics: Heuristics, published: Re
     access.direct |= consequences.committed
     found.model_access = access.accesses()
     return found
+
+
+def _inherited_action(route: Route) -> str | None:
+    """The action a routed view class inherits from a base class of ours (the handler `BaseViewSet.destroy`
+    of the route of `DeviceViewSet`): `DeviceViewSet.destroy`, where what the inherited action does to the
+    view's model, and the hooks it calls, are recorded."""
+    if route.view is None or route.action is None or not route.handler.endswith(f".{route.action}"):
+        return None
+    return f"{route.view}.{route.action}" if route.handler.rpartition(".")[0] != route.view else None
 
 
 class _Consequences:
