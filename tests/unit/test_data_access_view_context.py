@@ -238,3 +238,89 @@ def test_a_function_generic_over_the_model_class_reads_the_callers_model() -> No
     assert routes[("/count-refunds/", None)] == ([REFUND], [])
     # Why: a parameter given one model class only is that model's (the function queries it).
     assert routes[("/only-orders/", None)] == ([ORDER], [])
+
+
+PERMISSIONS = {
+    "config/__init__.py": "",
+    "config/settings.py": """
+        INSTALLED_APPS = ["people", "stock"]
+        AUTH_USER_MODEL = "people.Member"
+    """,
+    "people/__init__.py": "",
+    "people/models.py": """
+        from django.contrib.auth.models import AbstractBaseUser, Permission, PermissionsMixin
+        from django.db import models
+
+        class Team(models.Model):
+            name = models.CharField(max_length=20)
+            permissions = models.ManyToManyField(Permission, related_name="teams")
+
+        class Member(AbstractBaseUser, PermissionsMixin):
+            groups = models.ManyToManyField(Team, related_name="members")
+    """,
+    "stock/__init__.py": "",
+    "stock/querysets.py": """
+        from django.db.models import QuerySet
+
+        class GuardedQuerySet(QuerySet):
+            def guard(self, user):
+                if not user.has_perm("stock.view_item"):
+                    return self.none()
+                return self
+    """,
+    "stock/models.py": """
+        from django.db import models
+        from stock.querysets import GuardedQuerySet
+
+        class Guarded(models.Model):
+            objects = GuardedQuerySet.as_manager()
+
+            class Meta:
+                abstract = True
+
+        class Item(Guarded):
+            name = models.CharField(max_length=20)
+
+        class Plain(models.Model):
+            name = models.CharField(max_length=20)
+
+            def guard(self, user):
+                return self
+    """,
+    "stock/views.py": """
+        from django.http import JsonResponse
+        from stock.models import Item, Plain
+
+        def items(request):
+            return JsonResponse({"n": Item.objects.all().guard(request.user).count()})
+
+        def plains(request):
+            return JsonResponse({"n": Plain.objects.filter(name="a").count()})
+    """,
+    "config/urls.py": """
+        from django.urls import path
+        from stock import views
+
+        urlpatterns = [path("items/", views.items), path("plains/", views.plains)]
+    """,
+}
+ITEM, PLAIN = "stock.models:Item", "stock.models:Plain"
+
+
+def test_a_method_of_the_models_queryset_class_runs_and_checks_permissions_of_its_own_group_model() -> None:
+    routes = routes_of(PERMISSIONS)
+    # Why: `objects = GuardedQuerySet.as_manager()` on the abstract base: `.guard(user)` on a query of Item
+    # runs GuardedQuerySet.guard, whose `has_perm` reads the permission tables, the custom group model's
+    # (people_team, its permissions table) rather than Django's auth_group.
+    permission_tables = [
+        "table:auth_permission",
+        "table:django_content_type",
+        "table:people_member_groups",
+        "table:people_member_user_permissions",
+        "table:people_team",
+        "table:people_team_permissions",
+    ]
+    assert routes[("/items/", None)] == (sorted([ITEM, *permission_tables]), [])
+    # Why: a model without a queryset class of ours runs no `guard` of another class (Plain.guard is an
+    # instance method, not called on a query).
+    assert routes[("/plains/", None)] == ([PLAIN], [])

@@ -76,6 +76,7 @@ from migrate_scan.stages.recognize.data_access_knowledge import (
     bundled_knowledge,
     knowledge_of,
 )
+from migrate_scan.stages.recognize.data_access_managers import ManagerMethods
 from migrate_scan.stages.recognize.data_access_permissions import permission_tables
 from migrate_scan.stages.recognize.data_access_properties import property_getters
 from migrate_scan.stages.recognize.data_access_receivers import narrowed
@@ -184,6 +185,7 @@ class DataAccess:
         self._chained_module = ""
         self._nested: dict[str, list[str]] | None = None  # class → its nested definitions, indexed when asked
         self._methods: dict[str, list[str]] = defaultdict(list)  # class → its methods (for framework hooks)
+        self.managers = ManagerMethods(graphs, self.models, self._class_assignment)  # `objects = MyQuerySet...`
         self.generic = GenericParameters(graphs, self.models)  # parameters given several model classes
         self.any_instance: set[tuple[str, str]] = set()  # (receiver, parameter) → a row of any model
         self._named_methods: dict[str, set[str]] = {}  # method name → the models' methods of that name
@@ -326,6 +328,8 @@ class DataAccess:
                 continue
             if method in self.known.lookup_methods and model in self.django:
                 self._lookups(scope, model, call, method, location)
+            if model in self.django and (via is None or not is_last):  # `Device.objects.restrict(user)`
+                self.calls[scope] |= self.managers.methods(model, method)
             if not is_super and self._method_call(scope, model, method, is_class, (call, receiver, location)):
                 continue  # our own method on an instance: what its body does counts, where it does it
             if method in self.known.statement_clauses and self._builds_write(receiver):
