@@ -324,3 +324,36 @@ def test_a_method_of_the_models_queryset_class_runs_and_checks_permissions_of_it
     # Why: a model without a queryset class of ours runs no `guard` of another class (Plain.guard is an
     # instance method, not called on a query).
     assert routes[("/plains/", None)] == ([PLAIN], [])
+
+
+def test_a_senderless_receiver_runs_the_saved_models_own_method_only() -> None:
+    files = {
+        **RECEIVERS,
+        "shop/models.py": RECEIVERS["shop/models.py"]
+        + """
+        class Credit(Logged):
+            amount = models.IntegerField()
+
+            def to_change(self, verb):
+                change = super().to_change(verb)
+                change.verb = Customer.objects.first().name
+                return change
+    """,
+        "shop/invoices.py": RECEIVERS["shop/invoices.py"]
+        + """
+        def credit(request):
+            Credit.objects.create(amount=1)
+            return JsonResponse({})
+    """,
+        "shop/urls.py": RECEIVERS["shop/urls.py"]
+        + """
+        urlpatterns += [path("credit/", invoices.credit)]
+    """,
+    }
+    files["shop/invoices.py"] = files["shop/invoices.py"].replace("import Invoice,", "import Credit, Invoice,")
+    routes = routes_of(files)
+    # Why: saving an Invoice runs the receiver with an Invoice: Credit's override (reading Customer) does not run.
+    assert routes[("/invoices/", None)] == ([], sorted([CHANGE, INVOICE]))
+    # Why: saving a Credit runs Credit.to_change: Customer read; `super().to_change()` is the base's method
+    # (no query of Credit), and the change row is saved.
+    assert routes[("/credit/", None)] == ([CUSTOMER], sorted([CHANGE, "shop.models:Credit"]))

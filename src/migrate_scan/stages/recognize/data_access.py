@@ -186,8 +186,9 @@ class DataAccess:
         self._nested: dict[str, list[str]] | None = None  # class → its nested definitions, indexed when asked
         self._methods: dict[str, list[str]] = defaultdict(list)  # class → its methods (for framework hooks)
         self.managers = ManagerMethods(graphs, self.models, self._class_assignment)  # `objects = MyQuerySet...`
-        self.generic = GenericParameters(graphs, self.models)  # parameters given several model classes
+        self.generic = GenericParameters(graphs, self.models, bound.bindings)  # given several model classes
         self.any_instance: set[tuple[str, str]] = set()  # (receiver, parameter) → a row of any model
+        self.instance_calls: dict[str, set[str]] = defaultdict(set)  # scope → methods it calls on such a row
         self._named_methods: dict[str, set[str]] = {}  # method name → the models' methods of that name
         for symbol, definition in graphs.definitions.items():
             if definition.fact.kind == "function" and "." in definition.fact.qualname:
@@ -304,7 +305,7 @@ class DataAccess:
         """`<receiver>.<method>(...)`: a query, an instance's method, a relation's collection."""
         receiver = call[2][0][2][0]
         if receiver[0] == ExprKind.NAME and (scope, str(receiver[1])) in self.any_instance:
-            self.calls[scope] |= self._models_methods(method)  # a row of any model: its method runs
+            self.instance_calls[scope].add(method)  # a row of any model: the saved model's method runs
             return
         if method in self.known.table_statements and receiver[0] == ExprKind.ATTRIBUTE and receiver[1] == MAPPED_TABLE:
             receiver = receiver[2][0]  # `Config.__table__.select()`: as `select(Config)`
@@ -332,6 +333,8 @@ class DataAccess:
                 self.calls[scope] |= self.managers.methods(model, method)
             if not is_super and self._method_call(scope, model, method, is_class, (call, receiver, location)):
                 continue  # our own method on an instance: what its body does counts, where it does it
+            if is_super and not is_class and method not in self._orm_methods and self._defines(model, method):
+                continue  # `super().to_change()` in a model's method: the base's body runs (`super().save()` writes)
             if method in self.known.statement_clauses and self._builds_write(receiver):
                 continue  # `user.notifications.delete().where(...)`: a clause of the write, not a read
             is_write = method in self.known.write_methods
@@ -1377,6 +1380,22 @@ class DataAccess:
                 }
         return found
 
+    def row_methods(self, reached: Iterable[str], model: str | None) -> set[str]:
+        """The methods the functions `reached` call on a row of any model (a senderless receiver's
+        instance): those of `model` when the row is known to be one of it, else of every model."""
+        names = set().union(*(self.instance_calls.get(s, set()) for s in reached))
+        found: set[str] = set()
+        for name in sorted(names):
+            if model is None:
+                found |= self._models_methods(name)
+            else:
+                found |= {
+                    v[4:]
+                    for v in self.graphs.resolver.class_attribute(model, name)
+                    if v.startswith(("bnd:", "def:")) and v[4:] in self.graphs.definitions
+                }
+        return found
+
     def _models_methods(self, name: str) -> set[str]:
         """The methods named `name` of every model of ours that has one (a row of any model)."""
         known = self._named_methods.get(name)
@@ -1776,17 +1795,20 @@ class _Consequences:
                 if sender is not None and sender not in access.models:  # `sender="tickets.Ticket"`
                     sender = _labelled(sender, access.data_models) or sender
                 self.receivers[sender].append(event.receiver)
-        self.memo: dict[tuple[str, str | None, tuple[str, ...]], tuple[set[str], set[str], set[str]]] = {}
+        self.memo: dict[tuple[str, str | None, tuple[str, ...], str | None], tuple[set[str], set[str], set[str]]] = {}
         self.committed: set[ModelAccess] = set()  # uncommitted writes an entry point commits
 
     def _own(
-        self, symbol: str, within: str | None = None, also: tuple[str, ...] = ()
+        self, symbol: str, within: str | None = None, also: tuple[str, ...] = (), row: str | None = None
     ) -> tuple[set[str], set[str], set[str]]:
-        """What `symbol` reads, writes and saves one by one through what it reaches (memoised)."""
-        known = self.memo.get((symbol, within, also))
+        """What `symbol` reads, writes and saves one by one through what it reaches (memoised); `row`: the
+        model of the row a senderless receiver is run for (that model's methods it calls on the row run)."""
+        known = self.memo.get((symbol, within, also, row))
         if known is None:
             access = self.access
             reached = access.reach(symbol, within, also)
+            for method in sorted(access.row_methods(reached, row) - reached):
+                reached |= access.reach(method)
             reads = set().union(*(access.reads.get(s, set()) for s in reached))
             writes = set().union(*(access.writes.get(s, set()) for s in reached))
             saves = set().union(*(access.saves.get(s, set()) for s in reached))
@@ -1794,7 +1816,7 @@ class _Consequences:
                 writes |= set(committed)
                 function = scope.partition(VARIANT_MARK)[0]  # a variant's writes are its method's
                 self.committed.update(ModelAccess(function, model, True, where) for model, where in committed.items())
-            known = self.memo[(symbol, within, also)] = (reads, writes, saves)
+            known = self.memo[(symbol, within, also, row)] = (reads, writes, saves)
         return known
 
     def reached_from(
@@ -1803,16 +1825,17 @@ class _Consequences:
         """(reads, writes) of `symbol`, with those of the receivers of every model it saves or deletes."""
         own_reads, own_writes, saves = self._own(symbol, within, also)
         reads, writes = set(own_reads), set(own_writes)
-        done = {symbol}
+        done: set[tuple[str, str | None]] = {(symbol, None)}
         pending = sorted(saves)
         while pending:
             model = pending.pop()
             writes |= self.access.observed.get(model, set())
-            for receiver in (*self.receivers.get(model, ()), *self.receivers.get(None, ())):
-                if receiver in done:
+            runs = [(r, None) for r in self.receivers.get(model, ())]  # a senderless one: for this model's row
+            for receiver, row in (*runs, *((r, model) for r in self.receivers.get(None, ()))):
+                if (receiver, row) in done:
                     continue
-                done.add(receiver)
-                more_reads, more_writes, more_saves = self._own(receiver)
+                done.add((receiver, row))
+                more_reads, more_writes, more_saves = self._own(receiver, row=row)
                 reads |= more_reads
                 writes |= more_writes
                 pending += sorted(more_saves)

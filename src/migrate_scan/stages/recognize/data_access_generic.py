@@ -10,11 +10,12 @@ reads that model itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from migrate_scan.model.facts import Expr, ExprKind
 from migrate_scan.model.graphs import LinkedGraphs
 from migrate_scan.model.ids import Location
+from migrate_scan.stages.recognize.data_access_bindings import MARK, MAX_DEPTH, Bound
 
 RECEIVERS = frozenset({"self", "cls"})
 GENERIC_CLASSES = 2
@@ -24,9 +25,13 @@ GENERIC_CLASSES = 2
 class GenericParameters:
     """Which parameters of the tree's functions are generic over the model class (memoised)."""
 
-    def __init__(self, graphs: LinkedGraphs, models: set[str]) -> None:
+    def __init__(
+        self, graphs: LinkedGraphs, models: set[str], bindings: Mapping[str, tuple[str, Mapping[str, Bound]]]
+    ) -> None:
+        """`bindings`: call-site variant → (its helper, parameter → the caller's argument)."""
         self.graphs = graphs
         self.models = models
+        self.bindings = bindings
         self._parameters: dict[str, tuple[str, ...]] = {}
         self.queried: set[tuple[str, str]] = set()  # (function, parameter) a query is rooted at
         self.passed: list[tuple[str, str, int, str, Location]] = []  # (caller, callee, position, model, where)
@@ -36,13 +41,37 @@ class GenericParameters:
         (`is_root`: a query chain starts at it)."""
         if expr[0] != ExprKind.NAME or expr[1] in RECEIVERS or str(expr[1]) not in self._names(scope):
             return values
+        variant = self.bindings.get(scope)
+        argument = variant[1].get(str(expr[1])) if variant is not None else None
+        if variant is not None and (argument is None or not self._from_context(argument.scope, argument.expr)):
+            return values  # bound to what the caller chose itself (`get(MODELS[kind])`): its values stand
         values = tuple(values)
         classes = [v for v in values if v.startswith("cls:") and v[4:] in self.models]
         if len(classes) < GENERIC_CLASSES:
             return values
         if is_root:
-            self.queried.add((scope, str(expr[1])))
+            self.queried.add((scope.partition(MARK)[0], str(expr[1])))
         return tuple(v for v in values if v not in classes)
+
+    def _from_context(self, scope: str, expr: Expr, depth: int = 0) -> bool:
+        """Whether a caller's argument comes from the caller's own context: a parameter of it, or `self`
+        (`get_for_model(model)`, `get_for_model(self.model)`, `type(instance)`), not a local choice (through
+        the callers of a variant that binds that parameter in turn)."""
+        node = expr
+        while node[0] in (ExprKind.ATTRIBUTE, ExprKind.CALL, ExprKind.SUBSCRIPT):
+            is_type = node[0] == ExprKind.CALL and node[2][0][:2] == (ExprKind.NAME, "type") and len(node[2]) > 1
+            node = node[2][1] if is_type else node[2][0]
+        if node[0] != ExprKind.NAME:
+            return False
+        if node[1] in RECEIVERS:
+            return True
+        if str(node[1]) not in self._names(scope):
+            return False
+        variant = self.bindings.get(scope)
+        argument = variant[1].get(str(node[1])) if variant is not None else None
+        if argument is None or depth > MAX_DEPTH:
+            return variant is None
+        return self._from_context(argument.scope, argument.expr, depth + 1)
 
     def pass_class(self, caller: str, callees: Iterable[str], position: int, model: str, where: Location) -> None:
         """A call of `caller` gives `model` (a class) as positional argument `position` to functions of ours."""
@@ -61,10 +90,11 @@ class GenericParameters:
         return found
 
     def _names(self, scope: str) -> tuple[str, ...]:
-        """The positional and keyword parameters of a function of ours (none for anything else)."""
+        """The positional and keyword parameters of a function of ours, or of the helper a call-site variant
+        binds (none for anything else)."""
         known = self._parameters.get(scope)
         if known is None:
-            definition = self.graphs.definitions.get(scope)
+            definition = self.graphs.definitions.get(scope.partition(MARK)[0])  # a call-site variant: its helper's
             known = ()
             if definition is not None and definition.fact.kind == "function":
                 known = tuple(p.name for p in definition.fact.parameters if p.kind in ("positional", "keyword"))
