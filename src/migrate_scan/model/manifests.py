@@ -39,19 +39,22 @@ class Manifest:
         return self.kind in ("poetry-lock", "uv-lock")
 
 
+_KINDS_BY_NAME: dict[str, ManifestKind] = {
+    "pyproject.toml": "pyproject",
+    "setup.py": "setup-py",
+    "setup.cfg": "setup-cfg",
+    "pipfile": "pipfile",
+    "poetry.lock": "poetry-lock",
+    "uv.lock": "uv-lock",
+}
+
+
 def manifest_kind(path: str) -> ManifestKind | None:
     """The kind of manifest a file name says, or None."""
     name = path.rpartition("/")[2].lower()
-    kinds: dict[str, ManifestKind] = {
-        "pyproject.toml": "pyproject",
-        "setup.py": "setup-py",
-        "setup.cfg": "setup-cfg",
-        "pipfile": "pipfile",
-        "poetry.lock": "poetry-lock",
-        "uv.lock": "uv-lock",
-    }
-    if name in kinds:
-        return kinds[name]
+    kind = _KINDS_BY_NAME.get(name)
+    if kind is not None:
+        return kind
     if name.startswith("requirements") and name.endswith((".txt", ".in")):
         return "requirements"
     if "/requirements/" in f"/{path.lower()}" and name.endswith((".txt", ".in")):

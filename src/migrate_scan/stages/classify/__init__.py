@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from migrate_scan.heuristics.loader import Heuristics
-from migrate_scan.model.analysis import Classification, Clustering, ContextGroup
+from migrate_scan.model.analysis import Classification, Clustering, ContextGroup, ShellModule
 from migrate_scan.model.facts import FileFacts
 from migrate_scan.model.faults import guarded
 from migrate_scan.model.graphs import LinkedGraphs
@@ -127,6 +127,7 @@ def classify(
     )
     warnings = warnings_of(findings, heuristics, graphs.modules, file_modules, settings.suppressions)
     computes = _module_computes(clustering, recognition, warnings)
+    placement = _Placement.of(clustering)
     # A module or context whose entry fails is left out here (the report still lists the module, measured only).
     module_entries = (
         guarded(
@@ -134,7 +135,7 @@ def classify(
             f"module {name}",
             _module_entry,
             facts,
-            clustering,
+            placement,
             decisions.modules.get(name),
             computes.get(name),
             heuristics,
@@ -204,15 +205,34 @@ def _module_computes(clustering: Clustering, recognition: Recognition, warnings:
     return computes
 
 
+@dataclass(frozen=True)
+class _Placement:
+    """Where each module sits, looked up once per module: its context's group and its app-shell entry."""
+
+    module_context: dict[str, str]
+    groups: dict[str, ContextGroup]  # context name → its group (the first of that name)
+    shells: dict[str, ShellModule]  # module → its app-shell entry (the first listed)
+
+    @classmethod
+    def of(cls, clustering: Clustering) -> _Placement:
+        groups: dict[str, ContextGroup] = {}
+        for group in clustering.contexts:
+            groups.setdefault(group.name, group)
+        shells: dict[str, ShellModule] = {}
+        for shell in clustering.shell:
+            shells.setdefault(shell.module, shell)
+        return cls(clustering.module_context, groups, shells)
+
+
 def _module_entry(
     facts: FileFacts,
-    clustering: Clustering,
+    placement: _Placement,
     verdict: Verdict | None,
     compute: str | None,
     heuristics: Heuristics,
 ) -> Module:
-    context = clustering.module_context.get(facts.module)
-    group = next((g for g in clustering.contexts if g.name == context), None)
+    context = placement.module_context.get(facts.module)
+    group = placement.groups.get(context) if context is not None else None
     role = group.kind if group else None
     is_test = group is not None and group.seed == TEST_SEED
     metrics = facts.metrics
@@ -227,7 +247,7 @@ def _module_entry(
         "context": context,
         "role": role,
     }
-    shell = next((s for s in clustering.shell if s.module == facts.module), None)
+    shell = placement.shells.get(facts.module)
     is_root = shell is not None and shell.role in ROOT_ROLES
     if role in ("app-shell", "tests") and (verdict is None or verdict.pattern is None or is_test or is_root):
         disposition = disposition_of(facts, shell, is_test=is_test, heuristics=heuristics)
