@@ -97,6 +97,10 @@ MAPPED_TABLE = "__table__"
 AUTH_USER_SYMBOL = "django.contrib.auth.models:User"
 AUTH_USER_DOTTED = "django.contrib.auth.models.User"
 _CHAINS = frozenset({ExprKind.ATTRIBUTE, ExprKind.CALL, ExprKind.SUBSCRIPT})
+_LITERALS = frozenset(
+    {ExprKind.CONSTANT, ExprKind.FSTRING, ExprKind.LIST, ExprKind.TUPLE, ExprKind.SET, ExprKind.DICT, ExprKind.LAMBDA}
+)
+"""Arguments whose values are never a model class or instance (a `lit:`, `seq:` or `def:` value, or none)."""
 
 
 class Site(NamedTuple):
@@ -550,7 +554,8 @@ class DataAccess:
         is_session_write = method in self.known.session_writes and _is_session(func[2][0])
         for position, argument in enumerate(arguments):
             instances: set[str] = set()
-            for value in self.generic.filtered(scope, argument, resolver.values(scope, argument)):
+            values = resolver.values(scope, argument) if argument[0] not in _LITERALS else ()
+            for value in self.generic.filtered(scope, argument, values):
                 tag, _, target = value.partition(":")
                 if tag == "cls" and target in self.bound:
                     self._record(scope, self.bound[target], False, location)
