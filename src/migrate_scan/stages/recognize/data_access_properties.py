@@ -86,4 +86,5 @@ def _attributes(expr: Expr, names: set[str]) -> Iterator[Expr]:
         if node[0] == ExprKind.ATTRIBUTE and node[1] in names:
             yield node
         pending += node[2]
-        pending += [value for _, value in node[3]]
+        if node[3]:  # keywords: calls only (most nodes have none)
+            pending += [value for _, value in node[3]]
