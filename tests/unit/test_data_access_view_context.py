@@ -357,3 +357,43 @@ def test_a_senderless_receiver_runs_the_saved_models_own_method_only() -> None:
     # Why: saving a Credit runs Credit.to_change: Customer read; `super().to_change()` is the base's method
     # (no query of Credit), and the change row is saved.
     assert routes[("/credit/", None)] == ([CUSTOMER], sorted([CHANGE, "shop.models:Credit"]))
+
+
+GUARDED_VIEWS = {
+    **SHOP,
+    "shop/pages.py": """
+        from django.http import JsonResponse
+        from django.views import View
+        from shop.models import Audit, Order, Refund
+
+        class AuditedMixin:
+            def dispatch(self, request, *args, **kwargs):
+                Audit.objects.create(verb="visit")
+                return super().dispatch(request, *args, **kwargs)
+
+        class OrderPage(AuditedMixin, View):
+            def get(self, request):
+                return JsonResponse({"n": Order.objects.count()})
+
+        class RefundPage(View):
+            def get(self, request):
+                return JsonResponse({"n": Refund.objects.count()})
+    """,
+    "shop/urls.py": SHOP["shop/urls.py"]
+    + """
+        from django.urls import path
+        from shop import pages
+
+        urlpatterns += [
+            path("order-page/", pages.OrderPage.as_view()), path("refund-page/", pages.RefundPage.as_view()),
+        ]
+    """,
+}
+
+
+def test_a_view_class_runs_its_dispatch_around_every_request() -> None:
+    routes = routes_of(GUARDED_VIEWS)
+    # Why: Django's View calls `dispatch` before the handler: the mixin's override (Audit written) runs for GET.
+    assert routes[("/order-page/", "get")] == ([ORDER], [AUDIT])
+    # Why: a view without a dispatch of ours runs only its handler.
+    assert routes[("/refund-page/", "get")] == ([REFUND], [])

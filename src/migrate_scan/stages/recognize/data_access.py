@@ -80,6 +80,7 @@ from migrate_scan.stages.recognize.data_access_managers import ManagerMethods
 from migrate_scan.stages.recognize.data_access_permissions import permission_tables
 from migrate_scan.stages.recognize.data_access_properties import property_getters
 from migrate_scan.stages.recognize.data_access_receivers import narrowed
+from migrate_scan.stages.recognize.data_access_requests import RequestHooks
 from migrate_scan.stages.recognize.data_access_signals import signal_instances
 from migrate_scan.stages.recognize.expressions import keyword, scope_of, string_of
 from migrate_scan.stages.recognize.registry import Product, Recognizer
@@ -1759,11 +1760,13 @@ def with_data_access(graphs: LinkedGraphs, heuristics: Heuristics, published: Re
         return {"reads": reads, "writes": writes}
 
     endpoints = endpoint_views(graphs, published.mounts)
+    hooks = RequestHooks(graphs)
 
     def route_touched(route: Route) -> dict[str, list[str]]:
         entry = access.dispatch.mutation_entry(route.view, route.action, route.framework)
         within = route.view if route.view is not None and route.view in graphs.definitions else None
         also = tuple(start for start in (entry, _inherited_action(route)) if start is not None)
+        also += tuple(hook for hook in hooks.of(within) if hook != route.handler)  # `dispatch`, `setup`
         if route.framework == GRAPHENE:  # the endpoint's own view runs for every operation
             also += endpoints.get(route.path, ())
         return touched(route.handler, within, also)
