@@ -266,3 +266,260 @@ def test_reading_a_models_property_runs_its_getter() -> None:
 def test_a_property_of_the_same_name_on_another_class_reads_nothing() -> None:
     # Why: Settings is no model and Settings().permissions is its own getter: no group is read.
     assert routes_of(PROPERTIES)[("/settings", "GET")] == ([], [])
+
+
+IDENTITY = {
+    "keys/__init__.py": """
+        from flask import Flask
+        from flask_principal import Principal
+        from flask_sqlalchemy import SQLAlchemy
+
+        db = SQLAlchemy()
+        principal = Principal()
+
+        def create_app():
+            app = Flask(__name__)
+            db.init_app(app)
+            principal.init_app(app)
+            from keys.views import bp
+            app.register_blueprint(bp)
+            return app
+    """,
+    "keys/models.py": """
+        from keys import db
+
+        roles_users = db.Table(
+            "roles_users",
+            db.Column("user_id", db.Integer, db.ForeignKey("users.id")),
+            db.Column("role_id", db.Integer, db.ForeignKey("roles.id")),
+        )
+
+        class Role(db.Model):
+            __tablename__ = "roles"
+            id = db.Column(db.Integer, primary_key=True)
+            name = db.Column(db.String(80))
+
+        class User(db.Model):
+            __tablename__ = "users"
+            id = db.Column(db.Integer, primary_key=True)
+            roles = db.relationship("Role", secondary=roles_users)
+
+        class Certificate(db.Model):
+            __tablename__ = "certificates"
+            id = db.Column(db.Integer, primary_key=True)
+    """,
+    "keys/auth.py": """
+        import functools
+        from flask import current_app, g, request
+        from flask_principal import Identity, RoleNeed, identity_changed, identity_loaded
+        from keys.models import User
+
+        @identity_loaded.connect
+        def on_identity_loaded(sender, identity):
+            user = User.query.get(identity.id)
+            for role in user.roles:
+                identity.provides.add(RoleNeed(role.name))
+
+        def login_required(f):
+            @functools.wraps(f)
+            def decorated(*args, **kwargs):
+                g.user_id = int(request.headers["X-User"])
+                identity_changed.send(current_app._get_current_object(), identity=Identity(g.user_id))
+                return f(*args, **kwargs)
+            return decorated
+    """,
+    "keys/views.py": """
+        from flask import Blueprint, g
+        from keys.auth import login_required
+        from keys.models import Certificate, User
+
+        bp = Blueprint("keys", __name__)
+
+        @bp.route("/certificates")
+        @login_required
+        def certificates():
+            return str(Certificate.query.all())
+
+        @bp.route("/public")
+        def public():
+            return str(Certificate.query.count())
+
+        @bp.route("/roles/<int:user_id>")
+        def roles(user_id):
+            user = User.query.get(user_id)
+            return ", ".join(role.name for role in user.roles)
+
+        @bp.route("/role-table")
+        def role_table():
+            return str([column.name for column in User.roles.property.columns])
+    """,
+}
+ROLE, KEY_USER, CERT = "keys.models:Role", "keys.models:User", "keys.models:Certificate"
+
+
+def test_iterating_a_relation_of_a_row_reads_its_model_and_association_table() -> None:
+    # Why: `user.roles` is loaded when it is iterated: roles joined with roles_users.
+    assert routes_of(IDENTITY)[("/roles/{user_id}", "GET")] == ([ROLE, KEY_USER, "table:roles_users"], [])
+
+
+def test_a_relation_of_the_class_is_no_load() -> None:
+    # Why: `User.roles` is the mapped attribute (metadata), not a user's roles.
+    assert routes_of(IDENTITY)[("/role-table", "GET")] == ([], [])
+
+
+def test_sending_a_signal_runs_its_receivers_and_what_they_relay() -> None:
+    routes = routes_of(IDENTITY)
+    # Why: login_required sends identity_changed; Flask-Principal's own receiver sends identity_loaded,
+    # whose receiver of the app loads the user and iterates its roles, within the request.
+    assert routes[("/certificates", "GET")] == ([CERT, ROLE, KEY_USER, "table:roles_users"], [])
+    # Why: a view that sends nothing runs no receiver.
+    assert routes[("/public", "GET")] == ([CERT], [])
+
+
+HANDLERS = {
+    "conf/__init__.py": """
+        from flask import Flask
+        from flask_sqlalchemy import SQLAlchemy
+
+        db = SQLAlchemy()
+
+        def create_app():
+            app = Flask(__name__)
+            db.init_app(app)
+            from conf.views import bp
+            app.register_blueprint(bp)
+            return app
+    """,
+    "conf/models.py": """
+        from conf import db
+
+        class Event(db.Model):
+            __tablename__ = "events"
+            id = db.Column(db.Integer, primary_key=True)
+
+            def to_dict(self):
+                return {"id": self.id}
+
+            def archive(self):
+                db.session.delete(self)
+
+        class Attachment(db.Model):
+            __tablename__ = "attachments"
+            id = db.Column(db.Integer, primary_key=True)
+
+            def to_dict(self):
+                return {"folders": Folder.query.count()}
+
+            def archive(self):
+                db.session.delete(self)
+
+        class Folder(db.Model):
+            __tablename__ = "folders"
+            id = db.Column(db.Integer, primary_key=True)
+    """,
+    "conf/rh.py": """
+        import functools
+        from flask import abort, request
+
+        class RH:
+            def process(self):
+                self._check_access()
+                return self._process()
+
+            def _check_access(self):
+                pass
+
+        class AttachmentsMixin:
+            def _process(self):
+                from conf.models import Attachment
+                return str(Attachment.query.all())
+
+        def run(rh_class):
+            return rh_class().process()
+
+        class require_permissions:
+            def __init__(self, permissions):
+                self.permissions = permissions
+
+            def __call__(self, fn):
+                @functools.wraps(fn)
+                def decorated(*args, **kwargs):
+                    if request.args.get("role") not in self.permissions:
+                        abort(403)
+                    return fn(*args, **kwargs)
+                return decorated
+
+        def require_permission(permission):
+            return require_permissions((permission,))
+
+        def require_admin(fn):
+            return require_permission("admin")(fn)
+    """,
+    "conf/views.py": """
+        from flask import Blueprint
+        from flask_restful import Api, Resource
+        from conf import db
+        from conf.models import Attachment, Event
+        from conf.rh import RH, AttachmentsMixin, require_admin, run
+
+        bp = Blueprint("conf", __name__)
+
+        class RHEvent(RH):
+            def _process(self):
+                return str(Event.query.get(1).to_dict())
+
+        class RHAttachments(AttachmentsMixin, RH):
+            pass
+
+        class ExportView(Resource):
+            @require_admin
+            def get(self):
+                return str([e.to_dict() for e in Event.query.all()])
+
+            @require_admin
+            def delete(self):
+                for event in Event.query.all():
+                    event.archive()
+                db.session.commit()
+                return "ok"
+
+        def purge():
+            for item in (Event(), Attachment()):
+                item.archive()
+
+        bp.add_url_rule("/event", "event", RHEvent)
+        bp.add_url_rule("/attachments", "attachments", RHAttachments)
+
+        def warm_up():
+            return [run(RHEvent), run(RHAttachments)]
+        api = Api(bp)
+        api.add_resource(ExportView, "/export")
+    """,
+}
+EVENT, ATTACHMENT, FOLDER = "conf.models:Event", "conf.models:Attachment", "conf.models:Folder"
+
+
+def routes_by_view(files: dict[str, str]) -> dict[tuple[str, str], tuple[list[str], list[str]]]:
+    found = recognize(link(facts_of(files)), load_heuristics())
+    return {(route.path, method): (route.reads, route.writes) for route in found.routes for method in route.methods}
+
+
+def test_a_base_handlers_self_calls_dispatch_in_the_view_class() -> None:
+    routes = routes_by_view(HANDLERS)
+    # Why: both routes run RH.process; its `self._process()` is RHEvent's own for /event, and the one
+    # AttachmentsMixin gives RHAttachments for /attachments: neither runs the other's.
+    assert routes[("/event", "GET")][0] == [EVENT]
+    assert routes[("/attachments", "GET")][0] == [ATTACHMENT]
+
+
+def test_a_view_method_behind_a_decorators_wrapper_runs_its_body() -> None:
+    # Why: ExportView.get is bound to the wrapper require_admin's __call__ returns (the route's handler);
+    # the route runs the method's own body too:
+    # `e.to_dict()` on events reaches Event.to_dict only (not Attachment's, which reads folders).
+    assert routes_by_view(HANDLERS)[("/export", "GET")] == ([EVENT], [])
+
+
+def test_self_in_a_models_method_is_an_instance_of_that_model() -> None:
+    # Why: purge() calls archive() on an Event and an Attachment, so the link stage gives `self` in each
+    # archive() both; Event.archive deletes events only.
+    assert routes_by_view(HANDLERS)[("/export", "DELETE")] == ([EVENT], [EVENT])

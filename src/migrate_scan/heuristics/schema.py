@@ -363,6 +363,7 @@ AccessRole = Literal[
     "deferred-call",
     "backend-call",
     "batch-loader",
+    "signal-relay",
 ]
 """The tables of the data-access recognizer a rule adds to (rules of one role are merged)."""
 
@@ -393,6 +394,7 @@ ACCESS_ROLE_FIELDS: dict[str, tuple[str, ...]] = {
     "object-permission-backend": ("names", "reads"),
     "backend-call": ("hooks",),
     "batch-loader": ("names", "hooks"),
+    "signal-relay": ("hooks",),
 }  # fmt: skip
 """The fields each role reads (the others must stay empty; `writes` may be empty)."""
 _OPTIONAL_ACCESS_FIELDS = frozenset({"writes", "cached"})
@@ -411,8 +413,9 @@ class DataAccessRule(RuleDocs):
     (`user-model-call`), model schemas and what dumping and loading with them do
     (`relationship-schema`, `schema-dump`, `schema-load`), statements on a model's table
     (`table-statement`), view class attributes listing decorators (`view-decorators`), what tells a
-    loaded row from one just built (`row-identity`), query steps that give one row (`row-step`) and
-    decorators that keep a function's results (`memoizer`).
+    loaded row from one just built (`row-identity`), query steps that give one row (`row-step`),
+    decorators that keep a function's results (`memoizer`) and signals an outside package sends
+    when another is sent (`signal-relay`).
     How a match is used is the recognizer's code; rules of one role are merged.
     """
 
@@ -447,6 +450,7 @@ class DataAccessRule(RuleDocs):
         description="form-hooks: call → the methods it runs on the class (a trailing `_`: a prefix); "
         "view-hooks: `any`, `r` or `w` (what the action does) → the methods it runs; "
         "login-call, user-loader: package → the endings of the names that match; "
+        "signal-relay: a signal (dotted name) → the signals its outside receivers send in turn; "
         "view-attribute-hooks: class attribute of a view (`filter_backends`) → the methods an action "
         "that reads the view's rows calls on the classes it names.",
     )

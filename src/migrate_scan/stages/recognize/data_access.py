@@ -79,8 +79,10 @@ from migrate_scan.stages.recognize.data_access_knowledge import (
 from migrate_scan.stages.recognize.data_access_managers import ManagerMethods
 from migrate_scan.stages.recognize.data_access_permissions import permission_tables
 from migrate_scan.stages.recognize.data_access_properties import property_getters
-from migrate_scan.stages.recognize.data_access_receivers import narrowed
+from migrate_scan.stages.recognize.data_access_receivers import narrowed, own_class_values
+from migrate_scan.stages.recognize.data_access_relations import iterated_relations
 from migrate_scan.stages.recognize.data_access_requests import RequestHooks
+from migrate_scan.stages.recognize.data_access_sends import signal_sends
 from migrate_scan.stages.recognize.data_access_signals import signal_instances
 from migrate_scan.stages.recognize.expressions import keyword, scope_of, string_of
 from migrate_scan.stages.recognize.registry import Product, Recognizer
@@ -189,6 +191,8 @@ class DataAccess:
         self._chained: set[Expr] = set()  # calls of the module being read that another call is made on
         self._chained_module = ""
         self._nested: dict[str, list[str]] | None = None  # class → its nested definitions, indexed when asked
+        self._subclasses: dict[str, set[str]] | None = None  # class → its subclasses of ours, indexed when asked
+        self._mixins: dict[str, frozenset[str]] = {}  # class → the classes in its subclasses' MROs
         self._methods: dict[str, list[str]] = defaultdict(list)  # class → its methods (for framework hooks)
         self.managers = ManagerMethods(graphs, self.models, self._class_assignment)  # `objects = MyQuerySet...`
         self.generic = GenericParameters(graphs, self.models, bound.bindings)  # given several model classes
@@ -224,6 +228,8 @@ class DataAccess:
                 if self.commits.get(scope, 0) > where.line:
                     self._record(scope, model, True, where)
         property_getters(self)
+        for facts in graphs.modules.values():
+            iterated_relations(self, facts)
         Binder(self, bound).run()
         self._callbacks(Callbacks(graphs))
         for caller, callees in deferred_callees(graphs, self.known).items():  # run later in the request
@@ -257,6 +263,10 @@ class DataAccess:
         if not is_write and model in self.eager:  # its eagerly loaded relations come with it
             for loaded in sorted(self.eager[model] - self.reads[scope]):
                 self._record(scope, loaded, False, location)
+
+    def record_read(self, scope: str, model: str, location: Location) -> None:
+        """A read of a model or table by a function, found by another module of the recognizer."""
+        self._record(scope, model, False, location)
 
     def accesses(self) -> list[ModelAccess]:
         """Every direct access, first location per (function, model, mode), sorted."""
@@ -556,7 +566,10 @@ class DataAccess:
         for position, argument in enumerate(arguments):
             instances: set[str] = set()
             values = resolver.values(scope, argument) if argument[0] not in _LITERALS else ()
-            for value in self.generic.filtered(scope, argument, values):
+            values = frozenset(self.generic.filtered(scope, argument, values))
+            if _is_self(argument):  # `db.session.delete(self)`: an instance of the method's class
+                values = own_class_values(values, scope, self.graphs.definitions, resolver.ancestors)
+            for value in values:
                 tag, _, target = value.partition(":")
                 if tag == "cls" and target in self.bound:
                     self._record(scope, self.bound[target], False, location)
@@ -867,7 +880,10 @@ class DataAccess:
     def _root(self, scope: str, root: Expr, steps: list[str], starts: set[str]) -> set[str]:
         """The model classes a chain's root is (returned), or the instances it may be (added to `starts`)."""
         classes: set[str] = set()  # every model the root may be: a loop over models reaches each
-        for value in self.generic.filtered(scope, root, self.graphs.resolver.values(scope, root), is_root=True):
+        values = frozenset(self.generic.filtered(scope, root, self.graphs.resolver.values(scope, root), is_root=True))
+        if _is_self(root):
+            values = own_class_values(values, scope, self.graphs.definitions, self.graphs.resolver.ancestors)
+        for value in values:
             tag, _, target = value.partition(":")
             outside = self._outside_classes(value, steps)
             if outside:
@@ -1592,14 +1608,33 @@ class DataAccess:
         return frozenset({owner, *self.graphs.resolver.ancestors(owner)})
 
     def _elsewhere(self, caller: str, callee: str, dispatched: frozenset[str], lineage: frozenset[str]) -> bool:
-        """Whether `callee` is another subclass's override of a method `caller` calls on `self`."""
+        """Whether `callee` is another subclass's override of a method `caller` calls on `self`, or a
+        mixin's that another subclass mixes in (`self._process()` in a base handler class)."""
         owner, _, name = callee.rpartition(".")
         if name not in dispatched or owner in lineage or caller.rpartition(".")[0] not in lineage:
             return False
         owner_definition = self.graphs.definitions.get(owner)
         if owner_definition is None or owner_definition.fact.kind != "class":
             return False
-        return caller.rpartition(".")[0] in self.graphs.resolver.ancestors(owner)
+        caller_class = caller.rpartition(".")[0]
+        return caller_class in self.graphs.resolver.ancestors(owner) or owner in self._mixed_into(caller_class)
+
+    def _mixed_into(self, base: str) -> frozenset[str]:
+        """The classes of ours in the MROs of `base`'s subclasses (its subclasses and their mixins)."""
+        if self._subclasses is None:
+            self._subclasses = defaultdict(set)
+            for symbol, definition in self.graphs.definitions.items():
+                if definition.fact.kind == "class":
+                    for ancestor in self.graphs.resolver.ancestors(symbol):
+                        self._subclasses[ancestor].add(symbol)
+        known = self._mixins.get(base)
+        if known is None:
+            found = set()
+            for subclass in self._subclasses.get(base, ()):
+                found.add(subclass)
+                found.update(a for a in self.graphs.resolver.ancestors(subclass) if a in self.graphs.definitions)
+            known = self._mixins[base] = frozenset(found)
+        return known
 
     def committed(self, reached: set[str]) -> dict[str, dict[str, Location]]:
         """The uncommitted writes among `reached` that a session commit in the same reach makes writes.
@@ -1753,6 +1788,7 @@ def _is_session(expr: Expr) -> bool:
 def with_data_access(graphs: LinkedGraphs, heuristics: Heuristics, published: Recognition) -> Recognition:
     """Every entry point with the models and tables it reads and writes through all it reaches."""
     access = DataAccess(graphs, published.models, knowledge_of(heuristics), published.events)
+    signal_sends(access, published.events)
     consequences = _Consequences(access, published.events)
 
     def touched(symbol: str, within: str | None = None, also: tuple[str, ...] = ()) -> dict[str, list[str]]:
@@ -1769,6 +1805,9 @@ def with_data_access(graphs: LinkedGraphs, heuristics: Heuristics, published: Re
         also += tuple(hook for hook in hooks.of(within) if hook != route.handler)  # `dispatch`, `setup`
         if route.framework == GRAPHENE:  # the endpoint's own view runs for every operation
             also += endpoints.get(route.path, ())
+        own = f"{route.view}.{route.action}" if within is not None and route.action else ""
+        if own and own != route.handler and own in graphs.definitions:  # a wrapper stands for the view's method
+            also += (own,)
         return touched(route.handler, within, also)
 
     found = Recognition(

@@ -70,6 +70,14 @@ class BoundResolver:
             if argument.as_class:  # `obj.create()` of a classmethod passes type(obj)
                 found = frozenset("cls:" + v[4:] if v.startswith("obj:") else v for v in found)
             return found
+        owner = expr[2][0] if expr[0] == ExprKind.ATTRIBUTE else None
+        if owner is not None and owner[0] == ExprKind.NAME and owner[1] in parameters:  # `query_result.to_dict`
+            return frozenset(
+                attribute
+                for value in self.values(scope, owner)
+                if value[:4] in ("obj:", "cls:")
+                for attribute in self.inner.class_attribute(value[4:], str(expr[1]))
+            )
         return self.inner.values(function, expr)
 
     def qualified_names(self, scope: str, expr: Expr) -> tuple[str, ...]:

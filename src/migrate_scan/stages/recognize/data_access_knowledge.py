@@ -53,6 +53,7 @@ class AccessKnowledge:
         relationship_schemas ... memoizers: model schemas serialising every relationship, their dump and
             load methods, statements on a model's `__table__`, view class attributes listing decorators,
             attributes set on a loaded row only, query steps giving one row, endings of memoizing decorators.
+        signal_relays: signal (dotted name) → the signals an outside package's receiver of it sends.
         user_model_calls: resolved values of calls that return the user model class
             (`ext:django.contrib.auth:get_user_model()`).
     """
@@ -103,6 +104,7 @@ class AccessKnowledge:
     backend_calls: Mapping[str, tuple[str, ...]]
     loader_calls: frozenset[str]
     loader_bases: Mapping[str, tuple[str, ...]]
+    signal_relays: Mapping[str, tuple[str, ...]]
 
     @functools.cached_property
     def observer_names(self) -> frozenset[str]:
@@ -148,6 +150,7 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
     outside_models: dict[str, str] = {}
     cached: dict[str, set[str]] = defaultdict(set)
     attribute_hooks: dict[str, set[str]] = defaultdict(set)
+    relays: dict[str, set[str]] = defaultdict(set)
     save_observers: dict[str, set[str]] = defaultdict(set)
     object_backends: dict[str, tuple[str, ...]] = {}
     permission_tables: list[str] = []
@@ -173,6 +176,9 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
         elif rule.role == "user-permission-method":
             permission_methods.update(rule.names)
             permission_tables += [t for t in rule.reads if t not in permission_tables]
+        elif rule.role == "signal-relay":
+            for signal, more in rule.hooks.items():
+                relays[signal].update(more)
         elif rule.role == "view-attribute-hooks":
             for attribute, names in rule.hooks.items():
                 attribute_hooks[attribute].update(names)
@@ -245,6 +251,7 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
         backend_calls=_frozen({call: tuple(sorted(m)) for call, m in backend_calls.items()}),
         loader_calls=frozenset(loader_calls),
         loader_bases=_frozen({base: tuple(sorted(m)) for base, m in loader_bases.items()}),
+        signal_relays=_frozen({s: tuple(sorted(more)) for s, more in relays.items()}),
     )
 
 

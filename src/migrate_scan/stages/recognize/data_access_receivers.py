@@ -11,8 +11,10 @@ When some of the candidate models define the method (ours), the others cannot be
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
+
+from migrate_scan.model.graphs import Definition
 
 D = TypeVar("D", bound=tuple[str, tuple[str, str] | None, bool, bool])
 
@@ -42,3 +44,18 @@ def narrowed(
             kept += [d for d in group if d[0] in having]
     kept += [d for d in found if d[1] is not None and d[2]]
     return kept
+
+
+def own_class_values(
+    values: frozenset[str],
+    scope: str,
+    definitions: Mapping[str, Definition],
+    ancestors: Callable[[str], tuple[str, ...]],
+) -> frozenset[str]:
+    """`self` in a method of class K is an instance of K or of a subclass: the other classes the link
+    stage gives it are dropped (a call `x.to_dict()` binds every receiver `x` may be to the `self` of
+    every `to_dict` it may reach, whichever class each receiver is)."""
+    owner = scope.partition("@")[0].rpartition(".")[0]
+    if owner not in definitions or definitions[owner].fact.kind != "class":
+        return values
+    return frozenset(v for v in values if v[:4] not in ("obj:", "cls:") or v[4:] == owner or owner in ancestors(v[4:]))
