@@ -523,3 +523,79 @@ def test_self_in_a_models_method_is_an_instance_of_that_model() -> None:
     # Why: purge() calls archive() on an Event and an Attachment, so the link stage gives `self` in each
     # archive() both; Event.archive deletes events only.
     assert routes_by_view(HANDLERS)[("/export", "DELETE")] == ([EVENT], [EVENT])
+
+
+MODULES = {
+    **SERVICES,
+    "shop/cache.py": """
+        class Cache:
+            def get(self, key):
+                return None
+
+        store = Cache()
+    """,
+    "shop/views.py": """
+        from flask import Blueprint
+        from shop import cache, db, models
+
+        bp = Blueprint("shop", __name__)
+
+        @bp.route("/orders/<int:order_id>", methods=["DELETE"])
+        def delete_order(order_id):
+            order = models.Order.query.get(order_id)
+            db.session.delete(order)
+            db.session.commit()
+            return "ok"
+
+        @bp.route("/cached/<key>")
+        def cached(key):
+            return str(cache.store.get(key))
+    """,
+}
+
+
+def test_a_model_named_through_its_module_is_that_model() -> None:
+    routes = routes_of(MODULES)
+    # Why: `models.Order` is the Order class reached through the module: the chain reads and deletes orders.
+    assert routes[("/orders/{order_id}", "DELETE")] == ([ORDER], [ORDER])
+    # Why: `cache.store.get(...)` goes through a module to an object that is no model: nothing is read.
+    assert routes[("/cached/{key}", "GET")] == ([], [])
+
+
+CREATED = {
+    **SERVICES,
+    "shop/database.py": SERVICES["shop/database.py"]
+    + """
+        def create(instance):
+            db.session.add(instance)
+            db.session.commit()
+            return instance
+    """,
+    "shop/views.py": """
+        from flask import Blueprint
+        from shop import database, db
+        from shop.models import Customer, Order
+
+        bp = Blueprint("shop", __name__)
+
+        @bp.route("/orders", methods=["POST"])
+        def new_order():
+            order = Order()
+            order = database.create(order)
+            order.note = "created"
+            db.session.commit()
+            return str(order.id)
+
+        @bp.route("/customers", methods=["POST"])
+        def new_customer():
+            return str(database.create(Customer()).id)
+    """,
+}
+
+
+def test_a_local_this_recognizer_knows_the_model_of_keeps_to_it() -> None:
+    routes = routes_of(CREATED)
+    # Why: create() returns whatever it is given, so the link stage gives `order` every model any caller
+    # creates (a Customer too); the local is bound to an Order only: the route writes orders.
+    assert routes[("/orders", "POST")] == ([], [ORDER])
+    assert routes[("/customers", "POST")] == ([], [CUSTOMER])

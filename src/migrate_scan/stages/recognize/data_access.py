@@ -227,6 +227,7 @@ class DataAccess:
             for model, where in writes.items():
                 if self.commits.get(scope, 0) > where.line:
                     self._record(scope, model, True, where)
+        bound.refine = self._refined
         property_getters(self)
         for facts in graphs.modules.values():
             iterated_relations(self, facts)
@@ -768,6 +769,8 @@ class DataAccess:
             root = root[2][0]
         steps.reverse()
         nodes.reverse()
+        while steps and nodes[0][0] == ExprKind.ATTRIBUTE and self._is_module(scope, root):
+            root, steps, nodes = nodes[0], steps[1:], nodes[1:]  # `models.User.query`: rooted at `models.User`
         if self.login_models and "current_user" in steps:  # `basic_auth.current_user()` (Flask-HTTPAuth)
             end = steps.index("current_user") + 1
             if end < len(steps) and steps[end] == "()":
@@ -817,6 +820,23 @@ class DataAccess:
             ):
                 steps = steps[1:]
         return self._follow(starts, steps)
+
+    def _refined(self, scope: str, local: str, values: frozenset[str]) -> frozenset[str]:
+        """A local's values with its models as this recognizer knows them (`order = Order.query.get(i)`), when
+        it knows some: the link stage's may hold every model a helper's return gave it
+        (`authority = database.create(authority)`, where `create` returns any model any caller passed)."""
+        known = self.instances.get((scope, local))
+        if not known:
+            return values
+        kept = {v for v in values if v[:4] not in ("obj:", "cls:") or v[4:] not in self.models or v[4:] in known}
+        return frozenset(kept | {f"obj:{model}" for model in known if model in self.models})
+
+    def _is_module(self, scope: str, expr: Expr) -> bool:
+        """Whether a name (or a dotted name) denotes a module of the tree only (`from app import models`)."""
+        if expr[0] not in (ExprKind.NAME, ExprKind.ATTRIBUTE):
+            return False
+        values = self.graphs.resolver.values(scope, expr)
+        return bool(values) and all(v.startswith("mod:") for v in values)
 
     def _schema_load(
         self, scope: str, root: Expr, nodes: list[Expr], steps: list[str]
@@ -883,6 +903,8 @@ class DataAccess:
         values = frozenset(self.generic.filtered(scope, root, self.graphs.resolver.values(scope, root), is_root=True))
         if _is_self(root):
             values = own_class_values(values, scope, self.graphs.definitions, self.graphs.resolver.ancestors)
+        elif root[0] == ExprKind.NAME:
+            values = self._refined(scope, str(root[1]), values)
         for value in values:
             tag, _, target = value.partition(":")
             outside = self._outside_classes(value, steps)

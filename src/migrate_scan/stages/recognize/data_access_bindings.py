@@ -18,7 +18,7 @@ helper; a helper reached any other way (a callback, an entry point) keeps its ev
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from migrate_scan.model.facts import AssignmentFact, CallFact, Expr, ExprKind, FileFacts
@@ -52,6 +52,7 @@ class BoundResolver:
     def __init__(self, inner: Resolver) -> None:
         self.inner = inner
         self.bindings: dict[str, tuple[str, dict[str, Bound]]] = {}  # variant → (helper, parameter → argument)
+        self.refine: Callable[[str, str, frozenset[str]], frozenset[str]] | None = None  # a local's known models
 
     def base(self, scope: str) -> str:
         """The helper a variant scope is of (any other scope: itself)."""
@@ -67,6 +68,8 @@ class BoundResolver:
         if expr[0] == ExprKind.NAME and expr[1] in parameters:
             argument = parameters[str(expr[1])]
             found = self.values(argument.scope, argument.expr)
+            if self.refine is not None and argument.expr[0] == ExprKind.NAME:
+                found = self.refine(argument.scope, str(argument.expr[1]), found)
             if argument.as_class:  # `obj.create()` of a classmethod passes type(obj)
                 found = frozenset("cls:" + v[4:] if v.startswith("obj:") else v for v in found)
             return found
