@@ -194,8 +194,13 @@ def test_viewset_actions_read_and_write_their_queryset_model() -> None:
     assert access.reached_from("desk.api:TicketViewSet.list") == ([ticket], [])
     assert access.reached_from("desk.api:TicketViewSet.retrieve") == ([ticket], [])
     assert access.reached_from("desk.api:TicketViewSet.create") == ([], [ticket])
-    for action in ("update", "partial_update", "destroy"):
+    for action in ("update", "partial_update"):
         assert access.reached_from(f"desk.api:TicketViewSet.{action}") == ([ticket], [ticket])
+    # Why: destroying a ticket deletes the comments and attachments pointing at it (CASCADE, fast deletes).
+    assert access.reached_from("desk.api:TicketViewSet.destroy") == (
+        [ticket],
+        ["desk.models:Attachment", "desk.models:Comment", ticket],
+    )
     assert access.reached_from("desk.api:TicketViewSet.close") == ([ticket], [])
     # Why: a list-only viewset has no create; a ViewSet without a queryset reads nothing.
     assert access.reached_from("desk.api:CommentList.list") == (["desk.models:Comment"], [])

@@ -364,6 +364,15 @@ AccessRole = Literal[
     "backend-call",
     "batch-loader",
     "signal-relay",
+    "delete-method",
+    "delete-signal",
+    "delete-action",
+    "deletion-collector",
+    "on-delete",
+    "on-delete-cascade",
+    "generic-relation",
+    "cascade-option",
+    "soft-delete-base",
 ]
 """The tables of the data-access recognizer a rule adds to (rules of one role are merged)."""
 
@@ -379,6 +388,7 @@ ACCESS_ROLE_FIELDS: dict[str, tuple[str, ...]] = {
             "model-bound-base", "login-proxy", "user-model-call", "relationship-schema", "schema-dump",
             "schema-load", "table-statement", "view-decorators", "row-identity", "row-step", "memoizer",
             "deferred-call",
+            "delete-method", "delete-signal", "on-delete-cascade", "cascade-option",
         )
     },
     "user-permission-method": ("names", "reads"),
@@ -395,6 +405,11 @@ ACCESS_ROLE_FIELDS: dict[str, tuple[str, ...]] = {
     "backend-call": ("hooks",),
     "batch-loader": ("names", "hooks"),
     "signal-relay": ("hooks",),
+    "delete-action": ("hooks",),
+    "deletion-collector": ("hooks",),
+    "soft-delete-base": ("hooks",),
+    "on-delete": ("actions",),
+    "generic-relation": ("names", "writes"),
 }  # fmt: skip
 """The fields each role reads (the others must stay empty; `writes` may be empty)."""
 _OPTIONAL_ACCESS_FIELDS = frozenset({"writes", "cached"})
@@ -428,12 +443,14 @@ class DataAccessRule(RuleDocs):
     actions: dict[str, Literal["r", "w", "rw"]] = Field(
         default_factory=dict,
         description="view-class: inherited action or HTTP method → what it does to the view's model "
-        "(`r` read, `w` write, `rw` both).",
+        "(`r` read, `w` write, `rw` both); on-delete: a ForeignKey's `on_delete` → what deleting its target "
+        "does to the field's model.",
     )
     reads: list[str] = Field(default_factory=list, description="Tables read (`{user}`: the user model's table).")
     writes: list[str] = Field(
         default_factory=list,
-        description="Tables written (save-observer: when a model the call registers is saved or deleted).",
+        description="Tables written (save-observer: when a model the call registers is saved or deleted; "
+        "generic-relation: the table of the related rows when the field names no model).",
     )
     table: str = Field(
         default="",
@@ -452,7 +469,10 @@ class DataAccessRule(RuleDocs):
         "login-call, user-loader: package → the endings of the names that match; "
         "signal-relay: a signal (dotted name) → the signals its outside receivers send in turn; "
         "view-attribute-hooks: class attribute of a view (`filter_backends`) → the methods an action "
-        "that reads the view's rows calls on the classes it names.",
+        "that reads the view's rows calls on the classes it names; "
+        "delete-action: view class → its actions that delete the view's object; "
+        "deletion-collector: collector class → its methods that collect what a delete would touch; "
+        "soft-delete-base: model base class → its methods that only mark rows deleted.",
     )
 
     @model_validator(mode="after")

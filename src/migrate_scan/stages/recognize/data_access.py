@@ -43,8 +43,10 @@ and tables it reads and writes through everything it reaches in the call graph
 (edges a shared decorator wrapper makes to every function it wraps are skipped:
 each call site has its own edge to the function it really reaches), with the
 calls of model methods found above; and when it writes a model, what the
-`pre_save`/`post_save`/`pre_delete`/`post_delete` receivers of that model (or of
-every sender) read and write as a consequence.
+`pre_save`/`post_save` (when it saves it) or `pre_delete`/`post_delete` (when it
+deletes it) receivers of that model (or of every sender) read and write as a
+consequence. A Django delete also reads and writes what the deletion Collector
+cascades into (`data_access_cascades`).
 
 What the ORMs' methods, the frameworks' view classes and outside functions do
 to tables is the `data-access` knowledge of the heuristics
@@ -66,6 +68,7 @@ from migrate_scan.model.inventory import ModelAccess, Recognition
 from migrate_scan.model.report import TABLE_PREFIX, DataModel, Event, Route
 from migrate_scan.stages.recognize.data_access_bindings import MARK, Binder, BoundResolver
 from migrate_scan.stages.recognize.data_access_callbacks import Callbacks
+from migrate_scan.stages.recognize.data_access_cascades import COLLECTED, FOUND_ROWS_WRITTEN, SOFT, Cascades
 from migrate_scan.stages.recognize.data_access_deferred import deferred_callees
 from migrate_scan.stages.recognize.data_access_dispatch import GRAPHENE, Dispatch, endpoint_views
 from migrate_scan.stages.recognize.data_access_generic import GenericParameters
@@ -104,6 +107,8 @@ _LITERALS = frozenset(
     {ExprKind.CONSTANT, ExprKind.FSTRING, ExprKind.LIST, ExprKind.TUPLE, ExprKind.SET, ExprKind.DICT, ExprKind.LAMBDA}
 )
 """Arguments whose values are never a model class or instance (a `lit:`, `seq:` or `def:` value, or none)."""
+DELETED = "-"
+"""Marks a model deleted (not saved) among the models a function saves: its delete signals' receivers run."""
 
 
 class Site(NamedTuple):
@@ -145,7 +150,8 @@ class DataAccess:
     ) -> None:
         """`models`: the model symbols, or the data models themselves (which also gives their relations);
         `knowledge`: the scan's data-access heuristics (the bundled ones when not given); `events`: the
-        signal receivers (what the instance a model signal passes them is)."""
+        signal receivers (what the instance a model signal passes them is; those of delete signals decide what
+        a delete's cascade reads)."""
         given: list[str | DataModel] = list(models)
         bound = BoundResolver(graphs.resolver)  # call-site variants bind their parameters here
         graphs = dataclasses.replace(graphs, resolver=bound)
@@ -177,11 +183,14 @@ class DataAccess:
         self.specialised: set[tuple[str, str]] = set()  # (scope, callee) edges replaced (variants, callbacks)
         self.saves: dict[str, set[str]] = defaultdict(set)  # scope → models it saves or deletes one by one
         self.observed: dict[str, set[str]] = defaultdict(set)  # model → what its saves also write (audit logs)
+        self.deletes: dict[str, dict[tuple[str, str, bool], Location | Site]] = defaultdict(dict)  # see _deleted
         self._observer_names = self.known.observer_names  # pre-filters of calls, computed once
         self._outside_names = self.known.outside_names
         self._object_tables: tuple[str, ...] | None = None  # what has_perm(perm, obj) reads, once known
         self._outside_receiver = False  # the call being read is made on another package's model manager
         self._orm_methods = self.known.orm_methods  # what the ORM gives every model (receivers not narrowed)
+        self._collecting = frozenset().union(*self.known.collectors.values())
+        self._loops: set[tuple[str, str]] | None = None  # (scope, local) bound by a `for` loop, indexed when asked
         self.self_calls: dict[str, frozenset[str]] = {}  # scope → the methods it calls on `self` or `super()`
         self.data_models = data_models
         self.eager: dict[str, set[str]] = defaultdict(set)  # model → what its eager relationships load with it
@@ -235,6 +244,7 @@ class DataAccess:
         self._callbacks(Callbacks(graphs))
         for caller, callees in deferred_callees(graphs, self.known).items():  # run later in the request
             self.calls[caller] |= callees
+        self._cascade_deletes(events)
         if self.variants:
             self._materialise_variants()
 
@@ -289,6 +299,8 @@ class DataAccess:
             self._raw_sql(scope, arguments[0], location)
         if name in self._observer_names and arguments:
             self._observer(scope, func, arguments[0])
+        if method in self._collecting and arguments:  # `NestedObjects(using).collect([obj])`: a delete preview
+            self._collector(scope, func[2][0], arguments[0], location)
         if self.django and (name in self._outside_names or func[0] == ExprKind.NAME):  # aliases too
             self._outside(scope, func, location)
         elif method in self.known.user_permission_methods and self.user_models and not self._is_ours(scope, func):
@@ -357,8 +369,11 @@ class DataAccess:
             if not is_write and method in self.known.lazy_methods and call in self._chained:
                 continue  # `check.ping_set.all().delete()`: building the query reads nothing, the call on it does
             self._record(scope, model, is_write, location)
+            if method in self.known.delete_methods:  # a queryset's (or a related manager's) delete reads its rows
+                query = is_class or (via is not None and not is_last) or self._iterated(scope, receiver)
+                self._deleted(scope, model, location, preview=self._soft(model, method), query=query)
             if method in self.known.signalling_methods and not (via is not None and is_last):
-                self.saves[scope].add(model)
+                self.saves[scope].add(DELETED + model if method in self.known.delete_methods else model)
             if method in self.known.read_and_write_methods:
                 self._record(scope, model, False, location)
             if through is not None:
@@ -596,6 +611,8 @@ class DataAccess:
             for model in sorted(instances):
                 if is_session_write:
                     self._record(scope, model, True, location)
+                    if method in self.known.delete_methods:  # `session.delete(parent)`: its delete cascade
+                        self._deleted(scope, model, location)
                 elif method == "populate_obj":  # WTForms sets the form's fields on the instance
                     self.pending[scope].setdefault(model, _located(location))
         for value in resolver.values(scope, func) if func[0] == ExprKind.NAME or not method else ():
@@ -647,6 +664,71 @@ class DataAccess:
             return sorted(self.user_models)
         users = [m.table for m in self.data_models if m.symbol in self.user_models and m.table]
         return [TABLE_PREFIX + table.replace("{user}", users[0] if users else "auth_user")]
+
+    def _deleted(self, scope: str, model: str, where: Location | Site, preview: str = "", query: bool = False) -> None:
+        """A delete of `model`'s rows (`query`: of a queryset; `preview`: only collected, or soft) in `scope`: what it
+        sets off is added once every delete is known (`_cascade_deletes`)."""
+        self.deletes[scope].setdefault((model, preview, query), where)
+
+    def _iterated(self, scope: str, receiver: Expr) -> bool:
+        """Whether a receiver is a loop's variable (`for f in files: f.delete()`): a row only if the query found one."""
+        if receiver[0] != ExprKind.NAME:
+            return False
+        if self._loops is None:
+            self._loops = {
+                (scope_of(facts.module, a.scope), str(a.targets[0][1]))
+                for facts in self.graphs.modules.values()
+                for a in facts.assignments
+                if a.operator == "iter" and a.scope and len(a.targets) == 1 and a.targets[0][0] == ExprKind.NAME
+            }
+        return (scope.partition(MARK)[0], str(receiver[1])) in self._loops
+
+    def _soft(self, model: str, method: str) -> str:
+        """`SOFT` when `model.<method>()` only marks rows deleted (a soft-delete base's `delete`), else ""."""
+        ancestors = self.graphs.resolver.ancestors(model)
+        return SOFT if any(method in self.known.soft_deletes.get(a, ()) for a in ancestors) else ""
+
+    def _collector(self, scope: str, receiver: Expr, collected: Expr, location: Location | Site) -> None:
+        """`collector.collect(objs)` on a deletion collector (Django's `Collector`, the admin's `NestedObjects`, a
+        subclass): a preview of deleting what `objs` denotes."""
+        resolver = self.graphs.resolver
+        for value in resolver.values(scope, receiver):
+            if value.startswith("ext:") and value.endswith("()"):
+                classes: tuple[str, ...] = (value[4:-2].replace(":", "."),)
+            elif value.startswith("obj:"):
+                classes = resolver.ancestors(value[4:])
+            else:
+                continue
+            if any(c in self.known.collectors for c in classes):
+                items = collected[2] if collected[0] in (ExprKind.LIST, ExprKind.TUPLE, ExprKind.SET) else (collected,)
+                for model in sorted({m for item in items for m in self._models_of(scope, item)}):
+                    self._deleted(scope, model, location, preview=COLLECTED)
+                return
+
+    def _cascade_deletes(self, events: Iterable[Event]) -> None:
+        """What each delete found sets off (`data_access_cascades`): the related tables the deletion Collector
+        reads and writes, at the delete's line; the models it deletes one by one are saved (their receivers run)."""
+        if not self.deletes:
+            return
+        senders: set[str | None] = set()
+        for event in events:
+            if event.signal.rpartition(".")[2] in self.known.delete_signals:
+                sender = event.sender
+                senders.add(sender if sender is None or sender in self.models else _labelled(sender, self.data_models))
+
+        def listened(model: str) -> bool:
+            return None in senders or model in senders or model in self.observed
+
+        cascades = Cascades(self.graphs, self.data_models, self._field_call, self.known, listened)
+        for scope, deletes in sorted(self.deletes.items()):
+            for (model, preview, query), where in sorted(deletes.items(), key=lambda item: item[0]):
+                found = cascades.of(model, preview, query)
+                for table in found.reads:
+                    self._record(scope, table, False, where)
+                for table in found.writes + (found.found if FOUND_ROWS_WRITTEN else ()):
+                    self._record(scope, table, True, where)
+                if FOUND_ROWS_WRITTEN:
+                    self.saves[scope].update(DELETED + model for model in found.deleted)
 
     def _builds_write(self, receiver: Expr) -> bool:
         """Whether a chain goes through a write statement (`....delete()`, `update(...)`, `insert()`)."""
@@ -1108,8 +1190,13 @@ class DataAccess:
                 model, location = found
                 self.views[symbol] = (model, actions)
                 is_unique = self._has_unique_fields(model)
+                deleting = set().union(*(self.known.delete_actions.get(a, ()) for a in ancestors))
                 for action, mode in actions.items():  # a unique field is checked before a row is added
                     self._record_mode(f"{symbol}.{action}", model, READ + mode if is_unique else mode, location)
+                    if action in deleting:  # DRF's destroy, DeleteView's post: the object's delete()
+                        self._deleted(f"{symbol}.{action}", model, location, preview=self._soft(model, "delete"))
+                        self.saves[f"{symbol}.{action}"].discard(model)  # its delete signals, not its save's
+                        self.saves[f"{symbol}.{action}"].add(DELETED + model)
                 self._queryset_lookups(symbol, ancestors, model, actions)
                 break
 
@@ -1863,6 +1950,8 @@ class _Consequences:
                 sender = event.sender
                 if sender is not None and sender not in access.models:  # `sender="tickets.Ticket"`
                     sender = _labelled(sender, access.data_models) or sender
+                if event.signal.rpartition(".")[2] in access.known.delete_signals:  # a delete's, not a save's
+                    sender = DELETED + (sender or "")
                 self.receivers[sender].append(event.receiver)
         self.memo: dict[tuple[str, str | None, tuple[str, ...], str | None], tuple[set[str], set[str], set[str]]] = {}
         self.committed: set[ModelAccess] = set()  # uncommitted writes an entry point commits
@@ -1898,9 +1987,11 @@ class _Consequences:
         pending = sorted(saves)
         while pending:
             model = pending.pop()
-            writes |= self.access.observed.get(model, set())
+            bare = model.removeprefix(DELETED)  # a deleted model's: its delete receivers
+            writes |= self.access.observed.get(bare, set())
+            anyone = DELETED if model.startswith(DELETED) else None
             runs = [(r, None) for r in self.receivers.get(model, ())]  # a senderless one: for this model's row
-            for receiver, row in (*runs, *((r, model) for r in self.receivers.get(None, ()))):
+            for receiver, row in (*runs, *((r, bare) for r in self.receivers.get(anyone, ()))):
                 if (receiver, row) in done:
                     continue
                 done.add((receiver, row))

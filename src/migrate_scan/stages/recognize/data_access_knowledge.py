@@ -56,6 +56,12 @@ class AccessKnowledge:
         signal_relays: signal (dotted name) → the signals an outside package's receiver of it sends.
         user_model_calls: resolved values of calls that return the user model class
             (`ext:django.contrib.auth:get_user_model()`).
+        delete_methods ... cascade_options: what a delete sets off (see `data_access_cascades`): calls running
+            Django's deletion Collector, the signals that keep it from fast deletes, `on_delete` values → mode,
+            those that go on deleting, view class → its deleting actions, collector class → its
+            collecting methods, GenericRelation-like field
+            classes → the table of their rows when they name no model, SQLAlchemy cascade options that delete,
+            model base classes → their methods that only mark rows deleted (a soft delete).
     """
 
     write_methods: frozenset[str]
@@ -105,6 +111,15 @@ class AccessKnowledge:
     loader_calls: frozenset[str]
     loader_bases: Mapping[str, tuple[str, ...]]
     signal_relays: Mapping[str, tuple[str, ...]]
+    delete_methods: frozenset[str]
+    delete_signals: frozenset[str]
+    on_delete: Mapping[str, str]
+    cascading: frozenset[str]
+    delete_actions: Mapping[str, frozenset[str]]
+    collectors: Mapping[str, frozenset[str]]
+    generic_relations: Mapping[str, tuple[str, ...]]
+    cascade_options: frozenset[str]
+    soft_deletes: Mapping[str, frozenset[str]]
 
     @functools.cached_property
     def observer_names(self) -> frozenset[str]:
@@ -154,6 +169,13 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
     save_observers: dict[str, set[str]] = defaultdict(set)
     object_backends: dict[str, tuple[str, ...]] = {}
     permission_tables: list[str] = []
+    deleting: dict[str, dict[str, set[str]]] = {
+        "delete-action": defaultdict(set),
+        "deletion-collector": defaultdict(set),
+        "soft-delete-base": defaultdict(set),
+    }
+    on_delete: dict[str, str] = {}
+    generic: dict[str, set[str]] = defaultdict(set)
     packages: dict[str, dict[str, set[str]]] = {"login-call": defaultdict(set), "user-loader": defaultdict(set)}
     backend_calls: dict[str, set[str]] = defaultdict(set)
     loader_calls: set[str] = set()
@@ -199,6 +221,15 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
         elif rule.role == "backend-call":
             for call, methods in rule.hooks.items():
                 backend_calls[call].update(methods)
+        elif rule.role in deleting:
+            for name, methods in rule.hooks.items():
+                deleting[rule.role][name].update(methods)
+        elif rule.role == "on-delete":
+            for action, mode in rule.actions.items():
+                on_delete[action] = _merged(on_delete.get(action, ""), mode)
+        elif rule.role == "generic-relation":
+            for name in rule.names:
+                generic[name].update(rule.writes)
         elif rule.role in packages:
             for package, endings in rule.hooks.items():
                 packages[rule.role][package].update(endings)
@@ -252,6 +283,15 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
         loader_calls=frozenset(loader_calls),
         loader_bases=_frozen({base: tuple(sorted(m)) for base, m in loader_bases.items()}),
         signal_relays=_frozen({s: tuple(sorted(more)) for s, more in relays.items()}),
+        delete_methods=frozenset(vocabulary.get("delete-method", ())),
+        delete_signals=frozenset(vocabulary.get("delete-signal", ())),
+        on_delete=_frozen(on_delete),
+        cascading=frozenset(vocabulary.get("on-delete-cascade", ())),
+        delete_actions=_frozen({n: frozenset(a) for n, a in deleting["delete-action"].items()}),
+        collectors=_frozen({n: frozenset(m) for n, m in deleting["deletion-collector"].items()}),
+        generic_relations=_frozen({name: tuple(sorted(tables)) for name, tables in generic.items()}),
+        cascade_options=frozenset(vocabulary.get("cascade-option", ())),
+        soft_deletes=_frozen({n: frozenset(m) for n, m in deleting["soft-delete-base"].items()}),
     )
 
 
