@@ -57,7 +57,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from migrate_scan.heuristics.loader import Heuristics
@@ -87,7 +87,7 @@ from migrate_scan.stages.recognize.data_access_relations import iterated_relatio
 from migrate_scan.stages.recognize.data_access_requests import RequestHooks
 from migrate_scan.stages.recognize.data_access_sends import signal_sends
 from migrate_scan.stages.recognize.data_access_signals import signal_instances
-from migrate_scan.stages.recognize.expressions import keyword, scope_of, string_of
+from migrate_scan.stages.recognize.expressions import keyword, scope_of, string_of, subexpressions
 from migrate_scan.stages.recognize.registry import Product, Recognizer
 from migrate_scan.stages.recognize.sql import tables_in_sql
 
@@ -102,6 +102,7 @@ MAPPED_TABLE = "__table__"
 """A SQLAlchemy model's table (`Config.__table__.select()`: a statement on the model's rows)."""
 AUTH_USER_SYMBOL = "django.contrib.auth.models:User"
 AUTH_USER_DOTTED = "django.contrib.auth.models.User"
+_NAMED = (ExprKind.NAME, ExprKind.ATTRIBUTE)
 _CHAINS = frozenset({ExprKind.ATTRIBUTE, ExprKind.CALL, ExprKind.SUBSCRIPT})
 _LITERALS = frozenset(
     {ExprKind.CONSTANT, ExprKind.FSTRING, ExprKind.LIST, ExprKind.TUPLE, ExprKind.SET, ExprKind.DICT, ExprKind.LAMBDA}
@@ -1378,36 +1379,36 @@ class DataAccess:
         for symbol, definition in self.graphs.definitions.items():
             if definition.fact.kind == "function" and "." in definition.fact.qualname:
                 nested[symbol.rpartition(".")[0]].append(symbol)
+        for symbol, scope, applied in self._decorations():
+            for value in resolver.values(scope, applied):
+                if value.startswith("def:"):
+                    wrappers = self._wrappers(value[4:], nested)
+                    self.calls[symbol].update(wrappers)
+                    self.wrappers.update(wrappers)
+        self._view_class_decorators(nested)
+
+    def _decorations(self) -> Iterator[tuple[str, str, Expr]]:
+        """(function, its defining scope, the decorator applied) for each decorator of each function of the tree.
+
+        The decorator applied is `d` for both `@d` and `@d(...)`.
+        """
         for symbol, definition in self.graphs.definitions.items():
             if definition.fact.kind != "function" or not definition.fact.decorators:
                 continue
             scope = scope_of(definition.module, definition.fact.scope)
             for decorator in definition.fact.decorators:
-                applied = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
-                for value in resolver.values(scope, applied):
-                    if value.startswith("def:"):
-                        wrappers = self._wrappers(value[4:], nested)
-                        self.calls[symbol].update(wrappers)
-                        self.wrappers.update(wrappers)
-        self._view_class_decorators(nested)
+                yield symbol, scope, decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
 
     def _memoized(self) -> frozenset[str]:
         """Functions whose results a cache decorator keeps (`@cache.memoize()`, `@lru_cache`). Asked on
         every request by a decorator's wrapper (the current user's attributes, a setting), they answer
         from the cache: what their bodies read is not reached from there. Asked by a view itself, it is."""
         resolver = self.graphs.resolver
-        found = set()
-        for symbol, definition in self.graphs.definitions.items():
-            if definition.fact.kind != "function" or not definition.fact.decorators:
-                continue
-            scope = scope_of(definition.module, definition.fact.scope)
-            for decorator in definition.fact.decorators:
-                applied = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
-                if any(
-                    v.startswith("ext:") and v.endswith(self.known.memoizers) for v in resolver.values(scope, applied)
-                ):
-                    found.add(symbol)
-        return frozenset(found)
+        return frozenset(
+            symbol
+            for symbol, scope, applied in self._decorations()
+            if any(v.startswith("ext:") and v.endswith(self.known.memoizers) for v in resolver.values(scope, applied))
+        )
 
     def _view_class_decorators(self, nested: dict[str, list[str]]) -> None:
         """The methods of a view class run the wrappers of the decorators its `decorators` (or
@@ -1836,20 +1837,12 @@ def _ends_in_return(lines: tuple[int, int], returns: list[int], facts: FileFacts
 
 def _mentions(expr: Expr, name: str) -> bool:
     """Whether a name (or an attribute of that name) occurs anywhere in an expression."""
-    return (expr[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE) and expr[1] == name) or any(
-        _mentions(child, name) for child in (*expr[2], *(value for _, value in expr[3]))
-    )
+    return any(node[0] in _NAMED and node[1] == name for node in subexpressions(expr))
 
 
 def _named(expr: Expr, name: str) -> Expr:
     """The first node of an expression that is that name (or attribute)."""
-    pending = [expr]
-    while pending:
-        node = pending.pop()
-        if node[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE) and node[1] == name:
-            return node
-        pending += [*node[2], *(value for _, value in node[3])]
-    return expr
+    return next((node for node in subexpressions(expr) if node[0] in _NAMED and node[1] == name), expr)
 
 
 def _strings(expr: Expr | None) -> list[str]:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from migrate_scan.model.facts import AssignmentFact, CallFact, Expr, ExprKind, FileFacts
 from migrate_scan.model.graphs import Resolver
 from migrate_scan.model.inventory import ModelAccess
-from migrate_scan.stages.recognize.expressions import scope_of
+from migrate_scan.stages.recognize.expressions import scope_of, subexpressions
 
 if TYPE_CHECKING:
     from migrate_scan.stages.recognize.data_access import DataAccess
@@ -333,11 +333,4 @@ def _tainted(names: set[str], assignments: Sequence[AssignmentFact]) -> set[str]
 
 def _uses(expr: Expr, names: set[str] | frozenset[str]) -> bool:
     """Whether a name of `names` occurs in an expression (not as an attribute's name)."""
-    pending = [expr]
-    while pending:
-        node = pending.pop()
-        if node[0] == ExprKind.NAME and node[1] in names:
-            return True
-        pending += node[2]
-        pending += [value for _, value in node[3]]
-    return False
+    return any(node[0] == ExprKind.NAME and node[1] in names for node in subexpressions(expr))

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from migrate_scan.model.facts import Expr, ExprKind, FileFacts
-from migrate_scan.stages.recognize.expressions import scope_of
+from migrate_scan.stages.recognize.expressions import scope_of, subexpressions
 
 if TYPE_CHECKING:
     from migrate_scan.stages.recognize.data_access import DataAccess
@@ -80,11 +80,4 @@ def _expressions(facts: FileFacts) -> Iterator[tuple[str, int, Expr]]:
 
 def _attributes(expr: Expr, names: set[str]) -> Iterator[Expr]:
     """The attribute nodes of an expression named in `names`."""
-    pending = [expr]
-    while pending:
-        node = pending.pop()
-        if node[0] == ExprKind.ATTRIBUTE and node[1] in names:
-            yield node
-        pending += node[2]
-        if node[3]:  # keywords: calls only (most nodes have none)
-            pending += [value for _, value in node[3]]
+    return (node for node in subexpressions(expr) if node[0] == ExprKind.ATTRIBUTE and node[1] in names)

@@ -20,6 +20,17 @@ def scope_of(module: str, qualname: str) -> str:
     return f"{module}:{qualname}" if qualname else module
 
 
+def subexpressions(expr: Expr) -> Iterator[Expr]:
+    """Every node of an expression, itself first, then depth-first (keyword values included)."""
+    pending = [expr]
+    while pending:
+        node = pending.pop()
+        yield node
+        pending += node[2]
+        if node[3]:  # keywords: calls only (most nodes have none)
+            pending += [value for _, value in node[3]]
+
+
 def first_match(names: Iterable[str], table: dict[str, MatchRule]) -> MatchRule | None:
     """The rule of the first qualified name found in a compiled table."""
     for name in names:
