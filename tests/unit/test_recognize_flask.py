@@ -1410,3 +1410,134 @@ def test_blueprint_factories_of_several_modules_registered_in_a_loop() -> None:
         ("/v/about", ("GET",), "app.info:make_blueprint.about", None),
     }
     assert unresolved(files) == set()
+
+
+# -- loops over chained tables, guarded per row -------------------------------------------------
+
+CHAINED_PREFIXES = {
+    "app/__init__.py": "",
+    "app/prefixes.py": """
+        management_prefixes = {
+            'event': ['/manage'],
+            'session': ['/manage/sessions/<int:session_id>'],
+        }
+        display_prefixes = {'event': [''], 'session': ['/sessions/<int:session_id>']}
+    """,
+    "app/views.py": """
+        import itertools
+        from flask import Blueprint
+        from app.prefixes import display_prefixes, management_prefixes
+
+        bp = Blueprint("att", __name__)
+
+        def manage():
+            return ""
+
+        def listing():
+            return ""
+
+        def download():
+            return ""
+
+        items = itertools.chain(management_prefixes.items(), [('category', ['/manage'])])
+        for object_type, prefixes in items:
+            for prefix in prefixes:
+                if object_type == 'category':
+                    prefix = '/category/<int:category_id>' + prefix
+                else:
+                    prefix = '/event/<int:event_id>' + prefix
+                bp.add_url_rule(prefix + '/attachments/', 'management', manage)
+                if object_type != 'category':
+                    bp.add_url_rule(prefix + '/attachments/<int:folder_id>/', 'list_folder', listing)
+
+        items = itertools.chain(display_prefixes.items(), [('category', [''])])
+        for object_type, prefixes in items:
+            for prefix in prefixes:
+                if object_type == 'category':
+                    prefix = '/category/<int:category_id>' + prefix
+                else:
+                    prefix = '/event/<int:event_id>' + prefix
+                bp.add_url_rule(prefix + '/files/<name>', 'download', download)
+    """,
+}
+
+
+def test_a_loop_over_chained_tables_registers_each_row_and_skips_rows_its_if_excludes() -> None:
+    assert {(p, h) for p, _, h, _ in routes(CHAINED_PREFIXES)} == {
+        ("/event/{event_id}/manage/attachments/", "app.views:manage"),
+        ("/event/{event_id}/manage/sessions/{session_id}/attachments/", "app.views:manage"),
+        ("/category/{category_id}/manage/attachments/", "app.views:manage"),
+        ("/event/{event_id}/manage/attachments/{folder_id}/", "app.views:listing"),
+        ("/event/{event_id}/manage/sessions/{session_id}/attachments/{folder_id}/", "app.views:listing"),
+        ("/event/{event_id}/files/{name}", "app.views:download"),
+        ("/event/{event_id}/sessions/{session_id}/files/{name}", "app.views:download"),
+        ("/category/{category_id}/files/{name}", "app.views:download"),
+    }
+
+
+def test_a_loop_over_a_chain_with_a_part_that_cannot_be_known_is_not_enumerated() -> None:
+    files = dict(CHAINED_PREFIXES)
+    files["app/views.py"] = """
+        import itertools
+        from flask import Blueprint
+        from app.prefixes import load_prefixes
+
+        bp = Blueprint("att", __name__)
+
+        def manage():
+            return ""
+
+        for object_type, prefix in itertools.chain(load_prefixes(), [('category', '/manage')]):
+            bp.add_url_rule(prefix + '/attachments/', 'management', manage)
+    """
+    assert not {p for p, *_ in routes(files) if p.startswith("/category")}
+    assert ("app/views.py", 12) in unresolved(files)
+
+
+def test_a_prefix_chosen_by_an_if_on_the_loop_variable_takes_each_rows_branch() -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/views.py": """
+            from flask import Blueprint
+
+            bp = Blueprint("designer", __name__)
+
+            def listing():
+                return ""
+
+            for object_type in ('event', 'category'):
+                if object_type == 'category':
+                    prefix = '/category/<int:category_id>'
+                else:
+                    prefix = '/event/<int:event_id>'
+                prefix += '/manage/designer'
+                bp.add_url_rule(prefix + '/', 'template_list', listing)
+        """,
+    }
+    assert {p for p, *_ in routes(files)} == {
+        "/category/{category_id}/manage/designer/",
+        "/event/{event_id}/manage/designer/",
+    }
+
+
+def test_a_prefix_chosen_by_an_if_on_a_setting_keeps_the_settings_branch_in_every_row() -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/views.py": """
+            from flask import Blueprint
+
+            LEGACY = False
+            bp = Blueprint("designer", __name__)
+
+            def listing():
+                return ""
+
+            for kind in ('badges', 'posters'):
+                if LEGACY:
+                    prefix = '/old'
+                else:
+                    prefix = '/manage'
+                bp.add_url_rule(prefix + '/' + kind, kind, listing)
+        """,
+    }
+    assert {p for p, *_ in routes(files)} == {"/manage/badges", "/manage/posters"}

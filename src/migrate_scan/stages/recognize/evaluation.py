@@ -49,7 +49,7 @@ from migrate_scan.model.graphs import Definition, LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.report import LimitReached
 from migrate_scan.stages.recognize.apps import app_label_of
-from migrate_scan.stages.recognize.expressions import scope_of, shared_index
+from migrate_scan.stages.recognize.expressions import scope_of, shared_index, subexpressions
 
 MAX_DEPTH = 8
 MAX_CALL_SITES = 256
@@ -388,6 +388,8 @@ class Evaluator:
             return self._dict_view(scope, expr, depth)
         if kind == ExprKind.CALL and expr[2][0][:2] == (ExprKind.ATTRIBUTE, "get_models"):
             return self._app_models(scope)
+        if kind == ExprKind.CALL and len(expr[2]) >= 2:
+            return self._sequence_call(scope, expr, depth, stack)
         if kind == ExprKind.NAME:
             stored = self.stored(scope, expr) or []
             origins = self.origins(scope, expr, depth + 1, stack)
@@ -450,6 +452,8 @@ class Evaluator:
                 if latest is not None and latest not in loops and latest[1].value is not None:
                     loops.append(latest)
                     pending.append((latest[1].value, latest[1].line - 1))
+                elif latest is None:  # `if kind == "a": prefix = "/a"`: the loop `kind` comes from decides
+                    pending += self._deciding_names(site, before)
         rows: list[list[tuple[str, Origin]]] = [[]]
         unknown: set[str] = set()  # targets of a loop over what cannot be known: what they feed is not enumerated
         for where, loop in sorted(loops, key=lambda b: b[1].line):  # outer loops first
@@ -458,7 +462,7 @@ class Evaluator:
             expanded = []
             for done in rows if not feeds & unknown else []:
                 with self.row(done):
-                    items = self.elements(where, loop.value) if loop.value is not None else None
+                    items = self._iterated(where, loop.value, loop.line) if loop.value is not None else None
                 for item in (items or [])[:cap]:
                     fixes = self._row_fixes(where, loop.targets[0], item)
                     if fixes is not None:
@@ -467,13 +471,60 @@ class Evaluator:
                 unknown |= {t for t in targets if t is not None}
             rows = expanded[:cap] or rows
         start = min((loop.line for _, loop in loops), default=line)
-        return [self._reassigned(row, start, line) for row in rows]
+        assigned = self._body_names(scope, exprs) if loops else []
+        return [self._reassigned(row, start, line, assigned) for row in rows]
 
-    def _reassigned(self, row: list[tuple[str, Origin]], start: int, line: int) -> list[tuple[str, Origin]]:
+    def _deciding_names(self, site: str, before: int) -> list[tuple[Expr, int]]:
+        """The names tested by the `if` statements around a name's conditional assignments before a line."""
+        module, _, qualname = site.rpartition("|")[0].partition(":")
+        if self._branches is None:
+            self._branches = shared_index(self.graphs, "branches", self._index_branches)
+        branches = self._branches.get((module, qualname), [])
+        found: list[tuple[Expr, int]] = []
+        for _, assignment in self.assignments(site):
+            if assignment.operator is not None or not assignment.is_conditional or assignment.line > before:
+                continue
+            for branch in branches:
+                around = branch.line < assignment.line <= branch.body_end or (
+                    0 < branch.else_line <= assignment.line <= branch.else_end
+                )
+                if around:
+                    found += [(node, branch.line) for node in subexpressions(branch.test) if node[0] == ExprKind.NAME]
+        return found
+
+    def _body_names(self, scope: str, exprs: list[Expr]) -> list[str]:
+        """Binding sites of the names `exprs` read, in order."""
+        sites: list[str] = []
+        for expr in exprs:
+            for leaf in _name_leaves(expr):
+                site = self.graphs.resolver.binding_site(scope, leaf)
+                if site is not None and site not in sites:
+                    sites.append(site)
+        return sites
+
+    def _iterated(self, scope: str, value: Expr, line: int) -> list[Origin] | None:
+        """The elements a `for` at `line` iterates. A name assigned several times in straight-line code
+        (`items = chain(a, b)`, a loop, then `items = chain(c, d)`, another loop) is its latest
+        assignment before the loop; a conditional latest assignment keeps every candidate."""
+        site = self.graphs.resolver.binding_site(scope, value) if value[0] == ExprKind.NAME else None
+        if site is None or site in self._fixed:
+            return self.elements(scope, value)
+        bound = self.assignments(site)
+        latest = max((b for b in bound if b[1].line <= line), key=lambda b: b[1].line, default=None)
+        if len(bound) < 2 or latest is None or latest[1].is_conditional or latest[1].operator is not None:
+            return self.elements(scope, value)
+        if latest[1].value is None or any(a.operator is not None for _, a in bound):
+            return self.elements(scope, value)
+        return self.elements(latest[0], latest[1].value)
+
+    def _reassigned(
+        self, row: list[tuple[str, Origin]], start: int, line: int, names: list[str] | None = None
+    ) -> list[tuple[str, Origin]]:
         """A row with each loop variable the loop body assigns again before `line` (`prefix = "/x" + prefix`,
-        perhaps in an `if` on another loop variable) taken as that assignment makes it, for this row."""
+        perhaps in an `if` on another loop variable) taken as that assignment makes it, for this row; so is
+        each other name of `names` the body assigns (`if kind == "a": prefix = "/a"` / `else: prefix = "/b"`)."""
         fixed = dict(row)
-        for site in list(fixed):
+        for site in [*fixed, *(n for n in names or () if n not in fixed)]:
             later = [
                 (where, a)
                 for where, a in self.assignments(site)
@@ -490,7 +541,7 @@ class Evaluator:
                 latest = max(taken, key=lambda b: b[1].line, default=None)
                 text = self.string(latest[0], latest[1].value) if latest is not None else None
             if latest is not None:
-                del fixed[site]
+                fixed.pop(site, None)
                 if text is not None:
                     fixed[site] = (latest[0], _literal(text))
         return list(fixed.items())
@@ -1102,6 +1153,20 @@ class Evaluator:
                 found.append((where, item))
         return found[:MAX_ELEMENTS] if found else None
 
+    def _sequence_call(self, scope: str, call: Expr, depth: int, stack: tuple[str, ...]) -> list[Origin] | None:
+        """`itertools.chain(a, b)` (a's elements, then b's) and `list(a)`, `tuple(a)`, `sorted(a)`: a's."""
+        names = set(self.graphs.resolver.qualified_names(scope, call[2][0]))
+        given = call[2][1:]
+        if names & _CHAINS:
+            parts = [self.elements(scope, part, depth + 1, stack) for part in given]
+        elif names & _COPIES and len(given) == 1:
+            parts = [self.elements(scope, given[0], depth + 1, stack)]
+        else:
+            return None
+        if any(part is None for part in parts):
+            return None
+        return [item for part in parts for item in part or []][:MAX_ELEMENTS]
+
     def _comprehension_elements(
         self, scope: str, expr: Expr, depth: int, stack: tuple[str, ...]
     ) -> list[Origin] | None:
@@ -1301,6 +1366,12 @@ _ENVIRONMENT_CASTS = frozenset({"bool", "str", "int", "float", "list", "tuple", 
 
 _APP_CONFIGS = frozenset({"django.apps.AppConfig", "django.apps.config.AppConfig"})
 _DJANGO_MODELS = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
+
+_CHAINS = frozenset({"itertools.chain"})
+"""Calls whose elements are their arguments' elements, one after another."""
+
+_COPIES = frozenset({"list", "tuple", "sorted", "builtins.list", "builtins.tuple", "builtins.sorted"})
+"""Calls whose elements are their one argument's (order aside, which routes do not depend on)."""
 
 _DICT_VIEWS = frozenset({(ExprKind.ATTRIBUTE, "items"), (ExprKind.ATTRIBUTE, "keys"), (ExprKind.ATTRIBUTE, "values")})
 

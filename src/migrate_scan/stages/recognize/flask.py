@@ -464,6 +464,8 @@ def _find_registered_views(context: _Context, facts: FileFacts) -> None:
             arguments = [*call.call[2][1:], *(value for _, value in call.call[3])]
             for row in evaluator.loop_rows(scope, arguments, call.line) if binding is None else [[]]:
                 with evaluator.row(row):
+                    if row and evaluator.is_dead(facts, scope.partition(":")[2], call.line):
+                        continue  # `if kind != "category":` around the call, false for this row
                     if rule.role == "url-rule":
                         _add_url_rule(context, call, scope, owner, rule, location)
                     else:
