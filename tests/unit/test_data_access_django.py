@@ -271,8 +271,9 @@ def test_lookups_across_relations_read_the_related_models() -> None:
 
 
 def test_saving_a_serializer_runs_its_create() -> None:
-    # Why: serializer.save() calls the serializer's own create(), which writes an Activity.
-    assert routes_of(LOOKUPS)[("/share/", None)] == ([SHARE], [ACTIVITY, SHARE])
+    # Why: serializer.save() calls the serializer's own create(), which writes an Activity; validating the
+    # `note` key given (a foreign key of Meta.fields) looks the note up.
+    assert routes_of(LOOKUPS)[("/share/", None)] == ([NOTE, SHARE], [ACTIVITY, SHARE])
 
 
 PERMISSIONS = {

@@ -86,6 +86,7 @@ from migrate_scan.stages.recognize.data_access_receivers import narrowed, own_cl
 from migrate_scan.stages.recognize.data_access_relations import iterated_relations
 from migrate_scan.stages.recognize.data_access_requests import RequestHooks
 from migrate_scan.stages.recognize.data_access_sends import signal_sends
+from migrate_scan.stages.recognize.data_access_serializers import Serializers
 from migrate_scan.stages.recognize.data_access_signals import signal_instances
 from migrate_scan.stages.recognize.expressions import keyword, scope_of, string_of, subexpressions
 from migrate_scan.stages.recognize.registry import Product, Recognizer
@@ -217,6 +218,7 @@ class DataAccess:
             return
         self._relations(data_models)
         self._bound_classes()
+        self.serializers = Serializers(self)  # what DRF serializers render, validate and save
         self._views()
         self._users(data_models)
         self._decorator_wrappers()
@@ -231,6 +233,7 @@ class DataAccess:
                 self._direct(scope_of(facts.module, call.scope), call, Site(facts.path, call.line))
                 self._self_call(facts.module, call)
             self._attribute_writes(facts)
+            self.serializers.calls(facts)
         for scope, model, where in self.generic.caller_reads():  # `count_related(Device, "site")`
             self._record(scope, model, False, where)
         for scope, writes in self.pending.items():  # committed in the same function, after the change
@@ -279,6 +282,26 @@ class DataAccess:
     def record_read(self, scope: str, model: str, location: Location) -> None:
         """A read of a model or table by a function, found by another module of the recognizer."""
         self._record(scope, model, False, location)
+
+    def record_write(self, scope: str, model: str, location: Location) -> None:
+        """A write of a model or table by a function, found by another module of the recognizer."""
+        self._record(scope, model, True, location)
+
+    def class_methods(self, cls: str) -> list[str]:
+        """The methods a class of ours defines."""
+        return self._methods.get(cls, [])
+
+    def class_assignment(self, owner: str, names: tuple[str, ...]) -> AssignmentFact | None:
+        """The first assignment to one of `names` in a class body of ours."""
+        return self._class_assignment(owner, names)
+
+    def field_call(self, model: str, field: str) -> Expr | None:
+        """The call that declares a model's field (in the class or its ancestors of ours)."""
+        return self._field_call(model, field)
+
+    def denoted_models(self, scope: str, expr: Expr) -> set[str]:
+        """The models an expression denotes (a class, a query of one, an instance)."""
+        return self._models_of(scope, expr)
 
     def accesses(self) -> list[ModelAccess]:
         """Every direct access, first location per (function, model, mode), sorted."""
@@ -1183,7 +1206,9 @@ class DataAccess:
                 continue
             self._view_hooks(symbol, actions)
             self._attribute_hooks(symbol, ancestors, actions)
-            self._serializer_hooks(symbol, ancestors, actions)
+            serializers = self._serializer_hooks(symbol, ancestors, actions) + self.serializers.returned(symbol)
+            deleting = frozenset().union(*(self.known.delete_actions.get(a, ()) for a in ancestors))
+            self.serializers.view(symbol, serializers, actions, deleting)
             for owner in (symbol, *(a for a in ancestors if ":" in a)):
                 found = self._view_model(owner)
                 if found is None:
@@ -1191,7 +1216,6 @@ class DataAccess:
                 model, location = found
                 self.views[symbol] = (model, actions)
                 is_unique = self._has_unique_fields(model)
-                deleting = set().union(*(self.known.delete_actions.get(a, ()) for a in ancestors))
                 for action, mode in actions.items():  # a unique field is checked before a row is added
                     self._record_mode(f"{symbol}.{action}", model, READ + mode if is_unique else mode, location)
                     if action in deleting:  # DRF's destroy, DeleteView's post: the object's delete()
@@ -1265,12 +1289,11 @@ class DataAccess:
                         self.calls[f"{symbol}.{action}"] |= found
                 break
 
-    def _serializer_hooks(self, symbol: str, ancestors: tuple[str, ...], actions: dict[str, str]) -> None:
+    def _serializer_hooks(self, symbol: str, ancestors: tuple[str, ...], actions: dict[str, str]) -> list[str]:
         """`serializer_class = NoteSerializer`: every action renders its response with it, running its
-        `to_representation` and the `get_<field>` methods of its method fields (ours, inherited too)."""
+        `to_representation` and the `get_<field>` methods of its method fields (ours, inherited too).
+        Gives the serializer classes."""
         prefixes = self.known.serializer_hooks
-        if not prefixes:
-            return
         resolver = self.graphs.resolver
         for owner in (symbol, *(a for a in ancestors if ":" in a)):
             assignment = self._class_assignment(owner, ("serializer_class",))
@@ -1279,17 +1302,17 @@ class DataAccess:
             definition = self.graphs.definitions[owner]
             scope = scope_of(definition.module, definition.fact.scope)
             found = set()
-            for value in resolver.values(scope, assignment.value):
-                if not value.startswith("cls:"):
-                    continue
-                for cls in (value[4:], *resolver.ancestors(value[4:])):
+            classes = sorted(v[4:] for v in resolver.values(scope, assignment.value) if v.startswith("cls:"))
+            for value in classes:
+                for cls in (value, *resolver.ancestors(value)):
                     for method in self._methods.get(cls, ()):
                         name = method.rpartition(".")[2]
                         if any(name == p or (p.endswith("_") and name.startswith(p)) for p in prefixes):
                             found.add(method)
             for action in actions:
                 self.calls[f"{symbol}.{action}"] |= found
-            return
+            return classes
+        return []
 
     def _view_hooks(self, symbol: str, actions: dict[str, str]) -> None:
         """An inherited action calls the hooks the class overrides (`get_queryset`, `perform_create`...)."""

@@ -48,6 +48,9 @@ class AccessKnowledge:
         cached_methods: table of an outside model → the methods of its manager a process cache serves.
         serializer_hooks: methods (a trailing `_`: a prefix) of a view's `serializer_class` that
             every action runs when it renders its response.
+        serializer_bases, related_fields, rendered_related_fields, serializer_keywords: DRF's serializer
+            classes, its related fields (those whose rendering reads the target), the keywords its
+            serializers take (see `data_access_serializers`).
         object_permission_backends: dotted path of an authentication backend that checks permissions on
             objects (`has_perm(perm, obj)`) → the tables it reads (Django's own backend reads none).
         relationship_schemas ... memoizers: model schemas serialising every relationship, their dump and
@@ -96,6 +99,10 @@ class AccessKnowledge:
     attribute_hooks: Mapping[str, tuple[str, ...]]
     save_observers: Mapping[str, tuple[str, ...]]
     serializer_hooks: tuple[str, ...]
+    serializer_bases: frozenset[str]
+    related_fields: frozenset[str]
+    rendered_related_fields: frozenset[str]
+    serializer_keywords: frozenset[str]
     object_permission_backends: Mapping[str, tuple[str, ...]]
     user_model_calls: frozenset[str]
     relationship_schemas: frozenset[str]
@@ -268,6 +275,10 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
         attribute_hooks=_frozen({a: tuple(sorted(n)) for a, n in attribute_hooks.items()}),
         object_permission_backends=_frozen(object_backends),
         serializer_hooks=tuple(sorted(vocabulary.get("serializer-hooks", ()))),
+        serializer_bases=frozenset(vocabulary.get("serializer-base", ())),
+        related_fields=frozenset(vocabulary.get("related-field", ())),
+        rendered_related_fields=frozenset(vocabulary.get("rendered-related-field", ())),
+        serializer_keywords=frozenset(vocabulary.get("serializer-keyword", ())),
         save_observers=_frozen({name: tuple(sorted(t)) for name, t in save_observers.items()}),
         user_model_calls=frozenset(_resolved(name) + "()" for name in vocabulary.get("user-model-call", ())),
         relationship_schemas=frozenset(vocabulary.get("relationship-schema", ())),
