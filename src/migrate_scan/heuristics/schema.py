@@ -377,6 +377,9 @@ AccessRole = Literal[
     "generic-relation",
     "cascade-option",
     "soft-delete-base",
+    "request-namespace",
+    "session-proxy",
+    "local-proxy",
 ]
 """The tables of the data-access recognizer a rule adds to (rules of one role are merged)."""
 
@@ -394,6 +397,7 @@ ACCESS_ROLE_FIELDS: dict[str, tuple[str, ...]] = {
             "schema-load", "table-statement", "view-decorators", "row-identity", "row-step", "memoizer",
             "deferred-call",
             "delete-method", "delete-signal", "on-delete-cascade", "cascade-option",
+            "request-namespace", "session-proxy", "local-proxy",
         )
     },
     "user-permission-method": ("names", "reads"),

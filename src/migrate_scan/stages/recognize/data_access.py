@@ -85,6 +85,7 @@ from migrate_scan.stages.recognize.data_access_properties import property_getter
 from migrate_scan.stages.recognize.data_access_receivers import narrowed, own_class_values
 from migrate_scan.stages.recognize.data_access_relations import iterated_relations
 from migrate_scan.stages.recognize.data_access_requests import RequestHooks
+from migrate_scan.stages.recognize.data_access_scoped import UNWRAP, RequestScope, unwrapped
 from migrate_scan.stages.recognize.data_access_sends import signal_sends
 from migrate_scan.stages.recognize.data_access_serializers import Serializers
 from migrate_scan.stages.recognize.data_access_signals import signal_instances
@@ -214,6 +215,7 @@ class DataAccess:
             if definition.fact.kind == "function" and "." in definition.fact.qualname:
                 self._methods[symbol.rpartition(".")[0]].append(symbol)
         self.dispatch = Dispatch(graphs)
+        self.scoped = RequestScope(self)  # `g.org`, `current_org`, `session.user`, `request.profile`
         if not self.models:
             return
         self._relations(data_models)
@@ -221,6 +223,7 @@ class DataAccess:
         self.serializers = Serializers(self)  # what DRF serializers render, validate and save
         self._views()
         self._users(data_models)
+        self.scoped.build()
         self._decorator_wrappers()
         self.memoized = self._memoized()
         self._signal_instances(events)
@@ -242,6 +245,7 @@ class DataAccess:
                     self._record(scope, model, True, where)
         bound.refine = self._refined
         property_getters(self)
+        self.scoped.add_calls()
         for facts in graphs.modules.values():
             iterated_relations(self, facts)
         Binder(self, bound).run()
@@ -356,6 +360,8 @@ class DataAccess:
     def _on_receiver(self, scope: str, call: Expr, method: str, location: Location | Site) -> None:
         """`<receiver>.<method>(...)`: a query, an instance's method, a relation's collection."""
         receiver = call[2][0][2][0]
+        if method == UNWRAP:  # `current_org._get_current_object()`: the proxied row itself, no query
+            return
         if receiver[0] == ExprKind.NAME and (scope, str(receiver[1])) in self.any_instance:
             self.instance_calls[scope].add(method)  # a row of any model: the saved model's method runs
             return
@@ -882,7 +888,7 @@ class DataAccess:
             if end < len(steps) and steps[end] == "()":
                 end += 1
             if any(self._is_login_proxy(v) for v in self.graphs.resolver.values(scope, nodes[end - 1])):
-                return self._follow(self.login_models, steps[end:])
+                return self._follow(self.login_models, unwrapped(steps[end:]))
         if root[0] == ExprKind.NAME and root[1] == "super" and steps[:1] == ["()"]:
             steps = steps[1:]
             root = (ExprKind.NAME, "self", (), ())
@@ -896,6 +902,8 @@ class DataAccess:
         elif self.user_models and _user_step(root, steps) is not None:  # request.user, self.request.user
             starts |= self.user_models
             steps = steps[int(_user_step(root, steps) or 0) + 1 :]
+        elif (scoped := self.scoped.start(scope, root, steps)) is not None:
+            starts, steps = scoped
         elif (loaded := self._schema_load(scope, root, nodes, steps)) is not None:
             starts, steps = loaded
         else:
@@ -1103,8 +1111,10 @@ class DataAccess:
                     self.eager[model] |= self.eager[ancestor]
 
     def _is_eager(self, model: str, field: str) -> bool:
-        """`relationship(..., lazy="joined")` (or `subquery`, `selectin`): loaded with every query of the model."""
-        return string_of(keyword(self._field_call(model, field), "lazy")) in self.known.eager_loading
+        """`relationship(..., lazy="joined")` (or `subquery`, `selectin`, `False`: joined): loaded with every
+        query of the model."""
+        lazy = keyword(self._field_call(model, field), "lazy")
+        return lazy is not None and lazy[0] == ExprKind.CONSTANT and str(lazy[1]) in self.known.eager_loading
 
     def _reverse_name(self, model: DataModel, kind: str, field: str) -> str | None:
         declared = self._field_call(model.symbol, field)
@@ -1506,6 +1516,14 @@ class DataAccess:
                         found |= self._mentioned_models(scope, argument, depth + 1)
             node = node[2][0]
         return found
+
+    def mentioned_models(self, scope: str, expr: Expr) -> set[str]:
+        """The models an expression denotes, or the model classes passed along its calls (what it returns)."""
+        return self._mentioned_models(scope, expr)
+
+    def called_models(self, scope: str, call: Expr) -> set[str]:
+        """The models of the rows the function of ours a call reaches returns."""
+        return self._called_models(scope, call)
 
     def _called_models(self, scope: str, call: Expr) -> set[str]:
         """`get_current_user()`: the models of the rows the function of ours called returns."""

@@ -56,6 +56,8 @@ class AccessKnowledge:
         relationship_schemas ... memoizers: model schemas serialising every relationship, their dump and
             load methods, statements on a model's `__table__`, view class attributes listing decorators,
             attributes set on a loaded row only, query steps giving one row, endings of memoizing decorators.
+        request_namespaces, session_proxies, local_proxies: resolved values of Flask's `g` and `session`,
+            and of werkzeug's `LocalProxy` class (see `data_access_scoped`).
         signal_relays: signal (dotted name) → the signals an outside package's receiver of it sends.
         user_model_calls: resolved values of calls that return the user model class
             (`ext:django.contrib.auth:get_user_model()`).
@@ -127,6 +129,9 @@ class AccessKnowledge:
     generic_relations: Mapping[str, tuple[str, ...]]
     cascade_options: frozenset[str]
     soft_deletes: Mapping[str, frozenset[str]]
+    request_namespaces: frozenset[str] = frozenset()
+    session_proxies: frozenset[str] = frozenset()
+    local_proxies: frozenset[str] = frozenset()
 
     @functools.cached_property
     def observer_names(self) -> frozenset[str]:
@@ -303,6 +308,9 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
         generic_relations=_frozen({name: tuple(sorted(tables)) for name, tables in generic.items()}),
         cascade_options=frozenset(vocabulary.get("cascade-option", ())),
         soft_deletes=_frozen({n: frozenset(m) for n, m in deleting["soft-delete-base"].items()}),
+        request_namespaces=frozenset(f"ext:{name}" for name in vocabulary.get("request-namespace", ())),
+        session_proxies=frozenset(f"ext:{name}" for name in vocabulary.get("session-proxy", ())),
+        local_proxies=frozenset(f"ext:{name}" for name in vocabulary.get("local-proxy", ())),
     )
 
 

@@ -29,7 +29,7 @@ def property_getters(access: DataAccess) -> None:
         return
     names = {symbol.rpartition(".")[2] for symbol in getters}
     for facts in access.graphs.modules.values():
-        for qualname, line, expr in _expressions(facts):
+        for qualname, line, expr in expressions_of(facts):
             for node in _attributes(expr, names):
                 scope = scope_of(facts.module, qualname)
                 for model in sorted(_instances_of(access, scope, node[2][0])):
@@ -46,12 +46,12 @@ def _getters(access: DataAccess) -> set[str]:
         fact = definition.fact
         if fact.kind != "function" or "." not in fact.qualname:
             continue
-        if any(_last_name(d) in PROPERTY_DECORATORS for d in fact.decorators):
+        if any(last_name(d) in PROPERTY_DECORATORS for d in fact.decorators):
             found.add(symbol)
     return found
 
 
-def _last_name(decorator: Expr) -> str:
+def last_name(decorator: Expr) -> str:
     if decorator[0] == ExprKind.CALL:
         decorator = decorator[2][0]
     return str(decorator[1]) if decorator[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE) else ""
@@ -62,7 +62,7 @@ def _instances_of(access: DataAccess, scope: str, owner: Expr) -> set[str]:
     return {d.model for d in access.denoted(scope, owner) if not d.is_class and not (d.via is not None and d.is_last)}
 
 
-def _expressions(facts: FileFacts) -> Iterator[tuple[str, int, Expr]]:
+def expressions_of(facts: FileFacts) -> Iterator[tuple[str, int, Expr]]:
     """The expressions a function evaluates: calls, assigned values, returns, tests."""
     for call in facts.calls:
         if call.scope:
