@@ -1071,8 +1071,8 @@ class DataAccess:
         """Relation attributes: forward fields, and Django reverse accessors / SQLAlchemy backrefs."""
         for model in data_models:
             for relation in model.relations:
-                target = AUTH_USER_SYMBOL if relation.target == AUTH_USER_DOTTED else relation.target
-                if relation.field is None or (target not in self.models and target != AUTH_USER_SYMBOL):
+                target = self._relation_target(relation.target)
+                if relation.field is None or target is None:
                     continue
                 self.accessors.setdefault((model.symbol, relation.field), target)
                 if relation.through is not None:
@@ -1089,6 +1089,17 @@ class DataAccess:
                     if relation.through is not None:
                         self.through.setdefault((target, reverse), relation.through)
         self._inherited_relations()
+
+    def _relation_target(self, target: str) -> str | None:
+        """What a relation reaches: a model of ours, the user model, another package's model known to the
+        knowledge (`auth.Group` as `table:auth_group`) or a table; None when unknown."""
+        if target == AUTH_USER_DOTTED:
+            return AUTH_USER_SYMBOL
+        if target in self.models or target == AUTH_USER_SYMBOL or target.startswith(TABLE_PREFIX):
+            return target
+        module, _, name = target.rpartition(".")
+        table = self.known.outside_models.get(f"ext:{module}:{name}") if module else None
+        return TABLE_PREFIX + table if table is not None else None
 
     def _inherited_relations(self) -> None:
         """A model subclassing another model (SQLAlchemy single or joined table inheritance, Django

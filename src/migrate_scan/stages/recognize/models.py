@@ -33,6 +33,9 @@ from migrate_scan.stages.recognize.registry import Product, Recognizer
 
 DEFAULT_USER_MODEL = "auth.User"
 DJANGO_AUTH_USER = "django.contrib.auth.models.User"
+TAG_ROLES = frozenset({"tag-manager", "tag-field"})
+TAGGIT_ITEMS, TAGGIT_TAGS = f"{TABLE_PREFIX}taggit_taggeditem", f"{TABLE_PREFIX}taggit_tag"
+"""django-taggit's own tables, where a TaggableManager names no through model."""
 
 
 @dataclass
@@ -207,10 +210,12 @@ def _django_relations(
     if value is None or value[0] != ExprKind.CALL:
         return []
     scope = _scope(owner)
-    rule = first_match(context.graphs.resolver.qualified_names(scope, value[2][0]), context.fields)
+    rule = first_match(_field_names(context, scope, value[2][0]), context.fields)
     if rule is None or rule.framework != "django":
         return []
     target = value[2][1] if len(value[2]) > 1 else keyword(value, "to")
+    if rule.role in TAG_ROLES:
+        return [_tag_relation(context, model, owner, name, value, rule.role)]
     if target is None:
         return []
     through = None
@@ -222,6 +227,53 @@ def _django_relations(
             through = f"{TABLE_PREFIX}{_django_table(context, model)}_{name}"
     target_symbol = _django_target(context, model, owner, target)
     return [Relation(kind=rule.role, target=target_symbol, field=name, through=through)]
+
+
+def _field_names(context: _Context, scope: str, func: Expr) -> tuple[str, ...]:
+    """The qualified names of a field's class, then its ancestors' (a project's own subclass of a field)."""
+    resolver = context.graphs.resolver
+    names = resolver.qualified_names(scope, func)
+    for value in sorted(resolver.values(scope, func)):
+        if value.startswith("cls:"):
+            names += resolver.ancestors(value[4:])
+    return names
+
+
+def _tag_relation(context: _Context, model: _Class, owner: _Class, name: str, value: Expr, role: str) -> Relation:
+    """A tagging library's field: a many-to-many relation to its tag model.
+
+    django-taggit's `TaggableManager` (`tag-manager`): the `through=` model (by default taggit's
+    `taggit_taggeditem` table) and its `tag` foreign key's target (by default the `taggit_tag` table).
+    django-tagulous's `TagField` (`tag-field`): the `to=` tag model, by default the model tagulous
+    creates, `<app label>_tagulous_<model>_<field>`, through Django's table `<model table>_<field>`."""
+    target = value[2][1] if len(value[2]) > 1 else keyword(value, "to")
+    target_symbol = _django_target(context, model, owner, target) if target is not None else None
+    if role == "tag-manager":
+        declared = keyword(value, "through")
+        items = _django_target(context, model, owner, declared) if declared is not None else TAGGIT_ITEMS
+        if target_symbol is None:
+            target_symbol = _through_target(context, items, "tag") or TAGGIT_TAGS
+        return Relation(kind="many-to-many", target=target_symbol, field=name, through=items)
+    if target_symbol is None:
+        target_symbol = f"{TABLE_PREFIX}{model.app_label}_tagulous_{model.definition.name.lower()}_{name}"
+    table = None if model.abstract else f"{TABLE_PREFIX}{_django_table(context, model)}_{name}"
+    return Relation(kind="many-to-many", target=target_symbol, field=name, through=table)
+
+
+def _through_target(context: _Context, through: str, field_name: str) -> str | None:
+    """The target of a through model's foreign key (`TaggedItem.tag`), declared in it or an abstract base."""
+    through_class = context.classes.get(through)
+    if through_class is None:
+        return None
+    for owner in _field_owners(context, through_class):
+        assignment = owner.body.get(field_name)
+        value = assignment.value if assignment is not None else None
+        if value is None or value[0] != ExprKind.CALL:
+            continue
+        target = value[2][1] if len(value[2]) > 1 else keyword(value, "to")
+        if target is not None:
+            return _django_target(context, through_class, owner, target)
+    return None
 
 
 def _django_target(context: _Context, model: _Class, owner: _Class, target: Expr) -> str:
@@ -454,7 +506,9 @@ RECOGNIZER = Recognizer(
     produces=frozenset({Product.MODELS}),
     handles={
         "model-base": frozenset({"django", "sqlalchemy", "sqlalchemy-root"}),
-        "model-field": frozenset({"foreign-key", "many-to-many", "one-to-one", "relationship"}),
+        "model-field": frozenset(
+            {"foreign-key", "many-to-many", "one-to-one", "relationship", "tag-manager", "tag-field"}
+        ),
         "settings-key": frozenset({"auth-user-model"}),
     },
 )
