@@ -1541,3 +1541,66 @@ def test_a_prefix_chosen_by_an_if_on_a_setting_keeps_the_settings_branch_in_ever
         """,
     }
     assert {p for p, *_ in routes(files)} == {"/manage/badges", "/manage/posters"}
+
+
+OPTIONAL_DECORATOR = """
+    def cors(rh=None, /, **options):
+        def decorator(rh):
+            rh._CORS = options
+            return rh
+
+        if rh is None:
+            return decorator
+        return decorator(rh)
+"""
+
+
+def test_a_class_decorated_by_a_decorator_that_gives_it_back_stays_that_class() -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/rh.py": OPTIONAL_DECORATOR,
+        "app/views.py": """
+            from flask import Blueprint
+            from app.rh import cors
+
+            bp = Blueprint("oauth", __name__)
+
+            @cors
+            class RHMetadata:
+                def process(self):
+                    return ""
+
+            @cors(max_age=60)
+            class RHToken:
+                def process(self):
+                    return ""
+
+            bp.add_url_rule("/metadata", "metadata", RHMetadata)
+            bp.add_url_rule("/token", "token", RHToken, methods=("POST",))
+        """,
+    }
+    assert {(p, h) for p, _, h, _ in routes(files)} == {
+        ("/metadata", "app.views:RHMetadata.process"),
+        ("/token", "app.views:RHToken.process"),
+    }
+
+
+def test_a_decorator_that_returns_a_wrapper_is_not_taken_for_one_that_gives_its_argument_back() -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/rh.py": OPTIONAL_DECORATOR.replace("return rh\n", "return lambda *a: rh(*a)\n"),
+        "app/views.py": """
+            from flask import Blueprint
+            from app.rh import cors
+
+            bp = Blueprint("oauth", __name__)
+
+            @cors
+            class RHMetadata:
+                def process(self):
+                    return ""
+
+            bp.add_url_rule("/metadata", "metadata", RHMetadata)
+        """,
+    }
+    assert {h for _, _, h, _ in routes(files)} != {"app.views:RHMetadata.process"}

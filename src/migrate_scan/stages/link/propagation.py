@@ -149,21 +149,56 @@ class Propagation(Evaluation):
         class or function it is ever applied to (which its parameter collects).
         """
         if self._identity is None:
-            returned: dict[str, set[str | None]] = {}
+            returned: dict[str, list[Expr | None]] = {}
             for facts in self.modules.values():
                 for fact in facts.returns:
-                    name = str(fact.value[1]) if fact.value[0] == ExprKind.NAME and not fact.is_yield else None
-                    returned.setdefault(f"{facts.module}:{fact.scope}", set()).add(name)
+                    value = None if fact.is_yield else fact.value
+                    returned.setdefault(f"{facts.module}:{fact.scope}", []).append(value)
             self._identity = {}
-            for symbol, names in returned.items():
+            for symbol in returned:
+                self._identity[symbol] = self._gives_back_first(symbol, returned, ())
+                names = {str(v[1]) if v is not None and v[0] == ExprKind.NAME else None for v in returned[symbol]}
                 definition = self.definitions.get(symbol)
                 if definition is None or len(names) != 1 or None in names:
                     continue
                 positional = [p.name for p in definition.fact.parameters if p.kind == "positional"]
-                self._identity[symbol] = bool(positional) and positional[0] in names
                 if len(positional) > 1 and positional[1] in names:
                     self._identity[f"bnd:{symbol}"] = True
         return self._identity.get(f"bnd:{function}" if is_bound else function, False)
+
+    def _gives_back_first(self, symbol: str, returned: dict[str, list[Expr | None]], seen: tuple[str, ...]) -> bool:
+        """Whether every `return` of a function gives back its first parameter: by name, or through a nested
+        function that does (`return decorator(rh)`). A decorator usable with options (`def cors(rh=None, /,
+        **options)`) may also return its nested decorator: applied to a definition, `rh` is never None."""
+        definition = self.definitions.get(symbol)
+        values = returned.get(symbol)
+        if definition is None or not values or symbol in seen:
+            return False
+        positional = [p for p in definition.fact.parameters if p.kind == "positional"]
+        if not positional:
+            return False
+        first = positional[0].name
+        optional = positional[0].default is not None and positional[0].default[:2] == (ExprKind.CONSTANT, None)
+        gives_back = False
+        for value in values:
+            if value is None:
+                return False
+            if value[:2] == (ExprKind.NAME, first) or self._nested_identity(symbol, value, first, returned, seen):
+                gives_back = True
+            elif not (optional and value[0] == ExprKind.NAME and f"{symbol}.{value[1]!s}" in self.definitions):
+                return False
+        return gives_back
+
+    def _nested_identity(
+        self, symbol: str, call: Expr, first: str, returned: dict[str, list[Expr | None]], seen: tuple[str, ...]
+    ) -> bool:
+        """`decorator(rh)`: a nested function of `symbol` that gives back its first argument, called on `first`."""
+        if call[0] != ExprKind.CALL:
+            return False
+        func, given = call[2][0], call[2][1:]
+        if func[0] != ExprKind.NAME or not given or given[0][:2] != (ExprKind.NAME, first):
+            return False
+        return self._gives_back_first(f"{symbol}.{func[1]!s}", returned, (*seen, symbol))
 
     def _wrapped(self, decorator: str, returned: Iterable[str], originals: set[str]) -> set[str]:
         """What applying our decorator gives: its wrapper, specialised to the function it wraps.
