@@ -692,8 +692,9 @@ GUARDIAN_CHECK = sorted(
 def test_rendering_a_response_runs_the_serializers_method_fields() -> None:
     routes = routes_of(SERIALIZED)
     # Why: DRF renders every row with the view's serializer_class: its get_<field> methods (inherited too) run;
-    # an object permission check reads what the object-permission backend of the settings reads (guardian).
-    reads = sorted([NOTE, TAG, *GUARDIAN_CHECK])
+    # an object permission check reads what the object-permission backend of the settings reads (guardian);
+    # `Tag.objects.filter(notes=note)` compares the reverse many-to-many relation in its through table.
+    reads = sorted([NOTE, TAG, NOTE_TAGS, *GUARDIAN_CHECK])
     # Why: a method of the serializer that is no hook (clean_up) does not run.
     assert routes[("/rendered/", "list")] == (reads, [])
 
@@ -701,4 +702,4 @@ def test_rendering_a_response_runs_the_serializers_method_fields() -> None:
 def test_an_object_permission_check_reads_nothing_with_djangos_own_backend() -> None:
     files = {**SERIALIZED, "config/settings.py": NOTES["config/settings.py"]}
     # Why: Django's ModelBackend has no object permissions: has_perm(perm, obj) answers without a query.
-    assert routes_of(files)[("/rendered/", "list")] == (sorted([NOTE, TAG]), [])
+    assert routes_of(files)[("/rendered/", "list")] == (sorted([NOTE, TAG, NOTE_TAGS]), [])

@@ -380,6 +380,9 @@ AccessRole = Literal[
     "request-namespace",
     "session-proxy",
     "local-proxy",
+    "filter-expression",
+    "path-expression",
+    "outer-reference",
 ]
 """The tables of the data-access recognizer a rule adds to (rules of one role are merged)."""
 
@@ -398,6 +401,7 @@ ACCESS_ROLE_FIELDS: dict[str, tuple[str, ...]] = {
             "deferred-call",
             "delete-method", "delete-signal", "on-delete-cascade", "cascade-option",
             "request-namespace", "session-proxy", "local-proxy",
+            "filter-expression", "path-expression", "outer-reference",
         )
     },
     "user-permission-method": ("names", "reads"),

@@ -79,9 +79,11 @@ from migrate_scan.stages.recognize.data_access_knowledge import (
     bundled_knowledge,
     knowledge_of,
 )
+from migrate_scan.stages.recognize.data_access_lookups import QueryLookups
 from migrate_scan.stages.recognize.data_access_managers import ManagerMethods
 from migrate_scan.stages.recognize.data_access_permissions import permission_tables
 from migrate_scan.stages.recognize.data_access_properties import property_getters
+from migrate_scan.stages.recognize.data_access_querysets import QuerysetClasses
 from migrate_scan.stages.recognize.data_access_receivers import narrowed, own_class_values
 from migrate_scan.stages.recognize.data_access_relations import iterated_relations
 from migrate_scan.stages.recognize.data_access_requests import RequestHooks
@@ -216,8 +218,10 @@ class DataAccess:
                 self._methods[symbol.rpartition(".")[0]].append(symbol)
         self.dispatch = Dispatch(graphs)
         self.scoped = RequestScope(self)  # `g.org`, `current_org`, `session.user`, `request.profile`
+        self.lookups = QueryLookups(self, data_models)  # `filter(site__region=r)`, `Q(...)`, `Count("devices")`
         if not self.models:
             return
+        self.querysets = QuerysetClasses(self)  # `self` in a model's own queryset or manager class
         self._relations(data_models)
         self._bound_classes()
         self.serializers = Serializers(self)  # what DRF serializers render, validate and save
@@ -237,6 +241,7 @@ class DataAccess:
                 self._self_call(facts.module, call)
             self._attribute_writes(facts)
             self.serializers.calls(facts)
+            self.querysets.outer_references(facts)
         for scope, model, where in self.generic.caller_reads():  # `count_related(Device, "site")`
             self._record(scope, model, False, where)
         for scope, writes in self.pending.items():  # committed in the same function, after the change
@@ -369,6 +374,8 @@ class DataAccess:
             receiver = receiver[2][0]  # `Config.__table__.select()`: as `select(Config)`
         is_super = receiver[0] == ExprKind.CALL and receiver[2][0][:2] == (ExprKind.NAME, "super")
         denoted = narrowed(self._walk(scope, receiver), method, self._defines, self._orm_methods)
+        if not denoted:
+            self.querysets.unknown_receiver(scope, call, method, location)
         for model, via, is_last, is_class in denoted:
             if model.startswith(TABLE_PREFIX):  # a manager of another package's model
                 self._outside_receiver = True  # `ContentType.objects.get_for_model(Note)` reads no Note
@@ -386,7 +393,7 @@ class DataAccess:
                     self.pending[scope].setdefault(changed, _located(location))
                 continue
             if method in self.known.lookup_methods and model in self.django:
-                self._lookups(scope, model, call, method, location)
+                self.lookups.of_call(scope, model, call, method, location)
             if model in self.django and (via is None or not is_last):  # `Device.objects.restrict(user)`
                 self.calls[scope] |= self.managers.methods(model, method)
             if not is_super and self._method_call(scope, model, method, is_class, (call, receiver, location)):
@@ -410,46 +417,6 @@ class DataAccess:
                 self._record(scope, through, False, location)
                 if is_write:
                     self._record(scope, through, True, location)
-
-    def _lookups(self, scope: str, model: str, call: Expr, method: str, location: Location | Site) -> None:
-        """Django lookups across relations join their models: `filter(project__owner=u)` reads Project,
-        `select_related("project__owner")` reads Project and the owner's model."""
-        paths: list[tuple[str, bool, Expr | None]] = [
-            (name, False, None) for name, _ in call[3] if name and "__" in name
-        ]
-        if method in self.known.path_methods:
-            for argument in call[2][1:]:
-                inner = None
-                if argument[0] == ExprKind.CALL and argument[2][1:]:  # `Prefetch("channel_set", queryset=...)`
-                    inner = keyword(argument, "queryset")
-                    argument = argument[2][1]
-                text = string_of(argument)
-                if text is not None:
-                    paths.append((text, True, inner))
-        for path, is_relation_path, inner in paths:
-            segments = path.split("__")
-            current = model
-            for segment in segments if is_relation_path else segments[:-1]:
-                reached = self.accessors.get((current, segment))
-                if reached is None:
-                    current = ""
-                    break
-                through = self.through.get((current, segment))
-                if through is not None:
-                    self._record(scope, through, False, location)
-                self._record(scope, reached, False, location)
-                current = reached
-            if inner is not None and current:
-                self._chain_lookups(scope, current, inner, location)
-
-    def _chain_lookups(self, scope: str, model: str, chain: Expr, location: Location | Site) -> None:
-        """The lookups of every call along a query chain of `model` (a view's `queryset`, a `Prefetch`'s)."""
-        node = chain
-        while node[0] in _CHAINS:
-            func = node[2][0] if node[0] == ExprKind.CALL else None
-            if func is not None and func[0] == ExprKind.ATTRIBUTE and func[1] in self.known.lookup_methods:
-                self._lookups(scope, model, node, str(func[1]), location)
-            node = node[2][0]
 
     def _form_hooks(self, scope: str, receiver: Expr, prefixes: tuple[str, ...]) -> None:
         """`form.validate_on_submit()`, `serializer.is_valid()`, `.save()`: the hooks the class defines run."""
@@ -1278,7 +1245,7 @@ class DataAccess:
             location = Location(file=self.graphs.definitions[owner].file, line=assignment.line)
             for action, mode in actions.items():
                 if READ in mode:
-                    self._chain_lookups(f"{symbol}.{action}", model, assignment.value, location)
+                    self.lookups.chain(f"{symbol}.{action}", model, assignment.value, location)
             return
 
     def _attribute_hooks(self, symbol: str, ancestors: tuple[str, ...], actions: dict[str, str]) -> None:

@@ -67,6 +67,9 @@ class AccessKnowledge:
             collecting methods, GenericRelation-like field
             classes → the table of their rows when they name no model, SQLAlchemy cascade options that delete,
             model base classes → their methods that only mark rows deleted (a soft delete).
+        filter_expressions, path_expressions, outer_refs: Django query expressions (by class name) whose keyword
+            names are lookups (`Q`), whose string arguments are field paths (`F`, `Count`), or that point at
+            an enclosing query (`OuterRef`): see `data_access_lookups`.
     """
 
     write_methods: frozenset[str]
@@ -132,6 +135,9 @@ class AccessKnowledge:
     request_namespaces: frozenset[str] = frozenset()
     session_proxies: frozenset[str] = frozenset()
     local_proxies: frozenset[str] = frozenset()
+    filter_expressions: frozenset[str] = frozenset()
+    path_expressions: frozenset[str] = frozenset()
+    outer_refs: frozenset[str] = frozenset()
 
     @functools.cached_property
     def observer_names(self) -> frozenset[str]:
@@ -311,6 +317,9 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
         request_namespaces=frozenset(f"ext:{name}" for name in vocabulary.get("request-namespace", ())),
         session_proxies=frozenset(f"ext:{name}" for name in vocabulary.get("session-proxy", ())),
         local_proxies=frozenset(f"ext:{name}" for name in vocabulary.get("local-proxy", ())),
+        filter_expressions=frozenset(vocabulary.get("filter-expression", ())),
+        path_expressions=frozenset(vocabulary.get("path-expression", ())),
+        outer_refs=frozenset(vocabulary.get("outer-reference", ())),
     )
 
 
