@@ -382,3 +382,71 @@ def test_lazy_false_loads_the_relationship_with_its_parent() -> None:
     # Why: `lazy=False` is SQLAlchemy's joined loading: every query of User loads Email with it;
     # `lazy=True` (a select on first access) loads nothing until `badges` is read.
     assert routes["/favorites"] == (["portal.models:Email", FAVORITE, USER], [])
+
+
+LOGIN = {
+    **EAGER,
+    "portal/login.py": """
+        from flask_login import LoginManager
+        from portal.models import User
+
+        login = LoginManager()
+
+        @login.user_loader
+        def load_user(uid):
+            return User.query.get(int(uid))
+    """,
+    "portal/api.py": """
+        from flask import Blueprint
+        from flask.views import MethodView
+        from flask_login import current_user
+        from portal import db
+        from portal.models import Badge, Email, Favorite
+
+        api = Blueprint("api", __name__)
+
+        def fetch(model, joined=None):
+            query = db.session.query(model)
+            if joined is not None:
+                query = query.join(joined)
+            return query.all()
+
+        class Resource(MethodView):
+            @property
+            def user(self):
+                return current_user._get_current_object()
+
+        class Favorites(Resource):
+            def get(self):
+                return str(self.user.favorites.count())
+
+        @api.route("/badges")
+        def badges():
+            return str(len(fetch(Badge)))
+
+        @api.route("/favorite-badges")
+        def favorite_badges():
+            return str(len(fetch(Favorite, Badge)))
+
+        @api.route("/favorite-emails")
+        def favorite_emails():
+            return str(len(fetch(Favorite, Email)))
+
+        api.add_url_rule("/api/favorites", view_func=Favorites.as_view("favorites"))
+    """,
+}
+
+
+def test_a_proxys_current_object_is_what_the_proxy_stands_for() -> None:
+    routes = routes_of(LOGIN)
+    # Why: `current_user._get_current_object()` is the logged-in User (a property of the view returns
+    # it): its `favorites` relationship reads Favorite.
+    assert "portal.models:Favorite" in routes["/api/favorites"][0]
+
+
+def test_a_parameter_left_to_its_default_is_its_default_in_that_call() -> None:
+    routes = routes_of(LOGIN)
+    # Why: `fetch(Badge)` leaves `joined` None: no join, whatever other callers pass (Badge, Email).
+    assert routes["/badges"] == (["portal.models:Badge"], [])
+    assert routes["/favorite-badges"] == (["portal.models:Badge", FAVORITE], [])
+    assert routes["/favorite-emails"] == (["portal.models:Email", FAVORITE], [])

@@ -87,7 +87,7 @@ from migrate_scan.stages.recognize.data_access_querysets import QuerysetClasses
 from migrate_scan.stages.recognize.data_access_receivers import narrowed, own_class_values
 from migrate_scan.stages.recognize.data_access_relations import iterated_relations
 from migrate_scan.stages.recognize.data_access_requests import RequestHooks
-from migrate_scan.stages.recognize.data_access_scoped import UNWRAP, RequestScope, unwrapped
+from migrate_scan.stages.recognize.data_access_scoped import UNWRAP, RequestScope, proxied
 from migrate_scan.stages.recognize.data_access_sends import signal_sends
 from migrate_scan.stages.recognize.data_access_serializers import Serializers
 from migrate_scan.stages.recognize.data_access_signals import signal_instances
@@ -848,6 +848,8 @@ class DataAccess:
             root = root[2][0]
         steps.reverse()
         nodes.reverse()
+        if UNWRAP in steps:  # `current_user._get_current_object()`: the object the proxy stands for
+            steps, nodes = proxied(steps, nodes)
         while steps and nodes[0][0] == ExprKind.ATTRIBUTE and self._is_module(scope, root):
             root, steps, nodes = nodes[0], steps[1:], nodes[1:]  # `models.User.query`: rooted at `models.User`
         if self.login_models and "current_user" in steps:  # `basic_auth.current_user()` (Flask-HTTPAuth)
@@ -855,7 +857,7 @@ class DataAccess:
             if end < len(steps) and steps[end] == "()":
                 end += 1
             if any(self._is_login_proxy(v) for v in self.graphs.resolver.values(scope, nodes[end - 1])):
-                return self._follow(self.login_models, unwrapped(steps[end:]))
+                return self._follow(self.login_models, steps[end:])
         if root[0] == ExprKind.NAME and root[1] == "super" and steps[:1] == ["()"]:
             steps = steps[1:]
             root = (ExprKind.NAME, "self", (), ())

@@ -222,7 +222,21 @@ class Binder:
         for name, argument in call.call[3]:
             if name is not None and name in parameters:
                 binding[name] = Bound(caller, argument, False)
+        if binding and not any(a[0] == ExprKind.STARRED for a in call.call[2][1:]) and None not in dict(call.call[3]):
+            binding.update(self._defaults(callee, [p for p in parameters if p not in binding]))
         return binding
+
+    def _defaults(self, callee: str, left: list[str]) -> dict[str, Bound]:
+        """The parameters a call leaves to their defaults, bound to them (`org_cls=None` is None for this
+        call, whatever other callers pass)."""
+        definition = self.access.graphs.definitions[callee]
+        template = self.templates[callee]
+        scope = scope_of(definition.module, definition.fact.scope)
+        return {
+            p.name: Bound(scope, p.default, False)
+            for p in definition.fact.parameters
+            if p.name in left and p.name in template.tainted and p.default is not None
+        }
 
     def _variant(self, helper: str, binding: dict[str, Bound], depth: int) -> str | None:
         if not binding or depth > MAX_DEPTH:

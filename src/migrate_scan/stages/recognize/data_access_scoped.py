@@ -209,22 +209,22 @@ class RequestScope:
         resolver = self.access.graphs.resolver
         if steps and steps[0] != "()":
             if name in REQUEST_NAMES and steps[0] in self.request:
-                return set(self.request[steps[0]]), unwrapped(steps[1:])
+                return set(self.request[steps[0]]), steps[1:]
             if name == "self" and steps[0] == REQUEST_NAMES[0] and steps[1:2] and steps[1] in self.request:
-                return set(self.request[steps[1]]), unwrapped(steps[2:])
+                return set(self.request[steps[1]]), steps[2:]
             if steps[0] in self.namespace and self.namespaces.intersection(resolver.values(scope, root)):
-                return set(self.namespace[steps[0]]), unwrapped(steps[1:])
+                return set(self.namespace[steps[0]]), steps[1:]
             if steps[0] in self.session_getters and self.sessions.intersection(resolver.values(scope, root)):
                 found = set().union(*(self.returned(g) for g in sorted(self.session_getters[steps[0]])))
-                return found, unwrapped(steps[1:])
+                return found, steps[1:]
             if name == "self" and steps[0] in self.getter_names:
                 getters = self.own_getters(scope, steps[0])
                 if getters:
-                    return set().union(*(self.returned(g) for g in getters)), unwrapped(steps[1:])
+                    return set().union(*(self.returned(g) for g in getters)), steps[1:]
         if name in self.proxy_names:
             functions = self.proxy_functions(scope, root)
             if functions:
-                return set().union(*(self.returned(f) for f in functions)), unwrapped(steps)
+                return set().union(*(self.returned(f) for f in functions)), steps
         return None
 
     def proxy_functions(self, scope: str, root: Expr) -> set[str]:
@@ -284,9 +284,12 @@ def _owner(scope: str) -> str:
     return scope.partition("@")[0].rpartition(".")[0]
 
 
-def unwrapped(steps: list[str]) -> list[str]:
-    """The steps after a proxy with `._get_current_object()` dropped."""
-    return steps[2:] if steps[:2] == [UNWRAP, "()"] else steps
+def proxied(steps: list[str], nodes: list[Expr]) -> tuple[list[str], list[Expr]]:
+    """A chain's steps (and their nodes) with every `._get_current_object()` dropped: a proxy's object itself."""
+    dropped = {i for i in range(len(steps) - 1) if steps[i] == UNWRAP and steps[i + 1] == "()"}
+    dropped |= {i + 1 for i in dropped}
+    kept = [i for i in range(len(steps)) if i not in dropped]
+    return [steps[i] for i in kept], [nodes[i] for i in kept]
 
 
 def _property_getters(access: DataAccess) -> set[str]:
