@@ -1604,3 +1604,27 @@ def test_a_decorator_that_returns_a_wrapper_is_not_taken_for_one_that_gives_its_
         """,
     }
     assert {h for _, _, h, _ in routes(files)} != {"app.views:RHMetadata.process"}
+
+
+def test_a_blueprint_bound_to_two_names_at_once_is_one_blueprint() -> None:
+    files = {
+        "app/__init__.py": """
+            from flask import Flask
+            from app.hub import hub_blueprint
+
+            app = Flask(__name__)
+            app.register_blueprint(hub_blueprint, url_prefix="/hub")
+        """,
+        "app/hub.py": """
+            from flask import Blueprint
+
+            hub_blueprint = _bp = Blueprint("hub", __name__)
+
+            def index():
+                return ""
+
+            _bp.add_url_rule("/", "index", index)
+        """,
+    }
+    assert {(p, h) for p, _, h, _ in routes(files)} == {("/hub/", "app.hub:index")}
+    assert not unresolved(files)

@@ -112,21 +112,24 @@ def _find_objects(context: _Context, facts: FileFacts, rules: dict[str, MatchRul
     resolver = context.graphs.resolver
     for assignment in facts.assignments:
         value = assignment.value
-        if value is None or value[0] != ExprKind.CALL or len(assignment.targets) != 1:
+        if value is None or value[0] != ExprKind.CALL:
             continue
         scope = scope_of(facts.module, assignment.scope)
-        if assignment.targets[0][0] == ExprKind.NAME:
-            context.assigned.setdefault(f"{scope}|{assignment.targets[0][1]!s}", (scope, value))
+        for target in assignment.targets:
+            if target[0] == ExprKind.NAME:
+                context.assigned.setdefault(f"{scope}|{target[1]!s}", (scope, value))
         rule = first_match(constructor_names(resolver, scope, value[2][0]), rules)
         if rule is None:
             continue
-        site = resolver.binding_site(scope, assignment.targets[0])
-        if site is None:
+        # `blueprint = _bp = Blueprint(...)`: one object, whichever name registers it or its routes
+        sites = [site for site in (resolver.binding_site(scope, t) for t in assignment.targets) if site is not None]
+        if not sites:
             continue
         prefix = _own_prefix(context, scope, value, rule.role)
         location = Location(file=facts.path, line=assignment.line)
-        obj = _Object(site=site, role=rule.role, rule=rule, prefix=prefix, location=location)
-        context.objects.setdefault(site, obj)
+        obj = _Object(site=sites[0], role=rule.role, rule=rule, prefix=prefix, location=location)
+        for site in sites:
+            context.objects.setdefault(site, obj)
         if rule.role == "api" and len(value[2]) > 1:  # Api(app_or_blueprint)
             parent = resolver.binding_site(scope, value[2][1])
             if parent is not None:
