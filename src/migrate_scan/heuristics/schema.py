@@ -383,6 +383,7 @@ AccessRole = Literal[
     "filter-expression",
     "path-expression",
     "outer-reference",
+    "relation-signal",
 ]
 """The tables of the data-access recognizer a rule adds to (rules of one role are merged)."""
 
@@ -401,7 +402,7 @@ ACCESS_ROLE_FIELDS: dict[str, tuple[str, ...]] = {
             "deferred-call",
             "delete-method", "delete-signal", "on-delete-cascade", "cascade-option",
             "request-namespace", "session-proxy", "local-proxy",
-            "filter-expression", "path-expression", "outer-reference",
+            "filter-expression", "path-expression", "outer-reference", "relation-signal",
         )
     },
     "user-permission-method": ("names", "reads"),

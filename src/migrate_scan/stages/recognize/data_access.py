@@ -80,6 +80,7 @@ from migrate_scan.stages.recognize.data_access_knowledge import (
     knowledge_of,
 )
 from migrate_scan.stages.recognize.data_access_lookups import QueryLookups
+from migrate_scan.stages.recognize.data_access_m2m import RELATION_CHANGE, relation_sender
 from migrate_scan.stages.recognize.data_access_managers import ManagerMethods
 from migrate_scan.stages.recognize.data_access_permissions import permission_tables
 from migrate_scan.stages.recognize.data_access_properties import property_getters
@@ -296,6 +297,12 @@ class DataAccess:
         """A write of a model or table by a function, found by another module of the recognizer."""
         self._record(scope, model, True, location)
 
+    def record_relation_change(self, scope: str, through: str, location: Location) -> None:
+        """A change of a many-to-many relation (its through table written by `.set()`/`.add()`), found by another
+        module of the recognizer: its `m2m_changed` receivers run (`data_access_m2m`)."""
+        self._record(scope, through, True, location)
+        self.saves[scope].add(RELATION_CHANGE + through)
+
     def class_methods(self, cls: str) -> list[str]:
         """The methods a class of ours defines."""
         return self._methods.get(cls, [])
@@ -388,7 +395,10 @@ class DataAccess:
             elif via is not None and method in self.known.collection_writes:
                 changed = through or model  # the association table, or the target's foreign key
                 if via[0] in self.django:
-                    self._record(scope, changed, True, location)
+                    if through is not None:  # Django sends m2m_changed
+                        self.record_relation_change(scope, through, _located(location))
+                    else:
+                        self._record(scope, changed, True, location)
                 else:  # a SQLAlchemy collection: written when the session is committed
                     self.pending[scope].setdefault(changed, _located(location))
                 continue
@@ -1960,7 +1970,10 @@ class _Consequences:
         self.access = access
         self.receivers: dict[str | None, list[str]] = defaultdict(list)  # sender model (None: any) → receivers
         for event in events:
-            if event.signal.rpartition(".")[2] in access.known.model_signals:
+            relation = relation_sender(access, event)  # `m2m_changed` of `Note.tags.through`
+            if relation is not None:
+                self.receivers[relation].append(event.receiver)
+            elif event.signal.rpartition(".")[2] in access.known.model_signals:
                 sender = event.sender
                 if sender is not None and sender not in access.models:  # `sender="tickets.Ticket"`
                     sender = _labelled(sender, access.data_models) or sender
@@ -2004,8 +2017,10 @@ class _Consequences:
             bare = model.removeprefix(DELETED)  # a deleted model's: its delete receivers
             writes |= self.access.observed.get(bare, set())
             anyone = DELETED if model.startswith(DELETED) else None
+            if model.startswith(RELATION_CHANGE):  # a relation's through table changed: its m2m_changed
+                anyone, bare = RELATION_CHANGE, ""
             runs = [(r, None) for r in self.receivers.get(model, ())]  # a senderless one: for this model's row
-            for receiver, row in (*runs, *((r, bare) for r in self.receivers.get(anyone, ()))):
+            for receiver, row in (*runs, *((r, bare or None) for r in self.receivers.get(anyone, ()))):
                 if (receiver, row) in done:
                     continue
                 done.add((receiver, row))

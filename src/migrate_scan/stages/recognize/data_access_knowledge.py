@@ -70,6 +70,7 @@ class AccessKnowledge:
         filter_expressions, path_expressions, outer_refs: Django query expressions (by class name) whose keyword
             names are lookups (`Q`), whose string arguments are field paths (`F`, `Count`), or that point at
             an enclosing query (`OuterRef`): see `data_access_lookups`.
+        relation_signals: signals sent when a many-to-many relation's through table changes (`m2m_changed`).
     """
 
     write_methods: frozenset[str]
@@ -138,6 +139,7 @@ class AccessKnowledge:
     filter_expressions: frozenset[str] = frozenset()
     path_expressions: frozenset[str] = frozenset()
     outer_refs: frozenset[str] = frozenset()
+    relation_signals: frozenset[str] = frozenset()
 
     @functools.cached_property
     def observer_names(self) -> frozenset[str]:
@@ -320,6 +322,7 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
         filter_expressions=frozenset(vocabulary.get("filter-expression", ())),
         path_expressions=frozenset(vocabulary.get("path-expression", ())),
         outer_refs=frozenset(vocabulary.get("outer-reference", ())),
+        relation_signals=frozenset(vocabulary.get("relation-signal", ())),
     )
 
 

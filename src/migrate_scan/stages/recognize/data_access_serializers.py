@@ -344,7 +344,7 @@ class Serializers:
         for table, where in sorted(usage.validates.items()):
             access.record_read(scope, table, where)
         for table, where in sorted(usage.saves.items()):
-            access.record_write(scope, table, where)
+            access.record_relation_change(scope, table, where)  # `.set()`: m2m_changed
 
     def calls(self, facts: FileFacts) -> None:
         """Serializers made in a module's functions: `NoteSerializer(note)` renders a row there,
@@ -381,7 +381,7 @@ class Serializers:
         for scope in sorted(saved.intersection(made)):
             for serializer in sorted(made[scope]):
                 for table, where in sorted(self.usage(serializer).saves.items()):
-                    self.access.record_write(scope, table, where)
+                    self.access.record_relation_change(scope, table, where)
 
 
 def strings(expr: Expr | None) -> list[str]:
