@@ -38,6 +38,16 @@ TRACKER = {
             watchers = models.ManyToManyField(Member, related_name="watched")
             subscribers = models.ManyToManyField(Member, blank=True, related_name="subscribed")
 
+            @property
+            def comment_count(self):
+                return Comment.objects.filter(ticket=self).count()
+
+            def reopened(self):
+                return Reopening.objects.filter(ticket=self).exists()
+
+        class Reopening(models.Model):
+            ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE)
+
         class Comment(models.Model):
             ticket = models.ForeignKey(Ticket, related_name="comments", on_delete=models.PROTECT)
             text = models.TextField()
@@ -93,10 +103,23 @@ TRACKER = {
 
             class Meta:
                 model = Ticket
-                fields = ["id", "title", "project", "assignee"]
+                fields = ["id", "title", "project", "assignee", "reopened"]
+
+        class WatcherNamesField(serializers.Field):
+            def to_representation(self, ticket):
+                return [m.name for m in Member.objects.filter(watched=ticket)]
+
+            def to_internal_value(self, data):
+                return list(Project.objects.filter(name__in=data))
 
         class LabelledTicketSerializer(serializers.ModelSerializer):
             label_names = serializers.SlugRelatedField(source="labels", many=True, slug_field="name", read_only=True)
+            comment_count = serializers.ReadOnlyField()
+            reopened = serializers.SerializerMethodField()
+            watcher_names = WatcherNamesField(source="*", read_only=True)
+
+            def get_reopened(self, ticket):
+                return False
 
             class Meta:
                 model = Ticket
@@ -154,7 +177,7 @@ TRACKER = {
     """,
 }
 MEMBER, PROJECT, LABEL = "tracker.models:Member", "tracker.models:Project", "tracker.models:Label"
-TICKET, COMMENT = "tracker.models:Ticket", "tracker.models:Comment"
+TICKET, COMMENT, REOPENING = "tracker.models:Ticket", "tracker.models:Comment", "tracker.models:Reopening"
 TICKET_LABELS, TICKET_WATCHERS = "table:tracker_ticket_labels", "table:tracker_ticket_watchers"
 TICKET_SUBSCRIBERS = "table:tracker_ticket_subscribers"
 RENDERED = sorted([TICKET, PROJECT, MEMBER, LABEL, TICKET_LABELS, COMMENT, TICKET_WATCHERS, TICKET_SUBSCRIBERS])
@@ -193,17 +216,22 @@ def test_a_foreign_key_key_field_and_a_brief_nested_serializer_read_only_their_o
     # Why: what get_serializer_class returns renders; the assignee key needs no query; a nested serializer made
     # with a keyword DRF does not take (brief=True) has its fields chosen by its own __init__: its model only,
     # not the owner nor the method fields it would render in full.
-    assert routes[("/brief/", "list")] == (sorted([TICKET, PROJECT]), [])
+    # A model method named in Meta.fields (reopened) renders its value: it runs.
+    assert routes[("/brief/", "list")] == (sorted([TICKET, PROJECT, REOPENING]), [])
     # Why: without save() nothing is written; validating input looks the assignee key up.
-    assert routes[("/check/", None)] == (sorted([TICKET, PROJECT, MEMBER]), [])
+    assert routes[("/check/", None)] == (sorted([TICKET, PROJECT, MEMBER, REOPENING]), [])
 
 
 def test_slug_fields_and_excluded_fields() -> None:
     routes = routes_of(TRACKER)
     # Why: a slug field renders the labels' names (their rows and table); Meta.exclude leaves every other relation
     # of the model: labels (many-to-many) read, project and assignee rendered from the ticket's own columns,
-    # watchers and subscribers excluded.
-    assert routes[("/labelled/", "list")] == (sorted([TICKET, LABEL, TICKET_LABELS]), [])
+    # watchers and subscribers excluded. A read-only field named as a property of the model (comment_count) runs
+    # it; a method field runs the serializer's own get_<field>, not the model's method of that name (reopened).
+    # A field of a class of ours (the whole row as its source) runs its to_representation (Member), not its
+    # to_internal_value (read-only: no input); its query joins the watchers' table.
+    rendered = sorted([TICKET, LABEL, TICKET_LABELS, COMMENT, MEMBER, TICKET_WATCHERS])
+    assert routes[("/labelled/", "list")] == (rendered, [])
 
 
 def test_a_serializer_without_relations_reads_only_its_model() -> None:
@@ -229,3 +257,68 @@ def test_a_many_to_many_field_made_read_only_by_meta_is_not_saved() -> None:
     # Why: Meta.read_only_fields takes the watchers out of the input: save() sets no relation.
     assert writes == [TICKET]
     assert TICKET_WATCHERS in reads  # still rendered
+
+
+def test_a_field_class_of_ours_validates_input_in_writes_only() -> None:
+    files = {
+        **TRACKER,
+        "tracker/serializers.py": TRACKER["tracker/serializers.py"].replace(
+            'watcher_names = WatcherNamesField(source="*", read_only=True)', "watcher_names = WatcherNamesField()"
+        ),
+        "tracker/views.py": TRACKER["tracker/views.py"].replace(
+            "class LabelledTicketViewSet(viewsets.ReadOnlyModelViewSet):",
+            "class LabelledTicketViewSet(viewsets.ModelViewSet):",
+        ),
+    }
+    routes = routes_of(files)
+    # Why: a writable field of a class of ours parses the input with its to_internal_value (reads Project) in
+    # the actions that take input; listing renders only.
+    assert PROJECT in routes[("/labelled/", "create")][0]
+    assert PROJECT not in routes[("/labelled/", "list")][0]
+
+
+ACTIONS = {
+    **TRACKER,
+    "tracker/views.py": TRACKER["tracker/views.py"]
+    .replace("from rest_framework.decorators import api_view", "from rest_framework.decorators import action, api_view")
+    .replace(
+        "        class BriefTicketViewSet",
+        """        class TriageViewSet(viewsets.GenericViewSet):
+            serializer_class = LabelledTicketSerializer
+
+            def get_queryset(self):
+                return Ticket.objects.prefetch_related("comments")
+
+            @action(detail=True, methods=["get"])
+            def peek(self, request, pk=None):
+                ticket = self.get_object()
+                return Response({"id": ticket.pk})
+
+            @action(detail=True, methods=["get"])
+            def show(self, request, pk=None):
+                return Response(self.get_serializer(Ticket.objects.get(pk=pk)).data)
+
+            @action(detail=False, methods=["get"])
+            def ping(self, request):
+                return Response({"ok": True})
+
+        class BriefTicketViewSet""",
+    ),
+    "tracker/urls.py": TRACKER["tracker/urls.py"].replace(
+        'router.register("labelled"',
+        'router.register("triage", views.TriageViewSet, basename="triage")\n        router.register("labelled"',
+    ),
+}
+
+
+def test_a_views_own_action_runs_the_hooks_of_what_it_inherits() -> None:
+    routes = routes_of(ACTIONS)
+    # Why: self.get_object() runs the view's get_queryset: the ticket and the comments it prefetches.
+    assert routes[("/triage/{pk}/peek/", "peek")] == (sorted([TICKET, COMMENT]), [])
+    # Why: self.get_serializer(...) makes the view's serializer_class, which renders the ticket.
+    assert routes[("/triage/{pk}/show/", "show")] == (
+        sorted([TICKET, LABEL, TICKET_LABELS, COMMENT, MEMBER, TICKET_WATCHERS]),
+        [],
+    )
+    # Why: an action calling neither reads nothing.
+    assert routes[("/triage/ping/", "ping")] == ([], [])

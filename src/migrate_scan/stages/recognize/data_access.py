@@ -92,6 +92,7 @@ from migrate_scan.stages.recognize.data_access_scoped import UNWRAP, RequestScop
 from migrate_scan.stages.recognize.data_access_sends import signal_sends
 from migrate_scan.stages.recognize.data_access_serializers import Serializers
 from migrate_scan.stages.recognize.data_access_signals import signal_instances
+from migrate_scan.stages.recognize.data_access_view_calls import view_method_hooks
 from migrate_scan.stages.recognize.expressions import keyword, scope_of, string_of, subexpressions
 from migrate_scan.stages.recognize.registry import Product, Recognizer
 from migrate_scan.stages.recognize.sql import tables_in_sql
@@ -243,6 +244,7 @@ class DataAccess:
             self._attribute_writes(facts)
             self.serializers.calls(facts)
             self.querysets.outer_references(facts)
+        view_method_hooks(self)  # `self.get_object()` in a view's own action runs its get_queryset
         for scope, model, where in self.generic.caller_reads():  # `count_related(Device, "site")`
             self._record(scope, model, False, where)
         for scope, writes in self.pending.items():  # committed in the same function, after the change

@@ -50,7 +50,10 @@ class AccessKnowledge:
             every action runs when it renders its response.
         serializer_bases, related_fields, rendered_related_fields, serializer_keywords: DRF's serializer
             classes, its related fields (those whose rendering reads the target), the keywords its
-            serializers take (see `data_access_serializers`).
+            serializers take, its method fields, the methods a field class of ours runs rendering a row and validating
+            input (see `data_access_serializers`).
+        view_method_hooks: inherited view method a view's own method calls on `self` → the hooks it runs
+            on the class (`get_object` → `get_queryset`; see `data_access_view_calls`).
         object_permission_backends: dotted path of an authentication backend that checks permissions on
             objects (`has_perm(perm, obj)`) → the tables it reads (Django's own backend reads none).
         relationship_schemas ... memoizers: model schemas serialising every relationship, their dump and
@@ -109,6 +112,10 @@ class AccessKnowledge:
     related_fields: frozenset[str]
     rendered_related_fields: frozenset[str]
     serializer_keywords: frozenset[str]
+    method_fields: frozenset[str]
+    field_render_hooks: frozenset[str]
+    field_input_hooks: frozenset[str]
+    view_method_hooks: Mapping[str, tuple[str, ...]]
     object_permission_backends: Mapping[str, tuple[str, ...]]
     user_model_calls: frozenset[str]
     relationship_schemas: frozenset[str]
@@ -185,6 +192,7 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
     outside_models: dict[str, str] = {}
     cached: dict[str, set[str]] = defaultdict(set)
     attribute_hooks: dict[str, set[str]] = defaultdict(set)
+    method_hooks: dict[str, set[str]] = defaultdict(set)
     relays: dict[str, set[str]] = defaultdict(set)
     save_observers: dict[str, set[str]] = defaultdict(set)
     object_backends: dict[str, tuple[str, ...]] = {}
@@ -221,6 +229,9 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
         elif rule.role == "signal-relay":
             for signal, more in rule.hooks.items():
                 relays[signal].update(more)
+        elif rule.role == "view-method-hooks":
+            for method, names in rule.hooks.items():
+                method_hooks[method].update(names)
         elif rule.role == "view-attribute-hooks":
             for attribute, names in rule.hooks.items():
                 attribute_hooks[attribute].update(names)
@@ -292,6 +303,10 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
         related_fields=frozenset(vocabulary.get("related-field", ())),
         rendered_related_fields=frozenset(vocabulary.get("rendered-related-field", ())),
         serializer_keywords=frozenset(vocabulary.get("serializer-keyword", ())),
+        method_fields=frozenset(vocabulary.get("method-field", ())),
+        field_render_hooks=frozenset(vocabulary.get("field-render-hook", ())),
+        field_input_hooks=frozenset(vocabulary.get("field-input-hook", ())),
+        view_method_hooks=_frozen({m: tuple(sorted(n)) for m, n in method_hooks.items()}),
         save_observers=_frozen({name: tuple(sorted(t)) for name, t in save_observers.items()}),
         user_model_calls=frozenset(_resolved(name) + "()" for name in vocabulary.get("user-model-call", ())),
         relationship_schemas=frozenset(vocabulary.get("relationship-schema", ())),

@@ -14,7 +14,10 @@ that touches is in its fields:
   validation reads the field's `queryset=` (or the relation's target); `save()` sets a writable
   many-to-many relation given in the input: it reads and writes the relation's table (counted for a
   required field only: an optional one, `blank=True` on the model or `required=False`, is mostly left out);
-- a method field (`SerializerMethodField`) runs the nested serializer's `get_<field>` methods.
+- a field of a class of ours runs its rendering methods (`to_representation`), and validating input its
+  input methods (`to_internal_value`);
+- a method field (`SerializerMethodField`) runs the nested serializer's `get_<field>` methods; a field whose
+  source is a property or method of the model (`name = ReadOnlyField()`, a name of `Meta.fields`) runs it.
 
 A view whose actions render with its `serializer_class` (or what its `get_serializer_class` returns)
 reads what the serializer renders in every action but a delete, and what its input validation reads and
@@ -47,7 +50,8 @@ class Usage(NamedTuple):
     renders: dict[str, Location]  # read rendering a row
     validates: dict[str, Location]  # read validating input
     saves: dict[str, Location]  # written (and read) by save()
-    hooks: frozenset[str]  # methods of nested serializers that run rendering a row
+    hooks: frozenset[str]  # methods of nested serializers and field classes of ours that run rendering a row
+    checks: frozenset[str]  # methods of field classes of ours that run validating input
 
 
 class _Field(NamedTuple):
@@ -74,6 +78,7 @@ class Serializers:
                 self.serializers.add(symbol)
         self.names = frozenset(s.rpartition(".")[2].rpartition(":")[2] for s in self.serializers)
         self._usages: dict[str, Usage] = {}
+        self.by_view: dict[str, list[str]] = {}  # view class → the serializers its actions render with
         self._forward: dict[str, dict[str, str]] | None = None  # model → field → relation kind
 
     # -- one serializer ---------------------------------------------------------------------------
@@ -83,15 +88,16 @@ class Serializers:
         found = self._usages.get(serializer)
         if found is not None:
             return found
-        usage = Usage({}, {}, {}, frozenset())
+        usage = Usage({}, {}, {}, frozenset(), frozenset())
         if serializer in visiting:
             return usage
         visiting = visiting | {serializer}
         hooks: set[str] = set()
+        checks: set[str] = set()
         model = self.access.bound.get(serializer)
         for field in self._fields(serializer, model):
-            self._field(model, field, usage, hooks, visiting)
-        usage = usage._replace(hooks=frozenset(hooks))
+            self._field(model, field, usage, (hooks, checks), visiting)
+        usage = usage._replace(hooks=frozenset(hooks), checks=frozenset(checks))
         self._usages[serializer] = usage
         return usage
 
@@ -148,8 +154,8 @@ class Serializers:
                 listed = [name for name in sorted(forward) if name not in names]
             elif string_of(chosen.value) == ALL_FIELDS:
                 listed = sorted(forward)
-            else:
-                listed = [name for name in names if (model, name) in access.accessors]
+            else:  # a relation, or a property or method of the model that renders a value
+                listed = [name for name in names if (model, name) in access.accessors or self._runs(model, name)]
             return {name: where for name in listed}
         return {}
 
@@ -181,47 +187,93 @@ class Serializers:
 
     # -- one field --------------------------------------------------------------------------------
 
-    def _field(self, model: str | None, field: _Field, usage: Usage, hooks: set[str], visiting: frozenset[str]) -> None:
+    def _field(
+        self, model: str | None, field: _Field, usage: Usage, runs: tuple[set[str], set[str]], visiting: frozenset[str]
+    ) -> None:
+        """What one field touches. `runs`: (methods run rendering, methods run validating input)."""
         access = self.access
+        hooks, checks = runs
         call = field.call
-        source = string_of(keyword(call, "source")) if call is not None else None
+        read_only = field.read_only if call is None else keyword(call, "read_only") == _TRUE
+        classes: list[str] = []
+        names: list[frozenset[str]] = []
+        if call is not None:
+            classes, names = self._callee(field.scope, call)
+            if any(access.known.method_fields.intersection(n) for n in names):
+                return  # its value is the serializer's own get_<field> (a hook)
+            for cls in classes:  # a field class of ours: its own rendering and input methods run
+                if cls not in self.serializers:
+                    hooks |= self._methods_named(cls, access.known.field_render_hooks)
+                    checks |= set() if read_only else self._methods_named(cls, access.known.field_input_hooks)
+        source = string_of(keyword(call, "source"))
         if source == "*":
-            return
+            return  # the whole row: what the field class does with it is its own methods'
         attribute = (source or field.name).partition(".")[0]
         kind = self._kind(model, attribute) if model is not None else None
-        target = access.accessors.get((model, attribute)) if model is not None and kind is not None else None
-        through = access.through.get((model, attribute)) if model is not None and kind is not None else None
-        read_only = call is not None and keyword(call, "read_only") == _TRUE
-        where = field.where
+        relation: tuple[str | None, str | None] = (None, None)
+        if model is not None and kind is not None:
+            relation = (access.accessors.get((model, attribute)), access.through.get((model, attribute)))
+        elif model is not None:  # `name = ReadOnlyField()`, a name of Meta.fields: the model's property or method
+            hooks |= self._runs(model, attribute)
         if call is None:  # a relation of the model listed in Meta: a related field DRF builds
-            read_only = field.read_only
             declared = access.field_call(model, attribute) if model is not None else None
             optional = keyword(declared, "blank") == _TRUE  # DRF makes it `required=False`
-            self._related(kind, target, through, (), (read_only, optional), usage, where)
+            self._related(kind, *relation, (), (read_only, optional), usage, field.where)
             return
-        classes, names = self._callee(field.scope, call)
         nested = sorted(c for c in classes if c in self.serializers)
-        if nested:
-            for serializer in nested:
-                self._nested(serializer, call, (target, through), read_only, usage, hooks, visiting, where)
-            return
-        if any(self.access.known.related_fields.intersection(n) for n in names):
-            rendered = any(self.access.known.rendered_related_fields.intersection(n) for n in names)
-            queryset = keyword(call, "queryset")
-            validated = tuple(sorted(access.denoted_models(field.scope, queryset))) if queryset is not None else ()
-            many = keyword(call, "many") == _TRUE
-            if kind is None and many:
-                kind = "reverse"
-            optional = keyword(call, "required") == _FALSE
-            self._related(kind, target, through, validated, (read_only, optional), usage, where, rendered=rendered)
+        for serializer in nested:
+            self._nested(serializer, call, relation, read_only, usage, runs, visiting, field.where)
+        if not nested and any(access.known.related_fields.intersection(n) for n in names):
+            self._declared_related(field, call, kind, relation, read_only, usage, names)
         if source and "." in source and model is not None:  # `source="product.name"`: a relation walked
-            current = model
-            for step in source.split(".")[:-1]:
-                reached = access.accessors.get((current, step))
-                if reached is None:
-                    break
-                usage.renders.setdefault(reached, where)
-                current = reached
+            self._walked(model, source, usage, field.where)
+
+    def _declared_related(
+        self,
+        field: _Field,
+        call: Expr,
+        kind: str | None,
+        relation: tuple[str | None, str | None],
+        read_only: bool,
+        usage: Usage,
+        names: list[frozenset[str]],
+    ) -> None:
+        """A related field declared on the serializer (`PrimaryKeyRelatedField(queryset=..., many=True)`)."""
+        known = self.access.known
+        rendered = any(known.rendered_related_fields.intersection(n) for n in names)
+        queryset = keyword(call, "queryset")
+        validated = tuple(sorted(self.access.denoted_models(field.scope, queryset))) if queryset is not None else ()
+        if kind is None and keyword(call, "many") == _TRUE:
+            kind = "reverse"
+        optional = keyword(call, "required") == _FALSE
+        self._related(kind, *relation, validated, (read_only, optional), usage, field.where, rendered=rendered)
+
+    def _walked(self, model: str, source: str, usage: Usage, where: Location) -> None:
+        """`source="product.name"`: the relations the dotted source walks are read."""
+        current = model
+        for step in source.split(".")[:-1]:
+            reached = self.access.accessors.get((current, step))
+            if reached is None:
+                break
+            usage.renders.setdefault(reached, where)
+            current = reached
+
+    def _methods_named(self, cls: str, names: frozenset[str]) -> set[str]:
+        """The methods of those names a class of ours (or an ancestor of ours) defines."""
+        found = set()
+        for owner in (cls, *self.access.graphs.resolver.ancestors(cls)):
+            found |= {m for m in self.access.class_methods(owner) if m.rpartition(".")[2] in names}
+        return found
+
+    def _runs(self, model: str, attribute: str) -> set[str]:
+        """The model's own method or property getter of that name (rendering a field of that source runs it)."""
+        definitions = self.access.graphs.definitions
+        return {
+            value[4:]
+            for value in self.access.graphs.resolver.class_attribute(model, attribute)
+            if value.startswith(("bnd:", "def:")) and value[4:] in definitions
+            and definitions[value[4:]].fact.kind == "function"
+        }  # fmt: skip
 
     def _callee(self, scope: str, call: Expr) -> tuple[list[str], list[frozenset[str]]]:
         """The classes of ours a field's call makes, and the names (own and ancestors') of what it makes."""
@@ -269,11 +321,12 @@ class Serializers:
         relation: tuple[str | None, str | None],
         read_only: bool,
         usage: Usage,
-        hooks: set[str],
+        runs: tuple[set[str], set[str]],
         visiting: frozenset[str],
         where: Location,
     ) -> None:
         """A nested serializer field: its model (or the relation's target) and table, then its own fields."""
+        hooks, checks = runs
         target, through = relation
         model = self.access.bound.get(serializer) or target
         if model is not None:
@@ -289,6 +342,8 @@ class Serializers:
         for table, place in inner.renders.items():
             usage.renders.setdefault(table, place)
         hooks |= inner.hooks | self.hooks(serializer)
+        if not read_only:
+            checks |= inner.checks
 
     def hooks(self, serializer: str) -> set[str]:
         """The methods rendering a row with the serializer runs (`to_representation`, `get_<field>`)."""
@@ -320,8 +375,32 @@ class Serializers:
             return sorted(found & self.serializers)
         return []
 
+    def rendered_by_view(self, scope: str, view: str) -> None:
+        """`self.get_serializer(...)` in a view's own method: the view's serializers render there."""
+        found = self.by_view.get(view)
+        for serializer in found if found is not None else self._of_view(view):
+            usage = self.usage(serializer)
+            self.access.calls[scope] |= self.hooks(serializer)
+            self._apply(scope, usage, writes=False)
+
+    def _of_view(self, view: str) -> list[str]:
+        """The serializer classes of a view that has no model actions: its `serializer_class`, what its
+        `get_serializer_class` returns."""
+        graphs = self.access.graphs
+        found = set(self.returned(view))
+        for owner in (view, *(a for a in graphs.resolver.ancestors(view) if ":" in a)):
+            assignment = self.access.class_assignment(owner, ("serializer_class",))
+            if assignment is None or assignment.value is None:
+                continue
+            definition = graphs.definitions[owner]
+            scope = scope_of(definition.module, definition.fact.scope)
+            found |= {v[4:] for v in graphs.resolver.values(scope, assignment.value) if v.startswith("cls:")}
+            break
+        return sorted(found & self.serializers)
+
     def view(self, symbol: str, serializers: list[str], actions: dict[str, str], deleting: frozenset[str]) -> None:
         """A view's actions render with its serializers; those that write validate input and save it."""
+        self.by_view[symbol] = [s for s in serializers if s in self.serializers]
         for serializer in serializers:
             if serializer not in self.serializers:
                 continue
@@ -341,6 +420,7 @@ class Serializers:
         access.calls[scope] |= usage.hooks
         if not writes:
             return
+        access.calls[scope] |= usage.checks
         for table, where in sorted(usage.validates.items()):
             access.record_read(scope, table, where)
         for table, where in sorted(usage.saves.items()):
@@ -375,6 +455,7 @@ class Serializers:
                     self.access.record_read(scope, table, where)
                 self.access.calls[scope] |= usage.hooks | self.hooks(serializer)
                 if has_data:
+                    self.access.calls[scope] |= usage.checks
                     for table in sorted(usage.validates):
                         self.access.record_read(scope, table, where)
                     made[scope].add(serializer)
