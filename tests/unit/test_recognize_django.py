@@ -1085,3 +1085,78 @@ def test_views_registered_per_model_of_an_app_in_a_loop_with_a_mixin_test() -> N
     rows = routes(files)
     assert ("/orders/{pk}/journal/", "GET", "core.views:JournalView.get", "get") in rows
     assert not any(path.startswith("/customers/") and "journal" in path for path, *_ in rows)
+
+
+# -- views built from what a project registry hands back -------------------------------------------
+
+EXTENSION_REGISTRY = {
+    "forum/__init__.py": "",
+    "forum/settings.py": "ROOT_URLCONF = 'forum.urls'\nINSTALLED_APPS = ['forum']\n",
+    "forum/extensions.py": """
+        class ExtensionRegistry:
+            def __init__(self):
+                self._extensions = {}
+                self._cache = {}
+
+            def register(self, base_type, extension_type):
+                self._extensions.setdefault(base_type, []).append(extension_type)
+
+            def get(self, base_type):
+                if base_type not in self._extensions:
+                    return base_type
+                if base_type not in self._cache:
+                    self._cache[base_type] = type("Extended", (*self._extensions[base_type], base_type), {})
+                return self._cache[base_type]
+
+        extensions = ExtensionRegistry()
+    """,
+    "forum/views.py": """
+        from django.views import View
+
+        class ThreadListView(View):
+            def get(self, request):
+                return None
+
+        class ThreadDetailView(View):
+            def get(self, request, pk):
+                return None
+
+            def post(self, request, pk):
+                return None
+    """,
+    "forum/urls.py": """
+        from django.urls import path
+        from forum.extensions import extensions
+        from forum.views import ThreadDetailView, ThreadListView
+
+        thread_list_view = extensions.get(ThreadListView).as_view()
+        thread_detail_view = extensions.get(ThreadDetailView).as_view()
+
+        urlpatterns = [
+            path("threads/", thread_list_view),
+            path("t/<int:pk>/", thread_detail_view),
+        ]
+    """,
+}
+
+
+def test_a_view_class_a_registry_method_hands_back_is_the_class_given_at_that_call() -> None:
+    assert {(p, m, h) for p, m, h, _ in routes(EXTENSION_REGISTRY)} == {
+        ("/threads/", "GET", "forum.views:ThreadListView.get"),
+        ("/t/{pk}/", "GET", "forum.views:ThreadDetailView.get"),
+        ("/t/{pk}/", "POST", "forum.views:ThreadDetailView.post"),
+    }
+
+
+def test_a_view_an_outside_call_returns_is_unresolved_not_named_after_the_call() -> None:
+    files = dict(EXTENSION_REGISTRY)
+    files["forum/urls.py"] = """
+        from django.urls import path
+        from plugins import registry
+
+        listing = registry.build_view("threads")
+
+        urlpatterns = [path("threads/", listing)]
+    """
+    assert not routes(files)
+    assert ("forum/urls.py", 7) in unresolved(files)

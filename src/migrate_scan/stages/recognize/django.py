@@ -804,6 +804,8 @@ def _view(
         ):
             _unresolved(context, rule.id, location, "view built by a call static reading cannot follow")
         return
+    if view[0] == ExprKind.NAME and _factory_built_views(context, scope, view, prefix, rule, location):
+        return
     values = resolver.values(scope, view)
     called = _callable_instances(context, values, prefix, rule, location)  # `feed = LatestFeed()` routed by name
     site = resolver.binding_site(scope, view) if view[0] == ExprKind.NAME else None
@@ -818,7 +820,8 @@ def _view(
         methods, framework = _function_methods(context, handler)
         _add(context, prefix, methods, handler, None, framework or rule.framework, location)
     for value in sorted(values):
-        if value.startswith("ext:") and ":" in value[4:]:  # a framework's own function view (`serve`)
+        # a framework's own function view (`serve`); `ext:x:f()` / `ext:x:f().as_view()` are what calls return
+        if value.startswith("ext:") and ":" in value[4:] and "(" not in value:
             _add(context, prefix, _ANY, value[4:], None, rule.framework, location)
             functions.append(value)
     if not functions and not called:
@@ -897,6 +900,26 @@ def _factory_class_views(
     for where, origin in dict.fromkeys(built):
         _class_view(context, where, origin, prefix, rule, location)
     return bool(built)
+
+
+def _factory_built_views(
+    context: _Context, scope: str, view: Expr, prefix: _Prefix, rule: MatchRule, location: Location
+) -> bool:
+    """`thread_view = extensions.get(ThreadView).as_view()`, then `path("t/", thread_view)`: a name bound only to
+    `as_view()` of what a call hands back is routed as that call's classes. False for any other name."""
+    origins = context.evaluator.origins(scope, view)
+    built = [
+        (where, origin)
+        for where, origin in origins
+        if origin[0] == ExprKind.CALL
+        and origin[2][0][:2] == (ExprKind.ATTRIBUTE, "as_view")
+        and origin[2][0][2][0][0] == ExprKind.CALL
+    ]
+    if not built or len(built) != len(origins):
+        return False
+    for where, origin in built:
+        _class_view(context, where, origin, prefix, rule, location)
+    return True
 
 
 def _alternatives(evaluator: Evaluator, scope: str, expr: Expr, depth: int = 0) -> list[Origin]:
@@ -980,7 +1003,8 @@ def _class_view(
     """`SomeView.as_view(...)`: one route per method (or per action, with an actions mapping)."""
     resolver = context.graphs.resolver
     owner = call[2][0][2][0]
-    classes = sorted(v[4:] for v in resolver.values(scope, owner) if v.startswith("cls:"))
+    classes = _call_site_classes(context, scope, owner) if owner[0] == ExprKind.CALL else []
+    classes = classes or sorted(v[4:] for v in resolver.values(scope, owner) if v.startswith("cls:"))
     context.found.mounts.append(
         ViewMount(
             path=django_canonical(prefix.canonical),
@@ -1010,6 +1034,16 @@ def _class_view(
             handled = True
     if not handled:
         _unresolved(context, rule.id, location, "as_view() on a class static reading cannot follow")
+
+
+def _call_site_classes(context: _Context, scope: str, call: Expr) -> list[str]:
+    """`extensions.get(ThreadView).as_view()`: the classes a function of the tree hands back for this call's
+    arguments (a registry returning the class it is given, or its extended copy), not for every call of it."""
+    found: set[str] = set()
+    for where, origin in context.evaluator.returned_origins(scope, call):
+        if origin[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE):  # a class named where it is given, not a lookup
+            found.update(v[4:] for v in context.graphs.resolver.values(where, origin) if v.startswith("cls:"))
+    return sorted(found)
 
 
 def _evaluated_values(context: _Context, scope: str, view: Expr) -> frozenset[str]:

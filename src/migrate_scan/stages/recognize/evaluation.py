@@ -846,7 +846,7 @@ class Evaluator:
         """
         names = set()
         for callee in self.graphs.resolver.values(scope, call[2][0]):
-            if callee.startswith("def:"):
+            if callee.startswith(("def:", "bnd:")):  # a function, or a method called on an instance
                 names.add(callee[4:])
             elif callee.startswith("wrap:"):
                 names.add(callee.rpartition("|")[2])
