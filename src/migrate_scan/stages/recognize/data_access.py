@@ -86,6 +86,7 @@ from migrate_scan.stages.recognize.data_access_permissions import permission_tab
 from migrate_scan.stages.recognize.data_access_properties import property_getters
 from migrate_scan.stages.recognize.data_access_querysets import QuerysetClasses
 from migrate_scan.stages.recognize.data_access_receivers import narrowed, own_class_values
+from migrate_scan.stages.recognize.data_access_registry import registry_callees
 from migrate_scan.stages.recognize.data_access_relations import iterated_relations
 from migrate_scan.stages.recognize.data_access_requests import RequestHooks
 from migrate_scan.stages.recognize.data_access_scoped import UNWRAP, RequestScope, proxied
@@ -259,6 +260,8 @@ class DataAccess:
         Binder(self, bound).run()
         self._callbacks(Callbacks(graphs))
         for caller, callees in deferred_callees(graphs, self.known).items():  # run later in the request
+            self.calls[caller] |= callees
+        for caller, callees in registry_callees(graphs).items():  # `impl = get_filter("key"); impl(...)`
             self.calls[caller] |= callees
         self._cascade_deletes(events)
         if self.variants:
