@@ -90,6 +90,7 @@ from migrate_scan.stages.recognize.data_access_registry import registry_callees
 from migrate_scan.stages.recognize.data_access_relations import iterated_relations
 from migrate_scan.stages.recognize.data_access_requests import RequestHooks
 from migrate_scan.stages.recognize.data_access_scoped import UNWRAP, RequestScope, proxied
+from migrate_scan.stages.recognize.data_access_selves import Selves
 from migrate_scan.stages.recognize.data_access_sends import signal_sends
 from migrate_scan.stages.recognize.data_access_serializers import Serializers
 from migrate_scan.stages.recognize.data_access_signals import signal_instances
@@ -222,6 +223,11 @@ class DataAccess:
         self.dispatch = Dispatch(graphs)
         self.scoped = RequestScope(self)  # `g.org`, `current_org`, `session.user`, `request.profile`
         self.lookups = QueryLookups(self, data_models)  # `filter(site__region=r)`, `Q(...)`, `Count("devices")`
+        self.selves = Selves(graphs.definitions, bound, self.models)  # an inherited method's `self` per model
+        self.self_bound: set[tuple[str, int, str]] = set()  # (scope, line, method) calls reaching a `self` variant
+        self.self_bindings_pending: list[tuple[str, Expr, str, str, tuple[tuple[int, int], ...], int, int]] = []
+        self.save_lines: dict[tuple[str, str], set[int]] = defaultdict(set)  # (scope, saved model) → lines
+        self.binder: Binder | None = None
         if not self.models:
             return
         self.querysets = QuerysetClasses(self)  # `self` in a model's own queryset or manager class
@@ -257,7 +263,8 @@ class DataAccess:
         self.scoped.add_calls()
         for facts in graphs.modules.values():
             iterated_relations(self, facts)
-        Binder(self, bound).run()
+        self.binder = Binder(self, bound)
+        self.binder.run()
         self._callbacks(Callbacks(graphs))
         for caller, callees in deferred_callees(graphs, self.known).items():  # run later in the request
             self.calls[caller] |= callees
@@ -411,6 +418,8 @@ class DataAccess:
                 self.lookups.of_call(scope, model, call, method, location)
             if model in self.django and (via is None or not is_last):  # `Device.objects.restrict(user)`
                 self.calls[scope] |= self.managers.methods(model, method)
+            if is_super and not is_class and model in self.models:
+                self._super_call(scope, model, method, (call, receiver, location))
             if not is_super and self._method_call(scope, model, method, is_class, (call, receiver, location)):
                 continue  # our own method on an instance: what its body does counts, where it does it
             if is_super and not is_class and method not in self._orm_methods and self._defines(model, method):
@@ -425,7 +434,9 @@ class DataAccess:
                 query = is_class or (via is not None and not is_last) or self._iterated(scope, receiver)
                 self._deleted(scope, model, location, preview=self._soft(model, method), query=query)
             if method in self.known.signalling_methods and not (via is not None and is_last):
-                self.saves[scope].add(DELETED + model if method in self.known.delete_methods else model)
+                saved = DELETED + model if method in self.known.delete_methods else model
+                self.saves[scope].add(saved)
+                self.save_lines[(scope, saved)].add(location.line)
             if method in self.known.read_and_write_methods:
                 self._record(scope, model, False, location)
             if through is not None:
@@ -467,10 +478,56 @@ class DataAccess:
             if value.startswith(("bnd:", "def:")) and value[4:] in self.graphs.definitions:
                 found = True
                 if not is_class:
+                    if self._bind_self(scope, value[4:], model, site):
+                        continue
                     callee = self._specialised(scope, value[4:], site[0], self._is_fresh(scope, site[1]))
                     self.calls[scope].add(callee)
                     self.call_lines[(scope, callee)].add(site[2].line)
         return found and not is_class
+
+    def _bind_self(self, scope: str, method: str, model: str, site: tuple[Expr, Expr, Location | Site]) -> bool:
+        """A call of an inherited method whose `self` the link stage gives several models
+        (`data_access_selves`): `scope` reaches the method's variant for `model` (whether it does)."""
+        call, receiver, where = site
+        if self.selves.self_name(method) is None or model not in self.models:
+            return False
+        if _is_self(receiver) and MARK not in scope and self.selves.self_name(scope) is not None:
+            return False  # `self.clean()` in such a method itself (not a variant): every model, as its `self`
+        dead = self._dead_lines(method, call, self._is_fresh(scope, receiver))
+        self.self_bound.add((scope, where.line, method))
+        self.specialised.add((scope, method))
+        depth = self.binder.depth if self.binder is not None else 0
+        self.self_bindings_pending.append((scope, call, method, model, dead, where.line, depth))
+        if self.binder is not None and self.binder.active and not depth:
+            self.bind_pending_selves()
+        return True
+
+    def bind_pending_selves(self) -> None:
+        """The `self` variants of the calls `_bind_self` found (made once the helpers are indexed; one at a
+        time, not from inside another variant's evaluation: chains of them run deep)."""
+        binder = self.binder
+        assert binder is not None
+        while self.self_bindings_pending:
+            scope, call, method, model, dead, line, depth = self.self_bindings_pending.pop(0)
+            outer, binder.depth = binder.depth, depth
+            try:
+                variant = binder.self_variant(scope, call, method, model, dead) or method
+            finally:
+                binder.depth = outer
+            self.calls[scope].add(variant)
+            self.call_lines[(scope, variant)].add(line)
+
+    def _super_call(self, scope: str, model: str, method: str, site: tuple[Expr, Expr, Location | Site]) -> None:
+        """`super().name(...)` on an instance of `model`: the next method of its MRO, as a `self` variant when
+        it is an inherited one (`super().save()` in `ProductMedia.save` reaches `SortableModel.save` for it)."""
+        base = scope.partition(VARIANT_MARK)[0]
+        if MARK not in scope and self.selves.self_name(base) is not None:
+            return  # in such a method itself (not a variant): the link stage's edges, every model
+        after = self.selves.after(model, base.rpartition(".")[0], method)
+        if after is None:
+            return
+        if not self._bind_self(scope, after, model, site):
+            self.calls[scope].add(after)
 
     def _defines(self, model: str, method: str) -> bool:
         """Whether a model (or an ancestor of ours) defines a method, or has a relation, of that name."""
@@ -810,6 +867,7 @@ class DataAccess:
         if WRITE in mode:
             self._record(scope, model, True, location)
             self.saves[scope].add(model)
+            self.save_lines[(scope, model)].add(location.line)
 
     def _raw_sql(self, scope: str, statement: Expr, location: Location | Site) -> None:
         """`cursor.execute("UPDATE post SET ...")`: the tables a literal statement names."""

@@ -39,11 +39,13 @@ MARK = "@b"
 
 
 class Bound(NamedTuple):
-    """What a parameter is bound to: an expression evaluated in the caller's scope (as a class: `cls`)."""
+    """What a parameter is bound to: an expression evaluated in the caller's scope (as a class: `cls`), or
+    values known already (`fixed`: the model instance an inherited method's `self` is, see `data_access_selves`)."""
 
     scope: str
     expr: Expr
     as_class: bool
+    fixed: frozenset[str] = frozenset()
 
 
 class BoundResolver:
@@ -67,6 +69,8 @@ class BoundResolver:
         function, parameters = bound
         if expr[0] == ExprKind.NAME and expr[1] in parameters:
             argument = parameters[str(expr[1])]
+            if argument.fixed:
+                return argument.fixed
             found = self.values(argument.scope, argument.expr)
             if self.refine is not None and argument.expr[0] == ExprKind.NAME:
                 found = self.refine(argument.scope, str(argument.expr[1]), found)
@@ -74,6 +78,10 @@ class BoundResolver:
                 found = frozenset("cls:" + v[4:] if v.startswith("obj:") else v for v in found)
             return found
         owner = expr[2][0] if expr[0] == ExprKind.ATTRIBUTE else None
+        if owner is not None and owner[0] == ExprKind.CALL and owner[2][0][:2] == (ExprKind.NAME, "super"):
+            fixed = next((b.fixed for b in parameters.values() if b.fixed), None)
+            if fixed is not None:  # `super().save()` with `self` bound: the next class of that model's MRO
+                return frozenset(self._after(function, fixed, str(expr[1])))
         if owner is not None and owner[0] == ExprKind.NAME and owner[1] in parameters:  # `query_result.to_dict`
             return frozenset(
                 attribute
@@ -82,6 +90,21 @@ class BoundResolver:
                 for attribute in self.inner.class_attribute(value[4:], str(expr[1]))
             )
         return self.inner.values(function, expr)
+
+    def _after(self, function: str, selves: frozenset[str], name: str) -> set[str]:
+        """`super().name` in `function` on instances of `selves`: the next method of each one's MRO."""
+        owner = function.rpartition(".")[0]
+        found: set[str] = set()
+        for value in selves:
+            lineage = (value[4:], *self.inner.ancestors(value[4:]))
+            if owner not in lineage:
+                continue
+            for cls in lineage[lineage.index(owner) + 1 :]:
+                own = {v for v in self.inner.class_attribute(cls, name) if v[4:] == f"{cls}.{name}"}
+                if own:
+                    found |= {"bnd:" + v[4:] for v in own}
+                    break
+        return found
 
     def qualified_names(self, scope: str, expr: Expr) -> tuple[str, ...]:
         return self.inner.qualified_names(self.base(scope), expr)
@@ -107,6 +130,7 @@ class _Template(NamedTuple):
     receiver: str | None  # the classmethod's `cls`, bound to what it is called on
     lines: frozenset[int]  # lines of the calls using a parameter or a local computed from one
     tainted: frozenset[str]
+    self_name: str | None = None  # an inherited method's `self`, bound per receiver model (`self_variant`)
 
 
 class Binder:
@@ -116,13 +140,17 @@ class Binder:
         self.access = access
         self.resolver = resolver
         self.templates: dict[str, _Template] = {}
-        self.memo: dict[tuple[str, tuple[tuple[str, Bound], ...]], str] = {}
+        self.memo: dict[tuple[str, tuple[tuple[str, Bound], ...], tuple[tuple[int, int], ...]], str] = {}
         self.by_function: dict[str, list[ModelAccess]] | None = None
+        self.depth = 0  # how many variants deep the variant being evaluated is (0: none)
+        self.active = False  # helpers indexed: `self_variant` makes variants at once
 
     def run(self) -> None:
         """Index the helpers, then give every call of one in the tree its variant."""
         for facts in self.access.graphs.modules.values():
             self._index(facts)
+        self.active = True
+        self.access.bind_pending_selves()
         if not self.templates:
             return
         names = {symbol.rpartition(":")[2].rpartition(".")[2] for symbol in self.templates}
@@ -132,6 +160,7 @@ class Binder:
                 if func[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE) and func[1] in names:
                     caller = scope_of(facts.module, call.scope) if call.scope else facts.module
                     self._bind_call(caller, call, 1)
+                    self.access.bind_pending_selves()  # those the variants found
 
     # -- which helpers have template lines ---------------------------------------------------------
 
@@ -150,6 +179,7 @@ class Binder:
             symbol = scope_of(facts.module, definition.qualname)
             names = [p.name for p in definition.parameters if p.kind in ("positional", "keyword")]
             receiver = None
+            self_name = self.access.selves.self_name(symbol) if "." in definition.qualname else None
             if "." in definition.qualname and names:
                 owner = symbol.rpartition(".")[0]
                 is_class = self.access.graphs.definitions.get(owner)
@@ -159,12 +189,13 @@ class Binder:
                 elif is_class is not None and is_class.fact.kind == "class":
                     names = names[1:]  # `self`: the receiver, not bound here
             varied = {n for n in names if self._varies(symbol, n)}
-            if not varied:
+            if not varied and self_name is None:
                 continue
-            tainted = _tainted(varied, assigned.get(definition.qualname, ()))
-            lines = frozenset(c.line for c in by_scope[definition.qualname] if _uses(c.call, tainted))
+            tainted = _tainted(varied | ({self_name} if self_name else set()), assigned.get(definition.qualname, ()))
+            dispatching = tainted | {"super"} if self_name else tainted  # `super().save()`: decided by `self`
+            lines = frozenset(c.line for c in by_scope[definition.qualname] if _uses(c.call, dispatching))
             if lines:
-                self.templates[symbol] = _Template(facts, tuple(names), receiver, lines, frozenset(tainted))
+                self.templates[symbol] = _Template(facts, tuple(names), receiver, lines, frozenset(tainted), self_name)
 
     def _varies(self, function: str, parameter: str) -> bool:
         """Whether callers pass a parameter different things of ours (functions, classes, instances):
@@ -188,7 +219,11 @@ class Binder:
             callee = value[4:]
             if value[:4] not in ("def:", "bnd:") or callee not in self.templates:
                 continue
-            variant = self._variant(callee, self._binding(callee, caller, call, self._receiver(caller, func)), depth)
+            if (caller, call.line, callee) in self.access.self_bound:
+                continue  # its receiver's model decides `self`: a variant of that model's (`self_variant`)
+            variant = self._variant(
+                callee, self._binding(callee, caller, call.call, self._receiver(caller, func)), depth
+            )
             reached.add(variant or callee)
             if caller not in self.resolver.bindings:
                 self.access.specialised.add((caller, callee))
@@ -207,7 +242,21 @@ class Binder:
             return Bound(argument.scope, argument.expr[2][0], True)
         return None
 
-    def _binding(self, callee: str, caller: str, call: CallFact, receiver: Bound | None) -> dict[str, Bound]:
+    def self_variant(
+        self, caller: str, call: Expr, method: str, model: str, dead: tuple[tuple[int, int], ...]
+    ) -> str | None:
+        """The variant of an inherited method a call on an instance of `model` reaches: `self` that instance,
+        the parameters bound to the call's arguments (a few calls deep), without the lines `dead`."""
+        template = self.templates.get(method)
+        if template is None or template.self_name is None:
+            return None
+        binding = self._binding(method, caller, call, None) if self.depth < MAX_DEPTH else {}
+        binding[template.self_name] = Bound(
+            "", (ExprKind.NAME, template.self_name, (), ()), False, frozenset({f"obj:{model}"})
+        )
+        return self._variant(method, binding, self.depth + 1, dead)
+
+    def _binding(self, callee: str, caller: str, call: Expr, receiver: Bound | None) -> dict[str, Bound]:
         template = self.templates[callee]
         parameters = list(template.parameters)
         binding: dict[str, Bound] = {}
@@ -215,14 +264,14 @@ class Binder:
             parameters = parameters[1:]
             if receiver is not None:
                 binding[template.receiver] = receiver
-        for position, argument in enumerate(call.call[2][1:]):
+        for position, argument in enumerate(call[2][1:]):
             if argument[0] == ExprKind.STARRED or position >= len(parameters):
                 break
             binding[parameters[position]] = Bound(caller, argument, False)
-        for name, argument in call.call[3]:
+        for name, argument in call[3]:
             if name is not None and name in parameters:
                 binding[name] = Bound(caller, argument, False)
-        if binding and not any(a[0] == ExprKind.STARRED for a in call.call[2][1:]) and None not in dict(call.call[3]):
+        if binding and not any(a[0] == ExprKind.STARRED for a in call[2][1:]) and None not in dict(call[3]):
             binding.update(self._defaults(callee, [p for p in parameters if p not in binding]))
         return binding
 
@@ -238,10 +287,13 @@ class Binder:
             if p.name in left and p.name in template.tainted and p.default is not None
         }
 
-    def _variant(self, helper: str, binding: dict[str, Bound], depth: int) -> str | None:
-        if not binding or depth > MAX_DEPTH:
+    def _variant(
+        self, helper: str, binding: dict[str, Bound], depth: int, dead: tuple[tuple[int, int], ...] = ()
+    ) -> str | None:
+        fixed = any(b.fixed for b in binding.values())  # keyed by a model, not a call site: always finite
+        if not binding or (depth > MAX_DEPTH and not fixed):
             return None
-        key = (helper, tuple(sorted(binding.items())))
+        key = (helper, tuple(sorted(binding.items())), dead)
         known = self.memo.get(key)
         if known is not None:
             return known
@@ -254,16 +306,20 @@ class Binder:
         if helper in self.access.wrappers:
             self.access.wrappers.add(variant)
         self.resolver.bindings[variant] = (helper, binding)
-        self._copy(helper, variant)
-        self._evaluate(helper, variant, depth)
+        self._copy(helper, variant, dead)
+        outer, self.depth = self.depth, depth
+        try:
+            self._evaluate(helper, variant, depth, dead)
+        finally:
+            self.depth = outer
         return variant
 
-    def _copy(self, helper: str, variant: str) -> None:
-        """The helper's accesses and calls on its other lines, and the calls of its template lines whose
-        callee does not depend on a parameter."""
+    def _copy(self, helper: str, variant: str, dead: tuple[tuple[int, int], ...] = ()) -> None:
+        """The helper's accesses and calls on its other lines (not `dead`), and the calls of its template lines
+        whose callee does not depend on a parameter."""
         access = self.access
         template = self.templates[helper]
-        lines = template.lines
+        lines = template.lines | _lines_in(dead)
         if self.by_function is None:
             self.by_function = defaultdict(list)
             for found in access.direct:
@@ -274,14 +330,20 @@ class Binder:
         access.pending[variant] = {m: w for m, w in access.pending.get(helper, {}).items() if w.line not in lines}
         if helper in access.commits:
             access.commits[variant] = access.commits[helper]
-        access.saves[variant] = set(access.saves.get(helper, ()))
+        access.saves[variant] = {
+            model
+            for model in access.saves.get(helper, ())
+            if not access.save_lines.get((helper, model)) or access.save_lines[(helper, model)] - lines
+        }
         if helper in access.self_calls:
             access.self_calls[variant] = access.self_calls[helper]
         callees = {c for c in access.calls.get(helper, ()) if not access.call_lines.get((helper, c), set()) & lines}
         replaced = self._replaced(helper, template)
         graph = access.graphs.call_graph
         if helper in graph:
-            for _, callee, _data in graph.out_edges(helper, data=True):
+            for _, callee, data in graph.out_edges(helper, data=True):
+                if dead and _within(int(data.get("line", 0)), dead):
+                    continue
                 if callee not in replaced and (helper, callee) not in access.specialised:
                     callees.add(callee)
         access.calls[variant] |= callees
@@ -294,14 +356,14 @@ class Binder:
             if call.scope != qualname or call.line not in template.lines:
                 continue
             func = call.call[2][0]
-            decided = _uses(func, template.tainted)
+            decided = _uses(func, template.tainted | ({"super"} if template.self_name else set()))
             for value in self.resolver.inner.values(helper, func):
                 if value[:4] in ("def:", "bnd:") and (decided or value[4:] in self.templates):
                     replaced.add(value[4:])
         return replaced
 
-    def _evaluate(self, helper: str, variant: str, depth: int) -> None:
-        """The template lines again, in the variant's scope (its parameters bound)."""
+    def _evaluate(self, helper: str, variant: str, depth: int, dead: tuple[tuple[int, int], ...] = ()) -> None:
+        """The template lines again (not `dead`), in the variant's scope (its parameters bound)."""
         access = self.access
         template = self.templates[helper]
         facts = template.facts
@@ -311,7 +373,7 @@ class Binder:
             if assignment.scope == qualname and assigned is not None and _uses(assigned, template.tainted):
                 access.bind_instance(variant, assignment)
         for call in facts.calls:
-            if call.scope != qualname or call.line not in template.lines:
+            if call.scope != qualname or call.line not in template.lines or _within(call.line, dead):
                 continue
             access.direct_call(variant, call, facts)
             func: Expr = call.call[2][0]
@@ -323,9 +385,19 @@ class Binder:
                         value[:4] in ("def:", "bnd:")
                         and callee in access.graphs.definitions
                         and callee not in templates
+                        and (variant, call.line, callee) not in access.self_bound
                     ):
                         access.calls[variant].add(callee)
             access.calls[variant] |= self._bind_call(variant, call, depth + 1)
+
+
+def _within(line: int, dead: tuple[tuple[int, int], ...]) -> bool:
+    return any(first <= line <= last for first, last in dead)
+
+
+def _lines_in(dead: tuple[tuple[int, int], ...]) -> frozenset[int]:
+    """Every line of the `dead` ranges."""
+    return frozenset(line for first, last in dead for line in range(first, last + 1))
 
 
 def _tainted(names: set[str], assignments: Sequence[AssignmentFact]) -> set[str]:

@@ -1,0 +1,126 @@
+"""`self` in an abstract model's (or a mixin's) method is the model of the instance the caller holds.
+
+The link stage gives `self` in `SortableModel.save` every model any caller saved; a view saving one
+kind of row must write that model's table only, and run that model's overrides only.
+"""
+
+from __future__ import annotations
+
+from snippets import facts_of
+
+from migrate_scan.heuristics.loader import load_heuristics
+from migrate_scan.stages.link import link
+from migrate_scan.stages.recognize import recognize
+
+SHOP = {
+    "config/__init__.py": "",
+    "config/settings.py": """
+        INSTALLED_APPS = ["shop"]
+    """,
+    "shop/__init__.py": "",
+    "shop/models.py": """
+        from django.db import models
+        from django.db.models import Max
+
+        class Audit(models.Model):
+            note = models.CharField(max_length=20)
+
+        class Menu(models.Model):
+            name = models.CharField(max_length=20)
+
+        class Gallery(models.Model):
+            name = models.CharField(max_length=20)
+
+        class SortableModel(models.Model):
+            sort_order = models.IntegerField(null=True)
+
+            class Meta:
+                abstract = True
+
+            def get_ordering_queryset(self):
+                raise NotImplementedError
+
+            def save(self, *args, **kwargs):
+                if self.pk is None:
+                    qs = self.get_ordering_queryset()
+                    self.sort_order = qs.aggregate(Max("sort_order"))["sort_order__max"]
+                super().save(*args, **kwargs)
+
+        class MenuItem(SortableModel):
+            menu = models.ForeignKey(Menu, related_name="items", on_delete=models.CASCADE)
+
+            def get_ordering_queryset(self):
+                return self.menu.items.all()
+
+        class Photo(SortableModel):
+            gallery = models.ForeignKey(Gallery, related_name="photos", on_delete=models.CASCADE)
+
+            def get_ordering_queryset(self):
+                return Gallery.objects.all()
+
+            def save(self, *args, **kwargs):
+                Audit.objects.create(note="photo")
+                super().save(*args, **kwargs)
+    """,
+    "shop/views.py": """
+        from django.http import JsonResponse
+        from shop.models import Menu, MenuItem, Photo
+
+        def add_item(request, pk):
+            item = MenuItem(menu=Menu.objects.get(pk=pk))
+            item.save()
+            return JsonResponse({})
+
+        def add_photo(request):
+            photo = Photo(gallery_id=request.POST["gallery"])
+            photo.save()
+            return JsonResponse({})
+
+        def touch(row):
+            row.save()
+
+        def touch_both(request):
+            touch(MenuItem(menu_id=1))
+            touch(Photo(gallery_id=2))
+            return JsonResponse({})
+    """,
+    "shop/urls.py": """
+        from django.urls import path
+        from shop import views
+
+        urlpatterns = [
+            path("items/<int:pk>/", views.add_item),
+            path("photos/", views.add_photo),
+            path("touch/", views.touch_both),
+        ]
+    """,
+}
+
+MENU, GALLERY, AUDIT = "shop.models:Menu", "shop.models:Gallery", "shop.models:Audit"
+ITEM, PHOTO = "shop.models:MenuItem", "shop.models:Photo"
+
+
+def routes_of(files: dict[str, str]) -> dict[str, tuple[list[str], list[str]]]:
+    return {
+        route.path: (route.reads, route.writes) for route in recognize(link(facts_of(files)), load_heuristics()).routes
+    }
+
+
+def test_an_inherited_save_writes_the_callers_model_only() -> None:
+    routes = routes_of(SHOP)
+    # Why: `item.save()` runs SortableModel.save with `self` a MenuItem: its own ordering query (the menu's
+    # items) and its own table; Photo's override, its gallery and its audit row are not this request's.
+    assert routes["/items/{pk}/"] == ([MENU, ITEM], [ITEM])
+
+
+def test_super_save_in_an_override_reaches_the_base_for_that_model() -> None:
+    routes = routes_of(SHOP)
+    # Why: Photo.save writes its audit row, then `super().save()` is SortableModel.save for a Photo.
+    assert routes["/photos/"] == ([GALLERY], [AUDIT, PHOTO])
+
+
+def test_a_receiver_of_several_models_keeps_each_ones_save() -> None:
+    routes = routes_of(SHOP)
+    # Why (negative): a helper given rows of both models saves both: each model's variant runs.
+    # The abstract SortableModel has no table: it is never reported.
+    assert routes["/touch/"] == ([GALLERY, ITEM], [AUDIT, ITEM, PHOTO])
