@@ -1800,3 +1800,50 @@ def test_a_package_binding_of_a_submodule_name_the_package_never_loads() -> None
     assert callees(linked(files), "app:main") == {"jobs.registry:tasks"}
     loaded = {**files, "worker.py": "from jobs.tasks import run\n"}
     assert callees(linked(loaded), "app:main") == {"jobs.tasks:run"}
+
+
+# -- receivers bound to `self` ------------------------------------------------------------------------
+
+RECEIVERS = {
+    "shapes.py": """
+        class Shape:
+            def area(self):
+                return 0
+
+        class Square(Shape):
+            pass
+
+        class Label:
+            def area(self):
+                return len(self.text)
+
+        def total(flag):
+            if flag:
+                item = Square()
+                plain = Shape()
+            else:
+                item = Label()
+                plain = Square()
+            item.area()
+            plain.area()
+    """,
+}
+
+
+def _self_values(graphs: LinkedGraphs, method: str) -> set[str]:
+    return set(graphs.resolver.values(method, (ExprKind.NAME, "self", (), ())))
+
+
+def test_each_receiver_is_bound_to_the_self_of_the_method_found_on_it() -> None:
+    graphs = linked(RECEIVERS)
+    assert callees(graphs, "shapes:total") >= {"shapes:Shape.area", "shapes:Label.area"}
+    # Why: `item` is a Square or a Label; the Square finds Shape.area, the Label its own: a Label is never
+    # the `self` of Shape.area, nor a Square the `self` of Label.area.
+    assert "obj:shapes:Label" not in _self_values(graphs, "shapes:Shape.area")
+    assert _self_values(graphs, "shapes:Label.area") == {"obj:shapes:Label"}
+
+
+def test_receivers_sharing_an_inherited_method_are_all_its_self() -> None:
+    graphs = linked(RECEIVERS)
+    # Why (negative): a Shape and a Square both find Shape.area: both are its `self`.
+    assert _self_values(graphs, "shapes:Shape.area") == {"obj:shapes:Shape", "obj:shapes:Square"}

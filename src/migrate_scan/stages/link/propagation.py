@@ -296,11 +296,17 @@ class Propagation(Evaluation):
         func, arguments = children[0], children[1:]
         line = call.line
         owners: frozenset[str] = EMPTY
+        sources: dict[str, set[str]] = {}  # a method → the receivers (instances, classes) it was found on
         if func[0] == ExprKind.ATTRIBUTE:
             owners = self.values(scope, func[2][0], line)
             found: set[str] = set()
             for owner in owners:
-                found.update(self._attribute(owner, str(func[1])))
+                attributes = self._attribute(owner, str(func[1]))
+                found.update(attributes)
+                if owner[:4] in _RECEIVERS:
+                    for attribute in attributes:
+                        if attribute.startswith("bnd:"):
+                            sources.setdefault(attribute, set()).add(owner)
             callees = frozenset(found)
         else:
             callees = self.values(scope, func, line)
@@ -317,10 +323,9 @@ class Propagation(Evaluation):
         if is_container_write:
             self._mutate_container(owners, str(func[1]), arguments, positional)
         named = {k: self.values(scope, v, line) for k, v in keywords if k is not None}
-        receivers = frozenset(v for v in owners if v.startswith(("obj:", "cls:")))
         for callee in sorted(callees):
-            if callee.startswith("bnd:") and receivers:
-                self._bind_receiver(callee[4:], receivers)
+            if callee in sources:  # each receiver to the `self` of the method found on it, not of every one
+                self._bind_receiver(callee[4:], frozenset(sources[callee]))
             if callee.startswith(("def:", "bnd:")):
                 self._bind_arguments(callee.partition(":")[2], callee.startswith("bnd:"), positional, named)
             elif callee.startswith("wrap:"):
@@ -332,7 +337,9 @@ class Propagation(Evaluation):
                         self._bind_arguments(initializer[4:], True, positional, named)
 
     def _bind_receiver(self, method: str, receivers: frozenset[str]) -> None:
-        """`obj.method()` passes `obj` as the method's first parameter (`self`, or `cls` for a classmethod)."""
+        """`obj.method()` passes `obj` as the method's first parameter (`self`, or `cls` for a classmethod):
+        `receivers` are those of the call's receiver values on which `method` was found (`x.save()` with `x`
+        an `A` or a `B` binds the `A` to `A.save`'s `self` and the `B` to `B.save`'s)."""
         definition = self.definitions.get(method)
         if definition is None or not definition.fact.parameters:
             return
@@ -364,6 +371,7 @@ class Propagation(Evaluation):
                 self._add((function, target.name), values)
 
 
+_RECEIVERS = frozenset({"obj:", "cls:"})
 _OURS = frozenset({"def:", "bnd:", "cls:", "wrap"})
 """The first four characters of a callee value that binds arguments (`wrap:` is the only tag spelled `wrap`)."""
 
