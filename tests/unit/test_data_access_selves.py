@@ -124,3 +124,66 @@ def test_a_receiver_of_several_models_keeps_each_ones_save() -> None:
     # Why (negative): a helper given rows of both models saves both: each model's variant runs.
     # The abstract SortableModel has no table: it is never reported.
     assert routes["/touch/"] == ([GALLERY, ITEM], [AUDIT, ITEM, PHOTO])
+
+
+TICKETS = {
+    "config/__init__.py": "",
+    "config/settings.py": """
+        INSTALLED_APPS = ["desk"]
+    """,
+    "desk/__init__.py": "",
+    "desk/models.py": """
+        from django.db import models
+
+        class Activity(models.Model):
+            verb = models.CharField(max_length=20)
+
+        class Ticket(models.Model):
+            closed = models.BooleanField(default=False)
+
+            def close(self, notify=False):
+                if notify:
+                    Notice(ticket=self).save()
+                self.closed = True
+                self.save()
+
+        class Notice(models.Model):
+            ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE)
+    """,
+    "desk/signals.py": """
+        from django.db.models.signals import post_save
+        from django.dispatch import receiver
+        from desk.models import Activity, Notice
+
+        @receiver(post_save, sender=Notice)
+        def noticed(sender, instance, created, **kwargs):
+            Activity.objects.create(verb="noticed")
+    """,
+    "desk/views.py": """
+        from django.http import JsonResponse
+        from desk.models import Ticket
+
+        def close(request, pk):
+            Ticket.objects.get(pk=pk).close()
+            return JsonResponse({})
+
+        def close_loudly(request, pk):
+            Ticket.objects.get(pk=pk).close(notify=True)
+            return JsonResponse({})
+    """,
+    "desk/urls.py": """
+        from django.urls import path
+        from desk import views
+
+        urlpatterns = [path("close/<int:pk>/", views.close), path("loud/<int:pk>/", views.close_loudly)]
+    """,
+}
+ACTIVITY, TICKET, NOTICE = "desk.models:Activity", "desk.models:Ticket", "desk.models:Notice"
+
+
+def test_a_branch_a_call_cannot_take_saves_nothing_and_sets_off_no_receiver() -> None:
+    routes = routes_of(TICKETS)
+    # Why: close() leaves `notify` False: no Notice is saved, so its post_save receiver does not run.
+    assert routes["/close/{pk}/"] == ([TICKET], [TICKET])
+    # Why (negative): close(notify=True) saves a Notice; its receiver writes an Activity.
+    assert routes["/loud/{pk}/"] == ([TICKET], [ACTIVITY, NOTICE, TICKET])

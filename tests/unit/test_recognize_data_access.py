@@ -317,3 +317,51 @@ def test_a_name_that_may_be_several_models_reaches_each() -> None:
     every = ["shop.models:Invoice", "shop.models:Order", "shop.models:Refund"]
     # `.all()` only builds the query `.delete()` runs: a write, no read.
     assert access.reached_from("shop.purge:purge") == ([], every)
+
+
+RECURSIVE = {
+    "notes/__init__.py": """
+        from flask_sqlalchemy import SQLAlchemy
+
+        db = SQLAlchemy()
+    """,
+    "notes/models.py": """
+        from notes import db
+
+        class Note(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+            owner = db.Column(db.Integer)
+
+        class Comment(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+            note_id = db.Column(db.Integer, db.ForeignKey("note.id"))
+            note = db.relationship("Note", backref="comments")
+    """,
+    "notes/services.py": """
+        from notes.models import Note
+
+        def pinned(owner):
+            if owner is None:
+                return fallback(owner).first()
+            return Note.query.filter_by(owner=owner).first()
+
+        def fallback(owner):
+            return pinned(owner.parent).comments.first()
+
+        def plain():
+            return Note.query.first()
+    """,
+}
+
+
+def test_rows_of_mutually_recursive_functions_do_not_depend_on_who_is_asked_first() -> None:
+    note, comment = "notes.models:Note", "notes.models:Comment"
+    for first, second in (("pinned", "fallback"), ("fallback", "pinned")):
+        access = access_of(RECURSIVE)
+        access._returning.clear()  # what the construction asked: asked again, in this order
+        asked = {name: access._function_models(f"notes.services:{name}") for name in (first, second)}
+        # Why: pinned returns a Note, or the first of fallback's rows; fallback the comments of pinned's
+        # row: each one's rows are what the other gives once both are known, whichever is asked first.
+        assert asked == {"pinned": {note, comment}, "fallback": {comment}}
+        # Why (negative): a function calling no other returns its own rows only.
+        assert access._function_models("notes.services:plain") == {note}

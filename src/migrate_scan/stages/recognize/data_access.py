@@ -206,6 +206,9 @@ class DataAccess:
         self.wrappers: set[str] = set()  # what decorators wrap functions with (run on every call)
         self.memoized: frozenset[str] = frozenset()  # functions whose results a cache keeps
         self._returning: dict[str, set[str]] = {}  # function of ours → models of the rows it returns
+        self._asking: dict[str, int] = {}  # functions whose rows are being found → depth of the question
+        self._asked: dict[str, set[str]] = {}  # what each of them was found to return so far
+        self._lowest = 0  # the shallowest question a recursion went back to (see `_function_models`)
         self._chained: set[Expr] = set()  # calls of the module being read that another call is made on
         self._chained_module = ""
         self._nested: dict[str, list[str]] | None = None  # class → its nested definitions, indexed when asked
@@ -628,7 +631,11 @@ class DataAccess:
             self.pending[variant] = {m: w for m, w in self.pending.get(method, {}).items() if live(w.line)}
             if method in self.commits:
                 self.commits[variant] = self.commits[method]
-            self.saves[variant] = set(self.saves.get(method, ()))
+            self.saves[variant] = {  # what it saves on the lines it runs (a receiver's consequences follow)
+                model
+                for model in self.saves.get(method, ())
+                if not self.save_lines.get((method, model)) or any(live(n) for n in self.save_lines[(method, model)])
+            }
             callees = {
                 c
                 for c in self.calls.get(method, ())
@@ -1653,7 +1660,32 @@ class DataAccess:
         known = self._returning.get(symbol)
         if known is not None:
             return known
-        self._returning[symbol] = set()  # a recursive function returns nothing more
+        depth = self._asking.get(symbol)
+        if depth is not None:  # recursion: what it was found to return so far
+            self._lowest = min(self._lowest, depth)
+            return self._asked[symbol]
+        depth = self._asking[symbol] = len(self._asking)
+        self._asked[symbol] = set()
+        outer, lowest = self._lowest, depth
+        try:
+            while True:  # to the least fixpoint of the recursive functions it heads (not by who was asked first)
+                self._lowest = depth + 1
+                found = self._rows_returned(symbol)
+                lowest = self._lowest
+                if lowest != depth or found <= self._asked[symbol]:
+                    break
+                self._asked[symbol] = self._asked[symbol] | found
+            if lowest == depth:
+                found = found | self._asked[symbol]
+        finally:
+            del self._asking[symbol], self._asked[symbol]
+            self._lowest = min(outer, lowest)
+        if lowest >= depth:  # no function asked before it took part: final
+            self._returning[symbol] = found
+        return found
+
+    def _rows_returned(self, symbol: str) -> set[str]:
+        """`_function_models` of one function, the functions it asks in turn as known so far."""
         definition = self.graphs.definitions.get(symbol)
         facts = self.graphs.modules.get(definition.module) if definition is not None else None
         if definition is None or facts is None or definition.fact.kind != "function":
@@ -1681,7 +1713,6 @@ class DataAccess:
                     for v in self.graphs.resolver.values(symbol, value[2][0])
                     if v.startswith("cls:") and v[4:] in self.models
                 }
-        self._returning[symbol] = found
         return found
 
     def _auth_user_model(self, data_models: list[DataModel]) -> set[str]:
