@@ -450,3 +450,56 @@ def test_a_parameter_left_to_its_default_is_its_default_in_that_call() -> None:
     assert routes["/badges"] == (["portal.models:Badge"], [])
     assert routes["/favorite-badges"] == (["portal.models:Badge", FAVORITE], [])
     assert routes["/favorite-emails"] == (["portal.models:Email", FAVORITE], [])
+
+
+FORUM = {
+    "forum/__init__.py": """
+        from flask_sqlalchemy import SQLAlchemy
+
+        db = SQLAlchemy()
+    """,
+    "forum/models.py": """
+        from forum import db
+
+        class CRUDMixin:
+            def save(self):
+                db.session.add(self)
+                db.session.commit()
+                return self
+
+        class Category(db.Model, CRUDMixin):
+            id = db.Column(db.Integer, primary_key=True)
+            name = db.Column(db.String(64))
+
+        class Board(db.Model, CRUDMixin):
+            id = db.Column(db.Integer, primary_key=True)
+            name = db.Column(db.String(64))
+    """,
+    "forum/views.py": """
+        from flask import Blueprint, request
+        from forum.models import Board, Category
+
+        bp = Blueprint("forum", __name__)
+
+        @bp.route("/categories", methods=["POST"])
+        def add_category():
+            category = Category(name=request.form["name"])
+            category.save()
+            return "ok"
+
+        @bp.route("/boards/<int:id>", methods=["POST"])
+        def rename_board(id):
+            board = Board.query.get(id)
+            board.name = request.form["name"]
+            board.save()
+            return "ok"
+    """,
+}
+
+
+def test_a_mixins_save_after_the_orm_base_writes_the_callers_row() -> None:
+    routes = routes_of(FORUM)
+    # Why: `CRUDMixin.save` (listed after `db.Model`) adds `self`: the Category the view built, not every
+    # model mixing it in.
+    assert routes["/categories"] == ([], ["forum.models:Category"])
+    assert routes["/boards/{id}"] == (["forum.models:Board"], ["forum.models:Board"])

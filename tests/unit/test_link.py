@@ -488,6 +488,33 @@ def test_super_through_diamond() -> None:
     assert callees(graphs, "shapes.bottom:D.hello") == {"builtins:super", "shapes.left:B.hello"}
 
 
+def test_a_mixin_after_an_outside_base_answers_too() -> None:
+    graphs = linked(
+        {
+            "app.py": """
+                from flask_sqlalchemy import SQLAlchemy
+
+                db = SQLAlchemy()
+
+                class Permissions:
+                    def has_permission(self, name):
+                        return name in self.names
+
+                class User(db.Model, Permissions):
+                    def check(self):
+                        return self.has_permission("admin") and self.is_active()
+            """,
+        }
+    )
+    found = graphs.resolver.class_attribute("app:User", "has_permission")
+    # Why: the outside base may define it, or the mixin after it does: both are candidates.
+    assert "bnd:app:Permissions.has_permission" in found
+    assert any(v.startswith("ext:") for v in found)
+    assert "app:Permissions.has_permission" in callees(graphs, "app:User.check")
+    # Why: a name no class of the tree defines is the outside base's alone.
+    assert all(v.startswith("ext:") for v in graphs.resolver.class_attribute("app:User", "is_active"))
+
+
 def test_cooperative_super_follows_the_receivers_mro() -> None:
     graphs = linked(
         {

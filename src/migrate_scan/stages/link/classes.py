@@ -2,7 +2,8 @@
 
 An internal class's MRO lists internal symbols and, for outside bases, their
 dotted names (`flask.views.MethodView`); a lookup that reaches an outside
-base answers with that base's attribute (`ext:flask.views:MethodView.get`).
+base answers with that base's attribute (`ext:flask.views:MethodView.get`), and with that of the first
+class of the tree after it defining the name (a mixin listed after `db.Model`).
 """
 
 from __future__ import annotations
@@ -59,14 +60,19 @@ class Classes(Scopes):
         return self._class_attribute(class_symbol, name, bound=True)
 
     def _lookup_in_lineage(self, lineage: Iterable[str], name: str, *, bound: bool) -> set[str]:
+        """The first class of the lineage defining `name`; past an outside base (which may or may not
+        define it) the first of ours after it that does too (`class User(db.Model, PermissionsMixin)`)."""
+        outside: str | None = None
         for owner in lineage:
             if ":" not in owner or owner not in self.scopes:
-                return {self._outside_base_attribute(owner, name, bound=bound)}
+                if outside is None:
+                    outside = self._outside_base_attribute(owner, name, bound=bound)
+                continue
             if name not in self.scopes[owner].locals:
                 continue
-            values = self._read((owner, name))
-            return {self._bind(value, bound) for value in values}
-        return set()
+            found = {self._bind(value, bound) for value in self._read((owner, name))}
+            return found if outside is None else found | {outside}
+        return {outside} if outside is not None else set()
 
     def outside_classes(self) -> frozenset[str]:
         """The outside classes the tree subclasses, as `module:path`."""

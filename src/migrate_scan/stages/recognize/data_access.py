@@ -82,6 +82,7 @@ from migrate_scan.stages.recognize.data_access_knowledge import (
 from migrate_scan.stages.recognize.data_access_lookups import QueryLookups
 from migrate_scan.stages.recognize.data_access_m2m import RELATION_CHANGE, relation_sender
 from migrate_scan.stages.recognize.data_access_managers import ManagerMethods
+from migrate_scan.stages.recognize.data_access_mixins import MixinRows
 from migrate_scan.stages.recognize.data_access_permissions import permission_tables
 from migrate_scan.stages.recognize.data_access_properties import property_getters
 from migrate_scan.stages.recognize.data_access_querysets import QuerysetClasses
@@ -218,6 +219,7 @@ class DataAccess:
         self.managers = ManagerMethods(graphs, self.models, self._class_assignment)  # `objects = MyQuerySet...`
         self.generic = GenericParameters(graphs, self.models, bound.bindings)  # given several model classes
         self.any_instance: set[tuple[str, str]] = set()  # (receiver, parameter) → a row of any model
+        self.mixin_rows = MixinRows()  # `db.session.add(self)` in a mixin's method: the caller's row
         self.instance_calls: dict[str, set[str]] = defaultdict(set)  # scope → methods it calls on such a row
         self._named_methods: dict[str, set[str]] = {}  # method name → the models' methods of that name
         for symbol, definition in graphs.definitions.items():
@@ -269,6 +271,7 @@ class DataAccess:
         self.binder = Binder(self, bound)
         self.binder.run()
         self._callbacks(Callbacks(graphs))
+        self.mixin_rows.resolve(self)
         for caller, callees in deferred_callees(graphs, self.known).items():  # run later in the request
             self.calls[caller] |= callees
         for caller, callees in registry_callees(graphs).items():  # `impl = get_filter("key"); impl(...)`
@@ -303,6 +306,13 @@ class DataAccess:
         if not is_write and model in self.eager:  # its eagerly loaded relations come with it
             for loaded in sorted(self.eager[model] - self.reads[scope]):
                 self._record(scope, loaded, False, location)
+
+    def record_row_write(self, scope: str, model: str, location: Location | Site, deleted: bool = False) -> None:
+        """A session write (or delete) of a row by a function, found by another module of the recognizer."""
+        self._record(scope, model, True, location)
+        self.saves[scope].add(DELETED + model if deleted else model)
+        if deleted:
+            self._deleted(scope, model, location)
 
     def record_read(self, scope: str, model: str, location: Location) -> None:
         """A read of a model or table by a function, found by another module of the recognizer."""
@@ -484,6 +494,7 @@ class DataAccess:
                     if self._bind_self(scope, value[4:], model, site):
                         continue
                     callee = self._specialised(scope, value[4:], site[0], self._is_fresh(scope, site[1]))
+                    self.mixin_rows.called(scope, model, value[4:], site[2])
                     self.calls[scope].add(callee)
                     self.call_lines[(scope, callee)].add(site[2].line)
         return found and not is_class
@@ -661,6 +672,8 @@ class DataAccess:
             values = frozenset(self.generic.filtered(scope, argument, values))
             if _is_self(argument):  # `db.session.delete(self)`: an instance of the method's class
                 values = own_class_values(values, scope, self.graphs.definitions, resolver.ancestors)
+                if is_session_write and self.mixin_rows.defer(self, scope, method):
+                    continue  # a mixin's: the row of each call on a known instance (`category.save()`)
             for value in values:
                 tag, _, target = value.partition(":")
                 if tag == "cls" and target in self.bound:
