@@ -90,6 +90,7 @@ from migrate_scan.stages.recognize.data_access_receivers import narrowed, own_cl
 from migrate_scan.stages.recognize.data_access_registry import registry_callees
 from migrate_scan.stages.recognize.data_access_relations import iterated_relations
 from migrate_scan.stages.recognize.data_access_requests import RequestHooks
+from migrate_scan.stages.recognize.data_access_routed import RoutedModels, is_stand_in, without_stand_ins
 from migrate_scan.stages.recognize.data_access_scoped import UNWRAP, RequestScope, proxied
 from migrate_scan.stages.recognize.data_access_selves import Selves
 from migrate_scan.stages.recognize.data_access_sends import signal_sends
@@ -222,6 +223,7 @@ class DataAccess:
         self.mixin_rows = MixinRows()  # `db.session.add(self)` in a mixin's method: the caller's row
         self.instance_calls: dict[str, set[str]] = defaultdict(set)  # scope → methods it calls on such a row
         self._named_methods: dict[str, set[str]] = {}  # method name → the models' methods of that name
+        self._bodies: dict[str, dict[str, list[AssignmentFact]]] = {}  # module → scope → its assignments
         for symbol, definition in graphs.definitions.items():
             if definition.fact.kind == "function" and "." in definition.fact.qualname:
                 self._methods[symbol.rpartition(".")[0]].append(symbol)
@@ -233,6 +235,8 @@ class DataAccess:
         self.self_bindings_pending: list[tuple[str, Expr, str, str, tuple[tuple[int, int], ...], int, int]] = []
         self.save_lines: dict[tuple[str, str], set[int]] = defaultdict(set)  # (scope, saved model) → lines
         self.binder: Binder | None = None
+        self.routed = RoutedModels(self)  # the routed class's model in generic base classes' methods
+        self.cascades: Cascades | None = None  # what a delete sets off, once the deletes are known
         if not self.models:
             return
         self.querysets = QuerysetClasses(self)  # `self` in a model's own queryset or manager class
@@ -300,6 +304,9 @@ class DataAccess:
 
     def _record(self, scope: str, model: str, is_write: bool, location: Location | Site) -> None:
         (self.writes if is_write else self.reads)[scope].add(model)
+        if is_stand_in(model):
+            self.routed.scopes.add(scope)
+            return
         if isinstance(location, Site):
             location = location.location()
         self.direct.add(ModelAccess(function=scope, model=model, is_write=is_write, location=location))
@@ -348,6 +355,8 @@ class DataAccess:
         """Every direct access, first location per (function, model, mode), sorted."""
         first: dict[tuple[str, str, bool], ModelAccess] = {}
         for access in sorted(self.direct, key=lambda a: (a.function, a.model, a.is_write, a.location.line)):
+            if is_stand_in(access.model):  # the routed class's model: an entry point's, not the function's
+                continue
             if MARK in access.function:  # a call-site variant's: its helper's
                 access = dataclasses.replace(access, function=access.function.partition(MARK)[0])
             first.setdefault((access.function, access.model, access.is_write), access)
@@ -392,6 +401,8 @@ class DataAccess:
             self._record_mode(scope, view[0], view[1][method], location)
         elif view is not None and method in self.known.view_accessors:  # ticket = self.get_object()
             self._record(scope, view[0], False, location)
+        elif is_self and owner is not None and (passed := self.routed.passed(scope, func)) is not None:
+            self._record(scope, passed, False, location)  # `self.get_object()` in a generic base's method
         self._arguments(scope, func, method, arguments, location)
 
     def _on_receiver(self, scope: str, call: Expr, method: str, location: Location | Site) -> None:
@@ -409,6 +420,10 @@ class DataAccess:
         if not denoted:
             self.querysets.unknown_receiver(scope, call, method, location)
         for model, via, is_last, is_class in denoted:
+            if is_stand_in(model):  # the routed class's model: its methods (or its queryset's) once resolved
+                self.routed.called(scope, model, method, is_class)
+                if method not in self._orm_methods:  # `obj.snapshot()`: what the method does counts
+                    continue
             if model.startswith(TABLE_PREFIX):  # a manager of another package's model
                 self._outside_receiver = True  # `ContentType.objects.get_for_model(Note)` reads no Note
                 if method in self.known.cached_methods.get(model[len(TABLE_PREFIX) :], ()):
@@ -667,6 +682,8 @@ class DataAccess:
         calls_ours: bool | None = None  # decided at the first model class passed
         is_session_write = method in self.known.session_writes and _is_session(func[2][0])
         for position, argument in enumerate(arguments):
+            if (passed := self.routed.passed(scope, argument)) is not None:  # `get_table(self.queryset)`
+                self._record(scope, passed, False, location)
             instances: set[str] = set()
             values = resolver.values(scope, argument) if argument[0] not in _LITERALS else ()
             values = frozenset(self.generic.filtered(scope, argument, values))
@@ -808,9 +825,11 @@ class DataAccess:
         def listened(model: str) -> bool:
             return None in senders or model in senders or model in self.observed
 
-        cascades = Cascades(self.graphs, self.data_models, self._field_call, self.known, listened)
+        cascades = self.cascades = Cascades(self.graphs, self.data_models, self._field_call, self.known, listened)
         for scope, deletes in sorted(self.deletes.items()):
             for (model, preview, query), where in sorted(deletes.items(), key=lambda item: item[0]):
+                if is_stand_in(model):  # the routed class's model: cascaded once resolved
+                    continue
                 found = cascades.of(model, preview, query)
                 for table in found.reads:
                     self._record(scope, table, False, where)
@@ -961,6 +980,17 @@ class DataAccess:
             steps = steps[1:]
             if steps[:1] == ["()"]:
                 steps = steps[1:]
+        elif (stand_in := self.routed.stand_in(scope, root, steps)) is not None:  # a generic base's own model
+            steps = stand_in.steps
+            if not stand_in.is_class or steps[:1] == ["()"]:  # `self.get_object()`, `cls._meta.model()`
+                starts.add(stand_in.model)
+                steps = steps[1:] if stand_in.is_class else steps
+            elif any(step.startswith(CLASS_METADATA_PREFIX) for step in steps):
+                return set()
+            elif len(steps) >= 2 and steps[-1] == "()" and steps[-2] in self.known.row_steps:
+                return {Denoted(stand_in.model, None, False, False)}
+            else:
+                return {Denoted(stand_in.model, None, False, True)}
         elif self.user_models and _user_step(root, steps) is not None:  # request.user, self.request.user
             starts |= self.user_models
             steps = steps[int(_user_step(root, steps) or 0) + 1 :]
@@ -1215,10 +1245,13 @@ class DataAccess:
         facts = self.graphs.modules.get(definition.module) if definition is not None else None
         if definition is None or facts is None:
             return None
-        for assignment in facts.assignments:
-            if assignment.scope == definition.fact.qualname and any(
-                target[0] == ExprKind.NAME and target[1] in names for target in assignment.targets
-            ):
+        bodies = self._bodies.get(facts.module)
+        if bodies is None:  # each module's assignments by the scope they are made in, indexed once
+            bodies = self._bodies[facts.module] = defaultdict(list)
+            for assignment in facts.assignments:
+                bodies[assignment.scope].append(assignment)
+        for assignment in bodies.get(definition.fact.qualname, ()):
+            if any(target[0] == ExprKind.NAME and target[1] in names for target in assignment.targets):
                 return assignment
         return None
 
@@ -1603,8 +1636,9 @@ class DataAccess:
         if call[0] != ExprKind.CALL:
             return set()
         found: set[str] = set()
+        on_receiver = self.routed.rooted(call[2][0])  # `cls.get_instance(...)`: a method of the class's own
         for value in self.graphs.resolver.values(scope, call[2][0]):
-            if value.startswith("def:"):
+            if value.startswith("def:") or (on_receiver and value.startswith("bnd:")):
                 found |= self._function_models(value[4:])
         func = call[2][0]
         if func[0] == ExprKind.ATTRIBUTE:  # `instance.to_change()`: a method of the instance's model
@@ -1726,6 +1760,8 @@ class DataAccess:
                     for v in self.graphs.resolver.values(symbol, value[2][0])
                     if v.startswith("cls:") and v[4:] in self.models
                 }
+                if self.routed.rooted(value):  # `return cls._meta.model()`: a new row of the routed class's
+                    found |= {d.model for d in self._walk(symbol, value) if is_stand_in(d.model) and not d.is_class}
         return found
 
     def _auth_user_model(self, data_models: list[DataModel]) -> set[str]:
@@ -1909,7 +1945,34 @@ class DataAccess:
         writes = set().union(*(self.writes.get(s, set()) for s in reached))
         for committed in self.committed(reached).values():
             writes |= set(committed)
-        return sorted(reads), sorted(writes)
+        return sorted(without_stand_ins(reads)), sorted(without_stand_ins(writes))
+
+    # -- for the routed class's model (data_access_routed) --------------------------------------------
+
+    def view_model(self, owner: str) -> tuple[str, Location] | None:
+        """A view class's model: its `queryset`, `model`, or the model its `serializer_class` is bound to."""
+        return self._view_model(owner)
+
+    def models_of_class(self, scope: str, assignment: AssignmentFact) -> set[str]:
+        """`model = Ticket`: the model classes an assignment's value is."""
+        return self._models_of_class(scope, assignment)
+
+    def lineage(self, symbol: str) -> frozenset[str]:
+        """The class an entry point is (or is a method of) and its ancestors."""
+        return self._lineage(symbol)
+
+    def stand_in_methods(self, model: str, method: str, is_class: bool) -> set[str]:
+        """The functions of ours `<model row or query>.<method>(...)` runs: its manager's or queryset's method
+        on a query, the model class's own method on a row (one a mixin gives many models is left out: its
+        `self` would be every one of them)."""
+        found = set(self.managers.methods(model, method)) if model in self.django else set()
+        if not is_class:
+            found |= {
+                v[4:]
+                for v in self.graphs.resolver.class_attribute(model, method)
+                if v.startswith(("bnd:", "def:")) and v[4:] in self.graphs.definitions and v[4:].startswith(model + ".")
+            }
+        return found
 
 
 def _chained_calls(facts: FileFacts) -> set[Expr]:
@@ -2108,8 +2171,29 @@ class _Consequences:
                 writes |= set(committed)
                 function = scope.partition(VARIANT_MARK)[0]  # a variant's writes are its method's
                 self.committed.update(ModelAccess(function, model, True, where) for model, where in committed.items())
+            if access.routed.scopes and not access.routed.scopes.isdisjoint(reached):
+                reads, writes, saves = self._routed(reached, within, reads, writes, saves)
             known = self.memo[(symbol, within, also, row)] = (reads, writes, saves)
         return known
+
+    def _routed(
+        self, reached: set[str], within: str | None, reads: set[str], writes: set[str], saves: set[str]
+    ) -> tuple[set[str], set[str], set[str]]:
+        """The stand-ins of the routed class's model as the models `within` binds (dropped without one), with
+        what the methods of ours called on them read, write and save."""
+        reads, writes, saves = without_stand_ins(reads), without_stand_ins(writes), without_stand_ins(saves)
+        if within is None:
+            return reads, writes, saves
+        found = self.access.routed.resolved(reached, within)
+        reads |= found.reads
+        writes |= found.writes
+        saves |= found.saves
+        for function in sorted(found.functions - reached):
+            more_reads, more_writes, more_saves = self._own(function)
+            reads |= more_reads
+            writes |= more_writes
+            saves |= more_saves
+        return reads, writes, saves
 
     def reached_from(
         self, symbol: str, within: str | None = None, also: tuple[str, ...] = ()
