@@ -388,6 +388,7 @@ AccessRole = Literal[
     "path-expression",
     "outer-reference",
     "relation-signal",
+    "request-class-attribute",
 ]
 """The tables of the data-access recognizer a rule adds to (rules of one role are merged)."""
 
@@ -430,6 +431,7 @@ ACCESS_ROLE_FIELDS: dict[str, tuple[str, ...]] = {
     "soft-delete-base": ("hooks",),
     "on-delete": ("actions",),
     "generic-relation": ("names", "writes"),
+    "request-class-attribute": ("names", "hooks"),
 }  # fmt: skip
 """The fields each role reads (the others must stay empty; `writes` may be empty)."""
 _OPTIONAL_ACCESS_FIELDS = frozenset({"writes", "cached"})
@@ -492,7 +494,10 @@ class DataAccessRule(RuleDocs):
         "that reads the view's rows calls on the classes it names; "
         "delete-action: view class → its actions that delete the view's object; "
         "deletion-collector: collector class → its methods that collect what a delete would touch; "
-        "soft-delete-base: model base class → its methods that only mark rows deleted.",
+        "soft-delete-base: model base class → its methods that only mark rows deleted; "
+        "request-class-attribute: class attribute of a view (`permission_classes`) → the methods every request "
+        "runs on the classes it names, `<attribute>:object` → those a request on one object runs, "
+        "`<attribute>:default` → the settings (`DICT.KEY`) naming the classes of a view that sets none.",
     )
 
     @model_validator(mode="after")

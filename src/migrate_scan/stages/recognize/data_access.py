@@ -89,6 +89,7 @@ from migrate_scan.stages.recognize.data_access_querysets import QuerysetClasses
 from migrate_scan.stages.recognize.data_access_receivers import narrowed, own_class_values
 from migrate_scan.stages.recognize.data_access_registry import registry_callees
 from migrate_scan.stages.recognize.data_access_relations import iterated_relations
+from migrate_scan.stages.recognize.data_access_request_classes import RequestClasses
 from migrate_scan.stages.recognize.data_access_requests import RequestHooks
 from migrate_scan.stages.recognize.data_access_routed import RoutedModels, is_stand_in, without_stand_ins
 from migrate_scan.stages.recognize.data_access_scoped import UNWRAP, RequestScope, proxied
@@ -2100,12 +2101,14 @@ def with_data_access(graphs: LinkedGraphs, heuristics: Heuristics, published: Re
 
     endpoints = endpoint_views(graphs, published.mounts)
     hooks = RequestHooks(graphs)
+    guards = RequestClasses(access)  # DRF permission classes of ours
 
     def route_touched(route: Route) -> dict[str, list[str]]:
         entry = access.dispatch.mutation_entry(route.view, route.action, route.framework)
         within = route.view if route.view is not None and route.view in graphs.definitions else None
         also = tuple(start for start in (entry, _inherited_action(route)) if start is not None)
         also += tuple(hook for hook in hooks.of(within) if hook != route.handler)  # `dispatch`, `setup`
+        also += guards.of(within, "{" in route.path)  # `has_permission` (`has_object_permission`: one object)
         if route.framework == GRAPHENE:  # the endpoint's own view runs for every operation
             also += endpoints.get(route.path, ())
         own = f"{route.view}.{route.action}" if within is not None and route.action else ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TypeVar
 
@@ -74,6 +74,9 @@ class AccessKnowledge:
             names are lookups (`Q`), whose string arguments are field paths (`F`, `Count`), or that point at
             an enclosing query (`OuterRef`): see `data_access_lookups`.
         relation_signals: signals sent when a many-to-many relation's through table changes (`m2m_changed`).
+        request_class_hooks, request_class_views: view class attribute (`permission_classes`, with the
+            `:object` and `:default` keys) → the methods run per request on the classes it names (see
+            `data_access_request_classes`); the modules whose view classes take the settings' default.
     """
 
     write_methods: frozenset[str]
@@ -147,6 +150,8 @@ class AccessKnowledge:
     path_expressions: frozenset[str] = frozenset()
     outer_refs: frozenset[str] = frozenset()
     relation_signals: frozenset[str] = frozenset()
+    request_class_hooks: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    request_class_views: tuple[str, ...] = ()
 
     @functools.cached_property
     def observer_names(self) -> frozenset[str]:
@@ -208,6 +213,8 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
     backend_calls: dict[str, set[str]] = defaultdict(set)
     loader_calls: set[str] = set()
     loader_bases: dict[str, set[str]] = defaultdict(set)
+    request_hooks: dict[str, set[str]] = defaultdict(set)
+    request_views: set[str] = set()
     for rule in rules:
         if rule.role == "view-class":
             for name in rule.names:
@@ -252,6 +259,10 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
         elif rule.role == "backend-call":
             for call, methods in rule.hooks.items():
                 backend_calls[call].update(methods)
+        elif rule.role == "request-class-attribute":
+            request_views.update(rule.names)
+            for attribute, methods in rule.hooks.items():
+                request_hooks[attribute].update(methods)
         elif rule.role in deleting:
             for name, methods in rule.hooks.items():
                 deleting[rule.role][name].update(methods)
@@ -338,6 +349,8 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
         path_expressions=frozenset(vocabulary.get("path-expression", ())),
         outer_refs=frozenset(vocabulary.get("outer-reference", ())),
         relation_signals=frozenset(vocabulary.get("relation-signal", ())),
+        request_class_hooks=_frozen({a: tuple(sorted(m)) for a, m in request_hooks.items()}),
+        request_class_views=tuple(sorted(request_views)),
     )
 
 
