@@ -91,7 +91,7 @@ from migrate_scan.stages.recognize.data_access_registry import registry_callees
 from migrate_scan.stages.recognize.data_access_relations import iterated_relations
 from migrate_scan.stages.recognize.data_access_request_classes import RequestClasses
 from migrate_scan.stages.recognize.data_access_requests import RequestHooks
-from migrate_scan.stages.recognize.data_access_routed import RoutedModels, is_stand_in, without_stand_ins
+from migrate_scan.stages.recognize.data_access_routed import RoutedModels, as_row_of, is_stand_in, without_stand_ins
 from migrate_scan.stages.recognize.data_access_scoped import UNWRAP, RequestScope, proxied
 from migrate_scan.stages.recognize.data_access_selves import Selves
 from migrate_scan.stages.recognize.data_access_sends import signal_sends
@@ -2170,6 +2170,10 @@ class _Consequences:
             reads = set().union(*(access.reads.get(s, set()) for s in reached))
             writes = set().union(*(access.writes.get(s, set()) for s in reached))
             saves = set().union(*(access.saves.get(s, set()) for s in reached))
+            if within is not None and within in access.models:  # run for a row of `within`: `self` is it
+                reads = set().union(*(as_row_of(access, within, s, access.reads.get(s, set())) for s in reached))
+                writes = set().union(*(as_row_of(access, within, s, access.writes.get(s, set())) for s in reached))
+                saves = set().union(*(as_row_of(access, within, s, access.saves.get(s, set())) for s in reached))
             for scope, committed in sorted(access.committed(reached).items()):
                 writes |= set(committed)
                 function = scope.partition(VARIANT_MARK)[0]  # a variant's writes are its method's
@@ -2191,8 +2195,10 @@ class _Consequences:
         reads |= found.reads
         writes |= found.writes
         saves |= found.saves
-        for function in sorted(found.functions - reached):
-            more_reads, more_writes, more_saves = self._own(function)
+        for function, model in sorted(found.functions):
+            if function in reached:
+                continue
+            more_reads, more_writes, more_saves = self._own(function, model)  # run for a row of `model`
             reads |= more_reads
             writes |= more_writes
             saves |= more_saves

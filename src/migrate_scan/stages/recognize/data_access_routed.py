@@ -37,10 +37,12 @@ VIEW = "~view"
 """The model a view class binds (`queryset`, `model`, `serializer_class`)."""
 META = "~meta"
 """The model a class's `class Meta: model = ...` binds (graphene's `cls._meta.model`)."""
+ATTRIBUTE = "~attr:"
+"""Before an attribute's name: the model of the bound class (a model form) the routed class sets it to."""
 RECEIVERS = frozenset({"self", "cls"})
 MODEL_STEP = "model"
 META_STEP = "_meta"
-VIEW_MODEL_NAMES = (("queryset", "model"), ("serializer_class",))
+_NAMED = (ExprKind.NAME, ExprKind.ATTRIBUTE)
 VARIANT_MARK = "@"
 DELETED = "-"
 
@@ -64,7 +66,7 @@ class Resolved(NamedTuple):
     reads: set[str]
     writes: set[str]
     saves: set[str]
-    functions: set[str]
+    functions: set[tuple[str, str]]  # (function of ours called on a stand-in, the model it was resolved to)
 
 
 class RoutedModels:
@@ -76,21 +78,30 @@ class RoutedModels:
         self.calls: dict[str, set[tuple[str, str, bool]]] = defaultdict(set)  # scope → (stand-in, method, is class)
         self._generic: dict[str, bool] = {}
         self._binding: frozenset[str] | None = None
+        self._setting: dict[str, dict[str, tuple[str, ...]]] | None = None
+        self._named: frozenset[str] | None = None
         self._models: dict[tuple[str, str], tuple[str, ...]] = {}
         self._owned: dict[tuple[str, str], tuple[str, ...] | None] = {}  # (class, stand-in) → what it binds itself
         self._methods: dict[tuple[str, str, bool], frozenset[str]] = {}
-        self._scoped: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Resolved] = {}
+        self._scoped: dict[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], Resolved] = {}
+        self._uses: dict[str, frozenset[str]] = {}
         self._entry_steps = access.known.view_accessors | {MODEL_STEP, META_STEP}
         self._query_steps = access.known.query_steps | {"()"}
 
     def stand_in(self, scope: str, root: Expr, steps: list[str]) -> StandIn | None:
         """`self.queryset...`, `self.get_object()...`, `self.model...`, `cls._meta.model...` in a method of a class
         that binds no model: the stand-in and the steps after it (None for anything else)."""
-        if not steps or steps[0] not in self._entry_steps or root[0] != ExprKind.NAME or root[1] not in RECEIVERS:
-            return None
-        if not self._is_generic(scope.partition(MARK)[0].partition(VARIANT_MARK)[0].rpartition(".")[0]):
+        if not steps or root[0] != ExprKind.NAME or root[1] not in RECEIVERS:
             return None
         first, rest = steps[0], steps[1:]
+        if first not in self._entry_steps:  # `self.form(...)`: an instance of the routed class's form
+            if rest[:1] != ["()"] or first not in self._attributes():
+                return None
+            if not self._is_generic(scope.partition(MARK)[0].partition(VARIANT_MARK)[0].rpartition(".")[0]):
+                return None
+            return StandIn(ATTRIBUTE + first, rest[1:], False)
+        if not self._is_generic(scope.partition(MARK)[0].partition(VARIANT_MARK)[0].rpartition(".")[0]):
+            return None
         if first == META_STEP:
             return StandIn(META, rest[1:], True) if rest[:1] == [MODEL_STEP] else None
         if first == MODEL_STEP:
@@ -142,14 +153,48 @@ class RoutedModels:
         if self._binding is None:
             self._binding = frozenset()  # while indexing: no stand-in
             graphs, found = self.access.graphs, set()
+            setting = {owner for owners in self._bound_attributes().values() for owner in owners}
             for symbol, definition in graphs.definitions.items():
                 if definition.fact.kind != "class" or symbol in found:
                     continue
-                if any(self._owned_binding(symbol, stand_in) for stand_in in (VIEW, META)):
+                if symbol in setting or any(self._owned_binding(symbol, stand_in) for stand_in in (VIEW, META)):
                     found.add(symbol)
                     found.update(a for a in graphs.resolver.ancestors(symbol) if a in graphs.definitions)
             self._binding = frozenset(found)
         return self._binding
+
+    def _attributes(self) -> frozenset[str]:
+        """The names of the class attributes some class of ours sets to a class bound to a model."""
+        if self._named is None:
+            self._named = frozenset(self._bound_attributes())
+        return self._named
+
+    def _bound_attributes(self) -> dict[str, dict[str, tuple[str, ...]]]:
+        """Attribute name → the classes of ours setting it in their body to classes bound to a model (a model
+        form, serializer or filter set: `form = DeviceForm`) → those models."""
+        if self._setting is None:
+            self._setting = {}
+            access, graphs = self.access, self.access.graphs
+            classes: dict[str, dict[str, str]] = {}  # module → class qualname → symbol
+            for symbol, definition in graphs.definitions.items():
+                if definition.fact.kind == "class":
+                    classes.setdefault(definition.module, {})[definition.fact.qualname] = symbol
+            for module, owners in classes.items():
+                facts = graphs.modules.get(module)
+                for assignment in facts.assignments if facts is not None else ():
+                    owner, value = owners.get(assignment.scope), assignment.value
+                    if owner is None or value is None or value[0] not in _NAMED or len(assignment.targets) != 1:
+                        continue
+                    target = assignment.targets[0]
+                    if target[0] != ExprKind.NAME:
+                        continue
+                    scope = scope_of(module, graphs.definitions[owner].fact.scope)
+                    models = sorted(
+                        {access.bound[v[4:]] for v in graphs.resolver.values(scope, value) if v[4:] in access.bound}
+                    )
+                    if models:
+                        self._setting.setdefault(str(target[1]), {}).setdefault(owner, tuple(models))
+        return self._setting
 
     def called(self, scope: str, model: str, method: str, is_class: bool) -> None:
         """`<stand-in>.<method>(...)`: the routed model's own method (or its queryset's) runs when resolved."""
@@ -187,6 +232,11 @@ class RoutedModels:
         if stand_in == VIEW:
             found = access.view_model(owner)
             return (found[0],) if found is not None else None
+        if stand_in.startswith(ATTRIBUTE):
+            name = stand_in[len(ATTRIBUTE) :]
+            if access.class_assignment(owner, (name,)) is None:
+                return None
+            return self._bound_attributes().get(name, {}).get(owner, ())
         assignment = access.class_assignment(f"{owner}.Meta", (MODEL_STEP,))
         if assignment is None or assignment.value is None:
             return None
@@ -206,20 +256,32 @@ class RoutedModels:
         the models `within` binds (with their delete cascades), and the functions of ours called on them."""
         lineage = self.access.lineage(within)
         found = Resolved(set(), set(), set(), set())
-        bound = (self.models(within, VIEW), self.models(within, META))
-        if not bound[0] and not bound[1]:
-            return found
         for scope in self.scopes.intersection(reached):
             owner = scope.partition(MARK)[0].partition(VARIANT_MARK)[0].rpartition(".")[0]
             if owner not in lineage:
                 continue
-            key = (scope, *bound)
+            bound = {stand_in: self.models(within, stand_in) for stand_in in self._used(scope)}
+            key = (scope, tuple(sorted(bound.items())))
             scoped = self._scoped.get(key)
             if scoped is None:
-                scoped = self._scoped[key] = self._of_scope(scope, {VIEW: bound[0], META: bound[1]})
-            for mine, theirs in zip(found, scoped, strict=True):
-                mine.update(theirs)
+                scoped = self._scoped[key] = self._of_scope(scope, bound)
+            found.reads.update(scoped.reads)
+            found.writes.update(scoped.writes)
+            found.saves.update(scoped.saves)
+            found.functions.update(scoped.functions)
         return found
+
+    def _used(self, scope: str) -> frozenset[str]:
+        """The stand-ins a function's accesses name."""
+        known = self._uses.get(scope)
+        if known is None:
+            access = self.access
+            named = [*access.reads.get(scope, ()), *access.writes.get(scope, ())]
+            named += [saved.removeprefix(DELETED) for saved in access.saves.get(scope, ())]
+            named += [deleted[0] for deleted in access.deletes.get(scope, {})]
+            named += [called[0] for called in self.calls.get(scope, ())]
+            known = self._uses[scope] = frozenset(m for m in named if is_stand_in(m))
+        return known
 
     def _of_scope(self, scope: str, bound: dict[str, tuple[str, ...]]) -> Resolved:
         """One function's stand-ins as the models `bound` gives them."""
@@ -238,7 +300,7 @@ class RoutedModels:
                 self._cascaded(found, bound.get(stand_in, ()), preview, query)
         for stand_in, method, is_class in sorted(self.calls.get(scope, ())):
             for model in bound.get(stand_in, ()):
-                found.functions.update(self._stand_in_methods(model, method, is_class))
+                found.functions.update((f, model) for f in self._stand_in_methods(model, method, is_class))
         return found
 
     def _cascaded(self, found: Resolved, models: Iterable[str], preview: str, query: bool) -> None:
@@ -253,6 +315,22 @@ class RoutedModels:
             if FOUND_ROWS_WRITTEN:
                 found.writes.update(deletion.found)
                 found.saves.update(DELETED + m for m in deletion.deleted)
+
+
+def as_row_of(access: DataAccess, model: str, scope: str, models: set[str]) -> set[str]:
+    """`models` a function reached for a row of `model` accesses: in a method of the model or of an ancestor
+    (a mixin), `self` is that row, not a row of every other subclass of the method's class the link stage
+    gives it (`super().save()` in a mixin's `save`), nor the method's class itself (an abstract model)."""
+    owner = scope.partition(MARK)[0].partition(VARIANT_MARK)[0].rpartition(".")[0]
+    if owner not in access.lineage(model):
+        return models
+    ancestors = access.graphs.resolver.ancestors
+    kept = set()
+    for named in models:
+        other = named.removeprefix(DELETED)
+        if other == model or other not in access.models or (other != owner and owner not in ancestors(other)):
+            kept.add(named)
+    return kept
 
 
 def without_stand_ins(models: set[str]) -> set[str]:
