@@ -503,3 +503,44 @@ def test_a_mixins_save_after_the_orm_base_writes_the_callers_row() -> None:
     # model mixing it in.
     assert routes["/categories"] == ([], ["forum.models:Category"])
     assert routes["/boards/{id}"] == (["forum.models:Board"], ["forum.models:Board"])
+
+
+def test_a_mixins_save_called_on_a_row_a_form_builds_writes_that_row() -> None:
+    files = dict(FORUM)
+    files["forum/forms.py"] = """
+        from forum.models import Category
+
+        class CategoryForm:
+            def __init__(self, data):
+                self.data = data
+
+            def save(self):
+                data = self.data
+                data.pop("csrf_token", None)
+                category = Category(**data)
+                return category.save()
+    """
+    files["forum/views.py"] = """
+        from flask import Blueprint, request
+        from forum.forms import CategoryForm
+        from forum.models import Board
+
+        bp = Blueprint("forum", __name__)
+
+        @bp.route("/categories", methods=["POST"])
+        def add_category():
+            form = CategoryForm(request.form)
+            form.save()
+            return "ok"
+
+        @bp.route("/boards", methods=["POST"])
+        def add_board():
+            board = Board(name=request.form["name"])
+            board.save()
+            return "ok"
+    """
+    routes = routes_of(files)
+    # Why: `self` in `CRUDMixin.save` holds both models (a variant per model), and the session write of
+    # `self` there is the row each call is made on.
+    assert routes["/categories"] == ([], ["forum.models:Category"])
+    assert routes["/boards"] == ([], ["forum.models:Board"])

@@ -507,10 +507,10 @@ class DataAccess:
             if value.startswith(("bnd:", "def:")) and value[4:] in self.graphs.definitions:
                 found = True
                 if not is_class:
+                    self.mixin_rows.called(scope, model, value[4:], site[2])  # also for a variant bound to `model`
                     if self._bind_self(scope, value[4:], model, site):
                         continue
                     callee = self._specialised(scope, value[4:], site[0], self._is_fresh(scope, site[1]))
-                    self.mixin_rows.called(scope, model, value[4:], site[2])
                     self.calls[scope].add(callee)
                     self.call_lines[(scope, callee)].add(site[2].line)
         return found and not is_class
