@@ -60,6 +60,7 @@ def link(
         import_graph = build_import_graph(table)
         call_graph, unresolved, resolved = build_call_graph(table)
         table.call_values.clear()  # what each call denotes is in the call graph now; recognizers ask anew
+        table.memoise()
     return LinkedGraphs(
         modules=table.modules,
         definitions=table.definitions,

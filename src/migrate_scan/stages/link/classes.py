@@ -23,6 +23,8 @@ class Classes(Scopes):
         super().__init__()
         self.bases: dict[str, tuple[str, ...]] = {}
         self._mro: dict[str, tuple[str, ...]] = {}
+        # class → (its MRO when computed, the reader lists of its lineage's bases): `ancestors`' bookkeeping, once
+        self._base_keys: dict[str, tuple[tuple[str, ...], tuple[list[int], ...]]] = {}
         self._external_origins: dict[str, str] = {}  # dotted external base → its `module:path`
         self._method_kinds: dict[str, str] = {}  # def value → "static", "class" or ""
         self.types: TypeTable = NO_TYPES  # the knowledge table of outside types
@@ -34,10 +36,17 @@ class Classes(Scopes):
         if cached is None:
             self._mro[class_symbol] = ()  # guards against inheritance cycles
             cached = self._mro[class_symbol] = tuple(_c3(self._direct_bases(class_symbol), self.ancestors))
-        if self._unit >= 0:
-            for owner in (class_symbol, *cached):
-                if ":" in owner:
-                    self._reader_of(("<bases>", owner))
+        unit = self._unit
+        if unit >= 0:  # a reader of the bases of the class and of each ancestor of ours
+            keys = self._base_keys.get(class_symbol)
+            if keys is None or keys[0] is not cached:
+                keys = self._base_keys[class_symbol] = (
+                    cached,
+                    tuple(self._readers[("<bases>", o)] for o in (class_symbol, *cached) if ":" in o),
+                )
+            for readers in keys[1]:
+                if not readers or readers[-1] != unit:
+                    readers.append(unit)
         return cached
 
     def _direct_bases(self, class_symbol: str) -> list[str]:

@@ -15,6 +15,9 @@ from migrate_scan.stages.link.containers import CONTAINER_TYPES, Containers
 from migrate_scan.stages.link.outside import outside_attribute, outside_call
 from migrate_scan.stages.link.values import BYTES, EMPTY, STRING, child_symbol, constant_int
 
+_COMPOUND = frozenset({ExprKind.ATTRIBUTE, ExprKind.CALL, ExprKind.SUBSCRIPT})
+"""The expressions whose answers are memoised once solved (a name is one lookup: cheaper than a memo)."""
+
 
 class Evaluation(Containers):
     """Expression evaluation over the symbol table's current value sets."""
@@ -22,13 +25,38 @@ class Evaluation(Containers):
     def __init__(self) -> None:
         super().__init__()
         self._outside_attributes: dict[tuple[str, str], tuple[str]] = {}  # (outside value, name) → its attribute
+        # Once memoising: (scope, id of the expression, line) → (the expression, its values).
+        self._evaluated: dict[tuple[str, int, int | None], tuple[Expr, frozenset[str]]] = {}
+        self._distinct: dict[frozenset[str], frozenset[str]] = {}  # one copy of each memoised answer
+        self.is_memoising = False
+
+    def memoise(self) -> None:
+        """From now on the values are final (solved, the call graph built): memoise `values`' answers."""
+        self.is_memoising = self.is_solved
 
     def values(self, scope: str, expr: Expr, line: int | None = None) -> frozenset[str]:
         """The tagged values `expr` may denote in `scope` (see `model.graphs`).
 
         With `line`, a name rebound in straight-line code of `scope` itself
         takes its latest binding before that line, not every binding.
+
+        Once `memoise()` was called (linking done), answers are memoised by expression identity: the
+        recognizers ask about the same expressions again and again. The memo holds the expression, so
+        that its id stays its own.
         """
+        if not self.is_memoising or expr[0] not in _COMPOUND:
+            return self._evaluate(scope, expr, line)
+        key = (scope, id(expr), line)
+        entry = self._evaluated.get(key)
+        if entry is not None and entry[0] is expr:
+            return entry[1]
+        answer = self._evaluate(scope, expr, line)
+        answer = self._distinct.setdefault(answer, answer)  # most answers recur across the tree
+        self._evaluated[key] = (expr, answer)
+        return answer
+
+    def _evaluate(self, scope: str, expr: Expr, line: int | None) -> frozenset[str]:
+        """`values`, evaluated."""
         kind, value, children, _ = expr
         if kind == ExprKind.NAME:
             return self._lookup(scope, str(value), line)

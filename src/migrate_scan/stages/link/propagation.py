@@ -55,7 +55,9 @@ class Propagation(Evaluation):
             units += [(self._propagate_assignment, module, a) for a in facts.assignments]
             units += [(self._propagate_return, module, r) for r in facts.returns]
             units += [(self._propagate_call, module, c) for c in facts.calls]
-        return self._run(units)
+        stats = self._run(units)
+        self._base_keys.clear()  # the solver's reader lists: gone with it
+        return stats
 
     def _propagate_import(self, module: str, fact: ImportFact) -> None:
         scope = f"{module}:{fact.scope}" if fact.scope else module

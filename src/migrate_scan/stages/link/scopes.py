@@ -156,7 +156,8 @@ class Scopes(Solver):
             tag = (
                 "cls:" if "classmethod" in decorators or definition.name in ("__new__", "__init_subclass__") else "obj:"
             )
-            self.vars[(scope.symbol, first.name)].add(tag + owner)
+            key = (scope.symbol, first.name)
+            self.vars[key] = self.vars.get(key, EMPTY) | {tag + owner}
 
     def _add_assigned(self, key: tuple[str, str], line: int, values: Iterable[str]) -> None:
         if not values or (key not in self._rebound and not key[0].startswith("seq:")):

@@ -22,7 +22,7 @@ from migrate_scan.model.faults import isolated
 from migrate_scan.model.graphs import SolverStats
 from migrate_scan.model.ids import Location
 from migrate_scan.model.memory import memory_exceeded
-from migrate_scan.stages.link.values import EMPTY, MAX_VALUES, grow
+from migrate_scan.stages.link.values import EMPTY, MAX_VALUES, grow, grown_set
 
 MEMORY_CHECK_MASK = 4095
 """Check the memory ceiling every 4,096 evaluations (a read of /proc/self/statm)."""
@@ -36,7 +36,8 @@ class Solver:
     """Value sets and the worklist that grows them to a fixpoint."""
 
     def __init__(self) -> None:
-        self.vars: dict[tuple[str, str], set[str]] = defaultdict(set)
+        # Variable → its values: a set is never changed once made (growing replaces it), so reads share it.
+        self.vars: dict[tuple[str, str], frozenset[str]] = {}
         self.returns: dict[str, set[str]] = defaultdict(set)
         # key → units that read it (a list: far smaller than sets; repeats are harmless, see `_notify`)
         self._readers: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -120,7 +121,9 @@ class Solver:
         if not values:
             return
         scratch = self._scratch
-        if grow(self.vars[key], values, scratch):
+        grown = grown_set(self.vars.get(key, EMPTY), values, scratch)
+        if grown is not None:
+            self.vars[key] = grown
             self._notify(key)
         if scratch:
             self._refuse(key, scratch)
@@ -149,8 +152,7 @@ class Solver:
             readers = self._readers[key]
             if not readers or readers[-1] != unit:
                 readers.append(unit)
-        values = self.vars.get(key)
-        return frozenset(values) if values else EMPTY
+        return self.vars.get(key, EMPTY)
 
     def _returns(self, function: str) -> set[str]:
         if self._unit >= 0:

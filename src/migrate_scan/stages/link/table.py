@@ -74,7 +74,8 @@ class SymbolTable(Propagation):
         for table in (
             self.vars, self.returns, self._assigned, self._qualified, self.call_values,
             self._bindings, self._straight_lines, self._mro, self._sequences, self._sequence_members,
-            self._sequence_ids, self.callee_cache, self._outside_attributes, self._answers,
+            self._sequence_ids, self.callee_cache, self._outside_attributes, self._answers, self._evaluated,
+            self._distinct,
         ):  # fmt: skip
             table.clear()
 

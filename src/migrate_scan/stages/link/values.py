@@ -68,6 +68,22 @@ def grow(current: set[str], values: Iterable[str], refused: set[str] | None = No
     return True
 
 
+def grown_set(current: frozenset[str], values: Iterable[str], refused: set[str]) -> frozenset[str] | None:
+    """`grow` without changing `current`: the grown set, or None when nothing was added (same cap, same choice)."""
+    before = len(current)
+    if before >= MAX_VALUES:
+        refused.update(v for v in values if v not in current)
+        return None
+    fresh = set(values) - current if not isinstance(values, set | frozenset) else values - current
+    if not fresh:
+        return None
+    if before + len(fresh) <= MAX_VALUES:
+        return current | fresh
+    ordered = sorted(fresh)
+    refused.update(ordered[MAX_VALUES - before :])
+    return current | frozenset(ordered[: MAX_VALUES - before])
+
+
 def as_base(values: Iterable[str]) -> Iterator[str]:
     """Base-class values: our classes, outside ones, and builtins (`dict`) as outside ones."""
     for value in values:
