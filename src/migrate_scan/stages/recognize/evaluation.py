@@ -511,9 +511,8 @@ class Evaluator:
             return self.elements(scope, value)
         bound = self.assignments(site)
         latest = max((b for b in bound if b[1].line <= line), key=lambda b: b[1].line, default=None)
-        if len(bound) < 2 or latest is None or latest[1].is_conditional or latest[1].operator is not None:
-            return self.elements(scope, value)
-        if latest[1].value is None or any(a.operator is not None for _, a in bound):
+        plain = len(bound) > 1 and all(a.operator is None for _, a in bound)  # only `name = ...`, several times
+        if not plain or latest is None or latest[1].is_conditional or latest[1].value is None:
             return self.elements(scope, value)
         return self.elements(latest[0], latest[1].value)
 
