@@ -307,7 +307,7 @@ class Propagation(Evaluation):
                 found.update(attributes)
                 if owner[:4] in _RECEIVERS:
                     for attribute in attributes:
-                        if attribute.startswith("bnd:"):
+                        if attribute.startswith("bnd:") or (owner[:4] == "obj:" and self._wrapped_method(attribute)):
                             sources.setdefault(attribute, set()).add(owner)
             callees = frozenset(found)
         else:
@@ -331,12 +331,23 @@ class Propagation(Evaluation):
             if callee.startswith(("def:", "bnd:")):
                 self._bind_arguments(callee.partition(":")[2], callee.startswith("bnd:"), positional, named)
             elif callee.startswith("wrap:"):
+                receivers = sources.get(callee)  # a decorated method called on an instance: the instance first
                 for link in callee[5:].split("|"):
-                    self._bind_arguments(link, False, positional, named)
+                    if receivers:
+                        self._bind_receiver(link, frozenset(receivers))
+                    self._bind_arguments(link, bool(receivers), positional, named)
             elif callee.startswith("cls:"):
                 for initializer in self._class_attribute(callee[4:], "__init__", bound=True):
                     if initializer.startswith("bnd:"):
                         self._bind_arguments(initializer[4:], True, positional, named)
+
+    def _wrapped_method(self, value: str) -> bool:
+        """Whether `value` is what our decorator made of a method (`wrap:<wrapper>|<Class.method>`): found on an
+        instance, calling it passes the instance first (to the wrapper's first parameter, then to the method's)."""
+        if not value.startswith("wrap:"):
+            return False
+        owner = self.definitions.get(value.rpartition("|")[2].rpartition(".")[0])
+        return owner is not None and owner.fact.kind == "class"
 
     def _bind_receiver(self, method: str, receivers: frozenset[str]) -> None:
         """`obj.method()` passes `obj` as the method's first parameter (`self`, or `cls` for a classmethod):
@@ -346,6 +357,8 @@ class Propagation(Evaluation):
         if definition is None or not definition.fact.parameters:
             return
         first = definition.fact.parameters[0]
+        if first.kind != "positional":  # `def wrapper(*args, **kwargs)`: the instance is in `args`
+            return
         if "classmethod" in {dotted_name(d) for d in definition.fact.decorators}:
             self._add((method, first.name), {f"cls:{r[4:]}" for r in receivers})  # `obj.create()` passes type(obj)
         else:
