@@ -1036,7 +1036,7 @@ class DataAccess:
         if not known:
             return values
         kept = {v for v in values if v[:4] not in ("obj:", "cls:") or v[4:] not in self.models or v[4:] in known}
-        return frozenset(kept | {f"obj:{model}" for model in known if model in self.models})
+        return frozenset(kept | {f"obj:{model}" for model in known if model in self.models or is_stand_in(model)})
 
     def _is_module(self, scope: str, expr: Expr) -> bool:
         """Whether a name (or a dotted name) denotes a module of the tree only (`from app import models`)."""
@@ -1128,6 +1128,8 @@ class DataAccess:
                 continue
             if self._is_login_proxy(value):
                 starts |= self.login_models
+            elif tag == "obj" and is_stand_in(target):  # a row of the routed class's model, handed along
+                starts.add(target)
             elif tag == "obj" and target in self.bound:
                 starts.add(self.bound[target])
             if tag == "def" and steps[:1] == ["()"]:

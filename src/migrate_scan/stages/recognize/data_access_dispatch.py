@@ -10,6 +10,11 @@ And the entry of a graphene mutation field is what graphene calls, the class's `
 (found through its MRO), with its handler (`perform_mutation`): the permission checks a
 base class's `mutate` makes run before the work.
 
+Such a call that has a call-site variant of its own (`cls.save(info, instance)` in a generic base's
+`perform_mutation`, the parameter bound to the row of the routed class's model: `data_access_bindings`)
+reaches that variant, not the method with every value any caller passed; when the class overrides the
+method, the override runs instead.
+
 Every operation of a GraphQL endpoint runs through the view serving it: a project's own view
 class mounted at the endpoint's path (`GraphQLView.as_view(schema=schema)`) builds the request's
 context (the site, the app or user the token names) for each operation; a graphene field's
@@ -28,6 +33,8 @@ from migrate_scan.stages.recognize.expressions import scope_of
 SCHEMA_KEYWORD = "schema"
 RECEIVERS = frozenset({"self", "cls"})
 MUTATION_ENTRY = "mutate"
+VARIANT = "@"
+"""Joins a method and the mark of one of its variants (`data_access_bindings`, `data_access_selves`)."""
 MUTATION_PREFIX = "mutation."
 GRAPHENE = "graphene"
 
@@ -75,12 +82,18 @@ class Dispatch:
         for name in sorted(names):
             found += sorted(self.resolve(cls, name))
         redirected = {n for n in names if n not in supers}
+        varied: set[str] = set()  # methods found that a call-site variant already stands for
         for callee in callees:
             owner, _, name = callee.rpartition(".")
+            method = callee.partition(VARIANT)[0]  # `save@b12`: the variant of `save` bound at a call here
             if name in redirected and owner in lineage and callee not in found:
                 continue
+            if method != callee and owner in lineage and name.partition(VARIANT)[0] in redirected:
+                if method not in found and any(f.rpartition(".")[2] == method.rpartition(".")[2] for f in found):
+                    continue  # the routed class overrides it: its own method runs instead
+                varied.add(method)
             kept.append(callee)
-        return kept + [f for f in found if f not in kept]
+        return kept + [f for f in found if f not in kept and f not in varied]
 
     def mutation_entry(self, view: str | None, action: str | None, framework: str) -> str | None:
         """A graphene mutation field's `mutate`, as the mutation class's MRO finds it (one of ours), else None."""
