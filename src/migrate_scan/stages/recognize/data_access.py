@@ -72,6 +72,7 @@ from migrate_scan.stages.recognize.data_access_cascades import COLLECTED, FOUND_
 from migrate_scan.stages.recognize.data_access_deferred import deferred_callees
 from migrate_scan.stages.recognize.data_access_dispatch import GRAPHENE, Dispatch, endpoint_views
 from migrate_scan.stages.recognize.data_access_generic import GenericParameters
+from migrate_scan.stages.recognize.data_access_kept import KeptRows
 from migrate_scan.stages.recognize.data_access_knowledge import (
     READ,
     WRITE,
@@ -97,6 +98,7 @@ from migrate_scan.stages.recognize.data_access_selves import Selves
 from migrate_scan.stages.recognize.data_access_sends import signal_sends
 from migrate_scan.stages.recognize.data_access_serializers import Serializers
 from migrate_scan.stages.recognize.data_access_signals import signal_instances
+from migrate_scan.stages.recognize.data_access_tuples import TupleRows
 from migrate_scan.stages.recognize.data_access_view_calls import view_method_hooks
 from migrate_scan.stages.recognize.expressions import keyword, scope_of, string_of, subexpressions
 from migrate_scan.stages.recognize.registry import Product, Recognizer
@@ -230,6 +232,8 @@ class DataAccess:
                 self._methods[symbol.rpartition(".")[0]].append(symbol)
         self.dispatch = Dispatch(graphs)
         self.scoped = RequestScope(self)  # `g.org`, `current_org`, `session.user`, `request.profile`
+        self.tuples = TupleRows(self)  # `user, source = get_request_user()`, `get_request_user()[0]`
+        self.kept = KeptRows(self)  # `self.event = Event.get(i)` in one method, `self.event` in another
         self.lookups = QueryLookups(self, data_models)  # `filter(site__region=r)`, `Q(...)`, `Count("devices")`
         self.selves = Selves(graphs.definitions, bound, self.models)  # an inherited method's `self` per model
         self.self_bound: set[tuple[str, int, str]] = set()  # (scope, line, method) calls reaching a `self` variant
@@ -504,6 +508,11 @@ class DataAccess:
         """
         found = False
         for value in self.graphs.resolver.class_attribute(model, method):
+            if value.startswith("wrap:"):  # a method our decorator wraps (`@memoize_request`): wrapper and method run
+                *wrappers, value = value[5:].split("|")
+                for wrapper in wrappers if not is_class and value in self.graphs.definitions else ():
+                    self.calls[scope].add(wrapper)
+                value = "bnd:" + value
             if value.startswith(("bnd:", "def:")) and value[4:] in self.graphs.definitions:
                 found = True
                 if not is_class:
@@ -997,6 +1006,10 @@ class DataAccess:
             steps = steps[int(_user_step(root, steps) or 0) + 1 :]
         elif (scoped := self.scoped.start(scope, root, steps)) is not None:
             starts, steps = scoped
+        elif (tupled := self.tuples.starts(scope, root, nodes, steps)) is not None:
+            starts, steps = tupled
+        elif (kept := self.kept.start(scope, root, steps)) is not None:
+            starts, steps = kept
         elif (loaded := self._schema_load(scope, root, nodes, steps)) is not None:
             starts, steps = loaded
         else:
@@ -1765,6 +1778,8 @@ class DataAccess:
                 }
                 if self.routed.rooted(value):  # `return cls._meta.model()`: a new row of the routed class's
                     found |= {d.model for d in self._walk(symbol, value) if is_stand_in(d.model) and not d.is_class}
+            elif value[0] in (ExprKind.SUBSCRIPT, ExprKind.NAME):  # `return pair[0]`, `user, _ = pair; return user`
+                found |= self.tuples.returned(symbol, value)
         return found
 
     def _auth_user_model(self, data_models: list[DataModel]) -> set[str]:
@@ -1905,6 +1920,10 @@ class DataAccess:
             return False
         caller_class = caller.rpartition(".")[0]
         return caller_class in self.graphs.resolver.ancestors(owner) or owner in self._mixed_into(caller_class)
+
+    def mixed_into(self, base: str) -> frozenset[str]:
+        """The classes of ours in the MROs of `base`'s subclasses (its subclasses and their mixins)."""
+        return self._mixed_into(base)
 
     def _mixed_into(self, base: str) -> frozenset[str]:
         """The classes of ours in the MROs of `base`'s subclasses (its subclasses and their mixins)."""

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from migrate_scan.model.facts import Expr, ExprKind, FileFacts
 from migrate_scan.stages.recognize.data_access_properties import PROPERTY_DECORATORS, expressions_of, last_name
+from migrate_scan.stages.recognize.data_access_tuples import IF_EXPRESSION
 from migrate_scan.stages.recognize.expressions import scope_of, subexpressions
 
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ class RequestScope:
         self.proxies: dict[str, set[str]] = {}  # binding site of a proxy → the functions it runs
         self.proxy_names: set[str] = set()
         self.session_getters: dict[str, set[str]] = defaultdict(set)  # property of the app's session → getters
+        self.session_methods: dict[str, set[str]] = defaultdict(set)  # method of the app's session → its methods
         self.getters: set[str] = set()  # every property getter of ours
         self.getter_names: set[str] = set()
         self._returned: dict[str, set[str]] = {}
@@ -124,6 +126,13 @@ class RequestScope:
                 owner, _, name = getter.rpartition(".")
                 if owner == session_class or owner in resolver.ancestors(session_class):
                     self.session_getters[name].add(getter)
+        for session_class in sorted(classes):  # `session.get_session_user()`: a method of the session class
+            for owner in (session_class, *resolver.ancestors(session_class)):
+                for method in self.access.class_methods(owner):
+                    name = method.rpartition(".")[2]
+                    if method not in self.getters and name not in self.session_getters and not name.startswith("__"):
+                        found = resolver.class_attribute(session_class, name)
+                        self.session_methods[name] |= {v[4:] for v in found if v.startswith(("bnd:", "def:"))}
 
     def _opened(self, interface: str) -> set[str]:
         """The session classes a session interface of ours opens."""
@@ -171,12 +180,16 @@ class RequestScope:
     def _value_models(self, scope: str, facts: FileFacts, value: Expr, depth: int) -> set[str]:
         """The models of the rows an assigned or returned expression gives (a local: what it was bound to)."""
         access = self.access
+        if value[0] == ExprKind.OTHER and value[1] == IF_EXPRESSION and len(value[2]) == 3:  # `a if test else b`
+            body, orelse = value[2][1], value[2][2]
+            return self._value_models(scope, facts, body, depth) | self._value_models(scope, facts, orelse, depth)
         if value[0] == ExprKind.NAME and depth < MAX_DEPTH:
             qualname = scope.partition(":")[2]
             found: set[str] = set()
             for assignment in facts.assignments:
                 if assignment.scope == qualname and assignment.value is not None and assignment.targets == (value,):
                     found |= self._value_models(scope, facts, assignment.value, depth + 1)
+            found |= access.tuples.local_rows(scope, str(value[1]))  # `user, source = get_request_user()`
             return found | access.instances.get((scope, str(value[1])), set())
         if value[0] not in (ExprKind.ATTRIBUTE, ExprKind.CALL, ExprKind.SUBSCRIPT):
             return set()
@@ -217,6 +230,13 @@ class RequestScope:
             if steps[0] in self.session_getters and self.sessions.intersection(resolver.values(scope, root)):
                 found = set().union(*(self.returned(g) for g in sorted(self.session_getters[steps[0]])))
                 return found, steps[1:]
+            if (
+                steps[1:2] == ["()"]
+                and steps[0] in self.session_methods
+                and self.sessions.intersection(resolver.values(scope, root))
+            ):
+                found = set().union(*(self.returned(m) for m in sorted(self.session_methods[steps[0]])))
+                return found, steps[2:]
             if name == "self" and steps[0] in self.getter_names:
                 getters = self.own_getters(scope, steps[0])
                 if getters:
@@ -248,7 +268,7 @@ class RequestScope:
     def add_calls(self) -> None:
         """Reading a property of the app's session or of `self` (a non-model class: a model's are
         `data_access_properties`') runs its getter (setting a field of what it returns too)."""
-        if not (self.session_getters or self.getters):
+        if not (self.session_getters or self.session_methods or self.getters):
             return
         access = self.access
         for facts in access.graphs.modules.values():
@@ -268,6 +288,8 @@ class RequestScope:
                 owner = node[2][0]
                 if name in self.session_getters and self.sessions.intersection(resolver.values(scope, owner)):
                     yield from self.session_getters[str(name)]
+                elif name in self.session_methods and self.sessions.intersection(resolver.values(scope, owner)):
+                    yield from self.session_methods[str(name)]
                 elif owner[1] == "self" and name in self.getter_names and _owner(scope) not in models:
                     yield from self.own_getters(scope, str(name))
 
