@@ -96,6 +96,7 @@ from migrate_scan.stages.recognize.data_access_routed import RoutedModels, as_ro
 from migrate_scan.stages.recognize.data_access_scoped import UNWRAP, RequestScope, proxied
 from migrate_scan.stages.recognize.data_access_selves import Selves
 from migrate_scan.stages.recognize.data_access_sends import signal_sends
+from migrate_scan.stages.recognize.data_access_serializer_saves import save_hooks
 from migrate_scan.stages.recognize.data_access_serializers import Serializers
 from migrate_scan.stages.recognize.data_access_signals import signal_instances
 from migrate_scan.stages.recognize.data_access_tuples import TupleRows
@@ -1341,6 +1342,7 @@ class DataAccess:
             serializers = self._serializer_hooks(symbol, ancestors, actions) + self.serializers.returned(symbol)
             deleting = frozenset().union(*(self.known.delete_actions.get(a, ()) for a in ancestors))
             self.serializers.view(symbol, serializers, actions, deleting)
+            save_hooks(self, symbol, serializers, actions, deleting)  # the serializer's `create`/`update`
             for owner in (symbol, *(a for a in ancestors if ":" in a)):
                 found = self._view_model(owner)
                 if found is None:
