@@ -46,6 +46,12 @@ _NAMES: dict[str, Expr] = {}
 _ATTRIBUTES: dict[tuple[str, str], Expr] = {}
 _CONSTANTS: dict[tuple[type, object], Expr] = {}
 _INTERNED_CONSTANTS = frozenset({str, int, bool, type(None)})
+# One file's calls already converted, by node: `f(g(x))` converts `g(x)` inside `f(...)`, then again as a call of
+# its own, and an assignment or a return converts its value's calls once more. An entry holds the node (its id
+# stays its own), the depth it was converted at and its `Expr`, made only when no part of it was cut at
+# `MAX_EXPR_DEPTH`: it is then what a conversion at that depth or a shallower one gives.
+_CALLS: dict[int, tuple[ast.Call, int, Expr]] = {}
+_CUTS = [0]  # how many subexpressions were cut at `MAX_EXPR_DEPTH` so far
 
 
 def lambda_name(node: ast.Lambda) -> str:
@@ -57,6 +63,7 @@ def to_expr(node: ast.expr, depth: int = 0) -> Expr:
     """Convert an `ast` expression to the `Expr` tuple tree (bounded depth and size)."""
     node_type = type(node)
     if depth >= MAX_EXPR_DEPTH:
+        _CUTS[0] += 1
         return (ExprKind.OTHER, node_type.__name__, (), ())
     deeper = depth + 1
     if node_type is ast.Name:
@@ -160,10 +167,17 @@ def _constant_to_expr(value: object) -> Expr:
 
 
 def _call_to_expr(node: ast.Call, depth: int) -> Expr:
+    known = _CALLS.get(id(node))
+    if known is not None and known[0] is node and depth <= known[1]:
+        return known[2]
+    cuts = _CUTS[0]
     children = (to_expr(node.func, depth), *_bounded(node.args, depth))
     # Keywords kept up to the table cap: `environ.Env(DD_X=(bool, True), ...)` declares hundreds of settings.
     keywords = tuple([(k.arg, to_expr(k.value, depth)) for k in node.keywords[:MAX_CALL_ITEMS]])
-    return (ExprKind.CALL, None, children, keywords)
+    converted = (ExprKind.CALL, None, children, keywords)
+    if _CUTS[0] == cuts:
+        _CALLS[id(node)] = (node, depth, converted)
+    return converted
 
 
 def _dict_to_expr(node: ast.Dict, depth: int) -> Expr:
@@ -217,9 +231,12 @@ class FactExtractor:
 
     def extract(self, tree: ast.Module) -> None:
         """Walk the module body."""
-        for table in (_NAMES, _ATTRIBUTES, _CONSTANTS):
+        for table in (_NAMES, _ATTRIBUTES, _CONSTANTS, _CALLS):
             table.clear()  # shared within one file only: a worker's tables never grow past a file
-        self._visit_block(tree.body)
+        try:
+            self._visit_block(tree.body)
+        finally:
+            _CALLS.clear()  # the file's nodes: freed with its tree
 
     # -- statements -------------------------------------------------------
 
