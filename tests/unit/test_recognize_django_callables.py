@@ -229,3 +229,103 @@ def test_a_get_on_a_dict_that_may_hold_any_key_keeps_the_branch() -> None:
         """,
     }
     assert {p for p, *_ in routes(files)} == {"/y/", "/z/"}
+
+
+WRAPPING_DECORATORS = """
+from functools import wraps
+
+from django.http import HttpResponseForbidden
+
+
+def login_required(f_or_message):
+    if isinstance(f_or_message, str):
+        def _outer(f):
+            return _make_wrapper(f, f_or_message)
+        return _outer
+    return _make_wrapper(f_or_message)
+
+
+def _make_wrapper(f, message=None):
+    @wraps(f)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return HttpResponseForbidden(message or "sign in")
+        return f(request, *args, **kwargs)
+    return wrapper
+
+
+def _make_plain(f):
+    def plain(request, *args, **kwargs):
+        return f(request, *args, **kwargs)
+    return plain
+
+
+def logged(f):
+    return _make_plain(f)
+"""
+
+WRAPPED_VIEWS = """
+from django.http import HttpResponse
+
+from forum.decorators import logged, login_required
+
+
+def settings_required():
+    return login_required("Sign in to change your settings")
+
+
+@settings_required()
+def index(request):
+    return HttpResponse("settings")
+
+
+@login_required
+def profile(request):
+    return HttpResponse("profile")
+
+
+def start(request):
+    return HttpResponse("start")
+
+
+@logged
+def audit(request):
+    return HttpResponse("audit")
+"""
+
+
+def test_a_wraps_closure_built_by_a_helper_routes_the_function_it_wraps() -> None:
+    files = {
+        "forum/__init__.py": "",
+        "forum/decorators.py": WRAPPING_DECORATORS,
+        "forum/views.py": WRAPPED_VIEWS,
+        "proj/urls.py": """
+            from django.urls import path
+            from forum import views
+            from forum.decorators import login_required
+            urlpatterns = [
+                path("", views.index),
+                path("profile/", views.profile),
+                path("start/", login_required("Sign in to start")(views.start)),
+            ]
+        """,
+    }
+    assert routes(files) == {
+        ("/", "*", "forum.views:index", None),
+        ("/profile/", "*", "forum.views:profile", None),
+        ("/start/", "*", "forum.views:start", None),
+    }
+
+
+def test_a_closure_without_wraps_built_by_a_helper_stays_the_handler() -> None:
+    files = {
+        "forum/__init__.py": "",
+        "forum/decorators.py": WRAPPING_DECORATORS,
+        "forum/views.py": WRAPPED_VIEWS,
+        "proj/urls.py": """
+            from django.urls import path
+            from forum import views
+            urlpatterns = [path("audit/", views.audit)]
+        """,
+    }
+    assert routes(files) == {("/audit/", "*", "forum.decorators:_make_plain.plain", None)}

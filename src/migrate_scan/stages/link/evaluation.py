@@ -15,6 +15,8 @@ from migrate_scan.stages.link.containers import CONTAINER_TYPES, Containers
 from migrate_scan.stages.link.outside import outside_attribute, outside_call
 from migrate_scan.stages.link.values import BYTES, EMPTY, STRING, child_symbol, constant_int
 
+_WRAPS = "ext:functools:wraps"
+
 _COMPOUND = frozenset({ExprKind.ATTRIBUTE, ExprKind.CALL, ExprKind.SUBSCRIPT})
 """The expressions whose answers are memoised once solved (a name is one lookup: cheaper than a memo)."""
 
@@ -29,6 +31,7 @@ class Evaluation(Containers):
         self._evaluated: dict[tuple[str, int, int | None], tuple[Expr, frozenset[str]]] = {}
         self._distinct: dict[frozenset[str], frozenset[str]] = {}  # one copy of each memoised answer
         self.is_memoising = False
+        self._wrapping_candidates: frozenset[str] | None = None  # `def:` of nested functions decorated `@wraps(...)`
 
     def memoise(self) -> None:
         """From now on the values are final (solved, the call graph built): memoise `values`' answers."""
@@ -130,7 +133,15 @@ class Evaluation(Containers):
             elif tag in ("def", "bnd") and target in self.generators:
                 found.add(f"gen:{target}")
             elif tag in ("def", "bnd"):
-                found.update(self._returns(target))
+                returned = self._returns(target)
+                if (
+                    len(call[2]) > 1
+                    and not self._wrapping_definitions().isdisjoint(returned)
+                    and self._names_function(scope, call[2][1])
+                ):
+                    found.update(self._applied_wrappers(scope, call[2][1], returned, line))
+                else:
+                    found.update(returned)
             elif callee == "bi:map":
                 for argument in call[2][1:]:
                     functions = self.values(scope, argument, line)
@@ -145,3 +156,59 @@ class Evaluation(Containers):
                 for method in self._class_attribute(target, "__call__", bound=True):
                     found.update(self._returns(method.partition(":")[2]))
         return frozenset(found)
+
+    def _applied_wrappers(self, scope: str, wrapped: Expr, returned: Iterable[str], line: int | None) -> set[str]:
+        """`login_required("Sign in")(view)`: a call handing back a `@wraps` closure wraps the function it is given.
+
+        The same value the decorator syntax gives (`wrap:<wrapper>|<function>`, see `Propagation._wrapped`),
+        so routing `decorator(view)` in place names the view, and calling it reaches that view only.
+        """
+        originals = [v for v in self.values(scope, wrapped, line) if v.startswith(("def:", "bnd:", "wrap:"))]
+        found: set[str] = set()
+        for value in returned:
+            if not originals or not (value.startswith("def:") and self._declares_wrapping(value[4:])):
+                found.add(value)
+                continue
+            found.update(f"wrap:{value[4:]}|{original.partition(':')[2]}" for original in originals)
+        return found
+
+    def _names_function(self, scope: str, expr: Expr) -> bool:
+        """Whether `expr` names a function where it is written, not through a parameter of `scope`.
+
+        A parameter holds every function its function is ever given: a wrapper specialised to it
+        inside a decorator's own body would wrap them all (the decorator's application specialises).
+        """
+        if expr[0] not in (ExprKind.NAME, ExprKind.ATTRIBUTE):
+            return False
+        definition = self.definitions.get(scope) if expr[0] == ExprKind.NAME else None
+        return definition is None or all(p.name != expr[1] for p in definition.fact.parameters)
+
+    def _wrapping_definitions(self) -> frozenset[str]:
+        """`def:<symbol>` of every nested function with a `wraps(...)` decorator (a syntactic first cut)."""
+        if self._wrapping_candidates is None:
+            self._wrapping_candidates = frozenset(
+                f"def:{symbol}"
+                for symbol, definition in self.definitions.items()
+                if definition.fact.scope
+                and any(
+                    d[0] == ExprKind.CALL and d[2][0][:2] in ((ExprKind.NAME, "wraps"), (ExprKind.ATTRIBUTE, "wraps"))
+                    for d in definition.fact.decorators
+                )
+            )
+        return self._wrapping_candidates
+
+    def _declares_wrapping(self, wrapper: str) -> bool:
+        """Whether a nested function is decorated with `functools.wraps(...)`: it stands for what it wraps.
+
+        So a decorator that hands back a wrapper built by a helper of its own
+        (`return _make_wrapper(f, message)`, the helper's closure `@wraps(f)`)
+        wraps the decorated function as much as one defining the wrapper inline.
+        """
+        if f"def:{wrapper}" not in self._wrapping_definitions():
+            return False
+        definition = self.definitions[wrapper]
+        parent = f"{definition.module}:{definition.fact.scope}"
+        return any(
+            decorator[0] == ExprKind.CALL and _WRAPS in self.values(parent, decorator[2][0])
+            for decorator in definition.fact.decorators
+        )

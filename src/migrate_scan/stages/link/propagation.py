@@ -219,7 +219,8 @@ class Propagation(Evaluation):
             else:
                 found.add(value)
                 continue
-            if not chain.rpartition("|")[2].startswith(decorator + "."):
+            wrapper = chain.rpartition("|")[2]
+            if not wrapper.startswith(decorator + ".") and not self._declares_wrapping(wrapper):
                 found.add(value)  # returns something else than a wrapper of its own
                 continue
             for original in originals:
