@@ -293,8 +293,10 @@ def test_generic_views_get_the_methods_djangos_classes_define() -> None:
             from django.urls import path
             from django.views.generic import RedirectView, TemplateView
             from django.contrib.auth import views as auth_views
+            from django.views.i18n import JavaScriptCatalog
             from shop import views
             urlpatterns = [
+                path("jsi18n/", JavaScriptCatalog.as_view()),
                 path("list/", views.OrderList.as_view()),
                 path("new/", views.OrderCreate.as_view()),
                 path("about/", TemplateView.as_view(template_name="about.html")),
@@ -304,7 +306,8 @@ def test_generic_views_get_the_methods_djangos_classes_define() -> None:
         """,
     }
     result = routes(files)
-    assert {r for r in result if r[0] in ("/list/", "/new/", "/about/", "/logout/")} == {
+    assert {r for r in result if r[0] in ("/list/", "/new/", "/about/", "/logout/", "/jsi18n/")} == {
+        ("/jsi18n/", "GET", "django.views.i18n:JavaScriptCatalog.get", "get"),
         ("/list/", "GET", "shop.views:OrderList.get", "get"),
         ("/new/", "GET", "shop.views:OrderCreate.get", "get"),
         ("/new/", "POST", "shop.views:OrderCreate.post", "post"),
