@@ -1810,6 +1810,27 @@ def test_submodule_import_after_package_binding_rebinds_the_submodule() -> None:
     assert callees(graphs, "shop.urls:main") == {"shop.views.categories:helper"}
 
 
+def test_a_second_import_from_a_loaded_submodule_keeps_the_package_binding() -> None:
+    """`from .follow import follow` then `from .follow import other`: only the first load sets the attribute."""
+    graphs = linked(
+        {
+            "site/views/__init__.py": """
+                from .follow import follow, unfollow
+                from .follow import accept
+            """,
+            "site/views/follow.py": "def follow(request): pass\ndef unfollow(request): pass\ndef accept(request): pass\n",
+            "site/urls.py": """
+                from site import views
+
+                def main():
+                    views.follow(None)
+                    views.unfollow(None)
+            """,
+        }
+    )
+    assert callees(graphs, "site.urls:main") == {"site.views.follow:follow", "site.views.follow:unfollow"}
+
+
 def test_a_package_binding_of_a_submodule_name_the_package_never_loads() -> None:
     """The package's own binding wins, unless another module loads the submodule (which sets it on the package)."""
     files = {

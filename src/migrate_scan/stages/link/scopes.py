@@ -301,13 +301,14 @@ class Scopes(Solver):
 
 
 def _rebound_submodules(facts: FileFacts) -> dict[str, bool]:
-    """Names a package's module body binds (not to its submodule of that name) and does not load as a submodule
-    later, each with whether the body loads that submodule at all (before binding the name).
+    """Names a package's module body binds (not to its submodule of that name) after the submodule is first
+    loaded, each with whether the body loads that submodule at all (before binding the name).
 
     `from pkg import name` takes the package attribute when there is one, so the package's own
-    binding wins over its submodule, unless a later import in the body loads the submodule again.
+    binding wins over its submodule. Only the submodule's first load sets the attribute: a later
+    `from .name import other` or `import pkg.name` finds it loaded and leaves the binding alone.
     """
-    loaded: dict[str, int] = {}  # name → last line loading the submodule `package.name`
+    loaded: dict[str, int] = {}  # name → first line loading the submodule `package.name`
     bound: dict[str, int] = {}  # name → last line binding it otherwise
     package = facts.module
     for fact in facts.imports:
@@ -315,9 +316,9 @@ def _rebound_submodules(facts: FileFacts) -> dict[str, bool]:
             continue
         if fact.module.startswith(f"{package}."):
             child = fact.module[len(package) + 1 :].partition(".")[0]
-            loaded[child] = max(loaded.get(child, 0), fact.line)
+            loaded[child] = min(loaded.get(child, fact.line), fact.line)
         elif fact.module == package and fact.name not in (None, "*"):  # `from . import name`
-            loaded[str(fact.name)] = max(loaded.get(str(fact.name), 0), fact.line)
+            loaded[str(fact.name)] = min(loaded.get(str(fact.name), fact.line), fact.line)
             continue
         if fact.bound_as and fact.name not in (None, "*"):
             bound[fact.bound_as] = max(bound.get(fact.bound_as, 0), fact.line)
