@@ -1163,3 +1163,34 @@ def test_a_view_an_outside_call_returns_is_unresolved_not_named_after_the_call()
     """
     assert not routes(files)
     assert ("forum/urls.py", 7) in unresolved(files)
+
+
+def test_a_module_name_bound_to_as_view_routes_the_class() -> None:
+    files = {
+        "forum/__init__.py": "",
+        "forum/settings.py": "ROOT_URLCONF = 'forum.urls'\nINSTALLED_APPS = ['forum']\n",
+        "forum/views.py": """
+            from django.http import HttpResponse
+            from django.views import View
+
+            class UploadView(View):
+                def post(self, request):
+                    return HttpResponse()
+
+            class DownloadView(View):
+                def get(self, request, pk):
+                    return HttpResponse()
+
+            upload = UploadView.as_view()
+            download = DownloadView.as_view() if True else None
+        """,
+        "forum/urls.py": """
+            from django.urls import path
+            from forum.views import download, upload
+
+            urlpatterns = [path("upload/", upload), path("a/<int:pk>/", download)]
+        """,
+    }
+    assert {(p, m, h) for p, m, h, _ in routes(files)} == {("/upload/", "POST", "forum.views:UploadView.post")}
+    # Why: a name bound to anything else as well is not only a class view; it stays unresolved.
+    assert ("forum/urls.py", 5) in unresolved(files)

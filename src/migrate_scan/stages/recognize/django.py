@@ -905,15 +905,14 @@ def _factory_class_views(
 def _factory_built_views(
     context: _Context, scope: str, view: Expr, prefix: _Prefix, rule: MatchRule, location: Location
 ) -> bool:
-    """`thread_view = extensions.get(ThreadView).as_view()`, then `path("t/", thread_view)`: a name bound only to
-    `as_view()` of what a call hands back is routed as that call's classes. False for any other name."""
+    """`login = LoginView.as_view()` or `thread_view = extensions.get(ThreadView).as_view()`, then
+    `path("t/", thread_view)`: a name bound only to `as_view()` calls is routed as if each were written in
+    place (the class, or the classes the call hands back). False for any other name."""
     origins = context.evaluator.origins(scope, view)
     built = [
         (where, origin)
         for where, origin in origins
-        if origin[0] == ExprKind.CALL
-        and origin[2][0][:2] == (ExprKind.ATTRIBUTE, "as_view")
-        and origin[2][0][2][0][0] == ExprKind.CALL
+        if origin[0] == ExprKind.CALL and origin[2][0][:2] == (ExprKind.ATTRIBUTE, "as_view")
     ]
     if not built or len(built) != len(origins):
         return False
