@@ -1194,3 +1194,30 @@ def test_a_module_name_bound_to_as_view_routes_the_class() -> None:
     assert {(p, m, h) for p, m, h, _ in routes(files)} == {("/upload/", "POST", "forum.views:UploadView.post")}
     # Why: a name bound to anything else as well is not only a class view; it stays unresolved.
     assert ("forum/urls.py", 5) in unresolved(files)
+
+
+def test_schema_views_of_drf_spectacular_and_their_subclasses_answer_get() -> None:
+    files = {
+        "api/__init__.py": "",
+        "api/settings.py": "ROOT_URLCONF = 'api.urls'\nINSTALLED_APPS = ['api']\n",
+        "api/views.py": """
+            from drf_spectacular.views import SpectacularRedocView
+
+            class BrandedRedocView(SpectacularRedocView):
+                template_name = "redoc.html"
+        """,
+        "api/urls.py": """
+            from django.urls import path
+            from drf_spectacular.views import SpectacularAPIView
+            from api.views import BrandedRedocView
+
+            urlpatterns = [
+                path("schema/", SpectacularAPIView.as_view(), name="schema"),
+                path("redoc/", BrandedRedocView.as_view(url_name="schema")),
+            ]
+        """,
+    }
+    assert {(p, m, h) for p, m, h, _ in routes(files)} == {
+        ("/schema/", "GET", "drf_spectacular.views:SpectacularAPIView.get"),
+        ("/redoc/", "GET", "api.views:BrandedRedocView.get"),
+    }
