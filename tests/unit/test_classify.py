@@ -1235,3 +1235,49 @@ def test_pt403_a_decision_made_through_a_view_class_and_a_service(heuristics: He
     models = result.module("docs.models")
     assert (models.pattern, models.evidence[0].rule) == (4, "PT403")
     assert result.module("docs.services").pattern == 4
+
+
+def test_a_route_counts_for_the_context_of_the_class_routed_not_of_its_inherited_handler(
+    heuristics: Heuristics,
+) -> None:
+    files = {
+        "proj/__init__.py": "",
+        "proj/settings.py": "ROOT_URLCONF = 'proj.urls'\nINSTALLED_APPS = ['core', 'dcim']\n",
+        "core/__init__.py": "",
+        "core/generic.py": """
+            from django.http import HttpResponse
+            from django.views import View
+
+            class ObjectListView(View):
+                model = None
+
+                def get(self, request):
+                    return HttpResponse(str(self.model.objects.count()))
+        """,
+        "dcim/__init__.py": "",
+        "dcim/models.py": """
+            from django.db import models
+
+            class Device(models.Model):
+                name = models.CharField(max_length=50)
+        """,
+        "dcim/views.py": """
+            from core.generic import ObjectListView
+            from dcim.models import Device
+
+            class DeviceListView(ObjectListView):
+                model = Device
+        """,
+        "proj/urls.py": """
+            from django.urls import path
+            from dcim.views import DeviceListView
+
+            urlpatterns = [path("dcim/devices/", DeviceListView.as_view())]
+        """,
+    }
+    analysis = analyze(files, heuristics)
+    (route,) = analysis.recognition.routes
+    assert (route.handler, route.view) == ("core.generic:ObjectListView.get", "dcim.views:DeviceListView")
+    # Why: the route is the device list's; its handler only lives in the generic base's module.
+    assert (analysis.context("dcim").routes, analysis.context("core").routes) == (1, 0)
+    assert analysis.module("dcim.views").pattern == 1

@@ -144,6 +144,15 @@ class Route(_Model):
         "permission classes): rule and places; empty when the scan found no check.",
     )
 
+    @property
+    def owner(self) -> str:
+        """The symbol the route belongs to: the class routed when there is one, else the handler.
+
+        A class-based view's handler is often a method it inherits from a generic base elsewhere
+        (`ObjectListView.get`, Indico's `RH.process`): the route is the routed class's, and so is its module.
+        """
+        return self.view or self.handler
+
 
 JobKind = Literal[
     "celery-task",

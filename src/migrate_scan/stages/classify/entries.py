@@ -40,7 +40,7 @@ class EntryPoint:
 
     kind: str  # route, realtime, task, periodic, command, loop, thread, receiver, scheduler, rq-job, job
     symbol: str  # the handler
-    module: str  # the module the handler lives in
+    module: str  # the module the entry belongs to: the handler's, or for a route the routed class's
     location: Location
     name: str  # path, task name, event...
     job: Job | None = None
@@ -105,7 +105,7 @@ def entry_points(recognition: Recognition, file_modules: dict[str, str]) -> list
     """
     found: list[EntryPoint] = []
     for route in recognition.routes:
-        found.append(EntryPoint("route", route.handler, module_of(route.handler), route.location, route.path))
+        found.append(EntryPoint("route", route.handler, module_of(route.owner), route.location, route.path))
     for handler in recognition.realtime:
         name = handler.event or handler.path or handler.kind
         found.append(EntryPoint("realtime", handler.handler, module_of(handler.handler), handler.location, name))

@@ -37,7 +37,7 @@ class ModuleIndex:
         self.entries: dict[str, Counter[str]] = defaultdict(Counter)
         self.operational: Counter[str] = Counter()
         for route in recognition.routes:
-            self._entry(route.handler, "route")
+            self._entry(route.owner, "route")
         for job in recognition.jobs:
             if job.kind in NOT_ENTRY_JOB_KINDS:
                 continue

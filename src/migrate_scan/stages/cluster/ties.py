@@ -136,7 +136,7 @@ class Ties:
     def _route_ties(self, recognition: Recognition) -> None:
         by_prefix: dict[str, set[str]] = defaultdict(set)
         for route in recognition.routes:
-            module = module_of(route.handler)
+            module = module_of(route.owner)
             segment = route.path.strip("/").partition("/")[0]
             if module in self.facts.module_set and segment and not segment.startswith("{"):
                 by_prefix[segment].add(module)

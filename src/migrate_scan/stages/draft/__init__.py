@@ -195,7 +195,7 @@ def _evidence(rule: str, locations: list[Location], *found: list[Evidence]) -> l
 def _draft_routes(state: _Draft) -> None:
     grouped: dict[tuple[str, str], list[Route]] = defaultdict(list)
     for route in state.report.routes:
-        module = _module_of(state, route.view or route.handler, route.location)
+        module = _module_of(state, route.owner, route.location)
         context = _deployable(state, module)
         if context is None or module is None:
             continue
