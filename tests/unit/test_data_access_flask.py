@@ -431,3 +431,73 @@ def test_a_row_fetched_by_its_class_reaches_the_methods_called_on_it() -> None:
     assert routes["/api/users/{id}/token"] == ([USER], [USER])
     # Why: `.get(key)` on something that is no model class gives no row.
     assert routes["/api/cached/{key}"] == ([], [])
+
+
+PERMISSIONS = {
+    **BLOG,
+    "blog/permissions.py": """
+        import functools
+        from flask import abort
+        from flask_login import current_user
+
+
+        class require_permissions:
+            def __init__(self, permissions):
+                self.permissions = permissions
+
+            def __call__(self, fn):
+                @functools.wraps(fn)
+                def decorated(*args, **kwargs):
+                    if not current_user.is_following(current_user):
+                        abort(403)
+                    return fn(*args, **kwargs)
+
+                return decorated
+
+
+        def require_permission(permission):
+            return require_permissions((permission,))
+
+
+        def require_admin(fn):
+            return require_permission("admin")(fn)
+
+
+        def unchecked(fn):
+            return fn
+    """,
+    "blog/admin.py": """
+        from flask import Blueprint
+        from blog.models import Post
+        from blog.permissions import require_admin, require_permission, unchecked
+
+        admin = Blueprint("admin", __name__)
+
+        @admin.route("/admin/posts")
+        @require_admin
+        def posts():
+            return str(Post.query.count())
+
+        @admin.route("/admin/drafts")
+        @require_permission("drafts")
+        def drafts():
+            return str(Post.query.count())
+
+        @admin.route("/admin/open")
+        @unchecked
+        def open_posts():
+            return str(Post.query.count())
+    """,
+}
+
+
+def test_a_wrapper_built_by_a_helper_or_an_instances_call_runs_with_the_view() -> None:
+    found = recognize(link(facts_of(PERMISSIONS)), load_heuristics())
+    routes = {route.path: (route.handler, route.reads) for route in found.routes}
+    # Why: `require_admin` hands back what `require_permissions.__call__` builds; the wrapper checks the
+    # logged-in user's follows (the user and the association table) before the view runs.
+    assert routes["/admin/posts"] == ("blog.admin:posts", [POST, USER, FOLLOWERS])
+    # Why: an instance used as a decorator runs its `__call__`'s wrapper too.
+    assert routes["/admin/drafts"] == ("blog.admin:drafts", [POST, USER, FOLLOWERS])
+    # Why: a decorator handing back the function itself adds nothing.
+    assert routes["/admin/open"] == ("blog.admin:open_posts", [POST])

@@ -1818,7 +1818,11 @@ def test_a_second_import_from_a_loaded_submodule_keeps_the_package_binding() -> 
                 from .follow import follow, unfollow
                 from .follow import accept
             """,
-            "site/views/follow.py": "def follow(request): pass\ndef unfollow(request): pass\ndef accept(request): pass\n",
+            "site/views/follow.py": """
+                def follow(request): pass
+                def unfollow(request): pass
+                def accept(request): pass
+            """,
             "site/urls.py": """
                 from site import views
 

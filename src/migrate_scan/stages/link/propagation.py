@@ -140,6 +140,15 @@ class Propagation(Evaluation):
                         if initializer.startswith("bnd:"):
                             self._bind_arguments(initializer[4:], True, [current], {})
                     results.add(f"obj:{target}")
+                elif callee.startswith("obj:"):  # `@require_permission("admin")`: an instance's `__call__`
+                    for method in self._class_attribute(target, "__call__", bound=True):
+                        if method.startswith("bnd:"):
+                            is_ours = True
+                            self._bind_arguments(method[4:], True, [current], {})
+                            if self._returns_its_argument(method[4:], True):
+                                results |= current
+                            else:
+                                results |= self._wrapped(method[4:], self._returns(method[4:]), current)
             if is_ours:
                 current = results
         return current

@@ -1542,7 +1542,26 @@ class DataAccess:
                     wrappers = self._wrappers(value[4:], nested)
                     self.calls[symbol].update(wrappers)
                     self.wrappers.update(wrappers)
+        for symbol, wrappers in self._linked_wrappers().items():
+            self.calls[symbol].update(wrappers)
+            self.wrappers.update(wrappers)
         self._view_class_decorators(nested)
+
+    def _linked_wrappers(self) -> dict[str, list[str]]:
+        """The wrappers the link stage found a decorated function bound to (`wrap:<wrapper>|...|<function>`):
+        those a helper builds (`return _make_wrapper(f)`) or an instance's `__call__` returns
+        (`@require_permission("admin")`), which are not defined inside the decorator itself."""
+        resolver = self.graphs.resolver
+        found: dict[str, list[str]] = {}
+        for symbol, definition in self.graphs.definitions.items():
+            if definition.fact.kind != "function" or not definition.fact.decorators:
+                continue
+            scope = scope_of(definition.module, definition.fact.scope)
+            for value in resolver.values(scope, (ExprKind.NAME, definition.fact.name, (), ())):
+                chain = value[5:].split("|") if value.startswith("wrap:") else []
+                if len(chain) > 1 and chain[-1] == symbol:
+                    found.setdefault(symbol, []).extend(chain[:-1])
+        return found
 
     def _decorations(self) -> Iterator[tuple[str, str, Expr]]:
         """(function, its defining scope, the decorator applied) for each decorator of each function of the tree.
