@@ -448,6 +448,17 @@ def test_ms101_lift_and_shift(shop: Analysis, heuristics: Heuristics) -> None:
     assert ("MS101", "wsgi.py:3") in analysis.rules()
 
 
+def test_ms107_a_context_holding_most_of_the_application(shop: Analysis, heuristics: Heuristics) -> None:
+    assert "MS107" not in {rule for rule, _ in shop.rules()}  # negative: small contexts
+    lowered = with_thresholds(heuristics, "MS107", min_source_lines=10, min_entry_points=2)
+    analysis = analyze(SHOP, lowered, SHOP_KINDS)
+    flagged = {tuple(w.contexts) for w in analysis.classification.warnings if w.rule == "MS107"}
+    routed = {c.name for c in analysis.classification.contexts if c.kind == "business" and c.routes + c.jobs >= 2}
+    assert flagged and flagged == {(name,) for name in routed}
+    [warning, *_] = [w for w in analysis.classification.warnings if w.rule == "MS107"]
+    assert "entry points" in warning.message and warning.locations
+
+
 def test_ms102_cycles_between_contexts(heuristics: Heuristics, shop: Analysis) -> None:
     assert "MS102" not in {rule for rule, _ in shop.rules()}  # orders → catalog only: no cycle
     files = dict(SHOP)

@@ -9,7 +9,7 @@ or a `[[tool.migrate-scan.suppress]]` entry).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -172,6 +172,34 @@ def _lift_and_shift(inputs: FindingInputs) -> list[Finding]:
         "packaged whole into one Lambda it would be a monolith function."
     )
     return [Finding("MS101", message, tuple(locations), tuple(sorted(shells)))]
+
+
+def _oversized_contexts(inputs: FindingInputs) -> list[Finding]:
+    """Business contexts large enough to be the monolith again: source lines and entry points past the thresholds."""
+    rule = inputs.heuristics.warning("MS107")
+    entries: Counter[str] = Counter()
+    for distinct in sorted({(e.module, e.kind, e.symbol, e.name) for e in inputs.entries}):
+        context = inputs.clustering.module_context.get(distinct[0])
+        if context is not None:
+            entries[context] += 1
+    total = sum(entries.values())
+    found = []
+    for group in inputs.clustering.contexts:
+        if group.kind != "business" or entries[group.name] < rule.threshold("min_entry_points"):
+            continue
+        held = [inputs.modules[m] for m in group.modules if m in inputs.modules]
+        source_lines = sum(facts.metrics.sloc for facts in held)
+        if source_lines < rule.threshold("min_source_lines"):
+            continue
+        share = entries[group.name] / total
+        message = (
+            f"`{group.name}` holds {len(group.modules)} modules, {source_lines:,} source lines and "
+            f"{entries[group.name]} of the application's {total} entry points ({share:.0%}) in one context: "
+            "moved as one service it stays a monolith."
+        )
+        locations = group.evidence or tuple(Location(file=facts.path, line=1) for facts in held[:1])
+        found.append(Finding("MS107", message, tuple(locations), group.modules, (group.name,)))
+    return found
 
 
 def _distributed_monolith(inputs: FindingInputs) -> list[Finding]:
@@ -653,6 +681,7 @@ FINDERS: dict[str, Finder] = {
     "MS104": _always_on,
     "MS105": _standard_workflows,
     "MS106": _grows_with_data,
+    "MS107": _oversized_contexts,
     "MS201": _single_step_canvas,
     "MS202": _lonely_signals,
     "MS203": _queue_in_sync_path,
