@@ -329,3 +329,42 @@ def test_a_closure_without_wraps_built_by_a_helper_stays_the_handler() -> None:
         """,
     }
     assert routes(files) == {("/audit/", "*", "forum.decorators:_make_plain.plain", None)}
+
+
+def test_a_wraps_closure_applied_to_a_class_view_routes_the_class() -> None:
+    files = {
+        "forum/__init__.py": "",
+        "forum/decorators.py": WRAPPING_DECORATORS,
+        "forum/views.py": """
+            from django.http import HttpResponse
+            from django.views import View
+
+            class ThreadStartView(View):
+                def get(self, request):
+                    return HttpResponse()
+
+                def post(self, request):
+                    return HttpResponse()
+
+            thread_start = ThreadStartView.as_view()
+        """,
+        "proj/urls.py": """
+            from django.urls import path
+            from forum.decorators import login_required, logged
+            from forum.views import ThreadStartView, thread_start
+            urlpatterns = [
+                path("start/", login_required("Sign in to start")(thread_start)),
+                path("new/", login_required("Sign in")(ThreadStartView.as_view())),
+                path("audit/", logged(thread_start)),
+            ]
+        """,
+    }
+    found = routes(files)
+    assert {r for r in found if r[0] in ("/start/", "/new/")} == {
+        ("/start/", "GET", "forum.views:ThreadStartView.get", "get"),
+        ("/start/", "POST", "forum.views:ThreadStartView.post", "post"),
+        ("/new/", "GET", "forum.views:ThreadStartView.get", "get"),
+        ("/new/", "POST", "forum.views:ThreadStartView.post", "post"),
+    }
+    # Why: a closure without `wraps` is the view Django runs and reports.
+    assert {r for r in found if r[0] == "/audit/"} == {("/audit/", "*", "forum.decorators:_make_plain.plain", None)}
