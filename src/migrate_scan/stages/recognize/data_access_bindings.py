@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from migrate_scan.model.facts import AssignmentFact, CallFact, Expr, ExprKind, FileFacts
-from migrate_scan.model.graphs import Resolver
+from migrate_scan.model.graphs import Definition, Resolver
 from migrate_scan.model.inventory import ModelAccess
 from migrate_scan.stages.recognize.expressions import scope_of, subexpressions
 
@@ -189,6 +189,9 @@ class Binder:
                 elif is_class is not None and is_class.fact.kind == "class":
                     names = names[1:]  # `self`: the receiver, not bound here
             varied = {n for n in names if self._varies(symbol, n)}
+            varied |= _session_written(by_scope[definition.qualname], self.access.known.session_writes) & set(names)
+            if receiver is not None and len(self.access.mixed_into(symbol.rpartition(".")[0]) & self.access.models) > 1:
+                varied.add(receiver)  # a mixin's classmethod of several models: `cls` is each caller's model
             if not varied and self_name is None:
                 continue
             tainted = _tainted(varied | ({self_name} if self_name else set()), assigned.get(definition.qualname, ()))
@@ -235,7 +238,10 @@ class Binder:
         """What a call's callee is called on: `Order.get_by_id(...)`; a bound parameter handed
         `Order.get_by_id` (`fn(*args)` in a variant), what the caller's argument was taken from."""
         if func[0] == ExprKind.ATTRIBUTE:
-            return Bound(caller, func[2][0], True)
+            owner = func[2][0]
+            if owner[0] == ExprKind.CALL and owner[2][0][:2] == (ExprKind.NAME, "super"):
+                return _super_receiver(caller, owner, self.access.graphs.definitions.get(caller.partition("@")[0]))
+            return Bound(caller, owner, True)
         bound = self.resolver.bindings.get(caller)
         argument = bound[1].get(str(func[1])) if bound is not None and func[0] == ExprKind.NAME else None
         if argument is not None and argument.expr[0] == ExprKind.ATTRIBUTE:
@@ -389,6 +395,31 @@ class Binder:
                     ):
                         access.calls[variant].add(callee)
             access.calls[variant] |= self._bind_call(variant, call, depth + 1)
+
+
+def _super_receiver(caller: str, call: Expr, definition: Definition | None) -> Bound | None:
+    """What `super(Alert, cls).get_by_id_and_org(...)` (or `super().…`) in a method of `Alert` is called on: the
+    method's own class (its `cls`), not the proxy `super` gives (nor nothing, where no caller binds `cls`)."""
+    if definition is None or definition.fact.kind != "function" or "." not in definition.fact.qualname:
+        return None
+    owner = caller.partition("@")[0].rpartition(".")[0]
+    receiver = call[2][2] if len(call[2]) > 2 else (ExprKind.NAME, "cls", (), ())
+    return Bound("", receiver, True, frozenset({f"cls:{owner}"}))
+
+
+def _session_written(calls: list[CallFact], writes: frozenset[str]) -> set[str]:
+    """The names a function hands to a session write (`db.session.delete(model)`): a parameter so used is bound
+    per call (the row each caller passes), even when the link stage knows no value of it (a row a query gave)."""
+    found: set[str] = set()
+    for call in calls:
+        func, arguments = call.call[2][0], call.call[2][1:]
+        if func[0] != ExprKind.ATTRIBUTE or func[1] not in writes or not arguments or arguments[0][0] != ExprKind.NAME:
+            continue
+        owner = func[2][0]
+        name = owner[1] if owner[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE) else None
+        if isinstance(name, str) and name.lower().endswith("session"):
+            found.add(str(arguments[0][1]))
+    return found
 
 
 def _within(line: int, dead: tuple[tuple[int, int], ...]) -> bool:
