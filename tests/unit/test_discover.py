@@ -186,6 +186,30 @@ def test_virtualenv_is_told_by_its_listing_below_the_root_only(tmp_path: Path, w
     assert [(e.path, e.reason, e.python_files) for e in discovery.excluded] == [("lib/", "virtualenv", 1)]
 
 
+def test_an_alembic_environment_is_left_out_whatever_its_folder_name(tmp_path: Path, write_tree) -> None:
+    root = write_tree(
+        tmp_path / "app",
+        {
+            "aleph/__init__.py": "",
+            "aleph/model.py": "",
+            "aleph/migrate/env.py": "",
+            "aleph/migrate/script.py.mako": "",
+            "aleph/migrate/versions/1a2b_add_roles.py": "",
+            "aleph/migrate/versions/3c4d_add_alerts.py": "",
+            # Why: an env.py alone is no Alembic environment (a settings module, a tox helper).
+            "tools/env.py": "",
+        },
+    )
+
+    discovery = discover(root, DiscoverySettings())
+
+    assert paths(discovery) == ["aleph/__init__.py", "aleph/model.py", "tools/env.py"]
+    excluded = [(e.path, e.reason, e.python_files) for e in discovery.excluded]
+    assert excluded == [("aleph/migrate/", "default-exclude", 3)]
+    assert "aleph/migrate/env.py" in paths(discover(root, DiscoverySettings(includes=("aleph/migrate/",))))
+    assert "aleph/migrate/env.py" in paths(discover(root, DiscoverySettings(use_default_excludes=False)))
+
+
 # -- source roots and module names ----------------------------------------------------------------
 
 

@@ -45,6 +45,11 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 )
 
 
+ALEMBIC_MARKERS = frozenset({"env.py", "script.py.mako"})
+"""The files `alembic init` writes into a migration environment (beside its `versions/` folder)."""
+ALEMBIC_PATTERN = "env.py + script.py.mako (an Alembic environment)"
+
+
 @dataclass(frozen=True, slots=True)
 class DiscoveredFile:
     """A Python file to parse."""
@@ -219,6 +224,8 @@ def discover(root: Path, settings: DiscoverySettings) -> Discovery:
             continue
         names = {entry.name for entry in entries}
         if "pyvenv.cfg" in names and _is_left_out_virtualenv(directory, absolute, rules, settings, left_out):
+            continue
+        if names >= ALEMBIC_MARKERS and _is_left_out_alembic(directory, rules, settings, left_out):
             continue
         if "__init__.py" in names:
             package_dirs.add(directory)
@@ -398,6 +405,18 @@ def _is_left_out_virtualenv(
     if rules.is_included(directory, True):
         return False
     left_out.append(_LeftOut(directory, True, "virtualenv", "pyvenv.cfg"))
+    return True
+
+
+def _is_left_out_alembic(
+    directory: str, rules: _IgnoreRules, settings: DiscoverySettings, left_out: list[_LeftOut]
+) -> bool:
+    """A folder holding Alembic's `env.py` and `script.py.mako` is a migration environment (whatever its
+    name: `alembic/`, `migrate/`, `db/`): schema history and the runner of it, left out like Django's
+    `migrations/` (unless included) and not walked."""
+    if not directory or not settings.use_default_excludes or rules.is_included(directory, True):
+        return False
+    left_out.append(_LeftOut(directory, True, "default-exclude", ALEMBIC_PATTERN))
     return True
 
 
