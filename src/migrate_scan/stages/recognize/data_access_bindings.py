@@ -142,6 +142,8 @@ class Binder:
         self.templates: dict[str, _Template] = {}
         self.memo: dict[tuple[str, tuple[tuple[str, Bound], ...], tuple[tuple[int, int], ...]], str] = {}
         self.by_function: dict[str, list[ModelAccess]] | None = None
+        self._replacing: dict[str, set[str]] = {}  # helper → `_replaced`: the same for each of its variants
+        self._lines: dict[str, tuple[list[AssignmentFact], list[CallFact]]] = {}  # helper → `_template_facts`
         self.depth = 0  # how many variants deep the variant being evaluated is (0: none)
         self.active = False  # helpers indexed: `self_variant` makes variants at once
 
@@ -344,7 +346,9 @@ class Binder:
         if helper in access.self_calls:
             access.self_calls[variant] = access.self_calls[helper]
         callees = {c for c in access.calls.get(helper, ()) if not access.call_lines.get((helper, c), set()) & lines}
-        replaced = self._replaced(helper, template)
+        replaced = self._replacing.get(helper)
+        if replaced is None:
+            replaced = self._replacing[helper] = self._replaced(helper, template)
         graph = access.graphs.call_graph
         if helper in graph:
             for _, callee, data in graph.out_edges(helper, data=True):
@@ -373,13 +377,11 @@ class Binder:
         access = self.access
         template = self.templates[helper]
         facts = template.facts
-        qualname = helper.partition(":")[2]
-        for assignment in facts.assignments:
-            assigned = assignment.value
-            if assignment.scope == qualname and assigned is not None and _uses(assigned, template.tainted):
-                access.bind_instance(variant, assignment)
-        for call in facts.calls:
-            if call.scope != qualname or call.line not in template.lines or _within(call.line, dead):
+        assignments, calls = self._template_facts(helper, template)
+        for assignment in assignments:
+            access.bind_instance(variant, assignment)
+        for call in calls:
+            if _within(call.line, dead):
                 continue
             access.direct_call(variant, call, facts)
             func: Expr = call.call[2][0]
@@ -395,6 +397,22 @@ class Binder:
                     ):
                         access.calls[variant].add(callee)
             access.calls[variant] |= self._bind_call(variant, call, depth + 1)
+
+    def _template_facts(self, helper: str, template: _Template) -> tuple[list[AssignmentFact], list[CallFact]]:
+        """A helper's assignments whose value uses a tainted name, and its calls on template lines, in source
+        order: what each of its variants evaluates again (found once per helper, not once per variant)."""
+        found = self._lines.get(helper)
+        if found is None:
+            qualname = helper.partition(":")[2]
+            facts = template.facts
+            assignments = [
+                a
+                for a in facts.assignments
+                if a.scope == qualname and a.value is not None and _uses(a.value, template.tainted)
+            ]
+            calls = [c for c in facts.calls if c.scope == qualname and c.line in template.lines]
+            found = self._lines[helper] = (assignments, calls)
+        return found
 
 
 def _super_receiver(caller: str, call: Expr, definition: Definition | None) -> Bound | None:
