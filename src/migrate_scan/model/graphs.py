@@ -99,6 +99,10 @@ class Resolver(Protocol):
         """What `instance.name` finds through the MRO (bound methods tagged `bnd:`)."""
         ...
 
+    def declares_wrapping(self, function: str) -> bool:
+        """Whether a nested function is decorated `@functools.wraps(...)`: it stands for what it wraps."""
+        ...
+
     def release(self) -> None:
         """Drop the resolution tables once no later stage will ask (they dominate peak memory)."""
         ...

@@ -166,7 +166,7 @@ class Evaluation(Containers):
         originals = [v for v in self.values(scope, wrapped, line) if v.startswith(("def:", "bnd:", "wrap:"))]
         found: set[str] = set()
         for value in returned:
-            if not originals or not (value.startswith("def:") and self._declares_wrapping(value[4:])):
+            if not originals or not (value.startswith("def:") and self.declares_wrapping(value[4:])):
                 found.add(value)
                 continue
             found.update(f"wrap:{value[4:]}|{original.partition(':')[2]}" for original in originals)
@@ -197,7 +197,7 @@ class Evaluation(Containers):
             )
         return self._wrapping_candidates
 
-    def _declares_wrapping(self, wrapper: str) -> bool:
+    def declares_wrapping(self, wrapper: str) -> bool:
         """Whether a nested function is decorated with `functools.wraps(...)`: it stands for what it wraps.
 
         So a decorator that hands back a wrapper built by a helper of its own

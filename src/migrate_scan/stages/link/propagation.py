@@ -229,7 +229,7 @@ class Propagation(Evaluation):
                 found.add(value)
                 continue
             wrapper = chain.rpartition("|")[2]
-            if not wrapper.startswith(decorator + ".") and not self._declares_wrapping(wrapper):
+            if not wrapper.startswith(decorator + ".") and not self.declares_wrapping(wrapper):
                 found.add(value)  # returns something else than a wrapper of its own
                 continue
             for original in originals:

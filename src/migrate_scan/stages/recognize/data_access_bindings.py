@@ -118,6 +118,9 @@ class BoundResolver:
     def class_attribute(self, class_symbol: str, name: str) -> set[str]:
         return self.inner.class_attribute(class_symbol, name)
 
+    def declares_wrapping(self, function: str) -> bool:
+        return self.inner.declares_wrapping(function)
+
     def release(self) -> None:
         self.inner.release()
 

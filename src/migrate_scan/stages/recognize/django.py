@@ -794,7 +794,7 @@ def _view(
         # `redirect_view("home")`: a project factory returning its inner view function (a closure)
         # routes that function; a project decorator applied here routes the function it wraps.
         produced = functions_of(resolver.values(scope, view))
-        if wrapped is not None and produced and all(_declares_wrapping(context, f) for f in produced):
+        if wrapped is not None and produced and all(resolver.declares_wrapping(f) for f in produced):
             # `login_required("...")(ThreadView.as_view())`: a `functools.wraps` wrapper stands for its argument
             _view(context, scope, wrapped, facts, prefix, stack, rule, location)
             return
@@ -830,20 +830,6 @@ def _view(
             functions.append(value)
     if not functions and not called:
         _unresolved(context, rule.id, location, "view static reading cannot follow")
-
-
-def _declares_wrapping(context: _Context, function: str) -> bool:
-    """Whether a function is a closure decorated `@functools.wraps(...)`: it takes the name (and, for a class-based
-    view, the `view_class`) of what it wraps, which is what Django reports for the route."""
-    definition = context.graphs.definitions.get(function)
-    if definition is None or not definition.fact.scope:
-        return False
-    scope = scope_of(definition.module, definition.fact.scope)
-    return any(
-        decorator[0] == ExprKind.CALL
-        and "functools.wraps" in context.graphs.resolver.qualified_names(scope, decorator[2][0])
-        for decorator in definition.fact.decorators
-    )
 
 
 def _string_view(context: _Context, dotted: str, prefix: _Prefix, rule: MatchRule, location: Location) -> None:
