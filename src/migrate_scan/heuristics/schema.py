@@ -367,6 +367,7 @@ AccessRole = Literal[
     "view-decorators",
     "row-identity",
     "row-step",
+    "pair-method",
     "memoizer",
     "deferred-call",
     "backend-call",
@@ -404,7 +405,7 @@ ACCESS_ROLE_FIELDS: dict[str, tuple[str, ...]] = {
             "related-field", "rendered-related-field", "serializer-keyword", "method-field",
             "field-render-hook", "field-input-hook",
             "model-bound-base", "login-proxy", "user-model-call", "relationship-schema", "schema-dump",
-            "schema-load", "table-statement", "view-decorators", "row-identity", "row-step", "memoizer",
+            "schema-load", "table-statement", "view-decorators", "row-identity", "row-step", "pair-method", "memoizer",
             "deferred-call",
             "delete-method", "delete-signal", "on-delete-cascade", "cascade-option",
             "request-namespace", "session-proxy", "local-proxy",
@@ -450,9 +451,9 @@ class DataAccessRule(RuleDocs):
     (`user-model-call`), model schemas and what dumping and loading with them do
     (`relationship-schema`, `schema-dump`, `schema-load`), statements on a model's table
     (`table-statement`), view class attributes listing decorators (`view-decorators`), what tells a
-    loaded row from one just built (`row-identity`), query steps that give one row (`row-step`),
-    decorators that keep a function's results (`memoizer`) and signals an outside package sends
-    when another is sent (`signal-relay`).
+    loaded row from one just built (`row-identity`), query steps that give one row (`row-step`), ORM
+    calls giving a row and a flag (`pair-method`), decorators that keep a function's results
+    (`memoizer`) and signals an outside package sends when another is sent (`signal-relay`).
     How a match is used is the recognizer's code; rules of one role are merged.
     """
 

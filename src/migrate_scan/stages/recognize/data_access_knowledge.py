@@ -128,6 +128,7 @@ class AccessKnowledge:
     view_decorators: tuple[str, ...]
     row_identities: frozenset[str]
     row_steps: frozenset[str]
+    pair_methods: frozenset[str]
     memoizers: tuple[str, ...]
     deferred_calls: frozenset[str]
     backend_calls: Mapping[str, tuple[str, ...]]
@@ -327,6 +328,7 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
         view_decorators=tuple(sorted(vocabulary.get("view-decorators", ()))),
         row_identities=frozenset(vocabulary.get("row-identity", ())),
         row_steps=frozenset(vocabulary.get("row-step", ())),
+        pair_methods=frozenset(vocabulary.get("pair-method", ())),
         memoizers=tuple(sorted(vocabulary.get("memoizer", ()))),
         deferred_calls=frozenset(vocabulary.get("deferred-call", ())),
         backend_calls=_frozen({call: tuple(sorted(m)) for call, m in backend_calls.items()}),

@@ -22,6 +22,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from migrate_scan.model.facts import AssignmentFact, Expr, ExprKind, ReturnFact
+from migrate_scan.stages.recognize.data_access_pairs import pair_row
 
 if TYPE_CHECKING:
     from migrate_scan.stages.recognize.data_access import DataAccess
@@ -105,6 +106,8 @@ class TupleRows:
                 if assignment.value is not None and assignment.targets == (expr,):
                     found |= self.element(scope, assignment.value, index, bound, depth)
             return found
+        if kind == ExprKind.CALL and (paired := pair_row(self.access, scope, expr, index)):
+            return paired  # `tag, created = Tag.objects.get_or_create(...)` (data_access_pairs)
         if kind == ExprKind.CALL and depth < MAX_DEPTH:
             return self._returned_element(scope, expr, index, depth)
         return set()
