@@ -42,10 +42,10 @@ def save_hooks(
         left_out = CREATES if READ in mode else UPDATES  # a change of a row, or a new one
         names = [*hooks.get(VALIDATES, ()), *(n for n in hooks.get(SAVES, ()) if n != left_out)]
         for serializer in classes:
-            access.calls[f"{view}.{action}"] |= _methods(access, serializer, names)
+            access.calls[f"{view}.{action}"] |= methods_of(access, serializer, names)
 
 
-def _methods(access: DataAccess, serializer: str, names: list[str]) -> set[str]:
+def methods_of(access: DataAccess, serializer: str, names: list[str]) -> set[str]:
     """The methods of ours the serializer class runs for the hook `names` (`validate_`: a prefix), through its MRO."""
     resolver = access.graphs.resolver
     lineage = [serializer, *(a for a in resolver.ancestors(serializer) if a in access.graphs.definitions)]

@@ -383,6 +383,17 @@ class Serializers:
             self.access.calls[scope] |= self.hooks(serializer)
             self._apply(scope, usage, writes=False)
 
+    def of_view(self, view: str) -> list[str]:
+        """The serializer classes of a view: those its actions render with, else its `serializer_class` and
+        what its `get_serializer_class` returns."""
+        found = self.by_view.get(view)
+        return found if found is not None else self._of_view(view)
+
+    def saved_by(self, scope: str, serializer: str) -> None:
+        """A serializer validated and saved in `scope` (`data_access_view_serializers`): what validating its
+        input reads and its save writes."""
+        self._apply(scope, self.usage(serializer), writes=True)
+
     def _of_view(self, view: str) -> list[str]:
         """The serializer classes of a view that has no model actions: its `serializer_class`, what its
         `get_serializer_class` returns."""

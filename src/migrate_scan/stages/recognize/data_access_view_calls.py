@@ -3,7 +3,8 @@
 A DRF view's own action (`@action def close(self, request, pk)`) that calls an inherited method runs the
 hooks that method calls on the class: `self.get_object()` runs the view's `get_queryset` and
 `filter_queryset` (what they prefetch and filter is read), `self.get_serializer(...)` its
-`get_serializer_class`; the serializer it makes renders its rows (`data_access_serializers`). Which
+`get_serializer_class`; the serializer it makes renders its rows (`data_access_serializers`), and runs its
+validation and save hooks where the method validates and saves it (`data_access_view_serializers`). Which
 inherited method calls which hooks is the `view-method-hooks` knowledge. A method the class (or a base
 of ours) defines itself is an ordinary call: the call graph has it.
 """
@@ -12,10 +13,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from migrate_scan.stages.recognize.data_access_view_serializers import SERIALIZER_CALL, serializer_uses
+
 if TYPE_CHECKING:
     from migrate_scan.stages.recognize.data_access import DataAccess
-
-SERIALIZER_CALL = "get_serializer"
 
 
 def view_method_hooks(access: DataAccess) -> None:
@@ -41,6 +42,7 @@ def view_method_hooks(access: DataAccess) -> None:
                 }
             if method == SERIALIZER_CALL:
                 access.serializers.rendered_by_view(scope, cls)
+                serializer_uses(access, scope, cls)  # `.is_valid()`, `.save()` on it: its hooks
 
 
 def _defined(access: DataAccess, cls: str, method: str) -> bool:
