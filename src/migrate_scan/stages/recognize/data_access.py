@@ -99,6 +99,7 @@ from migrate_scan.stages.recognize.data_access_sends import signal_sends
 from migrate_scan.stages.recognize.data_access_serializer_saves import save_hooks
 from migrate_scan.stages.recognize.data_access_serializers import Serializers
 from migrate_scan.stages.recognize.data_access_signals import signal_instances
+from migrate_scan.stages.recognize.data_access_through import through_tables
 from migrate_scan.stages.recognize.data_access_tuples import TupleRows
 from migrate_scan.stages.recognize.data_access_view_calls import view_method_hooks
 from migrate_scan.stages.recognize.expressions import keyword, scope_of, string_of, subexpressions
@@ -1017,6 +1018,8 @@ class DataAccess:
             if root[0] == ExprKind.NAME and steps[:1] == [LOAD_RESULT] and (scope, str(root[1])) in self.loaded:
                 steps = steps[1:]  # `result.data` of marshmallow 2's `result = schema.load(...)`
             classes = self._root(scope, root, steps, starts)
+            if classes and (tables := through_tables(self.through, classes, steps)):  # `Depot.zones.through`
+                return {Denoted(table, None, False, True) for table in tables}
             first = _instance_step(steps) if classes else None
             if first is not None:  # `Note.objects.get(pk=pk).tags`: an instance's relation
                 starts |= {model for model in classes if (model, steps[first]) in self.accessors}
@@ -1109,8 +1112,8 @@ class DataAccess:
                 reached = self.accessors.get((model, step))
                 if reached is None:
                     if (
-                        step not in self.known.query_steps
-                    ):  # `self.created_at.isoformat()`, `user.get_posts()`: not rows
+                        step not in self.known.query_steps and step not in self.known.managers
+                    ):  # `self.created_at.isoformat()`, `user.get_posts()`: not rows (`row._default_manager`: rows)
                         model = ""
                     break
                 via, model, is_last = (model, step), reached, position == len(steps) - 1
