@@ -145,6 +145,10 @@ BOARDS = {
         @app.route("/dashboards/<int:dashboard_id>")
         def dashboard(dashboard_id):
             return str(get_object_or_404(Dashboard.get_by_id_and_org, dashboard_id, "org").id)
+
+        @app.route("/dashboards/<int:dashboard_id>/direct")
+        def dashboard_direct(dashboard_id):
+            return str(Dashboard.get_by_id_and_org(dashboard_id, "org").id)
     """,
     "boards/helpers.py": """
         def get_object_or_404(fn, *args, **kwargs):
@@ -160,6 +164,8 @@ ALERT, QUERY = "boards.models:Alert", "boards.models:Query"
 def test_a_classmethod_calling_its_super_passes_its_own_class() -> None:
     routes = routes_of(BOARDS)
     # Why: `super(Alert, cls).get_by_id_and_org(...)` runs the mixin's method with `cls` the caller's own class
-    # (Alert), joined with the Query it passes; the mixin called on Query reads Query only.
+    # (Alert), joined with the Query it passes, not the mixin's every model (Dashboard, called on elsewhere);
+    # the mixin called on Query reads Query only.
     assert routes["/alerts/{alert_id}"] == ([ALERT, QUERY], [])
     assert routes["/queries/{query_id}"] == ([QUERY], [])
+    assert ALERT not in routes["/dashboards/{dashboard_id}/direct"][0]

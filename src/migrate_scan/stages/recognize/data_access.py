@@ -62,7 +62,7 @@ from typing import NamedTuple
 
 from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.model.facts import AssignmentFact, CallFact, Expr, ExprKind, FileFacts, ParameterFact
-from migrate_scan.model.graphs import LinkedGraphs
+from migrate_scan.model.graphs import Definition, LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import ModelAccess, Recognition
 from migrate_scan.model.report import TABLE_PREFIX, DataModel, Event, Route
@@ -565,8 +565,8 @@ class DataAccess:
         if MARK not in scope and self.selves.self_name(base) is not None:
             return  # in such a method itself (not a variant): the link stage's edges, every model
         after = self.selves.after(model, base.rpartition(".")[0], method)
-        if after is None:
-            return
+        if after is None or _is_classmethod(self.graphs.definitions.get(after)):
+            return  # a classmethod's `super(...)`: the link stage's edge, bound per call by the binder
         if not self._bind_self(scope, after, model, site):
             self.calls[scope].add(after)
 
@@ -2122,6 +2122,10 @@ def _user_step(root: Expr, steps: list[str]) -> int | None:
     if (root[1], *steps[:2]) in (("self", "request", "user"), ("info", "context", "user")):
         return 1
     return None
+
+
+def _is_classmethod(definition: Definition | None) -> bool:
+    return definition is not None and any(d[:2] == (ExprKind.NAME, "classmethod") for d in definition.fact.decorators)
 
 
 def _is_self(expr: Expr) -> bool:
