@@ -189,18 +189,19 @@ def test_collection_changes_write_the_many_to_many_table() -> None:
 
 def test_request_user_is_the_auth_user_model() -> None:
     routes = routes_of(NOTES)
-    # Why: request.user is AUTH_USER_MODEL (accounts.Member); `profile` is Profile's related_name.
-    assert routes[("/bio/", None)] == ([], [PROFILE])
+    # Why: request.user is AUTH_USER_MODEL (accounts.Member), loaded where the unguarded view first uses it;
+    # `profile` is Profile's related_name.
+    assert routes[("/bio/", None)] == ([MEMBER], [PROFILE])
     # Why: a Django attribute set without save() writes nothing.
     assert routes[("/rename/", None)] == ([], [])
     # Why: self.request.user in a class-based view; `shared` is the reverse of a through model.
-    assert routes[("/shared/", "get")] == ([NOTE, SHARE], [])
+    assert routes[("/shared/", "get")] == ([MEMBER, NOTE, SHARE], [])
 
 
 def test_a_save_runs_the_post_save_receivers_of_its_model() -> None:
     routes = routes_of(NOTES)
-    # Why: saving a Note sends post_save, whose receiver creates an Activity.
-    assert routes[("/create/", None)] == ([], [ACTIVITY, NOTE])
+    # Why: saving a Note sends post_save, whose receiver creates an Activity (`owner=request.user` loads the user).
+    assert routes[("/create/", None)] == ([MEMBER], [ACTIVITY, NOTE])
     # Why: a bulk update sends no signal; it is one UPDATE (the filter builds it and reads nothing).
     assert routes[("/archive/", None)] == ([], [NOTE])
 
@@ -266,8 +267,8 @@ def test_lookups_across_relations_read_the_related_models() -> None:
     # Why: `owner__profile__bio` joins the owner (Member) and its Profile; `select_related` too.
     assert routes[("/by-owner/", None)] == ([MEMBER, PROFILE, NOTE], [])
     assert routes[("/with-owner/", None)] == ([MEMBER, PROFILE, NOTE], [])
-    # Why: `owner=request.user` compares the foreign key column: no join.
-    assert routes[("/by-id/", None)] == ([NOTE], [])
+    # Why: `owner=request.user` compares the foreign key column: no join (the lazy user itself is loaded).
+    assert routes[("/by-id/", None)] == ([MEMBER, NOTE], [])
 
 
 def test_saving_a_serializer_runs_its_create() -> None:
@@ -323,12 +324,13 @@ OBJECT_PERMISSIONS = ["table:guardian_groupobjectpermission", "table:guardian_us
 
 def test_permission_checks_read_the_permission_tables() -> None:
     routes = routes_of(PERMISSIONS)
-    # Why: a user's has_perm loads its permissions (Django's ModelBackend): tables of Django's own models.
-    assert routes[("/allowed/", None)] == (USER_PERMISSIONS, [])
+    # Why: a user's has_perm loads its permissions (Django's ModelBackend): tables of Django's own models; the
+    # unguarded view's first use of request.user loads the user.
+    assert routes[("/allowed/", None)] == (sorted([MEMBER, *USER_PERMISSIONS]), [])
     # Why: django-guardian's shortcuts read (and assign_perm writes) its object-permission tables.
-    visible = sorted([NOTE, "table:auth_permission", "table:auth_user_groups", "table:django_content_type"])
+    visible = sorted([MEMBER, NOTE, "table:auth_permission", "table:auth_user_groups", "table:django_content_type"])
     assert routes[("/visible/", None)] == (sorted(visible + OBJECT_PERMISSIONS), [])
-    grant_reads = sorted([NOTE, "table:auth_permission", "table:django_content_type", *OBJECT_PERMISSIONS])
+    grant_reads = sorted([MEMBER, NOTE, "table:auth_permission", "table:django_content_type", *OBJECT_PERMISSIONS])
     assert routes[("/grant/", None)] == (grant_reads, OBJECT_PERMISSIONS)
     # Why: a has_perm of the project's own class is its own code, not Django's permission lookup.
     assert routes[("/policy/", None)] == ([], [])
@@ -428,7 +430,7 @@ def test_model_classes_of_other_packages_are_their_tables() -> None:
     routes = routes_of(OUTSIDE)
     # Why: Django's Group and guardian's permission rows are tables the view reads like its own models.
     assert routes[("/groups/", None)] == (["table:auth_group"], [])
-    assert routes[("/grants/", None)] == (["table:guardian_userobjectpermission"], [])
+    assert routes[("/grants/", None)] == ([MEMBER, "table:guardian_userobjectpermission"], [])  # request.user
     # Why: get_user_model() returns AUTH_USER_MODEL (accounts.Member here), assigned or called inline.
     assert routes[("/active/", None)] == ([MEMBER], [])
     assert routes[("/inline/", None)] == ([], [MEMBER])

@@ -75,6 +75,7 @@ APP = {
 }
 
 PRODUCT, MEMBER = "shop.models:Product", "shop.models:Member"
+USER = "django.contrib.auth.models:User"
 
 
 def reads_of(files: dict[str, str]) -> dict[str, list[str]]:
@@ -83,12 +84,14 @@ def reads_of(files: dict[str, str]) -> dict[str, list[str]]:
 
 
 def test_a_function_registered_under_a_literal_key_runs_where_it_is_looked_up_and_called() -> None:
-    # Why: `get_filter("shop.members")` gives what `register_filter("shop.members", _members)` registered.
-    assert reads_of(APP)["/members/"] == sorted([MEMBER, PRODUCT])
+    # Why: `get_filter("shop.members")` gives what `register_filter("shop.members", _members)` registered (the
+    # view's use of request.user loads Django's default user).
+    assert reads_of(APP)["/members/"] == sorted([USER, MEMBER, PRODUCT])
 
 
 def test_other_keys_and_uncalled_lookups_run_nothing() -> None:
     reads = reads_of(APP)
-    # Why: no function is registered under that key; a function looked up but not called does not run.
-    assert reads["/unknown/"] == []
+    # Why: no function is registered under that key (only the user `request.user` loads is read); a function
+    # looked up but not called does not run.
+    assert reads["/unknown/"] == [USER]
     assert reads["/not-called/"] == []

@@ -320,7 +320,8 @@ def test_a_method_of_the_models_queryset_class_runs_and_checks_permissions_of_it
         "table:people_team",
         "table:people_team_permissions",
     ]
-    assert routes[("/items/", None)] == (sorted([ITEM, *permission_tables]), [])
+    # The view's `request.user` is loaded there (people.Member, the AUTH_USER_MODEL).
+    assert routes[("/items/", None)] == (sorted(["people.models:Member", ITEM, *permission_tables]), [])
     # Why: a model without a queryset class of ours runs no `guard` of another class (Plain.guard is an
     # instance method, not called on a query).
     assert routes[("/plains/", None)] == ([PLAIN], [])

@@ -72,6 +72,7 @@ from migrate_scan.stages.recognize.data_access_cascades import COLLECTED, FOUND_
 from migrate_scan.stages.recognize.data_access_deferred import deferred_callees
 from migrate_scan.stages.recognize.data_access_dispatch import GRAPHENE, Dispatch, endpoint_views
 from migrate_scan.stages.recognize.data_access_generic import GenericParameters
+from migrate_scan.stages.recognize.data_access_instances import RoutedInstances
 from migrate_scan.stages.recognize.data_access_kept import KeptRows
 from migrate_scan.stages.recognize.data_access_knowledge import (
     READ,
@@ -91,6 +92,9 @@ from migrate_scan.stages.recognize.data_access_receivers import narrowed, own_cl
 from migrate_scan.stages.recognize.data_access_registry import registry_callees
 from migrate_scan.stages.recognize.data_access_relations import iterated_relations
 from migrate_scan.stages.recognize.data_access_request_classes import RequestClasses
+from migrate_scan.stages.recognize.data_access_request_user import MARK as USER_MARK
+from migrate_scan.stages.recognize.data_access_request_user import UserLoads, request_user_scopes
+from migrate_scan.stages.recognize.data_access_request_user import resolved as user_read
 from migrate_scan.stages.recognize.data_access_requests import RequestHooks
 from migrate_scan.stages.recognize.data_access_routed import RoutedModels, as_row_of, is_stand_in, without_stand_ins
 from migrate_scan.stages.recognize.data_access_scoped import UNWRAP, RequestScope, proxied
@@ -180,6 +184,7 @@ class DataAccess:
         self.direct: set[ModelAccess] = set()
         self.accessors: dict[tuple[str, str], str] = {}  # (model, attribute) → the model the relation reaches
         self.through: dict[tuple[str, str], str] = {}  # (model, attribute) → the table storing the relation
+        self._outside_labels: dict[tuple[str, str], str] | None = None
         self.views: dict[str, tuple[str, dict[str, str]]] = {}  # view class → (its model, inherited actions)
         self.bound: dict[str, str] = {}  # serializer, schema or form class → its Meta.model
         self.django: set[str] = {m.symbol for m in data_models if m.orm == "django"}
@@ -456,6 +461,8 @@ class DataAccess:
             if is_super and not is_class and model in self.models:
                 self._super_call(scope, model, method, (call, receiver, location))
             if not is_super and self._method_call(scope, model, method, is_class, (call, receiver, location)):
+                if via is not None and is_last:  # `request.user.config.get(...)`: the related row is loaded first
+                    self._record(scope, model, False, location)
                 continue  # our own method on an instance: what its body does counts, where it does it
             if is_super and not is_class and method not in self._orm_methods and self._defines(model, method):
                 continue  # `super().to_change()` in a model's method: the base's body runs (`super().save()` writes)
@@ -1161,6 +1168,8 @@ class DataAccess:
             starts |= self.instances.get((scope, str(root[1])), set())
             if root[1] == "self" and not starts and scope.rpartition(".")[0] in self.models:
                 starts.add(scope.rpartition(".")[0])  # `self` in a model's own method
+            elif root[1] == "self" and not starts and not classes:  # `self.get_queryset()` in a manager's method
+                classes.update(self.managers.self_query(scope, steps, self.known))
         return classes
 
     def _outside_classes(self, value: str, steps: list[str] | None = None) -> set[str]:
@@ -1211,7 +1220,22 @@ class DataAccess:
             return target
         module, _, name = target.rpartition(".")
         table = self.known.outside_models.get(f"ext:{module}:{name}") if module else None
+        if table is None and module and "." not in module:  # `to="contenttypes.ContentType"`: an app label
+            table = self._labelled_outside().get((module, name))
         return TABLE_PREFIX + table if table is not None else None
+
+    def _labelled_outside(self) -> dict[tuple[str, str], str]:
+        """(app label, class name) → table of the other packages' models the knowledge names
+        (`django.contrib.contenttypes.models:ContentType` is `contenttypes.ContentType`)."""
+        if self._outside_labels is None:
+            found: dict[tuple[str, str], set[str]] = defaultdict(set)
+            for value, table in self.known.outside_models.items():
+                module, _, name = value.removeprefix("ext:").partition(":")
+                parts = module.split(".")
+                if len(parts) >= 2 and parts[-1] == "models":
+                    found[(parts[-2], name)].add(table)
+            self._outside_labels = {key: min(tables) for key, tables in found.items() if len(tables) == 1}
+        return self._outside_labels
 
     def _inherited_relations(self) -> None:
         """A model subclassing another model (SQLAlchemy single or joined table inheritance, Django
@@ -2144,11 +2168,15 @@ def with_data_access(graphs: LinkedGraphs, heuristics: Heuristics, published: Re
     signal_sends(access, published.events)
     consequences = _Consequences(access, published.events)
 
-    def touched(symbol: str, within: str | None = None, also: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    def touched(
+        symbol: str, within: str | None = None, also: tuple[str, ...] = (), route: Route | None = None
+    ) -> dict[str, list[str]]:
         reads, writes = consequences.reached_from(symbol, within, also)
-        return {"reads": reads, "writes": writes}
+        loaded = route is not None and user_loads.loads_user(route)  # `request.user` first used by our code
+        return {"reads": user_read(reads, access.user_models, loaded), "writes": writes}
 
     endpoints = endpoint_views(graphs, published.mounts)
+    user_loads = UserLoads(graphs)
     hooks = RequestHooks(graphs)
     guards = RequestClasses(access)  # DRF permission classes of ours
 
@@ -2163,7 +2191,7 @@ def with_data_access(graphs: LinkedGraphs, heuristics: Heuristics, published: Re
         own = f"{route.view}.{route.action}" if within is not None and route.action else ""
         if own and own != route.handler and own in graphs.definitions:  # a wrapper stands for the view's method
             also += (own,)
-        return touched(route.handler, within, also)
+        return touched(route.handler, within, also, route)
 
     found = Recognition(
         routes=[r.model_copy(update=route_touched(r)) for r in published.routes],
@@ -2204,6 +2232,11 @@ class _Consequences:
                 self.receivers[sender].append(event.receiver)
         self.memo: dict[tuple[str, str | None, tuple[str, ...], str | None], tuple[set[str], set[str], set[str]]] = {}
         self.committed: set[ModelAccess] = set()  # uncommitted writes an entry point commits
+        self.instances = RoutedInstances(access)  # `self.form(...)` in a generic base: the routed class's form
+        self._making: set[tuple[str, str]] = set()
+        self.user_scopes = (
+            request_user_scopes(access.graphs.modules.values()) if access.django and access.user_models else frozenset()
+        )
 
     def _own(
         self, symbol: str, within: str | None = None, also: tuple[str, ...] = (), row: str | None = None
@@ -2229,8 +2262,22 @@ class _Consequences:
                 self.committed.update(ModelAccess(function, model, True, where) for model, where in committed.items())
             if access.routed.scopes and not access.routed.scopes.isdisjoint(reached):
                 reads, writes, saves = self._routed(reached, within, reads, writes, saves)
+            if within is not None and not self.instances.scopes().isdisjoint(reached):
+                self._made(self.instances.functions(reached, within), reached, (reads, writes, saves))
+            if not self.user_scopes.isdisjoint(reached):  # `request.user` used: loaded there in a plain view
+                reads.add(USER_MARK)
             known = self.memo[(symbol, within, also, row)] = (reads, writes, saves)
         return known
+
+    def _made(self, functions: set[tuple[str, str]], reached: set[str], into: tuple[set[str], ...]) -> None:
+        """What the methods of the helpers a routed class names run read, write and save (each for its class)."""
+        for function, cls in sorted(functions):
+            if function in reached or (function, cls) in self._making:
+                continue
+            self._making.add((function, cls))
+            for found, more in zip(into, self._own(function, cls), strict=True):
+                found |= more
+            self._making.discard((function, cls))
 
     def _routed(
         self, reached: set[str], within: str | None, reads: set[str], writes: set[str], saves: set[str]

@@ -47,6 +47,7 @@ class Dispatch:
         self.names: dict[str, set[str]] = defaultdict(set)  # function → names it calls on self/cls
         self.supers: dict[str, set[str]] = defaultdict(set)  # function → names it calls on super()
         self._resolved: dict[tuple[str, str], frozenset[str]] = {}
+        self._next: dict[tuple[str, str, str], tuple[str, ...]] = {}
         for facts in graphs.modules.values():
             for call in facts.calls:
                 func = call.call[2][0]
@@ -70,13 +71,34 @@ class Dispatch:
             self._resolved[key] = found
         return found
 
+    def after(self, cls: str, method: str, name: str) -> tuple[str, ...]:
+        """`super().<name>()` in `method` (of a class in `cls`'s MRO), run for `cls`: the `<name>` of the next
+        class of ours after the method's class in that MRO that defines one (a mixin's cooperative `__init__`
+        calls the next mixin's, not its own base's)."""
+        key = (cls, method, name)
+        found = self._next.get(key)
+        if found is None:
+            owner = method.rpartition(".")[0]
+            order = (cls, *self.graphs.resolver.ancestors(cls))
+            found = ()
+            if owner in order:
+                definitions = self.graphs.definitions
+                following = (f"{k}.{name}" for k in order[order.index(owner) + 1 :])
+                found = next(((f,) for f in following if f in definitions), ())
+            self._next[key] = found
+        return found
+
     def redirect(self, current: str, callees: list[str], cls: str, lineage: frozenset[str]) -> list[str]:
         """`callees` of `current` with its `self`/`cls` calls resolved on `cls` (when `current` is a method
         of `cls` or of an ancestor): the method found, instead of the one of the class that defines it."""
         names = self.names.get(current)
+        supers = self.supers.get(current, set())
+        if supers and current.rpartition(".")[0] in lineage:  # `super().name()`: the next in `cls`'s MRO
+            graph = self.graphs.call_graph  # where the link stage found that one, its edge (or variant) stands
+            following = [n for name in sorted(supers) for n in self.after(cls, current, name)]
+            callees = callees + [n for n in following if n not in callees and not graph.has_edge(current, n)]
         if not names or current.rpartition(".")[0] not in lineage:
             return callees
-        supers = self.supers.get(current, set())
         kept = []
         found: list[str] = []
         for name in sorted(names):

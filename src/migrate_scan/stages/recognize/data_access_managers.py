@@ -3,6 +3,13 @@
 `objects = RestrictedQuerySet.as_manager()`, `objects = TreeManager()` (itself
 `Manager.from_queryset(TreeQuerySet)`), declared on the model or a base of ours: a method of those classes
 called on a query of the model (`self.queryset.restrict(request.user, "view")`) runs that method's body.
+
+In the methods of a manager or queryset class that only one model queries through (`objects =
+CustomFieldManager()` on CustomField alone), `self` is that model's query: `self.get_queryset().filter(
+object_types=t)` reads the model and what its lookups join. Only a chain that starts a query
+(`self.get_queryset()`, `self.filter(...)...`) is taken: a bare `self.get_or_create(...)` in a cache-filling
+`get_for_model` is left as it was (it writes on a cold cache only). A class several models share (a
+`RestrictedQuerySet` of every model) stands for none of them there.
 """
 
 from __future__ import annotations
@@ -11,10 +18,12 @@ from collections.abc import Callable
 
 from migrate_scan.model.facts import AssignmentFact, Expr
 from migrate_scan.model.graphs import LinkedGraphs
+from migrate_scan.stages.recognize.data_access_knowledge import AccessKnowledge
 from migrate_scan.stages.recognize.expressions import scope_of
 
 MANAGER_ATTRIBUTES = ("objects",)
 """The class attributes a Django model's default manager is declared as."""
+GET_QUERYSET = "get_queryset"
 
 
 class ManagerMethods:
@@ -31,6 +40,7 @@ class ManagerMethods:
         self.class_assignment = class_assignment
         self._classes: dict[str, tuple[str, ...]] = {}
         self._methods: dict[tuple[str, str], frozenset[str]] = {}
+        self._sole: dict[str, str] | None = None
 
     def methods(self, model: str, name: str) -> frozenset[str]:
         """The methods named `name` of the manager and queryset classes of ours `model` queries through."""
@@ -43,6 +53,24 @@ class ManagerMethods:
                 if v.startswith(("bnd:", "def:")) and v[4:] in self.graphs.definitions
             )
         return known
+
+    def self_query(self, scope: str, steps: list[str], known: AccessKnowledge) -> tuple[str, ...]:
+        """`self.get_queryset()...`, `self.filter(...)...` in a method of a manager or queryset class one model
+        alone queries through: that model (as a class: a query of it); nothing for anything else."""
+        if not steps or (steps[0] != GET_QUERYSET and steps[0] not in known.query_steps):
+            return ()
+        sole = self.sole_model(scope.rpartition(".")[0])
+        return (sole,) if sole is not None else ()
+
+    def sole_model(self, cls: str) -> str | None:
+        """The one model that queries through the manager or queryset class `cls` (None: none or several)."""
+        if self._sole is None:
+            users: dict[str, set[str]] = {}
+            for model in sorted(self.models):
+                for owner in self.classes(model):
+                    users.setdefault(owner, set()).add(model)
+            self._sole = {owner: min(models) for owner, models in users.items() if len(models) == 1}
+        return self._sole.get(cls)
 
     def classes(self, model: str) -> tuple[str, ...]:
         """The classes of ours named where the model (or its nearest base of ours declaring it) sets `objects`."""
