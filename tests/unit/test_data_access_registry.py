@@ -95,3 +95,21 @@ def test_other_keys_and_uncalled_lookups_run_nothing() -> None:
     # looked up but not called does not run.
     assert reads["/unknown/"] == [USER]
     assert reads["/not-called/"] == []
+
+
+def test_a_lookup_that_may_be_either_of_two_registries_runs_what_both_hold_under_the_key() -> None:
+    files = dict(APP)
+    files["shop/legacy_registry.py"] = """
+        _OLD = {}
+
+        def get_filter(key):
+            return _OLD.get(key)
+    """
+    files["shop/views.py"] = files["shop/views.py"].replace(
+        "from shop.registry import get_filter",
+        "from shop.registry import get_filter\n        from shop import legacy_registry\n"
+        "        if legacy_registry._OLD:\n            get_filter = legacy_registry.get_filter",
+    )
+    # Why: `get_filter` may be either module's function; the registered one must be found whichever of the two
+    # the lookup meets first (set order varies with PYTHONHASHSEED: the answer must not).
+    assert MEMBER in reads_of(files)["/members/"]

@@ -27,8 +27,8 @@ def registry_callees(graphs: LinkedGraphs) -> dict[str, set[str]]:
     if not registered:
         return found
     for facts in graphs.modules.values():
-        for (scope, local), (module, key) in _lookups(graphs, facts).items():
-            functions = registered.get((module, key))
+        for (scope, local), keys in _lookups(graphs, facts).items():
+            functions = set().union(*(registered.get(key, ()) for key in keys))
             if functions and _is_called(facts, scope, local):
                 found[scope_of(facts.module, scope)] |= functions
     return found
@@ -56,9 +56,12 @@ def _registrations(graphs: LinkedGraphs) -> dict[tuple[str, str], set[str]]:
     return found
 
 
-def _lookups(graphs: LinkedGraphs, facts: FileFacts) -> dict[tuple[str, str], tuple[str, str]]:
-    """(function, local) → (module of the looking-up function, key): `impl = get_filter("key")`."""
-    found: dict[tuple[str, str], tuple[str, str]] = {}
+def _lookups(graphs: LinkedGraphs, facts: FileFacts) -> dict[tuple[str, str], set[tuple[str, str]]]:
+    """(function, local) → every (module of a looking-up function, key) it may be: `impl = get_filter("key")`.
+
+    All of them: the callee may resolve to several looking-up functions (in several modules).
+    """
+    found: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
     for assignment in facts.assignments:
         value = assignment.value
         if not assignment.scope or value is None or value[0] != ExprKind.CALL or len(value[2]) != 2:
@@ -70,7 +73,7 @@ def _lookups(graphs: LinkedGraphs, facts: FileFacts) -> dict[tuple[str, str], tu
             continue
         scope = scope_of(facts.module, assignment.scope)
         for function in _functions(graphs.resolver.values(scope, value[2][0]), graphs):
-            found[(assignment.scope, str(assignment.targets[0][1]))] = (graphs.definitions[function].module, key)
+            found[(assignment.scope, str(assignment.targets[0][1]))].add((graphs.definitions[function].module, key))
     return found
 
 
