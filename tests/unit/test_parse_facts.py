@@ -448,7 +448,7 @@ def test_expression_tree_kinds() -> None:
             (ExprKind.BINARY, "BitOr", (name("a"), name("b")), ()),
             (ExprKind.FSTRING, None, (name("u"), (ExprKind.CONSTANT, " ", (), ()), call(name("w"))), ()),
             (ExprKind.OTHER, "Ellipsis", (), ()),
-            (ExprKind.OTHER, "UnaryOp", (), ()),
+            (ExprKind.OTHER, "Not", (name("y"),), ()),  # `not` keeps its operand (a guard folds it)
         ),
         (),
     )
@@ -490,6 +490,28 @@ def test_comparisons_and_comprehensions_keep_their_parts() -> None:
     )
     assert values[1] == (ExprKind.OTHER, "ListComp", (name("v"), name("v"), name("items"), compare), ())
     assert values[2] == (ExprKind.OTHER, "ListComp", (), ())  # several `for`s: no parts
+
+
+def test_guards_keep_not_and_boolean_operands_and_whether_their_body_leaves() -> None:
+    facts = facts_of(
+        """\
+        def receiver(sender, instance, created, raw=False, **kwargs):
+            if created and not raw:
+                notify(instance)
+            if not hasattr(instance, "to_change"):
+                return
+            if -1 or kwargs:
+                raise ValueError
+        """
+    )
+
+    first, second, third = facts.branches
+    assert first.test == (ExprKind.OTHER, "And", (name("created"), (ExprKind.OTHER, "Not", (name("raw"),), ())), ())
+    assert not first.exits  # its body goes on
+    assert second.test == (ExprKind.OTHER, "Not", (call(name("hasattr"), name("instance"), const("to_change")),), ())
+    assert second.exits  # a bare `return`
+    assert third.test == (ExprKind.OTHER, "Or", ((ExprKind.OTHER, "UnaryOp", (), ()), name("kwargs")), ())
+    assert third.exits  # a `raise`
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 ConstValue = str | int | float | complex | bool | bytes | None
 
-FACTS_FORMAT = 4
+FACTS_FORMAT = 5
 """Bumped whenever the facts a file gives change shape or content: part of every cache key."""
 
 
@@ -40,7 +40,8 @@ class ExprKind:
     BINARY = "binop"  # value: operator class name (BitOr, Add, ...); children: (left, right)
     FSTRING = "fstring"  # children: its parts in order, literal text as CONSTANT, formatted values as themselves
     LAMBDA = "lambda"  # value: the lambda's name in its scope, as in its DefinitionFact
-    OTHER = "other"  # value: the ast node class name; children dropped, except Slice (lower, upper, step)
+    OTHER = "other"  # value: the ast node class name; children dropped, except Slice (lower, upper, step),
+    # Not (operand,) for `not x` (other unary operators keep no child), And/Or (values...) for a boolean operation,
     # IfExp (test, body, orelse), Compare (children (left,), keywords ((operator name, right), ...)) and
     # ListComp/SetComp/GeneratorExp with one `for` (elt, target, iter, *conditions)
     TRUNCATED = "truncated"  # last child of a container cut at the size cap
@@ -292,6 +293,7 @@ class BranchFact(NamedTuple):
     else_line: int = 0  # the `else` block is `else_line .. else_end`; 0 when there is none
     else_end: int = 0
     kind: str = "if"  # "if" or "with"
+    exits: bool = False  # an `if` whose body ends in a `return` (bare or not) or a `raise`: what follows is skipped
 
 
 class SuppressionFact(NamedTuple):

@@ -109,6 +109,11 @@ def to_expr(node: ast.expr, depth: int = 0) -> Expr:
     if node_type is ast.IfExp:  # `a if test else b`: kept so that later stages can fold the branch taken
         branches = (node.test, node.body, node.orelse)  # type: ignore[attr-defined]
         return (ExprKind.OTHER, "IfExp", tuple(to_expr(part, deeper) for part in branches), ())
+    if node_type is ast.UnaryOp and type(node.op) is ast.Not:  # type: ignore[attr-defined]
+        return (ExprKind.OTHER, "Not", (to_expr(node.operand, deeper),), ())  # type: ignore[attr-defined]
+    if node_type is ast.BoolOp:  # `a and not b`: kept so that later stages can fold a guard
+        operator = type(node.op).__name__  # type: ignore[attr-defined]
+        return (ExprKind.OTHER, operator, _bounded(node.values, deeper), ())  # type: ignore[attr-defined]
     if node_type is ast.Compare:  # `a == b`, `x is not None`: kept so that later stages can fold a filter
         operators = zip(node.ops, node.comparators, strict=True)  # type: ignore[attr-defined]
         compared = tuple([(type(op).__name__, to_expr(right, deeper)) for op, right in operators])
@@ -426,7 +431,9 @@ class FactExtractor:
         body_end = node.body[-1].end_lineno or node.body[-1].lineno
         else_line = node.orelse[0].lineno if node.orelse else 0
         else_end = (node.orelse[-1].end_lineno or node.orelse[-1].lineno) if node.orelse else 0
-        self.branches.append(BranchFact(node.lineno, self._scope, to_expr(node.test), body_end, else_line, else_end))
+        exits = _leaves(node.body[-1])
+        test = to_expr(node.test)
+        self.branches.append(BranchFact(node.lineno, self._scope, test, body_end, else_line, else_end, exits=exits))
         self._visit_generic_statement(node)
 
     def _visit_with(self, node: ast.With | ast.AsyncWith) -> None:
@@ -528,6 +535,11 @@ def _child_fields(node_type: type) -> tuple[str, ...]:
 def _field_values(node: ast.AST) -> Iterable[object]:
     for name in node._fields:
         yield getattr(node, name, None)
+
+
+def _leaves(statement: ast.stmt) -> bool:
+    """Whether a block whose last statement this is leaves the function (`return`, bare or not, or `raise`)."""
+    return isinstance(statement, ast.Return | ast.Raise)
 
 
 def _is_flag_test(test: ast.expr) -> bool:

@@ -72,6 +72,14 @@ from migrate_scan.stages.recognize.data_access_cascades import COLLECTED, FOUND_
 from migrate_scan.stages.recognize.data_access_deferred import deferred_callees
 from migrate_scan.stages.recognize.data_access_dispatch import GRAPHENE, Dispatch, endpoint_views
 from migrate_scan.stages.recognize.data_access_generic import GenericParameters
+from migrate_scan.stages.recognize.data_access_guards import (
+    Factories,
+    GuardedReceivers,
+    inserted,
+    inserts_of,
+    merged_inserts,
+    only,
+)
 from migrate_scan.stages.recognize.data_access_instances import RoutedInstances
 from migrate_scan.stages.recognize.data_access_kept import KeptRows
 from migrate_scan.stages.recognize.data_access_knowledge import (
@@ -246,6 +254,10 @@ class DataAccess:
         self.self_bound: set[tuple[str, int, str]] = set()  # (scope, line, method) calls reaching a `self` variant
         self.self_bindings_pending: list[tuple[str, Expr, str, str, tuple[tuple[int, int], ...], int, int]] = []
         self.save_lines: dict[tuple[str, str], set[int]] = defaultdict(set)  # (scope, saved model) → lines
+        self.inserts: dict[str, dict[str, set[bool | None]]] = defaultdict(lambda: defaultdict(set))  # a new row?
+        self.insert_lines: dict[str, dict[str, dict[int, set[bool | None]]]] = {}  # scope → model → line → kinds
+        self.factories = Factories(self)  # functions returning a row they build
+        self._by_function: dict[str, list[ModelAccess]] | None = None  # direct accesses per function, once asked
         self.binder: Binder | None = None
         self.routed = RoutedModels(self)  # the routed class's model in generic base classes' methods
         self.cascades: Cascades | None = None  # what a delete sets off, once the deletes are known
@@ -332,6 +344,11 @@ class DataAccess:
         self.saves[scope].add(DELETED + model if deleted else model)
         if deleted:
             self._deleted(scope, model, location)
+
+    def note_insert(self, scope: str, model: str, kind: bool | None, line: int) -> None:
+        """Whether a save of `model` by `scope` at `line` adds a row (True), updates a loaded one (False) or either."""
+        self.inserts[scope][model].add(kind)
+        self.insert_lines.setdefault(scope, {}).setdefault(model, {}).setdefault(line, set()).add(kind)
 
     def record_read(self, scope: str, model: str, location: Location) -> None:
         """A read of a model or table by a function, found by another module of the recognizer."""
@@ -479,6 +496,9 @@ class DataAccess:
                 saved = DELETED + model if method in self.known.delete_methods else model
                 self.saves[scope].add(saved)
                 self.save_lines[(scope, saved)].add(location.line)
+                if not (is_super and scope.partition(VARIANT_MARK)[0].rpartition(".")[2] == method):
+                    kind = inserted(method, is_class, self._is_fresh(scope, receiver), self.known)
+                    self.note_insert(scope, saved, kind, location.line)  # an override's `super().save()`: its caller's
             if method in self.known.read_and_write_methods:
                 self._record(scope, model, False, location)
             if through is not None:
@@ -528,9 +548,12 @@ class DataAccess:
                     self.mixin_rows.called(scope, model, value[4:], site[2])  # also for a variant bound to `model`
                     if self._bind_self(scope, value[4:], model, site):
                         continue
-                    callee = self._specialised(scope, value[4:], site[0], self._is_fresh(scope, site[1]))
+                    fresh = self._is_fresh(scope, site[1])
+                    callee = self._specialised(scope, value[4:], site[0], fresh)
                     self.calls[scope].add(callee)
                     self.call_lines[(scope, callee)].add(site[2].line)
+                    if method in self.known.signalling_methods:  # `change.save()`: our override, for this row
+                        self.note_insert(scope, model, inserted(method, False, fresh, self.known), site[2].line)
         return found and not is_class
 
     def _bind_self(self, scope: str, method: str, model: str, site: tuple[Expr, Expr, Location | Site]) -> bool:
@@ -591,6 +614,8 @@ class DataAccess:
         user): None when nothing says."""
         if receiver[0] == ExprKind.NAME:
             return self.fresh.get((scope, str(receiver[1])))
+        if receiver[0] == ExprKind.CALL and self.factories.built(scope, receiver):
+            return True  # `Change(...).save()`, `instance.to_change().save()`
         if any(self._is_login_proxy(v) for v in self.graphs.resolver.values(scope, receiver)):
             return False
         return None
@@ -635,7 +660,7 @@ class DataAccess:
             skipped = (branch.else_line, branch.else_end) if value else (branch.line + 1, branch.body_end)
             if skipped[0]:
                 dead.append(skipped)
-            if taken[0] and _ends_in_return(taken, returns, facts, qualname):
+            if taken[0] and ((value and branch.exits) or _ends_in_return(taken, returns, facts, qualname)):
                 dead.append((taken[1] + 1, end))
         return tuple(sorted(set(dead)))
 
@@ -664,33 +689,57 @@ class DataAccess:
         by_function: dict[str, list[ModelAccess]] = defaultdict(list)
         for access in self.direct:
             by_function[access.function].append(access)
-        graph = self.graphs.call_graph
         for variant, (method, dead) in sorted(self.variants.items()):
+            self._materialise(variant, method, dead, by_function.get(method, ()))
 
-            def live(line: int, dead: tuple[tuple[int, int], ...] = dead) -> bool:
-                return not any(first <= line <= last for first, last in dead)
+    def variant(self, method: str, dead: tuple[tuple[int, int], ...]) -> str:
+        """The variant of `method` without the `dead` line ranges (made once the accesses are all known:
+        a receiver as a write's signal runs it, `data_access_guards`)."""
+        if not dead:
+            return method
+        for known, (original, lines) in self.variants.items():
+            if original == method and lines == dead:
+                return known
+        variant = f"{method}{VARIANT_MARK}{len(self.variants)}"
+        self.variants[variant] = (method, dead)
+        if self._by_function is None:
+            self._by_function = defaultdict(list)
+            for access in self.direct:
+                self._by_function[access.function].append(access)
+        self._materialise(variant, method, dead, self._by_function.get(method, ()))
+        return variant
 
-            for access in by_function.get(method, ()):
-                if live(access.location.line):
-                    (self.writes if access.is_write else self.reads)[variant].add(access.model)
-            self.pending[variant] = {m: w for m, w in self.pending.get(method, {}).items() if live(w.line)}
-            if method in self.commits:
-                self.commits[variant] = self.commits[method]
-            self.saves[variant] = {  # what it saves on the lines it runs (a receiver's consequences follow)
-                model
-                for model in self.saves.get(method, ())
-                if not self.save_lines.get((method, model)) or any(live(n) for n in self.save_lines[(method, model)])
-            }
-            callees = {
-                c
-                for c in self.calls.get(method, ())
-                if not any(not live(n) for n in self.call_lines.get((method, c), ()))
-            }
-            if method in graph:
-                for _, callee, data in graph.out_edges(method, data=True):
-                    if live(int(data.get("line", 0))) and (method, callee) not in self.specialised:
-                        callees.add(callee)
-            self.calls[variant] = callees
+    def _materialise(
+        self, variant: str, method: str, dead: tuple[tuple[int, int], ...], accesses: Iterable[ModelAccess]
+    ) -> None:
+        """What a variant reads, writes, saves and calls: its method's, on the lines it runs."""
+
+        def live(line: int) -> bool:
+            return not any(first <= line <= last for first, last in dead)
+
+        for access in accesses:
+            if live(access.location.line):
+                (self.writes if access.is_write else self.reads)[variant].add(access.model)
+        self.pending[variant] = {m: w for m, w in self.pending.get(method, {}).items() if live(w.line)}
+        if method in self.commits:
+            self.commits[variant] = self.commits[method]
+        self.saves[variant] = {  # what it saves on the lines it runs (a receiver's consequences follow)
+            model
+            for model in self.saves.get(method, ())
+            if not self.save_lines.get((method, model)) or any(live(n) for n in self.save_lines[(method, model)])
+        }
+        for model, lines in self.insert_lines.get(method, {}).items():  # whether its saves there add rows
+            if kinds := set().union(*(k for n, k in lines.items() if live(n))):
+                self.inserts[variant][model] = kinds
+        callees = {
+            c for c in self.calls.get(method, ()) if not any(not live(n) for n in self.call_lines.get((method, c), ()))
+        }
+        graph = self.graphs.call_graph
+        if method in graph:
+            for _, callee, data in graph.out_edges(method, data=True):
+                if live(int(data.get("line", 0))) and (method, callee) not in self.specialised:
+                    callees.add(callee)
+        self.calls[variant] = callees
 
     def _arguments(
         self, scope: str, func: Expr, method: str, arguments: tuple[Expr, ...], location: Location | Site
@@ -1379,6 +1428,7 @@ class DataAccess:
                 is_unique = self._has_unique_fields(model)
                 for action, mode in actions.items():  # a unique field is checked before a row is added
                     self._record_mode(f"{symbol}.{action}", model, READ + mode if is_unique else mode, location)
+                    self.inserts[f"{symbol}.{action}"][model].add(READ not in mode if WRITE in mode else None)
                     if action in deleting:  # DRF's destroy, DeleteView's post: the object's delete()
                         self._deleted(f"{symbol}.{action}", model, location, preview=self._soft(model, "delete"))
                         self.saves[f"{symbol}.{action}"].discard(model)  # its delete signals, not its save's
@@ -1710,6 +1760,10 @@ class DataAccess:
                 found |= self._function_models(method)
         return found
 
+    def instance_methods(self, scope: str, receiver: Expr, name: str) -> set[str]:
+        """The methods of ours a call `<receiver>.<name>(...)` on a row runs."""
+        return self._instance_methods(scope, receiver, name)
+
     def _instance_methods(self, scope: str, receiver: Expr, name: str) -> set[str]:
         """The methods of ours a call `<receiver>.<name>(...)` on a row runs."""
         if receiver[0] == ExprKind.NAME and (scope, str(receiver[1])) in self.any_instance:
@@ -1862,8 +1916,9 @@ class DataAccess:
             return
         if models:
             self.instances[(scope, str(target[1]))] |= models
-            built = value[0] == ExprKind.CALL and any(
-                v[4:] in models for v in self.graphs.resolver.values(scope, value[2][0]) if v.startswith("cls:")
+            built = value[0] == ExprKind.CALL and (
+                any(v[4:] in models for v in self.graphs.resolver.values(scope, value[2][0]) if v.startswith("cls:"))
+                or self.factories.builds(scope, value)  # `change = instance.to_change()`: a row it builds
             )
             key = (scope, str(target[1]))
             self.fresh[key] = built if self.fresh.get(key, built) == built else None
@@ -2219,6 +2274,7 @@ class _Consequences:
     def __init__(self, access: DataAccess, events: list[Event]) -> None:
         self.access = access
         self.receivers: dict[str | None, list[str]] = defaultdict(list)  # sender model (None: any) → receivers
+        self.guarded = GuardedReceivers(access)  # the variant of a receiver a write's signal runs
         for event in events:
             relation = relation_sender(access, event)  # `m2m_changed` of `Note.tags.through`
             if relation is not None:
@@ -2230,7 +2286,9 @@ class _Consequences:
                 if event.signal.rpartition(".")[2] in access.known.delete_signals:  # a delete's, not a save's
                     sender = DELETED + (sender or "")
                 self.receivers[sender].append(event.receiver)
+                self.guarded.connect(sender, event.receiver, event.signal)
         self.memo: dict[tuple[str, str | None, tuple[str, ...], str | None], tuple[set[str], set[str], set[str]]] = {}
+        self.inserts: dict[tuple[str, str | None, tuple[str, ...], str | None], dict[str, set[bool | None]]] = {}
         self.committed: set[ModelAccess] = set()  # uncommitted writes an entry point commits
         self.instances = RoutedInstances(access)  # `self.form(...)` in a generic base: the routed class's form
         self._making: set[tuple[str, str]] = set()
@@ -2267,6 +2325,7 @@ class _Consequences:
             if not self.user_scopes.isdisjoint(reached):  # `request.user` used: loaded there in a plain view
                 reads.add(USER_MARK)
             known = self.memo[(symbol, within, also, row)] = (reads, writes, saves)
+            self.inserts[(symbol, within, also, row)] = inserts_of(access.inserts, access.saves, reached)
         return known
 
     def _made(self, functions: set[tuple[str, str]], reached: set[str], into: tuple[set[str], ...]) -> None:
@@ -2306,6 +2365,7 @@ class _Consequences:
         """(reads, writes) of `symbol`, with those of the receivers of every model it saves or deletes."""
         own_reads, own_writes, saves = self._own(symbol, within, also)
         reads, writes = set(own_reads), set(own_writes)
+        inserts = merged_inserts({}, self.inserts.get((symbol, within, also, None), {}))
         done: set[tuple[str, str | None]] = {(symbol, None)}
         pending = sorted(saves)
         while pending:
@@ -2315,15 +2375,18 @@ class _Consequences:
             anyone = DELETED if model.startswith(DELETED) else None
             if model.startswith(RELATION_CHANGE):  # a relation's through table changed: its m2m_changed
                 anyone, bare = RELATION_CHANGE, ""
-            runs = [(r, None) for r in self.receivers.get(model, ())]  # a senderless one: for this model's row
-            for receiver, row in (*runs, *((r, bare or None) for r in self.receivers.get(anyone, ()))):
-                if (receiver, row) in done:
-                    continue
-                done.add((receiver, row))
-                more_reads, more_writes, more_saves = self._own(receiver, row=row)
-                reads |= more_reads
-                writes |= more_writes
-                pending += sorted(more_saves)
+            created = only(inserts.get(model))
+            runs = [(r, model, None) for r in self.receivers.get(model, ())]  # a senderless one: for this row
+            for receiver, key, row in (*runs, *((r, anyone, bare or None) for r in self.receivers.get(anyone, ()))):
+                for run in self.guarded.runs(receiver, key, bare, created) if bare else (receiver,):
+                    if (run, row) in done:
+                        continue
+                    done.add((run, row))
+                    more_reads, more_writes, more_saves = self._own(run, row=row)
+                    reads |= more_reads
+                    writes |= more_writes
+                    inserts = merged_inserts(inserts, self.inserts.get((run, None, (), row), {}))
+                    pending += sorted(more_saves)
         return sorted(reads), sorted(writes)
 
 
