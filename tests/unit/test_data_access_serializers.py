@@ -322,3 +322,40 @@ def test_a_views_own_action_runs_the_hooks_of_what_it_inherits() -> None:
     )
     # Why: an action calling neither reads nothing.
     assert routes[("/triage/ping/", "ping")] == ([], [])
+
+
+TAG_LIST = {
+    **TRACKER,
+    "tracker/serializers.py": TRACKER["tracker/serializers.py"]
+    + """
+        class NameListField(serializers.Field):
+            def to_representation(self, value):
+                return [str(item) for item in value.all()]
+
+        class TaggedTicketSerializer(serializers.ModelSerializer):
+            labels = NameListField(read_only=True)
+            headline = NameListField(source="title", read_only=True)
+
+            class Meta:
+                model = Ticket
+                fields = ["id", "title", "labels", "headline"]
+    """,
+    "tracker/views.py": TRACKER["tracker/views.py"].replace(
+        "import BriefTicketSerializer,", "import BriefTicketSerializer, TaggedTicketSerializer,"
+    )
+    + """
+        class TaggedTicketViewSet(viewsets.ReadOnlyModelViewSet):
+            queryset = Ticket.objects.all()
+            serializer_class = TaggedTicketSerializer
+    """,
+    "tracker/urls.py": TRACKER["tracker/urls.py"].replace(
+        'router.register("labelled"',
+        'router.register("tagged", views.TaggedTicketViewSet, basename="tagged")\n        router.register("labelled"',
+    ),
+}
+
+
+def test_a_field_class_of_ours_on_a_to_many_relation_renders_the_relation() -> None:
+    # Why: `labels = NameListField()` is handed the ticket's labels manager (a many-to-many relation): rendering
+    # reads the labels and their table. `headline` is sourced on a plain column: it adds nothing.
+    assert routes_of(TAG_LIST)[("/tagged/", "list")] == (sorted([TICKET, LABEL, TICKET_LABELS]), [])

@@ -93,6 +93,7 @@ from migrate_scan.stages.recognize.data_access_lookups import QueryLookups
 from migrate_scan.stages.recognize.data_access_m2m import RELATION_CHANGE, relation_sender
 from migrate_scan.stages.recognize.data_access_managers import ManagerMethods
 from migrate_scan.stages.recognize.data_access_mixins import MixinRows
+from migrate_scan.stages.recognize.data_access_narrowing import ends_in_return
 from migrate_scan.stages.recognize.data_access_permissions import permission_tables
 from migrate_scan.stages.recognize.data_access_properties import property_getters
 from migrate_scan.stages.recognize.data_access_querysets import QuerysetClasses
@@ -660,7 +661,7 @@ class DataAccess:
             skipped = (branch.else_line, branch.else_end) if value else (branch.line + 1, branch.body_end)
             if skipped[0]:
                 dead.append(skipped)
-            if taken[0] and ((value and branch.exits) or _ends_in_return(taken, returns, facts, qualname)):
+            if taken[0] and ((value and branch.exits) or ends_in_return(taken, returns, facts, qualname)):
                 dead.append((taken[1] + 1, end))
         return tuple(sorted(set(dead)))
 
@@ -2148,17 +2149,6 @@ def _decided(test: Expr, given: dict[str, Expr | None], fresh: bool | None, iden
             return None  # a name or an attribute may hold None
         return is_none if operator == "Is" else not is_none
     return None
-
-
-def _ends_in_return(lines: tuple[int, int], returns: list[int], facts: FileFacts, qualname: str) -> bool:
-    """Whether a block's last statement is a `return` (no assignment or `if` of the function after it)."""
-    inside = [line for line in returns if lines[0] <= line <= lines[1]]
-    if not inside:
-        return False
-    last = inside[-1]
-    later = [a.line for a in facts.assignments if a.scope == qualname and last < a.line <= lines[1]]
-    later += [b.line for b in facts.branches if b.scope == qualname and last < b.line <= lines[1]]
-    return not later
 
 
 def _mentions(expr: Expr, name: str) -> bool:

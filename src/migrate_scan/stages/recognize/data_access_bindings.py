@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from migrate_scan.model.facts import AssignmentFact, CallFact, Expr, ExprKind, FileFacts
 from migrate_scan.model.graphs import Definition, Resolver
 from migrate_scan.model.inventory import ModelAccess
+from migrate_scan.stages.recognize.data_access_narrowing import argument_values, narrowed_lines, type_tested
 from migrate_scan.stages.recognize.expressions import scope_of, subexpressions
 
 if TYPE_CHECKING:
@@ -193,7 +194,8 @@ class Binder:
                     receiver = names[0]  # a mixin's classmethod: `cls` is what it is called on
                 elif is_class is not None and is_class.fact.kind == "class":
                     names = names[1:]  # `self`: the receiver, not bound here
-            varied = {n for n in names if self._varies(symbol, n)}
+            tested = type_tested(facts, definition.qualname, set(names), self._model_class(symbol))  # per caller
+            varied = {n for n in names if n in tested or self._varies(symbol, n)}
             varied |= _session_written(by_scope[definition.qualname], self.access.known.session_writes) & set(names)
             if receiver is not None and len(self.access.mixed_into(symbol.rpartition(".")[0]) & self.access.models) > 1:
                 varied.add(receiver)  # a mixin's classmethod of several models: `cls` is each caller's model
@@ -202,8 +204,17 @@ class Binder:
             tainted = _tainted(varied | ({self_name} if self_name else set()), assigned.get(definition.qualname, ()))
             dispatching = tainted | {"super"} if self_name else tainted  # `super().save()`: decided by `self`
             lines = frozenset(c.line for c in by_scope[definition.qualname] if _uses(c.call, dispatching))
-            if lines:
+            if lines or tested:
                 self.templates[symbol] = _Template(facts, tuple(names), receiver, lines, frozenset(tainted), self_name)
+
+    def _model_class(self, function: str) -> Callable[[Expr], bool]:
+        """Whether an expression of `function` names a model class of ours."""
+        models = self.access.models
+
+        def is_model(expr: Expr) -> bool:
+            return any(v[:4] == "cls:" and v[4:] in models for v in self.resolver.inner.values(function, expr))
+
+        return is_model
 
     def _varies(self, function: str, parameter: str) -> bool:
         """Whether callers pass a parameter different things of ours (functions, classes, instances):
@@ -317,6 +328,7 @@ class Binder:
         if helper in self.access.wrappers:
             self.access.wrappers.add(variant)
         self.resolver.bindings[variant] = (helper, binding)
+        dead = self._narrowed(helper, variant, binding, dead)
         self._copy(helper, variant, dead)
         outer, self.depth = self.depth, depth
         try:
@@ -324,6 +336,19 @@ class Binder:
         finally:
             self.depth = outer
         return variant
+
+    def _narrowed(
+        self, helper: str, variant: str, binding: dict[str, Bound], dead: tuple[tuple[int, int], ...]
+    ) -> tuple[tuple[int, int], ...]:
+        """`dead`, with the branches of `isinstance` tests on bound parameters this call decides
+        (`data_access_narrowing`)."""
+        template = self.templates[helper]
+        arguments = {name: (b.scope, b.expr, b.fixed) for name, b in binding.items()}
+        values = argument_values(self.resolver.values, arguments, self.access.instances, self.access.models)
+        definition = self.access.graphs.definitions[helper]
+        bound = frozenset(binding)
+        narrowed = narrowed_lines(definition, template.facts, variant, values, self.resolver.ancestors, bound)
+        return tuple(sorted({*dead, *narrowed})) if narrowed else dead
 
     def _copy(self, helper: str, variant: str, dead: tuple[tuple[int, int], ...] = ()) -> None:
         """The helper's accesses and calls on its other lines (not `dead`), and the calls of its template lines

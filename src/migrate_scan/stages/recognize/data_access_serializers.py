@@ -15,7 +15,9 @@ that touches is in its fields:
   many-to-many relation given in the input: it reads and writes the relation's table (counted for a
   required field only: an optional one, `blank=True` on the model or `required=False`, is mostly left out);
 - a field of a class of ours runs its rendering methods (`to_representation`), and validating input its
-  input methods (`to_internal_value`);
+  input methods (`to_internal_value`); sourced on a to-many relation of the model (`tags =
+  TagListField()` on a many-to-many `tags`), it is handed the relation's manager: it renders the
+  relation as a related field would (its target and table);
 - a method field (`SerializerMethodField`) runs the nested serializer's `get_<field>` methods; a field whose
   source is a property or method of the model (`name = ReadOnlyField()`, a name of `Meta.fields`) runs it.
 
@@ -225,6 +227,10 @@ class Serializers:
             self._nested(serializer, call, relation, read_only, usage, runs, visiting, field.where)
         if not nested and any(access.known.related_fields.intersection(n) for n in names):
             self._declared_related(field, call, kind, relation, read_only, usage, names)
+        elif not nested and kind in TO_MANY and any(c not in self.serializers for c in classes):
+            # a field class of ours sourced on a to-many relation is handed its manager: rendering reads it
+            optional = keyword(call, "required") == _FALSE
+            self._related(kind, *relation, (), (read_only, optional), usage, field.where)
         if source and "." in source and model is not None:  # `source="product.name"`: a relation walked
             self._walked(model, source, usage, field.where)
 
