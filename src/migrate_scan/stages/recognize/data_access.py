@@ -97,6 +97,7 @@ from migrate_scan.stages.recognize.data_access_narrowing import ends_in_return
 from migrate_scan.stages.recognize.data_access_permissions import permission_tables
 from migrate_scan.stages.recognize.data_access_properties import property_getters
 from migrate_scan.stages.recognize.data_access_querysets import QuerysetClasses
+from migrate_scan.stages.recognize.data_access_receiver_rows import receiver_rows
 from migrate_scan.stages.recognize.data_access_receivers import narrowed, own_class_values
 from migrate_scan.stages.recognize.data_access_registry import registry_callees
 from migrate_scan.stages.recognize.data_access_relations import iterated_relations
@@ -239,6 +240,8 @@ class DataAccess:
         self.managers = ManagerMethods(graphs, self.models, self._class_assignment)  # `objects = MyQuerySet...`
         self.generic = GenericParameters(graphs, self.models, bound.bindings)  # given several model classes
         self.any_instance: set[tuple[str, str]] = set()  # (receiver, parameter) → a row of any model
+        self.signal_rows: dict[tuple[str, str], set[str]] = {}  # (receiver, parameter) → the senders' models
+        self.receiver_rows: dict[tuple[str, str], str] = {}  # (receiver, sender key) → its variant for that row
         self.mixin_rows = MixinRows()  # `db.session.add(self)` in a mixin's method: the caller's row
         self.instance_calls: dict[str, set[str]] = defaultdict(set)  # scope → methods it calls on such a row
         self._named_methods: dict[str, set[str]] = {}  # method name → the models' methods of that name
@@ -299,6 +302,7 @@ class DataAccess:
             iterated_relations(self, facts)
         self.binder = Binder(self, bound)
         self.binder.run()
+        self.receiver_rows = receiver_rows(self, events, self.signal_rows)  # a receiver per sender's row
         self._callbacks(Callbacks(graphs))
         self.mixin_rows.resolve(self)
         for caller, callees in deferred_callees(graphs, self.known).items():  # run later in the request
@@ -364,6 +368,7 @@ class DataAccess:
         module of the recognizer: its `m2m_changed` receivers run (`data_access_m2m`)."""
         self._record(scope, through, True, location)
         self.saves[scope].add(RELATION_CHANGE + through)
+        self.save_lines[(scope, RELATION_CHANGE + through)].add(location.line)  # a variant not running it: none
 
     def class_methods(self, cls: str) -> list[str]:
         """The methods a class of ours defines."""
@@ -1819,6 +1824,7 @@ class DataAccess:
         for key, models in found.typed.items():
             self.instances[key] |= models
         self.any_instance = found.untyped
+        self.signal_rows = found.typed
 
     def _function_models(self, symbol: str) -> set[str]:
         """The models of the rows a function of ours returns: a chain ending in a step that gives one row
@@ -2366,9 +2372,13 @@ class _Consequences:
             if model.startswith(RELATION_CHANGE):  # a relation's through table changed: its m2m_changed
                 anyone, bare = RELATION_CHANGE, ""
             created = only(inserts.get(model))
+            rows = self.access.receiver_rows  # a receiver's variant for this sender's row, where it has one
             runs = [(r, model, None) for r in self.receivers.get(model, ())]  # a senderless one: for this row
             for receiver, key, row in (*runs, *((r, anyone, bare or None) for r in self.receivers.get(anyone, ()))):
-                for run in self.guarded.runs(receiver, key, bare, created) if bare else (receiver,):
+                for guarded in self.guarded.runs(receiver, key, bare, created) if bare else (receiver,):
+                    run = rows.get((receiver, model.removeprefix(DELETED)), receiver) if guarded == receiver else guarded
+                    if key != model:
+                        run = guarded
                     if (run, row) in done:
                         continue
                     done.add((run, row))

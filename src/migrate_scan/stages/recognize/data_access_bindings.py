@@ -24,7 +24,12 @@ from typing import TYPE_CHECKING, NamedTuple
 from migrate_scan.model.facts import AssignmentFact, CallFact, Expr, ExprKind, FileFacts
 from migrate_scan.model.graphs import Definition, Resolver
 from migrate_scan.model.inventory import ModelAccess
-from migrate_scan.stages.recognize.data_access_narrowing import argument_values, narrowed_lines, type_tested
+from migrate_scan.stages.recognize.data_access_narrowing import (
+    argument_values,
+    decided_test,
+    narrowed_lines,
+    type_tested,
+)
 from migrate_scan.stages.recognize.expressions import scope_of, subexpressions
 
 if TYPE_CHECKING:
@@ -56,6 +61,9 @@ class BoundResolver:
         self.inner = inner
         self.bindings: dict[str, tuple[str, dict[str, Bound]]] = {}  # variant → (helper, parameter → argument)
         self.refine: Callable[[str, str, frozenset[str]], frozenset[str]] | None = None  # a local's known models
+        self.local: Callable[[str, str], Expr | None] | None = None  # a helper's local assigned once: its value
+        self.decide: Callable[[str, Expr, frozenset[str]], bool | None] | None = None  # a test the binding decides
+        self._evaluating: set[tuple[str, str]] = set()
 
     def base(self, scope: str) -> str:
         """The helper a variant scope is of (any other scope: itself)."""
@@ -90,7 +98,30 @@ class BoundResolver:
                 if value[:4] in ("obj:", "cls:")
                 for attribute in self.inner.class_attribute(value[4:], str(expr[1]))
             )
+        if expr[0] == ExprKind.NAME and self.local is not None:  # `target = obj.parent if ... else obj`
+            assigned = self.local(function, str(expr[1]))
+            key = (scope, str(expr[1]))
+            if assigned is not None and key not in self._evaluating:
+                self._evaluating.add(key)
+                try:
+                    found = self._assigned(scope, assigned, frozenset(parameters))
+                finally:
+                    self._evaluating.discard(key)
+                if found:
+                    return found
         return self.inner.values(function, expr)
+
+    def _assigned(self, scope: str, value: Expr, bound: frozenset[str]) -> frozenset[str]:
+        """The values of a local's one assignment in a variant: another name, or a conditional expression
+        whose test the binding may decide (`x if isinstance(obj, Y) else obj`); none when unknown."""
+        if value[0] == ExprKind.NAME:
+            return self.values(scope, value)
+        test, body, orelse = value[2]
+        decided = self.decide(scope, test, bound) if self.decide is not None else None
+        if decided is not None:
+            return self.values(scope, body if decided else orelse)
+        first, second = self.values(scope, body), self.values(scope, orelse)
+        return first | second if first and second else frozenset()
 
     def _after(self, function: str, selves: frozenset[str], name: str) -> set[str]:
         """`super().name` in `function` on instances of `selves`: the next method of each one's MRO."""
@@ -135,6 +166,7 @@ class _Template(NamedTuple):
     lines: frozenset[int]  # lines of the calls using a parameter or a local computed from one
     tainted: frozenset[str]
     self_name: str | None = None  # an inherited method's `self`, bound per receiver model (`self_variant`)
+    assigned: tuple[tuple[str, Expr], ...] = ()  # locals computed from a parameter, assigned once: their value
 
 
 class Binder:
@@ -150,6 +182,9 @@ class Binder:
         self._lines: dict[str, tuple[list[AssignmentFact], list[CallFact]]] = {}  # helper → `_template_facts`
         self.depth = 0  # how many variants deep the variant being evaluated is (0: none)
         self.active = False  # helpers indexed: `self_variant` makes variants at once
+        self.lazy = False  # making a receiver's variants: a function handed a bound value gets a template then
+        resolver.local = self._local
+        resolver.decide = self._decide
 
     def run(self) -> None:
         """Index the helpers, then give every call of one in the tree its variant."""
@@ -205,7 +240,69 @@ class Binder:
             dispatching = tainted | {"super"} if self_name else tainted  # `super().save()`: decided by `self`
             lines = frozenset(c.line for c in by_scope[definition.qualname] if _uses(c.call, dispatching))
             if lines or tested:
-                self.templates[symbol] = _Template(facts, tuple(names), receiver, lines, frozenset(tainted), self_name)
+                once = _assigned_once(assigned.get(definition.qualname, ()), tainted - set(names))
+                self.templates[symbol] = _Template(
+                    facts, tuple(names), receiver, lines, frozenset(tainted), self_name, once
+                )
+
+    def _local(self, helper: str, name: str) -> Expr | None:
+        """What a helper's local computed from a parameter is assigned, when it is assigned once."""
+        template = self.templates.get(helper)
+        return dict(template.assigned).get(name) if template is not None and template.assigned else None
+
+    def _decide(self, variant: str, test: Expr, bound: frozenset[str]) -> bool | None:
+        """An `isinstance` test on a bound parameter, decided by what the variant binds it to."""
+        return decided_test(test, variant, self.resolver.values, self.resolver.ancestors, bound)
+
+    def _lazy(self, function: str, parameters: frozenset[str] = frozenset()) -> bool:
+        """A template for a module-level function of ours whose every parameter (and `parameters`) is bound
+        per call: made while a receiver's variants are (`receiver_variants`); whether it has one."""
+        template = self.templates.get(function)
+        if template is not None and parameters <= template.tainted:
+            return True
+        definition = self.access.graphs.definitions.get(function)
+        facts = self.access.graphs.modules.get(definition.module) if definition is not None else None
+        if definition is None or facts is None or definition.fact.kind != "function":
+            return False
+        if "." in definition.fact.qualname and template is None:
+            return False  # a method: its `self` and dispatch are the link stage's
+        qualname = definition.fact.qualname
+        names = [p.name for p in definition.fact.parameters if p.kind in ("positional", "keyword")]
+        if template is not None:
+            names = list(template.parameters)
+        assignments = [a for a in facts.assignments if a.scope == qualname and a.value is not None]
+        tainted = _tainted(set(names) | set(parameters), assignments)
+        lines = frozenset(c.line for c in facts.calls if c.scope == qualname and _uses(c.call, tainted))
+        if not lines:
+            return False
+        once = _assigned_once(assignments, tainted - set(names))
+        receiver, self_name = (template.receiver, template.self_name) if template is not None else (None, None)
+        self.templates[function] = _Template(facts, tuple(names), receiver, lines, frozenset(tainted), self_name, once)
+        return True
+
+    def receiver_variants(self, rows: dict[tuple[str, str], set[str]]) -> dict[tuple[str, str], str]:
+        """(receiver, model) → the receiver's variant with its instance parameter a row of that model.
+
+        `rows`: (receiver, instance parameter) → the models of the rows it is sent. The functions the
+        variant hands the row on to (a few calls deep) get variants of their own: the row's type decides
+        their `isinstance` tests (`data_access_narrowing`).
+        """
+        found: dict[tuple[str, str], str] = {}
+        self.lazy = True
+        try:
+            for (receiver, parameter), models in sorted(rows.items()):
+                if not self._lazy(receiver, frozenset({parameter})):
+                    continue
+                for model in sorted(models):
+                    fixed = frozenset({f"obj:{model}"})
+                    binding = {parameter: Bound("", (ExprKind.NAME, parameter, (), ()), False, fixed)}
+                    variant = self._variant(receiver, binding, 0)
+                    self.access.bind_pending_selves()
+                    if variant is not None:
+                        found[(receiver, model)] = variant
+        finally:
+            self.lazy = False
+        return found
 
     def _model_class(self, function: str) -> Callable[[Expr], bool]:
         """Whether an expression of `function` names a model class of ours."""
@@ -236,7 +333,9 @@ class Binder:
         reached: set[str] = set()
         for value in self.resolver.values(caller, func):
             callee = value[4:]
-            if value[:4] not in ("def:", "bnd:") or callee not in self.templates:
+            if value[:4] not in ("def:", "bnd:"):
+                continue
+            if callee not in self.templates and not (self.lazy and value[:4] == "def:" and self._lazy(callee)):
                 continue
             if (caller, call.line, callee) in self.access.self_bound:
                 continue  # its receiver's model decides `self`: a variant of that model's (`self_variant`)
@@ -395,8 +494,11 @@ class Binder:
                 continue
             func = call.call[2][0]
             decided = _uses(func, template.tainted | ({"super"} if template.self_name else set()))
+            handed = self.lazy and _uses(call.call, template.tainted)  # a bound value passed on: bound there too
             for value in self.resolver.inner.values(helper, func):
-                if value[:4] in ("def:", "bnd:") and (decided or value[4:] in self.templates):
+                if value[:4] in ("def:", "bnd:") and (
+                    decided or value[4:] in self.templates or (handed and value[:4] == "def:" and self._lazy(value[4:]))
+                ):
                     replaced.add(value[4:])
         return replaced
 
@@ -466,6 +568,25 @@ def _session_written(calls: list[CallFact], writes: frozenset[str]) -> set[str]:
         if isinstance(name, str) and name.lower().endswith("session"):
             found.add(str(arguments[0][1]))
     return found
+
+
+def _assigned_once(assignments: Sequence[AssignmentFact], names: set[str]) -> tuple[tuple[str, Expr], ...]:
+    """The locals of `names` a function assigns exactly once, to another name or a conditional expression."""
+    counts: dict[str, int] = defaultdict(int)
+    values: dict[str, Expr] = {}
+    for assignment in assignments:
+        for target in assignment.targets:
+            if target[0] == ExprKind.NAME and target[1] in names:
+                counts[str(target[1])] += 1
+                if assignment.value is not None and len(assignment.targets) == 1 and assignment.operator != "iter":
+                    values[str(target[1])] = assignment.value
+    return tuple(
+        (name, value)
+        for name, value in sorted(values.items())
+        if counts[name] == 1
+        and (value[0] == ExprKind.NAME or (value[0] == ExprKind.OTHER and value[1] == "IfExp"))
+        and len(value[2]) in ((0,) if value[0] == ExprKind.NAME else (3,))
+    )
 
 
 def _within(line: int, dead: tuple[tuple[int, int], ...]) -> bool:

@@ -49,7 +49,7 @@ def narrowed_lines(
     for branch in branches:
         if any(o.line < branch.line <= max(o.body_end, o.else_end) for o in branches if o is not branch):
             continue  # only top-level tests: a nested one may not be reached at all
-        value = _decided(branch.test, variant, values, ancestors, bound)
+        value = decided_test(branch.test, variant, values, ancestors, bound)
         if value is None:
             continue
         taken = (branch.line + 1, branch.body_end) if value else (branch.else_line, branch.else_end)
@@ -114,7 +114,7 @@ def _is_type_test(test: Expr) -> bool:
     return test[0] == ExprKind.CALL and test[2][0][:2] == (ExprKind.NAME, ISINSTANCE) and len(test[2]) == 3
 
 
-def _decided(
+def decided_test(
     test: Expr,
     variant: str,
     values: Values,

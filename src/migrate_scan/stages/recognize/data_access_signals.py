@@ -45,7 +45,7 @@ def signal_instances(
             if event.sender is None or model is not None:
                 senders.setdefault(event.receiver, set()).add(model)
     for receiver, models in sorted(senders.items(), key=lambda item: item[0]):
-        parameter = _instance_parameter(graphs, receiver)
+        parameter = instance_parameter(graphs, receiver)
         if parameter is None:
             continue
         key = (receiver, parameter)
@@ -56,7 +56,7 @@ def signal_instances(
     return SignalInstances(typed, untyped)
 
 
-def _instance_parameter(graphs: LinkedGraphs, receiver: str) -> str | None:
+def instance_parameter(graphs: LinkedGraphs, receiver: str) -> str | None:
     """The receiver's parameter the row is passed to: `instance`, else the one after `sender`."""
     definition = graphs.definitions.get(receiver)
     if definition is None or definition.fact.kind != "function":
