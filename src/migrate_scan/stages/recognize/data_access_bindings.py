@@ -113,15 +113,13 @@ class BoundResolver:
 
     def _assigned(self, scope: str, value: Expr, bound: frozenset[str]) -> frozenset[str]:
         """The values of a local's one assignment in a variant: another name, or a conditional expression
-        whose test the binding may decide (`x if isinstance(obj, Y) else obj`); none when unknown."""
+        whose test the binding decides (`x if isinstance(obj, Y) else obj`); none when unknown (an undecided
+        test too: the link stage's values stand)."""
         if value[0] == ExprKind.NAME:
             return self.values(scope, value)
         test, body, orelse = value[2]
         decided = self.decide(scope, test, bound) if self.decide is not None else None
-        if decided is not None:
-            return self.values(scope, body if decided else orelse)
-        first, second = self.values(scope, body), self.values(scope, orelse)
-        return first | second if first and second else frozenset()
+        return frozenset() if decided is None else self.values(scope, body if decided else orelse)
 
     def _after(self, function: str, selves: frozenset[str], name: str) -> set[str]:
         """`super().name` in `function` on instances of `selves`: the next method of each one's MRO."""
