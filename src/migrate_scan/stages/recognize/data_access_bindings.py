@@ -276,6 +276,8 @@ class Binder:
         once = _assigned_once(assignments, tainted - set(names))
         receiver, self_name = (template.receiver, template.self_name) if template is not None else (None, None)
         self.templates[function] = _Template(facts, tuple(names), receiver, lines, frozenset(tainted), self_name, once)
+        self._lines.pop(function, None)  # what its variants evaluate again changed
+        self._replacing.pop(function, None)
         return True
 
     def receiver_variants(self, rows: dict[tuple[str, str], set[str]]) -> dict[tuple[str, str], str]:
@@ -471,9 +473,11 @@ class Binder:
         if helper in access.self_calls:
             access.self_calls[variant] = access.self_calls[helper]
         callees = {c for c in access.calls.get(helper, ()) if not access.call_lines.get((helper, c), set()) & lines}
-        replaced = self._replacing.get(helper)
+        replaced = self._replacing.get(helper) if not self.lazy else None  # lazily: callees bound on demand
         if replaced is None:
-            replaced = self._replacing[helper] = self._replaced(helper, template)
+            replaced = self._replaced(helper, template)
+            if not self.lazy:
+                self._replacing[helper] = replaced
         graph = access.graphs.call_graph
         if helper in graph:
             for _, callee, data in graph.out_edges(helper, data=True):
