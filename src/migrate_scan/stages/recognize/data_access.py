@@ -2376,9 +2376,9 @@ class _Consequences:
             runs = [(r, model, None) for r in self.receivers.get(model, ())]  # a senderless one: for this row
             for receiver, key, row in (*runs, *((r, anyone, bare or None) for r in self.receivers.get(anyone, ()))):
                 for guarded in self.guarded.runs(receiver, key, bare, created) if bare else (receiver,):
-                    run = rows.get((receiver, model.removeprefix(DELETED)), receiver) if guarded == receiver else guarded
-                    if key != model:
-                        run = guarded
+                    run = guarded  # unguarded and sent this row: the receiver's variant for it (if any)
+                    if guarded == receiver and key == model:
+                        run = rows.get((receiver, model.removeprefix(DELETED)), receiver)
                     if (run, row) in done:
                         continue
                     done.add((run, row))
