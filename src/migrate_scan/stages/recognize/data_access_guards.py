@@ -350,9 +350,7 @@ def inserts_of(
     return found
 
 
-def merged_inserts(
-    into: dict[str, set[bool | None]], more: dict[str, set[bool | None]]
-) -> dict[str, set[bool | None]]:
+def merged_inserts(into: dict[str, set[bool | None]], more: dict[str, set[bool | None]]) -> dict[str, set[bool | None]]:
     """`into` with `more`'s kinds added (a new dict when anything is added)."""
     if not more:
         return into
