@@ -129,11 +129,7 @@ class Propagation(Evaluation):
                 target = callee.partition(":")[2]
                 if callee.startswith(("def:", "bnd:")):
                     is_ours = True
-                    self._bind_arguments(target, callee.startswith("bnd:"), [current], {})
-                    if self._returns_its_argument(target, callee.startswith("bnd:")):
-                        results |= current  # `def register(cls): registry.append(cls); return cls`
-                    else:
-                        results |= self._wrapped(target, self._returns(target), current)
+                    results |= self._applied(target, callee.startswith("bnd:"), current)
                 elif callee.startswith("cls:"):
                     is_ours = True
                     for initializer in self._class_attribute(target, "__init__", bound=True):
@@ -144,14 +140,17 @@ class Propagation(Evaluation):
                     for method in self._class_attribute(target, "__call__", bound=True):
                         if method.startswith("bnd:"):
                             is_ours = True
-                            self._bind_arguments(method[4:], True, [current], {})
-                            if self._returns_its_argument(method[4:], True):
-                                results |= current
-                            else:
-                                results |= self._wrapped(method[4:], self._returns(method[4:]), current)
+                            results |= self._applied(method[4:], True, current)
             if is_ours:
                 current = results
         return current
+
+    def _applied(self, decorator: str, is_bound: bool, current: set[str]) -> set[str]:
+        """What our function (or an instance's `__call__`) used as a decorator makes of `current`."""
+        self._bind_arguments(decorator, is_bound, [current], {})
+        if self._returns_its_argument(decorator, is_bound):
+            return current  # `def register(cls): registry.append(cls); return cls`
+        return self._wrapped(decorator, self._returns(decorator), current)
 
     def _returns_its_argument(self, function: str, is_bound: bool) -> bool:
         """Whether every `return` of a function gives back its first argument unchanged (a registering decorator).
