@@ -71,6 +71,7 @@ from migrate_scan.stages.recognize.data_access_callbacks import Callbacks
 from migrate_scan.stages.recognize.data_access_cascades import COLLECTED, FOUND_ROWS_WRITTEN, SOFT, Cascades
 from migrate_scan.stages.recognize.data_access_deferred import deferred_callees
 from migrate_scan.stages.recognize.data_access_dispatch import GRAPHENE, Dispatch, endpoint_views
+from migrate_scan.stages.recognize.data_access_factory_views import FactoryViews
 from migrate_scan.stages.recognize.data_access_generic import GenericParameters
 from migrate_scan.stages.recognize.data_access_guards import (
     Factories,
@@ -2231,7 +2232,13 @@ def with_data_access(graphs: LinkedGraphs, heuristics: Heuristics, published: Re
     hooks = RequestHooks(graphs)
     guards = RequestClasses(access)  # DRF permission classes of ours
 
+    factory_views = FactoryViews(access)  # `page = make_dispatcher(EventPage, CategoryPage)` routed
+
     def route_touched(route: Route) -> dict[str, list[str]]:
+        if (made := factory_views.of(route)) is not None:  # each class and function the factory was given
+            parts = [touched(made.closure, None, made.functions, route)]
+            parts += [route_touched(route.model_copy(update={"handler": h, "view": v})) for h, v in made.classes]
+            return {mode: sorted(set().union(*(part[mode] for part in parts))) for mode in ("reads", "writes")}
         entry = access.dispatch.mutation_entry(route.view, route.action, route.framework)
         within = route.view if route.view is not None and route.view in graphs.definitions else None
         also = tuple(start for start in (entry, _inherited_action(route)) if start is not None)
