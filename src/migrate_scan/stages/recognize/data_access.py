@@ -69,6 +69,7 @@ from migrate_scan.model.report import TABLE_PREFIX, DataModel, Event, Route
 from migrate_scan.stages.recognize.data_access_bindings import MARK, Binder, BoundResolver
 from migrate_scan.stages.recognize.data_access_callbacks import Callbacks
 from migrate_scan.stages.recognize.data_access_cascades import COLLECTED, FOUND_ROWS_WRITTEN, SOFT, Cascades
+from migrate_scan.stages.recognize.data_access_declared import DeclaredFields
 from migrate_scan.stages.recognize.data_access_deferred import deferred_callees
 from migrate_scan.stages.recognize.data_access_dispatch import GRAPHENE, Dispatch, endpoint_views
 from migrate_scan.stages.recognize.data_access_factory_views import FactoryViews
@@ -225,6 +226,7 @@ class DataAccess:
         self._loops: set[tuple[str, str]] | None = None  # (scope, local) bound by a `for` loop, indexed when asked
         self.self_calls: dict[str, frozenset[str]] = {}  # scope → the methods it calls on `self` or `super()`
         self.data_models = data_models
+        self.declared = DeclaredFields(graphs)  # relations a `@declared_attr` method returns
         self.eager: dict[str, set[str]] = defaultdict(set)  # model → what its eager relationships load with it
         self.wrappers: set[str] = set()  # what decorators wrap functions with (run on every call)
         self.memoized: frozenset[str] = frozenset()  # functions whose results a cache keeps
@@ -1333,11 +1335,15 @@ class DataAccess:
         return None
 
     def _field_call(self, model: str, field: str) -> Expr | None:
-        """The call that declares a class attribute, in the class or its ancestors of ours."""
-        for owner in (model, *self.graphs.resolver.ancestors(model)):
+        """The call that declares a class attribute, in the class or its ancestors of ours (or that a
+        `@declared_attr` method of theirs returns)."""
+        owners = (model, *self.graphs.resolver.ancestors(model))
+        for owner in owners:
             assignment = self._class_assignment(owner, (field,))
             if assignment is not None and assignment.value is not None and assignment.value[0] == ExprKind.CALL:
                 return assignment.value
+        if (model, field) in self.accessors:
+            return self.declared.field_call(owners, field)
         return None
 
     def _class_assignment(self, owner: str, names: tuple[str, ...]) -> AssignmentFact | None:

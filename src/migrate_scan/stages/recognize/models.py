@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from migrate_scan.heuristics.loader import Heuristics
 from migrate_scan.heuristics.schema import MatchRule
 from migrate_scan.model.facts import AssignmentFact, DefinitionFact, Expr, ExprKind, FileFacts, expression_text
-from migrate_scan.model.graphs import LinkedGraphs
+from migrate_scan.model.graphs import Definition, LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import Recognition, django_app_labels
 from migrate_scan.model.report import TABLE_PREFIX, DataModel, Relation
@@ -311,6 +311,7 @@ def _sqlalchemy_model(context: _Context, model: _Class) -> DataModel:
     relations: list[Relation] = []
     for name, assignment in model.body.items():
         relations += _sqlalchemy_relations(context, model, name, assignment)
+    relations += _inherited_fields(context, model)
     return DataModel(
         name=model.definition.name,
         symbol=model.symbol,
@@ -357,14 +358,126 @@ def _sqlalchemy_table(context: _Context, model: _Class) -> tuple[str | None, str
     return _snake_case(model.definition.name), None  # Flask-SQLAlchemy's generated name
 
 
-def _sqlalchemy_relations(context: _Context, model: _Class, name: str, assignment: AssignmentFact) -> list[Relation]:
-    if assignment.value is None:
+def _inherited_fields(context: _Context, model: _Class) -> list[Relation]:
+    """The relations a model gets from its declarative mixins (classes of ours that are no model: their
+    foreign-key columns) and from the `@declared_attr` methods of the model and of those mixins (the
+    relationship or column each returns), the nearest class in the MRO first; a name the model's own
+    body assigns is its own."""
+    graphs = context.graphs
+    seen = set(model.body)
+    found: list[Relation] = []
+    for owner in (model.symbol, *graphs.resolver.ancestors(model.symbol)):
+        definition = graphs.definitions.get(owner)
+        if (
+            definition is None
+            or definition.fact.kind != "class"
+            or (owner != model.symbol and owner in context.classes)
+        ):
+            continue  # another model's fields are its own (inherited in data access)
+        facts = graphs.modules.get(definition.module)
+        if facts is None:
+            continue
+        qualname = definition.fact.qualname
+        for function in facts.definitions:
+            if function.kind != "function" or function.scope != qualname or function.name in seen:
+                continue
+            if not _is_declared_attr(context, _scope_of(definition.module, qualname), function):
+                continue
+            seen.add(function.name)
+            scope = _scope_of(definition.module, function.qualname)
+            skipped = _skipped_from(context, model, facts, function)
+            for returned in facts.returns:
+                if returned.scope == function.qualname and not returned.is_yield and returned.line < skipped:
+                    found += _sqlalchemy_relations(context, model, function.name, returned.value, scope=scope)
+        if owner == model.symbol:
+            continue
+        for assignment in facts.assignments:  # a mixin's plain columns (`user_id = Column(ForeignKey(...))`)
+            name = _target_name(assignment)
+            if assignment.scope != qualname or name is None or name in seen or assignment.value is None:
+                continue
+            seen.add(name)
+            found += [
+                r
+                for r in _sqlalchemy_relations(context, model, name, assignment.value, scope=_mixin_scope(definition))
+                if r.kind == "foreign-key"
+            ]
+    return found
+
+
+def _skipped_from(context: _Context, model: _Class, facts: FileFacts, function: DefinitionFact) -> int:
+    """The first line a `@declared_attr` method does not run for `model`: after a top-level `if` leaving the
+    method whose test a class attribute decides (`if not cls.allow_networks: return`, the flag a literal
+    in the model's body or an ancestor's); past its end when none does."""
+    for branch in facts.branches:
+        if branch.scope != function.qualname or branch.kind != "if" or not branch.exits:
+            continue
+        test, negated = branch.test, False
+        if test[0] == ExprKind.OTHER and test[1] == "Not" and len(test[2]) == 1:
+            test, negated = test[2][0], True
+        if test[0] != ExprKind.ATTRIBUTE or test[2][0][:2] != (ExprKind.NAME, "cls"):
+            continue
+        value = _class_constant(context, model.symbol, str(test[1]))
+        if value is not None and bool(value) != negated:
+            return branch.body_end + 1
+    return function.end_line + 1
+
+
+def _class_constant(context: _Context, symbol: str, name: str) -> object:
+    """The literal a class attribute is assigned in the nearest class of ours in `symbol`'s MRO (None: unknown)."""
+    graphs = context.graphs
+    for owner in (symbol, *graphs.resolver.ancestors(symbol)):
+        definition = graphs.definitions.get(owner)
+        facts = graphs.modules.get(definition.module) if definition is not None else None
+        if definition is None or facts is None:
+            continue
+        for assignment in facts.assignments:
+            if assignment.scope == definition.fact.qualname and _target_name(assignment) == name:
+                return _constant(assignment.value)
+    return None
+
+
+def _is_declared_attr(context: _Context, scope: str, function: DefinitionFact) -> bool:
+    """Whether a method is decorated with SQLAlchemy's `declared_attr` (also `declared_attr.cascading`)."""
+    for decorator in function.decorators:
+        applied = decorator[2][0] if decorator[0] == ExprKind.CALL else decorator
+        rule = first_match(context.graphs.resolver.qualified_names(scope, applied), context.fields)
+        if rule is not None and rule.role == "declared-attr":
+            return True
+    return False
+
+
+def _mixin_scope(definition: Definition) -> str:
+    return _scope_of(definition.module, definition.fact.scope)
+
+
+def _scope_of(module: str, qualname: str) -> str:
+    return f"{module}:{qualname}" if qualname else module
+
+
+def _sqlalchemy_relations(
+    context: _Context,
+    model: _Class,
+    name: str,
+    assignment: AssignmentFact | Expr,
+    scope: str | None = None,
+) -> list[Relation]:
+    """The relations one field declares: `assignment` (its value and annotation), or the value alone, read in
+    `scope` (by default the model's)."""
+    value, annotation = (
+        (assignment.value, assignment.annotation)
+        if isinstance(assignment, AssignmentFact)
+        else (
+            assignment,
+            None,
+        )
+    )
+    if value is None:
         return []
     found = []
-    scope = _scope(model)
-    for call in _calls(assignment.value):
+    scope = scope or _scope(model)
+    for call in _calls(value):
         rule = first_match(context.graphs.resolver.qualified_names(scope, call[2][0]), context.fields)
-        if rule is None or rule.framework != "sqlalchemy":
+        if rule is None or rule.framework != "sqlalchemy" or rule.role not in ("foreign-key", "relationship"):
             continue
         arguments = call[2][1:]
         if rule.role == "foreign-key":
@@ -373,16 +486,16 @@ def _sqlalchemy_relations(context: _Context, model: _Class, name: str, assignmen
                 found.append(Relation(kind="foreign-key", target=_table_owner(context, text), field=name))
             continue
         target = arguments[0] if arguments else keyword(call, "argument")
-        if target is None and assignment.annotation is not None:
-            target = _annotated_target(assignment.annotation)
+        if target is None and annotation is not None:
+            target = _annotated_target(annotation)
         if target is not None:
-            through = _secondary(context, model, keyword(call, "secondary"))
-            target_symbol = _sqlalchemy_target(context, model, target)
+            through = _secondary(context, model, keyword(call, "secondary"), scope)
+            target_symbol = _sqlalchemy_target(context, model, target, scope)
             found.append(Relation(kind="relationship", target=target_symbol, field=name, through=through))
     return found
 
 
-def _secondary(context: _Context, model: _Class, secondary: Expr | None) -> str | None:
+def _secondary(context: _Context, model: _Class, secondary: Expr | None, scope: str | None = None) -> str | None:
     """A relationship's `secondary`: the model whose table it is, else `table:<name>`.
 
     Given as the table's name (`secondary="followers"`), as the variable holding
@@ -390,7 +503,7 @@ def _secondary(context: _Context, model: _Class, secondary: Expr | None) -> str 
     """
     if secondary is None:
         return None
-    scope = _scope(model)
+    scope = scope or _scope(model)
     if secondary[0] == ExprKind.ATTRIBUTE and secondary[1] == "__table__":
         classes = sorted(v[4:] for v in context.graphs.resolver.values(scope, secondary[2][0]) if v.startswith("cls:"))
         return classes[0] if classes else None
@@ -422,12 +535,13 @@ def _table_variable(context: _Context, scope: str, expr: Expr) -> str | None:
     return None
 
 
-def _sqlalchemy_target(context: _Context, model: _Class, target: Expr) -> str:
+def _sqlalchemy_target(context: _Context, model: _Class, target: Expr, scope: str | None = None) -> str:
     if target[0] == ExprKind.LAMBDA:
         return expression_text(target, quote_strings=False)
     text = string_of(target)
     if text is None:
-        classes = sorted(v[4:] for v in context.graphs.resolver.values(_scope(model), target) if v.startswith("cls:"))
+        where = scope or _scope(model)
+        classes = sorted(v[4:] for v in context.graphs.resolver.values(where, target) if v.startswith("cls:"))
         return classes[0] if classes else expression_text(target, quote_strings=False)
     if "." in text:
         symbol = text.rpartition(".")[0] + ":" + text.rpartition(".")[2]
@@ -507,7 +621,7 @@ RECOGNIZER = Recognizer(
     handles={
         "model-base": frozenset({"django", "sqlalchemy", "sqlalchemy-root"}),
         "model-field": frozenset(
-            {"foreign-key", "many-to-many", "one-to-one", "relationship", "tag-manager", "tag-field"}
+            {"foreign-key", "many-to-many", "one-to-one", "relationship", "tag-manager", "tag-field", "declared-attr"}
         ),
         "settings-key": frozenset({"auth-user-model"}),
     },
