@@ -390,6 +390,7 @@ AccessRole = Literal[
     "outer-reference",
     "relation-signal",
     "request-class-attribute",
+    "history-tracker",
 ]
 """The tables of the data-access recognizer a rule adds to (rules of one role are merged)."""
 
@@ -433,9 +434,12 @@ ACCESS_ROLE_FIELDS: dict[str, tuple[str, ...]] = {
     "on-delete": ("actions",),
     "generic-relation": ("names", "writes"),
     "request-class-attribute": ("names", "hooks"),
+    "history-tracker": ("names", "reads", "hooks"),
 }  # fmt: skip
 """The fields each role reads (the others must stay empty; `writes` may be empty)."""
 _OPTIONAL_ACCESS_FIELDS = frozenset({"writes", "cached"})
+HISTORY_KEYS = frozenset({"aggregates", "suffix"})
+"""The hooks of a history-tracker rule."""
 
 
 class DataAccessRule(RuleDocs):
@@ -498,7 +502,9 @@ class DataAccessRule(RuleDocs):
         "soft-delete-base: model base class → its methods that only mark rows deleted; "
         "request-class-attribute: class attribute of a view (`permission_classes`) → the methods every request "
         "runs on the classes it names, `<attribute>:object` → those a request on one object runs, "
-        "`<attribute>:default` → the settings (`DICT.KEY`) naming the classes of a view that sets none.",
+        "`<attribute>:default` → the settings (`DICT.KEY`) naming the classes of a view that sets none; "
+        "history-tracker: `aggregates` → the model classes whose queries read every generated table, "
+        "`suffix` → what the generated model's name adds to the tracked model's (`Event`).",
     )
 
     @model_validator(mode="after")
@@ -512,6 +518,8 @@ class DataAccessRule(RuleDocs):
                 raise ValueError(f"a {self.role} rule takes no `{name}` (it reads {', '.join(wanted)})")
         if self.role == "view-hooks" and not set(self.hooks) <= {"any", "r", "w"}:
             raise ValueError("view-hooks keys are `any`, `r` and `w`")
+        if self.role == "history-tracker" and (set(self.hooks) != HISTORY_KEYS or len(self.hooks["suffix"]) != 1):
+            raise ValueError("history-tracker hooks are `aggregates` and `suffix` (one name)")
         return self
 
 

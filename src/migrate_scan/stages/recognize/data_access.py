@@ -82,6 +82,7 @@ from migrate_scan.stages.recognize.data_access_guards import (
     merged_inserts,
     only,
 )
+from migrate_scan.stages.recognize.data_access_history import history_reads
 from migrate_scan.stages.recognize.data_access_instances import RoutedInstances
 from migrate_scan.stages.recognize.data_access_kept import KeptRows
 from migrate_scan.stages.recognize.data_access_knowledge import (
@@ -228,6 +229,7 @@ class DataAccess:
         self.data_models = data_models
         self.declared = DeclaredFields(graphs)  # relations a `@declared_attr` method returns
         self.eager: dict[str, set[str]] = defaultdict(set)  # model → what its eager relationships load with it
+        self.unions: dict[str, set[str]] = {}  # model with no table of its own → the tables its queries read
         self.wrappers: set[str] = set()  # what decorators wrap functions with (run on every call)
         self.memoized: frozenset[str] = frozenset()  # functions whose results a cache keeps
         self._returning: dict[str, set[str]] = {}  # function of ours → models of the rows it returns
@@ -272,6 +274,7 @@ class DataAccess:
             return
         self.querysets = QuerysetClasses(self)  # `self` in a model's own queryset or manager class
         self._relations(data_models)
+        self.unions = history_reads(self)  # `AuditEvents.objects...`: a union of every generated table
         self._bound_classes()
         self.serializers = Serializers(self)  # what DRF serializers render, validate and save
         self._views()
@@ -335,6 +338,10 @@ class DataAccess:
             self.self_calls[scope] = self.self_calls.get(scope, frozenset()) | {str(func[1])}
 
     def _record(self, scope: str, model: str, is_write: bool, location: Location | Site) -> None:
+        if model in self.unions:  # a model with no table of its own: the tables its queries unite
+            for table in sorted(self.unions[model]):
+                self._record(scope, table, is_write, location)
+            return
         (self.writes if is_write else self.reads)[scope].add(model)
         if is_stand_in(model):
             self.routed.scopes.add(scope)

@@ -23,6 +23,17 @@ READ, WRITE = "r", "w"
 
 
 @dataclass(frozen=True)
+class HistoryTracker:
+    """What a call tracking a model's history generates (`pghistory.track(...)(Model)`): a model named the tracked
+    model's name plus `suffix` in its app, whose table the queries of the `aggregates` (and their subclasses) read
+    with the `reads` tables."""
+
+    suffix: str
+    aggregates: tuple[str, ...]
+    reads: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class AccessKnowledge:
     """What the data-access recognizer knows about ORMs and frameworks (see `heuristics/data_access.toml`).
 
@@ -45,6 +56,8 @@ class AccessKnowledge:
             classes it names (`filter_backends` → `filter_queryset`).
         save_observers: dotted name of a call registering a model (`auditlog.register(Note)`) → the
             tables every save or delete of that model then writes.
+        history_trackers: dotted name of a call tracking a model's history → what it generates
+            (see `data_access_history`).
         cached_methods: table of an outside model → the methods of its manager a process cache serves.
         serializer_hooks: methods (a trailing `_`: a prefix) of a view's `serializer_class` that
             every action runs when it renders its response.
@@ -153,6 +166,7 @@ class AccessKnowledge:
     relation_signals: frozenset[str] = frozenset()
     request_class_hooks: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     request_class_views: tuple[str, ...] = ()
+    history_trackers: Mapping[str, HistoryTracker] = field(default_factory=lambda: MappingProxyType({}))
 
     @functools.cached_property
     def observer_names(self) -> frozenset[str]:
@@ -216,6 +230,7 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
     loader_bases: dict[str, set[str]] = defaultdict(set)
     request_hooks: dict[str, set[str]] = defaultdict(set)
     request_views: set[str] = set()
+    trackers: dict[str, HistoryTracker] = {}
     for rule in rules:
         if rule.role == "view-class":
             for name in rule.names:
@@ -264,6 +279,9 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
             request_views.update(rule.names)
             for attribute, methods in rule.hooks.items():
                 request_hooks[attribute].update(methods)
+        elif rule.role == "history-tracker":
+            tracker = HistoryTracker(rule.hooks["suffix"][0], tuple(rule.hooks["aggregates"]), tuple(rule.reads))
+            trackers.update(dict.fromkeys(rule.names, tracker))
         elif rule.role in deleting:
             for name, methods in rule.hooks.items():
                 deleting[rule.role][name].update(methods)
@@ -353,6 +371,7 @@ def knowledge_of(heuristics: Heuristics) -> AccessKnowledge:
         relation_signals=frozenset(vocabulary.get("relation-signal", ())),
         request_class_hooks=_frozen({a: tuple(sorted(m)) for a, m in request_hooks.items()}),
         request_class_views=tuple(sorted(request_views)),
+        history_trackers=_frozen(trackers),
     )
 
 
