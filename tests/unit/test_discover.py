@@ -210,6 +210,27 @@ def test_an_alembic_environment_is_left_out_whatever_its_folder_name(tmp_path: P
     assert "aleph/migrate/env.py" in paths(discover(root, DiscoverySettings(use_default_excludes=False)))
 
 
+def test_a_project_templates_placeholder_folders_are_left_out(tmp_path: Path, write_tree) -> None:
+    root = write_tree(
+        tmp_path / "app",
+        {
+            "setup.py": "",
+            "shop/__init__.py": "",
+            "contrib/cookiecutter/{{cookiecutter.project}}/setup.py": "from setuptools import setup\n",
+            "contrib/cookiecutter/{{cookiecutter.project}}/ext/{{cookiecutter.name}}/plugin.py": "{% if x %}\n",
+            # Why: braces alone are no placeholder (a folder may be named `{legacy}`).
+            "tools/{legacy}/run.py": "",
+        },
+    )
+
+    discovery = discover(root, DiscoverySettings())
+
+    assert paths(discovery) == ["setup.py", "shop/__init__.py", "tools/{legacy}/run.py"]
+    assert discovery.skipped == ()
+    excluded = [(e.path, e.reason, e.python_files) for e in discovery.excluded]
+    assert excluded == [("contrib/cookiecutter/{{cookiecutter.project}}/", "default-exclude", 2)]
+
+
 # -- source roots and module names ----------------------------------------------------------------
 
 

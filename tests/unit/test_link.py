@@ -129,6 +129,24 @@ def test_import_module_as_alias() -> None:
     assert sorted(u.callee_text for u in unresolved_of(graphs, "app:main")) == ["a.b.f", "c.g"]
 
 
+def test_import_dotted_aliased_as_its_own_package_binds_the_submodule() -> None:
+    graphs = linked(
+        {
+            "geo/__init__.py": "def top(): pass\n",
+            "geo/views.py": "def infowindow(): pass\n",
+            "geo/urls.py": """
+                import geo.views as geo
+
+                def main():
+                    geo.infowindow()  # the alias names geo.views, though it is spelled like the package
+                    geo.top()         # the package's own function is not reachable through the alias
+            """,
+        }
+    )
+    assert callees(graphs, "geo.urls:main") == {"geo.views:infowindow"}
+    assert [u.callee_text for u in unresolved_of(graphs, "geo.urls:main")] == ["geo.top"]
+
+
 def test_import_plain_dotted_binds_top_package() -> None:
     graphs = linked(
         {

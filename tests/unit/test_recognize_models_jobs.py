@@ -230,6 +230,97 @@ def test_sqlalchemy_declarative_base_and_relations(heuristics: Heuristics) -> No
     }
 
 
+def test_sqlalchemy_imperative_mappings_are_models(heuristics: Heuristics) -> None:
+    files = {
+        "shop/meta.py": """
+            from sqlalchemy import MetaData
+            import sqlalchemy.orm as orm
+
+            metadata = MetaData()
+            registry = orm.registry(metadata=metadata)
+            mapper = orm.mapper
+        """,
+        "shop/tables.py": """
+            from sqlalchemy import Column, ForeignKey, Integer, Table
+            from shop.meta import metadata
+
+            users = Table("users", metadata, Column("id", Integer, primary_key=True))
+            orders = Table("orders", metadata, Column("id", Integer), Column("user_id", ForeignKey("users.id")))
+            order_tags = Table("order_tags", metadata, Column("order_id", Integer), Column("tag", Integer))
+        """,
+        "shop/model.py": """
+            from sqlalchemy import orm
+            from shop import meta
+            from shop.tables import order_tags, orders, users
+
+            class User(object):
+                def __init__(self, name):
+                    self.name = name
+
+            class Order:
+                pass
+
+            class Tag:
+                pass
+
+            meta.registry.map_imperatively(User, users)
+            meta.registry.map_imperatively(Order, orders, properties={
+                "user": orm.relationship(User, backref="orders"),
+                "tags": orm.relationship(Tag, secondary=order_tags),
+            })
+        """,
+        "legacy/model.py": """
+            from sqlalchemy.orm import mapper, relation
+            from shop.tables import users
+
+            class Account(object):
+                pass
+
+            class Admin(Account):
+                pass
+
+            mapper(Account, users, properties={"friends": relation("Account")})
+            mapper(Admin, None, inherits=Account)
+        """,
+    }
+    found = recognized_models(files, heuristics)
+    assert set(found) == {"shop.model:User", "shop.model:Order", "legacy.model:Account", "legacy.model:Admin"}
+    assert found["shop.model:User"].table == "users"
+    assert found["shop.model:User"].orm == "sqlalchemy"
+    assert found["shop.model:User"].location.line == 6  # the class, where a reader looks for the model
+    assert found["shop.model:Order"].table == "orders"
+    assert relations(found["shop.model:Order"]) == {
+        ("user", "relationship", "shop.model:User"),
+        ("tags", "relationship", "shop.model:Tag"),
+    }
+    assert {r.through for r in found["shop.model:Order"].relations} == {None, "table:order_tags"}
+    assert found["legacy.model:Account"].table == "users"
+    assert relations(found["legacy.model:Account"]) == {("friends", "relationship", "legacy.model:Account")}
+    assert (found["legacy.model:Admin"].table, found["legacy.model:Admin"].parent) == ("users", "legacy.model:Account")
+
+
+def test_calls_that_merely_look_like_mappings_are_not_models(heuristics: Heuristics) -> None:
+    files = {
+        "app/util.py": """
+            from sqlalchemy.orm import class_mapper
+
+            def mapper(cls, table):  # our own function, called like SQLAlchemy's
+                return {"cls": cls, "table": table}
+
+            class Report:
+                pass
+
+            class Summary:
+                pass
+
+            mapper(Report, "reports")
+            columns = class_mapper(Summary).columns  # inspects a mapping, makes none
+            Summary.map_imperatively = staticmethod(mapper)
+        """,
+    }
+    assert recognized_models(files, heuristics) == {}
+
+
 def test_sqlalchemy_2_declarative_base_class_and_mapped_annotations(heuristics: Heuristics) -> None:
     files = {
         "app/models.py": """

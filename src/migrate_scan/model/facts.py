@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 ConstValue = str | int | float | complex | bool | bytes | None
 
-FACTS_FORMAT = 5
+FACTS_FORMAT = 6
 """Bumped whenever the facts a file gives change shape or content: part of every cache key."""
 
 
@@ -185,7 +185,8 @@ class ImportFact(NamedTuple):
 
     `module` is absolute (relative imports resolved against the file's own
     module name); `name` is None for `import a.b` and `*` for a star import;
-    `bound_as` is the local name the statement binds (None for a star import).
+    `bound_as` is the local name the statement binds (None for a star import);
+    `is_aliased` tells `import a.b as a` (binds the submodule) from `import a.b` (binds `a`).
     """
 
     line: int
@@ -195,6 +196,7 @@ class ImportFact(NamedTuple):
     bound_as: str | None
     level: int = 0
     is_resolved: bool = True
+    is_aliased: bool = False
 
 
 class ParameterFact(NamedTuple):

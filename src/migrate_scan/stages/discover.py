@@ -42,6 +42,7 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
     "__pycache__/",
     "migrations/",
     "*_migrations/",  # Django's MIGRATION_MODULES elsewhere (`db_migrations/`): schema history, not code that runs
+    "*{{*}}*/",  # a project template's placeholder folder (cookiecutter, copier): source of code to generate
 )
 
 

@@ -85,7 +85,7 @@ def _with_aliases(facts: FileFacts, aliases: Mapping[str, str]) -> FileFacts:
     for fact in facts.imports:
         whole = f"{fact.module}.{fact.name}" if fact.name not in (None, "*") else fact.module
         module = aliased_module(fact.module, aliases)
-        if fact.name is None and fact.bound_as == fact.module.partition(".")[0]:
+        if fact.name is None and not fact.is_aliased:
             module = fact.module
         elif module == fact.module and aliased_module(whole, aliases) != whole:  # from flask.ext import login
             fact = fact._replace(name=None)

@@ -62,16 +62,17 @@ class Propagation(Evaluation):
     def _propagate_import(self, module: str, fact: ImportFact) -> None:
         scope = f"{module}:{fact.scope}" if fact.scope else module
         assert fact.bound_as is not None
-        self._add((scope, fact.bound_as), self._import_values(fact.module, fact.name, fact.bound_as))
+        self._add((scope, fact.bound_as), self._import_values(fact))
 
     def _propagate_return(self, module: str, returned: ReturnFact) -> None:
         scope = f"{module}:{returned.scope}"
         key = f"yield:{scope}" if returned.is_yield else scope
         self._add_return(key, self.values(scope, returned.value, returned.line))
 
-    def _import_values(self, module: str, name: str | None, bound_as: str) -> set[str]:
-        if name is None:
-            target = module if bound_as != module.partition(".")[0] else module.partition(".")[0]
+    def _import_values(self, fact: ImportFact) -> set[str]:
+        module, name = fact.module, fact.name
+        if name is None:  # `import a.b` binds `a`; `import a.b as c` binds the submodule
+            target = module if fact.is_aliased else module.partition(".")[0]
             is_ours = target in self.modules or target in self._namespaces
             return {f"mod:{target}"} if is_ours else {f"ext:{target}:"}
         submodule = f"{module}.{name}"

@@ -274,7 +274,8 @@ class FactExtractor:
     def _visit_import(self, node: ast.Import) -> None:
         for alias in node.names:
             bound = alias.asname or alias.name.partition(".")[0]
-            self.imports.append(ImportFact(node.lineno, self._scope, alias.name, None, bound))
+            aliased = alias.asname is not None
+            self.imports.append(ImportFact(node.lineno, self._scope, alias.name, None, bound, is_aliased=aliased))
 
     def _visit_import_from(self, node: ast.ImportFrom) -> None:
         resolved = resolve_relative_module(self.module, self.is_package, node.level, node.module)

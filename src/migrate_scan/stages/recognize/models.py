@@ -4,9 +4,11 @@ A class is a model when its MRO (`ancestors`, through our own abstract bases
 and mixins) reaches a `model-base` name: `django.db.models.Model`, a
 `declarative_base()` result, a `DeclarativeBase` subclass's subclass, or
 Flask-SQLAlchemy's `db.Model`. A class that merely happens to be called
-`Model` is not one. Tables: Django's `Meta.db_table` or its default
+`Model` is not one. A plain class SQLAlchemy maps imperatively (classical mapping:
+`mapper(Order, orders_table)`, `registry.map_imperatively(Order, orders_table,
+properties={...})`) is one too. Tables: Django's `Meta.db_table` or its default
 `<app_label>_<model name lower>`; SQLAlchemy's `__tablename__` (Flask-SQLAlchemy
-derives snake_case when there is none). Relation targets are resolved to model
+derives snake_case when there is none) or the mapped `Table("orders", ...)`. Relation targets are resolved to model
 symbols: class expressions, `'app_label.Model'`, `'self'` and
 `settings.AUTH_USER_MODEL` for Django; registry class names and the model
 owning a `ForeignKey('table.column')` table for SQLAlchemy. A target static
@@ -34,6 +36,7 @@ from migrate_scan.stages.recognize.registry import Product, Recognizer
 DEFAULT_USER_MODEL = "auth.User"
 DJANGO_AUTH_USER = "django.contrib.auth.models.User"
 TAG_ROLES = frozenset({"tag-manager", "tag-field"})
+IMPERATIVE_ROLE = "sqlalchemy-imperative"
 TAGGIT_ITEMS, TAGGIT_TAGS = f"{TABLE_PREFIX}taggit_taggeditem", f"{TABLE_PREFIX}taggit_tag"
 """django-taggit's own tables, where a TaggableManager names no through model."""
 
@@ -53,12 +56,15 @@ class _Class:
     abstract: bool = False
     proxy: bool = False
     app_label: str = ""
+    mapping: Expr | None = None  # the imperative `mapper(...)` / `map_imperatively(...)` call
+    mapping_scope: str = ""  # the scope that call is in
 
 
 @dataclass
 class _Context:
     graphs: LinkedGraphs
     bases: dict[str, MatchRule]
+    mappers: dict[str, MatchRule]
     fields: dict[str, MatchRule]
     settings_keys: dict[str, MatchRule]
     classes: dict[str, _Class] = field(default_factory=dict)
@@ -70,9 +76,11 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics, published: Recogniti
 
     Django app labels come from the `applications` product (each app's `AppConfig.label`).
     """
+    bases = heuristics.matchers("model-base")
     context = _Context(
         graphs=graphs,
-        bases=heuristics.matchers("model-base"),
+        bases={name: rule for name, rule in bases.items() if rule.role != IMPERATIVE_ROLE},
+        mappers={name: rule for name, rule in bases.items() if rule.role == IMPERATIVE_ROLE},
         fields=heuristics.matchers("model-field"),
         settings_keys=heuristics.matchers("settings-key"),
     )
@@ -84,6 +92,8 @@ def recognize(graphs: LinkedGraphs, heuristics: Heuristics, published: Recogniti
                 text = string_of(assignment.value)
                 if text is not None:
                     context.user_model = text
+    for facts in graphs.modules.values():
+        _find_imperative_mappings(context, facts)
     found = Recognition()
     for symbol in sorted(context.classes):
         model = context.classes[symbol]
@@ -139,6 +149,76 @@ def _model_rule(context: _Context, symbol: str, direct: set[str]) -> tuple[Match
             return None  # `class Base(DeclarativeBase)` is the base; only its subclasses are models
         return rule, ancestor
     return None
+
+
+def _find_imperative_mappings(context: _Context, facts: FileFacts) -> None:
+    """Plain classes mapped by a `mapper(Class, table, ...)` or `registry.map_imperatively(...)` call."""
+    if not context.mappers:
+        return
+    resolver = context.graphs.resolver
+    for call in facts.calls:
+        arguments = call.call[2][1:]
+        if call.is_implicit or not arguments or arguments[0][0] not in (ExprKind.NAME, ExprKind.ATTRIBUTE):
+            continue
+        scope = f"{facts.module}:{call.scope}" if call.scope else facts.module
+        rule = first_match(resolver.qualified_names(scope, call.call[2][0]), context.mappers)
+        if rule is None:
+            continue
+        classes = sorted(v[4:] for v in resolver.values(scope, arguments[0]) if v.startswith("cls:"))
+        if len(classes) != 1 or classes[0] in context.classes:
+            continue
+        model = _mapped_class(context, classes[0], rule)
+        if model is not None:
+            model.mapping, model.mapping_scope = call.call, scope
+            context.classes[model.symbol] = model
+
+
+def _mapped_class(context: _Context, symbol: str, rule: MatchRule) -> _Class | None:
+    module, _, qualname = symbol.partition(":")
+    facts = context.graphs.modules.get(module)
+    if facts is None:
+        return None
+    for definition in facts.definitions:
+        if definition.kind == "class" and definition.qualname == qualname:
+            return _Class(
+                symbol=symbol, module=module, definition=definition, facts=facts, rule=rule, base=rule.names[0]
+            )
+    return None
+
+
+def _mapped_table(context: _Context, model: _Class) -> str | None:
+    """The table an imperative mapping's second argument (or `local_table=`) names."""
+    assert model.mapping is not None
+    table = model.mapping[2][2] if len(model.mapping[2]) > 2 else keyword(model.mapping, "local_table")
+    if table is None:
+        return None
+    return string_of(table) or _table_variable(context, model.mapping_scope, table)
+
+
+def _mapped_parent(context: _Context, model: _Class) -> str | None:
+    """The mapped class `inherits=` names (classical mapping's inheritance)."""
+    assert model.mapping is not None
+    inherits = keyword(model.mapping, "inherits")
+    if inherits is None:
+        return None
+    classes = sorted(
+        v[4:] for v in context.graphs.resolver.values(model.mapping_scope, inherits) if v.startswith("cls:")
+    )
+    return classes[0] if len(classes) == 1 and classes[0] in context.classes else None
+
+
+def _mapped_relations(context: _Context, model: _Class) -> list[Relation]:
+    """The relationships of an imperative mapping's `properties={"name": relationship(...)}`."""
+    assert model.mapping is not None
+    properties = keyword(model.mapping, "properties")
+    if properties is None or properties[0] != ExprKind.DICT:
+        return []
+    found = []
+    for key, value in _dict_items(properties):
+        name = string_of(key)
+        if name is not None:
+            found += _sqlalchemy_relations(context, model, name, value, scope=model.mapping_scope)
+    return found
 
 
 # -- Django -------------------------------------------------------------------------------
@@ -312,6 +392,8 @@ def _sqlalchemy_model(context: _Context, model: _Class) -> DataModel:
     for name, assignment in model.body.items():
         relations += _sqlalchemy_relations(context, model, name, assignment)
     relations += _inherited_fields(context, model)
+    if model.mapping is not None:
+        relations += _mapped_relations(context, model)
     return DataModel(
         name=model.definition.name,
         symbol=model.symbol,
@@ -325,6 +407,8 @@ def _sqlalchemy_model(context: _Context, model: _Class) -> DataModel:
 
 
 def _own_table(context: _Context, model: _Class) -> str | None:
+    if model.mapping is not None:
+        return _mapped_table(context, model)
     explicit = string_of(_value(model.body.get("__tablename__")))
     if explicit is not None:
         return explicit
@@ -338,8 +422,8 @@ def _sqlalchemy_table(context: _Context, model: _Class) -> tuple[str | None, str
     """(table, parent model): own `__tablename__`; else the parent's (single-table inheritance)."""
     if model.abstract:
         return None, None
-    parent = None
-    for ancestor in context.graphs.resolver.ancestors(model.symbol):
+    parent = _mapped_parent(context, model) if model.mapping is not None else None
+    for ancestor in context.graphs.resolver.ancestors(model.symbol) if parent is None else ():
         other = context.classes.get(ancestor)
         if other is not None and not other.abstract:
             parent = ancestor
@@ -587,6 +671,13 @@ def _calls(expr: Expr) -> Iterator[Expr]:
         yield from _calls(value)
 
 
+def _dict_items(expr: Expr) -> Iterator[tuple[Expr, Expr]]:
+    """The (key, value) pairs of a dict literal, in order (a `**spread` has a key that is no string)."""
+    children = expr[2]
+    for index in range(0, len(children) - 1, 2):
+        yield children[index], children[index + 1]
+
+
 def _scope(model: _Class) -> str:
     return f"{model.module}:{model.definition.scope}" if model.definition.scope else model.module
 
@@ -619,7 +710,7 @@ RECOGNIZER = Recognizer(
     requires=frozenset({Product.APPLICATIONS}),
     produces=frozenset({Product.MODELS}),
     handles={
-        "model-base": frozenset({"django", "sqlalchemy", "sqlalchemy-root"}),
+        "model-base": frozenset({"django", "sqlalchemy", "sqlalchemy-root", IMPERATIVE_ROLE}),
         "model-field": frozenset(
             {"foreign-key", "many-to-many", "one-to-one", "relationship", "tag-manager", "tag-field", "declared-attr"}
         ),
