@@ -88,7 +88,7 @@ def test_absolute_imports_and_aliases() -> None:
     assert facts.imports == (
         ImportFact(1, "", "os", None, "os"),
         ImportFact(2, "", "a.b.c", None, "a"),  # `import a.b.c` binds `a`
-        ImportFact(3, "", "x.y", None, "z"),
+        ImportFact(3, "", "x.y", None, "z", is_aliased=True),  # `import x.y as z` binds `x.y`
         ImportFact(3, "", "json", None, "json"),
         ImportFact(4, "", "pkg.sub", "name", "name"),
         ImportFact(4, "", "pkg.sub", "other", "alias"),

@@ -1221,3 +1221,45 @@ def test_schema_views_of_drf_spectacular_and_their_subclasses_answer_get() -> No
         ("/schema/", "GET", "drf_spectacular.views:SpectacularAPIView.get"),
         ("/redoc/", "GET", "api.views:BrandedRedocView.get"),
     }
+
+
+def test_a_class_view_on_a_base_no_rule_describes_is_routed_for_any_method() -> None:
+    files = {
+        "site/__init__.py": "",
+        "site/settings.py": "ROOT_URLCONF = 'site.urls'\nINSTALLED_APPS = ['site']\n",
+        "site/views.py": """
+            from django.contrib.auth.mixins import LoginRequiredMixin
+            from django.views import View
+            from registration.backends.default.views import ActivationView as PackageActivationView
+
+            class ActivationView(PackageActivationView):  # a package's view: its methods are not ours to read
+                def get_success_url(self, user):
+                    return "/"
+
+            class EmptyView(LoginRequiredMixin, View):  # Django's View with no handler answers nothing
+                pass
+
+            class ApiView(View):  # its own dispatch answers every method
+                def dispatch(self, request, *args, **kwargs):
+                    return self.execute(request)
+        """,
+        "site/urls.py": """
+            from django.urls import path
+            from site.views import ActivationView, ApiView, EmptyView
+
+            urlpatterns = [
+                path("activate/<str:key>/", ActivationView.as_view(), name="activate"),
+                path("empty/", EmptyView.as_view()),
+                path("api/", ApiView.as_view()),
+            ]
+        """,
+    }
+    assert routes(files) == {
+        ("/activate/{key}/", "*", "site.views:ActivationView.dispatch", "dispatch"),
+        ("/api/", "*", "site.views:ApiView.dispatch", "dispatch"),
+    }
+    details = sorted(u.detail for u in found(files).unresolved if u.detail.startswith("class-based"))
+    assert details == [
+        "class-based view site.views:ActivationView on a base static reading cannot read: one route for any method",
+        "class-based view site.views:EmptyView with no HTTP method static reading can find",
+    ]

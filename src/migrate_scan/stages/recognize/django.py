@@ -1092,7 +1092,18 @@ def _class_routes(
             routes = _mapped_actions(context, class_symbol, mapping)
         else:
             routes = [(m, h, m.lower()) for m, h in _class_methods(context, class_symbol)]
-        if not routes:
+        dispatch = None if routes else _own_function(context, class_symbol, "dispatch")
+        if dispatch is not None:  # our own `dispatch` answers every method itself
+            routes = [("*", dispatch, "dispatch")]
+        elif not routes and _on_unread_base(context, class_symbol):
+            routes = [("*", f"{class_symbol}.dispatch", "dispatch")]
+            _unresolved(
+                context,
+                rule.id,
+                location,
+                f"class-based view {class_symbol} on a base static reading cannot read: one route for any method",
+            )
+        elif not routes:
             _unresolved(
                 context,
                 rule.id,
@@ -1102,6 +1113,21 @@ def _class_routes(
         for method, handler, action in routes:
             _add(context, prefix, [method], handler, action, framework, location, view=class_symbol)
     return bool(classes)
+
+
+DESCRIBED_VIEWS = ("django.", "rest_framework.")
+"""The packages whose view classes the heuristics describe: their bases are read, not guessed."""
+
+
+def _on_unread_base(context: _Context, class_symbol: str) -> bool:
+    """Whether the class's MRO reaches only outside classes nobody describes (a package's view).
+
+    Its HTTP methods are the package's: the URL is routed all the same, to the class's `dispatch`.
+    A class whose MRO reaches Django's or DRF's classes, or a view class the heuristics describe,
+    is read from those: no handler there means none.
+    """
+    outside = [a for a in context.graphs.resolver.ancestors(class_symbol) if ":" not in a and a != "builtins.object"]
+    return bool(outside) and not any(a in context.view_classes or a.startswith(DESCRIBED_VIEWS) for a in outside)
 
 
 def _class_framework(context: _Context, class_symbol: str) -> str:
