@@ -69,6 +69,7 @@ from migrate_scan.model.report import TABLE_PREFIX, DataModel, Event, Route
 from migrate_scan.stages.recognize.data_access_bindings import MARK, Binder, BoundResolver
 from migrate_scan.stages.recognize.data_access_callbacks import Callbacks
 from migrate_scan.stages.recognize.data_access_cascades import COLLECTED, FOUND_ROWS_WRITTEN, SOFT, Cascades
+from migrate_scan.stages.recognize.data_access_class_flags import ClassFlags
 from migrate_scan.stages.recognize.data_access_declared import DeclaredFields
 from migrate_scan.stages.recognize.data_access_deferred import deferred_callees
 from migrate_scan.stages.recognize.data_access_dispatch import GRAPHENE, Dispatch, endpoint_views
@@ -255,6 +256,7 @@ class DataAccess:
             if definition.fact.kind == "function" and "." in definition.fact.qualname:
                 self._methods[symbol.rpartition(".")[0]].append(symbol)
         self.dispatch = Dispatch(graphs)
+        self.flags = ClassFlags(self)  # a base method's branches a routed class's flags turn off
         self.scoped = RequestScope(self)  # `g.org`, `current_org`, `session.user`, `request.profile`
         self.tuples = TupleRows(self)  # `user, source = get_request_user()`, `get_request_user()[0]`
         self.kept = KeptRows(self)  # `self.event = Event.get(i)` in one method, `self.event` in another
@@ -2008,6 +2010,8 @@ class DataAccess:
                             callees.append(callee)
                 if within is not None and lineage:
                     callees = self.dispatch.redirect(current, callees, within, lineage)
+                    if current in self.flags.testing:  # `if self.EVENT_FEATURE is not None:` decided for it
+                        callees = self.flags.live(current, callees, within, lineage)
                 dispatched = self.self_calls.get(current) if lineage else None
                 for callee in callees:
                     if callee in seen or (dispatched and self._elsewhere(current, callee, dispatched, lineage)):
