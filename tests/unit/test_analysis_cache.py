@@ -111,3 +111,18 @@ def test_a_reused_report_prints_its_stored_text_and_a_copy_is_written_anew(tmp_p
     renamed = reused.model_copy(update={"warnings": []})
     assert json.loads(render_json(renamed, RenderOptions()))["warnings"] == []
     assert render_json(reused, RenderOptions()) == text
+
+
+def test_a_damaged_stored_analysis_is_analyzed_again(tmp_path: Path) -> None:
+    """Why: a damaged, truncated or foreign stored report must cost a new analysis, never the scan."""
+    root = tmp_path / "flask_shop"
+    shutil.copytree(SAMPLE, root)
+    options = ScanOptions(root=root, jobs=1, cache_dir=tmp_path / "cache")
+    cold, _ = _scan(options)
+    (entry,) = (tmp_path / "cache").glob("analysis-v*/*.json")
+    stored = entry.read_bytes()
+    for damage in (b"", b"\xff\xfe not utf-8", stored[: len(stored) // 2], b'{"schema_version": "1"}', b"[]" * 3):
+        entry.write_bytes(damage)
+        report, stages = _scan(options)
+        assert "link" in stages and "reuse" in stages  # the entry was found, then refused
+        assert report == cold

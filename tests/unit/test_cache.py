@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pickle
 import shutil
+import sys
 import time
 from pathlib import Path
 from typing import ClassVar
@@ -174,8 +176,21 @@ def test_put_then_get_round_trips(tmp_path: Path) -> None:
     assert list((tmp_path / "c").rglob("*.tmp")) == []  # written atomically, nothing left over
 
 
-@pytest.mark.parametrize("damage", [b"", b"garbage", "truncate"])
+DAMAGES = [
+    b"",
+    b"garbage",
+    "truncate",
+    b"\x80\x05\x8e" + (2**63 - 1).to_bytes(8, "little"),  # a byte string longer than memory: OverflowError
+    b"\x80\x05\x96" + (2**62).to_bytes(8, "little"),  # a byte array as large: MemoryError
+    b"cmigrate_scan_no_such_module\nthing\n.",  # a global of a module that is not there: ModuleNotFoundError
+    b"cos\ngetcwd\n)R.",  # a call of a global: never made (the wire form names no function)
+    pickle.dumps(("F", "m.py", "m"), protocol=pickle.HIGHEST_PROTOCOL),  # a result of another shape
+]
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
 def test_a_damaged_entry_is_a_miss(tmp_path: Path, damage: bytes | str) -> None:
+    """Why: a damaged or foreign entry must cost a parse, never the scan (and never import or call anything)."""
     cache = FactsCache(tmp_path, "ns")
     key = cache.key(b"x", "m.py", "m", False)
     encoded = encode_result(FileSkipped("m.py", "m", SkipReason.SYNTAX_ERROR, "bad", 1))
@@ -186,6 +201,17 @@ def test_a_damaged_entry_is_a_miss(tmp_path: Path, damage: bytes | str) -> None:
 
     assert cache.get(key) is None
     assert (cache.hits, cache.misses) == (0, 1)
+    assert "migrate_scan_no_such_module" not in sys.modules
+
+
+def test_a_complex_literal_survives_the_wire_form(tmp_path: Path) -> None:
+    """Why: `complex` is the one global the wire form names; reading it back must not count as damage."""
+    cache = FactsCache(tmp_path, "ns")
+    result = parse_file(ParseRequest("m.py", "m", False, b"def f():\n    return g(2j)\n"))
+    key = cache.key(b"x", "m.py", "m", False)
+    cache.put(key, encode_result(result))
+
+    assert cache.get(key) == result
 
 
 def test_an_unwritable_cache_folder_is_silently_skipped(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import io
 import pickle
 from collections.abc import Callable
 from typing import NamedTuple
@@ -410,7 +411,7 @@ def decode_result(data: bytes) -> ParseResult:
         ValueError: the bytes are not an encoded result.
     """
     try:
-        wire = pickle.loads(data)
+        wire = _WireUnpickler(io.BytesIO(data)).load()
         if wire[0] == "S":
             return FileSkipped(wire[1], wire[2], SkipReason(wire[3]), wire[4], wire[5])
         if wire[0] != "F":
@@ -441,5 +442,22 @@ def decode_result(data: bytes) -> ParseResult:
                 tuple(_new(BranchFact, b) for b in wire[14]),
             ),
         )
-    except (pickle.UnpicklingError, EOFError, IndexError, TypeError, KeyError, AttributeError) as error:
-        raise ValueError(f"not an encoded parse result: {error}") from error
+    except (
+        pickle.UnpicklingError, EOFError, IndexError, TypeError, KeyError, AttributeError, OverflowError,
+        MemoryError, RecursionError,
+    ) as error:  # fmt: skip
+        raise ValueError(f"not an encoded parse result: {type(error).__name__}: {error}") from error
+
+
+class _WireUnpickler(pickle.Unpickler):
+    """Reads the wire form only: plain tuples of literals, where `complex` is the one global a pickle names.
+
+    A damaged or foreign cache entry may name any global: it must read as a miss, and never import a
+    module (a side effect, and `ModuleNotFoundError` escaped the damaged-entry handling).
+    """
+
+    def find_class(self, module: str, name: str) -> Callable[..., object]:
+        """The one global the wire form holds (`builtins.complex`); anything else is not an encoded result."""
+        if (module, name) == ("builtins", "complex"):
+            return complex
+        raise pickle.UnpicklingError(f"global {module}.{name} is not part of the wire form")
