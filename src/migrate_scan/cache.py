@@ -12,6 +12,7 @@ never stored.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -69,6 +70,9 @@ class FactsCache:
         self.namespace = f"{namespace}:{interpreter}".encode()
         self.hits = 0
         self.misses = 0
+        # key → a digest of the entry's bytes, for every entry read or written by this scan: equal digests
+        # are equal parse results (never the converse: a result may encode to other bytes), see `digest`
+        self._digests: dict[str, bytes] = {}
 
     def key(self, source: bytes, path: bytes | str, module: str, is_package: bool) -> str:
         """The content key of one file as it will be parsed.
@@ -92,15 +96,27 @@ class FactsCache:
         """Return the stored result for `key`, or None on a miss or a damaged entry."""
         try:
             with open(self._entry(key), "rb") as handle:
-                result = decode_result(handle.read())
+                data = handle.read()
+            result = decode_result(data)
         except (OSError, ValueError):
             self.misses += 1
             return None
         self.hits += 1
+        self._digests[key] = _entry_digest(data)
         return result
+
+    def digest(self, key: str) -> bytes | None:
+        """A digest of the parse result stored under `key` by this scan (read or written), or None.
+
+        Two files with equal digests have equal parse results: an analysis keyed by these digests
+        (`pipeline`) is reused when an edit changed a file's bytes but not its facts (a comment's words,
+        quotes, spacing within a line).
+        """
+        return self._digests.get(key)
 
     def put(self, key: str, encoded: bytes) -> None:
         """Store an encoded result; silently gives up when the cache folder is not writable."""
+        self._digests[key] = _entry_digest(encoded)
         entry = self._entry(key)
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
@@ -112,14 +128,21 @@ class FactsCache:
         return self.directory / key[:2] / f"{key}.pickle"
 
 
+def _entry_digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
 class AnalysisCache:
     """The whole previous analysis (the report) of a tree, by a key over every input of the scan.
 
     When nothing the report depends on changed (every file's content key,
     what discovery left out, the options, the heuristics digest, the tool
     version), a re-scan loads the report instead of linking and analyzing
-    again. Entries are written atomically; only the most recent
-    `MAX_ENTRIES` are kept.
+    again. A report may also be found by other keys (`put(..., aliases)`):
+    the pipeline stores it under a key over the files' parse results too,
+    and an alias is a small `.ref` file naming the key of the report.
+    Entries are written atomically; only the most recent `MAX_ENTRIES`
+    reports are kept, and aliases of reports no longer kept are removed.
 
     Args:
         directory: the cache folder (created on first write).
@@ -131,22 +154,53 @@ class AnalysisCache:
         self.directory = directory / f"analysis-v{ANALYSIS_FORMAT}"
 
     def get(self, key: str) -> bytes | None:
-        """The stored report (its JSON text as UTF-8 bytes) for `key`, or None."""
+        """The stored report (its JSON text as UTF-8 bytes) for `key` or for the key its alias names, or None."""
         try:
             return (self.directory / f"{key}.json").read_bytes()
         except OSError:
+            pass
+        try:
+            target = (self.directory / f"{key}.ref").read_text(encoding="ascii").strip()
+            if not _is_key(target):
+                return None
+            return (self.directory / f"{target}.json").read_bytes()
+        except (OSError, ValueError):  # no alias, or a damaged one (UnicodeDecodeError is a ValueError)
             return None
 
-    def put(self, key: str, encoded: bytes) -> None:
-        """Store a report; silently gives up when the cache folder is not writable."""
+    def put(self, key: str, encoded: bytes, aliases: tuple[str, ...] = ()) -> None:
+        """Store a report, found by `key` and by each alias; silently gives up when the folder is not writable."""
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             write_atomically(self.directory / f"{key}.json", encoded, durable=False)
+            for alias in aliases:
+                self._write_alias(alias, key)
             self._prune()
         except OSError:
             return
+
+    def alias(self, alias: str, key: str) -> None:
+        """Make the stored report of `key` found by `alias` too; silently gives up when the folder is not writable."""
+        with contextlib.suppress(OSError):
+            self._write_alias(alias, key)
+
+    def _write_alias(self, alias: str, key: str) -> None:
+        if alias != key and _is_key(alias) and _is_key(key):
+            write_atomically(self.directory / f"{alias}.ref", key.encode("ascii"), durable=False)
 
     def _prune(self) -> None:
         entries = sorted(self.directory.glob("*.json"), key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
         for stale in entries[self.MAX_ENTRIES :]:
             stale.unlink(missing_ok=True)
+        kept = {entry.stem for entry in entries[: self.MAX_ENTRIES]}
+        for alias in self.directory.glob("*.ref"):
+            try:
+                target = alias.read_text(encoding="ascii").strip()
+            except (OSError, ValueError):
+                target = ""
+            if target not in kept:
+                alias.unlink(missing_ok=True)
+
+
+def _is_key(text: str) -> bool:
+    """A key as the pipeline makes them: lowercase hexadecimal digits (never a path)."""
+    return 0 < len(text) <= 128 and all(c in "0123456789abcdef" for c in text)

@@ -109,25 +109,40 @@ def _run(options: ScanOptions, progress: ProgressCallback | None) -> Report:
     tree = read_tree(options, heuristics)
     analyses = AnalysisCache(options.cache_dir) if options.use_cache else None
     key = _analysis_key(options, heuristics, tree) if analyses is not None else ""
-    stored = analyses.get(key) if analyses is not None else None
-    if stored is not None:
-        if progress is not None:
-            progress("reuse", 0, 1)
-        with contextlib.suppress(ValueError):  # a damaged entry is a miss
-            reused = Report.model_validate_json(stored)
-            remember(reused, stored.decode("utf-8"))  # the entry is the report's JSON text: printed as it is
-            return reused
+    reused = _reuse(analyses, key, progress)
+    if reused is not None:
+        return reused
     with collecting(debug=options.debug) as faults, watching(ceiling):
         parsed = parse_read_tree(tree, options, progress, ceiling)
-        del tree  # the files' bytes: parsed now, and the analysis key is computed
+        # Second chance: the bytes changed, the parse results did not (a comment's words, quotes, spacing).
+        facts_key = _facts_key(options, heuristics, tree) if analyses is not None and not faults.errors else None
+        del tree  # the files' bytes: parsed now, and the analysis keys are computed
+        reused = _reuse(analyses, facts_key, progress)
+        if reused is not None and analyses is not None and facts_key is not None:
+            analyses.alias(key, facts_key)  # the next scan of these bytes finds it without parsing
+            return reused
         report = _analyze(options, heuristics, parsed, progress)
     if faults.errors:
         return report.model_copy(update={"analysis_errors": faults.errors})
     if analyses is not None and not any(s.reason in _MACHINE_DEPENDENT for s in parsed.skipped):
         text = report_json(report)
-        analyses.put(key, text.encode("utf-8"))
+        analyses.put(facts_key or key, text.encode("utf-8"), aliases=(key,) if facts_key else ())
         remember(report, text)
     return report
+
+
+def _reuse(analyses: AnalysisCache | None, key: str | None, progress: ProgressCallback | None) -> Report | None:
+    """The stored report for `key`, printed as it was stored; None on a miss or a damaged entry."""
+    stored = analyses.get(key) if analyses is not None and key else None
+    if stored is None:
+        return None
+    if progress is not None:
+        progress("reuse", 0, 1)
+    with contextlib.suppress(ValueError):  # a damaged entry is a miss
+        reused = Report.model_validate_json(stored)
+        remember(reused, stored.decode("utf-8"))  # the entry is the report's JSON text: printed as it is
+        return reused
+    return None
 
 
 _MACHINE_DEPENDENT = frozenset({SkipReason.TIMEOUT, SkipReason.PARSER_CRASH, SkipReason.MEMORY_LIMIT})
@@ -136,14 +151,39 @@ _MACHINE_DEPENDENT = frozenset({SkipReason.TIMEOUT, SkipReason.PARSER_CRASH, Ski
 
 def _analysis_key(options: ScanOptions, heuristics: Heuristics, tree: ReadTree) -> str:
     """A key over every input of the report: tool version and code, heuristics, options, discovery, file keys."""
-    digest = hashlib.blake2b(digest_size=20)
-    settings = options.model_dump_json(exclude={"jobs", "use_cache", "cache_dir", "debug", "max_memory_bytes"})
-    discovered = [(f.name, repr(getattr(tree.discovery, f.name))) for f in fields(tree.discovery) if f.name != "files"]
-    for part in (__version__, code_digest(), heuristics.digest, sys.version, settings, repr(discovered)):
-        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    digest = _inputs_digest(options, heuristics, tree.discovery, "files")
     for file, source, file_key in tree.sources:
         digest.update(f"{file.path}\0{file_key or repr(source)}\0".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
+
+
+def _facts_key(options: ScanOptions, heuristics: Heuristics, tree: ReadTree) -> str | None:
+    """A key over every input of the report, with each file's parse result (its cache entry's digest) in place
+    of its bytes; None when a result has no entry (a time-out, a crash, a file past the memory ceiling).
+
+    The analysis reads nothing of a Python file but its parse result (facts, or why it was skipped): equal
+    keys are equal inputs, so an edit that leaves every parse result as it was reuses the report.
+    """
+    if tree.cache is None:
+        return None
+    digest = _inputs_digest(options, heuristics, tree.discovery, "facts")
+    for file, source, file_key in tree.sources:
+        entry = tree.cache.digest(file_key) if file_key else None
+        if entry is None and not isinstance(source, FileSkipped):
+            return None
+        described = entry.hex() if entry is not None else repr(source)
+        digest.update(f"{file.path}\0{described}\0".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _inputs_digest(options: ScanOptions, heuristics: Heuristics, discovery: Discovery, kind: str) -> hashlib.blake2b:
+    """A digest of the inputs every analysis key shares (tool, heuristics, interpreter, options, discovery)."""
+    digest = hashlib.blake2b(digest_size=20)
+    settings = options.model_dump_json(exclude={"jobs", "use_cache", "cache_dir", "debug", "max_memory_bytes"})
+    discovered = [(f.name, repr(getattr(discovery, f.name))) for f in fields(discovery) if f.name != "files"]
+    for part in (kind, __version__, code_digest(), heuristics.digest, sys.version, settings, repr(discovered)):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return digest
 
 
 def draft_infrastructure(report: Report) -> Infrastructure:

@@ -126,3 +126,52 @@ def test_a_damaged_stored_analysis_is_analyzed_again(tmp_path: Path) -> None:
         report, stages = _scan(options)
         assert "link" in stages and "reuse" in stages  # the entry was found, then refused
         assert report == cold
+
+
+def test_an_edit_that_leaves_every_parse_result_as_it_was_reuses_the_analysis(tmp_path: Path) -> None:
+    """Why: a comment's words, quotes or spacing within a line change no input of the analysis but the bytes;
+    the re-scan parses the edited file, finds the same facts, and reuses the report (the bytes of a cold scan)."""
+    root = tmp_path / "flask_shop"
+    shutil.copytree(SAMPLE, root)
+    options = ScanOptions(root=root, jobs=1, cache_dir=tmp_path / "cache")
+    first, _ = _scan(options)
+    edited = root / "shop" / "catalog" / "views.py"
+    text = edited.read_text("utf-8")
+    for old, new in (
+        ("# soft delete: order history still points at it", "# a soft delete: orders still point at it"),
+        ('app_template_filter("money")', "app_template_filter('money')"),
+        ("return format_money(cents, currency)", "return format_money( cents,currency )"),
+    ):
+        assert old in text
+        text = text.replace(old, new, 1)
+    edited.write_text(text, "utf-8")
+
+    report, stages = _scan(options)
+    assert stages == ["parse", "reuse"]  # the edited file parsed, its facts the same: nothing linked
+    assert report == first
+    uncached, _ = _scan(options.model_copy(update={"use_cache": False}))
+    assert report == uncached
+    _, stages = _scan(options)
+    assert stages == ["reuse"]  # these bytes now find the report without parsing
+
+    edited.write_text(text.replace("return format_money( cents,currency )", "return format_money(cents)"), "utf-8")
+    report, stages = _scan(options)
+    assert "link" in stages  # a changed parse result is a new analysis
+    assert report == _scan(options.model_copy(update={"use_cache": False}))[0]
+
+
+def test_a_damaged_alias_is_a_miss(tmp_path: Path) -> None:
+    """Why: an alias names the key of a stored report; a damaged one (or one naming a path) must be a miss."""
+    root = tmp_path / "flask_shop"
+    shutil.copytree(SAMPLE, root)
+    options = ScanOptions(root=root, jobs=1, cache_dir=tmp_path / "cache")
+    cold, _ = _scan(options)
+    (alias,) = (tmp_path / "cache").glob("analysis-v*/*.ref")
+    (report_entry,) = (tmp_path / "cache").glob("analysis-v*/*.json")
+    report_entry.rename(report_entry.with_suffix(".kept"))  # only the alias could answer now
+    for damage in (b"", b"\xff\xfe", b"../../../etc/passwd", b"0" * 40, b"not a key"):
+        alias.write_bytes(damage)
+        report, stages = _scan(options)
+        assert "link" in stages and report == cold
+        for entry in (tmp_path / "cache").glob("analysis-v*/*.json"):
+            entry.unlink()  # the report the scan stored: the next damage is read alone again
