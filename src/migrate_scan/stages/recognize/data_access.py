@@ -66,6 +66,7 @@ from migrate_scan.model.graphs import Definition, LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import ModelAccess, Recognition
 from migrate_scan.model.report import TABLE_PREFIX, DataModel, Event, Route
+from migrate_scan.stages.recognize.data_access_backrefs import DirtiedRows
 from migrate_scan.stages.recognize.data_access_bindings import MARK, Binder, BoundResolver
 from migrate_scan.stages.recognize.data_access_callbacks import Callbacks
 from migrate_scan.stages.recognize.data_access_cascades import COLLECTED, FOUND_ROWS_WRITTEN, SOFT, Cascades
@@ -285,6 +286,7 @@ class DataAccess:
         self._decorator_wrappers()
         self.memoized = self._memoized()
         self._signal_instances(events)
+        dirtied = DirtiedRows(self, events)  # `Snippet(org=current_org)`: the org's `before_update` listener
         for facts in graphs.modules.values():
             if self.login_models:
                 self._user_uses(facts)
@@ -294,6 +296,7 @@ class DataAccess:
                 self._direct(scope_of(facts.module, call.scope), call, Site(facts.path, call.line))
                 self._self_call(facts.module, call)
             self._attribute_writes(facts)
+            dirtied.read(facts)
             self.serializers.calls(facts)
             self.querysets.outer_references(facts)
         view_method_hooks(self)  # `self.get_object()` in a view's own action runs its get_queryset
