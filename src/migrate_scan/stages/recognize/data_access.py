@@ -84,6 +84,7 @@ from migrate_scan.stages.recognize.data_access_guards import (
     merged_inserts,
     only,
 )
+from migrate_scan.stages.recognize.data_access_handed import handed_parameters
 from migrate_scan.stages.recognize.data_access_history import history_reads
 from migrate_scan.stages.recognize.data_access_instances import RoutedInstances
 from migrate_scan.stages.recognize.data_access_kept import KeptRows
@@ -271,6 +272,7 @@ class DataAccess:
         self.factories = Factories(self)  # functions returning a row they build
         self._by_function: dict[str, list[ModelAccess]] | None = None  # direct accesses per function, once asked
         self.binder: Binder | None = None
+        self.handed: dict[str, frozenset[str]] = {}  # function → parameters given the routed class's row
         self.routed = RoutedModels(self)  # the routed class's model in generic base classes' methods
         self.cascades: Cascades | None = None  # what a delete sets off, once the deletes are known
         if not self.models:
@@ -311,6 +313,7 @@ class DataAccess:
         self.scoped.add_calls()
         for facts in graphs.modules.values():
             iterated_relations(self, facts)
+        self.handed = handed_parameters(self)  # `self._get_dependent_objects(obj)`: a variant per call
         self.binder = Binder(self, bound)
         self.binder.run()
         self.receiver_rows = receiver_rows(self, events, self.signal_rows)  # a receiver per sender's row
@@ -864,6 +867,8 @@ class DataAccess:
         """A delete of `model`'s rows (`query`: of a queryset; `preview`: only collected, or soft) in `scope`: what it
         sets off is added once every delete is known (`_cascade_deletes`)."""
         self.deletes[scope].setdefault((model, preview, query), where)
+        if is_stand_in(model):  # the routed class's model: resolved per entry point
+            self.routed.scopes.add(scope)
 
     def _iterated(self, scope: str, receiver: Expr) -> bool:
         """Whether a receiver is a loop's variable (`for f in files: f.delete()`): a row only if the query found one."""

@@ -181,6 +181,8 @@ class Binder:
         self.depth = 0  # how many variants deep the variant being evaluated is (0: none)
         self.active = False  # helpers indexed: `self_variant` makes variants at once
         self.lazy = False  # making a receiver's variants: a function handed a bound value gets a template then
+        self._names: set[str] = set()  # the last names of the helpers with templates
+        self._own_bound: set[str] = set()  # helpers whose own calls of helpers were bound before a variant's copy
         resolver.local = self._local
         resolver.decide = self._decide
 
@@ -192,7 +194,7 @@ class Binder:
         self.access.bind_pending_selves()
         if not self.templates:
             return
-        names = {symbol.rpartition(":")[2].rpartition(".")[2] for symbol in self.templates}
+        names = self._names = {symbol.rpartition(":")[2].rpartition(".")[2] for symbol in self.templates}
         for facts in self.access.graphs.modules.values():
             for call in facts.calls:
                 func = call.call[2][0]
@@ -229,6 +231,7 @@ class Binder:
                     names = names[1:]  # `self`: the receiver, not bound here
             tested = type_tested(facts, definition.qualname, set(names), self._model_class(symbol))  # per caller
             varied = {n for n in names if n in tested or self._varies(symbol, n)}
+            varied |= self.access.handed.get(symbol, frozenset()) & set(names)  # the routed class's row
             varied |= _session_written(by_scope[definition.qualname], self.access.known.session_writes) & set(names)
             if receiver is not None and len(self.access.mixed_into(symbol.rpartition(".")[0]) & self.access.models) > 1:
                 varied.add(receiver)  # a mixin's classmethod of several models: `cls` is each caller's model
@@ -455,6 +458,7 @@ class Binder:
         access = self.access
         template = self.templates[helper]
         lines = template.lines | _lines_in(dead)
+        self._bind_own(helper, template)
         if self.by_function is None:
             self.by_function = defaultdict(list)
             for found in access.direct:
@@ -486,6 +490,24 @@ class Binder:
                 if callee not in replaced and (helper, callee) not in access.specialised:
                     callees.add(callee)
         access.calls[variant] |= callees
+
+    def _bind_own(self, helper: str, template: _Template) -> None:
+        """The helper's own calls of helpers on its other lines, bound (once) before a variant copies its callees:
+        the variant then reaches the variants they reach, whichever call of the tree `run` binds first."""
+        if helper in self._own_bound or self.lazy or not self.active:
+            return
+        self._own_bound.add(helper)
+        qualname = helper.partition(":")[2]
+        for call in template.facts.calls:
+            func = call.call[2][0]
+            if (
+                call.scope != qualname
+                or call.line in template.lines
+                or func[0] not in (ExprKind.NAME, ExprKind.ATTRIBUTE)
+            ):
+                continue
+            if func[1] in self._names:
+                self._bind_call(helper, call, 1)
 
     def _replaced(self, helper: str, template: _Template) -> set[str]:
         """The callees of the template lines a variant finds again: those a parameter decides, and helpers."""

@@ -167,8 +167,7 @@ class Cascades:
                 value = assignment.value
                 if assignment.scope != definition.fact.qualname or value is None or value[0] != ExprKind.CALL:
                     continue
-                names = resolver.qualified_names(scope, value[2][0])
-                rule = next((self.known.generic_relations[n] for n in names if n in self.known.generic_relations), None)
+                rule = self._generic_rule(scope, value[2][0])
                 if rule is None:
                     continue
                 named = (
@@ -178,6 +177,21 @@ class Cascades:
                 found += targets or [TABLE_PREFIX + table for table in rule]
         self.generic[model] = sorted(set(found))
         return self.generic[model]
+
+    def _generic_rule(self, scope: str, field: Expr) -> tuple[str, ...] | None:
+        """The generic-relation rule of a field class: named by the heuristics, or a subclass of ours of one
+        (`class TagsField(TaggableManager)`); None for any other class."""
+        resolver, known = self.graphs.resolver, self.known.generic_relations
+        names = resolver.qualified_names(scope, field)
+        rule = next((known[n] for n in names if n in known), None)
+        if rule is not None or field[0] not in (ExprKind.NAME, ExprKind.ATTRIBUTE):
+            return rule
+        for value in sorted(resolver.values(scope, field)):
+            if value.startswith("cls:") and value[4:] in self.graphs.definitions:
+                rule = next((known[a] for a in resolver.ancestors(value[4:]) if a in known), None)
+                if rule is not None:
+                    return rule
+        return None
 
     def _target(self, scope: str, named: Expr) -> list[str]:
         """The model a field names: a class, or an `"app_label.Model"` string."""

@@ -164,6 +164,8 @@ class RoutedInstances:
             for scope, made in candidates.items()
         }
         self._made = {scope: made for scope, made in self._made.items() if made}
+        bindings = getattr(graphs.resolver, "bindings", {})  # a call-site variant makes what its helper makes
+        self._made.update({v: self._made[h] for v, (h, _) in sorted(bindings.items()) if h in self._made})
         self._scopes = frozenset(self._made)
         return self._made
 
