@@ -94,8 +94,43 @@ BOARD = {
                     title = self._summary(obj)
                 return render(request, "confirm.html", {"object": obj, "dependents": dependents, "title": title})
     """,
+    "board/forms.py": """
+        from django import forms
+        from board.models import Card
+
+        class CardForm(forms.ModelForm):
+            class Meta:
+                model = Card
+                fields = ["board"]
+
+        class NoteForm(forms.Form):
+            text = forms.CharField()
+    """,
+    "board/imports.py": """
+        from django.shortcuts import render
+        from django.views import View
+
+        class ObjectImportView(View):
+            queryset = None
+            model_form = None
+
+            def save_object(self, object_form):
+                return object_form.save()
+
+            def _save(self, model_form, position):
+                obj = self.save_object(model_form)
+                return obj
+
+            def post(self, request):
+                model_form = self.model_form(data=request.POST)
+                if model_form.is_valid():
+                    self._save(model_form, 0)
+                return render(request, "done.html", {})
+    """,
     "board/views.py": """
+        from board.forms import CardForm, NoteForm
         from board.generic import ObjectDeleteView
+        from board.imports import ObjectImportView
         from board.models import Board, Card, Layout, Member
 
         class CardSummary:
@@ -115,6 +150,14 @@ BOARD = {
 
         class MemberDeleteView(ObjectDeleteView):
             queryset = Member.objects.all()
+
+        class CardImportView(ObjectImportView):
+            queryset = Card.objects.all()
+            model_form = CardForm
+
+        class NoteImportView(ObjectImportView):
+            queryset = Member.objects.all()
+            model_form = NoteForm
     """,
     "board/urls.py": """
         from django.urls import path
@@ -124,6 +167,8 @@ BOARD = {
             path("boards/<int:pk>/delete/", views.BoardDeleteView.as_view()),
             path("cards/<int:pk>/delete/", views.CardDeleteView.as_view()),
             path("members/<int:pk>/delete/", views.MemberDeleteView.as_view()),
+            path("cards/import/", views.CardImportView.as_view()),
+            path("notes/import/", views.NoteImportView.as_view()),
         ]
     """,
 }
@@ -134,9 +179,13 @@ TAGGED = M + "LabelledItem"
 
 
 @functools.cache
-def _routes() -> dict[str, tuple[list[str], list[str]]]:
+def _all_routes() -> dict[tuple[str, str], tuple[list[str], list[str]]]:
     found = recognize(link(facts_of(BOARD)), load_heuristics())
-    return {route.path: (route.reads, route.writes) for route in found.routes if "GET" in route.methods}
+    return {(route.path, method): (route.reads, route.writes) for route in found.routes for method in route.methods}
+
+
+def _routes(method: str = "GET") -> dict[str, tuple[list[str], list[str]]]:
+    return {path: access for (path, verb), access in _all_routes().items() if verb == method}
 
 
 def test_a_row_handed_to_a_base_method_is_previewed_for_each_routed_class() -> None:
@@ -155,3 +204,12 @@ def test_nothing_points_at_the_row_so_nothing_more_is_read() -> None:
     # Why: nothing points at a member and its field class subclasses CharField (no relation): the preview
     # reads nothing besides the member the view loaded; the string handed to `_title` is no row.
     assert routes["/members/{pk}/delete/"] == ([MEMBER], [])
+
+
+def test_a_handed_form_handed_on_again_is_saved_for_the_routed_class() -> None:
+    routes = _routes("POST")
+    # Why: the form made from the routed class's `model_form` goes to `_save`, which hands it on to
+    # `save_object`: its `save()` writes the card the card view's form is bound to.
+    assert CARD in routes["/cards/import/"][1]
+    # Why: the note view's form is bound to no model: handing it along saves no row.
+    assert routes["/notes/import/"][1] == []
