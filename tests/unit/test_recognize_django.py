@@ -673,8 +673,8 @@ def test_a_prefix_read_from_a_settings_row_takes_its_fields_default() -> None:
             ]
         """,
     }
-    assert {p for p, _, _, _ in routes(files)} == {"/orders", "/about"}
-    # a field with no declared default (and no literal fallback) stays unknown
+    assert {p for p, _, _, _ in routes(files)} == {"/orders", "/about", "/{value}themed"}
+    # a field with no declared default (and no literal fallback) stays unknown: shown as a parameter
     assert unresolved(files) == {("proj/urls.py", 9)}
 
 
@@ -1263,3 +1263,118 @@ def test_a_class_view_on_a_base_no_rule_describes_is_routed_for_any_method() -> 
         "class-based view site.views:ActivationView on a base static reading cannot read: one route for any method",
         "class-based view site.views:EmptyView with no HTTP method static reading can find",
     ]
+
+
+def test_urlpatterns_concatenated_from_a_list_of_pattern_lists() -> None:
+    files = {
+        "site/__init__.py": "",
+        "site/settings.py": "ROOT_URLCONF = 'site.urls'\nINSTALLED_APPS = ['site']\nSHOW_ADMIN = False\n",
+        "site/constants.py": """
+            SLUG = "[-a-z0-9]+"
+            pattern_opts = {"project_slug": SLUG, "filename": "|".join(x for x in "ab")}
+        """,
+        "site/views.py": """
+            def home(request): ...
+            def project(request, project_slug): ...
+            def admin_page(request): ...
+            def api_root(request): ...
+            def extra(request): ...
+        """,
+        "site/urls.py": """
+            from functools import reduce
+            from itertools import chain
+            from operator import add
+
+            from django.conf import settings
+            from django.urls import path, re_path
+
+            from site import views
+            from site.constants import pattern_opts
+
+            basic_urls = [path("", views.home)]
+            project_urls = [
+                re_path(r"^projects/(?P<project_slug>{project_slug})/$".format(**pattern_opts), views.project),
+            ]
+            admin_urls = [path("admin/", views.admin_page)]
+
+            groups = [basic_urls, project_urls]
+            if settings.SHOW_ADMIN:
+                groups.append(admin_urls)  # a branch the settings never take
+            groups.append([path("api/", views.api_root)])
+
+            urlpatterns = reduce(add, groups) + list(chain([path("extra/", views.extra)]))
+        """,
+    }
+    assert {(p, h) for p, _, h, _ in routes(files)} == {
+        ("/", "site.views:home"),
+        ("/projects/{project_slug}/", "site.views:project"),
+        ("/api/", "site.views:api_root"),
+        ("/extra/", "site.views:extra"),
+    }
+    assert not any(file == "site/urls.py" for file, _ in unresolved(files))
+
+
+def test_sum_and_chain_from_iterable_concatenate_and_other_reductions_do_not() -> None:
+    files = {
+        "site/__init__.py": "",
+        "site/settings.py": "ROOT_URLCONF = 'site.urls'\nINSTALLED_APPS = ['site']\n",
+        "site/views.py": "def a(request): ...\ndef b(request): ...\n",
+        "site/urls.py": """
+            from functools import reduce
+            from itertools import chain
+
+            from django.urls import path
+
+            from site import views
+
+            first = [path("a/", views.a)]
+            second = [path("b/", views.b)]
+            urlpatterns = sum([first], []) + list(chain.from_iterable([second]))
+            urlpatterns += reduce(lambda x, y: x, [first, second])  # not a concatenation: left unread
+        """,
+    }
+    assert {(p, h) for p, _, h, _ in routes(files)} == {("/a/", "site.views:a"), ("/b/", "site.views:b")}
+    assert ("site/urls.py", 12) in unresolved(files)
+
+
+def test_a_route_whose_format_fields_cannot_be_folded_is_kept_with_them_as_parameters() -> None:
+    files = {
+        "site/__init__.py": "",
+        "site/settings.py": "ROOT_URLCONF = 'site.urls'\nINSTALLED_APPS = ['site']\n",
+        "site/views.py": "def download(request, kind): ...\n",
+        "site/urls.py": """
+            from django.urls import re_path
+
+            from site import views
+
+            KINDS = "|".join(k for k in ("pdf", "epub"))
+            urlpatterns = [re_path(r"^downloads/(?P<kind>{kinds})/$".format(kinds=KINDS), views.download)]
+        """,
+    }
+    assert {(p, h) for p, _, h, _ in routes(files)} == {("/downloads/{kind}/", "site.views:download")}
+    details = [u.detail for u in found(files).unresolved if u.location.file == "site/urls.py"]
+    assert details == ["route computed at run time, shown as '^downloads/(?P<kind>{kinds})/$'"]
+
+
+def test_views_of_django_vanilla_views_answer_their_methods() -> None:
+    files = {
+        "site/__init__.py": "",
+        "site/settings.py": "ROOT_URLCONF = 'site.urls'\nINSTALLED_APPS = ['site']\n",
+        "site/views.py": """
+            from django.contrib.auth.mixins import LoginRequiredMixin
+            from vanilla import ListView, UpdateView
+
+            class ProfileEdit(LoginRequiredMixin, UpdateView):
+                pass
+
+            class TokenList(ListView):
+                pass
+        """,
+        "site/urls.py": """
+            from django.urls import path
+            from site.views import ProfileEdit, TokenList
+
+            urlpatterns = [path("edit/", ProfileEdit.as_view()), path("tokens/", TokenList.as_view())]
+        """,
+    }
+    assert {(p, m) for p, m, _, _ in routes(files)} == {("/edit/", "GET"), ("/edit/", "POST"), ("/tokens/", "GET")}

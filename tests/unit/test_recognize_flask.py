@@ -319,6 +319,36 @@ def test_add_url_rule_with_a_function() -> None:
     assert unresolved(files) == set()
 
 
+def test_an_add_url_rule_with_a_computed_rule_is_kept_with_parameters_shown() -> None:
+    files = {
+        "app.py": """
+            from flask import Blueprint
+
+            home = Blueprint("home", __name__)
+            mapping = fetch_locales()  # known only at run time
+
+            def redirect_locale(target_locale, path=None):
+                return ""
+
+            for locale in mapping:
+                legacy = locale[0]
+                home.add_url_rule(f"/{legacy}/", view_func=redirect_locale)
+                home.add_url_rule("/{}/<path:path>".format(legacy), view_func=redirect_locale)
+                home.add_url_rule(legacy, view_func=redirect_locale)  # nothing of it is known: left out
+        """
+    }
+    assert routes(files) == {
+        ("/{legacy}/", ("GET",), "app:redirect_locale", None),
+        ("/{value}/{path}", ("GET",), "app:redirect_locale", None),
+    }
+    details = sorted(u.detail for u in found(files).unresolved)
+    assert details == [
+        "add_url_rule without a literal rule or a view function",
+        "route computed at run time, shown as '/{legacy}/'",
+        "route computed at run time, shown as '/{value}/<path:path>'",
+    ]
+
+
 def test_method_view_as_view_directly_and_through_a_variable() -> None:
     files = {
         "views.py": VIEWS,

@@ -495,7 +495,8 @@ def _walk_module(context: _Context, module: str, prefix: _Prefix, stack: tuple[s
     return True
 
 
-def _walk_site(context: _Context, site: str, prefix: _Prefix, stack: tuple[str, ...]) -> None:
+def _walk_site(context: _Context, site: str, prefix: _Prefix, stack: tuple[str, ...], nested: bool = False) -> None:
+    """The patterns a list variable holds, through every statement building it; `nested`: a list of such lists."""
     if site in stack or len(stack) > _MAX_DEPTH:
         return
     stack = (*stack, site)
@@ -518,11 +519,75 @@ def _walk_site(context: _Context, site: str, prefix: _Prefix, stack: tuple[str, 
     for index in range(start, len(mutations)):
         mutation = mutations[index]
         if mutation.kind == "append":
-            _entry(context, mutation.scope, mutation.value, mutation.facts, prefix, stack)
+            add_item = _entries if nested else _entry_at
+            add_item(context, mutation.scope, mutation.value, mutation.facts, prefix, stack, mutation.line)
             continue
         for term in terms[index]:
             if resolver.binding_site(mutation.scope, term) != site:
-                _entries(context, mutation.scope, term, mutation.facts, prefix, stack, mutation.line)
+                add_list = _nested_entries if nested else _entries
+                add_list(context, mutation.scope, term, mutation.facts, prefix, stack, mutation.line)
+
+
+def _entry_at(
+    context: _Context, scope: str, expr: Expr, facts: FileFacts, prefix: _Prefix, stack: tuple[str, ...], line: int
+) -> None:
+    _entry(context, scope, expr, facts, prefix, stack)
+
+
+def _nested_entries(
+    context: _Context, scope: str, expr: Expr, facts: FileFacts, prefix: _Prefix, stack: tuple[str, ...], line: int
+) -> None:
+    """A list of URL pattern lists (`groups = [basic_urls, api_urls]; groups.append(admin_urls)`), flattened."""
+    if expr[0] in (ExprKind.LIST, ExprKind.TUPLE):
+        for child in expr[2]:
+            if child[0] == ExprKind.STARRED:
+                _nested_entries(context, scope, child[2][0], facts, prefix, stack, line)
+            else:
+                _entries(context, scope, child, facts, prefix, stack, line)
+        return
+    site = context.graphs.resolver.binding_site(scope, expr) if expr[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE) else None
+    if site is not None and site in context.sites:
+        _walk_site(context, site, prefix, stack, nested=True)
+        return
+    where = Location(file=facts.path, line=_call_lines(context, facts).get(expr, line))
+    _unresolved(context, "django.url.include", where, "URL pattern lists built in a way static reading cannot follow")
+
+
+def _concatenated(
+    context: _Context, scope: str, call: Expr, facts: FileFacts, prefix: _Prefix, stack: tuple[str, ...], line: int
+) -> bool:
+    """`reduce(add, groups)`, `sum(groups, [])`, `chain(a, b)`, `chain.from_iterable(groups)`, `list(a)`:
+    the pattern lists a call concatenates. False when the call is none of these."""
+    names = context.graphs.resolver.qualified_names(scope, call[2][0])
+    arguments = call[2][1:]
+    if not arguments or any(a[0] == ExprKind.STARRED for a in arguments[1:]):
+        return False
+    if "functools.reduce" in names and len(arguments) in (2, 3):
+        joins = context.graphs.resolver.qualified_names(scope, arguments[0])
+        if not set(joins) & LIST_JOINS:
+            return False
+        _nested_entries(context, scope, arguments[1], facts, prefix, stack, line)
+        if len(arguments) == 3:
+            _entries(context, scope, arguments[2], facts, prefix, stack, line)
+        return True
+    if "builtins.sum" in names and len(arguments) == 2:
+        _nested_entries(context, scope, arguments[0], facts, prefix, stack, line)
+        _entries(context, scope, arguments[1], facts, prefix, stack, line)
+        return True
+    if "itertools.chain.from_iterable" in names and len(arguments) == 1:
+        _nested_entries(context, scope, arguments[0], facts, prefix, stack, line)
+        return True
+    if "itertools.chain" in names:
+        if arguments[0][0] == ExprKind.STARRED:
+            _nested_entries(context, scope, arguments[0][2][0], facts, prefix, stack, line)
+            return True
+        for argument in arguments:
+            _entries(context, scope, argument, facts, prefix, stack, line)
+        return True
+    if names and set(names) <= {"builtins.list", "builtins.tuple"} and len(arguments) == 1:
+        _entries(context, scope, arguments[0], facts, prefix, stack, line)
+        return True
+    return False
 
 
 def _terms(context: _Context, scope: str, expr: Expr) -> list[Expr]:
@@ -576,6 +641,8 @@ def _entries(
             _i18n_patterns(context, scope, expr, facts, prefix, stack, rule, line)
             return
         if _reader_routes(context, scope, expr, prefix, stack):
+            return
+        if _concatenated(context, scope, expr, facts, prefix, stack, line):
             return
     where = Location(file=facts.path, line=_call_lines(context, facts).get(expr, line))
     _unresolved(context, "django.url.include", where, "URL patterns built in a way static reading cannot follow")
@@ -1115,19 +1182,23 @@ def _class_routes(
     return bool(classes)
 
 
-DESCRIBED_VIEWS = ("django.", "rest_framework.")
-"""The packages whose view classes the heuristics describe: their bases are read, not guessed."""
+LIST_JOINS = frozenset({"operator.add", "operator.iadd", "operator.concat", "operator.__add__", "operator.__concat__"})
+"""The functions `reduce(f, lists)` concatenates lists with."""
+DJANGO_VIEWS = frozenset({"django.views.View", "django.views.generic.View", "django.views.generic.base.View"})
+"""Django's base view: a subclass answers the methods it defines, nothing else."""
 
 
 def _on_unread_base(context: _Context, class_symbol: str) -> bool:
-    """Whether the class's MRO reaches only outside classes nobody describes (a package's view).
+    """Whether the class's MRO reaches outside classes but no view class anyone describes (a package's view).
 
     Its HTTP methods are the package's: the URL is routed all the same, to the class's `dispatch`.
-    A class whose MRO reaches Django's or DRF's classes, or a view class the heuristics describe,
-    is read from those: no handler there means none.
+    A class whose MRO reaches Django's `View`, a DRF class, or a view class the heuristics describe
+    is read from those: no handler there means none. Outside mixins (`LoginRequiredMixin`) describe no view.
     """
     outside = [a for a in context.graphs.resolver.ancestors(class_symbol) if ":" not in a and a != "builtins.object"]
-    return bool(outside) and not any(a in context.view_classes or a.startswith(DESCRIBED_VIEWS) for a in outside)
+    return bool(outside) and not any(
+        a in context.view_classes or a in DJANGO_VIEWS or a.startswith("rest_framework.") for a in outside
+    )
 
 
 def _class_framework(context: _Context, class_symbol: str) -> str:

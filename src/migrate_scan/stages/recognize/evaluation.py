@@ -30,6 +30,7 @@ followed gives no answer, never a guess.
 
 from __future__ import annotations
 
+import string
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -747,18 +748,59 @@ class Evaluator:
         except (TypeError, ValueError):
             return None
 
+    def _format_text(self, scope: str, call: Expr, depth: int) -> str | None:
+        """`template.format(a, key=b, **mapping)`: the fields the template names, each folded to a string.
+
+        A `**mapping` is a dict literal (or a name given one, through imports); only the keys the template
+        uses are folded, as `str.format` ignores the others.
+        """
+        template = self._text(scope, call[2][0][2][0], depth + 1)
+        if template is None:
+            return None
+        given: dict[str, tuple[str, Expr]] = {}
+        for name, value in call[3]:
+            if name:
+                given[str(name)] = (scope, value)
+                continue
+            spread = self._dict_items(scope, value, depth + 1)
+            if spread is None:
+                return None
+            given = {**spread, **given}
+        try:
+            fields = {f.partition(".")[0].partition("[")[0] for _, f, _, _ in string.Formatter().parse(template) if f}
+        except ValueError:
+            return None
+        named = {key: self._text(where, expr, depth + 1) for key, (where, expr) in given.items() if key in fields}
+        positional = [self._text(scope, a, depth + 1) for a in call[2][1:]]
+        if any(v is None for v in positional) or any(v is None for v in named.values()):
+            return None
+        try:
+            return template.format(*positional, **named)
+        except (IndexError, KeyError, ValueError):
+            return None
+
+    def _dict_items(self, scope: str, expr: Expr, depth: int) -> dict[str, tuple[str, Expr]] | None:
+        """The constant-keyed items of the dict literal `expr` is (or a name is first given), each with its scope."""
+        where, mapping = scope, expr
+        if expr[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE):
+            origins = self.origins(scope, expr, depth + 1)
+            if not origins:
+                return None
+            where, mapping = origins[0]
+        if mapping[0] != ExprKind.DICT:
+            return None
+        items = mapping[2]
+        found = {}
+        for position in range(0, len(items) - 1, 2):
+            key = items[position]
+            if key[0] == ExprKind.CONSTANT and isinstance(key[1], str):
+                found[key[1]] = (where, items[position + 1])
+        return found
+
     def _call_text(self, scope: str, call: Expr, depth: int) -> str | None:
         func = call[2][0]
         if func[0] == ExprKind.ATTRIBUTE and func[1] == "format":
-            template = self._text(scope, func[2][0], depth + 1)
-            positional = [self._text(scope, a, depth + 1) for a in call[2][1:]]
-            named = {str(n): self._text(scope, v, depth + 1) for n, v in call[3] if n}
-            if template is None or any(v is None for v in positional) or any(v is None for v in named.values()):
-                return None
-            try:
-                return template.format(*positional, **named)
-            except (IndexError, KeyError, ValueError):
-                return None
+            return self._format_text(scope, call, depth)
         if func[0] == ExprKind.ATTRIBUTE and func[1] == "get" and _is_config(func[2][0]) and len(call[2]) > 1:
             key = self._text(scope, call[2][1], depth + 1)  # app.config.get("KEY", default)
             found = self._config_text(key, depth) if key is not None else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -228,8 +229,23 @@ def constructions(
             yield scope, assignment, value, rule
 
 
+def _format_fields_shown(template: str) -> str:
+    """A `str.format` template with each field shown as `{name}` (`{value}` for a positional one)."""
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError:
+        return template
+    shown = []
+    for literal, named, _, _ in parts:
+        shown.append(literal)
+        if named is not None:
+            name = named.partition(".")[0].partition("[")[0]
+            shown.append("{" + (name if name and not name.isdigit() else "value") + "}")
+    return "".join(shown)
+
+
 def template_of(expr: Expr | None) -> tuple[str, bool] | None:
-    """A string literal, or an f-string or variable with each computed part shown as `{name}`.
+    """A string literal, or an f-string, `str.format` call or variable with each computed part shown as `{name}`.
 
     Returns the text and whether any part was computed (`f"{BASE_PATH}api/"` →
     `("{BASE_PATH}api/", True)`); None for anything else.
@@ -242,6 +258,9 @@ def template_of(expr: Expr | None) -> tuple[str, bool] | None:
     if expr[0] in (ExprKind.NAME, ExprKind.ATTRIBUTE):  # `path(settings.BASE_PATH, ...)`
         name = dotted_name(expr)
         return ("{" + name.rpartition(".")[2] + "}", True) if name else None
+    if expr[0] == ExprKind.CALL and expr[2][0][0] == ExprKind.ATTRIBUTE and expr[2][0][1] == "format":
+        template = string_of(expr[2][0][2][0])  # `"^{prefix}downloads/".format(**opts)`: its fields shown
+        return (_format_fields_shown(template), True) if template is not None else None
     if expr[0] != ExprKind.FSTRING:
         return None
     pieces = []

@@ -33,6 +33,7 @@ from migrate_scan.stages.recognize.expressions import (
     keyword,
     scope_of,
     string_of,
+    template_of,
 )
 from migrate_scan.stages.recognize.paths import flask_canonical, join_prefix
 from migrate_scan.stages.recognize.registry import Product, Recognizer, producer
@@ -480,6 +481,11 @@ def _add_url_rule(
 ) -> None:
     expr = call.call
     rules = _rule_arguments(context, scope, expr)
+    if not rules:  # `add_url_rule(f"/{locale}/", ...)`: kept, its computed parts shown as parameters
+        computed = _computed_rule(expr)
+        if computed is not None:
+            rules = [computed]
+            _unresolved(context, rule, location, f"route computed at run time, shown as {computed!r}")
     heads = _rule_heads(context, call, scope, owner)
     rules = [head + raw for head in heads for raw in rules] if heads is not None else rules
     view = keyword(expr, "view_func")
@@ -794,6 +800,16 @@ def _rule_argument(context: _Context, scope: str, call: Expr) -> str | None:
     """The URL rule: first positional argument or `rule=`, folded to a string (constants, helpers)."""
     arguments = call[2][1:]
     return context.evaluator.string(scope, arguments[0] if arguments else keyword(call, "rule"))
+
+
+def _computed_rule(call: Expr) -> str | None:
+    """The URL rule of an f-string or `str.format` call, each computed part shown as `{name}`."""
+    arguments = call[2][1:]
+    given = arguments[0] if arguments else keyword(call, "rule")
+    if given is None or given[0] not in (ExprKind.FSTRING, ExprKind.CALL):
+        return None
+    template = template_of(given)
+    return template[0] if template is not None and template[0].startswith("/") else None
 
 
 def _rule_arguments(context: _Context, scope: str, call: Expr) -> list[str]:
