@@ -876,6 +876,51 @@ def test_registering_decorator_binds_each_name_to_its_own_definition() -> None:
     assert callees(graphs, "views:main") == {"views:one", "reg:wrapping.inner"}
 
 
+def test_a_registering_decorator_that_may_switch_its_definition_off_still_binds_it() -> None:
+    graphs = linked(
+        {
+            "reg.py": """
+                registry = []
+
+                def resource(*urls):
+                    def wrapper(cls):
+                        if not cls:
+                            return None
+                        registry.append((urls, cls))
+                        return cls
+                    return wrapper
+
+                def show_if(enabled):
+                    def switch(inner):
+                        if not enabled:
+                            return
+                        return inner
+                    return switch
+
+                def never(fn):
+                    return None
+            """,
+            "views.py": """
+                from reg import never, resource, show_if
+
+                @resource("/a")
+                class A: pass
+
+                @resource("/b")
+                @show_if(True)
+                class B: pass
+
+                @never
+                class C: pass
+            """,
+        }
+    )
+    resolver = graphs.resolver
+    assert resolver.values("views", (ExprKind.NAME, "A", (), ())) == {"cls:views:A"}
+    assert resolver.values("views", (ExprKind.NAME, "B", (), ())) == {"cls:views:B"}
+    assert "cls:views:C" not in resolver.values("views", (ExprKind.NAME, "C", (), ()))  # gives nothing back
+
+
 def test_method_decorated_with_own_decorator() -> None:
     graphs = linked(
         {

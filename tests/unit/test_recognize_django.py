@@ -1378,3 +1378,26 @@ def test_views_of_django_vanilla_views_answer_their_methods() -> None:
         """,
     }
     assert {(p, m) for p, m, _, _ in routes(files)} == {("/edit/", "GET"), ("/edit/", "POST"), ("/tokens/", "GET")}
+
+
+def test_a_rule_folds_str_methods_over_a_setting() -> None:
+    files = {
+        "site/__init__.py": "",
+        "site/settings.py": "ROOT_URLCONF = 'site.urls'\nINSTALLED_APPS = ['site']\nMEDIA_URL = '/Media/'\n",
+        "site/views.py": "def serve(request, path): ...\ndef legacy(request): ...\n",
+        "site/urls.py": """
+            from django.conf import settings
+            from django.urls import re_path
+
+            from site import views
+
+            urlpatterns = [
+                re_path(r"^{}/(?P<path>.*)$".format(settings.MEDIA_URL.strip("/").lower()), views.serve),
+                re_path(r"^{}/$".format(settings.MEDIA_URL.split("/")), views.legacy),  # not a str: unknown
+            ]
+        """,
+    }
+    assert {(p, h) for p, _, h, _ in routes(files)} == {
+        ("/media/{path}", "site.views:serve"),
+        ("/{value}/", "site.views:legacy"),
+    }

@@ -349,6 +349,61 @@ def test_an_add_url_rule_with_a_computed_rule_is_kept_with_parameters_shown() ->
     ]
 
 
+def test_a_decorator_factory_registering_its_class_pairs_each_class_with_its_own_urls() -> None:
+    files = {
+        "api/__init__.py": """
+            from flask import Blueprint
+            from flask_restful import Api, Resource
+
+            bp = Blueprint("api", __name__)
+            api = Api()
+            api.init_app(bp)
+
+            def resource(*urls, **kwargs):
+                def wrapper(api_resource):
+                    if not api_resource:
+                        return None
+                    api.add_resource(api_resource, *urls, **kwargs)
+                    return api_resource
+
+                return wrapper
+
+            def show_if(value):
+                def switch(inner):
+                    if not value:
+                        return None
+                    return inner
+
+                return switch
+        """,
+        "api/user.py": """
+            from flask_restful import Resource
+            from api import resource, show_if
+
+            @resource("/v1/user/")
+            class User(Resource):
+                def get(self):
+                    return {}
+
+            @resource("/v1/orgs/<org>", "/v1/organizations/<org>")
+            @show_if(True)
+            class Org(Resource):
+                def get(self, org):
+                    return {}
+
+                def delete(self, org):
+                    return {}
+        """,
+    }
+    assert {(p, m, h) for p, (m,), h, _ in routes(files)} == {
+        ("/v1/user/", "GET", "api.user:User.get"),
+        ("/v1/orgs/{org}", "GET", "api.user:Org.get"),
+        ("/v1/orgs/{org}", "DELETE", "api.user:Org.delete"),
+        ("/v1/organizations/{org}", "GET", "api.user:Org.get"),
+        ("/v1/organizations/{org}", "DELETE", "api.user:Org.delete"),
+    }
+
+
 def test_method_view_as_view_directly_and_through_a_variable() -> None:
     files = {
         "views.py": VIEWS,

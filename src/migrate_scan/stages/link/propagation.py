@@ -180,7 +180,8 @@ class Propagation(Evaluation):
     def _gives_back_first(self, symbol: str, returned: dict[str, list[Expr | None]], seen: tuple[str, ...]) -> bool:
         """Whether every `return` of a function gives back its first parameter: by name, or through a nested
         function that does (`return decorator(rh)`). A decorator usable with options (`def cors(rh=None, /,
-        **options)`) may also return its nested decorator: applied to a definition, `rh` is never None."""
+        **options)`) may also return its nested decorator: applied to a definition, `rh` is never None.
+        A `return None` (a decorator switching its definition off) gives back nothing to call."""
         definition = self.definitions.get(symbol)
         values = returned.get(symbol)
         if definition is None or not values or symbol in seen:
@@ -192,8 +193,8 @@ class Propagation(Evaluation):
         optional = positional[0].default is not None and positional[0].default[:2] == (ExprKind.CONSTANT, None)
         gives_back = False
         for value in values:
-            if value is None:
-                return False
+            if value is None or value[:2] == (ExprKind.CONSTANT, None):
+                continue  # `if not enabled: return None`: where it gives back anything, it is its argument
             if value[:2] == (ExprKind.NAME, first) or self._nested_identity(symbol, value, first, returned, seen):
                 gives_back = True
             elif not (optional and value[0] == ExprKind.NAME and f"{symbol}.{value[1]!s}" in self.definitions):

@@ -98,6 +98,7 @@ class Binding:
 
     function: str  # symbol of the callee
     values: dict[str, tuple[Origin, ...]]  # parameter → the argument expression(s) given, in the caller's scope
+    outer: Binding | None = None  # the enclosing factory's call that made this closure (`@route("/x")`)
 
     def get(self, name: str) -> tuple[Origin, ...] | None:
         """The argument(s) given for a parameter, if this call site gave any."""
@@ -166,11 +167,16 @@ class Evaluator:
 
     @contextmanager
     def bound(self, binding: Binding) -> Iterator[None]:
-        """Within the block, the parameters of `binding.function` are the arguments of that one call site."""
+        """Within the block, the parameters of `binding.function` are the arguments of that one call site
+        (and those of the factory that made it, for a closure a decorator factory returned)."""
         previous = self._active.get(binding.function)
         self._active[binding.function] = binding
         try:
-            yield
+            if binding.outer is not None:
+                with self.bound(binding.outer):
+                    yield
+            else:
+                yield
         finally:
             if previous is None:
                 del self._active[binding.function]
@@ -249,7 +255,33 @@ class Evaluator:
                     if len(found) >= MAX_CALL_SITES:
                         self.capped_sites[function] = len(candidates) - index - 1
                         break
+            if definition.fact.scope and len(found) < MAX_CALL_SITES:
+                found += self._decorator_sites(function, definition.fact)[: MAX_CALL_SITES - len(found)]
         self._sites[function] = found
+        return found
+
+    def _decorator_sites(self, function: str, fact: DefinitionFact) -> list[Binding]:
+        """A closure a decorator factory returns, applied by `@factory(args)` to each definition it decorates:
+        its first parameter is the decorated definition, its factory's parameters that call's arguments."""
+        module = function.partition(":")[0]
+        factory = f"{module}:{fact.scope}"
+        outer = self.graphs.definitions.get(factory)
+        positional = [p.name for p in fact.parameters if p.kind == "positional"]
+        if outer is None or outer.fact.kind != "function" or not positional:
+            return []
+        if not any(value[:2] == (ExprKind.NAME, fact.name) for value in self.returns(factory)):
+            return []
+        found = []
+        for facts, decorated, decorator in self.decorations().get(outer.fact.name, []):
+            if decorator[0] != ExprKind.CALL:
+                continue
+            scope = scope_of(facts.module, decorated.scope)
+            if f"def:{factory}" not in self.graphs.resolver.values(scope, decorator[2][0]):
+                continue
+            made = _bind(outer.fact, factory, scope, decorator)
+            name: Expr = (ExprKind.NAME, decorated.name, (), ())
+            given: dict[str, tuple[Origin, ...]] = {positional[0]: ((scope, name),)}
+            found.append(Binding(function=function, values=given, outer=made))
         return found
 
     def _index_calls(self) -> dict[str, list[tuple[FileFacts, CallFact]]]:
@@ -748,6 +780,19 @@ class Evaluator:
         except (TypeError, ValueError):
             return None
 
+    def _string_method_text(self, scope: str, call: Expr, depth: int) -> str | None:
+        """`settings.MEDIA_URL.strip("/")`, `name.lower()`, `path.replace("-", "_")`: a str method over folded text."""
+        func = call[2][0]
+        receiver = self._text(scope, func[2][0], depth + 1)
+        arguments = [self._text(scope, a, depth + 1) for a in call[2][1:]]
+        if receiver is None or any(a is None for a in arguments):
+            return None
+        try:
+            result = getattr(receiver, str(func[1]))(*arguments)
+        except (TypeError, ValueError):
+            return None
+        return result if isinstance(result, str) else None
+
     def _format_text(self, scope: str, call: Expr, depth: int) -> str | None:
         """`template.format(a, key=b, **mapping)`: the fields the template names, each folded to a string.
 
@@ -801,6 +846,8 @@ class Evaluator:
         func = call[2][0]
         if func[0] == ExprKind.ATTRIBUTE and func[1] == "format":
             return self._format_text(scope, call, depth)
+        if func[0] == ExprKind.ATTRIBUTE and func[1] in _STRING_METHODS and not call[3]:
+            return self._string_method_text(scope, call, depth)
         if func[0] == ExprKind.ATTRIBUTE and func[1] == "get" and _is_config(func[2][0]) and len(call[2]) > 1:
             key = self._text(scope, call[2][1], depth + 1)  # app.config.get("KEY", default)
             found = self._config_text(key, depth) if key is not None else None
@@ -1414,6 +1461,10 @@ _CHAINS = frozenset({"itertools.chain"})
 _COPIES = frozenset({"list", "tuple", "sorted", "builtins.list", "builtins.tuple", "builtins.sorted"})
 """Calls whose elements are their one argument's (order aside, which routes do not depend on)."""
 
+_STRING_METHODS = frozenset(
+    {"strip", "lstrip", "rstrip", "lower", "upper", "replace", "removeprefix", "removesuffix", "title", "capitalize"}
+)
+"""The str methods folded over text static reading knows (their arguments folded too)."""
 _DICT_VIEWS = frozenset({(ExprKind.ATTRIBUTE, "items"), (ExprKind.ATTRIBUTE, "keys"), (ExprKind.ATTRIBUTE, "values")})
 
 _META_NAMES = frozenset({"app_label", "model_name", "object_name", "label", "label_lower"})
