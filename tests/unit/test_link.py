@@ -921,6 +921,54 @@ def test_a_registering_decorator_that_may_switch_its_definition_off_still_binds_
     assert "cls:views:C" not in resolver.values("views", (ExprKind.NAME, "C", (), ()))  # gives nothing back
 
 
+def test_a_wrapper_handed_back_through_a_wraps_call_wraps_the_decorated_function() -> None:
+    graphs = linked(
+        {
+            "access.py": """
+                from functools import wraps
+
+                def user_access(check):
+                    def decorator(view_fn):
+                        def _wrapped_view(request):
+                            return view_fn(request)
+
+                        return wraps(view_fn)(_wrapped_view)
+
+                    return decorator
+
+                def unwrapped(check):
+                    def decorator(view_fn):
+                        def inner(request):
+                            return view_fn(request)
+
+                        return inner
+
+                    return decorator
+
+                def login_required(func):
+                    return user_access(None)(func)
+
+                def plain(func):
+                    return unwrapped(None)(func)
+            """,
+            "views.py": """
+                from access import login_required, plain
+
+                @login_required
+                def edit(request): pass
+
+                @plain
+                def other(request): pass
+            """,
+        }
+    )
+    assert graphs.resolver.values("views", (ExprKind.NAME, "edit", (), ())) == {
+        "wrap:access:user_access.decorator._wrapped_view|views:edit"
+    }
+    # a helper's closure without `wraps` stands for itself: not for the function it was given
+    assert graphs.resolver.values("views", (ExprKind.NAME, "other", (), ())) == {"def:access:unwrapped.decorator.inner"}
+
+
 def test_method_decorated_with_own_decorator() -> None:
     graphs = linked(
         {

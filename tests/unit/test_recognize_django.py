@@ -1401,3 +1401,57 @@ def test_a_rule_folds_str_methods_over_a_setting() -> None:
         ("/media/{path}", "site.views:serve"),
         ("/{value}/", "site.views:legacy"),
     }
+
+
+def test_patterns_a_project_function_hands_back_and_views_wrapped_by_a_wraps_call() -> None:
+    files = {
+        "site/__init__.py": "",
+        "site/settings.py": "ROOT_URLCONF = 'site.urls'\nINSTALLED_APPS = ['site']\nUSE_I18N = True\n",
+        "site/i18n.py": """
+            import django.urls
+            from django.conf import settings
+
+            def i18n_patterns(*urls, prefix_default_language=True):
+                if not settings.USE_I18N:
+                    return list(urls)
+                return [django.urls.URLResolver(LocalePrefixPattern(prefix_default_language), list(urls))]
+        """,
+        "site/access.py": """
+            from functools import wraps
+
+            def user_access_decorator(redirect_func):
+                def decorator(view_fn):
+                    def _wrapped_view(request, *args, **kwargs):
+                        if redirect_func(request.user):
+                            return None
+                        return view_fn(request, *args, **kwargs)
+
+                    return wraps(view_fn)(_wrapped_view)
+
+                return decorator
+
+            def login_required(func):
+                return user_access_decorator(lambda user: not user.is_authenticated)(func)
+        """,
+        "site/views.py": """
+            from site.access import login_required
+
+            @login_required
+            def edit(request): ...
+
+            @login_required
+            def history(request): ...
+        """,
+        "site/urls.py": """
+            from django.urls import path
+            from site import views
+            from site.i18n import i18n_patterns
+
+            urlpatterns = i18n_patterns(path("edit/", views.edit), path("history/", views.history))
+        """,
+    }
+    assert {(p, h) for p, _, h, _ in routes(files)} == {
+        ("/edit/", "site.views:edit"),
+        ("/history/", "site.views:history"),
+    }
+    assert not any(file.startswith("site/") for file, _ in unresolved(files))

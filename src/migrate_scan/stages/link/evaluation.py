@@ -125,6 +125,8 @@ class Evaluation(Containers):
             owner = self._class_of_method(scope)
             if owner is not None:
                 return frozenset({f"sup:{owner}", *(f"sup:{owner}|{r}" for r in self._receiver_classes(scope))})
+        if self._is_wraps_application(scope, call, line):  # `wraps(view)(wrapper)` hands back `wrapper`
+            return self.values(scope, call[2][1], line)
         found: set[str] = set()
         for callee in self.values(scope, func, line):
             tag, _, target = callee.partition(":")
@@ -157,6 +159,18 @@ class Evaluation(Containers):
                     found.update(self._returns(method.partition(":")[2]))
         return frozenset(found)
 
+    def _is_wraps_application(self, scope: str, call: Expr, line: int | None = None) -> bool:
+        """`functools.wraps(original)(wrapper)`: the decorator form of `@wraps(original)` written as a call."""
+        func = call[2][0]
+        return (
+            func[0] == ExprKind.CALL
+            and len(call[2]) == 2
+            and len(func[2]) > 1
+            and func[2][0][0] in (ExprKind.NAME, ExprKind.ATTRIBUTE)
+            and func[2][0][1] == "wraps"
+            and _WRAPS in self.values(scope, func[2][0], line)
+        )
+
     def _applied_wrappers(self, scope: str, wrapped: Expr, returned: Iterable[str], line: int | None) -> set[str]:
         """`login_required("Sign in")(view)`: a call handing back a `@wraps` closure wraps the function it is given.
 
@@ -186,7 +200,7 @@ class Evaluation(Containers):
     def _wrapping_definitions(self) -> frozenset[str]:
         """`def:<symbol>` of every nested function with a `wraps(...)` decorator (a syntactic first cut)."""
         if self._wrapping_candidates is None:
-            self._wrapping_candidates = frozenset(
+            decorated = {
                 f"def:{symbol}"
                 for symbol, definition in self.definitions.items()
                 if definition.fact.scope
@@ -194,7 +208,20 @@ class Evaluation(Containers):
                     d[0] == ExprKind.CALL and d[2][0][:2] in ((ExprKind.NAME, "wraps"), (ExprKind.ATTRIBUTE, "wraps"))
                     for d in definition.fact.decorators
                 )
-            )
+            }
+            applied = {  # `return wraps(original)(wrapper)` in the function defining `wrapper`
+                f"def:{facts.module}:{returned.scope}.{returned.value[2][1][1]!s}"
+                for facts in self.modules.values()
+                for returned in facts.returns
+                if returned.scope
+                and returned.value is not None
+                and returned.value[0] == ExprKind.CALL
+                and len(returned.value[2]) == 2
+                and returned.value[2][1][0] == ExprKind.NAME
+                and returned.value[2][0][0] == ExprKind.CALL
+                and returned.value[2][0][2][0][:2] in ((ExprKind.NAME, "wraps"), (ExprKind.ATTRIBUTE, "wraps"))
+            }
+            self._wrapping_candidates = frozenset(decorated | applied)
         return self._wrapping_candidates
 
     def declares_wrapping(self, wrapper: str) -> bool:
@@ -208,7 +235,17 @@ class Evaluation(Containers):
             return False
         definition = self.definitions[wrapper]
         parent = f"{definition.module}:{definition.fact.scope}"
-        return any(
+        if any(
             decorator[0] == ExprKind.CALL and _WRAPS in self.values(parent, decorator[2][0])
             for decorator in definition.fact.decorators
+        ):
+            return True
+        facts = self.modules.get(definition.module)
+        return facts is not None and any(
+            returned.scope == definition.fact.scope
+            and returned.value is not None
+            and returned.value[0] == ExprKind.CALL
+            and returned.value[2][1:] == ((ExprKind.NAME, definition.fact.name, (), ()),)
+            and self._is_wraps_application(parent, returned.value)
+            for returned in facts.returns
         )

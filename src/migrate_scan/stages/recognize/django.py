@@ -553,6 +553,33 @@ def _nested_entries(
     _unresolved(context, "django.url.include", where, "URL pattern lists built in a way static reading cannot follow")
 
 
+def _returned_patterns(
+    context: _Context, scope: str, call: Expr, facts: FileFacts, prefix: _Prefix, stack: tuple[str, ...], line: int
+) -> bool:
+    """`urlpatterns = i18n_patterns(path(...), ...)` where `i18n_patterns(*urls)` is ours and returns `list(urls)`:
+    the patterns a project function hands back, read with its parameters bound to this call's arguments.
+
+    Its `return` values are tried last first; the first one read as a list of patterns that gives routes is
+    the answer (a `return [URLResolver(LocalePattern(), list(urls))]` wrapping them gives none).
+    False when the call is no function of ours, or none of its returns reads."""
+    functions = [v[4:] for v in context.graphs.resolver.values(scope, call[2][0]) if v.startswith("def:")]
+    definition = context.graphs.definitions.get(functions[0]) if len(functions) == 1 else None
+    if definition is None or definition.fact.kind != "function" or functions[0] in stack:
+        return False
+    function = functions[0]
+    found, module = context.found, context.graphs.modules[definition.module]
+    with context.evaluator.bound(bind(definition.fact, function, scope, call)):
+        for returned in context.evaluator.returns(function):
+            routes, unresolved, mounts = len(found.routes), len(found.unresolved), len(found.mounts)
+            if (
+                _entries(context, function, returned, module, prefix, (*stack, function), line)
+                and len(found.routes) > routes
+            ):
+                return True
+            del found.routes[routes:], found.unresolved[unresolved:], found.mounts[mounts:]
+    return False
+
+
 def _concatenated(
     context: _Context, scope: str, call: Expr, facts: FileFacts, prefix: _Prefix, stack: tuple[str, ...], line: int
 ) -> bool:
@@ -604,8 +631,8 @@ def _terms(context: _Context, scope: str, expr: Expr) -> list[Expr]:
 
 def _entries(
     context: _Context, scope: str, expr: Expr, facts: FileFacts, prefix: _Prefix, stack: tuple[str, ...], line: int
-) -> None:
-    """A list of URL patterns, however it is spelled."""
+) -> bool:
+    """A list of URL patterns, however it is spelled; False when static reading cannot follow it (listed)."""
     resolver = context.graphs.resolver
     kind = expr[0]
     if kind in (ExprKind.LIST, ExprKind.TUPLE):
@@ -614,38 +641,46 @@ def _entries(
                 _entries(context, scope, child[2][0], facts, prefix, stack, line)
             else:
                 _entry(context, scope, child, facts, prefix, stack)
-        return
+        return True
     if kind == ExprKind.BINARY and expr[1] == "Add":
         for side in expr[2]:
             _entries(context, scope, side, facts, prefix, stack, line)
-        return
+        return True
     if kind in (ExprKind.NAME, ExprKind.ATTRIBUTE):
         router = _router_of(context, scope, expr)
         if router is not None:
             _router_routes(context, router, prefix)
-            return
+            return True
         site = resolver.binding_site(scope, expr)
         if site is not None and site in context.sites:
             _walk_site(context, site, prefix, stack)
-            return
+            return True
         if first_match(resolver.qualified_names(scope, expr), context.includes) is not None:
-            return  # admin.site.urls and the like: framework-generated
+            return True  # admin.site.urls and the like: framework-generated
+        given = context.evaluator.origins(scope, expr) if site is not None and "|" in site else []
+        if given and all(origin != (scope, expr) and origin[1][0] != ExprKind.NAME for origin in given):
+            for origin_scope, value in given:  # a parameter of a helper we read for one call: that call's argument
+                _entries(context, origin_scope, value, facts, prefix, stack, line)
+            return True
     if kind == ExprKind.CALL:
         rule = first_match(resolver.qualified_names(scope, expr[2][0]), context.includes)
         if rule is not None and rule.role == "framework":
-            return  # static(...): media files in DEBUG only
+            return True  # static(...): media files in DEBUG only
         if rule is not None and rule.role == "patterns":
             _patterns(context, scope, expr, facts, prefix, stack, rule, line)
-            return
+            return True
         if rule is not None and rule.role == "i18n-patterns":
             _i18n_patterns(context, scope, expr, facts, prefix, stack, rule, line)
-            return
+            return True
         if _reader_routes(context, scope, expr, prefix, stack):
-            return
+            return True
         if _concatenated(context, scope, expr, facts, prefix, stack, line):
-            return
+            return True
+        if _returned_patterns(context, scope, expr, facts, prefix, stack, line):
+            return True
     where = Location(file=facts.path, line=_call_lines(context, facts).get(expr, line))
     _unresolved(context, "django.url.include", where, "URL patterns built in a way static reading cannot follow")
+    return False
 
 
 def _patterns(
