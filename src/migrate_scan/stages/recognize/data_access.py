@@ -100,6 +100,7 @@ from migrate_scan.stages.recognize.data_access_m2m import RELATION_CHANGE, relat
 from migrate_scan.stages.recognize.data_access_managers import ManagerMethods
 from migrate_scan.stages.recognize.data_access_mixins import MixinRows
 from migrate_scan.stages.recognize.data_access_narrowing import ends_in_return
+from migrate_scan.stages.recognize.data_access_parameters import parameter_row_writes
 from migrate_scan.stages.recognize.data_access_permissions import permission_tables
 from migrate_scan.stages.recognize.data_access_properties import property_getters
 from migrate_scan.stages.recognize.data_access_querysets import QuerysetClasses
@@ -301,6 +302,7 @@ class DataAccess:
             dirtied.read(facts)
             self.serializers.calls(facts)
             self.querysets.outer_references(facts)
+        parameter_row_writes(self)  # `cert.notify = flag` in a helper given a loaded row
         view_method_hooks(self)  # `self.get_object()` in a view's own action runs its get_queryset
         for scope, model, where in self.generic.caller_reads():  # `count_related(Device, "site")`
             self._record(scope, model, False, where)
