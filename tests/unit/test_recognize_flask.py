@@ -404,6 +404,38 @@ def test_a_decorator_factory_registering_its_class_pairs_each_class_with_its_own
     }
 
 
+def test_a_blueprint_handed_through_a_helper_that_returns_it_is_that_blueprint() -> None:
+    files = {
+        "metrics.py": """
+            def timed_blueprint(bp, get_app=None):
+                def _before():
+                    return None
+
+                bp.before_request(_before)
+                return bp
+
+            def renamed(bp):
+                return bp.name  # gives back something else: no blueprint
+        """,
+        "v1.py": """
+            from flask import Blueprint
+            from metrics import renamed, timed_blueprint
+
+            v1_bp = timed_blueprint(Blueprint("v1", __name__, url_prefix="/v1"), get_app=None)
+            other = renamed(Blueprint("other", __name__))
+
+            @v1_bp.route("/_ping")
+            def ping():
+                return "true"
+
+            @other.route("/x")
+            def x():
+                return ""
+        """,
+    }
+    assert routes(files) == {("/v1/_ping", ("GET",), "v1:ping", None)}
+
+
 def test_method_view_as_view_directly_and_through_a_variable() -> None:
     files = {
         "views.py": VIEWS,

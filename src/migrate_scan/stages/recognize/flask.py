@@ -116,6 +116,7 @@ def _find_objects(context: _Context, facts: FileFacts, rules: dict[str, MatchRul
         if value is None or value[0] != ExprKind.CALL:
             continue
         scope = scope_of(facts.module, assignment.scope)
+        value = _handed_back(context, scope, value) or value  # `bp = timed(Blueprint("v1", __name__))`
         for target in assignment.targets:
             if target[0] == ExprKind.NAME:
                 context.assigned.setdefault(f"{scope}|{target[1]!s}", (scope, value))
@@ -141,6 +142,20 @@ def _find_objects(context: _Context, facts: FileFacts, rules: dict[str, MatchRul
                     parent = resolver.binding_site(scope, argument)
                     if parent is not None:
                         obj.parents.append((parent, None))
+
+
+def _handed_back(context: _Context, scope: str, call: Expr) -> Expr | None:
+    """The call made in the first argument of a function of ours that only ever returns that argument
+    (`def timed_blueprint(bp, ...): bp.before_request(...); return bp`); None for any other call."""
+    functions = [v[4:] for v in context.graphs.resolver.values(scope, call[2][0]) if v.startswith("def:")]
+    definition = context.graphs.definitions.get(functions[0]) if len(functions) == 1 else None
+    if definition is None or len(call[2]) < 2 or call[2][1][0] != ExprKind.CALL:
+        return None
+    positional = [p.name for p in definition.fact.parameters if p.kind == "positional"]
+    returned = context.evaluator.returns(functions[0])
+    if not positional or not returned or any(r[:2] != (ExprKind.NAME, positional[0]) for r in returned):
+        return None
+    return call[2][1]
 
 
 def _find_nesting(context: _Context, facts: FileFacts) -> None:
