@@ -436,6 +436,39 @@ def test_a_blueprint_handed_through_a_helper_that_returns_it_is_that_blueprint()
     assert routes(files) == {("/v1/_ping", ("GET",), "v1:ping", None)}
 
 
+def test_a_computed_rule_inside_a_helper_stays_unresolved() -> None:
+    files = {
+        "nodes.py": """
+            from flask import Blueprint
+            from flask.views import View
+
+            class NodeView(View):
+                def dispatch_request(self, **kwargs):
+                    return ""
+
+                @classmethod
+                def register_node_view(cls, blueprint):
+                    for command in cls.generate_ops():
+                        blueprint.add_url_rule("/{0}".format(command["cmd"]), view_func=cls.as_view(command["cmd"]))
+
+            class TableView(NodeView):
+                pass
+
+            class ColumnView(NodeView):
+                pass
+
+            tables = Blueprint("tables", __name__)
+            columns = Blueprint("columns", __name__)
+            TableView.register_node_view(tables)
+            ColumnView.register_node_view(columns)
+        """
+    }
+    assert routes(files) == set()  # each call site would add `/{value}` for every view: nothing to show
+    assert {detail for detail in (u.detail for u in found(files).unresolved)} == {
+        "add_url_rule without a literal rule or a view function"
+    }
+
+
 def test_method_view_as_view_directly_and_through_a_variable() -> None:
     files = {
         "views.py": VIEWS,

@@ -486,17 +486,29 @@ def _find_registered_views(context: _Context, facts: FileFacts) -> None:
                     if row and evaluator.is_dead(facts, scope.partition(":")[2], call.line):
                         continue  # `if kind != "category":` around the call, false for this row
                     if rule.role == "url-rule":
-                        _add_url_rule(context, call, scope, owner, rule, location)
+                        _add_url_rule(context, call, scope, owner, rule, location, shows_computed=binding is None)
                     else:
                         _add_resource(context, call, scope, owner, rule, location)
 
 
 def _add_url_rule(
-    context: _Context, call: CallFact, scope: str, owner: str, rule: MatchRule, location: Location
+    context: _Context,
+    call: CallFact,
+    scope: str,
+    owner: str,
+    rule: MatchRule,
+    location: Location,
+    shows_computed: bool = True,
 ) -> None:
+    """One `add_url_rule` call (read once per call site of the helper it is in, when it is in one).
+
+    A rule of run-time values (`f"/{locale}/"`) is kept with those parts shown as parameters when the
+    call is the tree's own statement; inside a helper (`shows_computed` false) every call site would
+    add the same placeholder route for each view it is given: left unresolved instead.
+    """
     expr = call.call
     rules = _rule_arguments(context, scope, expr)
-    if not rules:  # `add_url_rule(f"/{locale}/", ...)`: kept, its computed parts shown as parameters
+    if not rules and shows_computed:  # `add_url_rule(f"/{locale}/", ...)`: its computed parts shown
         computed = _computed_rule(expr)
         if computed is not None:
             rules = [computed]
