@@ -243,6 +243,7 @@ class DataAccess:
         self._chained: set[Expr] = set()  # calls of the module being read that another call is made on
         self._chained_module = ""
         self._nested: dict[str, list[str]] | None = None  # class → its nested definitions, indexed when asked
+        self._follows: dict[str, tuple[str, ...]] = {}  # caller → the call graph's callees `reach` follows
         self._subclasses: dict[str, set[str]] | None = None  # class → its subclasses of ours, indexed when asked
         self._mixins: dict[str, frozenset[str]] = {}  # class → the classes in its subclasses' MROs
         self._methods: dict[str, list[str]] = defaultdict(list)  # class → its methods (for framework hooks)
@@ -1999,7 +2000,7 @@ class DataAccess:
         of ten viewsets is the viewset's own, not all ten). With `within` (the class an entry point
         serves), `self.name()`/`cls.name()` in its methods and its ancestors' is the class's `name`.
         """
-        graph = self.graphs.call_graph
+        specialised = self.specialised
         starts = [symbol, *also]
         definition = self.graphs.definitions.get(symbol)
         if definition is not None and definition.fact.kind == "class":
@@ -2012,12 +2013,7 @@ class DataAccess:
             while pending:
                 current = pending.pop()
                 callees = [c for c in self.calls.get(current, ()) if c not in seen]
-                if current in graph:
-                    for _, callee, data in graph.out_edges(current, data=True):
-                        if callee in seen or data.get("via_decorator") or graph.nodes[callee].get("external"):
-                            continue
-                        if (current, callee) not in self.specialised:
-                            callees.append(callee)
+                callees += [c for c in self._followed(current) if c not in seen and (current, c) not in specialised]
                 if within is not None and lineage:
                     callees = self.dispatch.redirect(current, callees, within, lineage)
                     if current in self.flags.testing:  # `if self.EVENT_FEATURE is not None:` decided for it
@@ -2036,6 +2032,23 @@ class DataAccess:
             pending = [w for w in dict.fromkeys(wrapped) if w not in seen]
             seen.update(pending)
         return seen
+
+    def _followed(self, caller: str) -> tuple[str, ...]:
+        """The call graph's callees of `caller` that `reach` follows (neither outside nor a decorator's shared
+        wrapper calling what it wraps), in edge order; indexed once per caller: every entry point asks again."""
+        found = self._follows.get(caller)
+        if found is None:
+            graph = self.graphs.call_graph
+            found = ()
+            if caller in graph:
+                nodes = graph.nodes
+                found = tuple(
+                    callee
+                    for callee, data in graph.adj[caller].items()
+                    if not data.get("via_decorator") and not nodes[callee].get("external")
+                )
+            self._follows[caller] = found
+        return found
 
     def _lineage(self, symbol: str) -> frozenset[str]:
         """The class an entry point is (or is a method of) and its ancestors: where `self` dispatches."""

@@ -261,6 +261,7 @@ class GuardedReceivers:
         self._assigned: frozenset[str] | None = None  # attribute names some code sets on an object
         self._assignments: dict[str, dict[str, list[AssignmentFact]]] = {}  # module → scope → its assignments
         self.guards = Guards(self.branches, self.assignments, self._has)
+        self._runs: dict[tuple[str, str | None, str, bool | None], list[str]] = {}  # `runs`' answers
 
     def connect(self, key: str | None, receiver: str, signal: str) -> None:
         """A receiver run for the writes of `key` (a sender model, DELETED + it, None: any) by a signal."""
@@ -272,13 +273,17 @@ class GuardedReceivers:
         `hasattr(instance, ...)` is decided for a receiver of one sender only: one run for every model's
         writes also runs for writes this analysis does not see (a form saved through a parameter), which a
         guard answered for the models seen would drop."""
+        known = self._runs.get((receiver, key, model, created))
+        if known is not None:  # every write of the model asks again: the tests fold the same way
+            return known
         definition = self.access.graphs.definitions.get(receiver)
         signals = self.signals.get((key, receiver))
         if definition is None or not signals or definition.fact.kind != "function":
             return [receiver]
         row = model if key is not None and key.removeprefix(DELETED) == model else None  # see `runs`
         dead = {self.guards.dead_lines(definition, Sent(signal, created, row)) for signal in signals}
-        return sorted({self.access.variant(receiver, lines) for lines in dead})
+        known = self._runs[(receiver, key, model, created)] = sorted({self.access.variant(receiver, d) for d in dead})
+        return known
 
     def branches(self, module: str, qualname: str) -> list[BranchFact]:
         """The `if` statements of a function."""

@@ -132,6 +132,7 @@ class Evaluator:
     _unpacked: dict[str, list[tuple[str, AssignmentFact, int]]] | None = None
     dead_call_sites: dict[str, int] = field(default_factory=dict)  # function → its calls in branches not taken
     registered_at: dict[Origin, Location] = field(default_factory=dict)  # a registration's record → its site
+    _models_by_label: dict[str, list[Origin]] | None = None  # app label → its concrete model classes
 
     def limits(self) -> list[LimitReached]:
         """The call-site and application caps, where a function had more than are evaluated one by one."""
@@ -1215,16 +1216,21 @@ class Evaluator:
         label = label or (name.rpartition(".")[2] if name else None)
         if label is None:
             return None
-        found: list[Origin] = []
-        for symbol, definition in sorted(self.graphs.definitions.items()):
-            if definition.fact.kind != "class" or definition.fact.scope:
-                continue
-            if app_label_of(definition.module, self.app_labels) != label:
-                continue
-            if not set(self.graphs.resolver.ancestors(symbol)) & _DJANGO_MODELS or self._is_abstract(symbol):
-                continue
-            found.append((definition.module, (ExprKind.NAME, definition.fact.name, (), ())))
-        return found[:MAX_ELEMENTS] or None
+        return self._concrete_models().get(label, [])[:MAX_ELEMENTS] or None
+
+    def _concrete_models(self) -> dict[str, list[Origin]]:
+        """App label → the concrete model classes of that app, by symbol (indexed once: every
+        `get_models()` asks about one label of the same tree)."""
+        if self._models_by_label is None:
+            self._models_by_label = defaultdict(list)
+            for symbol, definition in sorted(self.graphs.definitions.items()):
+                if definition.fact.kind != "class" or definition.fact.scope:
+                    continue
+                if not set(self.graphs.resolver.ancestors(symbol)) & _DJANGO_MODELS or self._is_abstract(symbol):
+                    continue
+                label = app_label_of(definition.module, self.app_labels)
+                self._models_by_label[label].append((definition.module, (ExprKind.NAME, definition.fact.name, (), ())))
+        return self._models_by_label
 
     def _is_abstract(self, symbol: str) -> bool:
         return any(a.value == (ExprKind.CONSTANT, True, (), ()) for _, a in self.assignments(f"{symbol}.Meta|abstract"))
