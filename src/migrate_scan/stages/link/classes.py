@@ -102,7 +102,8 @@ class Classes(Scopes):
     def _instance_attribute(self, class_symbol: str, name: str) -> set[str]:
         found: set[str] = set()
         for owner in (class_symbol, *self.ancestors(class_symbol)):
-            found.update(self._read((f"obj:{owner}", name)))
+            if ":" in owner:  # an outside base (a dotted name) has no `self.x = ...` of ours: nothing to read
+                found.update(self._read((f"obj:{owner}", name)))
         return found
 
     def _super_attribute(self, target: str, name: str) -> set[str]:

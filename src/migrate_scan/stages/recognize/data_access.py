@@ -102,7 +102,7 @@ from migrate_scan.stages.recognize.data_access_mixins import MixinRows
 from migrate_scan.stages.recognize.data_access_narrowing import ends_in_return
 from migrate_scan.stages.recognize.data_access_parameters import parameter_row_writes
 from migrate_scan.stages.recognize.data_access_permissions import permission_tables
-from migrate_scan.stages.recognize.data_access_properties import property_getters
+from migrate_scan.stages.recognize.data_access_properties import AttributeNames, property_getters
 from migrate_scan.stages.recognize.data_access_querysets import QuerysetClasses
 from migrate_scan.stages.recognize.data_access_receiver_rows import receiver_rows
 from migrate_scan.stages.recognize.data_access_receivers import narrowed, own_class_values
@@ -272,6 +272,7 @@ class DataAccess:
         self.inserts: dict[str, dict[str, set[bool | None]]] = defaultdict(lambda: defaultdict(set))  # a new row?
         self.insert_lines: dict[str, dict[str, dict[int, set[bool | None]]]] = {}  # scope → model → line → kinds
         self.factories = Factories(self)  # functions returning a row they build
+        self.attribute_names = AttributeNames()  # module → the attribute names its code uses (skips walks)
         self._by_function: dict[str, list[ModelAccess]] | None = None  # direct accesses per function, once asked
         self.binder: Binder | None = None
         self.handed: dict[str, frozenset[str]] = {}  # function → parameters given the routed class's row
@@ -2336,7 +2337,9 @@ class _Consequences:
         self.instances = RoutedInstances(access)  # `self.form(...)` in a generic base: the routed class's form
         self._making: set[tuple[str, str]] = set()
         self.user_scopes = (
-            request_user_scopes(access.graphs.modules.values()) if access.django and access.user_models else frozenset()
+            request_user_scopes(access.graphs.modules.values(), access.attribute_names.of)
+            if access.django and access.user_models
+            else frozenset()
         )
 
     def _own(

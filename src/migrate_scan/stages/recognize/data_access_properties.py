@@ -29,6 +29,8 @@ def property_getters(access: DataAccess) -> None:
         return
     names = {symbol.rpartition(".")[2] for symbol in getters}
     for facts in access.graphs.modules.values():
+        if names.isdisjoint(access.attribute_names.of(facts)):
+            continue
         for qualname, line, expr in expressions_of(facts):
             for node in _attributes(expr, names):
                 scope = scope_of(facts.module, qualname)
@@ -76,6 +78,31 @@ def expressions_of(facts: FileFacts) -> Iterator[tuple[str, int, Expr]]:
     for branch in facts.branches:
         if branch.scope:
             yield branch.scope, branch.line, branch.test
+
+
+class AttributeNames:
+    """Module → the attribute names (`x.name`) anywhere in its calls, assignments (values and targets),
+    returns and `if` tests, built when first asked: a walk of a module's expressions looking for nodes of
+    some names can skip a module that uses none of them (most modules, for most of these walks)."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, frozenset[str]] = {}
+
+    def of(self, facts: FileFacts) -> frozenset[str]:
+        """The attribute names a module's expressions use."""
+        known = self._known.get(facts.module)
+        if known is None:
+            expressions = [call.call for call in facts.calls]
+            expressions += [returned.value for returned in facts.returns]
+            expressions += [branch.test for branch in facts.branches]
+            for assignment in facts.assignments:
+                expressions += assignment.targets
+                if assignment.value is not None:
+                    expressions.append(assignment.value)
+            known = self._known[facts.module] = frozenset(
+                str(node[1]) for expr in expressions for node in subexpressions(expr) if node[0] == ExprKind.ATTRIBUTE
+            )
+        return known
 
 
 def _attributes(expr: Expr, names: set[str]) -> Iterator[Expr]:

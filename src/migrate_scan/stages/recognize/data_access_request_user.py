@@ -14,7 +14,7 @@ receivers run outside a request).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from migrate_scan.model.facts import Expr, ExprKind, FileFacts
 from migrate_scan.model.graphs import LinkedGraphs
@@ -27,10 +27,15 @@ PLAIN_DJANGO = "django"
 """The route framework of plain Django views (DRF's are `django-rest-framework`)."""
 
 
-def request_user_scopes(modules: Iterable[FileFacts]) -> frozenset[str]:
-    """The functions whose code uses `request.user` or `self.request.user` (read, called, passed, tested)."""
+def request_user_scopes(
+    modules: Iterable[FileFacts], attributes: Callable[[FileFacts], frozenset[str]] | None = None
+) -> frozenset[str]:
+    """The functions whose code uses `request.user` or `self.request.user` (read, called, passed, tested);
+    `attributes`: the attribute names a module uses (a module using no `.user` is skipped)."""
     found: set[str] = set()
     for facts in modules:
+        if attributes is not None and "user" not in attributes(facts):
+            continue
         expressions: list[tuple[str, Expr]] = [(c.scope, c.call) for c in facts.calls]
         expressions += [(r.scope, r.value) for r in facts.returns]
         expressions += [(b.scope, b.test) for b in facts.branches]

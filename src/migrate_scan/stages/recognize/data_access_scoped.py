@@ -271,7 +271,10 @@ class RequestScope:
         if not (self.session_getters or self.session_methods or self.getters):
             return
         access = self.access
+        wanted = {*self.session_getters, *self.session_methods, *self.getter_names}
         for facts in access.graphs.modules.values():
+            if wanted.isdisjoint(access.attribute_names.of(facts)):
+                continue  # no attribute of these names: `_runs` finds nothing in the module
             targets = [(a.scope, a.line, t) for a in facts.assignments if a.scope for t in a.targets]
             for qualname, line, expr in (*expressions_of(facts), *targets):
                 scope = scope_of(facts.module, qualname)
