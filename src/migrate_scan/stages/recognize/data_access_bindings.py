@@ -18,12 +18,13 @@ helper; a helper reached any other way (a callback, an entry point) keeps its ev
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from migrate_scan.model.facts import AssignmentFact, CallFact, Expr, ExprKind, FileFacts
 from migrate_scan.model.graphs import Definition, Resolver
 from migrate_scan.model.inventory import ModelAccess
+from migrate_scan.stages.recognize.data_access_equivalence import equivalence_key
 from migrate_scan.stages.recognize.data_access_narrowing import (
     argument_values,
     decided_test,
@@ -78,14 +79,7 @@ class BoundResolver:
         function, parameters = bound
         if expr[0] == ExprKind.NAME and expr[1] in parameters:
             argument = parameters[str(expr[1])]
-            if argument.fixed:
-                return argument.fixed
-            found = self.values(argument.scope, argument.expr)
-            if self.refine is not None and argument.expr[0] == ExprKind.NAME:
-                found = self.refine(argument.scope, str(argument.expr[1]), found)
-            if argument.as_class:  # `obj.create()` of a classmethod passes type(obj)
-                found = frozenset("cls:" + v[4:] if v.startswith("obj:") else v for v in found)
-            return found
+            return argument.fixed or self.argument(argument.scope, argument.expr, argument.as_class)
         owner = expr[2][0] if expr[0] == ExprKind.ATTRIBUTE else None
         if owner is not None and owner[0] == ExprKind.CALL and owner[2][0][:2] == (ExprKind.NAME, "super"):
             fixed = next((b.fixed for b in parameters.values() if b.fixed), None)
@@ -110,6 +104,16 @@ class BoundResolver:
                 if found:
                     return found
         return self.inner.values(function, expr)
+
+    def argument(self, scope: str, expr: Expr, as_class: bool) -> frozenset[str]:
+        """What a parameter bound to a caller's argument holds: the argument's values in the caller's scope
+        (a local's refined by the rows it is known to hold), as classes when `as_class`."""
+        found = self.values(scope, expr)
+        if self.refine is not None and expr[0] == ExprKind.NAME:
+            found = self.refine(scope, str(expr[1]), found)
+        if as_class:  # `obj.create()` of a classmethod passes type(obj)
+            found = frozenset("cls:" + v[4:] if v.startswith("obj:") else v for v in found)
+        return found
 
     def _assigned(self, scope: str, value: Expr, bound: frozenset[str]) -> frozenset[str]:
         """The values of a local's one assignment in a variant: another name, or a conditional expression
@@ -175,6 +179,7 @@ class Binder:
         self.resolver = resolver
         self.templates: dict[str, _Template] = {}
         self.memo: dict[tuple[str, tuple[tuple[str, Bound], ...], tuple[tuple[int, int], ...]], str] = {}
+        self.equivalent: dict[Hashable, str] = {}  # `data_access_equivalence`'s key → the variant made for it
         self.by_function: dict[str, list[ModelAccess]] | None = None
         self._replacing: dict[str, set[str]] = {}  # helper → `_replaced`: the same for each of its variants
         self._lines: dict[str, tuple[list[AssignmentFact], list[CallFact]]] = {}  # helper → `_template_facts`
@@ -225,9 +230,10 @@ class Binder:
                 owner = symbol.rpartition(".")[0]
                 is_class = self.access.graphs.definitions.get(owner)
                 is_classmethod = any(d[:2] == (ExprKind.NAME, "classmethod") for d in definition.decorators)
+                is_static = any(d[:2] == (ExprKind.NAME, "staticmethod") for d in definition.decorators)
                 if is_classmethod and is_class is not None and owner not in self.access.models:
                     receiver = names[0]  # a mixin's classmethod: `cls` is what it is called on
-                elif is_class is not None and is_class.fact.kind == "class":
+                elif is_class is not None and is_class.fact.kind == "class" and not is_static:
                     names = names[1:]  # `self`: the receiver, not bound here
             tested = type_tested(facts, definition.qualname, set(names), self._model_class(symbol))  # per caller
             varied = {n for n in names if n in tested or self._varies(symbol, n)}
@@ -421,10 +427,15 @@ class Binder:
         known = self.memo.get(key)
         if known is not None:
             return known
-        if len(self.memo) >= MAX_VARIANTS:
+        same = self._equivalence(helper, binding, dead)  # another call site's variant that comes out the same
+        known = self.equivalent.get(same)
+        if known is not None:
+            self.memo[key] = known
+            return known
+        if len(self.equivalent) >= MAX_VARIANTS:
             return None
-        variant = f"{helper}{MARK}{len(self.memo)}"
-        self.memo[key] = variant
+        variant = f"{helper}{MARK}{len(self.equivalent)}"
+        self.memo[key] = self.equivalent[same] = variant
         if helper in self.access.memoized:  # a cache keeps its results, whoever calls it
             self.access.memoized |= {variant}
         if helper in self.access.wrappers:
@@ -438,6 +449,12 @@ class Binder:
         finally:
             self.depth = outer
         return variant
+
+    def _equivalence(self, helper: str, binding: dict[str, Bound], dead: tuple[tuple[int, int], ...]) -> Hashable:
+        """What a variant with this binding makes of its parameters (`data_access_equivalence`)."""
+        resolver, access = self.resolver, self.access
+        context = access.generic.from_context
+        return equivalence_key(helper, binding, dead, resolver.argument, resolver.values, access.instances, context)
 
     def _narrowed(
         self, helper: str, variant: str, binding: dict[str, Bound], dead: tuple[tuple[int, int], ...]

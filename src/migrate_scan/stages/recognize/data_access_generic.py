@@ -53,6 +53,10 @@ class GenericParameters:
             self.queried.add((scope.partition(MARK)[0], str(expr[1])))
         return tuple(v for v in values if v not in classes)
 
+    def from_context(self, scope: str, expr: Expr) -> bool:
+        """Whether a caller's argument comes from the caller's own context (see `_from_context`)."""
+        return self._from_context(scope, expr)
+
     def _from_context(self, scope: str, expr: Expr, depth: int = 0) -> bool:
         """Whether a caller's argument comes from the caller's own context: a parameter of it, or `self`
         (`get_for_model(model)`, `get_for_model(self.model)`, `type(instance)`), not a local choice (through
