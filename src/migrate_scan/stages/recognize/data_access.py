@@ -95,6 +95,7 @@ from migrate_scan.stages.recognize.data_access_knowledge import (
     bundled_knowledge,
     knowledge_of,
 )
+from migrate_scan.stages.recognize.data_access_known_receivers import refuted_edges
 from migrate_scan.stages.recognize.data_access_lookups import QueryLookups
 from migrate_scan.stages.recognize.data_access_m2m import RELATION_CHANGE, relation_sender
 from migrate_scan.stages.recognize.data_access_managers import ManagerMethods
@@ -219,6 +220,7 @@ class DataAccess:
         self.fresh: dict[tuple[str, str], bool | None] = {}  # (scope, local) → built here (True) or loaded (False)
         self.variants: dict[str, tuple[str, tuple[tuple[int, int], ...]]] = {}  # variant → (method, dead lines)
         self.specialised: set[tuple[str, str]] = set()  # (scope, callee) edges replaced (variants, callbacks)
+        self.refuted: set[tuple[str, str]] = set()  # (scope, callee) edges no call runs (`data_access_known_receivers`)
         self.saves: dict[str, set[str]] = defaultdict(set)  # scope → models it saves or deletes one by one
         self.observed: dict[str, set[str]] = defaultdict(set)  # model → what its saves also write (audit logs)
         self.deletes: dict[str, dict[tuple[str, str, bool], Location | Site]] = defaultdict(dict)  # see _deleted
@@ -305,6 +307,8 @@ class DataAccess:
             self.serializers.calls(facts)
             self.querysets.outer_references(facts)
         parameter_row_writes(self)  # `cert.notify = flag` in a helper given a loaded row
+        self.refuted = refuted_edges(graphs, graphs.modules.values(), self.instances, self.models)
+        self.specialised |= self.refuted  # calls on known rows: other classes' methods of that name do not run
         view_method_hooks(self)  # `self.get_object()` in a view's own action runs its get_queryset
         for scope, model, where in self.generic.caller_reads():  # `count_related(Device, "site")`
             self._record(scope, model, False, where)

@@ -346,8 +346,8 @@ class Binder:
                 continue
             if callee not in self.templates and not (self.lazy and value[:4] == "def:" and self._lazy(callee)):
                 continue
-            if (caller, call.line, callee) in self.access.self_bound:
-                continue  # its receiver's model decides `self`: a variant of that model's (`self_variant`)
+            if (caller, call.line, callee) in self.access.self_bound or (caller, callee) in self.access.refuted:
+                continue  # its receiver's model decides `self` (`self_variant`), or another class's method runs
             variant = self._variant(
                 callee, self._binding(callee, caller, call.call, self._receiver(caller, func)), depth
             )
