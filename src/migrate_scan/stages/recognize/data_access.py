@@ -104,6 +104,7 @@ from migrate_scan.stages.recognize.data_access_narrowing import ends_in_return
 from migrate_scan.stages.recognize.data_access_parameters import parameter_row_writes
 from migrate_scan.stages.recognize.data_access_permissions import permission_tables
 from migrate_scan.stages.recognize.data_access_properties import AttributeNames, property_getters
+from migrate_scan.stages.recognize.data_access_query_returns import ReturnedQueries
 from migrate_scan.stages.recognize.data_access_querysets import QuerysetClasses
 from migrate_scan.stages.recognize.data_access_receiver_rows import receiver_rows
 from migrate_scan.stages.recognize.data_access_receivers import narrowed, own_class_values
@@ -280,6 +281,7 @@ class DataAccess:
         self.handed: dict[str, frozenset[str]] = {}  # function → parameters given the routed class's row
         self.routed = RoutedModels(self)  # the routed class's model in generic base classes' methods
         self.cascades: Cascades | None = None  # what a delete sets off, once the deletes are known
+        self.returned_queries = ReturnedQueries(self)  # `def authorized_orders(u): return Order.objects...`
         if not self.models:
             return
         self.querysets = QuerysetClasses(self)  # `self` in a model's own queryset or manager class
@@ -1214,6 +1216,7 @@ class DataAccess:
     def _root(self, scope: str, root: Expr, steps: list[str], starts: set[str]) -> set[str]:
         """The model classes a chain's root is (returned), or the instances it may be (added to `starts`)."""
         classes: set[str] = set()  # every model the root may be: a loop over models reaches each
+        queried: set[str] = set()  # the models a function of ours called returns a query of
         values = frozenset(self.generic.filtered(scope, root, self.graphs.resolver.values(scope, root), is_root=True))
         if _is_self(root):
             values = own_class_values(values, scope, self.graphs.definitions, self.graphs.resolver.ancestors)
@@ -1240,7 +1243,11 @@ class DataAccess:
             elif tag == "obj" and target in self.bound:
                 starts.add(self.bound[target])
             if tag == "def" and steps[:1] == ["()"]:
-                starts |= self._function_models(target)  # `get_current_user().name`
+                rows = self._function_models(target)  # `get_current_user().name`
+                starts |= rows
+                queried |= set() if rows else self.returned_queries.of(target)  # `authorized_orders(u).filter()`
+            elif tag == "wrap" and steps[:1] == ["()"]:  # a function our decorator wraps (a request cache)
+                queried |= self.returned_queries.of(target.rpartition("|")[2])
             if target not in self.models:
                 continue
             if tag == "cls" and steps[:1] != ["()"]:
@@ -1253,6 +1260,9 @@ class DataAccess:
                 starts.add(scope.rpartition(".")[0])  # `self` in a model's own method
             elif root[1] == "self" and not starts and not classes:  # `self.get_queryset()` in a manager's method
                 classes.update(self.managers.self_query(scope, steps, self.known))
+        if queried and not classes and not starts:
+            del steps[0]  # the call's result is the query
+            classes = queried
         return classes
 
     def _outside_classes(self, value: str, steps: list[str] | None = None) -> set[str]:
