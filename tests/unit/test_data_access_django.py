@@ -190,8 +190,8 @@ def test_collection_changes_write_the_many_to_many_table() -> None:
 def test_request_user_is_the_auth_user_model() -> None:
     routes = routes_of(NOTES)
     # Why: request.user is AUTH_USER_MODEL (accounts.Member), loaded where the unguarded view first uses it;
-    # `profile` is Profile's related_name.
-    assert routes[("/bio/", None)] == ([MEMBER], [PROFILE])
+    # `profile` is Profile's related_name (a reverse one-to-one: reading it loads the member's profile).
+    assert routes[("/bio/", None)] == (sorted([MEMBER, PROFILE]), [PROFILE])
     # Why: a Django attribute set without save() writes nothing.
     assert routes[("/rename/", None)] == ([], [])
     # Why: self.request.user in a class-based view; `shared` is the reverse of a through model.

@@ -122,8 +122,9 @@ def test_super_save_in_an_override_reaches_the_base_for_that_model() -> None:
 def test_a_receiver_of_several_models_keeps_each_ones_save() -> None:
     routes = routes_of(SHOP)
     # Why (negative): a helper given rows of both models saves both: each model's variant runs.
-    # The abstract SortableModel has no table: it is never reported.
-    assert routes["/touch/"] == ([GALLERY, ITEM], [AUDIT, ITEM, PHOTO])
+    # The abstract SortableModel has no table: it is never reported. MenuItem's ordering query reads
+    # `self.menu` (its foreign key: the menu row is loaded).
+    assert routes["/touch/"] == ([GALLERY, MENU, ITEM], [AUDIT, ITEM, PHOTO])
 
 
 TICKETS = {

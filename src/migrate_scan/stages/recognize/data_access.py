@@ -66,6 +66,7 @@ from migrate_scan.model.graphs import Definition, LinkedGraphs
 from migrate_scan.model.ids import Location
 from migrate_scan.model.inventory import ModelAccess, Recognition
 from migrate_scan.model.report import TABLE_PREFIX, DataModel, Event, Route
+from migrate_scan.stages.recognize.data_access_attribute_reads import attribute_reads, loading_relations
 from migrate_scan.stages.recognize.data_access_backrefs import DirtiedRows
 from migrate_scan.stages.recognize.data_access_bindings import MARK, Binder, BoundResolver
 from migrate_scan.stages.recognize.data_access_callbacks import Callbacks
@@ -321,8 +322,10 @@ class DataAccess:
         bound.refine = self._refined
         property_getters(self)
         self.scoped.add_calls()
+        loading = loading_relations(self, data_models)  # `order.customer.name` loads the customer
         for facts in graphs.modules.values():
             iterated_relations(self, facts)
+            attribute_reads(self, facts, loading)
         self.handed = handed_parameters(self)  # `self._get_dependent_objects(obj)`: a variant per call
         self.binder = Binder(self, bound)
         self.binder.run()
@@ -1355,6 +1358,10 @@ class DataAccess:
         query of the model."""
         lazy = keyword(self._field_call(model, field), "lazy")
         return lazy is not None and lazy[0] == ExprKind.CONSTANT and str(lazy[1]) in self.known.eager_loading
+
+    def reverse_name(self, model: DataModel, kind: str, field: str) -> str | None:
+        """The accessor a relation gives its target (Django's `related_name` or default, a SQLAlchemy backref)."""
+        return self._reverse_name(model, kind, field)
 
     def _reverse_name(self, model: DataModel, kind: str, field: str) -> str | None:
         declared = self._field_call(model.symbol, field)
