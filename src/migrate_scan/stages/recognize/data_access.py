@@ -1836,7 +1836,8 @@ class DataAccess:
     def row_methods(self, reached: Iterable[str], model: str | None) -> set[str]:
         """The methods the functions `reached` call on a row of any model (a senderless receiver's
         instance): those of `model` when the row is known to be one of it, else of every model."""
-        names = set().union(*(self.instance_calls.get(s, set()) for s in reached))
+        calls = self.instance_calls  # a variant (a guard's, a call site's): its function's calls on the row
+        names = set().union(*(calls.get(s) or calls.get(s.partition("@")[0], set()) for s in reached))
         found: set[str] = set()
         for name in sorted(names):
             if model is None:

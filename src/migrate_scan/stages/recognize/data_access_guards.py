@@ -270,9 +270,8 @@ class GuardedReceivers:
     def runs(self, receiver: str, key: str | None, model: str, created: bool | None) -> list[str]:
         """What runs of `receiver` for one write of `model` (bare name) under sender key `key`.
 
-        `hasattr(instance, ...)` is decided for a receiver of one sender only: one run for every model's
-        writes also runs for writes this analysis does not see (a form saved through a parameter), which a
-        guard answered for the models seen would drop."""
+        `hasattr(instance, ...)` is decided by the model of the row the write sends, for a receiver of one
+        sender or of every sender (each run is for one row; a save this analysis does not see runs none)."""
         known = self._runs.get((receiver, key, model, created))
         if known is not None:  # every write of the model asks again: the tests fold the same way
             return known
@@ -280,7 +279,7 @@ class GuardedReceivers:
         signals = self.signals.get((key, receiver))
         if definition is None or not signals or definition.fact.kind != "function":
             return [receiver]
-        row = model if key is not None and key.removeprefix(DELETED) == model else None  # see `runs`
+        row = model
         dead = {self.guards.dead_lines(definition, Sent(signal, created, row)) for signal in signals}
         known = self._runs[(receiver, key, model, created)] = sorted({self.access.variant(receiver, d) for d in dead})
         return known
