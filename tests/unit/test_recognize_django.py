@@ -1455,3 +1455,38 @@ def test_patterns_a_project_function_hands_back_and_views_wrapped_by_a_wraps_cal
         ("/history/", "site.views:history"),
     }
     assert not any(file.startswith("site/") for file, _ in unresolved(files))
+
+
+def test_a_rule_folds_a_setting_read_from_the_environment_with_its_default() -> None:
+    files = {
+        "dojo/__init__.py": "",
+        "dojo/settings.py": """
+            import os
+            import environ
+
+            env = environ.FileAwareEnv(DD_MEDIA_URL=(str, "/media/"))
+            ROOT_URLCONF = "dojo.urls"
+            INSTALLED_APPS = ["dojo"]
+            MEDIA_URL = env("DD_MEDIA_URL")
+            STATIC_URL = os.environ.get("DD_STATIC_URL", "/static/")
+            UPLOADS = env("DD_UPLOADS")  # declared nowhere: no default to fold
+        """,
+        "dojo/views.py": "def serve(request, path): ...\ndef static(request, path): ...\ndef upload(request): ...\n",
+        "dojo/urls.py": """
+            from django.conf import settings
+            from django.urls import re_path
+
+            from dojo import views
+
+            urlpatterns = [
+                re_path(r"^{}/(?P<path>.*)$".format(settings.MEDIA_URL.strip("/")), views.serve),
+                re_path(r"^{}(?P<path>.*)$".format(settings.STATIC_URL.lstrip("/")), views.static),
+                re_path(r"^{}/$".format(settings.UPLOADS), views.upload),
+            ]
+        """,
+    }
+    assert {(p, h) for p, _, h, _ in routes(files)} == {
+        ("/media/{path}", "dojo.views:serve"),
+        ("/static/{path}", "dojo.views:static"),
+        ("/{value}/", "dojo.views:upload"),
+    }

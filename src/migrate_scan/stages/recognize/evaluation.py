@@ -862,8 +862,9 @@ class Evaluator:
             # `getattr(configuration, "BASE_PATH", "")`: a setting with a literal default; the default.
             return self._text(scope, call[2][3], depth + 1)
         functions = [v[4:] for v in self.graphs.resolver.values(scope, func) if v.startswith("def:")]
-        if len(functions) != 1:
-            return None
+        if len(functions) != 1:  # `env("DD_MEDIA_URL")`, `os.environ.get("X", "/media/")`: the default
+            environment = self._environment_default(scope, call, depth + 1) if not functions else None
+            return self._text(environment[0], environment[1], depth + 1) if environment is not None else None
         definition = self.graphs.definitions.get(functions[0])
         if definition is None:
             return None
