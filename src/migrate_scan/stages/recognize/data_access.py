@@ -101,7 +101,7 @@ from migrate_scan.stages.recognize.data_access_lookups import QueryLookups
 from migrate_scan.stages.recognize.data_access_m2m import RELATION_CHANGE, relation_sender
 from migrate_scan.stages.recognize.data_access_managers import ManagerMethods
 from migrate_scan.stages.recognize.data_access_mixins import MixinRows
-from migrate_scan.stages.recognize.data_access_narrowing import ends_in_return
+from migrate_scan.stages.recognize.data_access_narrowing import dead_spans
 from migrate_scan.stages.recognize.data_access_parameters import parameter_row_writes
 from migrate_scan.stages.recognize.data_access_permissions import permission_tables
 from migrate_scan.stages.recognize.data_access_properties import AttributeNames, property_getters
@@ -126,7 +126,7 @@ from migrate_scan.stages.recognize.data_access_signals import signal_instances
 from migrate_scan.stages.recognize.data_access_through import through_tables
 from migrate_scan.stages.recognize.data_access_tuples import TupleRows
 from migrate_scan.stages.recognize.data_access_view_calls import view_method_hooks
-from migrate_scan.stages.recognize.expressions import keyword, scope_of, string_of, subexpressions
+from migrate_scan.stages.recognize.expressions import keyword, returned_expressions, scope_of, string_of, subexpressions
 from migrate_scan.stages.recognize.registry import Product, Recognizer
 from migrate_scan.stages.recognize.sql import tables_in_sql
 
@@ -685,21 +685,12 @@ class DataAccess:
         if not branches:
             return ()
         given = self._given(definition.fact.parameters, call)
-        returns = sorted(r.line for r in facts.returns if r.scope == qualname and not r.is_yield)
-        dead: list[tuple[int, int]] = []
-        for branch in branches:
-            if any(o.line < branch.line <= max(o.body_end, o.else_end) for o in branches if o is not branch):
-                continue  # only top-level tests: a nested one may not be reached at all
-            value = _decided(branch.test, given, fresh, self.known.row_identities)
-            if value is None:
-                continue
-            taken = (branch.line + 1, branch.body_end) if value else (branch.else_line, branch.else_end)
-            skipped = (branch.else_line, branch.else_end) if value else (branch.line + 1, branch.body_end)
-            if skipped[0]:
-                dead.append(skipped)
-            if taken[0] and ((value and branch.exits) or ends_in_return(taken, returns, facts, qualname)):
-                dead.append((taken[1] + 1, end))
-        return tuple(sorted(set(dead)))
+        identities = self.known.row_identities
+
+        def decide(test: Expr) -> bool | None:
+            return _decided(test, given, fresh, identities)
+
+        return dead_spans(branches, facts, qualname, end, decide, honours_exits=True)
 
     @staticmethod
     def _given(parameters: tuple[ParameterFact, ...], call: Expr) -> dict[str, Expr | None]:
@@ -1908,19 +1899,7 @@ class DataAccess:
 
     def _rows_returned(self, symbol: str) -> set[str]:
         """`_function_models` of one function, the functions it asks in turn as known so far."""
-        definition = self.graphs.definitions.get(symbol)
-        facts = self.graphs.modules.get(definition.module) if definition is not None else None
-        if definition is None or facts is None or definition.fact.kind != "function":
-            return set()
-        qualname = definition.fact.qualname
-        values = [r.value for r in facts.returns if r.scope == qualname and not r.is_yield]
-        names = {v for v in values if v[0] == ExprKind.NAME}
-        if names:
-            values += [
-                a.value
-                for a in facts.assignments
-                if a.scope == qualname and a.value is not None and len(a.targets) == 1 and a.targets[0] in names
-            ]
+        values = returned_expressions(self.graphs, symbol)
         found: set[str] = set()
         for value in values:
             if (

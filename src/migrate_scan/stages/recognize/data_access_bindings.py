@@ -243,9 +243,11 @@ class Binder:
                 varied.add(receiver)  # a mixin's classmethod of several models: `cls` is each caller's model
             if not varied and self_name is None:
                 continue
-            tainted = _tainted(varied | ({self_name} if self_name else set()), assigned.get(definition.qualname, ()))
+            tainted = tainted_names(
+                varied | ({self_name} if self_name else set()), assigned.get(definition.qualname, ())
+            )
             dispatching = tainted | {"super"} if self_name else tainted  # `super().save()`: decided by `self`
-            lines = frozenset(c.line for c in by_scope[definition.qualname] if _uses(c.call, dispatching))
+            lines = frozenset(c.line for c in by_scope[definition.qualname] if uses_any(c.call, dispatching))
             if lines or tested:
                 once = _assigned_once(assigned.get(definition.qualname, ()), tainted - set(names))
                 self.templates[symbol] = _Template(
@@ -278,8 +280,8 @@ class Binder:
         if template is not None:
             names = list(template.parameters)
         assignments = [a for a in facts.assignments if a.scope == qualname and a.value is not None]
-        tainted = _tainted(set(names) | set(parameters), assignments)
-        lines = frozenset(c.line for c in facts.calls if c.scope == qualname and _uses(c.call, tainted))
+        tainted = tainted_names(set(names) | set(parameters), assignments)
+        lines = frozenset(c.line for c in facts.calls if c.scope == qualname and uses_any(c.call, tainted))
         if not lines:
             return False
         once = _assigned_once(assignments, tainted - set(names))
@@ -534,8 +536,8 @@ class Binder:
             if call.scope != qualname or call.line not in template.lines:
                 continue
             func = call.call[2][0]
-            decided = _uses(func, template.tainted | ({"super"} if template.self_name else set()))
-            handed = self.lazy and _uses(call.call, template.tainted)  # a bound value passed on: bound there too
+            decided = uses_any(func, template.tainted | ({"super"} if template.self_name else set()))
+            handed = self.lazy and uses_any(call.call, template.tainted)  # a bound value passed on: bound there too
             for value in self.resolver.inner.values(helper, func):
                 if value[:4] in ("def:", "bnd:") and (
                     decided or value[4:] in self.templates or (handed and value[:4] == "def:" and self._lazy(value[4:]))
@@ -557,7 +559,7 @@ class Binder:
             access.direct_call(variant, call, facts)
             func: Expr = call.call[2][0]
             templates = self.templates  # a helper among the callees: its own variant, below
-            if _uses(func, template.tainted):
+            if uses_any(func, template.tainted):
                 for value in self.resolver.values(variant, func):
                     callee = value[4:]
                     if (
@@ -579,7 +581,7 @@ class Binder:
             assignments = [
                 a
                 for a in facts.assignments
-                if a.scope == qualname and a.value is not None and _uses(a.value, template.tainted)
+                if a.scope == qualname and a.value is not None and uses_any(a.value, template.tainted)
             ]
             calls = [c for c in facts.calls if c.scope == qualname and c.line in template.lines]
             found = self._lines[helper] = (assignments, calls)
@@ -639,7 +641,7 @@ def _lines_in(dead: tuple[tuple[int, int], ...]) -> frozenset[int]:
     return frozenset(line for first, last in dead for line in range(first, last + 1))
 
 
-def _tainted(names: set[str], assignments: Sequence[AssignmentFact]) -> set[str]:
+def tainted_names(names: set[str], assignments: Sequence[AssignmentFact]) -> set[str]:
     """The parameters and the locals computed from them (`query = cls.query.filter(...)`)."""
     tainted = set(names)
     listed = [a for a in assignments if a.value is not None]
@@ -647,7 +649,7 @@ def _tainted(names: set[str], assignments: Sequence[AssignmentFact]) -> set[str]
     while changed:
         changed = False
         for assignment in listed:
-            if assignment.value is None or not _uses(assignment.value, tainted):
+            if assignment.value is None or not uses_any(assignment.value, tainted):
                 continue
             for target in assignment.targets:
                 if target[0] == ExprKind.NAME and target[1] not in tainted:
@@ -656,6 +658,6 @@ def _tainted(names: set[str], assignments: Sequence[AssignmentFact]) -> set[str]
     return tainted
 
 
-def _uses(expr: Expr, names: set[str] | frozenset[str]) -> bool:
+def uses_any(expr: Expr, names: set[str] | frozenset[str]) -> bool:
     """Whether a name of `names` occurs in an expression (not as an attribute's name)."""
     return any(node[0] == ExprKind.NAME and node[1] in names for node in subexpressions(expr))

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-from migrate_scan.model.facts import AssignmentFact, Expr, ExprKind, FileFacts
+from migrate_scan.model.facts import Expr, ExprKind, FileFacts
 from migrate_scan.model.report import Route
+from migrate_scan.stages.recognize.data_access_bindings import tainted_names, uses_any
 from migrate_scan.stages.recognize.evaluation import Evaluator
-from migrate_scan.stages.recognize.expressions import functions_of, scope_of, subexpressions
+from migrate_scan.stages.recognize.expressions import functions_of, scope_of
 
 if TYPE_CHECKING:
     from migrate_scan.stages.recognize.data_access import DataAccess
@@ -123,13 +124,13 @@ class FactoryViews:
         facts = graphs.modules.get(outer.module)
         if facts is None:
             return ()
-        tainted = _tainted(
+        tainted = tainted_names(
             {p.name for p in outer.fact.parameters},
             [a for a in facts.assignments if a.scope == outer.fact.qualname and a.value is not None],
         )
         qualname = graphs.definitions[closure].fact.qualname
         lines = sorted(
-            {c.line for c in facts.calls if c.scope == qualname and _uses(c.call[2][0], tainted)},
+            {c.line for c in facts.calls if c.scope == qualname and uses_any(c.call[2][0], tainted)},
         )
         return tuple((line, line) for line in lines)
 
@@ -137,24 +138,3 @@ class FactoryViews:
         if self._files is None:
             self._files = {facts.path: facts for facts in self.access.graphs.modules.values()}
         return self._files.get(file)
-
-
-def _tainted(names: set[str], assignments: list[AssignmentFact]) -> set[str]:
-    """The parameters and the locals computed from them (`view = make_view(page)`)."""
-    tainted = set(names)
-    changed = True
-    while changed:
-        changed = False
-        for assignment in assignments:
-            if assignment.value is None or not _uses(assignment.value, tainted):
-                continue
-            for target in assignment.targets:
-                if target[0] == ExprKind.NAME and target[1] not in tainted:
-                    tainted.add(str(target[1]))
-                    changed = True
-    return tainted
-
-
-def _uses(expr: Expr, names: set[str]) -> bool:
-    """Whether a name of `names` occurs in an expression (not as an attribute's name)."""
-    return any(node[0] == ExprKind.NAME and node[1] in names for node in subexpressions(expr))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Set
 
-from migrate_scan.model.facts import Expr, ExprKind, FileFacts
+from migrate_scan.model.facts import BranchFact, Expr, ExprKind, FileFacts
 from migrate_scan.model.graphs import Definition
 
 ISINSTANCE = "isinstance"
@@ -44,19 +44,36 @@ def narrowed_lines(
     branches = [b for b in facts.branches if b.scope == qualname and b.kind == "if"]
     if not branches or not bound:
         return ()
+    return dead_spans(
+        branches, facts, qualname, end, lambda test: decided_test(test, variant, values, ancestors, bound)
+    )
+
+
+def dead_spans(
+    branches: list[BranchFact],
+    facts: FileFacts,
+    qualname: str,
+    end: int,
+    decide: Callable[[Expr], bool | None],
+    honours_exits: bool = False,
+) -> tuple[tuple[int, int], ...]:
+    """The line ranges a function cannot run, given what `decide` says of its top-level `if` tests: the
+    branch not taken, and what follows a taken branch that ends in `return` (or, with `honours_exits`,
+    a true branch the parse stage saw leave the function)."""
     returns = sorted(r.line for r in facts.returns if r.scope == qualname and not r.is_yield)
     dead: list[tuple[int, int]] = []
     for branch in branches:
         if any(o.line < branch.line <= max(o.body_end, o.else_end) for o in branches if o is not branch):
             continue  # only top-level tests: a nested one may not be reached at all
-        value = decided_test(branch.test, variant, values, ancestors, bound)
+        value = decide(branch.test)
         if value is None:
             continue
         taken = (branch.line + 1, branch.body_end) if value else (branch.else_line, branch.else_end)
         skipped = (branch.else_line, branch.else_end) if value else (branch.line + 1, branch.body_end)
         if skipped[0]:
             dead.append(skipped)
-        if taken[0] and ends_in_return(taken, returns, facts, qualname):
+        exits = honours_exits and value and branch.exits
+        if taken[0] and (exits or ends_in_return(taken, returns, facts, qualname)):
             dead.append((taken[1] + 1, end))
     return tuple(sorted(set(dead)))
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from migrate_scan.model.facts import Expr, ExprKind
 from migrate_scan.model.report import TABLE_PREFIX
+from migrate_scan.stages.recognize.expressions import returned_expressions
 
 if TYPE_CHECKING:
     from migrate_scan.stages.recognize.data_access import DataAccess
@@ -52,19 +53,7 @@ class ReturnedQueries:
 
     def _returned(self, function: str) -> set[str]:
         access = self.access
-        definition = access.graphs.definitions.get(function)
-        facts = access.graphs.modules.get(definition.module) if definition is not None else None
-        if definition is None or facts is None or definition.fact.kind != "function":
-            return set()
-        qualname = definition.fact.qualname
-        values: list[Expr] = [r.value for r in facts.returns if r.scope == qualname and not r.is_yield]
-        names = {value for value in values if value[0] == ExprKind.NAME}
-        if names:
-            values += [
-                a.value
-                for a in facts.assignments
-                if a.scope == qualname and a.value is not None and len(a.targets) == 1 and a.targets[0] in names
-            ]
+        values = returned_expressions(access.graphs, function)
         found: set[str] = set()
         for value in values:
             if self._builds_query(value):

@@ -272,3 +272,22 @@ def template_of(expr: Expr | None) -> tuple[str, bool] | None:
             name = dotted_name(part)
             pieces.append("{" + (name.rpartition(".")[2] if name else "value") + "}")
     return "".join(pieces), True
+
+
+def returned_expressions(graphs: LinkedGraphs, function: str) -> list[Expr]:
+    """What a function of the tree returns: each `return` value, then the values assigned to a returned
+    local (`query = ...; return query`); empty for anything that is no function of the tree."""
+    definition = graphs.definitions.get(function)
+    facts = graphs.modules.get(definition.module) if definition is not None else None
+    if definition is None or facts is None or definition.fact.kind != "function":
+        return []
+    qualname = definition.fact.qualname
+    values = [r.value for r in facts.returns if r.scope == qualname and not r.is_yield]
+    names = {value for value in values if value[0] == ExprKind.NAME}
+    if names:
+        values += [
+            a.value
+            for a in facts.assignments
+            if a.scope == qualname and a.value is not None and len(a.targets) == 1 and a.targets[0] in names
+        ]
+    return values
